@@ -1,0 +1,90 @@
+"""The `hipplan` command line. Commands live in small modules that each register their parsers.
+
+Textual is imported only when the TUI opens, so every other command starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
+
+from planner import __version__
+from planner.domain.errors import PlannerError
+
+# Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
+COMMAND_MODULES = ("planner.cli.engine",)
+
+
+class UsageError(PlannerError):
+    """Bad arguments found by argparse."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog.removeprefix('hipplan').strip() or 'usage'}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hipplan",
+        description="Hip-mobility plans around your runs: build, export, log, adapt.",
+    )
+    parser.add_argument("--version", action="version", version=f"hipplan {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default: $HIPPLAN_DB or the platform data dir)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module_name in COMMAND_MODULES:
+        import_module(module_name).register(subparsers)
+    return parser
+
+
+def db_path(args: argparse.Namespace) -> Path | None:
+    """--db wins over HIPPLAN_DB; None means the platform default."""
+    if args.db is not None:
+        return Path(args.db)
+    env = os.environ.get("HIPPLAN_DB")
+    return Path(env) if env else None
+
+
+def _open_tui(args: argparse.Namespace) -> int:
+    from planner.tui.app import run_app  # lazy: only the TUI pays for importing Textual
+
+    return int(run_app(db_path(args)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        handler = getattr(args, "func", None)
+        return int(handler(args)) if handler else _open_tui(args)
+    except PlannerError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", code=130)
+    except BrokenPipeError:
+        # The reader went away (`hipplan plan show | head`): nothing left worth saying.
+        sys.stderr.close()
+        return 0
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
+    except Exception as exc:  # a bug must still not print a traceback at the user
+        if os.environ.get("HIPPLAN_DEBUG"):
+            raise
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc} (set HIPPLAN_DEBUG=1 for details)"
+        )
+
+
+def _fail(message: str, code: int = 1) -> int:
+    first_line = message.strip().splitlines()[0] if message.strip() else "failed"
+    print(f"hipplan: error: {first_line}", file=sys.stderr)
+    return code

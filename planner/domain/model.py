@@ -1,0 +1,300 @@
+"""The shared vocabulary: athletes, runs, sessions, plans and logs.
+
+Every datetime here is time-zone aware. Local wall-clock times are turned into instants only by
+`resolve_local`, which gives DST gaps and folds one defined answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from planner.domain.errors import PlannerError
+
+Sport = Literal["run", "triathlon"]
+SessionKind = Literal["pre-run", "post-run", "loosening", "maintenance"]
+Style = Literal["dynamic", "static"]
+Phase = Literal["loosening", "taper", "maintenance"]
+LogStatus = Literal["done", "partial", "skipped"]
+
+SPORTS: tuple[str, ...] = get_args(Sport)
+SESSION_KINDS: tuple[str, ...] = get_args(SessionKind)
+LOG_STATUSES: tuple[str, ...] = get_args(LogStatus)
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_WEEKS = 52
+DEFAULT_TARGET = 0.8
+
+
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or a PlannerError that names it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise PlannerError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/London)"
+        ) from exc
+
+
+def resolve_local(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The one instant a local wall-clock time names on a day.
+
+    A time in a DST gap (02:30 on a spring-forward night) moves forward by the gap (03:30); a time
+    that occurs twice (01:30 on a fall-back night) is the first occurrence. Both are what a person
+    whose clock changed overnight would expect.
+    """
+    naive = datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """'mon,wed,sat' -> (0, 2, 5); sorted, without repeats."""
+    days: set[int] = set()
+    for part in text.split(","):
+        name = part.strip().lower()[:3]
+        if name not in WEEKDAYS:
+            raise PlannerError(
+                f"unknown day name {part.strip()!r} (use mon,tue,wed,thu,fri,sat,sun)"
+            )
+        days.add(WEEKDAYS.index(name))
+    if not days:
+        raise PlannerError("no run days given (use e.g. --days mon,wed,sat)")
+    return tuple(sorted(days))
+
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hhmm(text: str) -> time:
+    """'06:30' -> time(6, 30); anything else (25:00, 6.30) is refused."""
+    match = _HHMM.match(text.strip())
+    if not match:
+        raise PlannerError(f"invalid time {text!r} (use HH:MM, 00:00 to 23:59)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_date(text: str) -> date:
+    """'2027-03-17' -> date; impossible dates (2027-02-30) are refused."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise PlannerError(f"invalid date {text!r} (use YYYY-MM-DD)") from exc
+
+
+def name_key(name: str) -> str:
+    """Athlete names match case-insensitively and ignore surrounding or doubled spaces."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Athlete:
+    name: str
+    tightness: int
+    sport: Sport = "run"
+    sitting_hours: float = 0.0
+    tz: str = "UTC"
+    target: float = DEFAULT_TARGET
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise PlannerError("the athlete needs a name")
+        if len(self.name) > 200 or any(ord(c) < 32 for c in self.name):
+            raise PlannerError("athlete names are one line of at most 200 characters")
+        if isinstance(self.tightness, bool) or self.tightness not in range(1, 6):
+            raise PlannerError(f"tightness must be 1 to 5, not {self.tightness}")
+        if self.sport not in SPORTS:
+            raise PlannerError(f"sport must be run or triathlon, not {self.sport!r}")
+        if not 0 <= self.sitting_hours <= 24:
+            raise PlannerError(f"sitting hours must be 0 to 24, not {self.sitting_hours}")
+        if not 0 < self.target <= 1:
+            raise PlannerError(f"adherence target must be above 0 and at most 1, not {self.target}")
+        zone(self.tz)
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone(self.tz)
+
+
+@dataclass(frozen=True)
+class RunRule:
+    """A weekly run: on these weekdays at a local time, for some minutes, between two dates."""
+
+    days: tuple[int, ...]
+    at: time
+    minutes: int
+    start: date | None = None
+    until: date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.days or any(d not in range(7) for d in self.days):
+            raise PlannerError("run days must be weekdays mon..sun")
+        if not 1 <= self.minutes <= 600:
+            raise PlannerError(f"run minutes must be 1 to 600, not {self.minutes}")
+        if self.start and self.until and self.until < self.start:
+            raise PlannerError(f"--until {self.until} is before --from {self.start}")
+
+    @property
+    def id(self) -> str:
+        """Stable: the same rule always has the same id."""
+        days = "".join(WEEKDAYS[d][:2] for d in self.days)
+        return f"rule-{days}-{self.at:%H%M}-{self.minutes}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One concrete run (expanded from a rule or read from a calendar)."""
+
+    id: str
+    start: datetime
+    end: datetime
+    source: str = "rule"
+    title: str = "Run"
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise PlannerError("run times must be time-zone aware")
+        if self.end <= self.start:
+            raise PlannerError("a run must end after it starts")
+
+
+@dataclass(frozen=True)
+class BusyBlock:
+    """Time the athlete is not free (a meeting, travel), read from their calendar."""
+
+    start: datetime
+    end: datetime
+    title: str = "busy"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Dose:
+    """How much of one exercise: reps or holds, rounds, per side, and a range/amplitude level."""
+
+    reps: int | None = None
+    hold_seconds: int | None = None
+    rounds: int = 1
+    per_side: bool = True
+    range_level: int = 1
+
+    @property
+    def text(self) -> str:
+        side = " each side" if self.per_side else ""
+        if self.hold_seconds is not None:
+            rounds = f"{self.rounds} x " if self.rounds > 1 else ""
+            return f"{rounds}{self.hold_seconds} s hold{side}"
+        rounds = f"{self.rounds} x " if self.rounds > 1 else ""
+        return f"{rounds}{self.reps or 0} reps{side}"
+
+    @property
+    def seconds(self) -> int:
+        """Rough working time, used to fit exercises into a session length."""
+        sides = 2 if self.per_side else 1
+        each = self.hold_seconds if self.hold_seconds is not None else 3 * (self.reps or 0)
+        return each * self.rounds * sides
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise in one session, with its dose and the cue to show."""
+
+    exercise_id: str
+    name: str
+    style: Style
+    dose: Dose
+    cue: str = ""
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    week: int
+    kind: SessionKind
+    start: datetime
+    end: datetime
+    run_id: str | None
+    exercises: tuple[Prescription, ...]
+    note: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return round((self.end - self.start).total_seconds() / 60)
+
+    @property
+    def style(self) -> Style:
+        return "dynamic" if self.kind == "pre-run" else "static"
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """Why the plan differs from the one first built (held loosening, re-assessment, a move)."""
+
+    week: int
+    reason: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    athlete: str
+    tz: str
+    start: date
+    weeks: int
+    template: str
+    loosening_weeks: int
+    taper_weeks: int
+    runs: tuple[Run, ...]
+    sessions: tuple[Session, ...]
+    changes: tuple[PlanChange, ...] = ()
+
+    @property
+    def end(self) -> date:
+        """The day after the plan's last day."""
+        return self.start + timedelta(weeks=self.weeks)
+
+    def phase(self, week: int) -> Phase:
+        if week <= self.loosening_weeks:
+            return "loosening"
+        if week <= self.loosening_weeks + self.taper_weeks:
+            return "taper"
+        return "maintenance"
+
+    def week_start(self, week: int) -> date:
+        return self.start + timedelta(weeks=week - 1)
+
+    def week_of(self, day: date) -> int | None:
+        """The plan week a local date falls in, or None outside the plan."""
+        if not self.start <= day < self.end:
+            return None
+        return (day - self.start).days // 7 + 1
+
+    def sessions_in_week(self, week: int) -> tuple[Session, ...]:
+        return tuple(s for s in self.sessions if s.week == week)
+
+    def weekly_minutes(self) -> list[int]:
+        totals = [0] * self.weeks
+        for session in self.sessions:
+            totals[session.week - 1] += session.minutes
+        return totals
+
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """What the athlete did with one session. Logging a session again replaces its entry."""
+
+    session_id: str
+    status: LogStatus
+    minutes: int
+    logged_at: datetime
+    note: str = ""
+    day: date | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
