@@ -1,0 +1,57 @@
+"""Fixtures shared by every test: a private database and a pinned clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from planner import clock
+from planner.cli import main
+
+FIXED_NOW = datetime(2027, 3, 3, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """No test reads or writes the real user data dir, and no test leaks a frozen clock."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("HIPPLAN_DB", raising=False)
+    monkeypatch.delenv("HIPPLAN_NOW", raising=False)
+    monkeypatch.delenv("HIPPLAN_PLANS", raising=False)
+    yield
+    clock.set_clock(None)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "hipplan.json"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(db: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `hipplan --db <tmp> ARGS...` in-process and capture what it printed."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(["--db", str(db), *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
