@@ -49,6 +49,15 @@ def resolve_local(day: date, at: time, tz: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """The same instant in UTC.
+
+    Aware datetimes that share a tzinfo compare and subtract by wall clock, which is wrong across
+    a DST change (01:50 BST is before 01:10 GMT that night); comparing in UTC is always right.
+    """
+    return moment.astimezone(UTC)
+
+
 def parse_days(text: str) -> tuple[int, ...]:
     """'mon,wed,sat' -> (0, 2, 5); sorted, without repeats."""
     days: set[int] = set()
@@ -159,7 +168,7 @@ class Run:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise PlannerError("run times must be time-zone aware")
-        if self.end <= self.start:
+        if as_utc(self.end) <= as_utc(self.start):
             raise PlannerError("a run must end after it starts")
 
 
@@ -224,7 +233,7 @@ class Session:
 
     @property
     def minutes(self) -> int:
-        return round((self.end - self.start).total_seconds() / 60)
+        return round((as_utc(self.end) - as_utc(self.start)).total_seconds() / 60)
 
     @property
     def style(self) -> Style:
