@@ -1,0 +1,59 @@
+"""Concrete runs from weekly rules and imported calendars.
+
+A rule names local wall-clock times; each occurrence becomes one instant through
+`model.resolve_local`, so a run in a DST gap or fold still happens exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import WEEKLY, rrule
+
+from planner.domain.model import Run, RunRule, as_utc, resolve_local
+
+_ONE_DAY = timedelta(days=1)
+
+
+def expand_rule(rule: RunRule, tz: ZoneInfo, start: date, end: date) -> list[Run]:
+    """The rule's runs whose local date lies in [start, end) and in [rule.start, rule.until]."""
+    first = max(start, rule.start) if rule.start else start
+    last = min(end - _ONE_DAY, rule.until) if rule.until else end - _ONE_DAY
+    if last < first:
+        return []
+    days = rrule(
+        WEEKLY,
+        byweekday=rule.days,
+        dtstart=datetime.combine(first, time()),
+        until=datetime.combine(last, time()),
+    )
+    return [_run_on(day.date(), rule, tz) for day in days]
+
+
+def _run_on(day: date, rule: RunRule, tz: ZoneInfo) -> Run:
+    start = resolve_local(day, rule.at, tz)
+    # Duration is elapsed time, so add it in UTC: wall-clock addition is wrong across DST.
+    end = (as_utc(start) + timedelta(minutes=rule.minutes)).astimezone(tz)
+    return Run(id=f"run-{day:%Y%m%d}-{rule.at:%H%M}", start=start, end=end, source="rule")
+
+
+def runs_between(
+    rules: Iterable[RunRule],
+    extra_runs: Iterable[Run],
+    tz: ZoneInfo,
+    start: date,
+    end: date,
+) -> list[Run]:
+    """Expanded rules plus concrete runs whose local start date is in [start, end).
+
+    Sorted by start; runs with the same start and end instants (a calendar event that repeats
+    a rule) appear once, the first one given winning.
+    """
+    candidates = [run for rule in rules for run in expand_rule(rule, tz, start, end)]
+    candidates += [run for run in extra_runs if start <= run.start.astimezone(tz).date() < end]
+    unique: dict[tuple[datetime, datetime], Run] = {}
+    for run in candidates:
+        unique.setdefault((as_utc(run.start), as_utc(run.end)), run)
+    return sorted(unique.values(), key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))

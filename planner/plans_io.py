@@ -1,0 +1,112 @@
+"""Reads the exercise catalogue and plan templates from TOML into domain objects.
+
+Templates are looked up in order: `$HIPPLAN_PLANS/templates`, the user config dir
+(`~/.config/hipplan/templates` on Linux) so a coach can copy one and edit it without touching
+code, then the templates bundled with hipplan. The catalogue comes from `$HIPPLAN_PLANS` if it
+holds an `exercises.toml`, else from the bundled one.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from planner.domain.catalogue import (
+    Catalogue,
+    Template,
+    parse_catalogue,
+    parse_template,
+    validate_template,
+)
+from planner.domain.errors import CatalogueError, PlannerError
+
+CATALOGUE_FILE = "exercises.toml"
+TEMPLATES_DIR = "templates"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_plans_dir() -> Path:
+    """The plans shipped with hipplan: `planner/_plans` in a wheel, `plans/` in a checkout."""
+    for candidate in (_PACKAGE_DIR / "_plans", _PACKAGE_DIR.parent / "plans"):
+        if (candidate / CATALOGUE_FILE).is_file():
+            return candidate
+    raise PlannerError(f"hipplan's bundled plans are missing (looked in {_PACKAGE_DIR})")
+
+
+def plans_dirs() -> list[Path]:
+    """Folders that may hold `exercises.toml` and `templates/`, first match wins."""
+    dirs: list[Path] = []
+    override = os.environ.get("HIPPLAN_PLANS")
+    if override:
+        dirs.append(Path(override).expanduser())
+    dirs.append(Path(platformdirs.user_config_dir("hipplan")))
+    dirs.append(bundled_plans_dir())
+    return dirs
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The catalogue at `path`, or the first `exercises.toml` along `plans_dirs()`."""
+    if path is None:
+        path = next(
+            (d / CATALOGUE_FILE for d in plans_dirs() if (d / CATALOGUE_FILE).is_file()),
+            bundled_plans_dir() / CATALOGUE_FILE,
+        )
+    return parse_catalogue(read_toml(path), _display(path))
+
+
+def template_ids() -> list[str]:
+    """Every template id that can be loaded, sorted."""
+    ids = {file.stem for d in plans_dirs() for file in _template_files(d)}
+    return sorted(ids)
+
+
+def load_template(template_id: str, catalogue: Catalogue | None = None) -> Template:
+    """The first template named `template_id` along `plans_dirs()`, checked against the catalogue."""
+    path = find_template(template_id)
+    template = parse_template(read_toml(path), _display(path))
+    if template.id != template_id:
+        raise CatalogueError(
+            f"{_display(path)}: field 'id' must match the file name {template_id!r},"
+            f" not {template.id!r}"
+        )
+    validate_template(template, catalogue if catalogue is not None else load_catalogue())
+    return template
+
+
+def find_template(template_id: str) -> Path:
+    if template_id and template_id.replace("-", "").replace("_", "").isalnum():
+        for directory in plans_dirs():
+            path = directory / TEMPLATES_DIR / f"{template_id}.toml"
+            if path.is_file():
+                return path
+    known = ", ".join(template_ids()) or "none"
+    raise PlannerError(f"unknown template {template_id!r} (known: {known})")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parsed TOML, or a CatalogueError naming the file and the line of the mistake."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{_display(path)}: invalid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{_display(path)}: cannot read: {exc}") from exc
+
+
+def _template_files(directory: Path) -> list[Path]:
+    folder = directory / TEMPLATES_DIR
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def _display(path: Path) -> str:
+    """Bundled files by their short name (`plans/exercises.toml`), others as given."""
+    try:
+        relative = path.resolve().relative_to(bundled_plans_dir().resolve())
+    except ValueError:
+        return str(path)
+    return f"plans/{relative.as_posix()}"
