@@ -504,9 +504,11 @@ def _shorten_by_a_minute(slot: _Slot) -> None:
 
 @dataclass
 class _Progress:
-    """Where one exercise stands within one kind of session."""
+    """Where one exercise stands within one kind of session: how often it has been done, and
+    its last rounds. Each exercise rises from its own last dose, so one that was left out of
+    short sessions comes back where it left off instead of jumping ahead."""
 
-    level: int = 0
+    done: int = 0
     rounds: int | None = None
 
 
@@ -514,52 +516,52 @@ def _prescribe(
     slots: Sequence[_Slot], template: Template, catalogue: Catalogue, window: _Window
 ) -> list[Session]:
     ordered = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
-    count_by_kind: dict[SessionKind, int] = defaultdict(int)
-    rounds_by: dict[tuple[SessionKind, str], int] = {}
-    ids = _session_ids(ordered, window)
+    progress: dict[tuple[SessionKind, str], _Progress] = defaultdict(_Progress)
     sessions = []
-    for slot, session_id in zip(ordered, ids, strict=True):
-        level = count_by_kind[slot.kind]
-        count_by_kind[slot.kind] += 1
+    for slot, session_id in zip(ordered, _session_ids(ordered, window), strict=True):
         exercises = [catalogue.get(e) for e in template.exercises[slot.kind]]
-        doses = [
-            _dose(exercise, slot, level, len(exercises), template, rounds_by)
-            for exercise in exercises
+        candidates = [
+            (e, _dose(e, slot, progress[slot.kind, e.id], len(exercises), template))
+            for e in exercises
         ]
-        chosen = _fit(list(zip(exercises, doses, strict=True)), slot.minutes * 60)
-        week = window.week_of(slot.start)
-        assert week is not None
-        sessions.append(
-            Session(
-                id=session_id,
-                week=week,
-                kind=slot.kind,
-                start=slot.start.astimezone(window.tz),
-                end=slot.end.astimezone(window.tz),
-                run_id=slot.run_id,
-                exercises=tuple(_prescription(e, d, level) for e, d in chosen),
-                note=slot.note,
-            )
-        )
+        prescriptions = []
+        for exercise, dose in _fit(candidates, slot.minutes * 60):
+            state = progress[slot.kind, exercise.id]
+            prescriptions.append(_prescription(exercise, dose, state.done))
+            state.done += 1
+            state.rounds = dose.rounds
+        sessions.append(_session(slot, session_id, tuple(prescriptions), window))
     return sessions
 
 
+def _session(
+    slot: _Slot, session_id: str, exercises: tuple[Prescription, ...], window: _Window
+) -> Session:
+    week = window.week_of(slot.start)
+    assert week is not None  # placement keeps every session inside the plan
+    return Session(
+        id=session_id,
+        week=week,
+        kind=slot.kind,
+        start=slot.start.astimezone(window.tz),
+        end=slot.end.astimezone(window.tz),
+        run_id=slot.run_id,
+        exercises=exercises,
+        note=slot.note,
+    )
+
+
 def _dose(
-    exercise: Exercise,
-    slot: _Slot,
-    level: int,
-    exercise_count: int,
-    template: Template,
-    rounds_by: dict[tuple[SessionKind, str], int],
+    exercise: Exercise, slot: _Slot, state: _Progress, exercise_count: int, template: Template
 ) -> Dose:
-    """The dose at this level: reps or hold one step up per session, capped; rounds to fill the
-    planned minutes, rising at most one step from the last session of the kind."""
+    """The next dose: reps or hold one step above the last, capped; rounds to fill the planned
+    minutes (not the shortened ones), rising at most one step from the last."""
     steps = template.progression
-    range_level = min(1 + level * steps.range_step, steps.max_range_level)
+    range_level = min(1 + state.done * steps.range_step, steps.max_range_level)
     sides = 2 if exercise.per_side else 1
     if exercise.dose_kind == "reps":
         assert exercise.reps is not None
-        reps: int | None = min(exercise.reps.low + level * steps.reps_step, exercise.reps.high)
+        reps: int | None = min(exercise.reps.low + state.done * steps.reps_step, exercise.reps.high)
         hold: int | None = None
         unit = 3 * (reps or 0)
         rounds_span = exercise.rounds
@@ -567,18 +569,15 @@ def _dose(
         loosening = slot.kind == "loosening"
         holds = exercise.loosening_hold_seconds if loosening else exercise.hold_seconds
         assert holds is not None
-        hold = min(holds.low + level * steps.hold_step, holds.high)
+        hold = min(holds.low + state.done * steps.hold_step, holds.high)
         reps = None
         unit = hold
-        spans = exercise.loosening_rounds if loosening else None
-        rounds_span = spans or exercise.rounds
+        rounds_span = (exercise.loosening_rounds if loosening else None) or exercise.rounds
     budget = slot.planned_minutes * 60 / exercise_count - SETUP_SECONDS_PER_EXERCISE
     fill = int(budget // (sides * (unit + REST_SECONDS_PER_SET)))
     rounds = max(rounds_span.low, min(fill, rounds_span.high))
-    previous = rounds_by.get((slot.kind, exercise.id))
-    if previous is not None:
-        rounds = min(rounds, previous + steps.rounds_step)
-    rounds_by[(slot.kind, exercise.id)] = rounds
+    if state.rounds is not None:
+        rounds = min(rounds, state.rounds + steps.rounds_step)
     return Dose(
         reps=reps, hold_seconds=hold, rounds=rounds, per_side=exercise.per_side,
         range_level=range_level,
@@ -603,13 +602,13 @@ def _fit(candidates: list[tuple[Exercise, Dose]], seconds: int) -> list[tuple[Ex
     return chosen
 
 
-def _prescription(exercise: Exercise, dose: Dose, level: int) -> Prescription:
+def _prescription(exercise: Exercise, dose: Dose, done: int) -> Prescription:
     return Prescription(
         exercise_id=exercise.id,
         name=exercise.name,
         style=exercise.style,
         dose=dose,
-        cue=exercise.cues[level % len(exercise.cues)],
+        cue=exercise.cues[done % len(exercise.cues)],  # a different reminder each time
     )
 
 
