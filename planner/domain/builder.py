@@ -470,7 +470,9 @@ def _cap_weekly_minutes(slots: list[_Slot], window: _Window, loosening_weeks: in
 
 
 def _trim_to(sessions: list[_Slot], cap: int) -> None:
-    """Shorten extras, then cool-downs, then warm-ups (longest first); then drop latest first."""
+    """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes);
+    then drop sessions latest first, and give minutes freed by a drop back to the survivors."""
+    before = {id(s): (s.start, s.end, s.note) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
     for kinds in _TRIM_ORDER:
         group = [s for s in sessions if s.kind in kinds]
@@ -484,10 +486,38 @@ def _trim_to(sessions: list[_Slot], cap: int) -> None:
                 break
             _shorten_by_a_minute(longest)
             excess -= 1
+    dropped = False
     while excess > 0 and sessions:
         latest = max(sessions, key=lambda s: s.start)
         sessions.remove(latest)
         excess -= latest.minutes
+        dropped = True
+    if dropped:
+        _give_back(sessions, -excess, before)
+
+
+def _give_back(
+    sessions: list[_Slot], spare: int, before: dict[int, tuple[datetime, datetime, str]]
+) -> None:
+    """Undo shortening, warm-ups first (the reverse of the trim order), while minutes are spare.
+
+    Growing back toward its placed length is always safe: that time was free when it was placed.
+    """
+    for kinds in reversed(_TRIM_ORDER):
+        for slot in sorted((s for s in sessions if s.kind in kinds), key=lambda s: s.start):
+            start, end, note = before[id(slot)]
+            grow = min(spare, round((end - start - (slot.end - slot.start)).total_seconds() / 60))
+            if grow <= 0:
+                continue
+            if slot.kind == "pre-run":
+                slot.start -= timedelta(minutes=grow)
+            else:
+                slot.end += timedelta(minutes=grow)
+            spare -= grow
+            if (slot.start, slot.end) == (start, end):
+                slot.note = note
+            else:
+                slot.note = _capped_note(slot)
 
 
 def _shorten_by_a_minute(slot: _Slot) -> None:
@@ -496,7 +526,11 @@ def _shorten_by_a_minute(slot: _Slot) -> None:
         slot.start += timedelta(minutes=1)
     else:
         slot.end -= timedelta(minutes=1)
-    slot.note = f"shortened to {slot.minutes} min: weekly minutes do not rise after loosening"
+    slot.note = _capped_note(slot)
+
+
+def _capped_note(slot: _Slot) -> str:
+    return f"shortened to {slot.minutes} min: weekly minutes do not rise after loosening"
 
 
 # -- 4. prescription -----------------------------------------------------------------------------

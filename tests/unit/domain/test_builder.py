@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -372,3 +372,164 @@ def test_tighter_athletes_start_with_more_minutes(
     assert min(first_week[4], first_week[5]) > max(first_week[1], first_week[2], first_week[3]), (
         first_week
     )
+
+
+# -- explicit cases ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tz_name", "day", "at", "run_utc"),
+    [
+        ("Europe/London", date(2027, 3, 28), time(1, 30), datetime(2027, 3, 28, 1, 30, tzinfo=UTC)),
+        ("Europe/London", date(2027, 10, 31), time(1, 30), datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+        ("America/New_York", date(2027, 3, 14), time(2, 30), datetime(2027, 3, 14, 7, 30, tzinfo=UTC)),
+        ("America/New_York", date(2027, 11, 7), time(1, 30), datetime(2027, 11, 7, 5, 30, tzinfo=UTC)),
+    ],
+)  # fmt: skip
+def test_dst_night_run_is_placed_once_with_sessions_at_its_edges(
+    standard: Template, catalogue: Catalogue, tz_name: str, day: date, at: time, run_utc: datetime
+) -> None:
+    rule = RunRule(days=(day.weekday(),), at=at, minutes=45)
+    start = day - timedelta(days=day.weekday())  # the Monday of that week
+    plan = plan_for(standard, catalogue, tightness=4, rules=(rule,), start=start, weeks=2,
+                    tz=tz_name)  # fmt: skip
+    night = [r for r in plan.runs if r.id == f"run-{day:%Y%m%d}-{at:%H%M}"]
+    assert len(night) == 1 and as_utc(night[0].start) == run_utc
+    warm_up, cool_down = plan.session(f"{day:%Y%m%d}-pre"), plan.session(f"{day:%Y%m%d}-post")
+    assert warm_up is not None and cool_down is not None
+    assert as_utc(warm_up.end) == run_utc and warm_up.minutes == 10
+    assert as_utc(cool_down.start) == run_utc + timedelta(minutes=45)
+    assert cool_down.minutes == 15
+    assert warm_up.start.tzinfo == zone(tz_name) and cool_down.end.tzinfo == zone(tz_name)
+
+
+def test_plan_across_new_year_numbers_weeks_and_ids_by_local_date(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    plan = plan_for(standard, catalogue, tightness=5, start=date(2026, 12, 21), weeks=4,
+                    tz="Pacific/Chatham")  # fmt: skip
+    assert plan.end == date(2027, 1, 18)
+    new_year = [s for s in plan.sessions if s.id.startswith("20270102")]  # a Saturday run
+    assert [s.id for s in new_year] == ["20270102-pre", "20270102-post"]
+    assert all(s.week == 2 for s in new_year)
+    assert {s.week for s in plan.sessions if s.id[:8] >= "20270111"} == {4}
+    assert plan.sessions[-1].start.astimezone(zone("Pacific/Chatham")).date() < date(2027, 1, 18)
+    assert plan.sessions_in_week(4) and plan.phase(4) == "maintenance"
+
+
+def test_one_week_plans_are_maintenance_and_still_front_loaded(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    minutes = {
+        t: plan_for(standard, catalogue, tightness=t, weeks=1).weekly_minutes()[0]
+        for t in range(1, 6)
+    }
+    # per run (three runs): 5: 8+10 and one 15-min extra; 4: 7+10; 3: 6+9; 2 and 1: 5+8
+    assert minutes == {5: 69, 4: 51, 3: 45, 2: 39, 1: 39}
+
+
+def test_held_loosening_delays_the_taper(standard: Template, catalogue: Catalogue) -> None:
+    athlete = Athlete("Ada", 4, tz="Europe/London")
+    start = date(2027, 3, 1)
+    runs = runs_between([MON_WED_SAT], [], athlete.zone, start, start + timedelta(weeks=8))
+    usual = build_plan(athlete, runs, start, 8, standard, catalogue)
+    held = build_plan(athlete, runs, start, 8, standard, catalogue, extra_loosening_weeks=1)
+    assert (usual.loosening_weeks, held.loosening_weeks) == (2, 3)
+    assert held.weekly_minutes()[2] == usual.weekly_minutes()[0] > usual.weekly_minutes()[2]
+
+
+def test_more_runs_after_loosening_do_not_raise_the_weekly_minutes(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    athlete = Athlete("Ada", 1, tz="Europe/London")
+    start = date(2027, 3, 1)
+    rule = RunRule(days=(0,), at=time(6, 30), minutes=45)
+    club = [
+        Run(f"club-{n}", resolve_local(start + timedelta(days=7 + n), time(18, 0), athlete.zone),
+            resolve_local(start + timedelta(days=7 + n), time(19, 0), athlete.zone), "club.ics")
+        for n in range(5)
+    ]  # fmt: skip
+    runs = runs_between([rule], club, athlete.zone, start, start + timedelta(weeks=3))
+    plan = build_plan(athlete, runs, start, 3, standard, catalogue)
+    assert plan.weekly_minutes() == [13, 13, 13]
+    assert len(plan.sessions_in_week(2)) == 2  # the rest were dropped, latest first
+    assert all(s.minutes >= 5 for s in plan.sessions)
+
+
+def test_overlapping_and_back_to_back_runs_share_the_time_between(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    athlete = Athlete("Ada", 3, tz="UTC")
+    day = date(2027, 3, 1)
+    at = lambda h, m: datetime(2027, 3, 1, h, m, tzinfo=UTC)  # noqa: E731
+    runs = [
+        Run("a", at(6, 0), at(7, 0)),
+        Run("b", at(6, 30), at(7, 30)),  # overlaps a: no warm-up fits, a's cool-down neither
+        Run("c", at(7, 37), at(8, 0)),  # 7 minutes after b
+    ]
+    plan = build_plan(athlete, runs, day, 1, standard, catalogue)
+    by_id = {s.id: s for s in plan.sessions}
+    # a's cool-down and b's warm-up would lie inside the other run; c's warm-up has no room
+    # left after b's cool-down.
+    assert [(s.id, s.run_id) for s in plan.sessions] == [
+        ("20270301-pre", "a"), ("20270301-post", "b"), ("20270301-post-2", "c"),
+    ]  # fmt: skip
+    assert by_id["20270301-post"].minutes == 7
+    assert by_id["20270301-post"].note == "shortened to 7 min: the 07:37 run starts 07:37"
+
+
+def test_long_run_across_midnight_gets_its_cool_down_the_next_day(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    athlete = Athlete("Ada", 2, tz="Asia/Kolkata")
+    tz = athlete.zone
+    run = Run(
+        "ultra", datetime(2027, 3, 6, 20, 0, tzinfo=tz), datetime(2027, 3, 7, 6, 0, tzinfo=tz)
+    )
+    plan = build_plan(athlete, [run], date(2027, 3, 1), 2, standard, catalogue)
+    assert [s.id for s in plan.sessions] == ["20270306-pre", "20270307-post"]
+    assert plan.sessions[1].week == 1 and plan.sessions[1].start == run.end
+
+
+def test_loosening_sessions_step_around_a_busy_evening(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    dinner = BusyBlock(datetime(2027, 3, 2, 18, 30, tzinfo=LONDON),
+                       datetime(2027, 3, 2, 21, 30, tzinfo=LONDON), "Dinner")  # fmt: skip
+    plan = plan_for(standard, catalogue, tightness=5, weeks=4, busy=(dinner,))
+    moved = plan.session("20270302-loose")
+    assert moved is not None
+    assert f"{moved.start:%H:%M}" == "17:50" and moved.minutes == 40  # 21:30-22:00 is too short
+    assert moved.note == "moved to 17:50: 19:00 is taken"
+
+
+def test_a_full_day_sends_the_loosening_session_to_the_next_free_day(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    away = BusyBlock(datetime(2027, 3, 2, 5, 0, tzinfo=LONDON),
+                     datetime(2027, 3, 2, 23, 0, tzinfo=LONDON), "Away")  # fmt: skip
+    plan = plan_for(standard, catalogue, tightness=4, weeks=3, busy=(away,))
+    week_one = [s.id for s in plan.sessions_in_week(1) if s.kind == "loosening"]
+    assert "20270302-loose" not in week_one
+    assert len(week_one) == 3
+
+
+def test_sessions_never_start_before_the_plan(standard: Template, catalogue: Catalogue) -> None:
+    rule = RunRule(days=(0,), at=time(0, 5), minutes=30)
+    plan = plan_for(standard, catalogue, tightness=3, rules=(rule,), weeks=2)
+    first = plan.sessions[0]
+    assert first.id == "20270301-pre" and first.minutes == 5
+    assert first.note == "shortened to 5 min: the plan's start ends 00:00"
+
+
+def test_shortened_sessions_drop_exercises_not_doses(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    standup = BusyBlock(datetime(2027, 3, 3, 6, 0, tzinfo=LONDON),
+                        datetime(2027, 3, 3, 6, 24, tzinfo=LONDON), "Standup")  # fmt: skip
+    full = plan_for(standard, catalogue, weeks=2)
+    short = plan_for(standard, catalogue, weeks=2, busy=(standup,))
+    before, after = full.session("20270303-pre"), short.session("20270303-pre")
+    assert before is not None and after is not None and after.minutes == 6
+    assert len(after.exercises) < len(before.exercises)
+    assert after.exercises == before.exercises[: len(after.exercises)]
