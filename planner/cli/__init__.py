@@ -16,7 +16,10 @@ from planner import __version__
 from planner.domain.errors import PlannerError
 
 # Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
-COMMAND_MODULES = ("planner.cli.engine",)
+COMMAND_MODULES = (
+    "planner.cli.engine",
+    "planner.cli.db",
+)
 
 
 class UsageError(PlannerError):

@@ -1,0 +1,125 @@
+"""Storage cost over years of history, against plain TinyDB doing the same job.
+
+Builds a 5-year history for one athlete (five 52-week blocks around a run every day, every
+session logged), then prints:
+- the time to log one more session at 1, 2, 4 and 5 years of history, and the ratio against the
+  1-year figure (a full atomic rewrite grows with the file, linearly, never quadratically);
+- the same for plain TinyDB (JSONStorage, one document per log, upsert by query);
+- the time to read every block and log and compute all weekly adherence figures.
+
+Run: .venv/bin/python benchmarks/bench_storage.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from tinydb import Query, TinyDB
+
+from planner import plans_io
+from planner.domain.builder import build_plan
+from planner.domain.model import Athlete, LogEntry, Plan, RunRule, parse_days, parse_hhmm
+from planner.domain.schedule import runs_between
+from planner.storage import Repository
+
+YEARS = 5
+SAMPLES = 30
+TARGET_MS = 20.0
+ATHLETE = Athlete("Bench Runner", 5, tz="Europe/London")
+RULE = RunRule(parse_days("mon,tue,wed,thu,fri,sat,sun"), parse_hhmm("06:30"), 45)
+FIRST_BLOCK = date(2022, 1, 3)
+LOGGED_AT = datetime(2027, 1, 1, tzinfo=UTC)
+
+
+def yearly_plan(year: int) -> Plan:
+    start = FIRST_BLOCK + timedelta(weeks=52 * year)
+    end = start + timedelta(weeks=52)
+    runs = runs_between([RULE], [], ATHLETE.zone, start, end)
+    template, catalogue = plans_io.load_template("standard"), plans_io.load_catalogue()
+    return build_plan(ATHLETE, runs, start, 52, template, catalogue)
+
+
+def entries(plan: Plan) -> list[LogEntry]:
+    return [LogEntry(s.id, "done", s.minutes, LOGGED_AT) for s in plan.sessions]
+
+
+def median_ms(action: Callable[[int], object]) -> float:
+    times = []
+    for i in range(SAMPLES):
+        started = time.perf_counter()
+        action(i)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> int:
+    plans = [yearly_plan(year) for year in range(YEARS)]
+    total = sum(len(p.sessions) for p in plans)
+    print(f"history: {YEARS} blocks, {total} sessions, every one logged")
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Repository.open(Path(folder) / "hipplan.json")
+        plain = TinyDB(Path(folder) / "plain.json")
+        repo.add_athlete(ATHLETE)
+        ours: dict[int, float] = {}
+        theirs: dict[int, float] = {}
+        for year, plan in enumerate(plans, start=1):
+            repo.save_plan(plan)
+            repo.log_many(ATHLETE.name, entries(plan))
+            plain.table("logs").insert_multiple(
+                {"athlete": ATHLETE.key, "session": e.session_id, "minutes": e.minutes}
+                for e in entries(plan)
+            )
+            plain.table("plans").insert({"sessions": [s.id for s in plan.sessions]})
+            if year in (1, 2, 4, 5):
+                ours[year] = median_ms(lambda i, y=year: repo.log(ATHLETE.name, _extra(y, i)))
+                theirs[year] = median_ms(lambda i, y=year: _plain_log(plain, y, i))
+        size_kb = repo.path.stat().st_size / 1024
+        started = time.perf_counter()
+        weekly = _all_weekly_minutes(repo)
+        adherence_ms = (time.perf_counter() - started) * 1000
+
+    print(f"database after {YEARS} years: {size_kb:.0f} KB")
+    print(f"{'history':>8} {'hipplan log':>12} {'ratio':>6} {'plain TinyDB':>13} {'ratio':>6}")
+    for year in ours:
+        print(
+            f"{year:>6} y {ours[year]:>9.2f} ms {ours[year] / ours[1]:>5.2f}x"
+            f" {theirs[year]:>10.2f} ms {theirs[year] / theirs[1]:>5.2f}x"
+        )
+    flag = "ok" if ours[YEARS] < TARGET_MS else "SLOW"
+    print(
+        f"log one more session at {YEARS} years: {ours[YEARS]:.2f} ms (target < {TARGET_MS:.0f} ms) [{flag}]"
+    )
+    print(f"all weekly adherence figures ({len(weekly)} weeks): {adherence_ms:.1f} ms")
+    return 0
+
+
+def _extra(year: int, i: int) -> LogEntry:
+    return LogEntry(f"extra-{year}-{i}", "done", 5, LOGGED_AT)
+
+
+def _plain_log(db: TinyDB, year: int, i: int) -> None:
+    doc = {"athlete": ATHLETE.key, "session": f"extra-{year}-{i}", "minutes": 5}
+    q = Query()
+    db.table("logs").upsert(doc, (q.athlete == ATHLETE.key) & (q.session == doc["session"]))
+
+
+def _all_weekly_minutes(repo: Repository) -> list[tuple[int, int]]:
+    """Planned and done minutes of every week of every block, read fresh from the file."""
+    repo.refresh()
+    done = {e.session_id: e.minutes for e in repo.logs(ATHLETE.name)}
+    weekly = []
+    for plan in repo.plan_history(ATHLETE.name):
+        for week in range(1, plan.weeks + 1):
+            sessions = plan.sessions_in_week(week)
+            planned = sum(s.minutes for s in sessions)
+            weekly.append((planned, sum(done.get(s.id, 0) for s in sessions)))
+    return weekly
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

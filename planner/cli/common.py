@@ -1,0 +1,71 @@
+"""Small helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from planner.domain.errors import PlannerError
+from planner.domain.model import zone
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def open_repo(args: argparse.Namespace) -> Iterator[Any]:
+    """The repository at --db / HIPPLAN_DB / the platform default."""
+    from planner.cli import db_path
+    from planner.storage import Repository
+
+    repo = Repository.open(db_path(args))
+    try:
+        yield repo
+    finally:
+        close = getattr(repo, "close", None)
+        if close is not None:
+            close()
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, not {value}")
+    return value
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def local_zone_name() -> str:
+    """This machine's IANA zone ($TZ, then /etc/localtime), or UTC when it cannot be told."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(os.readlink("/etc/localtime").partition("zoneinfo/")[2])
+    for name in candidates:
+        if not name:
+            continue
+        with contextlib.suppress(PlannerError):
+            zone(name)
+            return name
+    return "UTC"
+
+
+def argtype(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """Wrap a domain parser for argparse so its own message reaches the user."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except PlannerError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parse.__name__
+    return convert

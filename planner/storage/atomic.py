@@ -1,0 +1,186 @@
+"""A TinyDB storage that never leaves a torn file and batches the writes of a transaction.
+
+TinyDB's JSONStorage rewrites the file in place, so a crash mid-write loses the database. Here
+every write goes to a temporary file that is fsynced and renamed over the database
+(`planner.fsutil.atomic_write`), so a reader or a crash sees the old file or the new one.
+
+The parsed file is cached with the identity of the file it came from (inode, size, mtime): as a
+write always makes a new inode, a read notices another process's write and re-reads, and skips
+parsing when nothing changed. Inside a transaction writes stay in memory and reach the disk once,
+on commit.
+
+Encoding a years-long history from scratch on every write would make each log cost as much as
+the whole file, so the JSON text of each document is cached. TinyDB receives shallow copies of
+the documents and replaces a field's value when it changes it, so a document whose values are
+still the very objects last written is unchanged and its cached text is reused. The repository
+keeps to that: it never edits a nested value of a document in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from planner.fsutil import atomic_write
+from planner.storage.errors import StorageError
+
+FILE_MODE = 0o600  # the file holds personal health notes: owner only
+MAX_DB_BYTES = 512 * 1024 * 1024
+
+Tables = dict[str, dict[str, Any]]
+_Identity = tuple[int, int, int, int]
+
+
+class AtomicJSONStorage(Storage):
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._cache: Tables | None = None
+        self._identity: _Identity | None = None
+        self._pending: Tables | None = None
+        self._in_batch = False
+        self._texts: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+
+    # -- TinyDB's interface -------------------------------------------------------------------
+
+    def read(self) -> Tables | None:
+        if self._pending is not None:
+            return self._pending
+        tables = self._load()
+        if tables is None:
+            return None
+        # TinyDB edits documents in place: give it copies so the cache stays what is on disk.
+        return {name: {i: dict(doc) for i, doc in t.items()} for name, t in tables.items()}
+
+    def write(self, data: Tables) -> None:
+        if self._in_batch:
+            self._pending = data
+            return
+        self._flush(data)
+
+    def close(self) -> None:
+        """TinyDB closes its storage; ours is shared by the repository and stays usable."""
+
+    # -- batching --------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self._in_batch = True
+        self._pending = None
+
+    def commit(self) -> None:
+        pending, self._pending, self._in_batch = self._pending, None, False
+        if pending is not None:
+            self._flush(pending)
+
+    def rollback(self) -> None:
+        # TinyDB edits the dicts it read in place, so the cache may hold the failed change.
+        self._pending, self._in_batch = None, False
+        self.forget()
+
+    def forget(self) -> None:
+        self._cache, self._identity = None, None
+        self._texts.clear()
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def changed_on_disk(self) -> bool:
+        """True when the file is not the one last read or written here."""
+        return _identity_of(self.path) != self._identity
+
+    def _load(self) -> Tables | None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            self.forget()
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            identity = _identity_of_fd(handle.fileno())
+            if identity == self._identity and self._cache is not None:
+                return self._cache
+            raw = handle.read(MAX_DB_BYTES + 1)
+        tables = parse_tables(raw, self.path)
+        self._texts.clear()
+        self._cache, self._identity = tables, identity
+        return tables
+
+    def _flush(self, data: Tables) -> None:
+        encoded = self._encode(data).encode("utf-8")
+        try:
+            atomic_write(self.path, encoded, mode=FILE_MODE)
+        except BaseException:
+            self.forget()
+            raise
+        self._cache, self._identity = data, _identity_of(self.path)
+
+    def _encode(self, data: Tables) -> str:
+        tables = []
+        for name, table in data.items():
+            docs = ",".join(
+                f"{_dump(doc_id)}:{self._doc_text(name, doc_id, doc)}"
+                for doc_id, doc in table.items()
+            )
+            tables.append(f"{_dump(name)}:{{{docs}}}")
+        return "{" + ",".join(tables) + "}"
+
+    def _doc_text(self, table: str, doc_id: str, doc: dict[str, Any]) -> str:
+        key = (table, str(doc_id))
+        cached = self._texts.get(key)
+        if cached is not None and _same_values(cached[0], doc):
+            return cached[1]
+        text = _dump(doc)
+        self._texts[key] = (dict(doc), text)
+        return text
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _same_values(before: dict[str, Any], doc: dict[str, Any]) -> bool:
+    """True when `doc` holds exactly the objects `before` held (so it encodes the same)."""
+    return len(before) == len(doc) and all(doc.get(k, _MISSING) is v for k, v in before.items())
+
+
+_MISSING = object()
+
+
+def parse_tables(raw: bytes, path: Path) -> Tables:
+    """The tables of a database file, or a StorageError naming the file and what is wrong."""
+    where = f"database {path}"
+    if len(raw) > MAX_DB_BYTES:
+        raise StorageError(f"{where} is larger than {MAX_DB_BYTES >> 20} MB; left untouched")
+    if not raw.strip():
+        raise StorageError(
+            f"{where} is empty (truncated?); left untouched: restore a backup or remove it"
+        )
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StorageError(
+            f"{where} is corrupt ({_reason(exc)}); left untouched: restore a backup or move it away"
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise StorageError(f"{where} is not a hipplan database; left untouched")
+    return data
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON at line {exc.lineno} column {exc.colno}"
+    return "not UTF-8 text"
+
+
+def _identity_of_fd(fd: int) -> _Identity:
+    st = os.fstat(fd)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _identity_of(path: Path) -> _Identity | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)

@@ -1,0 +1,277 @@
+"""Domain objects to JSON documents and back.
+
+Plans are stored compactly: most sessions repeat a handful of prescriptions (exercise, dose,
+cue), so a plan keeps a table of distinct prescriptions and each session lists their indices.
+A 52-week plan then weighs tens of kilobytes instead of megabytes, which keeps every write of a
+years-long history cheap.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from planner.domain.model import (
+    Athlete,
+    BusyBlock,
+    Dose,
+    LogEntry,
+    Plan,
+    PlanChange,
+    Prescription,
+    Run,
+    RunRule,
+    Session,
+    zone,
+)
+
+Doc = dict[str, Any]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _when(text: str, tz: ZoneInfo) -> datetime:
+    return datetime.fromisoformat(text).astimezone(tz)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+# -- athletes and runs -----------------------------------------------------------------------------
+
+
+def athlete_doc(a: Athlete) -> Doc:
+    return {
+        "key": a.key,
+        "name": a.name,
+        "tightness": a.tightness,
+        "sport": a.sport,
+        "sitting_hours": a.sitting_hours,
+        "tz": a.tz,
+        "target": a.target,
+    }
+
+
+def athlete_from(doc: Doc) -> Athlete:
+    return Athlete(
+        name=doc["name"],
+        tightness=int(doc["tightness"]),
+        sport=doc.get("sport", "run"),
+        sitting_hours=float(doc.get("sitting_hours", 0.0)),
+        tz=doc.get("tz", "UTC"),
+        target=float(doc.get("target", 0.8)),
+    )
+
+
+def rule_doc(key: str, rule: RunRule) -> Doc:
+    return {
+        "athlete": key,
+        "id": rule.id,
+        "days": list(rule.days),
+        "at": rule.at.strftime("%H:%M"),
+        "minutes": rule.minutes,
+        "from": rule.start.isoformat() if rule.start else None,
+        "until": rule.until.isoformat() if rule.until else None,
+    }
+
+
+def rule_from(doc: Doc) -> RunRule:
+    return RunRule(
+        days=tuple(int(d) for d in doc["days"]),
+        at=time.fromisoformat(doc["at"]),
+        minutes=int(doc["minutes"]),
+        start=_day(doc.get("from")),
+        until=_day(doc.get("until")),
+    )
+
+
+def run_doc(run: Run) -> Doc:
+    return {
+        "id": run.id,
+        "start": _iso(run.start),
+        "end": _iso(run.end),
+        "source": run.source,
+        "title": run.title,
+    }
+
+
+def run_from(doc: Doc, tz: ZoneInfo) -> Run:
+    return Run(
+        id=doc["id"],
+        start=_when(doc["start"], tz),
+        end=_when(doc["end"], tz),
+        source=doc.get("source", "rule"),
+        title=doc.get("title", "Run"),
+    )
+
+
+def busy_doc(block: BusyBlock) -> Doc:
+    return {
+        "start": _iso(block.start),
+        "end": _iso(block.end),
+        "title": block.title,
+        "source": block.source,
+    }
+
+
+def busy_from(doc: Doc, tz: ZoneInfo) -> BusyBlock:
+    return BusyBlock(
+        start=_when(doc["start"], tz),
+        end=_when(doc["end"], tz),
+        title=doc.get("title", "busy"),
+        source=doc.get("source", ""),
+    )
+
+
+# -- logs ----------------------------------------------------------------------------------------
+
+
+def log_bucket(session_id: str) -> str:
+    """Logs are kept in one document per month of sessions (ids start YYYYMMDD), so logging one
+    session re-encodes a small document, not the whole history."""
+    prefix = session_id[:6]
+    return prefix if prefix.isdigit() else "other"
+
+
+def log_doc(entry: LogEntry) -> Doc:
+    return {
+        "status": entry.status,
+        "minutes": entry.minutes,
+        "logged_at": _iso(entry.logged_at),
+        "note": entry.note,
+        "day": entry.day.isoformat() if entry.day else None,
+        "extra": dict(entry.extra),
+    }
+
+
+def log_from(item: tuple[str, Doc]) -> LogEntry:
+    session_id, doc = item
+    return LogEntry(
+        session_id=session_id,
+        status=doc["status"],
+        minutes=int(doc["minutes"]),
+        logged_at=datetime.fromisoformat(doc["logged_at"]),
+        note=doc.get("note", ""),
+        day=_day(doc.get("day")),
+        extra=dict(doc.get("extra") or {}),
+    )
+
+
+# -- plans ---------------------------------------------------------------------------------------
+
+
+class _PrescriptionTable:
+    """Distinct prescriptions of a plan, each stored once and referred to by index."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self._index: dict[Prescription, int] = {}
+
+    def ref(self, p: Prescription) -> int:
+        found = self._index.get(p)
+        if found is None:
+            found = self._index[p] = len(self.rows)
+            d = p.dose
+            self.rows.append(
+                [
+                    p.exercise_id,
+                    p.name,
+                    p.style,
+                    d.reps,
+                    d.hold_seconds,
+                    d.rounds,
+                    d.per_side,
+                    d.range_level,
+                    p.cue,
+                ]
+            )
+        return found
+
+
+def _prescription_from(row: list[Any]) -> Prescription:
+    ex_id, name, style, reps, hold, rounds, per_side, level, cue = row
+    dose = Dose(reps=reps, hold_seconds=hold, rounds=rounds, per_side=per_side, range_level=level)
+    return Prescription(exercise_id=ex_id, name=name, style=style, dose=dose, cue=cue)
+
+
+def sessions_doc(sessions: tuple[Session, ...], table: _PrescriptionTable) -> list[list[Any]]:
+    return [
+        [
+            s.id,
+            s.week,
+            s.kind,
+            _iso(s.start),
+            _iso(s.end),
+            s.run_id,
+            [table.ref(p) for p in s.exercises],
+            s.note,
+        ]
+        for s in sessions
+    ]
+
+
+def sessions_from(rows: list[list[Any]], table: list[Prescription], tz: ZoneInfo) -> list[Session]:
+    return [
+        Session(
+            id=sid,
+            week=week,
+            kind=kind,
+            start=_when(start, tz),
+            end=_when(end, tz),
+            run_id=run_id,
+            exercises=tuple(table[i] for i in refs),
+            note=note,
+        )
+        for sid, week, kind, start, end, run_id, refs, note in rows
+    ]
+
+
+def plan_doc(plan: Plan, cancelled: tuple[Session, ...] = ()) -> Doc:
+    """The plan and the sessions a rebuild removed (kept so exports can cancel them)."""
+    table = _PrescriptionTable()
+    return {
+        "athlete_name": plan.athlete,
+        "tz": plan.tz,
+        "start": plan.start.isoformat(),
+        "weeks": plan.weeks,
+        "template": plan.template,
+        "loosening_weeks": plan.loosening_weeks,
+        "taper_weeks": plan.taper_weeks,
+        "runs": [run_doc(r) for r in plan.runs],
+        "sessions": sessions_doc(plan.sessions, table),
+        "cancelled": sessions_doc(cancelled, table),
+        "changes": [
+            {"week": c.week, "reason": c.reason, "at": _iso(c.at) if c.at else None}
+            for c in plan.changes
+        ],
+        "prescriptions": table.rows,
+    }
+
+
+def plan_from(doc: Doc) -> tuple[Plan, tuple[Session, ...]]:
+    tz = zone(doc["tz"])
+    table = [_prescription_from(row) for row in doc["prescriptions"]]
+    plan = Plan(
+        athlete=doc["athlete_name"],
+        tz=doc["tz"],
+        start=date.fromisoformat(doc["start"]),
+        weeks=int(doc["weeks"]),
+        template=doc["template"],
+        loosening_weeks=int(doc["loosening_weeks"]),
+        taper_weeks=int(doc["taper_weeks"]),
+        runs=tuple(run_from(r, tz) for r in doc["runs"]),
+        sessions=tuple(sessions_from(doc["sessions"], table, tz)),
+        changes=tuple(
+            PlanChange(
+                week=int(c["week"]),
+                reason=c["reason"],
+                at=datetime.fromisoformat(c["at"]) if c.get("at") else None,
+            )
+            for c in doc.get("changes", [])
+        ),
+    )
+    return plan, tuple(sessions_from(doc.get("cancelled", []), table, tz))

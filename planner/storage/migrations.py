@@ -1,0 +1,101 @@
+"""Schema versions of the database file and the steps between them.
+
+The version lives in the `_meta` table. A file without it is version 1, the layout of the
+first releases: athletes with a `timezone` field, runs as day-name strings in a `runs` table,
+and one flat document per log. Each step is a pure function on the decoded tables; the
+repository backs the file up before it writes the upgraded one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from planner.domain.model import WEEKDAYS, name_key
+from planner.storage.codec import log_bucket, rule_from
+from planner.storage.errors import StorageError
+
+Tables = dict[str, dict[str, Any]]
+
+SCHEMA_VERSION = 2
+META_TABLE = "_meta"
+
+
+def version_of(tables: Tables) -> int:
+    meta = tables.get(META_TABLE) or {}
+    for doc in meta.values():
+        if isinstance(doc, dict) and "schema" in doc:
+            return int(doc["schema"])
+    return 1 if tables else SCHEMA_VERSION
+
+
+def stamp(tables: Tables, version: int = SCHEMA_VERSION) -> Tables:
+    tables[META_TABLE] = {"1": {"schema": version}}
+    return tables
+
+
+def migrate(tables: Tables, where: str) -> Tables:
+    """Upgrade the tables to SCHEMA_VERSION, one step at a time."""
+    version = version_of(tables)
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"database {where} has schema {version}, newer than this hipplan knows "
+            f"({SCHEMA_VERSION}): upgrade hipplan"
+        )
+    while version < SCHEMA_VERSION:
+        try:
+            tables = _STEPS[version](tables)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StorageError(
+                f"database {where} could not be upgraded from schema {version}: "
+                f"unexpected data ({type(exc).__name__}: {exc}); left untouched"
+            ) from None
+        version += 1
+        stamp(tables, version)
+    return tables
+
+
+def _v1_to_v2(old: Tables) -> Tables:
+    new: Tables = {"athletes": {}, "rules": {}, "logs": {}}
+    keys: dict[str, str] = {}
+    for doc_id, doc in (old.get("athletes") or {}).items():
+        key = name_key(doc["name"])
+        keys[doc["name"]] = key
+        new["athletes"][doc_id] = {
+            "key": key,
+            "name": " ".join(doc["name"].split()),
+            "tightness": int(doc["tightness"]),
+            "sport": doc.get("sport", "run"),
+            "sitting_hours": float(doc.get("sitting_hours", 0.0)),
+            "tz": doc.get("timezone") or "UTC",
+            "target": 0.8,
+        }
+    for doc_id, doc in (old.get("runs") or {}).items():
+        days = [WEEKDAYS.index(d.strip().lower()[:3]) for d in doc["days"].split(",")]
+        rule = {
+            "athlete": keys.get(doc["athlete"], name_key(doc["athlete"])),
+            "days": sorted(set(days)),
+            "at": doc["at"],
+            "minutes": int(doc["minutes"]),
+            "from": doc.get("from"),
+            "until": doc.get("until"),
+        }
+        rule["id"] = rule_from(rule).id
+        new["rules"][doc_id] = rule
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc in (old.get("logs") or {}).values():
+        key = keys.get(doc["athlete"], name_key(doc["athlete"]))
+        entries.setdefault((key, log_bucket(doc["session"])), {})[doc["session"]] = {
+            "status": doc["status"],
+            "minutes": int(doc.get("minutes", 0)),
+            "logged_at": doc["logged_at"],
+            "note": doc.get("note", ""),
+            "day": None,
+            "extra": {},
+        }
+    for n, ((key, bucket), logs) in enumerate(sorted(entries.items()), start=1):
+        new["logs"][str(n)] = {"athlete": key, "bucket": bucket, "entries": logs}
+    return new
+
+
+_STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2}

@@ -1,0 +1,69 @@
+"""A damaged file is reported in one line, never overwritten; db check and backup help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner.domain.model import Athlete
+from planner.storage import Repository, StorageError, check_file
+
+DAMAGE = {
+    "truncated": lambda good: good[: len(good) // 2],
+    "empty": lambda good: b"",
+    "binary": lambda good: bytes(range(256)),
+    "not a table map": lambda good: b"[1, 2, 3]",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damaged_file_is_refused_and_kept(db: Path, kind: str) -> None:
+    Repository.open(db).add_athlete(Athlete("Ann", 3))
+    damaged = DAMAGE[kind](db.read_bytes())
+    db.write_bytes(damaged)
+    with pytest.raises(StorageError) as caught:
+        Repository.open(db).add_athlete(Athlete("Bo", 2))
+    message = str(caught.value)
+    assert str(db) in message
+    assert "\n" not in message
+    assert db.read_bytes() == damaged
+    assert check_file(db)
+
+
+def test_damaged_record_is_named_by_check(db: Path) -> None:
+    Repository.open(db).add_athlete(Athlete("Ann", 3))
+    data = json.loads(db.read_text())
+    data["athletes"]["1"]["tightness"] = "very"
+    db.write_text(json.dumps(data))
+    assert any("athletes record 1" in p for p in check_file(db))
+    with pytest.raises(StorageError, match="damaged athlete record"):
+        Repository.open(db).athletes()
+
+
+def test_cli_reports_corruption_in_one_line(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    db.write_text('{"athletes": {"1": {"name": "Ann"')
+    result = cli("athlete", "list")
+    assert result.code != 0
+    assert result.err.count("\n") == 1
+    assert "corrupt" in result.err and str(db) in result.err
+    assert "Traceback" not in result.err
+    assert cli("db", "check").code == 1
+    assert db.read_text() == '{"athletes": {"1": {"name": "Ann"'
+
+
+def test_db_check_and_backup(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("athlete", "add", "Ann", "--tightness", "3", "--tz", "UTC").code == 0
+    assert cli("db", "check").out.strip() == f"{db}: ok"
+    backup = cli("db", "backup")
+    assert backup.code == 0
+    copy = Path(backup.out.strip().rsplit(" to ", 1)[1])
+    assert copy.read_bytes() == db.read_bytes()
+    assert (copy.stat().st_mode & 0o777) == 0o600
+
+
+def test_newer_schema_is_refused(db: Path) -> None:
+    db.write_text(json.dumps({"_meta": {"1": {"schema": 99}}, "athletes": {}}))
+    with pytest.raises(StorageError, match="newer"):
+        Repository.open(db)

@@ -1,0 +1,32 @@
+"""Start-up stays lean: commands that do not open the TUI never import Textual."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+PROBE = """
+import json, sys
+from planner.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tinydb', 'icalendar'))))
+"""
+
+
+def _modules_after(*argv: str) -> set[str]:
+    code = PROBE.format(argv=list(argv))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_help_imports_no_textual() -> None:
+    assert not {m for m in _modules_after("--help") if m.startswith(("textual", "rich"))}
+
+
+def test_listing_athletes_imports_no_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    loaded = _modules_after("--db", str(tmp_path / "db.json"), "athlete", "list", "--json")
+    assert not {m for m in loaded if m.startswith(("textual", "rich"))}
