@@ -69,3 +69,30 @@ def argtype(parse: Callable[[str], T]) -> Callable[[str], T]:
 
     convert.__name__ = parse.__name__
     return convert
+
+
+def command_group(subparsers: Any, name: str, help_text: str) -> Any:
+    """The ACTION subparsers of `hipplan NAME`, made by the first command module that asks.
+
+    Several modules add actions to one group (`runs add` here, `runs import` with the calendar).
+    """
+    parser = subparsers.choices.get(name)
+    if parser is None:
+        parser = subparsers.add_parser(name, help=help_text, description=help_text)
+        parser.actions = parser.add_subparsers(
+            dest=f"{name}_command", metavar="ACTION", required=True
+        )
+    return parser.actions
+
+
+def tightness(text: str) -> int:
+    """--tightness: a whole number 1 (supple) to 5 (very tight)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--tightness needs a whole number, not {text!r}"
+        ) from None
+    if not 1 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"tightness must be 1 to 5, not {value}")
+    return value

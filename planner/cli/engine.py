@@ -7,7 +7,15 @@ from datetime import timedelta
 from typing import Any
 
 from planner import clock
-from planner.cli.common import argtype, local_zone_name, open_repo, positive_int, print_json
+from planner.cli.common import (
+    argtype,
+    command_group,
+    local_zone_name,
+    open_repo,
+    positive_int,
+    print_json,
+    tightness,
+)
 from planner.domain.model import (
     MAX_WEEKS,
     SPORTS,
@@ -29,16 +37,11 @@ def register(subparsers: Any) -> None:
     _register_plan(subparsers)
 
 
-def _group(subparsers: Any, name: str, help_text: str) -> Any:
-    parser = subparsers.add_parser(name, help=help_text, description=help_text)
-    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
-
-
 def _register_athlete(subparsers: Any) -> None:
-    group = _group(subparsers, "athlete", "add, list and update athletes")
+    group = command_group(subparsers, "athlete", "add, list and update athletes")
     add = group.add_parser("add", help="add an athlete")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--tightness", type=_tightness, required=True, help="1 supple .. 5 very tight")
+    add.add_argument("--tightness", type=tightness, required=True, help="1 supple .. 5 very tight")
     add.add_argument("--sport", choices=SPORTS, default="run")
     add.add_argument("--sitting-hours", type=float, default=0.0, metavar="H")
     add.add_argument(
@@ -52,7 +55,7 @@ def _register_athlete(subparsers: Any) -> None:
 
 
 def _register_runs(subparsers: Any) -> None:
-    group = _group(subparsers, "runs", "add, list and import an athlete's runs")
+    group = command_group(subparsers, "runs", "add, list and import an athlete's runs")
     add = group.add_parser("add", help="add a weekly run")
     add.add_argument("name", metavar="NAME")
     add.add_argument("--days", type=argtype(parse_days), required=True, help="e.g. mon,wed,sat")
@@ -69,7 +72,7 @@ def _register_runs(subparsers: Any) -> None:
 
 
 def _register_plan(subparsers: Any) -> None:
-    group = _group(subparsers, "plan", "build and show an athlete's plan")
+    group = command_group(subparsers, "plan", "build and show an athlete's plan")
     build = group.add_parser("build", help="build a plan around the athlete's runs")
     build.add_argument("name", metavar="NAME")
     build.add_argument("--start", type=argtype(parse_date), required=True, metavar="YYYY-MM-DD")
@@ -82,13 +85,6 @@ def _register_plan(subparsers: Any) -> None:
     show.add_argument("--week", type=int, metavar="N")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=plan_show)
-
-
-def _tightness(text: str) -> int:
-    value = _int(text, "--tightness")
-    if not 1 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"tightness must be 1 to 5, not {value}")
-    return value
 
 
 def _weeks(text: str) -> int:

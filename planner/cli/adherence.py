@@ -1,0 +1,169 @@
+"""`log`, `adherence` and `athlete set`: record sessions, see the weekly figures, re-assess."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from planner.cli.common import (
+    argtype,
+    command_group,
+    open_repo,
+    positive_int,
+    print_json,
+    tightness,
+)
+from planner.domain.model import LOG_STATUSES, SPORTS, parse_date
+from planner.services import adherence
+from planner.services.adherence import SESSION_SHORTCUTS
+
+
+def register(subparsers: Any) -> None:
+    _register_log(subparsers)
+    _register_adherence(subparsers)
+    register_athlete_set(command_group(subparsers, "athlete", "add, list and update athletes"))
+
+
+def _register_log(subparsers: Any) -> None:
+    log = subparsers.add_parser(
+        "log",
+        help="log a session as done, partial or skipped",
+        description=(
+            "Log what was done with one session; logging it again replaces the earlier log. "
+            "SESSION is an id from `plan show`, or next (the oldest session not logged yet), "
+            "today-pre or today-post (that day's warm-up or cool-down; --date picks the day)."
+        ),
+    )
+    log.add_argument("name", metavar="NAME")
+    log.add_argument("session", metavar="SESSION_ID|" + "|".join(SESSION_SHORTCUTS))
+    log.add_argument("status", choices=LOG_STATUSES)
+    log.add_argument(
+        "--minutes", type=positive_int, metavar="M", help="minutes done (default for done: all)"
+    )
+    log.add_argument("--note", default="", metavar="TEXT")
+    log.add_argument(
+        "--date", type=argtype(parse_date), metavar="DATE", help="the day it was done (YYYY-MM-DD)"
+    )
+    log.set_defaults(func=log_command)
+
+
+def _register_adherence(subparsers: Any) -> None:
+    report = subparsers.add_parser(
+        "adherence",
+        help="weekly adherence, streak and skip budget",
+        description="Per plan week: planned and done minutes, percent and session counts.",
+    )
+    report.add_argument("name", metavar="NAME")
+    report.add_argument("--json", action="store_true")
+    report.add_argument(
+        "--csv", type=Path, metavar="FILE", help="export the logs as CSV (- for stdout)"
+    )
+    report.set_defaults(func=adherence_command)
+
+
+def register_athlete_set(group: Any) -> None:
+    """`athlete set`, beside `athlete add` and `athlete list`."""
+    change = group.add_parser(
+        "set",
+        help="update an athlete (re-assessment); the rest of the plan is rebuilt",
+        description=(
+            "Change tightness, sport, sitting hours, time zone or adherence target. Sessions "
+            "already logged or past stay as they are; the rest of the plan is rebuilt."
+        ),
+    )
+    change.add_argument("name", metavar="NAME")
+    change.add_argument("--tightness", type=tightness, help="1 supple .. 5 very tight")
+    change.add_argument("--sport", choices=SPORTS)
+    change.add_argument("--sitting-hours", type=_hours, metavar="H")
+    change.add_argument("--tz", metavar="ZONE", help="IANA zone, e.g. Europe/London")
+    change.add_argument("--target", type=_percent, metavar="PERCENT", help="weekly target, 1-100")
+    change.set_defaults(func=athlete_set_command)
+
+
+def _hours(text: str) -> float:
+    value = _number(text, "--sitting-hours", float)
+    if not 0 <= value <= 24:
+        raise argparse.ArgumentTypeError(f"sitting hours must be 0 to 24, not {value:g}")
+    return float(value)
+
+
+def _percent(text: str) -> float:
+    value = _number(text.rstrip("% "), "--target", float)
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(f"target must be above 0 and at most 100, not {value:g}")
+    return float(value) / 100
+
+
+def _number(text: str, flag: str, kind: type[int] | type[float]) -> float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{flag} needs a number, not {text!r}") from None
+
+
+# -- handlers --------------------------------------------------------------------------------------
+
+
+def log_command(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        result = adherence.log_session(
+            repo, args.name, args.session, args.status, args.minutes, args.note, args.date
+        )
+    entry, session = result.entry, result.session
+    done = "" if entry.status == "skipped" else f" ({entry.minutes} of {session.minutes} min)"
+    print(f"logged {session.id} {entry.status}{done} for {result.athlete.name}")
+    if result.change is not None:
+        print(f"plan changed from week {result.change.week}: {result.change.reason}")
+    return 0
+
+
+def adherence_command(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        report = adherence.adherence(repo, args.name)
+        if args.csv is not None:
+            _export(repo, args)
+    if args.csv is not None and str(args.csv) == "-":
+        return 0  # the CSV went to stdout; a table after it would spoil the file
+    if args.json:
+        print_json(adherence.report_json(report))
+    else:
+        print(adherence.adherence_table(report, colour=_use_colour()))
+    return 0
+
+
+def _export(repo: Any, args: argparse.Namespace) -> None:
+    to_stdout = str(args.csv) == "-"
+    text, count = adherence.export_csv(repo, args.name, None if to_stdout else args.csv)
+    if to_stdout:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {count} logs to {args.csv}", file=sys.stderr)
+
+
+def _use_colour() -> bool:
+    """ANSI colours only for a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def athlete_set_command(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        result = adherence.set_athlete(
+            repo,
+            args.name,
+            tightness=args.tightness,
+            sport=args.sport,
+            sitting_hours=args.sitting_hours,
+            tz=args.tz,
+            target=args.target,
+        )
+    a = result.athlete
+    print(
+        f"updated {a.name}: tightness {a.tightness}, {a.sport}, {a.sitting_hours:g} h sitting,"
+        f" {a.tz}, target {a.target * 100:g} %"
+    )
+    if result.change is not None:
+        print(f"plan changed from week {result.change.week}: {result.change.reason}")
+    return 0

@@ -1,0 +1,304 @@
+"""Adherence: what the athlete did with the plan, week by week, and the streak of good weeks.
+
+Everything here is a pure function of the plan, the logs and an instant `now`:
+
+- `weekly_figures`: per plan week, planned and done minutes (a partial session counts its logged
+  minutes), the percent, and how many sessions are done, partial, skipped or still open; the same
+  figures split by kind of session, so a skipped cool-down habit shows.
+- `streak`: consecutive weeks at or above the athlete's target. One missed week in any 6 counted
+  weeks is forgiven (the skip budget); a second miss within 6 weeks breaks the streak.
+- `report`: both together, plus whether the current week is about to break the streak.
+
+Weeks are the plan's local weeks (`Session.week`); whether a week has ended is decided by the
+instant its last local day ends, so a week that crosses a DST change ends at the right moment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from planner.domain.model import (
+    LogEntry,
+    Phase,
+    Plan,
+    Session,
+    SessionKind,
+    as_utc,
+    resolve_local,
+    zone,
+)
+
+WeekState = Literal["ended", "current", "upcoming"]
+Band = Literal["met", "short", "low"]  # at/above target, 50 % to target, below 50 %
+Mark = Literal["hit", "forgiven", "missed", "pending", "empty"]
+
+KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run", "loosening", "maintenance")
+LOW_BAND = 0.5
+FORGIVE_WINDOW = 6  # one missed week in any 6 counted weeks is forgiven
+# Floating-point slack for "at or above target": 8 of 10 minutes must meet an 80 % target.
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Planned and done minutes and session counts for a set of sessions."""
+
+    planned_minutes: int = 0
+    done_minutes: int = 0
+    done: int = 0
+    partial: int = 0
+    skipped: int = 0
+    open: int = 0
+
+    @property
+    def sessions(self) -> int:
+        return self.done + self.partial + self.skipped + self.open
+
+    @property
+    def ratio(self) -> float | None:
+        """Done over planned minutes; None when nothing was planned."""
+        if self.planned_minutes == 0:
+            return None
+        return self.done_minutes / self.planned_minutes
+
+    @property
+    def percent(self) -> float | None:
+        """The ratio in percent, rounded down to one decimal so "80.0" has really met 80 %."""
+        ratio = self.ratio
+        return None if ratio is None else math.floor(ratio * 1000 + _EPSILON) / 10
+
+    def count(self, session: Session, entry: LogEntry | None) -> Tally:
+        """This tally with one more session and its log (or none)."""
+        planned = self.planned_minutes + session.minutes
+        if entry is None:
+            return replace(self, planned_minutes=planned, open=self.open + 1)
+        if entry.status == "skipped":
+            return replace(self, planned_minutes=planned, skipped=self.skipped + 1)
+        # A log never counts more than was planned, even if an old entry says so.
+        done_minutes = self.done_minutes + min(entry.minutes, session.minutes)
+        if entry.status == "partial":
+            return replace(
+                self, planned_minutes=planned, done_minutes=done_minutes, partial=self.partial + 1
+            )
+        return replace(self, planned_minutes=planned, done_minutes=done_minutes, done=self.done + 1)
+
+
+def tally(sessions: Iterable[Session], logs: Mapping[str, LogEntry]) -> Tally:
+    total = Tally()
+    for session in sessions:
+        total = total.count(session, logs.get(session.id))
+    return total
+
+
+def band(ratio: float, target: float) -> Band:
+    if ratio + _EPSILON >= target:
+        return "met"
+    if ratio + _EPSILON >= LOW_BAND:
+        return "short"
+    return "low"
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week: int
+    start: date
+    phase: Phase
+    state: WeekState
+    total: Tally
+    by_kind: dict[SessionKind, Tally]
+    band: Band | None  # None for a week without sessions
+    mark: Mark = "pending"  # what the week did to the streak; set by `streak`
+
+    @property
+    def empty(self) -> bool:
+        return self.total.sessions == 0
+
+
+def logs_by_session(logs: Iterable[LogEntry]) -> dict[str, LogEntry]:
+    """The latest entry per session (storage already replaces, this guards older data)."""
+    latest: dict[str, LogEntry] = {}
+    for entry in logs:
+        known = latest.get(entry.session_id)
+        if known is None or as_utc(entry.logged_at) >= as_utc(known.logged_at):
+            latest[entry.session_id] = entry
+    return latest
+
+
+def week_bounds(plan: Plan, week: int) -> tuple[datetime, datetime]:
+    """The instants the plan week starts and ends: local midnights in the plan's zone."""
+    tz = zone(plan.tz)
+    first = plan.week_start(week)
+    return (
+        resolve_local(first, time(0), tz),
+        resolve_local(first + timedelta(days=7), time(0), tz),
+    )
+
+
+def week_state(plan: Plan, week: int, now: datetime) -> WeekState:
+    start, end = week_bounds(plan, week)
+    if as_utc(now) >= as_utc(end):
+        return "ended"
+    if as_utc(now) >= as_utc(start):
+        return "current"
+    return "upcoming"
+
+
+def weekly_figures(
+    plan: Plan, logs: Iterable[LogEntry], now: datetime, target: float
+) -> list[WeekFigures]:
+    """One entry per plan week, weeks without sessions included."""
+    by_session = logs_by_session(logs)
+    figures = []
+    for week in range(1, plan.weeks + 1):
+        sessions = plan.sessions_in_week(week)
+        total = tally(sessions, by_session)
+        ratio = total.ratio
+        figures.append(
+            WeekFigures(
+                week=week,
+                start=plan.week_start(week),
+                phase=plan.phase(week),
+                state=week_state(plan, week, now),
+                total=total,
+                by_kind=_by_kind(sessions, by_session),
+                band=None if ratio is None else band(ratio, target),
+                mark="empty" if ratio is None else "pending",
+            )
+        )
+    return figures
+
+
+def _by_kind(sessions: Sequence[Session], logs: Mapping[str, LogEntry]) -> dict[SessionKind, Tally]:
+    kinds: dict[SessionKind, Tally] = {}
+    for kind in KINDS:
+        of_kind = [s for s in sessions if s.kind == kind]
+        if of_kind:
+            kinds[kind] = tally(of_kind, logs)
+    return kinds
+
+
+# -- the streak ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Streak:
+    """The run of good weeks that is still going, and the skip budget left within it.
+
+    `weeks` counts weeks at or above target; a forgiven miss keeps the streak alive but does not
+    add to it. `skip_left` is 1 when the next miss would be forgiven; otherwise `refills_in` says
+    after how many more counted weeks it would be.
+    """
+
+    weeks: int = 0
+    forgiven: tuple[int, ...] = ()
+    skip_left: int = 1
+    refills_in: int = 0
+    at_risk: bool = False  # the current week is below target and would break the streak
+    uses_skip: bool = False  # the current week is below target and would spend the skip
+
+
+def streak(figures: Sequence[WeekFigures], target: float) -> tuple[Streak, list[WeekFigures]]:
+    """The streak as of now, and the figures with each week's mark set.
+
+    Ended weeks count. The current week counts once it has met the target (it cannot break the
+    streak before it ends), so logging a good week shows at once. Weeks without sessions are
+    passed over: they neither extend nor break a streak.
+    """
+    marked: list[WeekFigures] = []
+    length, counted = 0, 0
+    forgiven: list[tuple[int, int]] = []  # (counted index, week) of forgiven misses
+    for figure in figures:
+        if not _counts(figure):
+            marked.append(figure)
+            continue
+        counted += 1
+        mark: Mark
+        if figure.band == "met":
+            length, mark = length + 1, "hit"
+        elif length > 0 and _skip_available(forgiven, counted):
+            forgiven.append((counted, figure.week))
+            mark = "forgiven"
+        else:
+            length, forgiven, mark = 0, [], "missed"
+        marked.append(replace(figure, mark=mark))
+    refills_in = _refills_in(forgiven, counted + 1)
+    result = Streak(
+        weeks=length,
+        forgiven=tuple(week for _, week in forgiven),
+        skip_left=1 if refills_in == 0 else 0,
+        refills_in=refills_in,
+    )
+    return _with_outlook(result, marked, target), marked
+
+
+def _counts(figure: WeekFigures) -> bool:
+    if figure.empty:
+        return False
+    return figure.state == "ended" or (figure.state == "current" and figure.band == "met")
+
+
+def _skip_available(forgiven: Sequence[tuple[int, int]], index: int) -> bool:
+    return not forgiven or index - forgiven[-1][0] >= FORGIVE_WINDOW
+
+
+def _refills_in(forgiven: Sequence[tuple[int, int]], next_index: int) -> int:
+    if _skip_available(forgiven, next_index):
+        return 0
+    return forgiven[-1][0] + FORGIVE_WINDOW - next_index
+
+
+def _with_outlook(result: Streak, figures: Sequence[WeekFigures], target: float) -> Streak:
+    """Flag a current week below target: it would spend the skip, or break the streak."""
+    current = next((f for f in figures if f.state == "current"), None)
+    if current is None or current.empty or current.band == "met" or result.weeks == 0:
+        return result
+    if result.skip_left:
+        return replace(result, uses_skip=True)
+    return replace(result, at_risk=True)
+
+
+def minutes_to_target(figure: WeekFigures, target: float) -> int:
+    """Done minutes still missing for the week to meet the target."""
+    needed = math.ceil(figure.total.planned_minutes * target - _EPSILON)
+    return max(needed - figure.total.done_minutes, 0)
+
+
+# -- the whole report ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    athlete: str
+    target: float
+    weeks: list[WeekFigures]
+    streak: Streak
+    due_by_kind: dict[SessionKind, Tally] = field(default_factory=dict)
+    unmatched_logs: int = 0  # logs of sessions no longer in the plan (a rebuilt plan)
+
+    @property
+    def current(self) -> WeekFigures | None:
+        return next((w for w in self.weeks if w.state == "current"), None)
+
+
+def report(plan: Plan, logs: Sequence[LogEntry], now: datetime, target: float) -> Report:
+    figures = weekly_figures(plan, logs, now, target)
+    result, marked = streak(figures, target)
+    by_session = logs_by_session(logs)
+    planned_ids = {s.id for s in plan.sessions}
+    return Report(
+        athlete=plan.athlete,
+        target=target,
+        weeks=marked,
+        streak=result,
+        due_by_kind=_by_kind(due_sessions(plan, by_session, now), by_session),
+        unmatched_logs=sum(1 for sid in by_session if sid not in planned_ids),
+    )
+
+
+def due_sessions(plan: Plan, logs: Mapping[str, LogEntry], now: datetime) -> list[Session]:
+    """Sessions that have started by now, or were logged already (a skip logged ahead)."""
+    return [s for s in plan.sessions if as_utc(s.start) <= as_utc(now) or s.id in logs]
