@@ -1,0 +1,213 @@
+"""Home: every athlete, and for the selected one today's sessions and how the block is going.
+
+Today's first open session is highlighted on arrival, so logging it is one key (`d`) and starting
+it in the player is one key (space).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from planner.domain.model import LogStatus, Session
+from planner.tui.labels import run_title
+from planner.tui.state import AthleteDetail, Board
+from planner.tui.widgets.bars import WeekBars
+from planner.tui.widgets.lists import AgendaList, AthleteList
+from planner.tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from planner.tui.app import HipplanApp
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    PALETTE_GROUP = "Home"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "open_week", "Week", id="home.week", tooltip="This week, day by day"),
+        Binding("space", "play", "Play", id="home.play", tooltip="Start the session, guided"),
+        Binding("d", "log('done')", "Done", id="home.done", tooltip="Log the session as done"),
+        Binding("p", "log('partial')", "Partial", id="home.partial", tooltip="Log it partly done"),
+        Binding("s", "log('skipped')", "Skip", id="home.skip", tooltip="Log it as skipped"),
+        Binding("m", "move", "Move", id="home.move", tooltip="Move it to another time or day"),
+        Binding("n", "app.new_plan", "New", id="home.new", tooltip="New athlete or plan"),
+        Binding("e", "app.export", "Export", id="home.export", tooltip="Write a calendar file"),
+        Binding("a", "app.adherence", "Adherence", id="home.adherence", tooltip="Weekly figures"),
+        Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with Horizontal(id="home-body"):
+            with Vertical(id="athletes-panel", classes="panel") as panel:
+                panel.border_title = "Athletes"
+                yield AthleteList(id="athletes")
+            with Vertical(id="main-panel"):
+                with Vertical(id="today-panel", classes="panel") as today:
+                    today.border_title = "Today"
+                    yield AgendaList(id="today")
+                    yield Static(id="today-empty", markup=False)
+                    yield Static(id="next-up", markup=False)
+                with Vertical(id="block-panel", classes="panel") as block:
+                    block.border_title = "This block"
+                    yield WeekBars(id="bars")
+                    yield Static(id="block-notes")
+        yield Static(id="welcome")
+        yield Footer()
+
+    @property
+    def hipplan(self) -> HipplanApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.hipplan.board_changed.subscribe(self, self.show_board)
+        self.show_board(self.hipplan.board)
+        self.query_one(AgendaList).focus()
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def show_board(self, board: Board) -> None:
+        detail = board.detail
+        self.set_class(board.empty, "-empty")
+        self.query_one(AthleteList).show(board.summaries, detail.athlete.name if detail else None)
+        if detail is None:
+            self._show_welcome()
+            return
+        self._show_title(detail)
+        self._show_today(detail)
+        self._show_block(detail)
+        self.refresh_bindings()
+
+    def _show_welcome(self) -> None:
+        self.query_one(TopBar).show("hipplan", "")
+        self.query_one("#welcome", Static).update(
+            "[b]Welcome to hipplan[/b]\n\n"
+            "Loose hips take load off the calves and achilles.\n"
+            "Add an athlete and their runs, and hipplan plans the mobility sessions around them.\n\n"
+            "Press [b]n[/b] to start, [b]?[/b] for help, [b]ctrl+p[/b] for every command."
+        )
+
+    def _show_title(self, detail: AthleteDetail) -> None:
+        athlete = detail.athlete
+        sport = "triathlon" if athlete.sport == "triathlon" else "running"
+        self.query_one(TopBar).show(
+            f"hipplan · {athlete.name} (tightness {athlete.tightness}, {sport})",
+            f"{detail.local_now:%a %d %b %Y}",
+        )
+
+    def _show_today(self, detail: AthleteDetail) -> None:
+        agenda = self.query_one(AgendaList)
+        items = detail.agenda(detail.today)
+        current = agenda.session
+        agenda.show(detail, items, _keep(current, detail))
+        agenda.display = bool(items)
+        empty = self.query_one("#today-empty", Static)
+        empty.display = not items
+        if detail.plan is None:
+            empty.update("No plan yet. Press n to build one.")
+        elif not items:
+            empty.update("Nothing planned today: a rest day.")
+        self.query_one("#today-panel").border_title = f"Today · {detail.today:%a %d %b}"
+        self.query_one("#next-up", Static).update(_next_up(detail))
+
+    def _show_block(self, detail: AthleteDetail) -> None:
+        panel = self.query_one("#block-panel")
+        bars = self.query_one(WeekBars)
+        notes = self.query_one("#block-notes", Static)
+        plan, week = detail.plan, detail.current_week
+        if plan is None:
+            panel.border_title = "No plan"
+            bars.show((), None, detail.athlete.target)
+            notes.update("")
+            return
+        if week is None:
+            when = "starts" if detail.today < plan.start else "ended"
+            day = plan.start if detail.today < plan.start else plan.end - timedelta(days=1)
+            panel.border_title = f"{plan.weeks}-week block {when} {day:%a %d %b}"
+        else:
+            panel.border_title = f"This block: week {week} of {plan.weeks} · {plan.phase(week)}"
+        bars.show(detail.recent_weeks(), week, detail.athlete.target)
+        notes.update(_block_notes(detail))
+
+    # -- actions on the highlighted session ------------------------------------------------------
+
+    @property
+    def session(self) -> Session | None:
+        return self.query_one(AgendaList).session
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"play", "log", "move"} and self.session is None:
+            return None  # shown dimmed: there is nothing selected to act on
+        if action == "open_week" and (self.hipplan.detail is None or not self.hipplan.detail.plan):
+            return None
+        return True
+
+    def action_log(self, status: LogStatus) -> None:
+        if self.session is not None:
+            self.hipplan.ask_and_log(self.session, status)
+
+    def action_play(self) -> None:
+        if self.session is not None:
+            self.hipplan.play(self.session)
+
+    def action_move(self) -> None:
+        if self.session is not None:
+            self.hipplan.move(self.session)
+
+    def action_open_week(self) -> None:
+        self.hipplan.action_open_week()
+
+    @on(AthleteList.Chosen)
+    def _athlete_chosen(self, message: AthleteList.Chosen) -> None:
+        self.hipplan.select_athlete(message.name)
+
+    @on(AthleteList.OptionSelected)
+    def _athlete_opened(self) -> None:
+        self.hipplan.action_open_week()
+
+    @on(AgendaList.Highlighted)
+    def _session_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(AgendaList.Chosen)
+    def _session_chosen(self, message: AgendaList.Chosen) -> None:
+        self.hipplan.open_session(message.session)
+
+
+def _keep(current: Session | None, detail: AthleteDetail) -> str | None:
+    """Keep the highlight on a session still open; a just-logged one hands over to the next."""
+    if current is None or detail.status(current) is not None:
+        return None
+    return current.id
+
+
+def _next_up(detail: AthleteDetail) -> str:
+    run = detail.next_run()
+    if run is None:
+        return ""
+    local = run.start.astimezone(detail.athlete.zone)
+    day = "today" if local.date() == detail.today else f"{local:%a %d %b}"
+    return f"Next run: {day} {local:%H:%M} · {run_title(run)}"
+
+
+def _block_notes(detail: AthleteDetail) -> str:
+    plan, week = detail.plan, detail.current_week
+    assert plan is not None
+    parts = [f"streak {detail.streak} wk"]
+    if detail.skip_budget is not None:
+        parts.append(f"skip budget {detail.skip_budget} left")
+    if week is not None:
+        upcoming = next(
+            (w for w in range(week + 1, plan.weeks + 1) if plan.phase(w) != plan.phase(week)),
+            None,
+        )
+        if upcoming is not None:
+            parts.append(f"{plan.phase(upcoming)} from week {upcoming}")
+    return " · ".join(parts)

@@ -1,0 +1,200 @@
+"""What the screens show, read from the repository in one go.
+
+Screens never query storage themselves: the app loads an `AthleteBoard` off the UI thread and
+hands the same immutable snapshot to every screen, so Home, Week and the player always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from planner.domain.model import (
+    Athlete,
+    LogEntry,
+    LogStatus,
+    Plan,
+    Run,
+    Session,
+    as_utc,
+    name_key,
+)
+from planner.services import adherence
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+
+RECENT_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class WeekFigure:
+    """One plan week's adherence: minutes planned and done, and the percent of the plan."""
+
+    week: int
+    start: date
+    planned_minutes: int
+    done_minutes: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class AthleteSummary:
+    """One row of the athletes list."""
+
+    name: str
+    week_percent: int | None
+    streak: int
+    recent: tuple[int, ...] = ()
+    has_plan: bool = True
+    target: float = 0.8
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A run or session on a day, in time order."""
+
+    start: datetime
+    end: datetime
+    run: Run | None = None
+    session: Session | None = None
+
+    @property
+    def minutes(self) -> int:
+        return round((as_utc(self.end) - as_utc(self.start)).total_seconds() / 60)
+
+
+@dataclass(frozen=True)
+class AthleteDetail:
+    """Everything the screens need about one athlete, as of `now`."""
+
+    athlete: Athlete
+    plan: Plan | None
+    logs: Mapping[str, LogEntry]
+    weeks: tuple[WeekFigure, ...]
+    streak: int
+    skip_budget: int | None
+    now: datetime
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.athlete.zone)
+
+    @property
+    def today(self) -> date:
+        return self.local_now.date()
+
+    @property
+    def current_week(self) -> int | None:
+        return self.plan.week_of(self.today) if self.plan else None
+
+    def figure(self, week: int) -> WeekFigure | None:
+        return next((w for w in self.weeks if w.week == week), None)
+
+    def status(self, session: Session) -> LogStatus | None:
+        entry = self.logs.get(session.id)
+        return entry.status if entry else None
+
+    def agenda(self, day: date) -> list[Agenda]:
+        """The day's runs and sessions (local dates), in time order."""
+        if self.plan is None:
+            return []
+        tz = self.athlete.zone
+        items = [
+            Agenda(r.start, r.end, run=r)
+            for r in self.plan.runs
+            if r.start.astimezone(tz).date() == day
+        ]
+        items += [
+            Agenda(s.start, s.end, session=s)
+            for s in self.plan.sessions
+            if s.start.astimezone(tz).date() == day
+        ]
+        return sorted(items, key=lambda item: as_utc(item.start))
+
+    def sessions_on(self, day: date) -> list[Session]:
+        return [item.session for item in self.agenda(day) if item.session is not None]
+
+    def next_open_session(self) -> Session | None:
+        """Today's first session not logged yet: the one a person most likely wants to log."""
+        return next((s for s in self.sessions_on(self.today) if self.status(s) is None), None)
+
+    def next_run(self) -> Run | None:
+        if self.plan is None:
+            return None
+        now = as_utc(self.now)
+        return next((r for r in self.plan.runs if as_utc(r.start) >= now), None)
+
+    def recent_weeks(self, count: int = RECENT_WEEKS) -> tuple[WeekFigure, ...]:
+        """Up to `count` weeks ending with the current one (or the plan's last, once it is over)."""
+        if not self.weeks:
+            return ()
+        current = self.current_week or (self.weeks[-1].week if self.plan_over else 0)
+        shown = [w for w in self.weeks if w.week <= current]
+        return tuple(shown[-count:])
+
+    @property
+    def plan_over(self) -> bool:
+        return self.plan is not None and self.today >= self.plan.end
+
+
+@dataclass(frozen=True)
+class Board:
+    """The whole app state: every athlete's summary and the selected athlete's detail."""
+
+    summaries: tuple[AthleteSummary, ...] = ()
+    detail: AthleteDetail | None = None
+    errors: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.summaries
+
+
+def load_board(repo: Repository, selected: str | None, now: datetime) -> Board:
+    """Read every athlete's summary and the selected one's detail (the first if none chosen)."""
+    details = [load_detail(repo, a, now) for a in repo.athletes()]
+    summaries = tuple(summarise(d) for d in details)
+    chosen = None
+    if details:
+        chosen = next(
+            (d for d in details if selected and d.athlete.key == name_key(selected)), None
+        )
+        chosen = chosen or details[0]
+    return Board(summaries=summaries, detail=chosen)
+
+
+def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDetail:
+    plan = repo.get_plan(athlete.name)
+    logs = {entry.session_id: entry for entry in repo.logs(athlete.name)}
+    weeks: tuple[WeekFigure, ...] = ()
+    streak, budget = 0, None
+    if plan is not None:
+        report = adherence.adherence(repo, athlete.name, now)
+        weeks = tuple(
+            WeekFigure(
+                week=w.week,
+                start=w.start,
+                planned_minutes=w.total.planned_minutes,
+                done_minutes=w.total.done_minutes,
+                percent=round(100 * (w.total.ratio or 0.0)),
+            )
+            for w in report.weeks
+        )
+        streak, budget = report.streak.weeks, report.streak.skip_left
+    return AthleteDetail(athlete, plan, logs, weeks, streak, budget, now)
+
+
+def summarise(detail: AthleteDetail) -> AthleteSummary:
+    current = detail.current_week
+    figure = detail.figure(current) if current else None
+    return AthleteSummary(
+        name=detail.athlete.name,
+        week_percent=figure.percent if figure else None,
+        streak=detail.streak,
+        recent=tuple(w.percent for w in detail.recent_weeks()),
+        has_plan=detail.plan is not None,
+        target=detail.athlete.target,
+    )

@@ -1,0 +1,160 @@
+"""Option lists for the Home screen: the athletes, and one day's runs and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from planner.domain.model import Session
+from planner.tui.labels import STATUS_MARKS, exercise_names, run_title, session_title
+from planner.tui.state import Agenda, AthleteDetail, AthleteSummary
+from planner.tui.widgets.bars import percent_style, spark
+
+RUN_PREFIX = "run:"
+
+
+class AthleteList(OptionList):
+    """Every athlete with this week's adherence, streak and a sparkline of recent weeks."""
+
+    DEFAULT_CSS = """
+    AthleteList { border: none; padding: 0; background: transparent; }
+    AthleteList > .option-list--option { padding: 0 1; }
+    """
+
+    @dataclass
+    class Chosen(Message):
+        """The highlight moved to another athlete (keyboard or mouse)."""
+
+        name: str
+
+    def show(self, summaries: Sequence[AthleteSummary], selected: str | None) -> None:
+        options = [Option(_athlete_prompt(s), id=s.name) for s in summaries]
+        self.set_options(options)
+        names = [s.name for s in summaries]
+        if selected in names:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = names.index(selected)
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_id:
+            self.post_message(self.Chosen(event.option_id))
+
+
+def _athlete_prompt(summary: AthleteSummary) -> Content:
+    if not summary.has_plan:
+        figures = Content.styled("no plan yet", "$text-muted")
+    elif summary.week_percent is None:
+        figures = Content.styled("plan not running this week", "$text-muted")
+    else:
+        figures = Content.assemble(
+            (f"{summary.week_percent:>3}%", percent_style(summary.week_percent, summary.target)),
+            (f" {spark(summary.recent[-6:], 6)}", "$text-accent"),
+            (f"  streak {summary.streak}", "$text-muted"),
+        )
+    return Content.assemble((summary.name, "bold"), "\n", figures)
+
+
+class AgendaList(OptionList):
+    """One day's runs and sessions in time order; sessions can be highlighted, runs cannot."""
+
+    DEFAULT_CSS = """
+    AgendaList { border: none; padding: 0; background: transparent; height: auto; max-height: 12; }
+    AgendaList > .option-list--option { padding: 0 1; }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        session: Session | None
+
+    @dataclass
+    class Chosen(Message):
+        session: Session
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._items: list[Agenda] = []
+        self._detail: AthleteDetail | None = None
+
+    @property
+    def session(self) -> Session | None:
+        option = self.highlighted_option
+        if option is None or option.id is None or option.id.startswith(RUN_PREFIX):
+            return None
+        return next(i.session for i in self._items if i.session and i.session.id == option.id)
+
+    def show(self, detail: AthleteDetail, items: Sequence[Agenda], prefer: str | None) -> None:
+        """Fill the list; highlight `prefer` if it is there, else the first open session."""
+        self._detail, self._items = detail, list(items)
+        self._render_options()
+        ids = [_option_id(i) for i in self._items]
+        target = prefer if prefer in ids else self._first_open_id()
+        if target is not None:
+            self.highlighted = ids.index(target)
+        self.post_message(self.Highlighted(self.session))
+
+    def _render_options(self) -> None:
+        width = max(20, self.scrollable_content_region.width - 2)
+        options = [
+            Option(self._prompt(item, width), id=_option_id(item), disabled=item.run is not None)
+            for item in self._items
+        ]
+        self.set_options(options)
+
+    def _first_open_id(self) -> str | None:
+        assert self._detail is not None
+        for item in self._items:
+            if item.session and self._detail.status(item.session) is None:
+                return item.session.id
+        return next((_option_id(i) for i in self._items if i.session), None)
+
+    def _prompt(self, item: Agenda, width: int) -> Content:
+        assert self._detail is not None
+        at = f"{item.start.astimezone(self._detail.athlete.zone):%H:%M}  "
+        if item.run is not None:
+            return Content.assemble((at, "$text-muted"), (run_title(item.run), "bold $text-accent"))
+        session = item.session
+        assert session is not None
+        mark, style = STATUS_MARKS[self._detail.status(session)]
+        head = Content.assemble(
+            at,
+            (f"{mark} ", style),
+            (f"{session_title(session):<19}", "bold"),
+            f"{item.minutes:>3} min",
+        )
+        rest = width - head.cell_length - 3
+        tail = Content.styled(exercise_names(session), "$text-muted")
+        if rest > 8:
+            head = head + "   " + tail.truncate(rest, ellipsis=True)
+        return head
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._items:
+            highlighted = self.highlighted
+            self._render_options()
+            self.highlighted = highlighted
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self.session))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.session is not None:
+            self.post_message(self.Chosen(self.session))
+
+
+def _option_id(item: Agenda) -> str:
+    if item.session is not None:
+        return item.session.id
+    assert item.run is not None
+    return RUN_PREFIX + item.run.id
