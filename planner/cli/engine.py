@@ -16,6 +16,7 @@ from planner.cli.common import (
     print_json,
     tightness,
 )
+from planner.domain.errors import PlannerError
 from planner.domain.model import (
     MAX_WEEKS,
     SPORTS,
@@ -24,8 +25,9 @@ from planner.domain.model import (
     parse_date,
     parse_days,
     parse_hhmm,
+    resolve_local,
 )
-from planner.services import plans
+from planner.services import moves, plans
 from planner.services.plans import run_minutes
 
 RUNS_LIST_HORIZON = timedelta(weeks=8)
@@ -85,6 +87,16 @@ def _register_plan(subparsers: Any) -> None:
     show.add_argument("--week", type=int, metavar="N")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=plan_show)
+
+    move = group.add_parser(
+        "move",
+        help="move one session to another day or time",
+        description="Move a session; refused when it would overlap a run, a session or busy time.",
+    )
+    move.add_argument("name", metavar="NAME")
+    move.add_argument("session", metavar="SESSION_ID")
+    move.add_argument("--to", required=True, metavar="'YYYY-MM-DD HH:MM'", help="local time")
+    move.set_defaults(func=plan_move)
 
 
 def _weeks(text: str) -> int:
@@ -196,4 +208,21 @@ def plan_show(args: argparse.Namespace) -> int:
         print_json(plans.plan_json(plan, args.week))
     else:
         print(plans.plan_table(plan, args.week))
+    return 0
+
+
+def plan_move(args: argparse.Namespace) -> int:
+    day_text, _, time_text = args.to.strip().partition(" ")
+    if not time_text.strip():
+        raise PlannerError(
+            f"--to needs a local date and time like '2027-03-02 18:00', not {args.to!r}"
+        )
+    day, at = parse_date(day_text), parse_hhmm(time_text)
+    with open_repo(args) as repo:
+        athlete = repo.get_athlete(args.name)
+        new_start = resolve_local(day, at, athlete.zone)
+        plan = moves.move_session(repo, athlete.name, args.session, new_start)
+    moved = plan.session(args.session)
+    assert moved is not None  # move_session refuses unknown ids
+    print(f"moved {moved.id} to {moved.start:%a %Y-%m-%d %H:%M %Z} ({moved.minutes} min)")
     return 0

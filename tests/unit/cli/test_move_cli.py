@@ -1,0 +1,68 @@
+"""`plan move`: a session moves to a free slot, keeps its length, and the plan says so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def planned(cli):  # type: ignore[no-untyped-def]
+    assert cli("athlete", "add", "Ana", "--tightness", "5", "--tz", "Europe/London").code == 0
+    assert (
+        cli("runs", "add", "Ana", "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45").code
+        == 0
+    )
+    assert cli("plan", "build", "Ana", "--start", "2027-03-22", "--weeks", "2").code == 0
+    return cli
+
+
+def _session(cli, session_id: str) -> dict:  # type: ignore[no-untyped-def]
+    plan = json.loads(cli("plan", "show", "Ana", "--json").out)
+    return next(s for s in plan["sessions"] if s["id"] == session_id)
+
+
+def test_move_keeps_length_and_is_recorded(planned) -> None:  # type: ignore[no-untyped-def]
+    before = _session(planned, "20270323-loose")
+    result = planned("plan", "move", "ana", "20270323-loose", "--to", "2027-03-23 17:15")
+    assert result.code == 0, result.err
+    after = _session(planned, "20270323-loose")
+    assert after["start"] == "2027-03-23T17:15:00+00:00"
+    assert after["minutes"] == before["minutes"]
+    changes = json.loads(planned("plan", "show", "Ana", "--json").out)["changes"]
+    assert any("moved 20270323-loose" in c["reason"] for c in changes)
+
+
+def test_move_across_the_dst_change_keeps_elapsed_minutes(planned) -> None:  # type: ignore[no-untyped-def]
+    # London springs forward on Sun 28 Mar 2027 at 01:00; 01:30 does not exist that night.
+    before = _session(planned, "20270325-loose")
+    assert planned("plan", "move", "Ana", "20270325-loose", "--to", "2027-03-28 01:30").code == 0
+    after = _session(planned, "20270325-loose")
+    assert after["start"] == "2027-03-28T02:30:00+01:00"
+    assert after["minutes"] == before["minutes"]
+    assert after["week"] == 1
+
+
+@pytest.mark.parametrize(
+    ("to", "message"),
+    [
+        ("2027-03-22 06:40", "would overlap the run"),
+        ("2027-03-22 07:20", "would overlap the post-run session"),
+        ("2027-05-01 10:00", "outside the plan"),
+        ("2027-02-30 10:00", "invalid date"),
+        ("2027-03-23 25:00", "invalid time"),
+        ("2027-03-23", "needs a local date and time"),
+    ],
+)
+def test_bad_moves_are_refused_in_one_line(planned, to: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    before = planned("plan", "show", "Ana", "--json").out
+    result = planned("plan", "move", "Ana", "20270323-loose", "--to", to)
+    assert result.code == 1
+    assert message in result.err and result.err.count("\n") == 1
+    assert planned("plan", "show", "Ana", "--json").out == before
+
+
+def test_unknown_session_is_refused(planned) -> None:  # type: ignore[no-untyped-def]
+    result = planned("plan", "move", "Ana", "20270399-x", "--to", "2027-03-23 10:00")
+    assert result.code == 1 and "no session '20270399-x'" in result.err
