@@ -19,6 +19,7 @@ from planner.domain.errors import PlannerError
 COMMAND_MODULES = (
     "planner.cli.engine",
     "planner.cli.db",
+    "planner.cli.calendar",
     "planner.cli.adherence",
 )
 

@@ -100,7 +100,9 @@ class AtomicJSONStorage(Storage):
             identity = _identity_of_fd(handle.fileno())
             if identity == self._identity and self._cache is not None:
                 return self._cache
-            raw = handle.read(MAX_DB_BYTES + 1)
+            size = identity[2]
+            # Read what fstat reported (plus one byte to notice growth): read(N) allocates N.
+            raw = handle.read(min(size, MAX_DB_BYTES) + 1)
         tables = parse_tables(raw, self.path)
         self._texts.clear()
         self._cache, self._identity = tables, identity

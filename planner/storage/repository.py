@@ -229,11 +229,13 @@ class Repository:
         old_plan, old_cancelled = self._decode(codec.plan_from, old_doc["plan"], "plan")
         old_revisions: dict[str, int] = old_doc.get("revisions", {})
         before = {s.id: s for s in (*old_cancelled, *old_plan.sessions)}
+        was_cancelled = {s.id for s in old_cancelled}
         revisions: dict[str, int] = {}
         for session in plan.sessions:
-            previous = before.get(session.id)
             rev = old_revisions.get(session.id, -1)
-            revisions[session.id] = rev if previous == session and rev >= 0 else rev + 1
+            # A session back from cancelled needs a higher SEQUENCE than its CANCELLED event.
+            unchanged = before.get(session.id) == session and session.id not in was_cancelled
+            revisions[session.id] = rev if unchanged and rev >= 0 else rev + 1
         same_block = old_plan.start == plan.start
         block_start = plan.sessions[0].start if plan.sessions else None
         cancelled = []

@@ -94,6 +94,18 @@ def test_rebuild_raises_revisions_of_changed_sessions_only(repo: Repository) -> 
     assert repo.plan_meta("Ann Lee").revisions == meta.revisions
 
 
+def test_a_session_back_from_cancelled_gets_a_higher_revision(repo: Repository) -> None:
+    first = _plan(repo)
+    repo.save_plan(first)
+    dropped = first.sessions[-1]
+    repo.save_plan(dataclasses.replace(first, sessions=first.sessions[:-1]))
+    cancelled_rev = repo.plan_meta("Ann Lee").revisions[dropped.id]
+    repo.save_plan(first)
+    meta = repo.plan_meta("Ann Lee")
+    assert meta.revisions[dropped.id] > cancelled_rev
+    assert dropped.id not in {s.id for s in meta.cancelled}
+
+
 def test_a_new_block_archives_the_old_one(repo: Repository) -> None:
     old = _plan(repo, start=date(2027, 1, 4), weeks=8)
     repo.save_plan(old)

@@ -1,0 +1,290 @@
+"""A plan as an iCalendar file: one VEVENT per session, optionally the runs, with VTIMEZONEs.
+
+The output is deterministic: the same plan and history give the same bytes, because UIDs are
+derived from the session, DTSTAMP from the plan's last change (not the clock), and events are
+written in a fixed order. Calendars and diffs then see no change when nothing changed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vText
+
+from planner.domain.errors import PlannerError
+from planner.domain.model import Plan, Run, Session, as_utc, zone
+
+PRODID = "-//hipplan//Hip mobility planner//EN"
+# Fixed forever: changing it would give every exported event a new UID (duplicates in calendars).
+UID_NAMESPACE = uuid.UUID("18aabcae-574e-5d55-939f-e0aea9bf1c53")
+# Every UID hipplan writes ends with this, so the importer can recognise (and skip) its own events.
+UID_DOMAIN = "@hipplan"
+SESSION_CATEGORY = "Hip mobility"
+RUN_CATEGORY = "Run"
+SESSION_ID_PROPERTY = "X-HIPPLAN-SESSION"
+MAX_ALARM_MINUTES = 7 * 24 * 60
+# VTIMEZONE rules reach a little past the first and last event, so clients never extrapolate.
+_ZONE_MARGIN = timedelta(days=7)
+
+
+class PlanHistory(Protocol):
+    """What storage remembers about a plan besides its sessions (storage's PlanMeta fits)."""
+
+    @property
+    def revisions(self) -> Mapping[str, int]: ...
+
+    @property
+    def cancelled(self) -> Sequence[Session]: ...
+
+    @property
+    def updated_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    weeks: tuple[int, int] | None = None  # first and last plan week, inclusive
+    with_runs: bool = False
+    alarm_minutes: int | None = None  # a DISPLAY reminder this long before each session
+
+
+@dataclass(frozen=True)
+class Exported:
+    data: bytes
+    sessions: int
+    cancelled: int
+    runs: int
+
+    @property
+    def events(self) -> int:
+        return self.sessions + self.cancelled + self.runs
+
+
+def export_calendar(
+    plan: Plan,
+    athlete_key: str,
+    history: PlanHistory,
+    labels: Mapping[str, str],
+    options: ExportOptions | None = None,
+) -> Exported:
+    """The plan (or some of its weeks) as iCalendar bytes with CRLF endings and folded lines."""
+    options = options or ExportOptions()
+    _check_alarm(options.alarm_minutes)
+    first, last = week_range(plan, options.weeks)
+    tz = zone(plan.tz)
+    stamp = _stamp(plan, history.updated_at)
+
+    def wanted(item: Session | Run) -> bool:
+        # By the current plan's weeks: a cancelled session may come from an older block whose
+        # week numbers counted from another start. Without --weeks, everything goes out.
+        if options.weeks is None:
+            return True
+        week = plan.week_of(_local_day(item, tz))
+        return week is not None and first <= week <= last
+
+    sessions = _by_start(s for s in plan.sessions if wanted(s))
+    active_ids = {s.id for s in plan.sessions}
+    cancelled = _by_start(s for s in history.cancelled if s.id not in active_ids and wanted(s))
+    runs = _runs_by_start(r for r in plan.runs if wanted(r)) if options.with_runs else []
+
+    writer = _EventWriter(plan, athlete_key, tz, stamp, labels)
+    calendar = _calendar_shell(plan)
+    for session in sessions:
+        revision = history.revisions.get(session.id, 0)
+        calendar.add_component(writer.session(session, revision, options.alarm_minutes))
+    for session in cancelled:
+        # Storage raises a session's revision when a rebuild drops it, so this SEQUENCE is above
+        # any the live event had and clients apply the cancellation.
+        calendar.add_component(writer.cancelled(session, history.revisions.get(session.id, 1)))
+    for run in runs:
+        calendar.add_component(writer.run(run))
+    _add_time_zones(calendar, [*sessions, *cancelled], runs, tz)
+    return Exported(calendar.to_ical(), len(sessions), len(cancelled), len(runs))
+
+
+def week_range(plan: Plan, weeks: tuple[int, int] | None) -> tuple[int, int]:
+    """The inclusive week range to export; all weeks when none is given."""
+    if weeks is None:
+        return 1, plan.weeks
+    first, last = weeks
+    if not 1 <= first <= last <= plan.weeks:
+        raise PlannerError(f"--weeks {first}-{last} is outside this plan's weeks 1-{plan.weeks}")
+    return first, last
+
+
+def session_summary(session: Session, labels: Mapping[str, str]) -> str:
+    """'Hip mobility: pre-run warm-up (8 min)'."""
+    return f"{SESSION_CATEGORY}: {labels.get(session.kind, session.kind)} ({session.minutes} min)"
+
+
+def session_uid(athlete_key: str, session_id: str) -> str:
+    """Stable per athlete and session id, which is also what storage tracks revisions by.
+
+    The plan's start date is deliberately not part of it: a rebuild from another start date keeps
+    the ids of sessions that stay on the same day, and cancelled sessions must keep the UID their
+    live event had, or calendars would never drop them.
+    """
+    return f"{uuid.uuid5(UID_NAMESPACE, f'session|{athlete_key}|{session_id}')}{UID_DOMAIN}"
+
+
+def run_uid(athlete_key: str, run_id: str) -> str:
+    return f"{uuid.uuid5(UID_NAMESPACE, f'run|{athlete_key}|{run_id}')}{UID_DOMAIN}"
+
+
+class _EventWriter:
+    """Builds the VEVENTs of one export; times are written in the athlete's zone."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        athlete_key: str,
+        tz: ZoneInfo,
+        stamp: datetime,
+        labels: Mapping[str, str],
+    ) -> None:
+        self.plan = plan
+        self.athlete_key = athlete_key
+        self.tz = tz
+        self.stamp = stamp
+        self.labels = labels
+        self.runs = {run.id: run for run in plan.runs}
+
+    def session(self, session: Session, revision: int, alarm_minutes: int | None) -> Event:
+        event = self._session_base(session, revision)
+        event.add("status", "CONFIRMED")
+        if alarm_minutes is not None:
+            event.add_component(self._alarm(session, alarm_minutes))
+        return event
+
+    def cancelled(self, session: Session, sequence: int) -> Event:
+        event = self._session_base(session, sequence)
+        event.add("status", "CANCELLED")
+        return event
+
+    def run(self, run: Run) -> Event:
+        event = self._timed(run_uid(self.athlete_key, run.id), run.start, run.end, sequence=0)
+        event.add("summary", f"{run.title} ({_minutes(run.start, run.end)} min)")
+        event.add("categories", [RUN_CATEGORY])
+        event.add("transp", "OPAQUE")
+        return event
+
+    def _session_base(self, session: Session, sequence: int) -> Event:
+        uid = session_uid(self.athlete_key, session.id)
+        event = self._timed(uid, session.start, session.end, sequence)
+        event.add("summary", session_summary(session, self.labels))
+        event.add("description", self._description(session))
+        event.add("categories", [SESSION_CATEGORY, session.kind])
+        event.add(SESSION_ID_PROPERTY, vText(session.id))
+        return event
+
+    def _timed(self, uid: str, start: datetime, end: datetime, sequence: int) -> Event:
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", self.stamp)
+        event.add("sequence", sequence)
+        start, end = unambiguous(start.astimezone(self.tz), end.astimezone(self.tz))
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        return event
+
+    def _description(self, session: Session) -> str:
+        label = self.labels.get(session.kind, session.kind)
+        lines = [
+            f"{label[:1].upper()}{label[1:]}, {session.minutes} min, week {session.week}"
+            f" ({self.plan.phase(session.week)} phase)."
+        ]
+        run = self.runs.get(session.run_id or "")
+        if run is not None:
+            when = "before" if session.kind == "pre-run" else "after"
+            lines.append(f"Goes {when} the {run.start.astimezone(self.tz):%H:%M} run.")
+        lines.extend(
+            f"- {p.name}: {p.dose.text}" + (f". {p.cue}" if p.cue else "")
+            for p in session.exercises
+        )
+        if session.note:
+            lines.append(f"Note: {session.note}")
+        lines.append(f"Session id: {session.id}")
+        return "\n".join(lines)
+
+    def _alarm(self, session: Session, minutes: int) -> Alarm:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", session_summary(session, self.labels))
+        alarm.add("trigger", timedelta(minutes=-minutes))
+        return alarm
+
+
+def _calendar_shell(plan: Plan) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # X- properties have no declared type; vText makes the library escape them like SUMMARY.
+    calendar.add("x-wr-calname", vText(f"{SESSION_CATEGORY} – {plan.athlete}"))
+    calendar.add("x-wr-timezone", vText(plan.tz))
+    return calendar
+
+
+def _add_time_zones(
+    calendar: Calendar, sessions: Sequence[Session], runs: Sequence[Run], tz: ZoneInfo
+) -> None:
+    """A VTIMEZONE for every TZID used, with rules covering every exported event."""
+    days = [_local_day(s, tz) for s in sessions] + [_local_day(r, tz) for r in runs]
+    if not days:
+        return
+    calendar.add_missing_timezones(
+        first_date=min(days) - _ZONE_MARGIN, last_date=max(days) + _ZONE_MARGIN
+    )
+    missing = calendar.get_missing_tzids()
+    if missing:
+        raise PlannerError(f"cannot describe time zone {', '.join(sorted(missing))} in iCalendar")
+
+
+def _check_alarm(minutes: int | None) -> None:
+    if minutes is not None and not 0 <= minutes <= MAX_ALARM_MINUTES:
+        raise PlannerError(f"--alarm must be 0 to {MAX_ALARM_MINUTES} minutes, not {minutes}")
+
+
+def _stamp(plan: Plan, updated_at: datetime | None) -> datetime:
+    """DTSTAMP: the plan's last change in UTC, never the clock, so re-exports are identical."""
+    if updated_at is None:  # a plan never saved (a preview): its start is as stable as anything
+        return datetime.combine(plan.start, datetime.min.time(), tzinfo=UTC)
+    # A naive stamp can only have come from storage in UTC; never let it become floating.
+    return updated_at.replace(tzinfo=UTC) if updated_at.tzinfo is None else as_utc(updated_at)
+
+
+def _local_day(item: Session | Run, tz: ZoneInfo) -> date:
+    return item.start.astimezone(tz).date()
+
+
+def _minutes(start: datetime, end: datetime) -> int:
+    return round((as_utc(end) - as_utc(start)).total_seconds() / 60)
+
+
+def _by_start(sessions: Iterable[Session]) -> list[Session]:
+    return sorted(sessions, key=lambda s: (as_utc(s.start), s.id))
+
+
+def _runs_by_start(runs: Iterable[Run]) -> list[Run]:
+    return sorted(runs, key=lambda r: (as_utc(r.start), r.id))
+
+
+def unambiguous(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """Start and end as iCalendar can say them.
+
+    The second of two equal wall times (the hour repeated when clocks go back) cannot be written
+    with a TZID, which always means the first; then both ends are written in UTC (both, because
+    readers add an event's length on the wall clock when the two ends share a zone).
+    """
+    if _in_repeated_hour(start) or _in_repeated_hour(end):
+        return start.astimezone(UTC), end.astimezone(UTC)
+    return start, end
+
+
+def _in_repeated_hour(moment: datetime) -> bool:
+    return bool(moment.fold) and moment.replace(fold=0).utcoffset() != moment.utcoffset()

@@ -1,0 +1,143 @@
+"""Calendar export, import and reminders: the functions behind `export`, `runs import` and `due`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from planner import clock
+from planner.calendar.export import Exported, ExportOptions, export_calendar, session_summary
+from planner.calendar.importer import DEFAULT_MATCH, read_calendar
+from planner.domain.errors import PlannerError
+from planner.domain.model import MAX_WEEKS, Athlete, BusyBlock, Run, Session, as_utc
+from planner.services.plans import KIND_LABELS, get_plan
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+
+DEFAULT_DUE_MINUTES = 30
+MAX_DUE_MINUTES = 7 * 24 * 60
+
+
+def export_plan(
+    repo: Repository,
+    name: str,
+    weeks: tuple[int, int] | None = None,
+    with_runs: bool = False,
+    alarm: int | None = None,
+) -> Exported:
+    """The athlete's plan as .ics bytes (`.data`) and how many events it holds (`.events`)."""
+    athlete = repo.get_athlete(name)
+    plan = get_plan(repo, athlete.name)
+    options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
+    return export_calendar(plan, athlete.key, repo.plan_meta(athlete.name), KIND_LABELS, options)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    athlete: str
+    source: str
+    start: date
+    until: date
+    runs: int
+    added: int
+    removed: int
+    busy: int | None  # None when busy blocks were not asked for
+    notices: tuple[str, ...]
+    changed: bool  # whether anything stored changed
+    plan: tuple[date, int] | None  # the current plan's start and weeks, to suggest a rebuild
+
+
+def import_runs(
+    repo: Repository,
+    name: str,
+    data: bytes,
+    source: str,
+    match: str = DEFAULT_MATCH,
+    start: date | None = None,
+    until: date | None = None,
+    busy: bool = False,
+) -> ImportSummary:
+    """Read runs (and with `busy` the other events) from .ics bytes and store them by source.
+
+    The file is parsed completely before anything is written, so a broken file changes nothing.
+    The runs of `source` are replaced, so importing the same file again changes nothing.
+    """
+    athlete = repo.get_athlete(name)
+    plan = repo.get_plan(athlete.name)
+    first, last = import_window(athlete, plan.start if plan else None, start, until)
+    found = read_calendar(
+        data, tz=athlete.zone, source=source, start=first, end=last + timedelta(days=1), match=match
+    )
+    before = [r for r in repo.imported_runs(athlete.name) if r.source == source]
+    runs_changed = set(before) != set(found.runs)
+    busy_changed = busy and set(_of_source(repo.busy(athlete.name), source)) != set(found.busy)
+    if runs_changed or busy_changed:  # an unchanged re-import does not even touch the file
+        with repo.transaction():
+            if runs_changed:
+                repo.replace_imported_runs(athlete.name, source, found.runs)
+            if busy_changed:
+                repo.replace_busy(athlete.name, source, found.busy)
+    return ImportSummary(
+        athlete=athlete.name,
+        source=source,
+        start=first,
+        until=last,
+        runs=len(found.runs),
+        added=len(_ids(found.runs) - _ids(before)),
+        removed=len(_ids(before) - _ids(found.runs)),
+        busy=len(found.busy) if busy else None,
+        notices=found.notices + (found.busy_notices if busy else ()),
+        changed=runs_changed or busy_changed,
+        plan=(plan.start, plan.weeks) if plan else None,
+    )
+
+
+def import_window(
+    athlete: Athlete, plan_start: date | None, start: date | None, until: date | None
+) -> tuple[date, date]:
+    """The local dates to import, inclusive: --from (else the plan's start, else today) to
+    --until (else the longest plan after that)."""
+    first = start or plan_start or clock.now().astimezone(athlete.zone).date()
+    last = until or first + timedelta(weeks=MAX_WEEKS, days=-1)
+    if last < first:
+        raise PlannerError(f"--until {last} is before --from {first}")
+    return first, last
+
+
+def due(
+    repo: Repository,
+    name: str,
+    within_minutes: int = DEFAULT_DUE_MINUTES,
+    now: datetime | None = None,
+) -> list[Session]:
+    """Sessions starting in [now, now + within): a cron job run every N minutes with
+    --within N reports each session exactly once."""
+    if not 1 <= within_minutes <= MAX_DUE_MINUTES:
+        raise PlannerError(f"--within must be 1 to {MAX_DUE_MINUTES} minutes, not {within_minutes}")
+    athlete = repo.get_athlete(name)
+    plan = get_plan(repo, athlete.name)
+    begin = as_utc(now or clock.now())
+    end = begin + timedelta(minutes=within_minutes)
+    upcoming = sorted(
+        (s for s in plan.sessions if begin <= as_utc(s.start) < end),
+        key=lambda s: (as_utc(s.start), s.id),
+    )
+    tz = athlete.zone
+    return [replace(s, start=s.start.astimezone(tz), end=s.end.astimezone(tz)) for s in upcoming]
+
+
+def due_line(session: Session) -> str:
+    """'Mon 22 Mar 06:20  Hip mobility: pre-run warm-up (10 min)  20270322-pre'."""
+    line = f"{session.start:%a %d %b %H:%M}  {session_summary(session, KIND_LABELS)}  {session.id}"
+    return f"{line}  [{session.note}]" if session.note else line
+
+
+def _ids(runs: Sequence[Run]) -> set[str]:
+    return {r.id for r in runs}
+
+
+def _of_source(blocks: Sequence[BusyBlock], source: str) -> list[BusyBlock]:
+    return [b for b in blocks if b.source == source]
