@@ -25,7 +25,6 @@ from planner.domain.model import LogStatus, Session
 from planner.services import adherence
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, session_title
-from planner.tui.optional import optional_screen
 from planner.tui.state import AthleteDetail, Board, load_board
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ class HipplanApp(App[None]):
         self._watch_seconds = watch_seconds
         self._open_wizard_when_empty = open_wizard_when_empty
         # TinyDB objects are not thread-safe: one worker at a time touches the repository.
-        self._repo_lock = threading.RLock()
+        self.repo_lock = threading.RLock()
         self._generation = 0
         self._first_load = True
         self.theme = DARK_THEME
@@ -113,7 +112,7 @@ class HipplanApp(App[None]):
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load_board(self, generation: int, selected: str | None) -> None:
-        with self._repo_lock:
+        with self.repo_lock:
             board = load_board(self.repo, selected, clock.now())
         self.call_from_thread(self.post_message, BoardLoaded(board, generation))
 
@@ -133,7 +132,7 @@ class HipplanApp(App[None]):
     @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
     def _watch_file(self) -> None:
         """Pick up writes made by another process (the CLI logging a session)."""
-        with self._repo_lock:
+        with self.repo_lock:
             changed = self.repo.refresh()
         if changed:
             self.call_from_thread(self.reload)
@@ -160,7 +159,7 @@ class HipplanApp(App[None]):
         failed: Callable[[str], object] | None,
     ) -> None:
         try:
-            with self._repo_lock:
+            with self.repo_lock:
                 message = job()
         except PlannerError as exc:
             if failed is not None:
@@ -249,11 +248,9 @@ class HipplanApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def action_new_plan(self) -> None:
-        wizard = optional_screen("planner.tui.screens.wizard", "PlanWizard", self.repo)
-        if wizard is None:
-            self.notify("The plan wizard is not available in this build.", severity="warning")
-            return
-        self.push_screen(wizard, self._wizard_closed)
+        from planner.tui.screens.wizard import PlanWizard
+
+        self.push_screen(PlanWizard(self.repo), self._wizard_closed)
 
     def _wizard_closed(self, name: str | None) -> None:
         if name:
@@ -261,21 +258,21 @@ class HipplanApp(App[None]):
         self.reload()
 
     def action_adherence(self) -> None:
-        self._push_athlete_screen("planner.tui.screens.adherence", "AdherenceScreen")
+        from planner.tui.screens.adherence import AdherenceScreen
+
+        if name := self._athlete_or_hint():
+            self.push_screen(AdherenceScreen(name), lambda _result: self.reload())
 
     def action_export(self) -> None:
-        self._push_athlete_screen("planner.tui.screens.export", "ExportScreen")
+        from planner.tui.screens.export import ExportScreen
 
-    def _push_athlete_screen(self, module: str, class_name: str) -> None:
-        name = self.athlete_name
-        if name is None:
+        if name := self._athlete_or_hint():
+            self.push_screen(ExportScreen(self.repo, name), lambda _result: self.reload())
+
+    def _athlete_or_hint(self) -> str | None:
+        if self.athlete_name is None:
             self.notify("Add an athlete first (n).", severity="warning")
-            return
-        screen = optional_screen(module, class_name, self.repo, name)
-        if screen is None:
-            self.notify(f"{class_name} is not available in this build.", severity="warning")
-            return
-        self.push_screen(screen, lambda _result: self.reload())
+        return self.athlete_name
 
     def action_open_week(self, week: int | None = None) -> None:
         from planner.tui.screens.week import WeekScreen

@@ -6,6 +6,7 @@ hands the same immutable snapshot to every screen, so Home, Week and the player 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -179,7 +180,8 @@ def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDet
                 start=w.start,
                 planned_minutes=w.total.planned_minutes,
                 done_minutes=w.total.done_minutes,
-                percent=round(100 * (w.total.ratio or 0.0)),
+                # Floor, as the target check does: 79.6 % has not reached 80 %.
+                percent=math.floor(100 * (w.total.ratio or 0.0)),
             )
             for w in report.weeks
         )

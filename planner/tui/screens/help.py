@@ -40,12 +40,19 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(self._section(title, bindings), classes="help-section")
 
     def _sections(self) -> list[tuple[str, list[Binding]]]:
+        from planner.tui.screens.adherence import AdherenceScreen
         from planner.tui.screens.home import HomeScreen
         from planner.tui.screens.player import PlayerScreen
         from planner.tui.screens.session import SessionScreen
         from planner.tui.screens.week import WeekScreen
 
-        screens: list[type[Screen[Any]]] = [HomeScreen, WeekScreen, SessionScreen, PlayerScreen]
+        screens: list[type[Screen[Any]]] = [
+            HomeScreen,
+            WeekScreen,
+            SessionScreen,
+            PlayerScreen,
+            AdherenceScreen,
+        ]
         if self.below is not None and type(self.below) in screens:
             screens.remove(type(self.below))
             screens.insert(0, type(self.below))

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from planner.tui.app import HipplanApp
 
 
+NARROW_BELOW = 90  # columns; below it the athletes column slims down
+
+
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     PALETTE_GROUP = "Home"
@@ -36,12 +39,21 @@ class HomeScreen(Screen[None]):
         Binding("d", "log('done')", "Done", id="home.done", tooltip="Log the session as done"),
         Binding("p", "log('partial')", "Partial", id="home.partial", tooltip="Log it partly done"),
         Binding("s", "log('skipped')", "Skip", id="home.skip", tooltip="Log it as skipped"),
-        Binding("m", "move", "Move", id="home.move", tooltip="Move it to another time or day"),
+        Binding(
+            "m",
+            "move",
+            "Move",
+            id="home.move",
+            tooltip="Move it to another time or day",
+            show=False,
+        ),
         Binding("n", "app.new_plan", "New", id="home.new", tooltip="New athlete or plan"),
         Binding("e", "app.export", "Export", id="home.export", tooltip="Write a calendar file"),
         Binding("a", "app.adherence", "Adherence", id="home.adherence", tooltip="Weekly figures"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
     ]
+
+    _enabled: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -60,11 +72,14 @@ class HomeScreen(Screen[None]):
                     yield WeekBars(id="bars")
                     yield Static(id="block-notes")
         yield Static(id="welcome")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def hipplan(self) -> HipplanApp:
         return self.app  # type: ignore[return-value]
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 
     def on_mount(self) -> None:
         self.hipplan.board_changed.subscribe(self, self.show_board)
@@ -83,7 +98,7 @@ class HomeScreen(Screen[None]):
         self._show_title(detail)
         self._show_today(detail)
         self._show_block(detail)
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def _show_welcome(self) -> None:
         self.query_one(TopBar).show("hipplan", "")
@@ -174,7 +189,15 @@ class HomeScreen(Screen[None]):
 
     @on(AgendaList.Highlighted)
     def _session_highlighted(self) -> None:
-        self.refresh_bindings()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        # Refreshing bindings rebuilds the footer; do it only when what is enabled changed.
+        detail = self.hipplan.detail
+        enabled = (self.session is not None, bool(detail and detail.plan))
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     @on(AgendaList.Chosen)
     def _session_chosen(self, message: AgendaList.Chosen) -> None:

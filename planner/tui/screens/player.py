@@ -171,7 +171,7 @@ class PlayerScreen(Screen[None]):
                 yield Digits("0:00", id="countdown")
             yield Static(id="step-state")
         yield Static(id="up-next")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def hipplan(self) -> HipplanApp:

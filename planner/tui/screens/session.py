@@ -58,7 +58,7 @@ class SessionScreen(Screen[None]):
             yield Static(id="session-when")
             yield Static(id="session-status")
         yield VerticalScroll(id="exercises")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def hipplan(self) -> HipplanApp:
@@ -161,7 +161,7 @@ class MinutesModal(ModalScreen[int | None]):
                 validators=[Integer(1, self.session.minutes)],
                 select_on_focus=True,
             )
-            yield Label("", id="dialog-error", classes="error")
+            yield Label("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Log", id="ok", variant="primary")
@@ -212,7 +212,7 @@ class MoveModal(ModalScreen[bool]):
                     yield Label("Start (HH:MM)")
                     yield Input(f"{self.local_start:%H:%M}", id="at", select_on_focus=True)
             yield Label("", id="move-preview")
-            yield Label("", id="dialog-error", classes="error")
+            yield Label("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Move", id="ok", variant="primary")

@@ -34,7 +34,7 @@ class WeekScreen(Screen[None]):
         Binding("d", "log('done')", "Done", id="week.done", tooltip="Log as done"),
         Binding("p", "log('partial')", "Partial", id="week.partial", tooltip="Partly done"),
         Binding("s", "log('skipped')", "Skip", id="week.skip", tooltip="Log as skipped"),
-        Binding("m", "move", "Move", id="week.move", tooltip="Another time or day"),
+        Binding("m", "move", "Move", id="week.move", tooltip="Another time or day", show=False),
         Binding(
             "left_square_bracket",
             "shift(-1)",
@@ -64,7 +64,7 @@ class WeekScreen(Screen[None]):
         yield TopBar()
         yield WeekGrid(id="grid")
         yield Static(id="selection")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def hipplan(self) -> HipplanApp:

@@ -67,6 +67,7 @@ class AgendaList(OptionList):
 
     DEFAULT_CSS = """
     AgendaList { border: none; padding: 0; background: transparent; height: auto; max-height: 12; }
+    AgendaList:focus { border: none; }
     AgendaList > .option-list--option { padding: 0 1; }
     """
 

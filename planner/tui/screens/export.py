@@ -1,0 +1,229 @@
+"""Export: write the athlete's plan as an .ics file, with defaults that need no typing.
+
+`e` opens it with the path, all weeks, no alarm and no runs filled in, so Enter writes at once:
+an export from launch is two keys. The file is written atomically in a worker, and the dialog
+says where it went and how many events it holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from planner.domain.errors import PlannerError
+from planner.fsutil import atomic_write
+from planner.services import calendar
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+    from planner.tui.app import HipplanApp
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the fields ask for, checked: where to write and what to put in the file."""
+
+    path: Path
+    weeks: tuple[int, int] | None
+    alarm: int | None
+    with_runs: bool
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    path: Path
+    events: int
+    sessions: int
+    cancelled: int
+    runs: int
+
+
+def default_path(name: str) -> str:
+    """`~/ana-tight-hipplan.ics`, or the same name in the current folder if home is not writable."""
+    file_name = f"{slug(name)}-hipplan.ics"
+    home = Path.home()
+    if home.is_dir() and os.access(home, os.W_OK):
+        return f"~/{file_name}"
+    return file_name
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "athlete"
+
+
+def parse_weeks(text: str, plan_weeks: int) -> tuple[int, int] | None:
+    """'' or 'all' -> None (every week); '3' -> (3, 3); '3-8' -> (3, 8)."""
+    text = text.strip().lower()
+    if text in ("", "all"):
+        return None
+    match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", text)
+    if match is None:
+        raise PlannerError(f"weeks: write 'all', a week like 3, or a range like 3-8, not {text!r}")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if not 1 <= first <= last <= plan_weeks:
+        raise PlannerError(f"weeks: {first}-{last} is outside this plan's weeks 1-{plan_weeks}")
+    return first, last
+
+
+def parse_alarm(text: str) -> int | None:
+    """'' or 'none' -> no reminder; otherwise whole minutes before each session."""
+    text = text.strip().lower()
+    if text in ("", "none", "no"):
+        return None
+    if not text.isdigit():
+        raise PlannerError(f"alarm: whole minutes (or empty for none), not {text!r}")
+    return int(text)
+
+
+def write_export(repo: Repository, name: str, request: ExportRequest) -> ExportDone:
+    """Export through the calendar service and write the file atomically."""
+    exported = calendar.export_plan(repo, name, request.weeks, request.with_runs, request.alarm)
+    try:
+        atomic_write(request.path, exported.data)
+    except OSError as exc:
+        # Not a PlannerError by nature, but the person needs the reason in the dialog.
+        raise PlannerError(f"could not write {request.path}: {exc.strerror or exc}") from exc
+    return ExportDone(
+        request.path, exported.events, exported.sessions, exported.cancelled, exported.runs
+    )
+
+
+class RunsCheckbox(Checkbox, inherit_bindings=False):
+    """Space toggles; Enter is left to the dialog, so Enter exports from every field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Toggle", show=False),
+    ]
+
+
+class ExportScreen(ModalScreen[None]):
+    CSS_PATH = "export.tcss"
+    PALETTE_GROUP = "Export"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="export.close", tooltip="Back without writing"),
+        Binding("enter", "export", "Export", id="export.write", tooltip="Write the .ics file"),
+    ]
+
+    def __init__(self, repo: Repository, name: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.repo = repo
+        self.athlete = name
+        self.written: ExportDone | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export", classes="dialog") as dialog:
+            dialog.border_title = f"Export {self.athlete}'s plan"
+            dialog.border_subtitle = "enter to write · escape to close"
+            yield Label("File (.ics)")
+            yield Input(default_path(self.athlete), id="export-path", select_on_focus=False)
+            with Horizontal(classes="dialog-fields"):
+                with Vertical():
+                    yield Label(self._weeks_label())
+                    yield Input(id="export-weeks", placeholder="all (or 3-8)")
+                with Vertical():
+                    yield Label("Alarm, minutes before")
+                    yield Input(id="export-alarm", placeholder="none", type="integer")
+            yield RunsCheckbox("Include the runs as events", id="export-runs")
+            yield Static(id="export-result")
+            yield Static(id="export-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="cancel")
+                yield Button("Export", id="ok", variant="primary")
+
+    @property
+    def hipplan(self) -> HipplanApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def plan_weeks(self) -> int:
+        detail = self.hipplan.detail
+        return detail.plan.weeks if detail and detail.plan else 0
+
+    def _weeks_label(self) -> str:
+        weeks = self.plan_weeks
+        return f"Weeks (1-{weeks})" if weeks else "Weeks"
+
+    def on_mount(self) -> None:
+        path = self.query_one("#export-path", Input)
+        path.focus()
+        path.cursor_position = len(path.value)
+
+    def request(self) -> ExportRequest:
+        """The fields as an export request; PlannerError says which field is wrong."""
+        path_text = self.query_one("#export-path", Input).value.strip()
+        if not path_text:
+            raise PlannerError("file: give a path for the .ics file")
+        path = Path(path_text).expanduser()
+        if path.is_dir():
+            path = path / Path(default_path(self.athlete)).name
+        return ExportRequest(
+            path=path,
+            weeks=parse_weeks(self.query_one("#export-weeks", Input).value, self.plan_weeks),
+            alarm=parse_alarm(self.query_one("#export-alarm", Input).value),
+            with_runs=self.query_one(RunsCheckbox).value,
+        )
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def action_export(self) -> None:
+        self._show_error("")
+        try:
+            request = self.request()
+        except PlannerError as exc:
+            self._show_error(str(exc))
+            return
+        repo, name = self.repo, self.athlete
+        finished: list[ExportDone] = []
+
+        def job() -> str:
+            finished.append(write_export(repo, name, request))
+            return f"Wrote {finished[0].events} events to {request.path}"
+
+        self._show_result(Content.styled("Writing…", "$text-muted"))
+        self.hipplan.run_in_background(
+            job, done=lambda: self._show_done(finished[0]), failed=self._show_error
+        )
+
+    def _show_done(self, done: ExportDone) -> None:
+        self.written = done
+        parts = f"{done.sessions} sessions"
+        if done.cancelled:  # moved or dropped sessions, so calendars remove them
+            parts += f", {done.cancelled} cancelled"
+        if done.runs:
+            parts += f", {done.runs} runs"
+        self._show_result(
+            Content.assemble(
+                ("✓ ", "$text-success"),
+                (f"Wrote {done.events} events", "bold"),
+                f" ({parts}) to ",
+                (str(done.path), "$text-accent"),
+            )
+        )
+
+    def _show_result(self, text: Content) -> None:
+        result = self.query_one("#export-result", Static)
+        result.update(text)
+        result.display = bool(text)
+
+    def _show_error(self, reason: str) -> None:
+        if reason:
+            self._show_result(Content())
+        error = self.query_one("#export-error", Static)
+        error.update(Content.styled(f"Not written: {reason}", "$text-error") if reason else "")
+        error.display = bool(reason)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,175 @@
+"""`python -m planner.tui.screenshots OUTDIR` (`make screenshots`): SVGs of every screen, and PNG
+copies when `rsvg-convert` is installed.
+
+The real app runs headless on demo data with the clock frozen at Wed 17 Mar 2027 07:00 London,
+so the pictures (and the snapshot tests, which drive the app the same way) never change unless
+the screens do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from planner import clock
+from planner.demo import populate_demo
+from planner.storage import Repository
+from planner.tui.app import HipplanApp
+
+FROZEN_NOW = datetime(2027, 3, 17, 7, 0, tzinfo=ZoneInfo("Europe/London"))
+SIZE = (100, 32)
+SMALL = (80, 24)
+# How far into the session the player picture is taken: mid-way through a step.
+PLAYER_SECONDS = 75
+
+Prepare = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def demo_repository(folder: Path) -> Repository:
+    """A database in `folder` filled with the demo athletes as of the frozen day."""
+    clock.freeze(FROZEN_NOW)
+    repo = Repository.open(folder / "hipplan-demo.json")
+    populate_demo(repo, FROZEN_NOW.date())
+    return repo
+
+
+def demo_app(repo: Repository) -> HipplanApp:
+    # No file watching: nothing else writes the demo database, and a timer would only add noise.
+    return HipplanApp(repo, watch_seconds=None)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every worker (board loads, writes) has finished and the screen has redrawn."""
+    app = pilot.app
+    for _ in range(3):  # a finished write starts a reload: wait for that one too
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def stop_blinking(pilot: Pilot[None]) -> None:
+    """A blinking cursor would make two pictures of the same screen differ."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+async def player_running(pilot: Pilot[None]) -> None:
+    """Let the player count down for a while on the frozen clock."""
+    from planner.tui.screens.player import PlayerScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, PlayerScreen), screen
+    clock.freeze(FROZEN_NOW + timedelta(seconds=PLAYER_SECONDS))
+    try:
+        screen.tick()
+    finally:
+        clock.freeze(FROZEN_NOW)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: the keys that lead to the screen from launch, and the terminal size."""
+
+    name: str
+    keys: tuple[str, ...] = ()
+    size: tuple[int, int] = SIZE
+    prepare: Prepare | None = None
+
+
+def has_wizard() -> bool:
+    return importlib.util.find_spec("planner.tui.screens.wizard") is not None
+
+
+def shots() -> list[Shot]:
+    found = [
+        Shot("home"),
+        Shot("home-80x24", size=SMALL),
+        Shot("week", ("w",)),
+        Shot("session", ("w", "enter")),
+        Shot("player", ("space",), prepare=player_running),
+        Shot("adherence", ("a",)),
+        Shot("adherence-80x24", ("a",), size=SMALL),
+        Shot("export", ("e",)),
+    ]
+    if has_wizard():
+        found.append(Shot("wizard", ("n",)))
+    found.append(Shot("help", ("question_mark",)))
+    return found
+
+
+async def drive(pilot: Pilot[None], shot: Shot) -> None:
+    """From launch to the screen `shot` shows, settled and ready for its picture."""
+    await settle(pilot)
+    for key in shot.keys:
+        await pilot.press(key)
+        await settle(pilot)
+    if shot.prepare is not None:
+        await shot.prepare(pilot)
+        await settle(pilot)
+    stop_blinking(pilot)
+    await pilot.pause()
+
+
+async def take(repo: Repository, shot: Shot) -> str:
+    app = demo_app(repo)
+    async with app.run_test(size=shot.size) as pilot:
+        await drive(pilot, shot)
+        return app.export_screenshot(title=f"hipplan · {shot.name}")
+
+
+def preserve_spaces(svg: str) -> str:
+    """Keep leading spaces in text runs: librsvg drops them otherwise and columns shift."""
+    return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+
+
+def to_png(svg: Path, converter: str) -> Path:
+    png = svg.with_suffix(".png")
+    subprocess.run([converter, "--format", "png", "--output", str(png), str(svg)], check=True)
+    return png
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m planner.tui.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    out = Path(argv[0])
+    out.mkdir(parents=True, exist_ok=True)
+    # The machine's zone shows where a screen offers a default zone (the wizard): pin it to the
+    # frozen clock's, so the pictures do not depend on where they were made.
+    os.environ["TZ"] = str(FROZEN_NOW.tzinfo)
+    time.tzset()
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        print("rsvg-convert not found: writing SVGs only (install librsvg2-bin for PNGs)")
+    if not has_wizard():
+        print("planner/tui/screens/wizard.py is missing: no wizard picture")
+    with tempfile.TemporaryDirectory() as folder:
+        repo = demo_repository(Path(folder))
+        try:
+            for shot in shots():
+                svg = out / f"{shot.name}.svg"
+                svg.write_text(preserve_spaces(asyncio.run(take(repo, shot))), encoding="utf-8")
+                made = [svg] + ([to_png(svg, converter)] if converter else [])
+                print("wrote " + ", ".join(str(p) for p in made))
+        finally:
+            clock.set_clock(None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,29 @@
+"""Snapshot tests: every screen at 100x32 (and Home and Adherence at 80x24) on demo data with
+the clock frozen, driven exactly as `make screenshots` drives them.
+
+Update the baselines with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at the
+report before committing them. The wizard has its own snapshots in test_wizard.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from planner.storage import Repository
+from planner.tui.screenshots import Shot, demo_app, drive, shots
+from tests.ui.helpers import demo_repo, demo_template
+
+__all__ = ["demo_repo", "demo_template"]  # fixtures, imported for pytest
+
+SHOTS = [shot for shot in shots() if shot.name != "wizard"]
+
+
+@pytest.mark.parametrize("shot", SHOTS, ids=[shot.name for shot in SHOTS])
+def test_screen(shot: Shot, demo_repo: Repository, snap_compare: Callable[..., bool]) -> None:
+    async def to_screen(pilot: Pilot[None]) -> None:
+        await drive(pilot, shot)
+
+    assert snap_compare(demo_app(demo_repo), terminal_size=shot.size, run_before=to_screen)

@@ -1,0 +1,453 @@
+"""The plan wizard, driven by keys: an empty DB to a saved plan in few keys, wrong fields marked in
+place, nothing stored before the preview is accepted."""
+
+from __future__ import annotations
+
+from asyncio import run as run_coroutine
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher, Input, Label, RadioSet, Static
+
+from planner.domain.model import Athlete, RunRule
+from planner.fsutil import atomic_write
+from planner.services import plans
+from planner.storage import Repository
+from planner.tui.screens.home import HomeScreen
+from planner.tui.screens.wizard import (
+    MinutesChart,
+    PlanWizard,
+    ZoneSuggester,
+    bar,
+    next_monday,
+    suggested_tightness,
+)
+
+from .conftest import SIZE, AppFactory, Keys, run, settle, wait_for
+
+KEY_BUDGET = 30  # issue 6: empty DB to a saved 8-week plan, name and run days typed
+
+
+def wizard(pilot: Pilot[Any]) -> PlanWizard:
+    screen = pilot.app.screen
+    assert isinstance(screen, PlanWizard), f"expected the wizard, got {screen!r}"
+    return screen
+
+
+async def open_on_empty_db(pilot: Pilot[Any]) -> PlanWizard:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PlanWizard))
+    return wizard(pilot)
+
+
+def error_of(screen: PlanWizard, field: str) -> str:
+    label = screen.query_one(f"#{field}-error", Label)
+    return str(label.content) if label.display else ""
+
+
+def assert_marked(screen: PlanWizard, field: str, reason: str) -> None:
+    assert reason in error_of(screen, field)
+    assert screen.query_one(f"#{field}").has_class("-wrong")
+
+
+def assert_nothing_saved(repo: Repository) -> None:
+    assert repo.athletes() == []
+    assert not repo.path.exists()
+
+
+def current_step(screen: PlanWizard) -> str:
+    return screen.query_one("#wizard-body", ContentSwitcher).current or ""
+
+
+# -- the few-keys path ---------------------------------------------------------------------------
+
+
+def test_empty_db_to_saved_8_week_plan_within_the_key_budget(
+    make_app: AppFactory, repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[Path] = []
+
+    def counting_write(path: Path, data: bytes, **options: Any) -> None:
+        writes.append(Path(path))
+        atomic_write(path, data, **options)
+
+    monkeypatch.setattr("planner.storage.atomic.atomic_write", counting_write)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            assert pilot.app.focused is screen.query_one("#name")
+            keys = Keys(pilot)
+            await keys.type("Ana Tight")
+            await keys.press("enter")
+            assert current_step(screen) == "runs"
+            await keys.type("mon,wed,sat")
+            await keys.press("enter")  # time 07:00 and 45 minutes accepted
+            assert current_step(screen) == "block"
+            assert screen.query_one("#start", Input).value == "2027-03-22"  # next Monday
+            await keys.press("enter")  # 8 weeks, standard template
+            assert current_step(screen) == "preview"
+            assert_nothing_saved(repo)  # the preview is only a preview
+            await keys.press("enter")  # Save plan has the focus
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+            print(f"keys from an empty DB to a saved plan: {keys.count}")
+            assert keys.count <= KEY_BUDGET
+            assert pilot.app.athlete_name == "Ana Tight"  # type: ignore[attr-defined]
+
+    run(scenario)
+    [athlete] = repo.athletes()
+    assert athlete == Athlete("Ana Tight", 3, "run", 0.0, "Europe/London")
+    assert repo.run_rules("Ana Tight") == [RunRule((0, 2, 5), time(7, 0), 45)]
+    plan = repo.get_plan("Ana Tight")
+    assert plan is not None
+    assert (plan.weeks, plan.start, plan.template) == (8, date(2027, 3, 22), "standard")
+    assert len(plan.runs) == 24
+    assert writes == [repo.path]  # athlete, runs and plan in one transaction: one write
+
+
+def test_tightness_5_preview_shows_front_loading_then_the_taper(make_app: AppFactory) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ana Tight")
+            await keys.press("tab", "right", "right")  # tightness 3 -> 5
+            assert "very tight" in str(screen.query_one("#tightness-meaning", Static).content)
+            await keys.press("enter")
+            await keys.type("mon,wed,sat")
+            await keys.press("enter", "enter")
+            chart = screen.query_one(MinutesChart)
+            assert chart.plan is not None
+            minutes = chart.plan.weekly_minutes()
+            loosening = chart.plan.loosening_weeks
+            lines = str(chart.render()).splitlines()
+            phases = str(screen.query_one("#preview-phases", Static).content)
+
+        assert len(lines) == 8
+        bars = [line.count("█") for line in lines]
+        assert bars[0] == max(bars) and bars[0] > bars[-1]  # front-loaded
+        after = minutes[loosening - 1 :]
+        assert after == sorted(after, reverse=True)  # never rises after loosening
+        assert "loosening" in lines[0] and "maintenance" in lines[-3]
+        assert "loosening wk 1–3" in phases and "taper wk 4–5" in phases
+
+    run(scenario)
+
+
+def test_self_test_suggests_a_level(make_app: AppFactory) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            tightness = screen.query_one("#tightness", RadioSet)
+            await keys.press("tab", "tab", "space")  # one "yes"
+            assert tightness.pressed_index + 1 == 2
+            await keys.press("tab", "space", "tab", "space", "tab", "space")  # four
+            assert tightness.pressed_index + 1 == 5
+            meaning = str(screen.query_one("#tightness-meaning", Static).content)
+            assert meaning.startswith("5: very tight")
+
+    run(scenario)
+
+
+def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_on_empty_db(pilot)
+            order = []
+            for _ in range(11):
+                assert pilot.app.focused is not None
+                order.append(pilot.app.focused.id)
+                await pilot.press("tab")
+        assert order == [
+            "name",
+            "tightness",
+            "test-0",
+            "test-1",
+            "test-2",
+            "test-3",
+            "sport",
+            "sitting",
+            "zone",
+            "back",
+            "next",
+        ]
+
+    run(scenario)
+
+
+# -- wrong input is marked where it was typed; nothing is stored ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys_before", "field", "reason"),
+    [
+        ([], "name", "the athlete needs a name"),
+        (["A", "n", "a", *["tab"] * 8, *"Mars/Base"], "zone", "unknown time zone 'Mars/Base'"),
+        (["A", "n", "a", *["tab"] * 7, "3", "0"], "sitting", "sitting hours must be 0 to 24"),
+    ],
+    ids=["empty-name", "unknown-zone", "sitting-30h"],
+)
+def test_wrong_athlete_field_is_marked_in_place(
+    make_app: AppFactory, repo: Repository, keys_before: list[str], field: str, reason: str
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.press(*keys_before, "enter")
+            assert current_step(screen) == "athlete"
+            assert_marked(screen, field, reason)
+            assert pilot.app.focused is screen.query_one(f"#{field}")
+            await keys.press("escape")  # leave: still nothing saved
+            assert isinstance(pilot.app.screen, HomeScreen)
+
+    run(scenario)
+    assert_nothing_saved(repo)
+
+
+@pytest.mark.parametrize(
+    ("run_keys", "field", "reason"),
+    [
+        (["tab", *"25:00"], "time", "invalid time '25:00' (use HH:MM, 00:00 to 23:59)"),
+        (["tab", "tab", "0"], "minutes", "run minutes must be 1 to 600, not 0"),
+    ],
+    ids=["time-25:00", "zero-minutes"],
+)
+def test_wrong_run_field_is_marked_in_place(
+    make_app: AppFactory, repo: Repository, run_keys: list[str], field: str, reason: str
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ana")
+            await keys.press("enter")
+            await keys.type("mon")
+            await keys.press(*run_keys, "enter")
+            assert current_step(screen) == "runs"
+            assert_marked(screen, field, reason)
+            await keys.press("backspace")  # editing the field clears its mark
+            assert error_of(screen, field) == ""
+
+    run(scenario)
+    assert_nothing_saved(repo)
+
+
+def test_unknown_day_and_missing_days_are_marked(make_app: AppFactory, repo: Repository) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ana")
+            await keys.press("enter", "enter")
+            assert_marked(screen, "days", "enter the run days")
+            await keys.type("mon,funday")
+            await keys.press("enter")
+            assert_marked(screen, "days", "unknown day name 'funday'")
+
+    run(scenario)
+    assert_nothing_saved(repo)
+
+
+@pytest.mark.parametrize(
+    ("block_keys", "field", "reason"),
+    [
+        ([*"2027-02-30"], "start", "invalid date '2027-02-30' (use YYYY-MM-DD)"),
+        (["tab", "0"], "weeks", "weeks must be 1 to 52, not 0"),
+    ],
+    ids=["impossible-date", "zero-weeks"],
+)
+def test_wrong_block_field_is_marked_in_place(
+    make_app: AppFactory, repo: Repository, block_keys: list[str], field: str, reason: str
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ana")
+            await keys.press("enter")
+            await keys.type("sat")
+            await keys.press("enter", *block_keys, "enter")
+            assert current_step(screen) == "block"
+            assert_marked(screen, field, reason)
+
+    run(scenario)
+    assert_nothing_saved(repo)
+
+
+def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Repository) -> None:
+    plans.add_athlete(repo, Athlete("Ana Tight", 4, tz="Europe/London"))
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
+            await pilot.press("n")
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("ana  tight")
+            await keys.press("enter")
+            assert current_step(screen) == "athlete"
+            assert_marked(screen, "name", "already exists")
+
+    run(scenario)
+    assert [a.name for a in repo.athletes()] == ["Ana Tight"]
+    assert repo.get_plan("Ana Tight") is None
+
+
+def test_a_name_taken_before_save_sends_back_to_the_name(
+    make_app: AppFactory, repo: Repository
+) -> None:
+    """Another process adds the same athlete while the preview is open: Save refuses it."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ben")
+            await keys.press("enter")
+            await keys.type("tue")
+            await keys.press("enter", "enter")
+            assert current_step(screen) == "preview"
+            plans.add_athlete(repo, Athlete("Ben", 2))
+            await keys.press("enter")
+            assert isinstance(pilot.app.screen, PlanWizard)
+            assert current_step(screen) == "athlete"
+            assert_marked(screen, "name", "athlete 'Ben' already exists")
+
+    run(scenario)
+    assert repo.get_plan("Ben") is None
+    assert repo.run_rules("Ben") == []
+
+
+def test_cancel_saves_nothing(make_app: AppFactory, repo: Repository) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ana")
+            await keys.press("enter")
+            await keys.type("mon")
+            await keys.press("enter", "enter")
+            assert current_step(screen) == "preview"
+            await keys.press("escape", "escape", "escape")  # back through the steps
+            assert current_step(screen) == "athlete"
+            assert screen.query_one("#name", Input).value == "Ana"  # kept while going back
+            await keys.press("escape")
+            assert isinstance(pilot.app.screen, HomeScreen)
+
+    run(scenario)
+    assert_nothing_saved(repo)
+
+
+# -- runs from a calendar file -------------------------------------------------------------------
+
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:runs@test
+DTSTAMP:20270101T000000Z
+DTSTART;TZID=Europe/London:20270301T063000
+DURATION:PT50M
+RRULE:FREQ=WEEKLY;BYDAY=TU,TH
+SUMMARY:Morning run
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_runs_imported_from_an_ics_file(
+    make_app: AppFactory, repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a path relative to where hipplan was started
+    Path("runs.ics").write_text(CALENDAR)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Cal")
+            await keys.press("enter", "tab", "tab", "tab")  # days left empty: the file has them
+            await keys.type("runs.ics")
+            await keys.press("enter", "enter")
+            assert current_step(screen) == "preview"
+            assert "16 runs" in str(screen.query_one("#preview-counts", Static).content)
+            await keys.press("enter")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+    run(scenario)
+    assert repo.run_rules("Cal") == []
+    assert len(repo.imported_runs("Cal")) > 16  # stored beyond the block, for later rebuilds
+    plan = repo.get_plan("Cal")
+    assert plan is not None and len(plan.runs) == 16
+    assert {r.start.astimezone(ZoneInfo("Europe/London")).weekday() for r in plan.runs} == {1, 3}
+
+
+def test_a_file_that_is_no_calendar_is_marked(
+    make_app: AppFactory, repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("notes.ics").write_text("these are not events")
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Cal")
+            await keys.press("enter", "tab", "tab", "tab")
+            await keys.type("missing.ics")
+            await keys.press("enter")
+            assert_marked(screen, "ics", "no file at")
+            await keys.press("ctrl+u")
+            await keys.type("notes.ics")
+            await keys.press("enter", "enter")  # read when the preview is built
+            assert current_step(screen) == "runs"
+            assert error_of(screen, "ics") != ""
+
+    run(scenario)
+    assert_nothing_saved(repo)
+
+
+# -- small pieces --------------------------------------------------------------------------------
+
+
+def test_next_monday_in_the_athletes_zone() -> None:
+    london = ZoneInfo("Europe/London")
+    assert next_monday(datetime(2027, 3, 17, 7, 0, tzinfo=london), london) == date(2027, 3, 22)
+    assert next_monday(datetime(2027, 3, 22, 21, 0, tzinfo=london), london) == date(2027, 3, 22)
+    # Sunday night in London is already Monday in Auckland.
+    sunday_night = datetime(2027, 3, 21, 23, 0, tzinfo=UTC)
+    assert next_monday(sunday_night, ZoneInfo("Pacific/Auckland")) == date(2027, 3, 22)
+    assert next_monday(sunday_night, london) == date(2027, 3, 22)
+    assert next_monday(datetime(2027, 3, 21, 9, 0, tzinfo=london), london) == date(2027, 3, 22)
+
+
+def test_zone_names_complete_as_typed() -> None:
+    suggest = ZoneSuggester().get_suggestion
+    assert run_coroutine(suggest("europe/lond")) == "Europe/London"
+    assert run_coroutine(suggest("mars/")) is None
+
+
+def test_self_test_scale_and_bars() -> None:
+    assert [suggested_tightness(n) for n in range(5)] == [1, 2, 3, 4, 5]
+    assert bar(2.5) == "██▌"
+    assert bar(3) == "███"
+    assert bar(0.05) == ""
