@@ -22,6 +22,11 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def temp_name_pattern(path: Path) -> str:
+    """The glob of the temporary files `atomic_write` makes for `path`."""
+    return f".{Path(path).name}.*.tmp"
+
+
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to `path` so a crash leaves either the old file or the new one, never a mix.
 

@@ -32,7 +32,7 @@ from planner.domain.model import (
     as_utc,
     name_key,
 )
-from planner.fsutil import atomic_write
+from planner.fsutil import atomic_write, temp_name_pattern
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables
 from planner.storage.errors import StorageError
@@ -64,6 +64,7 @@ class Repository:
         self._storage = AtomicJSONStorage(self.path)
         self._lock = WriteLock(self.path)
         self._depth = 0
+        self._swept = False
 
     @classmethod
     def open(cls, path: Path | None = None) -> Repository:
@@ -88,6 +89,7 @@ class Repository:
                 self._depth -= 1
             return
         with self._lock:
+            self._remove_stale_temp_files()
             self._storage.begin()
             self._depth = 1
             try:
@@ -99,6 +101,16 @@ class Repository:
                 raise
             finally:
                 self._depth = 0
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a killed writer left behind. Safe under the write lock: no other writer
+        can be between creating its temp file and renaming it."""
+        if self._swept:
+            return
+        self._swept = True
+        for leftover in self.path.parent.glob(temp_name_pattern(self.path)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def refresh(self) -> bool:
         """True when another process changed the file since it was last read here."""
