@@ -6,19 +6,23 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.cli.common import (
     argtype,
     command_group,
+    lazy_import,
     open_repo,
     positive_int,
     print_json,
     tightness,
 )
-from planner.domain.model import LOG_STATUSES, SPORTS, parse_date
-from planner.services import adherence
-from planner.services.adherence import SESSION_SHORTCUTS
+from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS, SPORTS, parse_date
+
+if TYPE_CHECKING:
+    from planner.services import adherence
+else:
+    adherence = lazy_import("planner.services.adherence")
 
 
 def register(subparsers: Any) -> None:

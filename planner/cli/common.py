@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any, TypeVar
 
 from planner.domain.errors import PlannerError
@@ -96,3 +99,23 @@ def tightness(text: str) -> int:
     if not 1 <= value <= 5:
         raise argparse.ArgumentTypeError(f"tightness must be 1 to 5, not {value}")
     return value
+
+
+def lazy_import(name: str) -> ModuleType:
+    """`name`, loaded on first attribute access.
+
+    Command modules are all imported to build the parser, so each takes its services (and the
+    plan engine, icalendar, TinyDB behind them) this way: `hipplan --help` or `athlete list`
+    then loads only what it uses.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import clock
 from planner.cli.common import (
     argtype,
     command_group,
+    lazy_import,
     local_zone_name,
     open_repo,
     positive_int,
@@ -18,6 +19,7 @@ from planner.cli.common import (
 )
 from planner.domain.errors import PlannerError
 from planner.domain.model import (
+    DEFAULT_TEMPLATE,
     MAX_WEEKS,
     SPORTS,
     Athlete,
@@ -27,8 +29,12 @@ from planner.domain.model import (
     parse_hhmm,
     resolve_local,
 )
-from planner.services import moves, plans
-from planner.services.plans import run_minutes
+
+if TYPE_CHECKING:
+    from planner.services import moves, plans
+else:
+    moves = lazy_import("planner.services.moves")
+    plans = lazy_import("planner.services.plans")
 
 RUNS_LIST_HORIZON = timedelta(weeks=8)
 
@@ -79,7 +85,12 @@ def _register_plan(subparsers: Any) -> None:
     build.add_argument("name", metavar="NAME")
     build.add_argument("--start", type=argtype(parse_date), required=True, metavar="YYYY-MM-DD")
     build.add_argument("--weeks", type=_weeks, required=True, metavar="N")
-    build.add_argument("--template", default=plans.DEFAULT_TEMPLATE, metavar="ID")
+    build.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        metavar="ID",
+        help="plan template (default: standard)",
+    )
     build.set_defaults(func=plan_build)
 
     show = group.add_parser("show", help="show the plan week by week")
@@ -186,7 +197,9 @@ def runs_list(args: argparse.Namespace) -> int:
         return 0
     print(f"{athlete.name}: {len(runs)} runs from {start} to {end - timedelta(days=1)}")
     for r in runs:
-        print(f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {run_minutes(r):>3} min  {r.id}  ({r.source})")
+        print(
+            f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {plans.run_minutes(r):>3} min  {r.id}  ({r.source})"
+        )
     return 0
 
 

@@ -24,6 +24,9 @@ SPORTS: tuple[str, ...] = get_args(Sport)
 SESSION_KINDS: tuple[str, ...] = get_args(SessionKind)
 LOG_STATUSES: tuple[str, ...] = get_args(LogStatus)
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# What `hipplan log` accepts besides a session id.
+SESSION_SHORTCUTS: tuple[str, ...] = ("next", "today-pre", "today-post")
+DEFAULT_TEMPLATE = "standard"  # plans/templates/standard.toml
 MAX_WEEKS = 52
 DEFAULT_TARGET = 0.8
 

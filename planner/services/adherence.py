@@ -32,6 +32,7 @@ from planner.domain.adherence import (
 from planner.domain.errors import PlannerError
 from planner.domain.model import (
     LOG_STATUSES,
+    SESSION_SHORTCUTS,
     Athlete,
     LogEntry,
     LogStatus,
@@ -47,7 +48,6 @@ from planner.services import plans
 if TYPE_CHECKING:
     from planner.storage import Repository
 
-SESSION_SHORTCUTS = ("next", "today-pre", "today-post")
 MAX_NOTE_LENGTH = 500
 
 

@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any
 from planner import plans_io
 from planner.domain import builder
 from planner.domain.errors import PlannerError
-from planner.domain.model import MAX_WEEKS, Athlete, Plan, Run, RunRule, Session, as_utc
+from planner.domain.model import (
+    DEFAULT_TEMPLATE,
+    MAX_WEEKS,
+    Athlete,
+    Plan,
+    Run,
+    RunRule,
+    Session,
+    as_utc,
+)
 from planner.domain.schedule import runs_between
 
 if TYPE_CHECKING:
     from planner.storage import Repository
-
-DEFAULT_TEMPLATE = "standard"
 
 
 def add_athlete(repo: Repository, athlete: Athlete) -> Athlete:

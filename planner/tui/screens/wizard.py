@@ -45,6 +45,7 @@ from planner import clock, plans_io
 from planner.cli.common import local_zone_name
 from planner.domain.errors import PlannerError
 from planner.domain.model import (
+    DEFAULT_TEMPLATE,
     MAX_WEEKS,
     Athlete,
     Phase,
@@ -590,8 +591,8 @@ class PlanWizard(Screen[str | None]):
                 )
 
     def _block_step(self) -> Iterator[Widget]:
-        templates = [(t, t) for t in plans_io.template_ids()] or [(plans.DEFAULT_TEMPLATE,) * 2]
-        default = plans.DEFAULT_TEMPLATE
+        templates = [(t, t) for t in plans_io.template_ids()] or [(DEFAULT_TEMPLATE,) * 2]
+        default = DEFAULT_TEMPLATE
         chosen = default if any(t == default for t, _ in templates) else templates[0][0]
         with VerticalScroll(id="block", classes="step"):
             yield field_row(

@@ -157,3 +157,15 @@ def test_file_is_plain_json_with_a_schema_version(repo: Repository) -> None:
     data = json.loads(Path(repo.path).read_text())
     assert data["_meta"] == {"1": {"schema": 2}}
     assert data["athletes"]["1"]["name"] == "Ann Lee"
+
+
+def test_a_held_lock_makes_a_writer_wait_then_give_up(repo: Repository) -> None:
+    from planner.storage import StorageError
+    from planner.storage.lock import WriteLock
+
+    other = Repository.open(repo.path)
+    other._lock = WriteLock(repo.path, timeout=0.05)
+    with repo._lock, pytest.raises(StorageError, match="busy"):
+        other.log("Ann Lee", entry("20270301-pre"))
+    other.log("Ann Lee", entry("20270301-pre"))  # free again
+    assert [e.session_id for e in repo.logs("Ann Lee")] == ["20270301-pre"]
