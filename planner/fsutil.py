@@ -35,7 +35,9 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        # A typo in an export path should say so, not create a folder tree.
+        raise FileNotFoundError(2, "No such directory", str(folder))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, mode)

@@ -56,6 +56,7 @@ class WriteLock:
             import fcntl
 
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # the data dir on first use
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as exc:
                 raise StorageError(f"cannot lock {self.path}: {exc.strerror or exc}") from None
@@ -81,6 +82,7 @@ class WriteLock:
         def _acquire(self) -> Any:
             from filelock import FileLock, Timeout
 
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             lock = FileLock(self.path, timeout=self.timeout)
             try:
                 lock.acquire()

@@ -181,6 +181,7 @@ def test_csv_export(cli, at, tmp_path: Path) -> None:  # type: ignore[no-untyped
     ok(cli("log", NAME, "20270301-pre", "done"))
     ok(cli("log", NAME, "20270301-post", "partial", "--minutes", "8", "--note", "=cmd()"))
     target = tmp_path / "out" / "logs.csv"
+    target.parent.mkdir()
     result = cli("adherence", NAME, "--csv", str(target))
     assert result.code == 0
     assert "wrote 2 logs" in result.err

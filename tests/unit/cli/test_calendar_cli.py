@@ -56,6 +56,7 @@ def _plan(cli) -> dict:  # type: ignore[no-untyped-def, type-arg]
 def test_export_writes_every_session_and_twice_is_byte_identical(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _setup(cli, tmp_path)
     first, second = tmp_path / "a.ics", tmp_path / "out" / "b.ics"
+    second.parent.mkdir()
     result = cli("export", "ana tight", "-o", str(first), "--with-runs", "--alarm", "10")
     assert result.code == 0, result.err
     assert result.out.startswith("wrote ")
@@ -238,3 +239,12 @@ def test_due_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def
     _setup(cli, tmp_path)
     result = cli("due", NAME, "--within", "0")
     assert result.code != 0 and result.err.startswith("hipplan: error:")
+
+
+def test_export_into_a_missing_folder_fails_without_creating_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC").code == 0
+    assert cli("runs", "add", "Bo", "--days", "mon", "--at", "07:00", "--minutes", "30").code == 0
+    assert cli("plan", "build", "Bo", "--start", "2027-03-01", "--weeks", "2").code == 0
+    result = cli("export", "Bo", "-o", str(tmp_path / "typo" / "bo.ics"))
+    assert result.code == 1 and "No such directory" in result.err
+    assert not (tmp_path / "typo").exists()

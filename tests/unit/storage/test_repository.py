@@ -169,3 +169,9 @@ def test_a_held_lock_makes_a_writer_wait_then_give_up(repo: Repository) -> None:
         other.log("Ann Lee", entry("20270301-pre"))
     other.log("Ann Lee", entry("20270301-pre"))  # free again
     assert [e.session_id for e in repo.logs("Ann Lee")] == ["20270301-pre"]
+
+
+def test_the_data_folder_is_made_on_first_write(tmp_path: Path) -> None:
+    repo = Repository.open(tmp_path / "new" / "data" / "hipplan.json")
+    repo.add_athlete(Athlete("Bo", 2))
+    assert [a.name for a in Repository.open(repo.path).athletes()] == ["Bo"]
