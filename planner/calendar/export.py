@@ -281,10 +281,10 @@ def unambiguous(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     with a TZID, which always means the first; then both ends are written in UTC (both, because
     readers add an event's length on the wall clock when the two ends share a zone).
     """
-    if _in_repeated_hour(start) or _in_repeated_hour(end):
+    if in_repeated_hour(start) or in_repeated_hour(end):
         return start.astimezone(UTC), end.astimezone(UTC)
     return start, end
 
 
-def _in_repeated_hour(moment: datetime) -> bool:
+def in_repeated_hour(moment: datetime) -> bool:
     return bool(moment.fold) and moment.replace(fold=0).utcoffset() != moment.utcoffset()

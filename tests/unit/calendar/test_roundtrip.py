@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from planner.calendar.export import session_uid, unambiguous
+from planner.calendar.export import in_repeated_hour, session_uid, unambiguous
 from planner.calendar.importer import read_calendar
 from planner.domain.model import WEEKDAYS, RunRule, as_utc
 from planner.domain.schedule import expand_rule
@@ -105,6 +105,10 @@ def test_import_round_trip_keeps_every_run(spec: dict, style: str, reader_zone: 
         spec["minutes"],
     )
     expected = [(r.start, r.end) for r in expand_rule(rule, tz, start, end)]
+    if style == "floating":
+        # A floating time names a wall clock, so it cannot say "the second 02:30" of a night
+        # when clocks go back; such files do not round-trip by design.
+        assume(not any(in_repeated_hour(t.astimezone(tz)) for pair in expected for t in pair))
     # Floating times mean "the athlete's wall clock", so only the athlete's own zone reads them
     # back as the same instants; zoned and UTC times must survive any reader zone.
     reader = tz if style == "floating" else ZoneInfo(reader_zone)
