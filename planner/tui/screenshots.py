@@ -9,7 +9,6 @@ the screens do.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -89,27 +88,24 @@ class Shot:
     keys: tuple[str, ...] = ()
     size: tuple[int, int] = SIZE
     prepare: Prepare | None = None
-
-
-def has_wizard() -> bool:
-    return importlib.util.find_spec("planner.tui.screens.wizard") is not None
+    theme: str | None = None
 
 
 def shots() -> list[Shot]:
-    found = [
+    return [
         Shot("home"),
         Shot("home-80x24", size=SMALL),
+        Shot("home-light", theme="textual-light"),
         Shot("week", ("w",)),
+        Shot("week-light", ("w",), theme="textual-light"),
         Shot("session", ("w", "enter")),
         Shot("player", ("space",), prepare=player_running),
         Shot("adherence", ("a",)),
         Shot("adherence-80x24", ("a",), size=SMALL),
         Shot("export", ("e",)),
+        Shot("wizard", ("n",)),
+        Shot("help", ("question_mark",)),
     ]
-    if has_wizard():
-        found.append(Shot("wizard", ("n",)))
-    found.append(Shot("help", ("question_mark",)))
-    return found
 
 
 async def drive(pilot: Pilot[None], shot: Shot) -> None:
@@ -127,6 +123,8 @@ async def drive(pilot: Pilot[None], shot: Shot) -> None:
 
 async def take(repo: Repository, shot: Shot) -> str:
     app = demo_app(repo)
+    if shot.theme:
+        app.theme = shot.theme
     async with app.run_test(size=shot.size) as pilot:
         await drive(pilot, shot)
         return app.export_screenshot(title=f"hipplan · {shot.name}")
@@ -156,8 +154,6 @@ def main(argv: list[str]) -> int:
     converter = shutil.which("rsvg-convert")
     if converter is None:
         print("rsvg-convert not found: writing SVGs only (install librsvg2-bin for PNGs)")
-    if not has_wizard():
-        print("planner/tui/screens/wizard.py is missing: no wizard picture")
     with tempfile.TemporaryDirectory() as folder:
         repo = demo_repository(Path(folder))
         try:
