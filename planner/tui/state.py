@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from planner.domain.adherence import report as adherence_report
 from planner.domain.model import (
     Athlete,
     LogEntry,
@@ -22,7 +23,6 @@ from planner.domain.model import (
     as_utc,
     name_key,
 )
-from planner.services import adherence
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -169,11 +169,12 @@ def load_board(repo: Repository, selected: str | None, now: datetime) -> Board:
 
 def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDetail:
     plan = repo.get_plan(athlete.name)
-    logs = {entry.session_id: entry for entry in repo.logs(athlete.name)}
+    entries = repo.logs(athlete.name)
+    logs = {entry.session_id: entry for entry in entries}
     weeks: tuple[WeekFigure, ...] = ()
     streak, budget = 0, None
     if plan is not None:
-        report = adherence.adherence(repo, athlete.name, now)
+        report = adherence_report(plan, entries, now, athlete.target)
         weeks = tuple(
             WeekFigure(
                 week=w.week,
