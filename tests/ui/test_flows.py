@@ -114,7 +114,7 @@ def test_export_from_launch_in_at_most_four_keys(demo: HipplanApp) -> None:
 
 
 def test_export_options_weeks_alarm_and_runs(demo: HipplanApp, tmp_path: Path) -> None:
-    target = tmp_path / "out" / "plan.ics"
+    target = tmp_path / "plan.ics"
 
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:

@@ -16,8 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from planner.domain.model import LogStatus, Session
+from planner.domain.model import Session
 from planner.tui.labels import run_title
+from planner.tui.screens.actions import SessionActions
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.bars import WeekBars
 from planner.tui.widgets.lists import AgendaList, AthleteList
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 NARROW_BELOW = 90  # columns; below it the athletes column slims down
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(SessionActions, Screen[None]):
     CSS_PATH = "home.tcss"
     PALETTE_GROUP = "Home"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,18 +164,6 @@ class HomeScreen(Screen[None]):
         if action == "open_week" and (self.hipplan.detail is None or not self.hipplan.detail.plan):
             return None
         return True
-
-    def action_log(self, status: LogStatus) -> None:
-        if self.session is not None:
-            self.hipplan.ask_and_log(self.session, status)
-
-    def action_play(self) -> None:
-        if self.session is not None:
-            self.hipplan.play(self.session)
-
-    def action_move(self) -> None:
-        if self.session is not None:
-            self.hipplan.move(self.session)
 
     def action_open_week(self) -> None:
         self.hipplan.action_open_week()

@@ -19,7 +19,6 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from planner.domain.errors import PlannerError
 from planner.domain.model import (
     Athlete,
-    LogStatus,
     Prescription,
     Session,
     parse_hhmm,
@@ -27,6 +26,7 @@ from planner.domain.model import (
 )
 from planner.services import moves
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, session_title
+from planner.tui.screens.actions import SessionActions
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.topbar import TopBar
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from planner.tui.app import HipplanApp
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(SessionActions, Screen[None]):
     """A session's exercises with doses and cues; log, move or play it from here."""
 
     CSS_PATH = "session.tcss"
@@ -92,18 +92,6 @@ class SessionScreen(Screen[None]):
         exercises = self.query_one("#exercises", VerticalScroll)
         exercises.remove_children()
         exercises.mount_all(ExerciseCard(i, p) for i, p in enumerate(session.exercises, 1))
-
-    def action_log(self, status: LogStatus) -> None:
-        if self.session is not None:
-            self.hipplan.ask_and_log(self.session, status)
-
-    def action_play(self) -> None:
-        if self.session is not None:
-            self.hipplan.play(self.session)
-
-    def action_move(self) -> None:
-        if self.session is not None:
-            self.hipplan.move(self.session)
 
 
 class ExerciseCard(Static):

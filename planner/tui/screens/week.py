@@ -13,8 +13,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from planner.domain.model import LogStatus, Session
+from planner.domain.model import Session
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, exercise_names, session_title
+from planner.tui.screens.actions import SessionActions
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.bars import percent_style, spark
 from planner.tui.widgets.topbar import TopBar
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from planner.tui.app import HipplanApp
 
 
-class WeekScreen(Screen[None]):
+class WeekScreen(SessionActions, Screen[None]):
     CSS_PATH = "week.tcss"
     PALETTE_GROUP = "Week"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -183,18 +184,6 @@ class WeekScreen(Screen[None]):
     def action_open(self) -> None:
         if self.session is not None:
             self.hipplan.open_session(self.session)
-
-    def action_play(self) -> None:
-        if self.session is not None:
-            self.hipplan.play(self.session)
-
-    def action_log(self, status: LogStatus) -> None:
-        if self.session is not None:
-            self.hipplan.ask_and_log(self.session, status)
-
-    def action_move(self) -> None:
-        if self.session is not None:
-            self.hipplan.move(self.session)
 
 
 def _week_figure(detail: AthleteDetail, week: int) -> Content | str:
