@@ -1,0 +1,78 @@
+"""The running app and the database file: writes by another process show up, and moves are
+refused with the reason before anything is stored."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Input, Label
+
+from planner.domain.model import as_utc
+from planner.services import adherence
+from planner.storage import Repository
+from planner.tui.app import HipplanApp
+from planner.tui.screens.session import MoveModal
+from planner.tui.screenshots import SIZE, settle
+from tests.ui.helpers import DEMO_ATHLETE, demo_repo, demo_template, run
+
+__all__ = ["demo_repo", "demo_template"]  # fixtures, imported for pytest
+
+
+def test_a_log_written_by_another_process_shows_up(demo_repo: Repository) -> None:
+    app = HipplanApp(demo_repo, watch_seconds=0.05)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.detail is not None
+            session = app.detail.next_open_session()
+            assert session is not None
+            # Another process (a cron `hipplan log`) writes through its own repository.
+            other = Repository.open(demo_repo.path)
+            adherence.log_session(other, DEMO_ATHLETE, session.id, "done", None, "", None)
+            for _ in range(100):
+                await asyncio.sleep(0.02)
+                await settle(pilot)
+                if app.detail and app.detail.status(session) == "done":
+                    break
+            assert app.detail is not None and app.detail.status(session) == "done"
+
+    run(scenario)
+
+
+def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
+    demo_repo: Repository,
+) -> None:
+    app = HipplanApp(demo_repo, watch_seconds=None)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.detail is not None
+            session = app.detail.next_open_session()
+            assert session is not None and session.kind == "pre-run"
+            await pilot.press("m")
+            await settle(pilot)
+            modal = app.screen
+            assert isinstance(modal, MoveModal)
+
+            modal.query_one("#at", Input).value = f"{session.end:%H:%M}"  # onto the run
+            await pilot.press("enter")
+            await settle(pilot)
+            error = str(modal.query_one("#dialog-error", Label).render())
+            assert "would overlap the run" in error
+            assert demo_repo.get_plan(DEMO_ATHLETE).session(session.id) == session  # type: ignore[union-attr]
+
+            modal.query_one("#at", Input).value = "12:00"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, MoveModal)
+            demo_repo.refresh()
+            moved = demo_repo.get_plan(DEMO_ATHLETE).session(session.id)  # type: ignore[union-attr]
+            assert moved is not None
+            assert f"{moved.start:%H:%M}" == "12:00"
+            assert as_utc(moved.end) - as_utc(moved.start) == as_utc(session.end) - as_utc(
+                session.start
+            )
+
+    run(scenario)
