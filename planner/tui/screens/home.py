@@ -46,7 +46,6 @@ class HomeScreen(SessionActions, Screen[None]):
             "Move",
             id="home.move",
             tooltip="Move it to another time or day",
-            show=False,
         ),
         Binding("n", "app.new_plan", "New", id="home.new", tooltip="New athlete or plan"),
         Binding("e", "app.export", "Export", id="home.export", tooltip="Write a calendar file"),

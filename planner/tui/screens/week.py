@@ -35,7 +35,7 @@ class WeekScreen(SessionActions, Screen[None]):
         Binding("d", "log('done')", "Done", id="week.done", tooltip="Log as done"),
         Binding("p", "log('partial')", "Partial", id="week.partial", tooltip="Partly done"),
         Binding("s", "log('skipped')", "Skip", id="week.skip", tooltip="Log as skipped"),
-        Binding("m", "move", "Move", id="week.move", tooltip="Another time or day", show=False),
+        Binding("m", "move", "Move", id="week.move", tooltip="Another time or day"),
         Binding(
             "left_square_bracket",
             "shift(-1)",
