@@ -92,17 +92,17 @@ class AtomicJSONStorage(Storage):
 
     def _load(self) -> Tables | None:
         try:
-            fd = os.open(self.path, os.O_RDONLY)
+            with open(self.path, "rb") as handle:
+                identity = _identity_of_fd(handle.fileno())
+                if identity == self._identity and self._cache is not None:
+                    return self._cache
+                # Read what fstat reported (plus one byte to notice growth): read(N) allocates N.
+                raw = handle.read(min(identity[2], MAX_DB_BYTES) + 1)
         except FileNotFoundError:
             self.forget()
             return None
-        with os.fdopen(fd, "rb") as handle:
-            identity = _identity_of_fd(handle.fileno())
-            if identity == self._identity and self._cache is not None:
-                return self._cache
-            size = identity[2]
-            # Read what fstat reported (plus one byte to notice growth): read(N) allocates N.
-            raw = handle.read(min(size, MAX_DB_BYTES) + 1)
+        except OSError as exc:  # a folder, no permission, an I/O error
+            raise StorageError(f"cannot read database {self.path}: {exc.strerror or exc}") from None
         tables = parse_tables(raw, self.path)
         self._texts.clear()
         self._cache, self._identity = tables, identity

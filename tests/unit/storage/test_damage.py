@@ -67,3 +67,12 @@ def test_newer_schema_is_refused(db: Path) -> None:
     db.write_text(json.dumps({"_meta": {"1": {"schema": 99}}, "athletes": {}}))
     with pytest.raises(StorageError, match="newer"):
         Repository.open(db)
+
+
+def test_a_folder_given_as_the_database_is_one_clear_line(tmp_path: Path) -> None:
+    from planner.cli import main
+
+    code = main(["--db", str(tmp_path), "athlete", "list"])
+    assert code == 1
+    with pytest.raises(StorageError, match=f"cannot read database {tmp_path}: Is a directory"):
+        Repository.open(tmp_path)
