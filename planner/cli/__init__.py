@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         type=Path,
         default=None,
+        metavar="PATH",
         help="database file (default: $HIPPLAN_DB or the platform data dir)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -80,7 +80,7 @@ def _register_runs(subparsers: Any) -> None:
 
 
 def _register_plan(subparsers: Any) -> None:
-    group = command_group(subparsers, "plan", "build and show an athlete's plan")
+    group = command_group(subparsers, "plan", "build, show and move sessions of an athlete's plan")
     build = group.add_parser("build", help="build a plan around the athlete's runs")
     build.add_argument("name", metavar="NAME")
     build.add_argument("--start", type=argtype(parse_date), required=True, metavar="YYYY-MM-DD")
