@@ -76,3 +76,30 @@ def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
             )
 
     run(scenario)
+
+
+def test_home_shows_the_shape_of_a_block_not_begun(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from planner import clock
+    from planner.domain.model import Athlete, RunRule
+    from planner.services import plans
+    from planner.tui.widgets.bars import WeekBars
+
+    clock.freeze(datetime(2027, 2, 24, 9, 0, tzinfo=ZoneInfo("Europe/London")))
+    repo = Repository.open(tmp_path / "db.json")
+    plans.add_athlete(repo, Athlete("Kim", 5, tz="Europe/London"))
+    plans.add_runs(repo, "Kim", RunRule((0, 2, 5), time(6, 30), 45))
+    plan = plans.build_plan(repo, "Kim", date(2027, 3, 1), 8)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            bars = app.screen.query_one(WeekBars)
+            assert bars.upcoming
+            assert [f.planned_minutes for f in bars.figures] == plan.weekly_minutes()
+            assert f"{plan.weekly_minutes()[0]}'" in str(bars.render())
+
+    run(scenario)

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 from planner.domain.model import Session
 from planner.tui.labels import run_title
 from planner.tui.screens.actions import SessionActions
-from planner.tui.state import AthleteDetail, Board
+from planner.tui.state import RECENT_WEEKS, AthleteDetail, Board
 from planner.tui.widgets.bars import WeekBars
 from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
@@ -148,7 +148,10 @@ class HomeScreen(SessionActions, Screen[None]):
             panel.border_title = f"{plan.weeks}-week block {when} {day:%a %d %b}"
         else:
             panel.border_title = f"This block: week {week} of {plan.weeks} · {plan.phase(week)}"
-        bars.show(detail.recent_weeks(), week, detail.athlete.target)
+        if detail.today < plan.start:  # not begun: show the shape of what is coming
+            bars.show(detail.weeks[:RECENT_WEEKS], None, detail.athlete.target, upcoming=True)
+        else:
+            bars.show(detail.recent_weeks(), week, detail.athlete.target)
         notes.update(_block_notes(detail))
 
     # -- actions on the highlighted session ------------------------------------------------------

@@ -48,11 +48,21 @@ class WeekBars(Widget):
     figures: reactive[tuple[WeekFigure, ...]] = reactive((), layout=True)
     current: reactive[int | None] = reactive(None)
     target: reactive[float] = reactive(0.8)
+    upcoming: reactive[bool] = reactive(False)
 
-    def show(self, figures: Sequence[WeekFigure], current: int | None, target: float) -> None:
+    def show(
+        self,
+        figures: Sequence[WeekFigure],
+        current: int | None,
+        target: float,
+        *,
+        upcoming: bool = False,
+    ) -> None:
+        """`upcoming`: weeks not begun yet, labelled with their planned minutes, not a percent."""
         self.figures = tuple(figures)
         self.current = current
         self.target = target
+        self.upcoming = upcoming
 
     def render(self) -> RenderResult:
         if not self.figures:
@@ -60,7 +70,10 @@ class WeekBars(Widget):
         rows = max(1, self.size.height - 2)
         tallest = max(f.planned_minutes for f in self.figures) or 1
         lines = [self._bar_row(row, rows, tallest) for row in range(rows, 0, -1)]
-        lines.append(self._label_row(lambda f: f"{f.percent}%"))
+        if self.upcoming:
+            lines.append(self._label_row(lambda f: f"{f.planned_minutes}'", muted=True))
+        else:
+            lines.append(self._label_row(lambda f: f"{f.percent}%"))
         lines.append(self._label_row(lambda f: f"wk {f.week}", muted=True))
         return Content("\n").join(lines)
 
