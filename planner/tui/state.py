@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain.adherence import report as adherence_report
@@ -51,6 +51,7 @@ class AthleteSummary:
     recent: tuple[int, ...] = ()
     has_plan: bool = True
     target: float = 0.8
+    idle: str = ""  # why there is no week figure: the block starts later or has ended
 
 
 @dataclass(frozen=True)
@@ -200,4 +201,14 @@ def summarise(detail: AthleteDetail) -> AthleteSummary:
         recent=tuple(w.percent for w in detail.recent_weeks()),
         has_plan=detail.plan is not None,
         target=detail.athlete.target,
+        idle=_idle(detail) if figure is None else "",
     )
+
+
+def _idle(detail: AthleteDetail) -> str:
+    plan = detail.plan
+    if plan is None:
+        return ""
+    if detail.today < plan.start:
+        return f"block starts {plan.start:%a %d %b}"
+    return f"block ended {plan.end - timedelta(days=1):%a %d %b}"

@@ -101,5 +101,6 @@ def test_home_shows_the_shape_of_a_block_not_begun(tmp_path) -> None:  # type: i
             assert bars.upcoming
             assert [f.planned_minutes for f in bars.figures] == plan.weekly_minutes()
             assert f"{plan.weekly_minutes()[0]}'" in str(bars.render())
+            assert app.board.summaries[0].idle == "block starts Mon 01 Mar"
 
     run(scenario)

@@ -52,7 +52,7 @@ def _athlete_prompt(summary: AthleteSummary) -> Content:
     if not summary.has_plan:
         figures = Content.styled("no plan yet", "$text-muted")
     elif summary.week_percent is None:
-        figures = Content.styled("plan not running this week", "$text-muted")
+        figures = Content.styled(summary.idle or "no sessions this week", "$text-muted")
     else:
         figures = Content.assemble(
             (f"{summary.week_percent:>3}%", percent_style(summary.week_percent, summary.target)),
