@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -225,11 +224,6 @@ def template_about(template_id: str) -> str:
     except PlannerError as exc:
         return str(exc)
     return f"{template.name}: {template.description}"
-
-
-def has_calendar_import() -> bool:
-    """The .ics field is offered only in builds with the calendar service."""
-    return importlib.util.find_spec("planner.services.calendar") is not None
 
 
 class Errors:
@@ -483,7 +477,6 @@ class PlanWizard(Screen[str | None]):
         self._rule: RunRule | None = None
         self._ics: Path | None = None
         self._start_default = ""
-        self._with_ics = has_calendar_import()
 
     @property
     def hipplan(self) -> HipplanApp:
@@ -582,13 +575,12 @@ class PlanWizard(Screen[str | None]):
                     classes="inline",
                 ),
             )
-            if self._with_ics:
-                yield field_row(
-                    "Or .ics",
-                    "ics",
-                    Input(placeholder="path to a calendar file (optional)", id="ics", compact=True),
-                    Label("events named like 'run' become runs", classes="hint"),
-                )
+            yield field_row(
+                "Or .ics",
+                "ics",
+                Input(placeholder="path to a calendar file (optional)", id="ics", compact=True),
+                Label("events named like 'run' become runs", classes="hint"),
+            )
 
     def _block_step(self) -> Iterator[Widget]:
         templates = [(t, t) for t in plans_io.template_ids()] or [(DEFAULT_TEMPLATE,) * 2]
@@ -762,20 +754,13 @@ class PlanWizard(Screen[str | None]):
 
     def _take_runs(self) -> bool:
         errors = Errors()
-        ics = (
-            errors.check("ics", lambda: parse_ics_path(self._value("ics")))
-            if self._with_ics
-            else None
-        )
+        ics = errors.check("ics", lambda: parse_ics_path(self._value("ics")))
         days = errors.check(
             "days", lambda: parse_run_days(self._value("days"), optional=ics is not None)
         )
         at = errors.check("time", lambda: parse_hhmm(self._value("time")))
         minutes = errors.check("minutes", lambda: self._run_minutes(days, at))
-        fields = (
-            ("days", "time", "minutes", "ics") if self._with_ics else ("days", "time", "minutes")
-        )
-        if not self._mark(fields, errors):
+        if not self._mark(("days", "time", "minutes", "ics"), errors):
             return False
         self._rule = None
         if days is not None and at is not None and minutes is not None:
