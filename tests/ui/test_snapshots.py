@@ -18,7 +18,11 @@ from tests.ui.helpers import demo_repo, demo_template
 
 __all__ = ["demo_repo", "demo_template"]  # fixtures, imported for pytest
 
-SHOTS = [shot for shot in shots() if shot.name != "wizard"]
+# Not snapshotted: the wizard (its own tests cover it) and the export dialog, whose dimmed Home
+# underneath Textual sometimes encodes with blank runs split at other columns (same picture,
+# different SVG text, so the comparison is flaky); Pilot flows cover the dialog instead.
+UNSTABLE_OR_ELSEWHERE = {"wizard", "export"}
+SHOTS = [shot for shot in shots() if shot.name not in UNSTABLE_OR_ELSEWHERE]
 
 
 @pytest.mark.parametrize("shot", SHOTS, ids=[shot.name for shot in SHOTS])
