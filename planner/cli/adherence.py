@@ -12,9 +12,11 @@ from planner.cli.common import (
     argtype,
     command_group,
     lazy_import,
+    number,
     open_repo,
     positive_int,
     print_json,
+    sitting_hours,
     tightness,
 )
 from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS, SPORTS, parse_date
@@ -81,31 +83,17 @@ def register_athlete_set(group: Any) -> None:
     change.add_argument("name", metavar="NAME")
     change.add_argument("--tightness", type=tightness, help="1 supple .. 5 very tight")
     change.add_argument("--sport", choices=SPORTS)
-    change.add_argument("--sitting-hours", type=_hours, metavar="H")
+    change.add_argument("--sitting-hours", type=sitting_hours, metavar="H")
     change.add_argument("--tz", metavar="ZONE", help="IANA zone, e.g. Europe/London")
     change.add_argument("--target", type=_percent, metavar="PERCENT", help="weekly target, 1-100")
     change.set_defaults(func=athlete_set_command)
 
 
-def _hours(text: str) -> float:
-    value = _number(text, "--sitting-hours", float)
-    if not 0 <= value <= 24:
-        raise argparse.ArgumentTypeError(f"sitting hours must be 0 to 24, not {value:g}")
-    return float(value)
-
-
 def _percent(text: str) -> float:
-    value = _number(text.rstrip("% "), "--target", float)
+    value = number(text.rstrip("% "), "--target", float)
     if not 0 < value <= 100:
         raise argparse.ArgumentTypeError(f"target must be above 0 and at most 100, not {value:g}")
     return float(value) / 100
-
-
-def _number(text: str, flag: str, kind: type[int] | type[float]) -> float:
-    try:
-        return kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{flag} needs a number, not {text!r}") from None
 
 
 # -- handlers --------------------------------------------------------------------------------------

@@ -88,17 +88,28 @@ def command_group(subparsers: Any, name: str, help_text: str) -> Any:
     return parser.actions
 
 
+def number(text: str, flag: str, kind: type[int] | type[float] = int) -> float:
+    """`text` as an int or float, or an argparse error naming the flag."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{flag} needs a number, not {text!r}") from None
+
+
 def tightness(text: str) -> int:
     """--tightness: a whole number 1 (supple) to 5 (very tight)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--tightness needs a whole number, not {text!r}"
-        ) from None
+    value = int(number(text, "--tightness"))
     if not 1 <= value <= 5:
         raise argparse.ArgumentTypeError(f"tightness must be 1 to 5, not {value}")
     return value
+
+
+def sitting_hours(text: str) -> float:
+    """--sitting-hours: 0 to 24 hours a day."""
+    value = number(text, "--sitting-hours", float)
+    if not 0 <= value <= 24:
+        raise argparse.ArgumentTypeError(f"sitting hours must be 0 to 24, not {value:g}")
+    return float(value)
 
 
 def lazy_import(name: str) -> ModuleType:

@@ -12,9 +12,11 @@ from planner.cli.common import (
     command_group,
     lazy_import,
     local_zone_name,
+    number,
     open_repo,
     positive_int,
     print_json,
+    sitting_hours,
     tightness,
 )
 from planner.domain.errors import PlannerError
@@ -51,7 +53,7 @@ def _register_athlete(subparsers: Any) -> None:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--tightness", type=tightness, required=True, help="1 supple .. 5 very tight")
     add.add_argument("--sport", choices=SPORTS, default="run")
-    add.add_argument("--sitting-hours", type=float, default=0.0, metavar="H")
+    add.add_argument("--sitting-hours", type=sitting_hours, default=0.0, metavar="H")
     add.add_argument(
         "--tz", default=None, metavar="ZONE", help="IANA zone (default: this machine's)"
     )
@@ -111,17 +113,10 @@ def _register_plan(subparsers: Any) -> None:
 
 
 def _weeks(text: str) -> int:
-    value = _int(text, "--weeks")
+    value = int(number(text, "--weeks"))
     if not 1 <= value <= MAX_WEEKS:
         raise argparse.ArgumentTypeError(f"weeks must be 1 to {MAX_WEEKS}, not {value}")
     return value
-
-
-def _int(text: str, flag: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{flag} needs a whole number, not {text!r}") from None
 
 
 def athlete_add(args: argparse.Namespace) -> int:
