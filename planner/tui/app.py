@@ -85,11 +85,6 @@ class HipplanApp(App[None]):
     # -- data ----------------------------------------------------------------------------------
 
     @property
-    def board_loaded(self) -> bool:
-        """False until the first read of the database has landed."""
-        return not self._first_load
-
-    @property
     def detail(self) -> AthleteDetail | None:
         return self.board.detail
 

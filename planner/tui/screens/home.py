@@ -83,8 +83,7 @@ class HomeScreen(SessionActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.hipplan.board_changed.subscribe(self, self.show_board)
-        if self.hipplan.board_loaded:  # else the first load is on its way: draw once, with data
-            self.show_board(self.hipplan.board)
+        self.show_board(self.hipplan.board)
         self.query_one(AgendaList).focus()
 
     # -- drawing -------------------------------------------------------------------------------
