@@ -21,9 +21,9 @@ from icalendar import Calendar, Event
 from planner import plans_io
 from planner.calendar.export import ExportOptions, export_calendar
 from planner.domain import builder
-from planner.domain.model import Athlete, Plan, RunRule, Session, parse_days, parse_hhmm
+from planner.domain.inputs import parse_days, parse_hhmm
+from planner.domain.model import KIND_LABELS, Athlete, Plan, RunRule, Session
 from planner.domain.schedule import runs_between
-from planner.services.plans import KIND_LABELS
 
 REPEATS = 9
 TARGET_RATIO = 1.5  # hipplan may add a little over the library, not multiply it

@@ -23,7 +23,8 @@ from tinydb import Query, TinyDB
 
 from planner import plans_io
 from planner.domain.builder import build_plan
-from planner.domain.model import Athlete, LogEntry, Plan, RunRule, parse_days, parse_hhmm
+from planner.domain.inputs import parse_days, parse_hhmm
+from planner.domain.model import Athlete, LogEntry, Plan, RunRule
 from planner.domain.schedule import runs_between
 from planner.storage import Repository
 

@@ -29,7 +29,7 @@ from textual.widgets import Footer, Static
 
 from planner import clock
 from planner.domain.model import Athlete, RunRule
-from planner.services import adherence, plans
+from planner.services import logs, plans
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.screens.home import HomeScreen
@@ -60,7 +60,7 @@ def build_database(folder: Path) -> Path:
     done = [s for s in plan.sessions if s.end <= NOW - timedelta(days=1)]
     with repo.transaction():  # one write for the history, like a long-used database
         for session in done:
-            adherence.log_session(repo, NAME, session.id, "done", None, "", None, now=NOW)
+            logs.log_session(repo, NAME, session.id, "done", None, "", None, now=NOW)
     return path
 
 

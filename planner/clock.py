@@ -6,9 +6,13 @@ process, which is how the CLI tests and screenshot script freeze time without mo
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+from planner.domain.errors import PlannerError
+from planner.domain.inputs import zone
 
 _override: Callable[[], datetime] | None = None
 
@@ -35,3 +39,17 @@ def freeze(instant: datetime) -> None:
     if instant.tzinfo is None:
         raise ValueError("the frozen clock needs a time-zone aware datetime")
     set_clock(lambda: instant)
+
+
+def local_zone_name() -> str:
+    """This machine's IANA zone ($TZ, then /etc/localtime), or UTC when it cannot be told."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(os.readlink("/etc/localtime").partition("zoneinfo/")[2])
+    for name in candidates:
+        if not name:
+            continue
+        with contextlib.suppress(PlannerError):
+            zone(name)
+            return name
+    return "UTC"

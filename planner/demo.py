@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain.model import Athlete, LogStatus, RunRule, Sport, as_utc, name_key
-from planner.services import adherence, plans
+from planner.services import logs, plans
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -106,7 +106,7 @@ def _log_history(repo: Repository, demo: DemoAthlete, today: date) -> None:
             return
         for session in sorted(due, key=lambda s: as_utc(s.start)):
             status, minutes = _habit(rng, demo, session.kind, session.minutes)
-            adherence.log_session(repo, demo.name, session.id, status, minutes, "", None)
+            logs.log_session(repo, demo.name, session.id, status, minutes, "", None)
         week += 1
         if week > plan.weeks:
             return

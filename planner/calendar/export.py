@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vText
 
-from planner.domain.errors import PlannerError
-from planner.domain.model import Plan, Run, Session, as_utc, zone
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.inputs import check_alarm, zone
+from planner.domain.model import Plan, Run, Session, SessionKind, as_utc
 
 PRODID = "-//hipplan//Hip mobility planner//EN"
 # Fixed forever: changing it would give every exported event a new UID (duplicates in calendars).
@@ -27,7 +28,6 @@ UID_DOMAIN = "@hipplan"
 SESSION_CATEGORY = "Hip mobility"
 RUN_CATEGORY = "Run"
 SESSION_ID_PROPERTY = "X-HIPPLAN-SESSION"
-MAX_ALARM_MINUTES = 7 * 24 * 60
 # VTIMEZONE rules reach a little past the first and last event, so clients never extrapolate.
 _ZONE_MARGIN = timedelta(days=7)
 
@@ -68,12 +68,12 @@ def export_calendar(
     plan: Plan,
     athlete_key: str,
     history: PlanHistory,
-    labels: Mapping[str, str],
+    labels: Mapping[SessionKind, str],
     options: ExportOptions | None = None,
 ) -> Exported:
     """The plan (or some of its weeks) as iCalendar bytes with CRLF endings and folded lines."""
     options = options or ExportOptions()
-    _check_alarm(options.alarm_minutes)
+    check_alarm(options.alarm_minutes)
     first, last = week_range(plan, options.weeks)
     tz = zone(plan.tz)
     stamp = _stamp(plan, history.updated_at)
@@ -112,11 +112,13 @@ def week_range(plan: Plan, weeks: tuple[int, int] | None) -> tuple[int, int]:
         return 1, plan.weeks
     first, last = weeks
     if not 1 <= first <= last <= plan.weeks:
-        raise PlannerError(f"--weeks {first}-{last} is outside this plan's weeks 1-{plan.weeks}")
+        raise InvalidInput(
+            "week_range", f"weeks {first}-{last} are outside this plan's weeks 1-{plan.weeks}"
+        )
     return first, last
 
 
-def session_summary(session: Session, labels: Mapping[str, str]) -> str:
+def session_summary(session: Session, labels: Mapping[SessionKind, str]) -> str:
     """'Hip mobility: pre-run warm-up (8 min)'."""
     return f"{SESSION_CATEGORY}: {labels.get(session.kind, session.kind)} ({session.minutes} min)"
 
@@ -144,7 +146,7 @@ class _EventWriter:
         athlete_key: str,
         tz: ZoneInfo,
         stamp: datetime,
-        labels: Mapping[str, str],
+        labels: Mapping[SessionKind, str],
     ) -> None:
         self.plan = plan
         self.athlete_key = athlete_key
@@ -243,11 +245,6 @@ def _add_time_zones(
     missing = calendar.get_missing_tzids()
     if missing:
         raise PlannerError(f"cannot describe time zone {', '.join(sorted(missing))} in iCalendar")
-
-
-def _check_alarm(minutes: int | None) -> None:
-    if minutes is not None and not 0 <= minutes <= MAX_ALARM_MINUTES:
-        raise PlannerError(f"--alarm must be 0 to {MAX_ALARM_MINUTES} minutes, not {minutes}")
 
 
 def _stamp(plan: Plan, updated_at: datetime | None) -> datetime:

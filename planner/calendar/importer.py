@@ -21,11 +21,11 @@ import recurring_ical_events
 from icalendar import Calendar, Component
 
 from planner.calendar.export import UID_DOMAIN
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.inputs import MAX_ICS_BYTES
 from planner.domain.model import BusyBlock, Run, as_utc, resolve_local
 
 DEFAULT_MATCH = "run"
-MAX_BYTES = 10 * 1024 * 1024
 # Occurrences looked at inside the window; a FREQ=MINUTELY rule must not eat the machine.
 MAX_OCCURRENCES = 20_000
 _ONE_DAY = timedelta(days=1)
@@ -75,7 +75,7 @@ def run_matcher(match: str) -> Callable[[str], bool]:
     'running', but not 'brunch' or 'Runway'."""
     words = match.split()
     if not words:
-        raise PlannerError("--match needs some text, e.g. --match run")
+        raise InvalidInput("match", "the text that marks a run is empty (for example: run)")
     body = r"\s+".join(re.escape(w) for w in words)
     pattern = re.compile(rf"(?<!\w){body}(?:s|es|\w?ing)?(?!\w)", re.IGNORECASE)
     return lambda text: pattern.search(text) is not None
@@ -94,8 +94,8 @@ def parse_calendar(data: bytes, source: str) -> list[Calendar]:
 
 
 def _text(data: bytes, source: str) -> str:
-    if len(data) > MAX_BYTES:
-        raise PlannerError(f"{source}: too large for a calendar (over {MAX_BYTES // 2**20} MB)")
+    if len(data) > MAX_ICS_BYTES:
+        raise PlannerError(f"{source}: too large for a calendar (over {MAX_ICS_BYTES // 2**20} MB)")
     if not data.strip():
         raise PlannerError(f"{source}: the file is empty")
     if b"\x00" in data:
@@ -161,7 +161,7 @@ def _occurrences(calendar: Calendar, start: date, end: date, source: str) -> Ite
         if count > MAX_OCCURRENCES:
             raise PlannerError(
                 f"{source}: more than {MAX_OCCURRENCES} events between {start} and {end}; "
-                "narrow the window with --from/--until"
+                "narrow the dates"
             )
         yield component
 

@@ -71,8 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         handler = getattr(args, "func", None)
         return int(handler(args)) if handler else _open_tui(args)
+    except UsageError as exc:
+        return _fail(str(exc), code=2)
     except PlannerError as exc:
-        return _fail(str(exc))
+        from planner.cli.errors import error_line
+
+        return _fail(error_line(exc))
     except KeyboardInterrupt:
         return _fail("interrupted", code=130)
     except BrokenPipeError:

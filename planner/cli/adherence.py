@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.cli import adherence_view
 from planner.cli.common import (
     argtype,
     command_group,
@@ -19,12 +19,18 @@ from planner.cli.common import (
     sitting_hours,
     tightness,
 )
-from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS, SPORTS, parse_date
+from planner.cli.style import use_colour
+from planner.domain.adherence import logs_by_session
+from planner.domain.inputs import parse_date
+from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS, SPORTS
+from planner.fsutil import atomic_write
 
 if TYPE_CHECKING:
-    from planner.services import adherence
+    from planner.services import adherence, assessment, logs
 else:
     adherence = lazy_import("planner.services.adherence")
+    assessment = lazy_import("planner.services.assessment")
+    logs = lazy_import("planner.services.logs")
 
 
 def register(subparsers: Any) -> None:
@@ -101,7 +107,7 @@ def _percent(text: str) -> float:
 
 def log_command(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        result = adherence.log_session(
+        result = logs.log_session(
             repo, args.name, args.session, args.status, args.minutes, args.note, args.date
         )
     entry, session = result.entry, result.session
@@ -120,29 +126,26 @@ def adherence_command(args: argparse.Namespace) -> int:
     if args.csv is not None and str(args.csv) == "-":
         return 0  # the CSV went to stdout; a table after it would spoil the file
     if args.json:
-        print_json(adherence.report_json(report))
+        print_json(adherence_view.report_json(report))
     else:
-        print(adherence.adherence_table(report, colour=_use_colour()))
+        print(adherence_view.adherence_table(report, colour=use_colour()))
     return 0
 
 
 def _export(repo: Any, args: argparse.Namespace) -> None:
     to_stdout = str(args.csv) == "-"
-    text, count = adherence.export_csv(repo, args.name, None if to_stdout else args.csv)
+    plan, logs = adherence.plan_and_logs(repo, args.name)
+    text = adherence_view.logs_csv(plan, logs)
     if to_stdout:
         sys.stdout.write(text)
     else:
-        print(f"wrote {count} logs to {args.csv}", file=sys.stderr)
-
-
-def _use_colour() -> bool:
-    """ANSI colours only for a terminal, and never when NO_COLOR is set (no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        atomic_write(args.csv, text.encode("utf-8"))
+        print(f"wrote {len(logs_by_session(logs))} logs to {args.csv}", file=sys.stderr)
 
 
 def athlete_set_command(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        result = adherence.set_athlete(
+        result = assessment.set_athlete(
             repo,
             args.name,
             tightness=args.tightness,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli.common import argtype, command_group, open_repo, positive_int
 from planner.domain.errors import PlannerError
-from planner.domain.model import MAX_WEEKS, parse_date
+from planner.domain.inputs import MAX_WEEKS, parse_date
 from planner.fsutil import atomic_write
 
 if TYPE_CHECKING:

@@ -6,14 +6,12 @@ import argparse
 import contextlib
 import importlib.util
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, TypeVar
 
 from planner.domain.errors import PlannerError
-from planner.domain.model import zone
 
 T = TypeVar("T")
 
@@ -45,20 +43,6 @@ def positive_int(text: str) -> int:
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def local_zone_name() -> str:
-    """This machine's IANA zone ($TZ, then /etc/localtime), or UTC when it cannot be told."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    with contextlib.suppress(OSError):
-        candidates.append(os.readlink("/etc/localtime").partition("zoneinfo/")[2])
-    for name in candidates:
-        if not name:
-            continue
-        with contextlib.suppress(PlannerError):
-            zone(name)
-            return name
-    return "UTC"
 
 
 def argtype(parse: Callable[[str], T]) -> Callable[[str], T]:

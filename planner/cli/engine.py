@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
+from planner.cli import plan_view
 from planner.cli.common import (
     argtype,
     command_group,
     lazy_import,
-    local_zone_name,
     number,
     open_repo,
     positive_int,
@@ -20,17 +20,8 @@ from planner.cli.common import (
     tightness,
 )
 from planner.domain.errors import PlannerError
-from planner.domain.model import (
-    DEFAULT_TEMPLATE,
-    MAX_WEEKS,
-    SPORTS,
-    Athlete,
-    RunRule,
-    parse_date,
-    parse_days,
-    parse_hhmm,
-    resolve_local,
-)
+from planner.domain.inputs import MAX_WEEKS, parse_date, parse_days, parse_hhmm
+from planner.domain.model import DEFAULT_TEMPLATE, SPORTS, Athlete, RunRule, resolve_local
 
 if TYPE_CHECKING:
     from planner.services import moves, plans
@@ -125,7 +116,7 @@ def athlete_add(args: argparse.Namespace) -> int:
         tightness=args.tightness,
         sport=args.sport,
         sitting_hours=args.sitting_hours,
-        tz=args.tz or local_zone_name(),
+        tz=args.tz or clock.local_zone_name(),
     )
     with open_repo(args) as repo:
         plans.add_athlete(repo, athlete)
@@ -192,9 +183,7 @@ def runs_list(args: argparse.Namespace) -> int:
         return 0
     print(f"{athlete.name}: {len(runs)} runs from {start} to {end - timedelta(days=1)}")
     for r in runs:
-        print(
-            f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {plans.run_minutes(r):>3} min  {r.id}  ({r.source})"
-        )
+        print(f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {r.minutes:>3} min  {r.id}  ({r.source})")
     return 0
 
 
@@ -213,9 +202,9 @@ def plan_show(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         plan = plans.get_plan(repo, args.name)
     if args.json:
-        print_json(plans.plan_json(plan, args.week))
+        print_json(plan_view.plan_json(plan, args.week))
     else:
-        print(plans.plan_table(plan, args.week))
+        print(plan_view.plan_table(plan, args.week))
     return 0
 
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from planner.domain.inputs import zone
 from planner.domain.model import (
+    SESSION_KINDS,
     LogEntry,
     Phase,
     Plan,
@@ -29,15 +31,15 @@ from planner.domain.model import (
     SessionKind,
     as_utc,
     resolve_local,
-    zone,
 )
 
 WeekState = Literal["ended", "current", "upcoming"]
 Band = Literal["met", "short", "low"]  # at/above target, 50 % to target, below 50 %
 Mark = Literal["hit", "forgiven", "missed", "pending", "empty"]
 
-KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run", "loosening", "maintenance")
 LOW_BAND = 0.5
+# The one colour of each band, for every screen, table and JSON export.
+BAND_COLOURS: dict[Band, str] = {"met": "green", "short": "yellow", "low": "red"}
 FORGIVE_WINDOW = 6  # one missed week in any 6 counted weeks is forgiven
 # Floating-point slack for "at or above target": 8 of 10 minutes must meet an 80 % target.
 _EPSILON = 1e-9
@@ -174,7 +176,7 @@ def weekly_figures(
 
 def _by_kind(sessions: Sequence[Session], logs: Mapping[str, LogEntry]) -> dict[SessionKind, Tally]:
     kinds: dict[SessionKind, Tally] = {}
-    for kind in KINDS:
+    for kind in SESSION_KINDS:
         of_kind = [s for s in sessions if s.kind == kind]
         if of_kind:
             kinds[kind] = tally(of_kind, logs)

@@ -27,8 +27,9 @@ from zoneinfo import ZoneInfo
 
 from planner.domain.catalogue import Catalogue, Exercise, Template, TightnessRow
 from planner.domain.errors import PlannerError
+from planner.domain.inputs import check_weeks
 from planner.domain.model import (
-    MAX_WEEKS,
+    SECONDS_PER_REP,
     Athlete,
     BusyBlock,
     Dose,
@@ -95,7 +96,7 @@ def phase_lengths(
     The final week is always maintenance, so a short plan gives up taper weeks first, then
     loosening weeks.
     """
-    _check_weeks(weeks)
+    check_weeks(weeks)
     if extra_loosening_weeks < 0:
         raise PlannerError(f"extra loosening weeks must be 0 or more, not {extra_loosening_weeks}")
     row = template.row(athlete.tightness)
@@ -167,11 +168,6 @@ def _maintenance_shape(week: int, row: TightnessRow) -> WeekShape:
 def _between(start: int, end: int, step: float) -> int:
     """Linear interpolation rounded half up (Python's round() would favour even numbers)."""
     return math.floor(start + (end - start) * step + 0.5)
-
-
-def _check_weeks(weeks: int) -> None:
-    if isinstance(weeks, bool) or not 1 <= weeks <= MAX_WEEKS:
-        raise PlannerError(f"weeks must be 1 to {MAX_WEEKS}, not {weeks}")
 
 
 # -- 2. placement --------------------------------------------------------------------------------
@@ -597,7 +593,7 @@ def _dose(
         assert exercise.reps is not None
         reps: int | None = min(exercise.reps.low + state.done * steps.reps_step, exercise.reps.high)
         hold: int | None = None
-        unit = 3 * (reps or 0)
+        unit = SECONDS_PER_REP * (reps or 0)
         rounds_span = exercise.rounds
     else:
         loosening = slot.kind == "loosening"
@@ -676,13 +672,13 @@ def build_plan(
     `extra_loosening_weeks` holds the loosening phase longer (low adherence in a loosening week);
     `busy` blocks are kept free like runs. Building twice from the same input gives equal plans.
     """
-    _check_weeks(weeks)
+    check_weeks(weeks)
     window = _Window(start, weeks, athlete.zone)
     plan_runs = _runs_in(runs, window)
     if not plan_runs:
         raise PlannerError(
             f"athlete {athlete.name!r} has no runs between {start} and"
-            f" {window.end - timedelta(days=1)} (add some with `hipplan runs add`)"
+            f" {window.end - timedelta(days=1)}"
         )
     loosening, taper = phase_lengths(athlete, template, weeks, extra_loosening_weeks)
     shapes = week_shapes(athlete, template, weeks, loosening, taper)

@@ -13,7 +13,8 @@ from datetime import time
 from typing import Any, Literal, NoReturn
 
 from planner.domain.errors import CatalogueError
-from planner.domain.model import SESSION_KINDS, SessionKind, Style, parse_hhmm
+from planner.domain.inputs import parse_hhmm
+from planner.domain.model import SESSION_KINDS, SessionKind, Style
 
 DoseKind = Literal["reps", "hold"]
 TIGHTNESS_LEVELS = (1, 2, 3, 4, 5)
@@ -364,7 +365,7 @@ def _parse_session_lists(table: _Fields) -> dict[SessionKind, tuple[str, ...]]:
         ids = table.texts(kind, low=1, high=20)
         if len(set(ids)) != len(ids):
             table.fail("names an exercise twice", kind)
-        lists[kind] = ids  # type: ignore[index]  # kind comes from SESSION_KINDS
+        lists[kind] = ids
     return lists
 
 

@@ -1,8 +1,74 @@
-"""Errors the domain raises; the CLI turns each into one `hipplan: error: ...` line."""
+"""Typed errors under one base: each says what went wrong in words fit for anyone.
+
+No message names a command or a flag. An error about one input carries `field`, the domain's name
+for it (`weeks`, `sitting_hours`, `start`...): the CLI turns the field into its flag for a hint,
+the TUI marks the field in place. Callers tell errors apart by class, never by message text.
+"""
+
+from __future__ import annotations
 
 
 class PlannerError(ValueError):
     """Invalid input or an impossible request, with a message fit for the user."""
+
+    # The input the error is about, in the domain's words; None when it is about no one input.
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InvalidInput(PlannerError):
+    """One input is malformed or out of range; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field=field)
+
+
+class NotFound(PlannerError):
+    """Something named does not exist (an athlete, a session, a run, a template)."""
+
+
+class UnknownAthlete(NotFound):
+    field = "name"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown athlete {name!r}")
+        self.name = name
+
+
+class AthleteExists(PlannerError):
+    field = "name"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"athlete {name!r} already exists")
+        self.name = name
+
+
+class NoPlan(NotFound):
+    """The athlete has no plan yet; building one is the way on."""
+
+    def __init__(self, athlete: str) -> None:
+        super().__init__(f"athlete {athlete!r} has no plan yet")
+        self.athlete = athlete
+
+
+class UnknownSession(NotFound):
+    field = "session"
+
+
+class UnknownRun(NotFound):
+    field = "run"
+
+
+class Conflict(PlannerError):
+    """The request clashes with what is planned (an overlap, a rule of the plan)."""
 
 
 class CatalogueError(PlannerError):

@@ -6,13 +6,22 @@ Every datetime here is time-zone aware. Local wall-clock times are turned into i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.inputs import (
+    WEEKDAYS,
+    check_date_order,
+    check_run_minutes,
+    check_sitting_hours,
+    check_target,
+    check_tightness,
+    clean_name,
+    zone,
+)
 
 Sport = Literal["run", "triathlon"]
 SessionKind = Literal["pre-run", "post-run", "loosening", "maintenance"]
@@ -21,24 +30,25 @@ Phase = Literal["loosening", "taper", "maintenance"]
 LogStatus = Literal["done", "partial", "skipped"]
 
 SPORTS: tuple[str, ...] = get_args(Sport)
-SESSION_KINDS: tuple[str, ...] = get_args(SessionKind)
+SESSION_KINDS: tuple[SessionKind, ...] = get_args(SessionKind)
+KIND_LABELS: dict[SessionKind, str] = {
+    "pre-run": "pre-run warm-up",
+    "post-run": "post-run cool-down",
+    "loosening": "loosening",
+    "maintenance": "maintenance extra",
+}
+# For tight columns (the week grid at 80 columns).
+KIND_SHORT: dict[SessionKind, str] = {
+    "pre-run": "pre",
+    "post-run": "post",
+    "loosening": "loose",
+    "maintenance": "maint",
+}
 LOG_STATUSES: tuple[str, ...] = get_args(LogStatus)
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # What `hipplan log` accepts besides a session id.
 SESSION_SHORTCUTS: tuple[str, ...] = ("next", "today-pre", "today-post")
 DEFAULT_TEMPLATE = "standard"  # plans/templates/standard.toml
-MAX_WEEKS = 52
 DEFAULT_TARGET = 0.8
-
-
-def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA name, or a PlannerError that names it."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise PlannerError(
-            f"unknown time zone {name!r} (use an IANA name like Europe/London)"
-        ) from exc
 
 
 def resolve_local(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -61,40 +71,6 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def parse_days(text: str) -> tuple[int, ...]:
-    """'mon,wed,sat' -> (0, 2, 5); sorted, without repeats."""
-    days: set[int] = set()
-    for part in text.split(","):
-        name = part.strip().lower()[:3]
-        if name not in WEEKDAYS:
-            raise PlannerError(
-                f"unknown day name {part.strip()!r} (use mon,tue,wed,thu,fri,sat,sun)"
-            )
-        days.add(WEEKDAYS.index(name))
-    if not days:
-        raise PlannerError("no run days given (use e.g. --days mon,wed,sat)")
-    return tuple(sorted(days))
-
-
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-def parse_hhmm(text: str) -> time:
-    """'06:30' -> time(6, 30); anything else (25:00, 6.30) is refused."""
-    match = _HHMM.match(text.strip())
-    if not match:
-        raise PlannerError(f"invalid time {text!r} (use HH:MM, 00:00 to 23:59)")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_date(text: str) -> date:
-    """'2027-03-17' -> date; impossible dates (2027-02-30) are refused."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise PlannerError(f"invalid date {text!r} (use YYYY-MM-DD)") from exc
-
-
 def name_key(name: str) -> str:
     """Athlete names match case-insensitively and ignore surrounding or doubled spaces."""
     return " ".join(name.split()).casefold()
@@ -110,18 +86,12 @@ class Athlete:
     target: float = DEFAULT_TARGET
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise PlannerError("the athlete needs a name")
-        if len(self.name) > 200 or any(ord(c) < 32 for c in self.name):
-            raise PlannerError("athlete names are one line of at most 200 characters")
-        if isinstance(self.tightness, bool) or self.tightness not in range(1, 6):
-            raise PlannerError(f"tightness must be 1 to 5, not {self.tightness}")
+        clean_name(self.name)
+        check_tightness(self.tightness)
         if self.sport not in SPORTS:
-            raise PlannerError(f"sport must be run or triathlon, not {self.sport!r}")
-        if not 0 <= self.sitting_hours <= 24:
-            raise PlannerError(f"sitting hours must be 0 to 24, not {self.sitting_hours}")
-        if not 0 < self.target <= 1:
-            raise PlannerError(f"adherence target must be above 0 and at most 1, not {self.target}")
+            raise InvalidInput("sport", f"sport must be run or triathlon, not {self.sport!r}")
+        check_sitting_hours(self.sitting_hours)
+        check_target(self.target)
         zone(self.tz)
 
     @property
@@ -145,11 +115,9 @@ class RunRule:
 
     def __post_init__(self) -> None:
         if not self.days or any(d not in range(7) for d in self.days):
-            raise PlannerError("run days must be weekdays mon..sun")
-        if not 1 <= self.minutes <= 600:
-            raise PlannerError(f"run minutes must be 1 to 600, not {self.minutes}")
-        if self.start and self.until and self.until < self.start:
-            raise PlannerError(f"--until {self.until} is before --from {self.start}")
+            raise InvalidInput("days", "run days must be weekdays mon..sun")
+        check_run_minutes(self.minutes)
+        check_date_order(self.start, self.until)
 
     @property
     def id(self) -> str:
@@ -168,6 +136,11 @@ class Run:
     source: str = "rule"
     title: str = "Run"
 
+    @property
+    def minutes(self) -> int:
+        """Elapsed minutes (a run across a DST change is as long as it really is)."""
+        return int((as_utc(self.end) - as_utc(self.start)).total_seconds() // 60)
+
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise PlannerError("run times must be time-zone aware")
@@ -183,6 +156,9 @@ class BusyBlock:
     end: datetime
     title: str = "busy"
     source: str = ""
+
+
+SECONDS_PER_REP = 3  # a controlled repetition of a dynamic drill
 
 
 @dataclass(frozen=True)
@@ -208,7 +184,11 @@ class Dose:
     def seconds(self) -> int:
         """Rough working time, used to fit exercises into a session length."""
         sides = 2 if self.per_side else 1
-        each = self.hold_seconds if self.hold_seconds is not None else 3 * (self.reps or 0)
+        each = (
+            self.hold_seconds
+            if self.hold_seconds is not None
+            else SECONDS_PER_REP * (self.reps or 0)
+        )
         return each * self.rounds * sides
 
 

@@ -9,16 +9,15 @@ from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.calendar.export import Exported, ExportOptions, export_calendar, session_summary
-from planner.calendar.importer import DEFAULT_MATCH, read_calendar
-from planner.domain.errors import PlannerError
-from planner.domain.model import MAX_WEEKS, Athlete, BusyBlock, Run, Session, as_utc
-from planner.services.plans import KIND_LABELS, get_plan
+from planner.calendar.importer import DEFAULT_MATCH, CalendarImport, read_calendar
+from planner.domain.inputs import MAX_WEEKS, check_date_order, check_within
+from planner.domain.model import KIND_LABELS, Athlete, BusyBlock, Plan, Run, Session, as_utc
+from planner.services.plans import get_plan
 
 if TYPE_CHECKING:
     from planner.storage import Repository
 
 DEFAULT_DUE_MINUTES = 30
-MAX_DUE_MINUTES = 7 * 24 * 60
 
 
 def export_plan(
@@ -65,21 +64,34 @@ def import_runs(
     The file is parsed completely before anything is written, so a broken file changes nothing.
     The runs of `source` are replaced, so importing the same file again changes nothing.
     """
-    athlete = repo.get_athlete(name)
-    plan = repo.get_plan(athlete.name)
-    first, last = import_window(athlete, plan.start if plan else None, start, until)
-    found = read_calendar(
-        data, tz=athlete.zone, source=source, start=first, end=last + timedelta(days=1), match=match
-    )
-    before = [r for r in repo.imported_runs(athlete.name) if r.source == source]
-    runs_changed = set(before) != set(found.runs)
-    busy_changed = busy and set(_of_source(repo.busy(athlete.name), source)) != set(found.busy)
-    if runs_changed or busy_changed:  # an unchanged re-import does not even touch the file
-        with repo.transaction():
-            if runs_changed:
-                repo.replace_imported_runs(athlete.name, source, found.runs)
-            if busy_changed:
-                repo.replace_busy(athlete.name, source, found.busy)
+
+    def window() -> tuple[Athlete, Plan | None, date, date]:
+        athlete = repo.get_athlete(name)
+        plan = repo.get_plan(athlete.name)
+        return athlete, plan, *import_window(athlete, plan.start if plan else None, start, until)
+
+    def read(athlete: Athlete, first: date, last: date) -> CalendarImport:
+        end = last + timedelta(days=1)
+        return read_calendar(
+            data, tz=athlete.zone, source=source, start=first, end=end, match=match
+        )
+
+    # Parse before taking the lock (a large file takes a while); compare and write under it, and
+    # parse again only if the athlete or plan changed the window meanwhile.
+    athlete, plan, first, last = window()
+    found = read(athlete, first, last)
+    with repo.transaction():  # writes only when something changed
+        seen = (athlete.zone, first, last)
+        athlete, plan, first, last = window()
+        if (athlete.zone, first, last) != seen:
+            found = read(athlete, first, last)
+        before = [r for r in repo.imported_runs(athlete.name) if r.source == source]
+        runs_changed = set(before) != set(found.runs)
+        busy_changed = busy and set(_of_source(repo.busy(athlete.name), source)) != set(found.busy)
+        if runs_changed:
+            repo.replace_imported_runs(athlete.name, source, found.runs)
+        if busy_changed:
+            repo.replace_busy(athlete.name, source, found.busy)
     return ImportSummary(
         athlete=athlete.name,
         source=source,
@@ -102,8 +114,7 @@ def import_window(
     --until (else the longest plan after that)."""
     first = start or plan_start or clock.now().astimezone(athlete.zone).date()
     last = until or first + timedelta(weeks=MAX_WEEKS, days=-1)
-    if last < first:
-        raise PlannerError(f"--until {last} is before --from {first}")
+    check_date_order(first, last)
     return first, last
 
 
@@ -115,8 +126,7 @@ def due(
 ) -> list[Session]:
     """Sessions starting in [now, now + within): a cron job run every N minutes with
     --within N reports each session exactly once."""
-    if not 1 <= within_minutes <= MAX_DUE_MINUTES:
-        raise PlannerError(f"--within must be 1 to {MAX_DUE_MINUTES} minutes, not {within_minutes}")
+    check_within(within_minutes)
     athlete = repo.get_athlete(name)
     plan = get_plan(repo, athlete.name)
     begin = as_utc(now or clock.now())

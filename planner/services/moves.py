@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner import clock
-from planner.domain.errors import PlannerError
-from planner.domain.model import Plan, PlanChange, Session, as_utc, zone
+from planner.domain.errors import NoPlan, PlannerError, UnknownSession
+from planner.domain.inputs import zone
+from planner.domain.model import Plan, PlanChange, Session, as_utc
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -25,13 +26,20 @@ RUN_LINK_SLACK = timedelta(minutes=15)
 
 def move_session(repo: Repository, name: str, session_id: str, new_start: datetime) -> Plan:
     """Move a session to start at `new_start` and save the plan; PlannerError says why not."""
+    # Read, check and save under one lock: a log from cron that adapts the plan meanwhile is
+    # neither overwritten by this move nor lost.
+    with repo.transaction():
+        return _move(repo, name, session_id, new_start)
+
+
+def _move(repo: Repository, name: str, session_id: str, new_start: datetime) -> Plan:
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
     if plan is None:
-        raise PlannerError(f"athlete {athlete.name!r} has no plan yet")
+        raise NoPlan(athlete.name)
     session = plan.session(session_id)
     if session is None:
-        raise PlannerError(f"no session {session_id!r} in {athlete.name}'s plan")
+        raise UnknownSession(f"no session {session_id!r} in {athlete.name}'s plan")
     moved = moved_session(plan, session, new_start)
     if as_utc(moved.start) == as_utc(session.start):
         return plan

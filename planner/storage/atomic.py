@@ -26,7 +26,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from planner.fsutil import atomic_write
-from planner.storage.errors import StorageError
+from planner.storage.errors import DamagedDatabase, StorageError
 
 FILE_MODE = 0o600  # the file holds personal health notes: owner only
 MAX_DB_BYTES = 512 * 1024 * 1024
@@ -153,19 +153,19 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
     """The tables of a database file, or a StorageError naming the file and what is wrong."""
     where = f"database {path}"
     if len(raw) > MAX_DB_BYTES:
-        raise StorageError(f"{where} is larger than {MAX_DB_BYTES >> 20} MB; left untouched")
+        raise DamagedDatabase(f"{where} is larger than {MAX_DB_BYTES >> 20} MB; left untouched")
     if not raw.strip():
-        raise StorageError(
+        raise DamagedDatabase(
             f"{where} is empty (truncated?); left untouched: restore a backup or remove it"
         )
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StorageError(
+        raise DamagedDatabase(
             f"{where} is corrupt ({_reason(exc)}); left untouched: restore a backup or move it away"
         ) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise StorageError(f"{where} is not a hipplan database; left untouched")
+        raise DamagedDatabase(f"{where} is not a hipplan database; left untouched")
     return data
 
 

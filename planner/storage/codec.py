@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planner.domain.inputs import zone
 from planner.domain.model import (
     Athlete,
     BusyBlock,
@@ -23,7 +24,6 @@ from planner.domain.model import (
     Run,
     RunRule,
     Session,
-    zone,
 )
 
 Doc = dict[str, Any]

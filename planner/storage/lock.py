@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from planner.storage.errors import StorageError
+from planner.storage.errors import DatabaseBusy, StorageError
 
 LOCK_TIMEOUT_SECONDS = 15.0
 _POLL_SECONDS = 0.002
@@ -45,7 +45,7 @@ class WriteLock:
             self._held = None
 
     def _busy(self) -> StorageError:
-        return StorageError(
+        return DatabaseBusy(
             f"database {self.path.with_suffix('')} is busy: another hipplan process holds "
             f"{self.path.name} (try again)"
         )

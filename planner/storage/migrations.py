@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from planner.domain.model import WEEKDAYS, name_key
+from planner.domain.inputs import WEEKDAYS
+from planner.domain.model import name_key
 from planner.storage.codec import log_bucket, rule_from
-from planner.storage.errors import StorageError
+from planner.storage.errors import DamagedDatabase, NewerSchema
 
 Tables = dict[str, dict[str, Any]]
 
@@ -38,7 +39,7 @@ def migrate(tables: Tables, where: str) -> Tables:
     """Upgrade the tables to SCHEMA_VERSION, one step at a time."""
     version = version_of(tables)
     if version > SCHEMA_VERSION:
-        raise StorageError(
+        raise NewerSchema(
             f"database {where} has schema {version}, newer than this hipplan knows "
             f"({SCHEMA_VERSION}): upgrade hipplan"
         )
@@ -46,7 +47,7 @@ def migrate(tables: Tables, where: str) -> Tables:
         try:
             tables = _STEPS[version](tables)
         except (KeyError, TypeError, ValueError) as exc:
-            raise StorageError(
+            raise DamagedDatabase(
                 f"database {where} could not be upgraded from schema {version}: "
                 f"unexpected data ({type(exc).__name__}: {exc}); left untouched"
             ) from None

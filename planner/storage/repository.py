@@ -20,7 +20,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from planner import clock
-from planner.domain.errors import PlannerError
+from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
     Athlete,
     BusyBlock,
@@ -35,7 +35,7 @@ from planner.domain.model import (
 from planner.fsutil import atomic_write, temp_name_pattern
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables
-from planner.storage.errors import StorageError
+from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, stamp, version_of
 
@@ -138,7 +138,7 @@ class Repository:
     def add_athlete(self, athlete: Athlete) -> None:
         with self.transaction():
             if self._athlete_doc(athlete.name) is not None:
-                raise PlannerError(f"athlete {athlete.name!r} already exists")
+                raise AthleteExists(athlete.name)
             self._table("athletes").insert(codec.athlete_doc(athlete))
 
     def save_athlete(self, athlete: Athlete) -> None:
@@ -148,7 +148,7 @@ class Repository:
     def get_athlete(self, name: str) -> Athlete:
         doc = self._athlete_doc(name)
         if doc is None:
-            raise PlannerError(f"unknown athlete {name!r} (see `hipplan athlete list`)")
+            raise UnknownAthlete(" ".join(name.split()))
         return self._decode(codec.athlete_from, doc, "athlete")
 
     def athletes(self) -> list[Athlete]:
@@ -353,9 +353,9 @@ class Repository:
         try:
             return decode(doc)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise StorageError(
+            raise DamagedDatabase(
                 f"database {self.path} holds a damaged {what} record "
-                f"({type(exc).__name__}: {exc}); run `hipplan db check`"
+                f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
 
 

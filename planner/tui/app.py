@@ -22,7 +22,7 @@ from textual.signal import Signal
 from planner import clock
 from planner.domain.errors import PlannerError
 from planner.domain.model import LogStatus, Session
-from planner.services import adherence
+from planner.services import logs
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, session_title
 from planner.tui.state import AthleteDetail, Board, load_board
@@ -188,7 +188,7 @@ class HipplanApp(App[None]):
             minutes = session.minutes if status == "done" else 0
 
         def job() -> str:
-            adherence.log_session(self.repo, name, session.id, status, minutes, "", None)
+            logs.log_session(self.repo, name, session.id, status, minutes, "", None)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
         self.run_in_background(job)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from planner.domain.model import LogStatus, Run, Session
-from planner.services.plans import KIND_LABELS, run_minutes
+from planner.domain.model import KIND_LABELS, LogStatus, Run, Session
 
 STATUS_MARKS: dict[LogStatus | None, tuple[str, str]] = {
     "done": ("✓", "$text-success"),
@@ -16,7 +15,6 @@ STATUS_WORDS: dict[LogStatus, str] = {
     "partial": "partly done",
     "skipped": "skipped",
 }
-SHORT_KINDS = {"pre-run": "pre", "post-run": "post", "loosening": "loose", "maintenance": "maint"}
 
 
 def session_title(session: Session) -> str:
@@ -26,7 +24,7 @@ def session_title(session: Session) -> str:
 
 
 def run_title(run: Run) -> str:
-    return f"{run.title.upper() if run.title == 'Run' else run.title} {run_minutes(run)} min"
+    return f"{run.title.upper() if run.title == 'Run' else run.title} {run.minutes} min"
 
 
 def exercise_names(session: Session, limit: int = 3) -> str:

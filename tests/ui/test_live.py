@@ -8,7 +8,7 @@ import asyncio
 from textual.widgets import Input, Label
 
 from planner.domain.model import as_utc
-from planner.services import adherence
+from planner.services import logs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.screens.session import MoveModal
@@ -29,7 +29,7 @@ def test_a_log_written_by_another_process_shows_up(demo_repo: Repository) -> Non
             assert session is not None
             # Another process (a cron `hipplan log`) writes through its own repository.
             other = Repository.open(demo_repo.path)
-            adherence.log_session(other, DEMO_ATHLETE, session.id, "done", None, "", None)
+            logs.log_session(other, DEMO_ATHLETE, session.id, "done", None, "", None)
             for _ in range(100):
                 await asyncio.sleep(0.02)
                 await settle(pilot)

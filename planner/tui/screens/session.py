@@ -17,13 +17,8 @@ from textual.validation import Integer
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from planner.domain.errors import PlannerError
-from planner.domain.model import (
-    Athlete,
-    Prescription,
-    Session,
-    parse_hhmm,
-    resolve_local,
-)
+from planner.domain.inputs import parse_hhmm
+from planner.domain.model import Athlete, Prescription, Session, resolve_local
 from planner.services import moves
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, session_title
 from planner.tui.screens.actions import SessionActions

@@ -41,22 +41,9 @@ from textual.widgets import (
 )
 
 from planner import clock, plans_io
-from planner.cli.common import local_zone_name
 from planner.domain.errors import PlannerError
-from planner.domain.model import (
-    DEFAULT_TEMPLATE,
-    MAX_WEEKS,
-    Athlete,
-    Phase,
-    Plan,
-    RunRule,
-    Sport,
-    name_key,
-    parse_date,
-    parse_days,
-    parse_hhmm,
-    zone,
-)
+from planner.domain.inputs import MAX_WEEKS, parse_date, parse_days, parse_hhmm, zone
+from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Phase, Plan, RunRule, Sport, name_key
 from planner.domain.schedule import runs_between
 from planner.services import plans
 from planner.tui.widgets.topbar import TopBar
@@ -541,7 +528,7 @@ class PlanWizard(Screen[str | None]):
                 "Zone",
                 "zone",
                 Input(
-                    local_zone_name(),
+                    clock.local_zone_name(),
                     id="zone",
                     compact=True,
                     suggester=ZoneSuggester(),
@@ -619,7 +606,7 @@ class PlanWizard(Screen[str | None]):
         self.set_class(event.size.height < SHORT_SCREEN, "-short")  # 80x24: tighter spacing
 
     def on_mount(self) -> None:
-        now = clock.now().astimezone(zone(local_zone_name()))
+        now = clock.now().astimezone(zone(clock.local_zone_name()))
         self.query_one(TopBar).show("hipplan · New plan", f"{now:%a %d %b %Y}")
         for error in self.query(".field-error"):
             error.display = False

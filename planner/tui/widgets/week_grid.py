@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from planner.domain.model import Session
-from planner.tui.labels import SHORT_KINDS, STATUS_MARKS
+from planner.domain.model import KIND_SHORT, Session
+from planner.tui.labels import STATUS_MARKS
 from planner.tui.state import Agenda, AthleteDetail
 
 Direction = Literal[-1, 1]
@@ -54,7 +54,7 @@ def _cell_text(item: Agenda, detail: AthleteDetail) -> Content:
         )
     mark, style = STATUS_MARKS[detail.status(item.session)]
     return Content.assemble(
-        f"{at} {SHORT_KINDS[item.session.kind]}",
+        f"{at} {KIND_SHORT[item.session.kind]}",
         "\n",
         (f" {item.minutes} min ", "$text-muted"),
         (mark, style),

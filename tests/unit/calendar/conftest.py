@@ -13,9 +13,9 @@ import vobject
 from planner import plans_io
 from planner.calendar.export import Exported, ExportOptions, export_calendar
 from planner.domain import builder
-from planner.domain.model import Athlete, Plan, RunRule, Session, as_utc, parse_days, parse_hhmm
+from planner.domain.inputs import parse_days, parse_hhmm
+from planner.domain.model import KIND_LABELS, Athlete, Plan, RunRule, Session, as_utc
 from planner.domain.schedule import runs_between
-from planner.services.plans import KIND_LABELS
 
 STAMP = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ import icalendar
 import pytest
 
 from planner.calendar.export import session_uid
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InvalidInput
 from planner.domain.model import Athlete, Plan, as_utc
 
 from .conftest import STAMP, History, export, make_plan, parse_icalendar, parse_vobject
@@ -129,7 +129,7 @@ def test_alarm_only_when_asked(london_plan) -> None:  # type: ignore[no-untyped-
     assert len(alarms) == len(plan.sessions)
     assert {str(a["ACTION"]) for a in alarms} == {"DISPLAY"}
     assert {a.decoded("TRIGGER").total_seconds() for a in alarms} == {-15 * 60}
-    with pytest.raises(PlannerError, match="--alarm"):
+    with pytest.raises(InvalidInput, match="reminder"):
         export(athlete, plan, alarm_minutes=-1)
 
 
@@ -147,8 +147,9 @@ def test_weeks_filter_and_runs(london_plan) -> None:  # type: ignore[no-untyped-
         datetime.combine(plan.week_start(2), datetime.min.time(), tzinfo=athlete.zone)
     )
     for bad in [(0, 2), (3, 2), (2, 4)]:
-        with pytest.raises(PlannerError, match="--weeks"):
+        with pytest.raises(InvalidInput, match="outside this plan") as caught:
             export(athlete, plan, weeks=bad)
+        assert caught.value.field == "week_range"
 
 
 def test_layout_crlf_folding_calendar_fields_and_no_floating_times(london_plan) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 
 from planner.calendar import importer
 from planner.calendar.importer import CalendarImport, read_calendar, run_matcher
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import as_utc
 
 from .conftest import export, make_plan
@@ -185,8 +185,9 @@ def test_matching_summary_or_categories_case_insensitively_whole_words() -> None
     assert [r.title for r in read(data, match="tempo").runs] == ["Tempo"]
     is_run = run_matcher("long run")
     assert is_run("Sunday LONG  RUN") and not is_run("long") and not is_run("longrun")
-    with pytest.raises(PlannerError, match="--match"):
+    with pytest.raises(InvalidInput, match="empty") as caught:
         run_matcher("   ")
+    assert caught.value.field == "match"
 
 
 def test_busy_blocks_skip_free_cancelled_and_instant_events() -> None:
@@ -280,7 +281,7 @@ def test_broken_files_give_one_clear_error(data: bytes, message: str) -> None:
 
 
 def test_a_huge_file_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_BYTES", 1000)
+    monkeypatch.setattr(importer, "MAX_ICS_BYTES", 1000)
     with pytest.raises(PlannerError, match="too large"):
         read(ics(*[WEEKLY] * 10))
     with pytest.raises(PlannerError, match="too large"):

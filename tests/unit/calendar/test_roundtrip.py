@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from planner.calendar.export import in_repeated_hour, session_uid, unambiguous
 from planner.calendar.importer import read_calendar
-from planner.domain.model import WEEKDAYS, RunRule, as_utc
+from planner.domain.inputs import WEEKDAYS
+from planner.domain.model import RunRule, as_utc
 from planner.domain.schedule import expand_rule
 
 from .conftest import History, export, make_plan, parse_icalendar, parse_vobject

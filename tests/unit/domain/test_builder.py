@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from planner.domain.builder import build_plan, phase_lengths
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.errors import PlannerError
+from planner.domain.inputs import zone
 from planner.domain.model import (
     Athlete,
     BusyBlock,
@@ -24,7 +25,6 @@ from planner.domain.model import (
     Session,
     as_utc,
     resolve_local,
-    zone,
 )
 from planner.domain.schedule import runs_between
 
@@ -73,10 +73,7 @@ def test_no_runs_is_refused(standard: Template, catalogue: Catalogue) -> None:
     athlete = Athlete("Ada", 3, tz="Europe/London")
     with pytest.raises(PlannerError) as caught:
         build_plan(athlete, [], date(2027, 3, 1), 2, standard, catalogue)
-    assert str(caught.value) == (
-        "athlete 'Ada' has no runs between 2027-03-01 and 2027-03-14"
-        " (add some with `hipplan runs add`)"
-    )
+    assert str(caught.value) == ("athlete 'Ada' has no runs between 2027-03-01 and 2027-03-14")
 
 
 @pytest.mark.parametrize(

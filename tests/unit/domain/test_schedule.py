@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.domain.model import Run, RunRule, as_utc, zone
+from planner.domain.inputs import zone
+from planner.domain.model import Run, RunRule, as_utc
 from planner.domain.schedule import expand_rule, runs_between
 
 LONDON = zone("Europe/London")

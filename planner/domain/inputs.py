@@ -1,0 +1,234 @@
+"""Every limit on what a person types, and the one parser for each kind of input.
+
+The CLI uses these parsers as argparse `type=`s, the TUI as Textual validators, the services and
+the model to check what reaches them; all raise `InvalidInput` naming the domain field, so each
+layer can point at its own flag or form field. A limit changed here changes everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from planner.domain.errors import InvalidInput
+
+MAX_WEEKS = 52
+TIGHTNESS_LEVELS = range(1, 6)  # 1 supple .. 5 very tight
+MAX_SITTING_HOURS = 24.0
+RUN_MINUTES = range(1, 601)
+MAX_NAME_LENGTH = 200
+MAX_NOTE_LENGTH = 500
+MAX_ICS_BYTES = 10 * 1024 * 1024  # a calendar file larger than this is refused unread
+MAX_DUE_MINUTES = 7 * 24 * 60
+MAX_ALARM_MINUTES = 7 * 24 * 60
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_WEEK_RANGE = re.compile(r"^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$")
+
+
+def whole_number(text: str, field: str, what: str | None = None) -> int:
+    """A whole number typed for `field` ('8'), or InvalidInput naming it."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise InvalidInput(
+            field, f"{what or field} must be a whole number, not {str(text).strip()!r}"
+        ) from None
+
+
+def decimal_number(text: str, field: str, what: str | None = None) -> float:
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise InvalidInput(
+            field, f"{what or field} must be a number, not {str(text).strip()!r}"
+        ) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidInput(field, f"{what or field} must be a number, not {text!r}")
+    return value
+
+
+def positive_number(text: str, field: str = "minutes", what: str | None = None) -> int:
+    value = whole_number(text, field, what)
+    if value <= 0:
+        raise InvalidInput(field, f"{what or field} must be above 0, not {value}")
+    return value
+
+
+def check_weeks(weeks: int, field: str = "weeks") -> int:
+    """A plan's length: 1 to MAX_WEEKS whole weeks."""
+    if isinstance(weeks, bool) or weeks not in range(1, MAX_WEEKS + 1):
+        raise InvalidInput(field, f"weeks must be 1 to {MAX_WEEKS}, not {weeks}")
+    return weeks
+
+
+def parse_weeks(text: str) -> int:
+    return check_weeks(whole_number(text, "weeks"))
+
+
+def parse_week_range(text: str) -> tuple[int, int]:
+    """'3-5' -> (3, 5); '4' -> (4, 4)."""
+    found = _WEEK_RANGE.match(text)
+    if not found:
+        raise InvalidInput("week_range", f"invalid week range {text!r} (use A-B, e.g. 1-4)")
+    first = int(found.group(1))
+    last = int(found.group(2) or first)
+    if not 1 <= first <= last <= MAX_WEEKS:
+        raise InvalidInput(
+            "week_range",
+            f"invalid week range {text!r} (weeks 1 to {MAX_WEEKS}, A not after B)",
+        )
+    return first, last
+
+
+def check_tightness(level: int) -> int:
+    if isinstance(level, bool) or level not in TIGHTNESS_LEVELS:
+        raise InvalidInput("tightness", f"tightness must be 1 to 5, not {level}")
+    return level
+
+
+def parse_tightness(text: str) -> int:
+    return check_tightness(whole_number(text, "tightness"))
+
+
+def check_sitting_hours(hours: float) -> float:
+    if not 0 <= hours <= MAX_SITTING_HOURS:
+        raise InvalidInput(
+            "sitting_hours", f"sitting hours must be 0 to {MAX_SITTING_HOURS:g}, not {hours:g}"
+        )
+    return float(hours)
+
+
+def parse_sitting_hours(text: str) -> float:
+    """Hours of sitting a day; empty means none."""
+    text = str(text).strip() or "0"
+    return check_sitting_hours(decimal_number(text, "sitting_hours", "sitting hours"))
+
+
+def check_target(fraction: float) -> float:
+    if not 0 < fraction <= 1:
+        raise InvalidInput(
+            "target", f"the target must be above 0 and at most 100 %, not {fraction * 100:g} %"
+        )
+    return fraction
+
+
+def parse_target_percent(text: str) -> float:
+    """'80' or '80%' -> 0.8."""
+    value = decimal_number(str(text).strip().rstrip("% "), "target", "the target")
+    return check_target(value / 100)
+
+
+def check_run_minutes(minutes: int) -> int:
+    if isinstance(minutes, bool) or minutes not in RUN_MINUTES:
+        raise InvalidInput(
+            "run_minutes",
+            f"run minutes must be {RUN_MINUTES[0]} to {RUN_MINUTES[-1]}, not {minutes}",
+        )
+    return minutes
+
+
+def parse_run_minutes(text: str) -> int:
+    return check_run_minutes(whole_number(text, "run_minutes", "run minutes"))
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """'mon,wed,sat' -> (0, 2, 5); sorted, without repeats."""
+    days: set[int] = set()
+    for part in text.split(","):
+        name = part.strip().lower()[:3]
+        if not name and len(text.split(",")) > 1:
+            continue  # 'mon,,wed' or a trailing comma
+        if name not in WEEKDAYS:
+            raise InvalidInput(
+                "days", f"unknown day name {part.strip()!r} (use mon,tue,wed,thu,fri,sat,sun)"
+            )
+        days.add(WEEKDAYS.index(name))
+    if not days:
+        raise InvalidInput("days", "no run days given (for example mon,wed,sat)")
+    return tuple(sorted(days))
+
+
+def parse_hhmm(text: str, field: str = "time") -> time:
+    """'06:30' -> time(6, 30); anything else (25:00, 6.30) is refused."""
+    match = _HHMM.match(text.strip())
+    if not match:
+        raise InvalidInput(field, f"invalid time {text!r} (use HH:MM, 00:00 to 23:59)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    """'2027-03-17' -> date; impossible dates (2027-02-30) are refused."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(field, f"invalid date {text!r} (use YYYY-MM-DD)") from exc
+
+
+def parse_local_datetime(text: str, field: str = "to") -> tuple[date, time]:
+    """'2027-03-02 18:00' -> (date, time): a wall-clock time, given a zone later."""
+    day_text, _, time_text = text.strip().partition(" ")
+    if not time_text.strip():
+        raise InvalidInput(
+            field, f"expected a local date and time like '2027-03-02 18:00', not {text!r}"
+        )
+    return parse_date(day_text, field), parse_hhmm(time_text, field)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or InvalidInput that names it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
+        raise InvalidInput(
+            "zone", f"unknown time zone {name!r} (use an IANA name like Europe/London)"
+        ) from exc
+
+
+def parse_zone(text: str) -> str:
+    name = text.strip()
+    zone(name)
+    return name
+
+
+def clean_name(text: str) -> str:
+    """An athlete's name on one line, spaces folded."""
+    name = " ".join(str(text).split())
+    if not name:
+        raise InvalidInput("name", "the athlete needs a name")
+    if len(name) > MAX_NAME_LENGTH or any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 for c in name):
+        raise InvalidInput(
+            "name", f"athlete names are one line of at most {MAX_NAME_LENGTH} characters"
+        )
+    return name
+
+
+def clean_note(text: str) -> str:
+    """A log note on one line (notes end up in tables and CSV cells)."""
+    note = " ".join(str(text).split())
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput("note", f"the note is longer than {MAX_NOTE_LENGTH} characters")
+    if any(0xD800 <= ord(c) < 0xE000 for c in note):
+        raise InvalidInput("note", "the note is not valid text")
+    return note
+
+
+def check_date_order(start: date | None, until: date | None) -> None:
+    if start and until and until < start:
+        raise InvalidInput("until", f"the end {until} is before the start {start}")
+
+
+def check_within(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_DUE_MINUTES:
+        raise InvalidInput("within", f"must be 1 to {MAX_DUE_MINUTES} minutes, not {minutes}")
+    return minutes
+
+
+def check_alarm(minutes: int | None) -> int | None:
+    if minutes is not None and not 0 <= minutes <= MAX_ALARM_MINUTES:
+        raise InvalidInput(
+            "alarm", f"a reminder must be 0 to {MAX_ALARM_MINUTES} minutes before, not {minutes}"
+        )
+    return minutes

@@ -1,0 +1,196 @@
+"""Logging what was done with a session: `hipplan log` and the TUI's d/p/s keys.
+
+A log and the plan it adapts are one write: after the log, a loosening week that ended below 50 %
+holds the loosening phase (`domain.adapt`), never touching a logged or started session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from planner import clock
+from planner.domain import adapt
+from planner.domain.adherence import logs_by_session
+from planner.domain.errors import InvalidInput, PlannerError, UnknownSession
+from planner.domain.inputs import clean_note, zone
+from planner.domain.model import (
+    LOG_STATUSES,
+    SESSION_SHORTCUTS,
+    Athlete,
+    LogEntry,
+    LogStatus,
+    Plan,
+    PlanChange,
+    Session,
+    as_utc,
+)
+from planner.services import plans
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+
+
+# -- finding the session a log is about ------------------------------------------------------------
+
+
+def find_session(plan: Plan, ref: str, logged: set[str], now: datetime, day: date) -> Session:
+    """The session `ref` names: an id, or `next`, `today-pre`, `today-post`.
+
+    `next` is the oldest session that has started and is not logged yet (so a backlog is logged
+    in order); when every started session is logged, it is the coming one. `today-pre` and
+    `today-post` are that day's warm-up or cool-down (the first not yet logged, when two runs
+    share a day); `day` is today or --date.
+    """
+    key = ref.strip().lower()
+    if key == "next":
+        return _next_session(plan, logged, now)
+    if key in ("today-pre", "today-post"):
+        return _session_on(plan, "pre-run" if key == "today-pre" else "post-run", day, logged)
+    found = plan.session(key)
+    if found is None:
+        raise UnknownSession(
+            f"unknown session {ref!r} in {plan.athlete}'s plan"
+            f" (use a session id of the plan, or {', '.join(SESSION_SHORTCUTS)})"
+        )
+    return found
+
+
+def _next_session(plan: Plan, logged: set[str], now: datetime) -> Session:
+    open_sessions = [s for s in _in_order(plan.sessions) if s.id not in logged]
+    if not open_sessions:
+        raise PlannerError(f"every session in {plan.athlete}'s plan is logged already")
+    started = [s for s in open_sessions if as_utc(s.start) <= as_utc(now)]
+    return started[0] if started else open_sessions[0]
+
+
+def _session_on(plan: Plan, kind: str, day: date, logged: set[str]) -> Session:
+    tz = zone(plan.tz)
+    that_day = [
+        s
+        for s in _in_order(plan.sessions)
+        if s.kind == kind and s.start.astimezone(tz).date() == day
+    ]
+    if not that_day:
+        raise PlannerError(f"no {kind} session on {day:%a %d %b %Y} in {plan.athlete}'s plan")
+    return next((s for s in that_day if s.id not in logged), that_day[0])
+
+
+def _in_order(sessions: Sequence[Session]) -> list[Session]:
+    return sorted(sessions, key=lambda s: (as_utc(s.start), s.id))
+
+
+# -- checking and recording a log ------------------------------------------------------------------
+
+
+def check_minutes(session: Session, status: str, minutes: int | None) -> int:
+    """The minutes to record, or a PlannerError saying what is wrong with them."""
+    if status not in LOG_STATUSES:
+        raise InvalidInput("status", f"status must be done, partial or skipped, not {status!r}")
+    if status == "skipped":
+        # 0 is accepted: the TUI passes it for a skip; only real minutes contradict a skip.
+        if minutes:
+            raise InvalidInput("minutes", "a skipped session has no minutes")
+        return 0
+    if minutes is None:
+        if status == "partial":
+            raise InvalidInput(
+                "minutes",
+                f"partial needs the minutes done (of the {session.minutes} planned for"
+                f" {session.id})",
+            )
+        return session.minutes  # done without --minutes: the planned length
+    if minutes < 1:
+        raise InvalidInput("minutes", f"minutes must be above 0, not {minutes}")
+    if minutes > session.minutes:
+        raise InvalidInput(
+            "minutes",
+            f"{minutes} minutes is more than the {session.minutes} planned for {session.id}",
+        )
+    return minutes
+
+
+def check_timing(session: Session, status: str, now: datetime, day: date, today: date) -> None:
+    """A session cannot be done before it starts, nor on a day that has not come yet."""
+    if day > today:
+        raise InvalidInput("date", f"{day} is in the future (today is {today})")
+    if status != "skipped" and as_utc(session.start) > as_utc(now):
+        raise PlannerError(
+            f"session {session.id} starts {session.start:%a %d %b %Y %H:%M};"
+            f" it cannot be logged {status} before then (skipped can)"
+        )
+
+
+@dataclass(frozen=True)
+class LogResult:
+    athlete: Athlete
+    session: Session
+    entry: LogEntry
+    change: PlanChange | None
+
+
+def log_session(
+    repo: Repository,
+    name: str,
+    session_ref: str,
+    status: str,
+    minutes: int | None = None,
+    note: str = "",
+    day: date | None = None,
+    now: datetime | None = None,
+) -> LogResult:
+    """Log what was done with a session (replacing an earlier log of it), then adapt the plan.
+
+    The log and the adapted plan are one write, so a crash never leaves one without the other.
+    """
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        plan = plans.get_plan(repo, athlete.name)
+        today = now.astimezone(zone(plan.tz)).date()
+        logs = repo.logs(athlete.name)
+        session = find_session(plan, session_ref, set(logs_by_session(logs)), now, day or today)
+        check_timing(session, status, now, day or today, today)
+        entry = LogEntry(
+            session_id=session.id,
+            status=_status(status),
+            minutes=check_minutes(session, status, minutes),
+            logged_at=now,
+            note=clean_note(note),
+            day=day or (None if status == "skipped" else today),
+        )
+        repo.log(athlete.name, entry)
+        logs = [e for e in logs if e.session_id != session.id] + [entry]
+        change = _adapt_after_log(repo, athlete, plan, logs, now)
+    return LogResult(athlete, session, entry, change)
+
+
+def _status(text: str) -> LogStatus:
+    for status in ("done", "partial", "skipped"):
+        if text == status:
+            return status
+    raise PlannerError(f"status must be done, partial or skipped, not {text!r}")
+
+
+# -- adaptation ------------------------------------------------------------------------------------
+
+
+def _adapt_after_log(
+    repo: Repository, athlete: Athlete, plan: Plan, logs: Sequence[LogEntry], now: datetime
+) -> PlanChange | None:
+    """Hold (or release) the loosening phase when the logs call for it.
+
+    Only the hold rule acts on a log: other differences a rebuild might bring (runs added since
+    the plan was built) are `plan build`'s business, not a side effect of logging.
+    """
+    low = adapt.low_loosening_weeks(plan, logs, now)
+    try:
+        fresh = plans.rebuild(repo, athlete, plan, len(low))
+    except PlannerError:
+        return None  # the runs or template are gone: the log stands, the plan stays as it is
+    if (fresh.loosening_weeks, fresh.taper_weeks) == (plan.loosening_weeks, plan.taper_weeks):
+        return None
+    why = adapt.hold_reason(low) if low else "no loosening week ended below 50 % any more"
+    return plans.save_merged(repo, plan, fresh, logs, now, why)
