@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from planner.domain import moves
 from planner.domain.adherence import WeekFigures, logs_by_session, weekly_figures
 from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
 
@@ -55,6 +56,7 @@ def frozen_ids(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> set[str]:
 class Merge:
     plan: Plan
     changed_weeks: tuple[int, ...]
+    dropped_moves: tuple[str, ...] = ()  # sessions moved by hand that no longer fit
 
     @property
     def changed(self) -> bool:
@@ -70,21 +72,49 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
     """
     frozen = frozen_ids(stored, logs, now)
     kept = [s for s in stored.sessions if s.id in frozen]
+    runs = _merge_runs(stored.runs, fresh.runs, now)
+    pins, dropped = _pins(stored, fresh, frozen, runs, kept)
+    taken = {p.id for p in pins}
     future = [
         s
         for s in fresh.sessions
-        if as_utc(s.start) > as_utc(now) and s.id not in frozen and not _overlaps_any(s, kept)
+        if as_utc(s.start) > as_utc(now)
+        and s.id not in frozen | taken
+        and not _overlaps_any(s, [*kept, *pins])
     ]
-    sessions = tuple(sorted([*kept, *future], key=lambda s: (as_utc(s.start), s.id)))
+    sessions = tuple(sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id)))
     merged = replace(
         stored,
         tz=fresh.tz,
         loosening_weeks=fresh.loosening_weeks,
         taper_weeks=fresh.taper_weeks,
-        runs=_merge_runs(stored.runs, fresh.runs, now),
+        runs=runs,
         sessions=sessions,
     )
-    return Merge(merged, _changed_weeks(stored, merged))
+    return Merge(merged, _changed_weeks(stored, merged), tuple(s.id for s in dropped))
+
+
+def _pins(
+    stored: Plan, fresh: Plan, frozen: set[str], runs: Sequence[Run], kept: Sequence[Session]
+) -> tuple[list[Session], list[Session]]:
+    """Sessions moved by hand, with the rebuilt content at the slot the person chose: kept where
+    they still fit, dropped (to be named) where the rebuild has no such session or they clash."""
+    rebuilt = {s.id: s for s in fresh.sessions}
+    wanted: list[Session] = []
+    lost: list[Session] = []
+    for pin in stored.sessions:
+        if not pin.pinned or pin.id in frozen:
+            continue
+        new = rebuilt.get(pin.id)
+        if new is None:
+            lost.append(pin)
+            continue
+        length = as_utc(new.end) - as_utc(new.start)
+        end = (as_utc(pin.start) + length).astimezone(pin.start.tzinfo)
+        wanted.append(replace(new, start=pin.start, end=end, week=pin.week, pinned=True))
+    fits, clash = moves.keep_pins(wanted, runs, kept)
+    tied = [replace(s, run_id=run.id) if (run := moves.linked_run(runs, s)) else s for s in fits]
+    return tied, [*lost, *clash]
 
 
 def adapt(stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, why: str) -> Merge:
@@ -95,11 +125,12 @@ def adapt(stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, wh
     result = merge(stored, fresh, logs, now)
     if not result.changed:
         return Merge(stored, ())
-    change = PlanChange(
-        week=result.changed_weeks[0], reason=f"{why}; {_what_changed(stored, result)}", at=now
-    )
+    reason = f"{why}; {_what_changed(stored, result)}"
+    if result.dropped_moves:
+        reason += f"; moved sessions that no longer fit: {', '.join(result.dropped_moves)}"
+    change = PlanChange(week=result.changed_weeks[0], reason=reason, at=now)
     plan = replace(result.plan, changes=(*stored.changes, change))
-    return Merge(plan, result.changed_weeks)
+    return Merge(plan, result.changed_weeks, result.dropped_moves)
 
 
 def hold_reason(low: Sequence[WeekFigures]) -> str:

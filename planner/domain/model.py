@@ -213,6 +213,7 @@ class Session:
     run_id: str | None
     exercises: tuple[Prescription, ...]
     note: str = ""
+    pinned: bool = False  # moved by hand: a rebuild keeps it where it still fits
 
     @property
     def minutes(self) -> int:

@@ -209,6 +209,8 @@ def sessions_doc(sessions: tuple[Session, ...], table: _PrescriptionTable) -> li
             s.run_id,
             [table.ref(p) for p in s.exercises],
             s.note,
+            # only a pinned session carries the flag, so older plans encode as they always did
+            *([True] if s.pinned else []),
         ]
         for s in sessions
     ]
@@ -225,8 +227,9 @@ def sessions_from(rows: list[list[Any]], table: list[Prescription], tz: ZoneInfo
             run_id=run_id,
             exercises=tuple(table[i] for i in refs),
             note=note,
+            pinned=bool(pinned and pinned[0]),
         )
-        for sid, week, kind, start, end, run_id, refs, note in rows
+        for sid, week, kind, start, end, run_id, refs, note, *pinned in rows
     ]
 
 

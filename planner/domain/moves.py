@@ -1,0 +1,114 @@
+"""Moving a session by hand, and keeping those moves when the plan is rebuilt.
+
+A move keeps the session's id, kind, exercises and length; only its slot changes, and the session
+is pinned: a later rebuild (a log that holds loosening, a re-assessment) keeps it where it still
+fits. A warm-up or cool-down stays tied to its run (DOMAIN.md, must): it may only move where it
+still ends 0-15 min before the run, or starts 0-15 min after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from planner.domain.errors import Conflict, InvalidInput
+from planner.domain.inputs import zone
+from planner.domain.model import Plan, Run, Session, as_utc
+
+# A pre-run session still belongs to its run when it ends at most this long before the run starts
+# (and a post-run session when it starts at most this long after the run ends).
+RUN_LINK_SLACK = timedelta(minutes=15)
+
+Obstacle = tuple[datetime, datetime, str]
+
+
+def moved_session(plan: Plan, session: Session, new_start: datetime) -> Session:
+    """The session at its new start, same length, in the plan's zone and the right plan week."""
+    if new_start.tzinfo is None:
+        raise InvalidInput("to", "the new start needs a time zone")
+    tz = zone(plan.tz)
+    # Length is elapsed time: add it in UTC so a move across a DST change keeps the minutes.
+    length = as_utc(session.end) - as_utc(session.start)
+    start = new_start.astimezone(tz)
+    end = (as_utc(start) + length).astimezone(tz)
+    week = plan.week_of(start.date())
+    if week is None:
+        last = plan.end - timedelta(days=1)
+        raise InvalidInput(
+            "to", f"{start:%a %d %b} is outside the plan ({plan.start:%d %b} to {last:%d %b %Y})"
+        )
+    return replace(session, start=start, end=end, week=week, pinned=True)
+
+
+def check_tied_to_run(plan: Plan, session: Session) -> Session:
+    """A warm-up or cool-down at its new slot, still tied to a run, or Conflict saying why."""
+    if session.kind not in ("pre-run", "post-run"):
+        return replace(session, run_id=None)
+    run = linked_run(plan.runs, session)
+    if run is None:
+        where = "end 0-15 min before" if session.kind == "pre-run" else "start 0-15 min after"
+        own = next((r for r in plan.runs if r.id == session.run_id), None)
+        which = f"its run at {own.start:%a %d %b %H:%M}" if own else "a run"
+        raise Conflict(f"a {session.kind} session must {where} {which}")
+    return replace(session, run_id=run.id)
+
+
+def check_free(plan: Plan, session: Session, extra: Sequence[Obstacle] = ()) -> None:
+    """Refuse a slot that overlaps a run, another session or a busy block, naming the clash."""
+    clash = first_clash(session, plan.runs, plan.sessions, extra)
+    if clash is not None:
+        raise Conflict(f"{session.start:%a %H:%M}–{session.end:%H:%M} would overlap {clash}")
+
+
+def first_clash(
+    session: Session,
+    runs: Sequence[Run],
+    sessions: Sequence[Session],
+    extra: Sequence[Obstacle] = (),
+) -> str | None:
+    """What the session's slot overlaps first, in words, or None when the slot is free."""
+    obstacles: list[Obstacle] = [(r.start, r.end, f"the run at {r.start:%a %H:%M}") for r in runs]
+    obstacles += [
+        (s.start, s.end, f"the {s.kind} session at {s.start:%a %H:%M}")
+        for s in sessions
+        if s.id != session.id
+    ]
+    obstacles += extra
+    for start, end, what in obstacles:
+        if as_utc(start) < as_utc(session.end) and as_utc(session.start) < as_utc(end):
+            return what
+    return None
+
+
+def linked_run(runs: Sequence[Run], session: Session) -> Run | None:
+    """The run a pre- or post-run session hugs (within RUN_LINK_SLACK), else None."""
+    for run in runs:
+        if session.kind == "pre-run":
+            gap = as_utc(run.start) - as_utc(session.end)
+        elif session.kind == "post-run":
+            gap = as_utc(session.start) - as_utc(run.end)
+        else:
+            return None
+        if timedelta(0) <= gap <= RUN_LINK_SLACK:
+            return run
+    return None
+
+
+def keep_pins(
+    pinned: Sequence[Session], runs: Sequence[Run], others: Sequence[Session]
+) -> tuple[list[Session], list[Session]]:
+    """Which moved sessions a rebuilt plan keeps (they still fit) and which it drops.
+
+    A pin still fits when it overlaps no run and no session kept so far, and a warm-up or
+    cool-down still hugs one of the runs.
+    """
+    kept: list[Session] = []
+    dropped: list[Session] = []
+    for session in pinned:
+        tied = session.kind not in ("pre-run", "post-run") or linked_run(runs, session)
+        if tied and first_clash(session, runs, [*others, *kept]) is None:
+            kept.append(session)
+        else:
+            dropped.append(session)
+    return kept, dropped
