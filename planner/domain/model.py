@@ -6,7 +6,7 @@ Every datetime here is time-zone aware. Local wall-clock times are turned into i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
@@ -135,6 +135,8 @@ class Run:
     end: datetime
     source: str = "rule"
     title: str = "Run"
+    # the weekly rule it comes from; not stored with plans, so not part of equality
+    rule_id: str | None = field(default=None, compare=False)
 
     @property
     def minutes(self) -> int:
@@ -146,6 +148,25 @@ class Run:
             raise PlannerError("run times must be time-zone aware")
         if as_utc(self.end) <= as_utc(self.start):
             raise PlannerError("a run must end after it starts")
+
+
+@dataclass(frozen=True)
+class RunChanges:
+    """Single runs taken off (`runs skip`) or moved (`runs move`), by run id."""
+
+    skipped: frozenset[str] = frozenset()
+    moved: tuple[tuple[str, datetime], ...] = ()  # (run id, new start), one per run
+
+    def moved_to(self, run_id: str) -> datetime | None:
+        return next((start for rid, start in self.moved if rid == run_id), None)
+
+    def with_skip(self, run_id: str, skipped: bool) -> RunChanges:
+        ids = self.skipped | {run_id} if skipped else self.skipped - {run_id}
+        return replace(self, skipped=frozenset(ids))
+
+    def with_move(self, run_id: str, start: datetime) -> RunChanges:
+        others = tuple(m for m in self.moved if m[0] != run_id)
+        return replace(self, moved=(*others, (run_id, start)))
 
 
 @dataclass(frozen=True)

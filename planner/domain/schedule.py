@@ -7,12 +7,14 @@ A rule names local wall-clock times; each occurrence becomes one instant through
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
 
-from planner.domain.model import Run, RunRule, as_utc, resolve_local
+from planner.domain.errors import Conflict
+from planner.domain.model import Run, RunChanges, RunRule, as_utc, resolve_local
 
 _ONE_DAY = timedelta(days=1)
 
@@ -36,7 +38,8 @@ def _run_on(day: date, rule: RunRule, tz: ZoneInfo) -> Run:
     start = resolve_local(day, rule.at, tz)
     # Duration is elapsed time, so add it in UTC: wall-clock addition is wrong across DST.
     end = (as_utc(start) + timedelta(minutes=rule.minutes)).astimezone(tz)
-    return Run(id=f"run-{day:%Y%m%d}-{rule.at:%H%M}", start=start, end=end, source="rule")
+    run_id = f"run-{day:%Y%m%d}-{rule.at:%H%M}"
+    return Run(id=run_id, start=start, end=end, source="rule", rule_id=rule.id)
 
 
 def runs_between(
@@ -57,3 +60,40 @@ def runs_between(
     for run in candidates:
         unique.setdefault((as_utc(run.start), as_utc(run.end)), run)
     return sorted(unique.values(), key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
+
+
+def apply_changes(runs: Iterable[Run], changes: RunChanges, tz: ZoneInfo) -> list[Run]:
+    """The runs as the athlete will run them: skipped ones gone, moved ones at their new start
+    (same length, same id, so a skip or a second move finds them again)."""
+    kept = []
+    for run in runs:
+        if run.id in changes.skipped:
+            continue
+        start = changes.moved_to(run.id)
+        if start is not None:
+            length = as_utc(run.end) - as_utc(run.start)
+            run = replace(
+                run, start=start.astimezone(tz), end=(as_utc(start) + length).astimezone(tz)
+            )
+        kept.append(run)
+    return sorted(kept, key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
+
+
+def check_no_overlap(new: Iterable[Run], existing: Iterable[Run]) -> None:
+    """Conflict naming the first existing run one of `new` overlaps (the same run is no clash)."""
+    others = sorted(existing, key=lambda run: as_utc(run.start))
+    for run in sorted(new, key=lambda r: as_utc(r.start)):
+        for other in others:
+            same = (as_utc(other.start), as_utc(other.end)) == (as_utc(run.start), as_utc(run.end))
+            if other.id == run.id and same:
+                continue
+            if as_utc(other.start) < as_utc(run.end) and as_utc(run.start) < as_utc(other.end):
+                raise Conflict(
+                    f"the run at {describe(run)} would overlap the run at {describe(other)}"
+                    f" ({other.rule_id or other.source})"
+                )
+
+
+def describe(run: Run) -> str:
+    """'Wed 03 Mar 2027 07:00-07:45'."""
+    return f"{run.start:%a %d %b %Y %H:%M}-{run.end:%H:%M}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner import plans_io
 from planner.domain import adapt, builder
 from planner.domain.errors import InvalidInput, NoPlan, PlannerError
-from planner.domain.inputs import check_weeks
+from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     DEFAULT_TEMPLATE,
     Athlete,
@@ -19,7 +20,7 @@ from planner.domain.model import (
     Run,
     RunRule,
 )
-from planner.domain.schedule import runs_between
+from planner.domain.schedule import apply_changes, runs_between
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -36,10 +37,20 @@ def add_runs(repo: Repository, name: str, rule: RunRule) -> RunRule:
     return rule
 
 
-def runs_for(repo: Repository, name: str, start: date, end: date) -> list[Run]:
-    """Every run of the athlete whose local date lies in [start, end): rules and imported runs."""
+def scheduled_runs(repo: Repository, name: str, start: date, end: date) -> list[Run]:
+    """Every run the rules and calendars give in [start, end) (local dates), skipped or not,
+    moved ones at their usual time."""
     athlete = repo.get_athlete(name)
     return runs_between(repo.run_rules(name), repo.imported_runs(name), athlete.zone, start, end)
+
+
+def runs_for(repo: Repository, name: str, start: date, end: date) -> list[Run]:
+    """The runs the plan is built around: skipped runs left out, moved runs at their new time."""
+    athlete = repo.get_athlete(name)
+    # a run moved into the window from just outside it still counts: look a week either side
+    wide = scheduled_runs(repo, name, start - timedelta(days=7), end + timedelta(days=7))
+    runs = apply_changes(wide, repo.run_changes(name), athlete.zone)
+    return [r for r in runs if start <= r.start.astimezone(athlete.zone).date() < end]
 
 
 def preview_plan(
@@ -80,11 +91,13 @@ def build_plan(
     extra_loosening_weeks: int = 0,
 ) -> Plan:
     """Build the athlete's plan from their runs and replace the stored one (one write)."""
-    athlete = repo.get_athlete(name)
-    plan = preview_plan(
-        repo, athlete, start, weeks, template_id, extra_loosening_weeks=extra_loosening_weeks
-    )
-    repo.save_plan(plan)
+    # worked out under the lock, so a re-assessment meanwhile is not overwritten by an old copy
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        plan = preview_plan(
+            repo, athlete, start, weeks, template_id, extra_loosening_weeks=extra_loosening_weeks
+        )
+        repo.save_plan(plan)
     return plan
 
 
@@ -126,6 +139,49 @@ def save_merged(
         return None
     repo.save_plan(result.plan)
     return result.plan.changes[-1]
+
+
+def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanChange | None:
+    """Rebuild the future of the athlete's plan after a change to them or their runs.
+
+    Logged and started sessions stay; loosening stays held where the logs call for it; sessions
+    moved by hand stay where they still fit. None when there is no plan or nothing changed.
+    """
+    plan = repo.get_plan(athlete.name)
+    if plan is None:
+        return None
+    logs = repo.logs(athlete.name)
+    low = adapt.low_loosening_weeks(plan, logs, now)
+    if low:
+        why += "; " + adapt.hold_reason(low)
+    return save_merged(repo, plan, rebuild(repo, athlete, plan, len(low)), logs, now, why)
+
+
+def extend_plan(repo: Repository, name: str, weeks: int, now: datetime) -> tuple[Plan, PlanChange]:
+    """Add `weeks` weeks to the current block: the future is rebuilt for the longer block, so
+    an athlete past loosening goes on in maintenance; the past stays as it is."""
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        plan = get_plan(repo, athlete.name)
+        total = plan.weeks + weeks
+        if weeks < 1 or total > MAX_WEEKS:
+            raise InvalidInput(
+                "weeks",
+                f"a block is at most {MAX_WEEKS} weeks: this one has {plan.weeks}, so it can"
+                f" grow by 1 to {MAX_WEEKS - plan.weeks} weeks, not {weeks}",
+            )
+        logs = repo.logs(athlete.name)
+        low = adapt.low_loosening_weeks(plan, logs, now)
+        fresh = preview_plan(
+            repo, athlete, plan.start, total, plan.template, extra_loosening_weeks=len(low)
+        )
+        longer = replace(plan, weeks=total)
+        why = f"extended by {weeks} weeks to {total}"
+        saved = adapt.adapt(longer, fresh, logs, now, why).plan
+        if saved is longer:  # nothing to add (cannot happen with runs in the new weeks)
+            saved = replace(longer, changes=(*plan.changes, PlanChange(plan.weeks + 1, why, now)))
+        repo.save_plan(saved)
+    return saved, saved.changes[-1]
 
 
 def check_week(plan: Plan, week: int) -> int:

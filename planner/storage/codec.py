@@ -22,6 +22,7 @@ from planner.domain.model import (
     PlanChange,
     Prescription,
     Run,
+    RunChanges,
     RunRule,
     Session,
 )
@@ -106,6 +107,21 @@ def run_from(doc: Doc, tz: ZoneInfo) -> Run:
         end=_when(doc["end"], tz),
         source=doc.get("source", "rule"),
         title=doc.get("title", "Run"),
+    )
+
+
+def run_changes_doc(key: str, changes: RunChanges) -> Doc:
+    return {
+        "athlete": key,
+        "skipped": sorted(changes.skipped),
+        "moved": {run_id: _iso(start) for run_id, start in sorted(changes.moved)},
+    }
+
+
+def run_changes_from(doc: Doc, tz: ZoneInfo) -> RunChanges:
+    return RunChanges(
+        skipped=frozenset(str(i) for i in doc.get("skipped", [])),
+        moved=tuple((str(i), _when(s, tz)) for i, s in sorted(doc.get("moved", {}).items())),
     )
 
 

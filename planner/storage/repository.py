@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from platformdirs import user_data_path
 from tinydb import Query, TinyDB
@@ -27,6 +28,7 @@ from planner.domain.model import (
     LogEntry,
     Plan,
     Run,
+    RunChanges,
     RunRule,
     Session,
     as_utc,
@@ -41,6 +43,7 @@ from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, stam
 
 T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
+_UTC = ZoneInfo("UTC")
 _q = Query()
 
 
@@ -151,6 +154,14 @@ class Repository:
             raise UnknownAthlete(" ".join(name.split()))
         return self._decode(codec.athlete_from, doc, "athlete")
 
+    def remove_athlete(self, name: str) -> None:
+        """Remove the athlete and everything of theirs: runs, plans, logs."""
+        with self.transaction():
+            key = self.get_athlete(name).key
+            self._table("athletes").remove(_q.key == key)
+            for table in ("rules", "imported", "busy", "run_changes", "plans", "logs"):
+                self._table(table).remove(_q.athlete == key)
+
     def athletes(self) -> list[Athlete]:
         found = [self._decode(codec.athlete_from, d, "athlete") for d in self._table("athletes")]
         return sorted(found, key=lambda a: a.key)
@@ -170,6 +181,40 @@ class Repository:
         key = name_key(name)
         docs = self._table("rules").search(_q.athlete == key)
         return [self._decode(codec.rule_from, d, "run rule") for d in docs]
+
+    def remove_run_rule(self, name: str, rule_id: str) -> bool:
+        """Remove one weekly rule; False when the athlete has no rule of that id."""
+        with self.transaction():
+            key = self.get_athlete(name).key
+            return bool(self._table("rules").remove((_q.athlete == key) & (_q.id == rule_id)))
+
+    def remove_source(self, name: str, source: str) -> int:
+        """Forget the runs and busy time read from one calendar file; how many runs went."""
+        with self.transaction():
+            key = self.get_athlete(name).key
+            cond = (_q.athlete == key) & (_q.source == source)
+            doc = self._table("imported").get(cond)
+            self._table("imported").remove(cond)
+            self._table("busy").remove(cond)
+            return len(doc["runs"]) if doc else 0
+
+    def sources(self, name: str) -> list[str]:
+        """The calendar files the athlete's runs were imported from."""
+        docs = self._table("imported").search(_q.athlete == name_key(name))
+        return sorted(str(d["source"]) for d in docs)
+
+    def run_changes(self, name: str) -> RunChanges:
+        tz = self.get_athlete(name).zone
+        doc = self._table("run_changes").get(_q.athlete == name_key(name))
+        if doc is None:
+            return RunChanges()
+        return self._decode(lambda d: codec.run_changes_from(d, tz), doc, "run change")
+
+    def save_run_changes(self, name: str, changes: RunChanges) -> None:
+        with self.transaction():
+            key = self.get_athlete(name).key
+            doc = codec.run_changes_doc(key, changes)
+            self._table("run_changes").upsert(doc, _q.athlete == key)
 
     def replace_imported_runs(self, name: str, source: str, runs: Sequence[Run]) -> None:
         self._replace_by_source("imported", name, source, "runs", [codec.run_doc(r) for r in runs])
@@ -376,6 +421,7 @@ def check_file(path: Path) -> list[str]:
         return problems
     problems += _check_table(tables, "athletes", codec.athlete_from)
     problems += _check_table(tables, "rules", codec.rule_from)
+    problems += _check_table(tables, "run_changes", lambda d: codec.run_changes_from(d, _UTC))
     problems += _check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]))
     problems += _check_table(
         tables,

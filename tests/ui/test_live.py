@@ -7,6 +7,7 @@ import asyncio
 
 from textual.widgets import Input, Label
 
+from planner import clock
 from planner.domain.model import as_utc
 from planner.services import logs
 from planner.storage import Repository
@@ -48,21 +49,30 @@ def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
     async def scenario() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert app.detail is not None
-            session = app.detail.next_open_session()
-            assert session is not None and session.kind == "pre-run"
-            await pilot.press("m")
+            assert app.detail is not None and app.detail.plan is not None
+            plan, now = app.detail.plan, as_utc(clock.now())
+            # a loosening session still to come moves to any free slot (a warm-up stays by its run)
+            session = next(
+                s
+                for s in sorted(plan.sessions, key=lambda s: as_utc(s.start))
+                if s.kind == "loosening" and as_utc(s.start) > now
+            )
+            run_ = next(r for r in plan.runs if as_utc(r.start) > as_utc(session.start))
+            app.move(session)
             await settle(pilot)
             modal = app.screen
             assert isinstance(modal, MoveModal)
 
-            modal.query_one("#at", Input).value = f"{session.end:%H:%M}"  # onto the run
+            days = (run_.start.date() - session.start.date()).days
+            modal.query_one("#days", Input).value = str(days)
+            modal.query_one("#at", Input).value = f"{run_.start:%H:%M}"  # onto the run
             await pilot.press("enter")
             await settle(pilot)
             error = str(modal.query_one("#dialog-error", Label).render())
             assert "would overlap the run" in error
             assert demo_repo.get_plan(DEMO_ATHLETE).session(session.id) == session  # type: ignore[union-attr]
 
+            modal.query_one("#days", Input).value = "0"
             modal.query_one("#at", Input).value = "12:00"
             await pilot.press("enter")
             await settle(pilot)

@@ -1,0 +1,207 @@
+"""An athlete's runs: add, list, remove, skip and move them (`hipplan runs ...` and the TUI).
+
+Every change is one transaction that also rebuilds the future of the plan around the new runs
+(`plans.replan`): logged and started sessions stay, and the result says what changed and why.
+A run that would overlap another run is refused, naming the other run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from planner import clock
+from planner.domain.errors import InvalidInput, UnknownRun
+from planner.domain.inputs import MAX_WEEKS, WEEKDAYS
+from planner.domain.model import Athlete, PlanChange, Run, RunRule, as_utc
+from planner.domain.schedule import apply_changes, check_no_overlap, describe, expand_rule
+from planner.services import plans
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+
+# How far ahead a new weekly rule is checked against the other runs, and how far `runs list`
+# looks without a plan.
+CHECK_HORIZON = timedelta(weeks=MAX_WEEKS + 1)
+LIST_HORIZON = timedelta(weeks=8)
+
+
+@dataclass(frozen=True)
+class RunsChanged:
+    athlete: Athlete
+    what: str  # 'added rule-mowesa-0630-45', 'skipped run-20270303-0630', ...
+    change: PlanChange | None  # what the plan's rebuild changed, if anything
+
+
+@dataclass(frozen=True)
+class ListedRun:
+    run: Run
+    skipped: bool
+
+
+def add_runs(
+    repo: Repository, name: str, rule: RunRule, now: datetime | None = None
+) -> RunsChanged:
+    """Add a weekly rule; refused when one of its runs would overlap a run already planned."""
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        first, last = _horizon(repo, athlete, now)
+        if rule.start:
+            first = max(first, rule.start)
+        new = expand_rule(rule, athlete.zone, first, last)
+        existing = [
+            r
+            for r in plans.runs_for(repo, athlete.name, first, last)
+            if r.rule_id != rule.id  # the same rule again is no clash: it is stored once
+        ]
+        check_no_overlap(new, existing)
+        repo.add_run_rule(athlete.name, rule)
+        change = plans.replan(repo, athlete, f"runs added ({_rule_words(rule)})", now)
+    return RunsChanged(athlete, f"added {rule.id}", change)
+
+
+def list_runs(
+    repo: Repository,
+    name: str,
+    start: date | None = None,
+    until: date | None = None,
+    now: datetime | None = None,
+) -> tuple[Athlete, date, date, list[ListedRun]]:
+    """Every run from `start` to `until` (inclusive local dates), skipped ones marked.
+
+    Without dates: from today, or the plan's start if earlier, to the plan's end or 8 weeks on,
+    whichever is later, so every stored future run of the block shows.
+    """
+    athlete = repo.get_athlete(name)
+    today = (now or clock.now()).astimezone(athlete.zone).date()
+    plan = repo.get_plan(athlete.name)
+    first = start or (min(today, plan.start) if plan else today)
+    # imported runs beyond both still show: they are stored, so they are the athlete's plan
+    ends = [plan.end if plan else today, today + LIST_HORIZON]
+    ends += [
+        r.start.astimezone(athlete.zone).date() + timedelta(days=1)
+        for r in repo.imported_runs(athlete.name)
+    ]
+    last = until or max(ends) - timedelta(days=1)
+    if last < first:
+        raise InvalidInput("until", f"the end {last} is before the start {first}")
+    end = last + timedelta(days=1)
+    changes = repo.run_changes(athlete.name)
+    planned = {
+        r.id: r
+        for r in apply_changes(
+            plans.scheduled_runs(repo, athlete.name, first, end), changes, athlete.zone
+        )
+    }
+    listed = [
+        ListedRun(planned.get(r.id, r), r.id in changes.skipped)
+        for r in plans.scheduled_runs(repo, athlete.name, first, end)
+    ]
+    return athlete, first, last, sorted(listed, key=lambda item: as_utc(item.run.start))
+
+
+def remove_runs(repo: Repository, name: str, what: str, now: datetime | None = None) -> RunsChanged:
+    """Remove a weekly rule (by its id) or every run imported from a calendar file (by its name
+    or path); the plan's future is rebuilt without them."""
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        source = what.replace("\\", "/").rsplit("/", 1)[-1]
+        if repo.remove_run_rule(athlete.name, what):
+            done = f"removed {what}"
+        elif source in repo.sources(athlete.name):
+            count = repo.remove_source(athlete.name, source)
+            done = f"removed {count} runs imported from {source}"
+        else:
+            known = [r.id for r in repo.run_rules(athlete.name)] + repo.sources(athlete.name)
+            raise UnknownRun(
+                f"{athlete.name} has no weekly runs {what!r} and no runs imported from it"
+                f" (they have: {', '.join(known) or 'none'})"
+            )
+        change = plans.replan(repo, athlete, f"runs {done}", now)
+    return RunsChanged(athlete, done, change)
+
+
+def skip_run(
+    repo: Repository, name: str, run_id: str, undo: bool = False, now: datetime | None = None
+) -> RunsChanged:
+    """Take one run off (its warm-up and cool-down go with it), or put it back with `undo`."""
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        run = _find_run(repo, athlete, run_id, now)
+        changes = repo.run_changes(athlete.name)
+        if undo and run.id not in changes.skipped:
+            raise InvalidInput("run", f"the run {run.id} is not skipped")
+        if not undo and run.id in changes.skipped:
+            raise InvalidInput("run", f"the run {run.id} is skipped already")
+        if as_utc(run.start) <= as_utc(now):
+            raise InvalidInput("run", f"the run {run.id} has started; it stays as it was")
+        if undo:
+            others = plans.runs_for(repo, athlete.name, *_days_around(run, athlete))
+            check_no_overlap([run], others)
+        repo.save_run_changes(athlete.name, changes.with_skip(run.id, not undo))
+        done = f"{'put back' if undo else 'skipped'} the run at {describe(run)}"
+        change = plans.replan(repo, athlete, done, now)
+    return RunsChanged(athlete, done, change)
+
+
+def move_run(
+    repo: Repository, name: str, run_id: str, new_start: datetime, now: datetime | None = None
+) -> RunsChanged:
+    """Move one run; its warm-up and cool-down move with it when the plan is rebuilt."""
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        run = _find_run(repo, athlete, run_id, now)
+        if as_utc(run.start) <= as_utc(now):
+            raise InvalidInput("run", f"the run {run.id} has started; it stays as it was")
+        if as_utc(new_start) <= as_utc(now):
+            raise InvalidInput("to", f"{new_start:%a %d %b %Y %H:%M} is in the past")
+        changes = repo.run_changes(athlete.name)
+        if run.id in changes.skipped:
+            raise InvalidInput("run", f"the run {run.id} is skipped; put it back first")
+        length = as_utc(run.end) - as_utc(run.start)
+        start = new_start.astimezone(athlete.zone)
+        moved = Run(
+            run.id, start, (as_utc(start) + length).astimezone(athlete.zone), run.source, run.title
+        )
+        others = plans.runs_for(repo, athlete.name, *_days_around(moved, athlete))
+        check_no_overlap([moved], [r for r in others if r.id != run.id])
+        repo.save_run_changes(athlete.name, changes.with_move(run.id, start))
+        done = f"moved the run at {describe(run)} to {start:%a %d %b %H:%M}"
+        change = plans.replan(repo, athlete, done, now)
+    return RunsChanged(athlete, done, change)
+
+
+def _find_run(repo: Repository, athlete: Athlete, run_id: str, now: datetime) -> Run:
+    """The run with this id, as it is planned now (moved runs at their new time)."""
+    first, last = _horizon(repo, athlete, now)
+    scheduled = plans.scheduled_runs(repo, athlete.name, first, last)
+    changes = repo.run_changes(athlete.name)
+    planned = {r.id: r for r in apply_changes(scheduled, changes, athlete.zone)}
+    for run in scheduled:
+        if run.id == run_id.strip():
+            return planned.get(run.id, run)
+    raise UnknownRun(f"{athlete.name} has no run {run_id!r} (see their runs for the ids)")
+
+
+def _horizon(repo: Repository, athlete: Athlete, now: datetime) -> tuple[date, date]:
+    """The local dates runs are looked up in: the block, and a year from today."""
+    today = now.astimezone(athlete.zone).date()
+    plan = repo.get_plan(athlete.name)
+    first = min(today, plan.start) if plan else today
+    last = max(plan.end if plan else today, today + CHECK_HORIZON)
+    return first, last
+
+
+def _days_around(run: Run, athlete: Athlete) -> tuple[date, date]:
+    day = run.start.astimezone(athlete.zone).date()
+    return day - timedelta(days=1), day + timedelta(days=2)
+
+
+def _rule_words(rule: RunRule) -> str:
+    days = ",".join(WEEKDAYS[d] for d in rule.days)
+    return f"{days} at {rule.at:%H:%M} for {rule.minutes} min"
