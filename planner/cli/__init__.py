@@ -57,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, but an unknown flag is reported against the command it was given to."""
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        command = args.command or ""
+        action = getattr(args, f"{command}_command", None)  # the group's dest, e.g. plan_command
+        where = " ".join(part for part in (command, action) if part) or "usage"
+        raise UsageError(f"{where}: unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
 def _open_tui(args: argparse.Namespace) -> int:
     from planner.tui.app import run_app  # lazy: only the TUI pays for importing Textual
 
@@ -65,7 +76,7 @@ def _open_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = _parse(build_parser(), argv)
         handler = getattr(args, "func", None)
         return int(handler(args)) if handler else _open_tui(args)
     except UsageError as exc:

@@ -155,7 +155,7 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
     ("args", "needle"),
     [
         (("frobnicate",), "invalid choice: 'frobnicate'"),
-        (("athlete", "list", "--frob"), "unrecognized arguments: --frob"),
+        (("athlete", "list", "--frob"), "athlete list: unrecognized arguments: --frob"),
         (("plan", "build", NAME, "--weeks", "4"), "required: --start"),
         (("log", NAME), "are required: SESSION_ID|next|today-pre|today-post, status"),
         (("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "99"), "--weeks: weeks must"),
