@@ -13,19 +13,24 @@ from importlib import import_module
 from pathlib import Path
 
 from planner import __version__
+from planner.cli.common import UsageError, db_path
+from planner.cli.errors import error_line
 from planner.domain.errors import PlannerError
 
-# Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
+# One module per command group; each has `register(subparsers)`, and its parsers set
+# `func(args) -> int`. A new command is a new module listed here.
 COMMAND_MODULES = (
-    "planner.cli.engine",
-    "planner.cli.db",
-    "planner.cli.calendar",
+    "planner.cli.athlete",
+    "planner.cli.runs",
+    "planner.cli.plan",
+    "planner.cli.log",
     "planner.cli.adherence",
+    "planner.cli.export",
+    "planner.cli.due",
+    "planner.cli.db",
 )
 
-
-class UsageError(PlannerError):
-    """Bad arguments found by argparse."""
+__all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,12 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def db_path(args: argparse.Namespace) -> Path | None:
-    """--db wins over HIPPLAN_DB; None means the platform default."""
-    if args.db is not None:
-        return Path(args.db)
-    env = os.environ.get("HIPPLAN_DB")
-    return Path(env) if env else None
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, but an unknown flag is reported against the command it was given to."""
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        command = args.command or ""
+        action = getattr(args, f"{command}_command", None)  # the group's dest, e.g. plan_command
+        where = " ".join(part for part in (command, action) if part) or "usage"
+        raise UsageError(f"{where}: unrecognized arguments: {' '.join(extras)}")
+    return args
 
 
 def _open_tui(args: argparse.Namespace) -> int:
@@ -68,14 +76,12 @@ def _open_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = _parse(build_parser(), argv)
         handler = getattr(args, "func", None)
         return int(handler(args)) if handler else _open_tui(args)
     except UsageError as exc:
         return _fail(str(exc), code=2)
     except PlannerError as exc:
-        from planner.cli.errors import error_line
-
         return _fail(error_line(exc))
     except KeyboardInterrupt:
         return _fail("interrupted", code=130)

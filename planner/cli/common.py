@@ -1,4 +1,4 @@
-"""Small helpers shared by the command modules."""
+"""What every command module shares: the database, JSON output, usage errors, lazy imports."""
 
 from __future__ import annotations
 
@@ -6,94 +6,18 @@ import argparse
 import contextlib
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from planner.domain.errors import PlannerError
+from planner.domain.model import PlanChange
 
 T = TypeVar("T")
-
-
-@contextlib.contextmanager
-def open_repo(args: argparse.Namespace) -> Iterator[Any]:
-    """The repository at --db / HIPPLAN_DB / the platform default."""
-    from planner.cli import db_path
-    from planner.storage import Repository
-
-    repo = Repository.open(db_path(args))
-    try:
-        yield repo
-    finally:
-        close = getattr(repo, "close", None)
-        if close is not None:
-            close()
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number above 0, not {value}")
-    return value
-
-
-def print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def argtype(parse: Callable[[str], T]) -> Callable[[str], T]:
-    """Wrap a domain parser for argparse so its own message reaches the user."""
-
-    def convert(text: str) -> T:
-        try:
-            return parse(text)
-        except PlannerError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    convert.__name__ = parse.__name__
-    return convert
-
-
-def command_group(subparsers: Any, name: str, help_text: str) -> Any:
-    """The ACTION subparsers of `hipplan NAME`, made by the first command module that asks.
-
-    Several modules add actions to one group (`runs add` here, `runs import` with the calendar).
-    """
-    parser = subparsers.choices.get(name)
-    if parser is None:
-        parser = subparsers.add_parser(name, help=help_text, description=help_text)
-        parser.actions = parser.add_subparsers(
-            dest=f"{name}_command", metavar="ACTION", required=True
-        )
-    return parser.actions
-
-
-def number(text: str, flag: str, kind: type[int] | type[float] = int) -> float:
-    """`text` as an int or float, or an argparse error naming the flag."""
-    try:
-        return kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{flag} needs a number, not {text!r}") from None
-
-
-def tightness(text: str) -> int:
-    """--tightness: a whole number 1 (supple) to 5 (very tight)."""
-    value = int(number(text, "--tightness"))
-    if not 1 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"tightness must be 1 to 5, not {value}")
-    return value
-
-
-def sitting_hours(text: str) -> float:
-    """--sitting-hours: 0 to 24 hours a day."""
-    value = number(text, "--sitting-hours", float)
-    if not 0 <= value <= 24:
-        raise argparse.ArgumentTypeError(f"sitting hours must be 0 to 24, not {value:g}")
-    return float(value)
 
 
 def lazy_import(name: str) -> ModuleType:
@@ -101,7 +25,7 @@ def lazy_import(name: str) -> ModuleType:
 
     Command modules are all imported to build the parser, so each takes its services (and the
     plan engine, icalendar, TinyDB behind them) this way: `hipplan --help` or `athlete list`
-    then loads only what it uses.
+    then loads only what it uses. The module's `if TYPE_CHECKING:` twin gives mypy the types.
     """
     if name in sys.modules:
         return sys.modules[name]
@@ -114,3 +38,69 @@ def lazy_import(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+if TYPE_CHECKING:
+    from planner import storage
+else:
+    storage = lazy_import("planner.storage")
+
+
+class UsageError(PlannerError):
+    """Bad arguments: argparse's own, or flags that do not go together. Exits 2."""
+
+
+def db_path(args: argparse.Namespace) -> Path | None:
+    """--db wins over HIPPLAN_DB; None means the platform default."""
+    if args.db is not None:
+        return Path(args.db)
+    env = os.environ.get("HIPPLAN_DB")
+    return Path(env) if env else None
+
+
+@contextlib.contextmanager
+def open_repo(args: argparse.Namespace) -> Iterator[storage.Repository]:
+    """The repository at --db / HIPPLAN_DB / the platform default."""
+    repo = storage.Repository.open(db_path(args))
+    try:
+        yield repo
+    finally:
+        close = getattr(repo, "close", None)
+        if close is not None:
+            close()
+
+
+def argtype(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """Wrap a domain parser for argparse: a bad value is then a usage error with its message."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except PlannerError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """Times with their UTC offset to the second, dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def changes_json(change: PlanChange | None) -> list[dict[str, Any]]:
+    """What a write changed in the plan, as `"plan_changes"`: empty when nothing did."""
+    return [] if change is None else [{"week": change.week, "reason": change.reason}]
+
+
+def print_change(change: PlanChange | None) -> None:
+    if change is not None:
+        print(f"plan changed from week {change.week}: {change.reason}")

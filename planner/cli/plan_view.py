@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from planner.cli.common import iso, lazy_import
 from planner.domain.model import KIND_LABELS, Plan, Run, Session
-from planner.services.plans import check_week
 
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+if TYPE_CHECKING:
+    from planner.services import plans
+else:
+    plans = lazy_import("planner.services.plans")
 
 
 def session_json(session: Session) -> dict[str, Any]:
@@ -18,8 +19,8 @@ def session_json(session: Session) -> dict[str, Any]:
         "id": session.id,
         "week": session.week,
         "kind": session.kind,
-        "start": _iso(session.start),
-        "end": _iso(session.end),
+        "start": iso(session.start),
+        "end": iso(session.end),
         "minutes": session.minutes,
         "run_id": session.run_id,
         "note": session.note or None,
@@ -32,7 +33,9 @@ def session_json(session: Session) -> dict[str, Any]:
 
 def plan_json(plan: Plan, week: int | None = None) -> dict[str, Any]:
     """The `plan show --json` shape of CLI.md (extra keys: phases, template, changes)."""
-    sessions = plan.sessions if week is None else plan.sessions_in_week(check_week(plan, week))
+    sessions = (
+        plan.sessions if week is None else plan.sessions_in_week(plans.check_week(plan, week))
+    )
     runs = plan.runs if week is None else _runs_in_week(plan, week)
     return {
         "athlete": plan.athlete,
@@ -42,7 +45,7 @@ def plan_json(plan: Plan, week: int | None = None) -> dict[str, Any]:
         "time_zone": plan.tz,
         "phases": [plan.phase(w) for w in range(1, plan.weeks + 1)],
         "weekly_minutes": plan.weekly_minutes(),
-        "runs": [{"id": r.id, "start": _iso(r.start), "end": _iso(r.end)} for r in runs],
+        "runs": [{"id": r.id, "start": iso(r.start), "end": iso(r.end)} for r in runs],
         "sessions": [session_json(s) for s in sessions],
         "changes": [{"week": c.week, "reason": c.reason} for c in plan.changes],
     }
@@ -54,7 +57,7 @@ def _runs_in_week(plan: Plan, week: int) -> tuple[Run, ...]:
 
 def plan_table(plan: Plan, week: int | None = None) -> str:
     """A readable week-by-week listing of runs and sessions."""
-    weeks = [check_week(plan, week)] if week is not None else range(1, plan.weeks + 1)
+    weeks = [plans.check_week(plan, week)] if week is not None else range(1, plan.weeks + 1)
     minutes = plan.weekly_minutes()
     lines = [
         f"{plan.athlete} · {plan.weeks}-week plan from {plan.start:%a %d %b %Y}"

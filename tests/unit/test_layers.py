@@ -30,3 +30,13 @@ def test_help_imports_no_textual() -> None:
 def test_listing_athletes_imports_no_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
     loaded = _modules_after("--db", str(tmp_path / "db.json"), "athlete", "list", "--json")
     assert not {m for m in loaded if m.startswith(("textual", "rich"))}
+
+
+def test_help_loads_neither_storage_nor_calendar_libraries() -> None:
+    # Command modules take their services lazily: building the parser reads no TinyDB, icalendar.
+    assert not {m for m in _modules_after("--help") if m.startswith(("tinydb", "icalendar"))}
+
+
+def test_listing_athletes_loads_no_icalendar(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    loaded = _modules_after("--db", str(tmp_path / "db.json"), "athlete", "list", "--json")
+    assert not {m for m in loaded if m.startswith("icalendar")}

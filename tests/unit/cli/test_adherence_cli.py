@@ -91,7 +91,7 @@ def test_shortcuts_pick_the_obvious_session(cli, at) -> None:  # type: ignore[no
         (("20270301-pre", "done", "--minutes", "11"), "--minutes: 11 minutes is more than the 10"),
         (("20270301-pre", "skipped", "--minutes", "5"), "--minutes: a skipped session has no"),
         (("20270301-pre", "partial"), "--minutes: partial needs the minutes done"),
-        (("20270301-pre", "done", "--minutes", "0"), "expected a number above 0, not 0"),
+        (("20270301-pre", "done", "--minutes", "0"), "--minutes: minutes must be above 0, not 0"),
         (("20270301-pre", "done", "--date", "2027-03-04"), "--date: 2027-03-04 is in the future"),
         (("20270301-pre", "done", "--date", "2027-02-30"), "invalid date '2027-02-30'"),
         (("20270301-pre", "finished"), "invalid choice: 'finished'"),

@@ -45,20 +45,21 @@ def test_move_across_the_dst_change_keeps_elapsed_minutes(planned) -> None:  # t
 
 
 @pytest.mark.parametrize(
-    ("to", "message"),
+    ("to", "message", "code"),
     [
-        ("2027-03-22 06:40", "would overlap the run"),
-        ("2027-03-22 07:20", "would overlap the post-run session"),
-        ("2027-05-01 10:00", "outside the plan"),
-        ("2027-02-30 10:00", "invalid date"),
-        ("2027-03-23 25:00", "invalid time"),
-        ("2027-03-23", "needs a local date and time"),
+        ("2027-03-22 06:40", "would overlap the run", 1),
+        ("2027-03-22 07:20", "would overlap the post-run session", 1),
+        ("2027-05-01 10:00", "outside the plan", 1),
+        # a --to that is no local time at all is a usage error, found before the plan is read
+        ("2027-02-30 10:00", "--to: invalid date", 2),
+        ("2027-03-23 25:00", "--to: invalid time", 2),
+        ("2027-03-23", "--to: expected a local date and time", 2),
     ],
 )
-def test_bad_moves_are_refused_in_one_line(planned, to: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_moves_are_refused_in_one_line(planned, to: str, message: str, code: int) -> None:  # type: ignore[no-untyped-def]
     before = planned("plan", "show", "Ana", "--json").out
     result = planned("plan", "move", "Ana", "20270323-loose", "--to", to)
-    assert result.code == 1
+    assert result.code == code
     assert message in result.err and result.err.count("\n") == 1
     assert planned("plan", "show", "Ana", "--json").out == before
 

@@ -1,4 +1,4 @@
-"""The engine's command-line contract: athlete, runs and plan commands, and their bad inputs."""
+"""`athlete`, `runs` and `plan`: their command-line contract and their bad inputs."""
 
 from __future__ import annotations
 

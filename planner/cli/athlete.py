@@ -1,0 +1,135 @@
+"""`athlete add|list|set`: who the plans are for, and their re-assessment."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from planner import clock
+from planner.cli import options
+from planner.cli.common import (
+    argtype,
+    changes_json,
+    lazy_import,
+    open_repo,
+    print_change,
+    print_json,
+)
+from planner.domain.inputs import parse_target_percent
+from planner.domain.model import SPORTS, Athlete
+
+if TYPE_CHECKING:
+    from planner.services import assessment, plans
+else:
+    assessment = lazy_import("planner.services.assessment")
+    plans = lazy_import("planner.services.plans")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "athlete", help="add, list and update athletes", description="add, list and update athletes"
+    )
+    group = parser.add_subparsers(dest="athlete_command", metavar="ACTION", required=True)
+
+    add = group.add_parser("add", help="add an athlete")
+    options.add_name(add)
+    options.add_tightness(add, required=True)
+    add.add_argument("--sport", choices=SPORTS, default="run")
+    options.add_sitting_hours(add, default=0.0)
+    options.add_tz(add, help="IANA zone (default: this machine's)")
+    options.add_json_result(add)
+    add.set_defaults(func=athlete_add)
+
+    listing = group.add_parser("list", help="list athletes")
+    options.add_json(listing)
+    listing.set_defaults(func=athlete_list)
+
+    change = group.add_parser(
+        "set",
+        help="update an athlete (re-assessment); the rest of the plan is rebuilt",
+        description=(
+            "Change tightness, sport, sitting hours, time zone or adherence target. Sessions "
+            "already logged or past stay as they are; the rest of the plan is rebuilt."
+        ),
+    )
+    options.add_name(change)
+    options.add_tightness(change, required=False)
+    change.add_argument("--sport", choices=SPORTS)
+    options.add_sitting_hours(change)
+    options.add_tz(change)
+    change.add_argument(
+        "--target",
+        type=argtype(parse_target_percent),
+        metavar="PERCENT",
+        help="weekly adherence target, 1-100",
+    )
+    options.add_json_result(change)
+    change.set_defaults(func=athlete_set)
+
+
+def athlete_json(athlete: Athlete) -> dict[str, Any]:
+    return {
+        "name": athlete.name,
+        "tightness": athlete.tightness,
+        "sport": athlete.sport,
+        "sitting_hours": athlete.sitting_hours,
+        "tz": athlete.tz,
+        "target": athlete.target,
+    }
+
+
+def athlete_add(args: argparse.Namespace) -> int:
+    athlete = Athlete(
+        name=args.name,
+        tightness=args.tightness,
+        sport=args.sport,
+        sitting_hours=args.sitting_hours,
+        tz=args.tz or clock.local_zone_name(),
+    )
+    with open_repo(args) as repo:
+        plans.add_athlete(repo, athlete)
+    if args.json:
+        print_json({"added": athlete_json(athlete)})
+    else:
+        print(
+            f"added {athlete.name} (tightness {athlete.tightness}, {athlete.sport}, {athlete.tz})"
+        )
+    return 0
+
+
+def athlete_list(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        athletes = repo.athletes()
+    if args.json:
+        print_json([athlete_json(a) for a in athletes])
+        return 0
+    if not athletes:
+        print("no athletes yet (add one with `hipplan athlete add NAME --tightness N`)")
+    for a in athletes:
+        print(
+            f"{a.name:<24} tightness {a.tightness}  {a.sport:<9} {a.sitting_hours:g} h sitting  {a.tz}"
+        )
+    return 0
+
+
+def athlete_set(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        result = assessment.set_athlete(
+            repo,
+            args.name,
+            tightness=args.tightness,
+            sport=args.sport,
+            sitting_hours=args.sitting_hours,
+            tz=args.tz,
+            target=args.target,
+        )
+    a = result.athlete
+    if args.json:
+        print_json({"updated": athlete_json(a), "plan_changes": changes_json(result.change)})
+        return 0
+    print(
+        f"updated {a.name}: tightness {a.tightness}, {a.sport}, {a.sitting_hours:g} h sitting,"
+        f" {a.tz}, target {a.target * 100:g} %"
+    )
+    print_change(result.change)
+    return 0

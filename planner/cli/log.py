@@ -1,0 +1,65 @@
+"""`log`: what was done with one session; the plan adapts when the logs call for it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from planner.cli import options
+from planner.cli.common import (
+    argtype,
+    changes_json,
+    iso,
+    lazy_import,
+    open_repo,
+    print_change,
+    print_json,
+)
+from planner.domain.inputs import clean_note
+from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS
+
+if TYPE_CHECKING:
+    from planner.services import logs
+else:
+    logs = lazy_import("planner.services.logs")
+
+
+def register(subparsers: Any) -> None:
+    log = subparsers.add_parser(
+        "log",
+        help="log a session as done, partial or skipped",
+        description=(
+            "Log what was done with one session; logging it again replaces the earlier log. "
+            "SESSION is an id from `plan show`, or next (the oldest session not logged yet), "
+            "today-pre or today-post (that day's warm-up or cool-down; --date picks the day)."
+        ),
+    )
+    options.add_name(log)
+    log.add_argument("session", metavar="SESSION_ID|" + "|".join(SESSION_SHORTCUTS))
+    log.add_argument("status", choices=LOG_STATUSES)
+    options.add_minutes(log, options.session_minutes, help="minutes done (default for done: all)")
+    log.add_argument("--note", type=argtype(clean_note), default="", metavar="TEXT")
+    options.add_date(log, help="the day it was done (default: today)")
+    options.add_json_result(log)
+    log.set_defaults(func=log_command)
+
+
+def log_command(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        result = logs.log_session(
+            repo, args.name, args.session, args.status, args.minutes, args.note, args.date
+        )
+    entry, session = result.entry, result.session
+    if args.json:
+        logged = {
+            "session_id": entry.session_id,
+            "status": entry.status,
+            "minutes": entry.minutes,
+            "day": iso(entry.day),
+        }
+        print_json({"logged": logged, "plan_changes": changes_json(result.change)})
+        return 0
+    done = "" if entry.status == "skipped" else f" ({entry.minutes} of {session.minutes} min)"
+    print(f"logged {session.id} {entry.status}{done} for {result.athlete.name}")
+    print_change(result.change)
+    return 0

@@ -1,0 +1,125 @@
+"""The arguments several commands share, each defined once with its parser from domain.inputs.
+
+A value the parser refuses is a usage error (exit 2) carrying the domain's message, so a limit
+changed in `planner.domain.inputs` changes every command that takes the flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from planner.cli.common import argtype
+from planner.domain import inputs
+
+Parser = argparse.ArgumentParser
+
+
+def add_name(parser: Parser) -> None:
+    parser.add_argument(
+        "name", metavar="NAME", type=argtype(inputs.clean_name), help="the athlete (any case)"
+    )
+
+
+def add_json(parser: Parser, help: str = "print the data as JSON") -> None:
+    parser.add_argument("--json", action="store_true", help=help)
+
+
+def add_json_result(parser: Parser) -> None:
+    """--json for a command that writes: it prints what it did."""
+    add_json(parser, "print what was done as JSON")
+
+
+def add_date(
+    parser: Parser,
+    flag: str = "--date",
+    *,
+    dest: str | None = None,
+    required: bool = False,
+    help: str | None = None,
+) -> None:
+    parser.add_argument(
+        flag,
+        dest=dest or flag.removeprefix("--").replace("-", "_"),
+        type=argtype(inputs.parse_date),
+        required=required,
+        metavar="YYYY-MM-DD",
+        help=help,
+    )
+
+
+def add_from_until(parser: Parser, what: str) -> None:
+    """--from and --until (into args.start and args.until), both inclusive."""
+    add_date(parser, "--from", dest="start", help=f"the first day of {what}")
+    add_date(parser, "--until", help=f"the last day of {what}")
+
+
+def add_weeks(parser: Parser) -> None:
+    parser.add_argument(
+        "--weeks",
+        type=argtype(inputs.parse_weeks),
+        required=True,
+        metavar="N",
+        help=f"plan length, 1 to {inputs.MAX_WEEKS} weeks",
+    )
+
+
+def add_week_range(parser: Parser, help: str) -> None:
+    parser.add_argument("--weeks", type=argtype(inputs.parse_week_range), metavar="A-B", help=help)
+
+
+def add_week(parser: Parser) -> None:
+    parser.add_argument(
+        "--week", type=argtype(week_number), metavar="N", help="only this plan week"
+    )
+
+
+def add_tightness(parser: Parser, *, required: bool) -> None:
+    parser.add_argument(
+        "--tightness",
+        type=argtype(inputs.parse_tightness),
+        required=required,
+        metavar="1-5",
+        help="1 supple .. 5 very tight",
+    )
+
+
+def add_sitting_hours(parser: Parser, default: float | None = None) -> None:
+    parser.add_argument(
+        "--sitting-hours",
+        type=argtype(inputs.parse_sitting_hours),
+        default=default,
+        metavar="H",
+        help=f"hours sitting a day, 0 to {inputs.MAX_SITTING_HOURS:g}",
+    )
+
+
+def add_tz(parser: Parser, help: str = "IANA zone, e.g. Europe/London") -> None:
+    parser.add_argument("--tz", type=argtype(inputs.parse_zone), metavar="ZONE", help=help)
+
+
+def add_minutes(
+    parser: Parser, parse: Callable[[str], int], *, required: bool = False, help: str
+) -> None:
+    parser.add_argument("--minutes", type=argtype(parse), required=required, metavar="M", help=help)
+
+
+# Parsers composed from domain.inputs for flags with no single-call parser there.
+
+
+def week_number(text: str) -> int:
+    return inputs.whole_number(text, "week")
+
+
+def session_minutes(text: str) -> int:
+    return inputs.positive_number(text, "minutes")
+
+
+def within_minutes(text: str) -> int:
+    return inputs.check_within(inputs.whole_number(text, "within"))
+
+
+def alarm_minutes(text: str) -> int:
+    minutes = inputs.whole_number(text, "alarm", "the reminder")
+    inputs.check_alarm(minutes)
+    return minutes

@@ -1,0 +1,114 @@
+"""`plan build|show|move`: an athlete's plan, built around their runs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from planner.cli import options, plan_view
+from planner.cli.common import argtype, lazy_import, open_repo, print_json
+from planner.domain.inputs import parse_local_datetime
+from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
+
+if TYPE_CHECKING:
+    from planner.services import moves, plans
+else:
+    moves = lazy_import("planner.services.moves")
+    plans = lazy_import("planner.services.plans")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="build, show and move sessions of an athlete's plan",
+        description="build, show and move sessions of an athlete's plan",
+    )
+    group = parser.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+
+    build = group.add_parser("build", help="build a plan around the athlete's runs")
+    options.add_name(build)
+    options.add_date(build, "--start", required=True, help="the plan's first day")
+    options.add_weeks(build)
+    build.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        metavar="ID",
+        help="plan template (default: standard)",
+    )
+    options.add_json_result(build)
+    build.set_defaults(func=plan_build)
+
+    show = group.add_parser("show", help="show the plan week by week")
+    options.add_name(show)
+    options.add_week(show)
+    options.add_json(show)
+    show.set_defaults(func=plan_show)
+
+    move = group.add_parser(
+        "move",
+        help="move one session to another day or time",
+        description="Move a session; refused when it would overlap a run, a session or busy time.",
+    )
+    options.add_name(move)
+    move.add_argument("session", metavar="SESSION_ID")
+    move.add_argument(
+        "--to",
+        type=argtype(parse_local_datetime),
+        required=True,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="the new start, in the athlete's time zone",
+    )
+    options.add_json_result(move)
+    move.set_defaults(func=plan_move)
+
+
+def plan_build(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        plan = plans.build_plan(repo, args.name, args.start, args.weeks, args.template)
+    if args.json:
+        print_json({"built": built_json(plan)})
+        return 0
+    minutes = " ".join(str(m) for m in plan.weekly_minutes())
+    print(
+        f"built a {plan.weeks}-week plan for {plan.athlete}: {len(plan.sessions)} sessions, "
+        f"{plan.loosening_weeks} loosening + {plan.taper_weeks} taper weeks; minutes/week {minutes}"
+    )
+    return 0
+
+
+def built_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "athlete": plan.athlete,
+        "start": plan.start.isoformat(),
+        "weeks": plan.weeks,
+        "sessions": len(plan.sessions),
+        "weekly_minutes": plan.weekly_minutes(),
+        "loosening_weeks": plan.loosening_weeks,
+        "taper_weeks": plan.taper_weeks,
+    }
+
+
+def plan_show(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        plan = plans.get_plan(repo, args.name)
+    if args.json:
+        print_json(plan_view.plan_json(plan, args.week))
+    else:
+        print(plan_view.plan_table(plan, args.week))
+    return 0
+
+
+def plan_move(args: argparse.Namespace) -> int:
+    day, at = args.to
+    with open_repo(args) as repo:
+        athlete = repo.get_athlete(args.name)
+        plan = moves.move_session(
+            repo, athlete.name, args.session, resolve_local(day, at, athlete.zone)
+        )
+    moved = plan.session(args.session)
+    assert moved is not None  # move_session refuses unknown ids
+    if args.json:
+        print_json({"moved": plan_view.session_json(moved)})
+    else:
+        print(f"moved {moved.id} to {moved.start:%a %Y-%m-%d %H:%M %Z} ({moved.minutes} min)")
+    return 0

@@ -1,0 +1,201 @@
+"""The conventions every command keeps: --json everywhere, exit 2 for usage, 1 for the rest.
+
+The commands are read from the parser itself, so a new command without --json, or without an
+example here, fails these tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.cli import build_parser
+
+NAME = "Ana Tight"
+CLUB_ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:club-run@test\r
+DTSTART;TZID=Europe/London:20270309T180000\r
+DURATION:PT1H\r
+SUMMARY:Club run\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def _leaves(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not groups:
+        yield path, parser
+    for group in groups:
+        for name, sub in group.choices.items():
+            yield from _leaves(sub, (*path, name))
+
+
+COMMANDS = dict(_leaves(build_parser()))
+
+
+def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
+    """One working call of each command on the sample database."""
+    return {
+        ("athlete", "add"): ["athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC"],
+        ("athlete", "list"): ["athlete", "list"],
+        ("athlete", "set"): ["athlete", "set", NAME, "--tightness", "3"],
+        ("runs", "add"): ["runs", "add", NAME, "--days", "tue", "--at", "18:00", "--minutes", "30"],
+        ("runs", "list"): ["runs", "list", NAME],
+        ("runs", "import"): ["runs", "import", NAME, str(tmp / "club.ics")],
+        ("plan", "build"): ["plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"],
+        ("plan", "show"): ["plan", "show", NAME],
+        ("plan", "move"): ["plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00"],
+        ("log",): ["log", NAME, "next", "done"],
+        ("adherence",): ["adherence", NAME],
+        ("export",): ["export", NAME, "-o", str(tmp / "plan.ics")],
+        ("due",): ["due", NAME, "--within", "1440"],
+        ("db", "check"): ["db", "check"],
+        ("db", "backup"): ["db", "backup"],
+    }
+
+
+# The top-level keys a write prints: what it did (CLI.md: "writes print what they did").
+WRITE_KEYS = {
+    ("athlete", "add"): {"added"},
+    ("athlete", "set"): {"updated", "plan_changes"},
+    ("runs", "add"): {"added"},
+    ("plan", "build"): {"built"},
+    ("plan", "move"): {"moved"},
+    ("log",): {"logged", "plan_changes"},
+    ("export",): {"written", "events", "sessions", "cancelled", "runs"},
+    ("db", "backup"): {"backup"},
+}
+
+
+@pytest.fixture
+def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+    """An athlete with weekly runs, a 4-week plan and one log, on Tue 2 Mar 2027."""
+    monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
+    calls = [
+        ("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London"),
+        ("runs", "add", NAME, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45"),
+        ("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"),
+        ("log", NAME, "20270301-pre", "done"),
+    ]
+    for call in calls:
+        result = cli(*call)
+        assert result.code == 0, result.err
+    (tmp_path / "club.ics").write_bytes(CLUB_ICS)
+    return tmp_path
+
+
+def test_every_command_has_an_example() -> None:
+    assert set(_examples(Path("x"))) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS), ids=" ".join)
+def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    assert "--json" in COMMANDS[command]._option_string_actions, "every command takes --json"
+    args = _examples(sample).get(command)
+    assert args is not None, f"add an example of `hipplan {' '.join(command)}` to _examples"
+    assert tuple(args[: len(command)]) == command
+    result = cli(*args, "--json")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    data = json.loads(result.out)
+    if command in WRITE_KEYS:
+        assert set(data) == WRITE_KEYS[command]
+
+
+def test_write_json_says_what_was_done(cli, sample: Path) -> None:  # type: ignore[no-untyped-def]
+    logged = json.loads(
+        cli("log", NAME, "20270301-post", "partial", "--minutes", "5", "--json").out
+    )
+    assert logged == {
+        "logged": {"session_id": "20270301-post", "status": "partial", "minutes": 5, "day": "2027-03-02"},
+        "plan_changes": [],
+    }  # fmt: skip
+    added = json.loads(
+        cli("runs", "add", NAME, "--days", "sun,tue", "--at", "7:05", "--minutes", "30",
+            "--from", "2027-03-01", "--json").out
+    )  # fmt: skip
+    assert added == {
+        "added": {"rule_id": "rule-tusu-0705-30", "days": ["tue", "sun"], "at": "07:05",
+                  "minutes": 30, "from": "2027-03-01", "until": None},
+    }  # fmt: skip
+    moved = json.loads(
+        cli("plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00", "--json").out
+    )
+    assert moved["moved"]["id"] == "20270304-loose"
+    assert moved["moved"]["start"] == "2027-03-04T20:00:00+00:00"
+    changed = json.loads(cli("athlete", "set", NAME, "--tightness", "2", "--json").out)
+    assert changed["updated"]["tightness"] == 2
+    assert [set(c) for c in changed["plan_changes"]] == [{"week", "reason"}]
+
+
+def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore[no-untyped-def]
+    due = json.loads(cli("due", NAME, "--within", "1440", "--json").out)
+    assert [s["id"] for s in due] == ["20270302-loose", "20270303-pre", "20270303-post"]
+    assert due[1] == {
+        "id": "20270303-pre", "kind": "pre-run",
+        "start": "2027-03-03T06:20:00+00:00", "end": "2027-03-03T06:30:00+00:00",
+        "minutes": 10, "run_id": due[1]["run_id"],
+        "title": "Hip mobility: pre-run warm-up (10 min)",
+    }  # fmt: skip
+    assert due[1]["run_id"] and due[0]["run_id"] is None
+    assert json.loads(cli("due", NAME, "--within", "1", "--json").out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+        (("athlete", "list", "--frob"), "athlete list: unrecognized arguments: --frob"),
+        (("plan", "build", NAME, "--weeks", "4"), "required: --start"),
+        (("log", NAME), "are required: SESSION_ID|next|today-pre|today-post, status"),
+        (("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "99"), "--weeks: weeks must"),
+        (("athlete", "add", "Tom", "--tightness", "9"), "--tightness: tightness must be 1 to 5"),
+        (("athlete", "set", NAME, "--tz", "Mars/Base"), "--tz: unknown time zone 'Mars/Base'"),
+        (("log", NAME, "next", "done", "--date", "2027-02-30"), "--date: invalid date"),
+        (("due", NAME, "--within", "0"), "--within: must be 1 to"),
+        (("export", NAME, "-o", "x.ics", "--alarm", "soon"), "--alarm: the reminder must be"),
+        (("export", NAME, "-o", "-", "--json"), "--json: not allowed with -o -"),
+        (("adherence", NAME, "--csv", "-", "--json"), "--json: not allowed with --csv -"),
+        (("plan", "show", NAME, "--week", "two", "--json"), "--week: week must be a whole"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
+    before = db.read_bytes()
+    result = cli(*args)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.startswith("hipplan: error: ") and result.err.count("\n") == 1
+    assert needle in result.err
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("plan", "show", "Nobody"), "unknown athlete 'Nobody' (see: hipplan athlete list)"),
+        (("log", "Nobody", "next", "done"), "unknown athlete"),
+        (("adherence", "Bo"), "'Bo' has no plan yet (build one with: hipplan plan build Bo"),
+        (("due", "Bo"), "has no plan yet"),
+        (("export", "Bo", "-o", "bo.ics"), "has no plan yet"),
+        (("athlete", "add", NAME, "--tightness", "3"), "already exists"),
+        (("log", NAME, "20270399-pre", "done"), "unknown session"),
+    ],
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_runtime_errors_exit_1_with_one_line(cli, sample: Path, args, needle, as_json) -> None:  # type: ignore[no-untyped-def]
+    assert cli("athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC").code == 0
+    result = cli(*args, *(["--json"] if as_json else []))
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.startswith("hipplan: error: ") and result.err.count("\n") == 1
+    assert needle in result.err
