@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
-from planner.domain import adapt
 from planner.domain.errors import InvalidInput
 from planner.domain.model import Athlete, PlanChange
 from planner.services import plans
@@ -63,17 +62,11 @@ def set_athlete(
         old = repo.get_athlete(name)
         new = replace(old, **changes)
         repo.save_athlete(new)
-        plan = repo.get_plan(new.name)
         moved = [k for k in _PLAN_FIELDS if getattr(old, k) != getattr(new, k)]
-        if plan is None or not moved:
+        if not moved:
             return SetResult(new, None)
-        logs = repo.logs(new.name)
-        low = adapt.low_loosening_weeks(plan, logs, now)
-        fresh = plans.rebuild(repo, new, plan, len(low))
         why = "re-assessed: " + ", ".join(_describe(k, old, new) for k in moved)
-        if low:
-            why += "; " + adapt.hold_reason(low)
-        return SetResult(new, plans.save_merged(repo, plan, fresh, logs, now, why))
+        return SetResult(new, plans.replan(repo, new, why, now))
 
 
 def _describe(field: str, old: Athlete, new: Athlete) -> str:

@@ -137,8 +137,7 @@ def skip_run(
             raise InvalidInput("run", f"the run {run.id} is not skipped")
         if not undo and run.id in changes.skipped:
             raise InvalidInput("run", f"the run {run.id} is skipped already")
-        if as_utc(run.start) <= as_utc(now):
-            raise InvalidInput("run", f"the run {run.id} has started; it stays as it was")
+        _check_untouched(repo, athlete, run, now)
         if undo:
             others = plans.runs_for(repo, athlete.name, *_days_around(run, athlete))
             check_no_overlap([run], others)
@@ -156,8 +155,7 @@ def move_run(
     with repo.transaction():
         athlete = repo.get_athlete(name)
         run = _find_run(repo, athlete, run_id, now)
-        if as_utc(run.start) <= as_utc(now):
-            raise InvalidInput("run", f"the run {run.id} has started; it stays as it was")
+        _check_untouched(repo, athlete, run, now)
         if as_utc(new_start) <= as_utc(now):
             raise InvalidInput("to", f"{new_start:%a %d %b %Y %H:%M} is in the past")
         changes = repo.run_changes(athlete.name)
@@ -186,6 +184,21 @@ def _find_run(repo: Repository, athlete: Athlete, run_id: str, now: datetime) ->
         if run.id == run_id.strip():
             return planned.get(run.id, run)
     raise UnknownRun(f"{athlete.name} has no run {run_id!r} (see their runs for the ids)")
+
+
+def _check_untouched(repo: Repository, athlete: Athlete, run: Run, now: datetime) -> None:
+    """A run may change only while it and its warm-up and cool-down are still to come and not
+    logged: what has happened, or was logged, stays as it was."""
+    if as_utc(run.start) <= as_utc(now):
+        raise InvalidInput("run", f"the run {run.id} has started; it stays as it was")
+    plan = repo.get_plan(athlete.name)
+    logged = {e.session_id for e in repo.logs(athlete.name)}
+    for session in plan.sessions if plan else ():
+        if session.run_id != run.id:
+            continue
+        if session.id in logged or as_utc(session.start) <= as_utc(now):
+            state = "is logged" if session.id in logged else "has started"
+            raise InvalidInput("run", f"the {session.kind} session of run {run.id} {state}")
 
 
 def _horizon(repo: Repository, athlete: Athlete, now: datetime) -> tuple[date, date]:
