@@ -1,4 +1,4 @@
-"""`athlete add|list|set`: who the plans are for, and their re-assessment."""
+"""`athlete add|list|set|remove`: who the plans are for, their re-assessment, and leaving."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from planner import clock
 from planner.cli import options
 from planner.cli.common import (
+    UsageError,
     argtype,
     changes_json,
     lazy_import,
@@ -19,9 +20,10 @@ from planner.domain.inputs import parse_target_percent
 from planner.domain.model import SPORTS, Athlete
 
 if TYPE_CHECKING:
-    from planner.services import assessment, plans
+    from planner.services import assessment, athletes, plans
 else:
     assessment = lazy_import("planner.services.assessment")
+    athletes = lazy_import("planner.services.athletes")
     plans = lazy_import("planner.services.plans")
 
 
@@ -65,6 +67,15 @@ def register(subparsers: Any) -> None:
     )
     options.add_json_result(change)
     change.set_defaults(func=athlete_set)
+
+    remove = group.add_parser(
+        "remove",
+        help="remove an athlete with their runs, plans and logs (a backup is written first)",
+    )
+    options.add_name(remove)
+    remove.add_argument("--yes", action="store_true", help="yes, remove them (required)")
+    options.add_json_result(remove)
+    remove.set_defaults(func=athlete_remove)
 
 
 def athlete_json(athlete: Athlete) -> dict[str, Any]:
@@ -132,4 +143,19 @@ def athlete_set(args: argparse.Namespace) -> int:
         f" {a.tz}, target {a.target * 100:g} %"
     )
     print_change(result.change)
+    return 0
+
+
+def athlete_remove(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise UsageError(
+            f"athlete remove: this removes {args.name!r} with every run, plan and log;"
+            " add --yes to go ahead (a backup of the database is written first)"
+        )
+    with open_repo(args) as repo:
+        athlete, backup = athletes.remove_athlete(repo, args.name)
+    if args.json:
+        print_json({"removed": athlete_json(athlete), "backup": str(backup)})
+    else:
+        print(f"removed {athlete.name}; the database as it was is in {backup}")
     return 0

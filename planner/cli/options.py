@@ -98,6 +98,17 @@ def add_tz(parser: Parser, help: str = "IANA zone, e.g. Europe/London") -> None:
     parser.add_argument("--tz", type=argtype(inputs.parse_zone), metavar="ZONE", help=help)
 
 
+def add_to(parser: Parser) -> None:
+    """--to: a new local start, in the athlete's time zone."""
+    parser.add_argument(
+        "--to",
+        type=argtype(inputs.parse_local_datetime),
+        required=True,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="the new start, in the athlete's time zone",
+    )
+
+
 def add_minutes(
     parser: Parser, parse: Callable[[str], int], *, required: bool = False, help: str
 ) -> None:
@@ -105,6 +116,11 @@ def add_minutes(
 
 
 # Parsers composed from domain.inputs for flags with no single-call parser there.
+
+
+def more_weeks(text: str) -> int:
+    """plan extend --weeks: how many weeks to add (the total is checked against the block)."""
+    return inputs.positive_number(text, "weeks")
 
 
 def week_number(text: str) -> int:

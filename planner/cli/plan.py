@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from planner import clock
 from planner.cli import options, plan_view
-from planner.cli.common import argtype, lazy_import, open_repo, print_json
-from planner.domain.inputs import parse_local_datetime
+from planner.cli.common import (
+    argtype,
+    changes_json,
+    lazy_import,
+    open_repo,
+    print_change,
+    print_json,
+)
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
 
 if TYPE_CHECKING:
@@ -51,15 +58,20 @@ def register(subparsers: Any) -> None:
     )
     options.add_name(move)
     move.add_argument("session", metavar="SESSION_ID")
-    move.add_argument(
-        "--to",
-        type=argtype(parse_local_datetime),
-        required=True,
-        metavar="'YYYY-MM-DD HH:MM'",
-        help="the new start, in the athlete's time zone",
-    )
+    options.add_to(move)
     options.add_json_result(move)
     move.set_defaults(func=plan_move)
+
+    extend = group.add_parser(
+        "extend",
+        help="add weeks to the current block (it goes on from where the athlete stands)",
+        description="Add N weeks to the block, up to 52 in all: the future is rebuilt for the "
+        "longer block, so an athlete past loosening goes on in maintenance.",
+    )
+    options.add_name(extend)
+    extend.add_argument("--weeks", type=argtype(options.more_weeks), required=True, metavar="N")
+    options.add_json_result(extend)
+    extend.set_defaults(func=plan_extend)
 
 
 def plan_build(args: argparse.Namespace) -> int:
@@ -111,4 +123,16 @@ def plan_move(args: argparse.Namespace) -> int:
         print_json({"moved": plan_view.session_json(moved)})
     else:
         print(f"moved {moved.id} to {moved.start:%a %Y-%m-%d %H:%M %Z} ({moved.minutes} min)")
+    return 0
+
+
+def plan_extend(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        plan, change = plans.extend_plan(repo, args.name, args.weeks, clock.now())
+    if args.json:
+        print_json({"extended": built_json(plan), "plan_changes": changes_json(change)})
+    else:
+        minutes = " ".join(str(m) for m in plan.weekly_minutes())
+        print(f"{plan.athlete}: the block is now {plan.weeks} weeks; minutes/week {minutes}")
+        print_change(change)
     return 0

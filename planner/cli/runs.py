@@ -1,16 +1,22 @@
-"""`runs add|list|import`: the runs a plan is built around, weekly rules or an .ics file."""
+"""`runs add|list|import|remove|skip|move`: the runs a plan is built around, weekly rules or
+an .ics file. Every change rebuilds the future of the plan and says what changed."""
 
 from __future__ import annotations
 
 import argparse
-import shlex
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner import clock
 from planner.cli import options
-from planner.cli.common import argtype, iso, lazy_import, open_repo, print_json
+from planner.cli.common import (
+    argtype,
+    changes_json,
+    iso,
+    lazy_import,
+    open_repo,
+    print_change,
+    print_json,
+)
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import (
     MAX_ICS_BYTES,
@@ -19,16 +25,15 @@ from planner.domain.inputs import (
     parse_hhmm,
     parse_run_minutes,
 )
-from planner.domain.model import RunRule
+from planner.domain.model import Run, RunRule, resolve_local
 
 if TYPE_CHECKING:
-    from planner.services import calendar, plans
+    from planner.services import calendar, runs
     from planner.services.calendar import ImportSummary
+    from planner.services.runs import RunsChanged
 else:
     calendar = lazy_import("planner.services.calendar")
-    plans = lazy_import("planner.services.plans")
-
-RUNS_LIST_HORIZON = timedelta(weeks=8)
+    runs = lazy_import("planner.services.runs")
 DEFAULT_MATCH = "run"  # the importer's default, named here so --help does not load icalendar
 
 
@@ -49,12 +54,49 @@ def register(subparsers: Any) -> None:
     options.add_json_result(add)
     add.set_defaults(func=runs_add)
 
-    listing = group.add_parser("list", help="list the runs of the next weeks (or of the plan)")
+    listing = group.add_parser(
+        "list",
+        help="list the runs of the block (and of the next 8 weeks)",
+        description="Without dates: from today (or the plan's start) to the plan's end, 8 weeks"
+        " on or the last imported run, whichever is latest.",
+    )
     options.add_name(listing)
+    options.add_from_until(listing, "the runs to list")
     options.add_json(listing)
     listing.set_defaults(func=runs_list)
 
     _register_import(group)
+    _register_changes(group)
+
+
+def _register_changes(group: Any) -> None:
+    remove = group.add_parser(
+        "remove",
+        help="remove weekly runs (by rule id) or the runs imported from an .ics file",
+        description="Remove a weekly rule (its id is in `runs list`) or every run imported from "
+        "a calendar file; the rest of the plan is rebuilt without them.",
+    )
+    options.add_name(remove)
+    remove.add_argument("what", metavar="RULE_ID|FILE.ics")
+    options.add_json_result(remove)
+    remove.set_defaults(func=runs_remove)
+
+    skip = group.add_parser(
+        "skip",
+        help="take one run off (its warm-up and cool-down go too); --undo puts it back",
+    )
+    options.add_name(skip)
+    skip.add_argument("run", metavar="RUN_ID")
+    skip.add_argument("--undo", action="store_true", help="put a skipped run back")
+    options.add_json_result(skip)
+    skip.set_defaults(func=runs_skip)
+
+    move = group.add_parser("move", help="move one run; its warm-up and cool-down move along")
+    options.add_name(move)
+    move.add_argument("run", metavar="RUN_ID")
+    options.add_to(move)
+    options.add_json_result(move)
+    move.set_defaults(func=runs_move)
 
 
 def _register_import(group: Any) -> None:
@@ -83,11 +125,12 @@ def _register_import(group: Any) -> None:
 def runs_add(args: argparse.Namespace) -> int:
     rule = RunRule(args.days, args.at, args.minutes, args.start, args.until)
     with open_repo(args) as repo:
-        plans.add_runs(repo, args.name, rule)
+        result = runs.add_runs(repo, args.name, rule)
     if args.json:
-        print_json({"added": rule_json(rule)})
+        print_json({"added": rule_json(rule), "plan_changes": changes_json(result.change)})
     else:
         print(f"added runs {rule.id}")
+        print_change(result.change)
     return 0
 
 
@@ -104,26 +147,62 @@ def rule_json(rule: RunRule) -> dict[str, Any]:
 
 def runs_list(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        athlete = repo.get_athlete(args.name)
-        plan = repo.get_plan(athlete.name)
-        if plan is not None:
-            start, end = plan.start, plan.end
-        else:
-            start = clock.now().astimezone(athlete.zone).date()
-            end = start + RUNS_LIST_HORIZON
-        runs = plans.runs_for(repo, athlete.name, start, end)
+        athlete, first, last, listed = runs.list_runs(repo, args.name, args.start, args.until)
     if args.json:
-        print_json(
-            [
-                {"id": r.id, "start": iso(r.start), "end": iso(r.end), "source": r.source}
-                for r in runs
-            ]
-        )
+        print_json([_listed_json(item.run, item.skipped) for item in listed])
         return 0
-    print(f"{athlete.name}: {len(runs)} runs from {start} to {end - timedelta(days=1)}")
-    for r in runs:
-        print(f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {r.minutes:>3} min  {r.id}  ({r.source})")
+    print(f"{athlete.name}: {len(listed)} runs from {first} to {last}")
+    for item in listed:
+        r = item.run
+        mark = "  skipped" if item.skipped else ""
+        print(
+            f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {r.minutes:>3} min  {r.id}"
+            f"  ({r.rule_id or r.source}){mark}"
+        )
     return 0
+
+
+def _listed_json(run: Run, skipped: bool) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "start": iso(run.start),
+        "end": iso(run.end),
+        "source": run.source,
+        "rule_id": run.rule_id,
+        "skipped": skipped,
+    }
+
+
+def runs_remove(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        result = runs.remove_runs(repo, args.name, args.what)
+    _report(args, result)
+    return 0
+
+
+def runs_skip(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        result = runs.skip_run(repo, args.name, args.run, undo=args.undo)
+    _report(args, result)
+    return 0
+
+
+def runs_move(args: argparse.Namespace) -> int:
+    day, at = args.to
+    with open_repo(args) as repo:
+        athlete = repo.get_athlete(args.name)
+        result = runs.move_run(repo, athlete.name, args.run, resolve_local(day, at, athlete.zone))
+    _report(args, result)
+    return 0
+
+
+def _report(args: argparse.Namespace, result: RunsChanged) -> None:
+    """`{"done": ..., "plan_changes": [...]}` or the same in words."""
+    if args.json:
+        print_json({"done": result.what, "plan_changes": changes_json(result.change)})
+        return
+    print(f"{result.athlete.name}: {result.what}")
+    print_change(result.change)
 
 
 def runs_import(args: argparse.Namespace) -> int:
@@ -160,6 +239,7 @@ def import_json(summary: ImportSummary) -> dict[str, Any]:
         "notices": list(summary.notices),
         "changed": summary.changed,
         "plan": plan,
+        "plan_changes": changes_json(summary.change),
     }
 
 
@@ -171,10 +251,6 @@ def _import_report(summary: ImportSummary) -> str:
     if summary.busy is not None:
         lines.append(f"{summary.busy} busy blocks from the other events")
     lines.extend(f"note: {notice}" for notice in summary.notices)
-    if summary.plan is not None and summary.changed:
-        start, weeks = summary.plan
-        lines.append(
-            f"the plan does not use them until it is rebuilt: hipplan plan build "
-            f"{shlex.quote(summary.athlete)} --start {start} --weeks {weeks}"
-        )
+    if summary.change is not None:
+        lines.append(f"plan changed from week {summary.change.week}: {summary.change.reason}")
     return "\n".join(lines)

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from planner.domain.catalogue import Catalogue, Exercise, Template, TightnessRow
-from planner.domain.errors import PlannerError
+from planner.domain.errors import NoRuns, PlannerError
 from planner.domain.inputs import check_weeks
 from planner.domain.model import (
     SECONDS_PER_REP,
@@ -676,7 +676,7 @@ def build_plan(
     window = _Window(start, weeks, athlete.zone)
     plan_runs = _runs_in(runs, window)
     if not plan_runs:
-        raise PlannerError(
+        raise NoRuns(
             f"athlete {athlete.name!r} has no runs between {start} and"
             f" {window.end - timedelta(days=1)}"
         )

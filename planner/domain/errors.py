@@ -71,5 +71,9 @@ class Conflict(PlannerError):
     """The request clashes with what is planned (an overlap, a rule of the plan)."""
 
 
+class NoRuns(Conflict):
+    """A plan is built around runs, and there are none in its weeks."""
+
+
 class CatalogueError(PlannerError):
     """A malformed exercise catalogue or plan template (the message names file and field)."""

@@ -6,7 +6,7 @@ A rule names local wall-clock times; each occurrence becomes one instant through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -79,19 +79,30 @@ def apply_changes(runs: Iterable[Run], changes: RunChanges, tz: ZoneInfo) -> lis
     return sorted(kept, key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
 
 
-def check_no_overlap(new: Iterable[Run], existing: Iterable[Run]) -> None:
-    """Conflict naming the first existing run one of `new` overlaps (the same run is no clash)."""
+def clashes(new: Iterable[Run], existing: Iterable[Run]) -> Iterator[tuple[Run, Run]]:
+    """Each run of `new` with the first existing run it overlaps (the same run is no clash)."""
     others = sorted(existing, key=lambda run: as_utc(run.start))
     for run in sorted(new, key=lambda r: as_utc(r.start)):
         for other in others:
             same = (as_utc(other.start), as_utc(other.end)) == (as_utc(run.start), as_utc(run.end))
-            if other.id == run.id and same:
-                continue
+            if same and (other.id == run.id or other.source != run.source):
+                continue  # one run, or a calendar event that repeats a rule: shown once
             if as_utc(other.start) < as_utc(run.end) and as_utc(run.start) < as_utc(other.end):
-                raise Conflict(
-                    f"the run at {describe(run)} would overlap the run at {describe(other)}"
-                    f" ({other.rule_id or other.source})"
-                )
+                yield run, other
+                break
+
+
+def check_no_overlap(new: Iterable[Run], existing: Iterable[Run]) -> None:
+    """Conflict naming the first existing run one of `new` overlaps."""
+    for run, other in clashes(new, existing):
+        raise Conflict(clash_words(run, other))
+
+
+def clash_words(run: Run, other: Run) -> str:
+    return (
+        f"the run at {describe(run)} would overlap the run at {describe(other)}"
+        f" ({other.rule_id or other.source})"
+    )
 
 
 def describe(run: Run) -> str:

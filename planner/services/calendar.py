@@ -11,7 +11,18 @@ from planner import clock
 from planner.calendar.export import Exported, ExportOptions, export_calendar, session_summary
 from planner.calendar.importer import DEFAULT_MATCH, CalendarImport, read_calendar
 from planner.domain.inputs import MAX_WEEKS, check_date_order, check_within
-from planner.domain.model import KIND_LABELS, Athlete, BusyBlock, Plan, Run, Session, as_utc
+from planner.domain.model import (
+    KIND_LABELS,
+    Athlete,
+    BusyBlock,
+    Plan,
+    PlanChange,
+    Run,
+    Session,
+    as_utc,
+)
+from planner.domain.schedule import clash_words, clashes
+from planner.services import plans
 from planner.services.plans import get_plan
 
 if TYPE_CHECKING:
@@ -46,7 +57,8 @@ class ImportSummary:
     busy: int | None  # None when busy blocks were not asked for
     notices: tuple[str, ...]
     changed: bool  # whether anything stored changed
-    plan: tuple[date, int] | None  # the current plan's start and weeks, to suggest a rebuild
+    plan: tuple[date, int] | None  # the current plan's start and weeks
+    change: PlanChange | None = None  # what rebuilding the plan's future around them changed
 
 
 def import_runs(
@@ -85,6 +97,7 @@ def import_runs(
         athlete, plan, first, last = window()
         if (athlete.zone, first, last) != seen:
             found = read(athlete, first, last)
+        found, overlaps = _without_overlaps(repo, athlete, source, found, first, last)
         before = [r for r in repo.imported_runs(athlete.name) if r.source == source]
         runs_changed = set(before) != set(found.runs)
         busy_changed = busy and set(_of_source(repo.busy(athlete.name), source)) != set(found.busy)
@@ -92,6 +105,9 @@ def import_runs(
             repo.replace_imported_runs(athlete.name, source, found.runs)
         if busy_changed:
             repo.replace_busy(athlete.name, source, found.busy)
+        change = None
+        if runs_changed or busy_changed:
+            change = plans.replan(repo, athlete, f"runs imported from {source}", clock.now())
     return ImportSummary(
         athlete=athlete.name,
         source=source,
@@ -101,10 +117,26 @@ def import_runs(
         added=len(_ids(found.runs) - _ids(before)),
         removed=len(_ids(before) - _ids(found.runs)),
         busy=len(found.busy) if busy else None,
-        notices=found.notices + (found.busy_notices if busy else ()),
+        notices=found.notices + overlaps + (found.busy_notices if busy else ()),
         changed=runs_changed or busy_changed,
         plan=(plan.start, plan.weeks) if plan else None,
+        change=change,
     )
+
+
+def _without_overlaps(
+    repo: Repository, athlete: Athlete, source: str, found: CalendarImport, first: date, last: date
+) -> tuple[CalendarImport, tuple[str, ...]]:
+    """The calendar's runs less those overlapping a run the athlete already has (from a rule or
+    another file), with a note naming each one left out."""
+    end = last + timedelta(days=1)
+    existing = [r for r in plans.runs_for(repo, athlete.name, first, end) if r.source != source]
+    left_out = dict(clashes(found.runs, existing))
+    if not left_out:
+        return found, ()
+    notes = tuple(f"left out: {clash_words(run, other)}" for run, other in left_out.items())
+    kept = tuple(r for r in found.runs if r not in left_out)
+    return replace(found, runs=kept), notes
 
 
 def import_window(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from planner import plans_io
 from planner.domain import adapt, builder
-from planner.domain.errors import InvalidInput, NoPlan, PlannerError
+from planner.domain.errors import Conflict, InvalidInput, NoPlan, NoRuns, PlannerError
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     DEFAULT_TEMPLATE,
@@ -154,7 +154,13 @@ def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanC
     low = adapt.low_loosening_weeks(plan, logs, now)
     if low:
         why += "; " + adapt.hold_reason(low)
-    return save_merged(repo, plan, rebuild(repo, athlete, plan, len(low)), logs, now, why)
+    try:
+        fresh = rebuild(repo, athlete, plan, len(low))
+    except NoRuns:
+        raise Conflict(
+            f"that would leave {athlete.name}'s plan without runs; add other runs first"
+        ) from None
+    return save_merged(repo, plan, fresh, logs, now, why)
 
 
 def extend_plan(repo: Repository, name: str, weeks: int, now: datetime) -> tuple[Plan, PlanChange]:

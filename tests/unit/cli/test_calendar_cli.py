@@ -147,16 +147,23 @@ def test_runs_import_then_rebuild_plans_around_them(cli, tmp_path: Path) -> None
     assert result.code == 0, result.err
     assert "4 runs from club.ics" in result.out and "4 new" in result.out
     assert "4 busy blocks" in result.out
-    assert "all-day" in result.out and "plan build" in result.out
+    assert "all-day" in result.out
+    # the plan's future is rebuilt around the imported runs at once
+    assert "plan changed from week 1: runs imported from club.ics" in result.out
+    in_plan = {s["run_id"] for s in _plan(cli)["sessions"]}
 
     runs = json.loads(cli("runs", "list", NAME, "--json").out)
-    imported = [r for r in runs if r["source"] == "club.ics"]
+    every = [r for r in runs if r["source"] == "club.ics"]
+    assert len(every) == 4  # the fourth, after the plan's 3 weeks, is listed too
+    imported = every[:3]
     assert [r["start"][:16] for r in imported] == [
         "2027-03-23T18:00",
         "2027-03-30T18:00",
         "2027-04-06T18:00",
-    ]  # the fourth is after the plan's 3 weeks
+    ]
     assert imported[1]["start"].endswith("+01:00")
+    assert {r["id"] for r in imported} <= in_plan
+    assert all(r["rule_id"] is None and r["skipped"] is False for r in every)
 
     again = cli("runs", "import", NAME, str(ics), "--busy")
     assert again.code == 0 and "0 new, 0 removed" in again.out

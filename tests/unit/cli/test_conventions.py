@@ -49,9 +49,14 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
         ("athlete", "add"): ["athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC"],
         ("athlete", "list"): ["athlete", "list"],
         ("athlete", "set"): ["athlete", "set", NAME, "--tightness", "3"],
-        ("runs", "add"): ["runs", "add", NAME, "--days", "tue", "--at", "18:00", "--minutes", "30"],
+        ("runs", "add"): ["runs", "add", NAME, "--days", "tue", "--at", "12:00", "--minutes", "30"],
         ("runs", "list"): ["runs", "list", NAME],
         ("runs", "import"): ["runs", "import", NAME, str(tmp / "club.ics")],
+        ("runs", "remove"): ["runs", "remove", NAME, "club.ics"],
+        ("runs", "skip"): ["runs", "skip", NAME, "run-20270310-0630"],
+        ("runs", "move"): ["runs", "move", NAME, "run-20270310-0630", "--to", "2027-03-10 17:00"],
+        ("athlete", "remove"): ["athlete", "remove", NAME, "--yes"],
+        ("plan", "extend"): ["plan", "extend", NAME, "--weeks", "2"],
         ("plan", "build"): ["plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"],
         ("plan", "show"): ["plan", "show", NAME],
         ("plan", "move"): ["plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00"],
@@ -68,7 +73,12 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
 WRITE_KEYS = {
     ("athlete", "add"): {"added"},
     ("athlete", "set"): {"updated", "plan_changes"},
-    ("runs", "add"): {"added"},
+    ("runs", "add"): {"added", "plan_changes"},
+    ("runs", "remove"): {"done", "plan_changes"},
+    ("runs", "skip"): {"done", "plan_changes"},
+    ("runs", "move"): {"done", "plan_changes"},
+    ("athlete", "remove"): {"removed", "backup"},
+    ("plan", "extend"): {"extended", "plan_changes"},
     ("plan", "build"): {"built"},
     ("plan", "move"): {"moved"},
     ("log",): {"logged", "plan_changes"},
@@ -81,11 +91,13 @@ WRITE_KEYS = {
 def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
     """An athlete with weekly runs, a 4-week plan and one log, on Tue 2 Mar 2027."""
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
+    (tmp_path / "club.ics").write_bytes(CLUB_ICS)
     calls = [
         ("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London"),
         ("runs", "add", NAME, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45"),
         ("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"),
         ("log", NAME, "20270301-pre", "done"),
+        ("runs", "import", NAME, str(tmp_path / "club.ics")),
     ]
     for call in calls:
         result = cli(*call)
@@ -127,6 +139,8 @@ def test_write_json_says_what_was_done(cli, sample: Path) -> None:  # type: igno
     assert added == {
         "added": {"rule_id": "rule-tusu-0705-30", "days": ["tue", "sun"], "at": "07:05",
                   "minutes": 30, "from": "2027-03-01", "until": None},
+        "plan_changes": [{"week": 1, "reason": "runs added (tue,sun at 07:05 for 30 min);"
+                          " sessions still to come in weeks 1-4 rebuilt"}],
     }  # fmt: skip
     moved = json.loads(
         cli("plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00", "--json").out
@@ -167,6 +181,8 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("export", NAME, "-o", "-", "--json"), "--json: not allowed with -o -"),
         (("adherence", NAME, "--csv", "-", "--json"), "--json: not allowed with --csv -"),
         (("plan", "show", NAME, "--week", "two", "--json"), "--week: week must be a whole"),
+        (("athlete", "remove", NAME), "add --yes to go ahead"),
+        (("plan", "extend", NAME, "--weeks", "0"), "--weeks: weeks must be above 0"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]

@@ -49,8 +49,13 @@ def test_athlete_add_and_list_json(cli) -> None:  # type: ignore[no-untyped-def]
 def test_runs_list_json_is_in_the_athletes_zone(cli) -> None:  # type: ignore[no-untyped-def]
     _setup(cli)
     assert cli("plan", "build", "ana tight", "--start", "2027-03-22", "--weeks", "2").code == 0
-    runs = json.loads(cli("runs", "list", "ANA TIGHT", "--json").out)
+    listed = cli(
+        "runs", "list", "ANA TIGHT", "--from", "2027-03-22", "--until", "2027-04-04", "--json"
+    )
+    runs = json.loads(listed.out)
     assert len(runs) == 6
+    assert {r["rule_id"] for r in runs} == {"rule-mowesa-0630-45"}
+    assert not any(r["skipped"] for r in runs)
     assert {r["source"] for r in runs} == {"rule"}
     first = datetime.fromisoformat(runs[0]["start"])
     assert first.utcoffset() is not None
