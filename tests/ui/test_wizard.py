@@ -18,14 +18,10 @@ from planner.fsutil import atomic_write
 from planner.services import plans
 from planner.storage import Repository
 from planner.tui.screens.home import HomeScreen
-from planner.tui.screens.wizard import (
-    MinutesChart,
-    PlanWizard,
-    ZoneSuggester,
-    bar,
-    next_monday,
-    suggested_tightness,
-)
+from planner.tui.screens.wizard import PlanWizard, next_monday
+from planner.tui.widgets.wizard_chart import MinutesChart, bar
+from planner.tui.widgets.wizard_fields import ZoneSuggester
+from planner.tui.widgets.wizard_tightness import suggested_tightness
 
 from .conftest import SIZE, AppFactory, Keys, run, settle, wait_for
 
