@@ -66,7 +66,7 @@ from planner.tui.widgets.wizard_fields import (
 )
 from planner.tui.widgets.wizard_preview import SPORT_WORDS, PlanPreview
 from planner.tui.widgets.wizard_steps import StepHeader
-from planner.tui.widgets.wizard_tightness import TIGHTNESS_MEANING, SelfTest, tightness_choice
+from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tightness_meaning
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -213,7 +213,8 @@ class PlanWizard(Screen[str | None]):
                 "Weekly runs: warm-ups go just before them, cool-downs just after.",
                 classes="intro",
             )
-            days = checked_input("days", self._days_rule, placeholder="mon,wed,sat")
+            # "e.g." so the example is not taken for a value already filled in.
+            days = checked_input("days", self._days_rule, placeholder="e.g. mon,wed,sat")
             yield field_row("Days", "days", days)
             yield field_row(
                 "Time",
@@ -267,7 +268,6 @@ class PlanWizard(Screen[str | None]):
         self.query_one(TopBar).show("hipplan · New plan", f"{now:%a %d %b %Y}")
         for error in self.query(".field-error"):
             error.display = False
-        self._show_meaning()
         self._show_step(0)
 
     # -- moving between steps -------------------------------------------------------------------
@@ -281,6 +281,8 @@ class PlanWizard(Screen[str | None]):
         self.query_one("#save").display = on_preview
         self.query_one("#back", Button).label = "Cancel" if step == 0 else "◂ Back"
         self._status(self._hint())
+        if STEPS[step] == "athlete":
+            self._show_meaning()  # the template or weeks may have changed since
         if STEPS[step] == "block":
             self._show_template()
         self.query_one(FIRST_FIELD[STEPS[step]]).focus()
@@ -361,6 +363,8 @@ class PlanWizard(Screen[str | None]):
         field_id = event.input.id
         if field_id and self.query_one(f"#{field_id}-error").display:
             self._set_error(field_id, None)
+        if field_id == "sitting":
+            self._show_meaning()
 
     def _free_name(self, text: str) -> str:
         """A valid name no athlete has yet (as far as this screen knows: the save checks again)."""
@@ -374,7 +378,9 @@ class PlanWizard(Screen[str | None]):
         if not text.strip():
             if self.query_one("#ics", Input).value.strip():
                 return None
-            raise InvalidInput("days", "enter the run days, e.g. mon,wed,sat")
+            raise InvalidInput(
+                "days", "enter the run days, e.g. mon,wed,sat (or a calendar file below)"
+            )
         return parse_days(text)
 
     def _take_athlete(self) -> bool:
@@ -431,10 +437,23 @@ class PlanWizard(Screen[str | None]):
 
     # -- what the choices mean ----------------------------------------------------------------------
 
-    @on(RadioSet.Changed, "#tightness")
+    @on(RadioSet.Changed)
     def _show_meaning(self) -> None:
-        level = self._tightness()
-        self.query_one("#tightness-meaning", Static).update(f"{level}: {TIGHTNESS_MEANING[level]}")
+        """The level's meaning and the loosening weeks it gives this athlete, by the builder's
+        own rule (sport and sitting add a week), for the chosen template and length."""
+        hours = self._or_default("sitting", SITTING, 0.0)
+        weeks = self._or_default("weeks", WEEKS, int(DEFAULT_WEEKS))
+        template = template_or_error(str(self.query_one("#template", Select).value))
+        probe = Athlete("new athlete", self._tightness(), self._sport(), hours)
+        self.query_one("#tightness-meaning", Static).update(
+            tightness_meaning(probe, None if isinstance(template, str) else template, weeks)
+        )
+
+    def _or_default(self, field_id: str, rule: Parses[T], default: T) -> T:
+        try:
+            return rule.parse(self.query_one(f"#{field_id}", Input).value)
+        except PlannerError:
+            return default
 
     @on(SelfTest.Suggested)
     def _self_test_suggests(self, event: SelfTest.Suggested) -> None:
@@ -443,8 +462,6 @@ class PlanWizard(Screen[str | None]):
 
     @on(Select.Changed, "#template")
     def _show_template(self) -> None:
-        if STEPS[self.step] != "block":
-            return  # reading a template takes a moment: only once it is seen
         value = self.query_one("#template", Select).value
         self.query_one("#template-about", Static).update(template_about(str(value)))
 

@@ -71,11 +71,19 @@ class ChoiceSet(RadioSet):
 
 
 class YesNo(Checkbox):
-    """A yes/no question: space ticks it; Enter moves on, as in every other field."""
+    """A yes/no question: space ticks it; Enter moves on, as in every other field.
+
+    Textual draws an unticked box with a dim "X", which reads as ticked; here it is blank.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.next", "Next step", show=False),
     ]
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        super().watch_value()
 
 
 @functools.cache

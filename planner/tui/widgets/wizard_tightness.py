@@ -1,4 +1,5 @@
-"""How tight an athlete's hips are: the levels, and a short self-test that suggests one."""
+"""How tight an athlete's hips are: what each level means for their plan, and a short self-test
+that suggests a level."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Label, RadioButton
 
+from planner.domain.builder import SITTING_HOURS_LIMIT, needs_extra_loosening, phase_lengths
+from planner.domain.catalogue import Template
 from planner.domain.inputs import TIGHTNESS_LEVELS
+from planner.domain.model import Athlete
 from planner.tui.widgets.wizard_fields import ChoiceSet, YesNo
 
 TIGHTNESS_LABELS = ("1 supple", "2", "3", "4", "5 very tight")
-# What each level means in practice, and what the standard template does about it (DOMAIN.md).
-TIGHTNESS_MEANING = {
-    1: "supple: hips move freely; short warm-ups, cool-downs",
-    2: "a little stiff after sitting; short warm-ups, cool-downs",
-    3: "stiff: a lunge pulls at the hip; 1 loosening week",
-    4: "tight: clearly limited; 2 loosening weeks, 30-min sessions",
-    5: "very tight: 3 loosening weeks of 35-40 min sessions",
+# How each level feels; what the plan does about it comes from the builder (tightness_meaning).
+TIGHTNESS_FEEL = {
+    1: "supple: hips move freely",
+    2: "a little stiff after sitting",
+    3: "stiff: a long lunge pulls at the front of the hip",
+    4: "tight: lunges and hip rotations are clearly limited",
+    5: "very tight: a lunge pulls hard, knees barely drop in rotations",
 }
 # Each "yes" is a sign of tight hips and adds one level to "supple".
 SELF_TEST = (
@@ -33,6 +37,29 @@ SELF_TEST = (
 
 def suggested_tightness(yes_answers: int) -> int:
     return max(TIGHTNESS_LEVELS[0], min(TIGHTNESS_LEVELS[-1], 1 + yes_answers))
+
+
+def tightness_meaning(athlete: Athlete, template: Template | None, weeks: int) -> str:
+    """'5: very tight: …; 4 loosening weeks of 40-min sessions (one more for triathlon)'.
+
+    The weeks come from the builder's own rule, so the hint and the preview agree.
+    """
+    level = athlete.tightness
+    meaning = f"{level}: {TIGHTNESS_FEEL[level]}"
+    if template is None:
+        return meaning
+    loosening, _taper = phase_lengths(athlete, template, weeks)
+    if not loosening:
+        return f"{meaning}; no loosening weeks, short warm-ups and cool-downs"
+    minutes = template.loosening_row(level).loosening_minutes
+    plural = "s" if loosening > 1 else ""
+    meaning += f"; {loosening} loosening week{plural} of {minutes}-min sessions"
+    if needs_extra_loosening(athlete) and loosening > template.row(level).loosening_weeks:
+        why = (
+            "triathlon" if athlete.sport == "triathlon" else f"over {SITTING_HOURS_LIMIT} h sitting"
+        )
+        meaning += f" (one more for {why})"
+    return meaning
 
 
 def tightness_choice(default: int) -> ChoiceSet:
