@@ -13,19 +13,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, Label, RadioSet, Static
 
+from planner import plans_io
 from planner.domain.model import Athlete, RunRule
 from planner.fsutil import atomic_write
 from planner.services import plans
 from planner.storage import Repository
 from planner.tui.screens.home import HomeScreen
-from planner.tui.screens.wizard import (
-    MinutesChart,
-    PlanWizard,
-    ZoneSuggester,
-    bar,
-    next_monday,
-    suggested_tightness,
-)
+from planner.tui.screens.wizard import PlanWizard, next_monday
+from planner.tui.widgets.wizard_chart import MinutesChart, bar
+from planner.tui.widgets.wizard_fields import YesNo, ZoneSuggester
+from planner.tui.widgets.wizard_tightness import suggested_tightness, tightness_meaning
 
 from .conftest import SIZE, AppFactory, Keys, run, settle, wait_for
 
@@ -152,6 +149,43 @@ def test_self_test_suggests_a_level(make_app: AppFactory) -> None:
             assert tightness.pressed_index + 1 == 5
             meaning = str(screen.query_one("#tightness-meaning", Static).content)
             assert meaning.startswith("5: very tight")
+
+    run(scenario)
+
+
+def test_tightness_hint_gives_the_loosening_weeks_the_preview_builds(make_app: AppFactory) -> None:
+    """A very tight triathlete who sits 9 h a day: one more loosening week, in hint and plan."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Tri")
+            await keys.press("tab", "right", "right", *["tab"] * 5, "right", "tab", "ctrl+u", "9")
+            meaning = str(screen.query_one("#tightness-meaning", Static).content)
+            assert "4 loosening weeks" in meaning and "triathlon" in meaning
+            await keys.press("enter")
+            await keys.type("mon,wed,sat")
+            await keys.press("enter", "enter")
+            plan = screen.query_one(MinutesChart).plan
+            assert plan is not None and plan.loosening_weeks == 4
+
+    run(scenario)
+
+
+def test_a_newcomer_sees_hints_as_hints(make_app: AppFactory) -> None:
+    """The days example reads as an example, and unticked self-test boxes look empty."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            assert screen.query_one("#days", Input).placeholder.startswith("e.g.")
+            box = screen.query_one("#test-0", YesNo)
+            assert str(box.render())[:3] == "▐ ▌"
+            await pilot.press("tab", "tab", "space")
+            assert str(box.render())[:3] == "▐✓▌"
 
     run(scenario)
 
@@ -444,6 +478,18 @@ def test_zone_names_complete_as_typed() -> None:
     suggest = ZoneSuggester().get_suggestion
     assert run_coroutine(suggest("europe/lond")) == "Europe/London"
     assert run_coroutine(suggest("mars/")) is None
+
+
+def test_tightness_meaning_follows_the_builder() -> None:
+    standard = plans_io.load_template("standard")
+    runner = Athlete("Ana", 5, "run", 0.0)
+    assert "3 loosening weeks of 40-min sessions" in tightness_meaning(runner, standard, 8)
+    sitter = Athlete("Ana", 5, "run", 9.0)
+    assert "4 loosening weeks" in tightness_meaning(sitter, standard, 8)
+    assert "over 8 h sitting" in tightness_meaning(sitter, standard, 8)
+    assert "no loosening weeks" in tightness_meaning(Athlete("Ana", 1), standard, 8)
+    short = tightness_meaning(sitter, standard, 3)  # the last week is always maintenance
+    assert "2 loosening weeks" in short and "one more" not in short
 
 
 def test_self_test_scale_and_bars() -> None:

@@ -1,0 +1,107 @@
+"""A new athlete with their first plan: describe it, preview it, then save it all at once.
+
+The preview builds the plan without storing anything, so a person can look before committing;
+the save writes athlete, runs and plan in one transaction, so an interrupted save leaves nothing
+half made. Errors about one input carry its `field`, for the caller to point at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from planner.domain.errors import AthleteExists, InvalidInput, PlannerError
+from planner.domain.inputs import check_weeks
+from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, Run, RunRule
+from planner.domain.schedule import runs_between
+from planner.services import plans
+
+if TYPE_CHECKING:
+    from planner.calendar.importer import CalendarImport
+    from planner.storage import Repository
+
+
+@dataclass(frozen=True)
+class IcsFile:
+    """A calendar file's bytes and the name its runs are stored under."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything a new athlete's first plan is built from."""
+
+    athlete: Athlete
+    rule: RunRule | None
+    ics: IcsFile | None
+    start: date
+    weeks: int
+    template: str = DEFAULT_TEMPLATE
+
+
+@dataclass(frozen=True)
+class Preview:
+    draft: Draft
+    plan: Plan
+    notices: tuple[str, ...] = ()  # what the calendar import skipped, and why
+
+
+def preview(repo: Repository, draft: Draft) -> Preview:
+    """The plan the draft gives, built without storing anything.
+
+    AthleteExists when the name is taken; InvalidInput("ics") when the calendar is unreadable.
+    """
+    athlete = draft.athlete
+    if _exists(repo, athlete.name):
+        raise AthleteExists(athlete.name)
+    check_weeks(draft.weeks)
+    end = draft.start + timedelta(weeks=draft.weeks)
+    imported: list[Run] = []
+    notices: tuple[str, ...] = ()
+    if draft.ics is not None:
+        found = _read_calendar(draft.ics, athlete, draft.start, end)
+        imported, notices = list(found.runs), tuple(found.notices)
+    rules = [draft.rule] if draft.rule is not None else []
+    runs = runs_between(rules, imported, athlete.zone, draft.start, end)
+    plan = plans.preview_plan(repo, athlete, draft.start, draft.weeks, draft.template, runs=runs)
+    return Preview(draft, plan, notices)
+
+
+def save(repo: Repository, preview: Preview) -> Plan:
+    """Athlete, runs and the previewed plan in one write.
+
+    AthleteExists when someone took the name since the preview; then nothing is stored.
+    """
+    draft, plan = preview.draft, preview.plan
+    name = draft.athlete.name
+    with repo.transaction():
+        plans.add_athlete(repo, draft.athlete)
+        if draft.rule is not None:
+            plans.add_runs(repo, name, draft.rule)
+        if draft.ics is not None:
+            from planner.services import calendar  # icalendar loads only for a calendar file
+
+            calendar.import_runs(repo, name, draft.ics.data, draft.ics.name, start=plan.start)
+        repo.save_plan(plan)
+    return plan
+
+
+def _exists(repo: Repository, name: str) -> bool:
+    try:
+        repo.get_athlete(name)
+    except PlannerError:
+        return False
+    return True
+
+
+def _read_calendar(ics: IcsFile, athlete: Athlete, start: date, end: date) -> CalendarImport:
+    from planner.calendar.importer import read_calendar  # icalendar is slow to import
+
+    try:
+        return read_calendar(ics.data, tz=athlete.zone, source=ics.name, start=start, end=end)
+    except PlannerError as exc:
+        # Whatever the importer found wrong, the file is what the person can change.
+        raise InvalidInput("ics", str(exc)) from exc
