@@ -29,7 +29,7 @@ from textual.widgets import Footer, Static
 
 from planner import clock
 from planner.domain.model import Athlete, RunRule
-from planner.services import logs, plans
+from planner.services import athletes, logs, plans, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.screens.home import HomeScreen
@@ -54,8 +54,8 @@ def build_database(folder: Path) -> Path:
     """One athlete, three runs a week, a 52-week plan, and every session logged up to now."""
     path = folder / "bench.json"
     repo = Repository.open(path)
-    plans.add_athlete(repo, Athlete(NAME, 5, "triathlon", 9, "Europe/London"))
-    plans.add_runs(repo, NAME, RunRule((0, 2, 5), clock_time(6, 30), 45))
+    athletes.add_athlete(repo, Athlete(NAME, 5, "triathlon", 9, "Europe/London"))
+    runs.add_runs(repo, NAME, RunRule((0, 2, 5), clock_time(6, 30), 45))
     plan = plans.build_plan(repo, NAME, START, WEEKS)
     done = [s for s in plan.sessions if s.end <= NOW - timedelta(days=1)]
     with repo.transaction():  # one write for the history, like a long-used database

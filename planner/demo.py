@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain.model import Athlete, LogStatus, RunRule, Sport, as_utc, name_key
-from planner.services import logs, plans
+from planner.services import athletes, logs, plans, runs
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -82,8 +82,8 @@ def populate_demo(repo: Repository, today: date) -> list[str]:
     for demo in DEMO_ATHLETES:
         if name_key(demo.name) in known:
             continue
-        plans.add_athlete(repo, demo.athlete)
-        plans.add_runs(repo, demo.name, demo.rule)
+        athletes.add_athlete(repo, demo.athlete)
+        runs.add_runs(repo, demo.name, demo.rule)
         plans.build_plan(repo, demo.name, start, DEMO_WEEKS)
         _log_history(repo, demo, today)
         added.append(demo.name)

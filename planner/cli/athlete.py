@@ -98,7 +98,7 @@ def athlete_add(args: argparse.Namespace) -> int:
         tz=args.tz or clock.local_zone_name(),
     )
     with open_repo(args) as repo:
-        plans.add_athlete(repo, athlete)
+        athletes.add_athlete(repo, athlete)
     if args.json:
         print_json({"added": athlete_json(athlete)})
     else:

@@ -75,11 +75,13 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
     runs = _merge_runs(stored.runs, fresh.runs, now)
     pins, dropped = _pins(stored, fresh, frozen, runs, kept)
     taken = {p.id for p in pins}
+    run_ids = {r.id for r in runs}
     future = [
         s
         for s in fresh.sessions
         if as_utc(s.start) > as_utc(now)
         and s.id not in frozen | taken
+        and (s.run_id is None or s.run_id in run_ids)  # not tied to a run that has gone by
         and not _overlaps_any(s, [*kept, *pins])
     ]
     sessions = tuple(sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id)))

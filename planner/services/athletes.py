@@ -1,4 +1,4 @@
-"""Removing an athlete with everything of theirs, after a backup."""
+"""Athletes as a whole: adding one, and removing one with everything of theirs (after a backup)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ from planner.domain.model import Athlete
 
 if TYPE_CHECKING:
     from planner.storage import Repository
+
+
+def add_athlete(repo: Repository, athlete: Athlete) -> Athlete:
+    """Store a new athlete; AthleteExists when the name (case and spaces aside) is taken."""
+    repo.add_athlete(athlete)
+    return athlete
 
 
 def remove_athlete(repo: Repository, name: str) -> tuple[Athlete, Path]:

@@ -15,7 +15,7 @@ from planner.domain.errors import AthleteExists, InvalidInput, PlannerError
 from planner.domain.inputs import check_weeks
 from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, Run, RunRule
 from planner.domain.schedule import runs_between
-from planner.services import plans
+from planner.services import athletes, plans, runs
 
 if TYPE_CHECKING:
     from planner.calendar.importer import CalendarImport
@@ -78,9 +78,9 @@ def save(repo: Repository, preview: Preview) -> Plan:
     draft, plan = preview.draft, preview.plan
     name = draft.athlete.name
     with repo.transaction():
-        plans.add_athlete(repo, draft.athlete)
+        athletes.add_athlete(repo, draft.athlete)
         if draft.rule is not None:
-            plans.add_runs(repo, name, draft.rule)
+            runs.add_runs(repo, name, draft.rule)
         if draft.ics is not None:
             from planner.services import calendar  # icalendar loads only for a calendar file
 

@@ -18,23 +18,11 @@ from planner.domain.model import (
     Plan,
     PlanChange,
     Run,
-    RunRule,
 )
 from planner.domain.schedule import apply_changes, runs_between
 
 if TYPE_CHECKING:
     from planner.storage import Repository
-
-
-def add_athlete(repo: Repository, athlete: Athlete) -> Athlete:
-    repo.add_athlete(athlete)
-    return athlete
-
-
-def add_runs(repo: Repository, name: str, rule: RunRule) -> RunRule:
-    repo.get_athlete(name)  # an unknown athlete is an error, not a silent new record
-    repo.add_run_rule(name, rule)
-    return rule
 
 
 def scheduled_runs(repo: Repository, name: str, start: date, end: date) -> list[Run]:

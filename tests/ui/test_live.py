@@ -9,7 +9,7 @@ from textual.widgets import Input, Label
 
 from planner import clock
 from planner.domain.model import as_utc
-from planner.services import logs
+from planner.services import athletes, logs, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.screens.session import MoveModal
@@ -99,8 +99,8 @@ def test_home_shows_the_shape_of_a_block_not_begun(tmp_path) -> None:  # type: i
 
     clock.freeze(datetime(2027, 2, 24, 9, 0, tzinfo=ZoneInfo("Europe/London")))
     repo = Repository.open(tmp_path / "db.json")
-    plans.add_athlete(repo, Athlete("Kim", 5, tz="Europe/London"))
-    plans.add_runs(repo, "Kim", RunRule((0, 2, 5), time(6, 30), 45))
+    athletes.add_athlete(repo, Athlete("Kim", 5, tz="Europe/London"))
+    runs.add_runs(repo, "Kim", RunRule((0, 2, 5), time(6, 30), 45))
     plan = plans.build_plan(repo, "Kim", date(2027, 3, 1), 8)
     app = HipplanApp(repo, watch_seconds=None)
 

@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher, Input, Label, RadioSet, Static
 from planner import plans_io
 from planner.domain.model import Athlete, RunRule
 from planner.fsutil import atomic_write
-from planner.services import plans
+from planner.services import athletes
 from planner.storage import Repository
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.wizard import PlanWizard, next_monday
@@ -322,7 +322,7 @@ def test_wrong_block_field_is_marked_in_place(
 
 
 def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Repository) -> None:
-    plans.add_athlete(repo, Athlete("Ana Tight", 4, tz="Europe/London"))
+    athletes.add_athlete(repo, Athlete("Ana Tight", 4, tz="Europe/London"))
 
     async def scenario() -> None:
         app = make_app()
@@ -357,7 +357,7 @@ def test_a_name_taken_before_save_sends_back_to_the_name(
             await keys.type("tue")
             await keys.press("enter", "enter")
             assert current_step(screen) == "preview"
-            plans.add_athlete(repo, Athlete("Ben", 2))
+            athletes.add_athlete(repo, Athlete("Ben", 2))
             await keys.press("enter")
             assert isinstance(pilot.app.screen, PlanWizard)
             assert current_step(screen) == "athlete"

@@ -17,7 +17,7 @@ import pytest
 from planner.domain.inputs import parse_days, parse_hhmm
 from planner.domain.model import Athlete, LogEntry, RunRule, resolve_local
 from planner.domain.moves import first_clash
-from planner.services import logs, moves, plans
+from planner.services import logs, moves, plans, runs
 from planner.storage import Repository
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
@@ -31,7 +31,7 @@ def _setup(db: Path) -> tuple[str, datetime]:
     and a free slot for it later that day."""
     repo = Repository.open(db)
     repo.add_athlete(Athlete(NAME, 5, tz="Europe/London"))
-    plans.add_runs(repo, NAME, RunRule(parse_days("mon,wed,sat"), parse_hhmm("06:30"), 45))
+    runs.add_runs(repo, NAME, RunRule(parse_days("mon,wed,sat"), parse_hhmm("06:30"), 45))
     plan = plans.build_plan(repo, NAME, date(2027, 3, 1), 8)
     with repo.transaction():
         for session in plan.sessions_in_week(1):
