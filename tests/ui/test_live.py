@@ -11,11 +11,9 @@ from planner.domain.model import as_utc
 from planner.services import logs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
+from planner.tui.pilot import SIZE, run, settle
 from planner.tui.screens.session import MoveModal
-from planner.tui.screenshots import SIZE, settle
-from tests.ui.helpers import DEMO_ATHLETE, demo_repo, demo_template, run
-
-__all__ = ["demo_repo", "demo_template"]  # fixtures, imported for pytest
+from tests.ui.helpers import DEMO_ATHLETE
 
 
 def test_a_log_written_by_another_process_shows_up(demo_repo: Repository) -> None:
