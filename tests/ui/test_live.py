@@ -97,7 +97,7 @@ def test_home_shows_the_shape_of_a_block_not_begun(tmp_path) -> None:  # type: i
             await settle(pilot)
             bars = app.screen.query_one(WeekBars)
             assert bars.upcoming
-            assert [f.planned_minutes for f in bars.figures] == plan.weekly_minutes()
+            assert [f.total.planned_minutes for f in bars.figures] == plan.weekly_minutes()
             assert f"{plan.weekly_minutes()[0]}'" in str(bars.render())
             assert app.board.summaries[0].idle == "block starts Mon 01 Mar"
 

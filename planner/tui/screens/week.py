@@ -14,10 +14,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from planner.domain.model import Session
-from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, exercise_names, session_title
+from planner.tui.labels import (
+    STATUS_MARKS,
+    STATUS_WORDS,
+    band_style,
+    exercise_names,
+    percent,
+    session_title,
+)
 from planner.tui.screens.actions import SessionActions
 from planner.tui.state import AthleteDetail, Board
-from planner.tui.widgets.bars import percent_style, spark
+from planner.tui.widgets.bars import spark_weeks
 from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.week_grid import Direction, WeekGrid
 
@@ -113,7 +120,7 @@ class WeekScreen(SessionActions, Screen[None]):
         self.query_one(TopBar).show(
             f"Week {self.week} of {plan.weeks} · {first:%d %b}–{last:%d %b %Y} · "
             f"{plan.phase(self.week)} · {detail.athlete.name}",
-            _week_figure(detail, self.week),
+            week_figure(detail, self.week),
         )
         self.query_one(WeekGrid).show(detail, first, prefer)
         self._show_selection(self.query_one(WeekGrid).session)
@@ -186,14 +193,14 @@ class WeekScreen(SessionActions, Screen[None]):
             self.hipplan.open_session(self.session)
 
 
-def _week_figure(detail: AthleteDetail, week: int) -> Content | str:
+def week_figure(detail: AthleteDetail, week: int) -> Content | str:
     figure = detail.figure(week)
     if figure is None:
         return ""
-    style = percent_style(figure.percent, detail.athlete.target)
-    recent = [w.percent for w in detail.weeks if w.week <= week][-5:]
+    total = figure.total
+    recent = [w for w in detail.weeks if w.week <= week][-5:]
     return Content.assemble(
-        (f"{figure.percent}% done", style),
-        f"  {figure.done_minutes}/{figure.planned_minutes} min  ",
-        (spark(recent), "$text-accent"),
+        (f"{percent(total) or 0}% done", band_style(total.ratio or 0.0, detail.athlete.target)),
+        f"  {total.done_minutes}/{total.planned_minutes} min  ",
+        (spark_weeks(recent), "$text-accent"),
     )
