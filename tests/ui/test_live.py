@@ -12,7 +12,7 @@ from planner.services import logs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, run, settle
-from planner.tui.screens.session import MoveModal
+from planner.tui.widgets.dialogs import MoveDialog
 from tests.ui.helpers import DEMO_ATHLETE
 
 
@@ -52,7 +52,7 @@ def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
             await pilot.press("m")
             await settle(pilot)
             modal = app.screen
-            assert isinstance(modal, MoveModal)
+            assert isinstance(modal, MoveDialog)
 
             modal.query_one("#at", Input).value = f"{session.end:%H:%M}"  # onto the run
             await pilot.press("enter")
@@ -64,7 +64,7 @@ def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
             modal.query_one("#at", Input).value = "12:00"
             await pilot.press("enter")
             await settle(pilot)
-            assert not isinstance(app.screen, MoveModal)
+            assert not isinstance(app.screen, MoveDialog)
             demo_repo.refresh()
             moved = demo_repo.get_plan(DEMO_ATHLETE).session(session.id)  # type: ignore[union-attr]
             assert moved is not None

@@ -8,14 +8,13 @@ report the CLI prints), so this screen never reads storage and redraws at once w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from planner.domain.adherence import (
@@ -28,11 +27,10 @@ from planner.domain.adherence import (
 )
 from planner.domain.model import Plan, PlanChange
 from planner.tui.labels import BAND_STYLES, NO_BAND, band_style, percent
+from planner.tui.screens import entry
+from planner.tui.screens.base import HipplanScreen
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from planner.tui.app import HipplanApp
 
 MARK_WORDS: dict[Mark, str] = {
     "hit": "✓ on target",
@@ -52,14 +50,13 @@ TABLE_SHARE = 0.45  # of the screen's height, for the weeks table
 MIN_TABLE_ROWS = 4
 
 
-class AdherenceScreen(Screen[None]):
+class AdherenceScreen(HipplanScreen[None]):
     """The athlete's weeks, streak, split by kind and plan changes."""
 
     CSS_PATH = "adherence.tcss"
-    PALETTE_GROUP = "Adherence"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="adherence.back", tooltip="Back"),
-        Binding("e", "app.export", "Export", id="adherence.export", tooltip="Calendar file"),
+        entry("export").binding("adherence"),
     ]
 
     def __init__(self, name: str) -> None:
@@ -88,16 +85,10 @@ class AdherenceScreen(Screen[None]):
                 yield Static(id="changes", markup=False)
         yield Footer(compact=True)
 
-    @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
-
     def on_mount(self) -> None:
-        self.hipplan.board_changed.subscribe(self, self.show_board)
-        self.show_board(self.hipplan.board)
         self.query_one("#weeks-scroll").focus()
 
-    def show_board(self, board: Board) -> None:
+    def board_updated(self, board: Board) -> None:
         detail = board.detail
         if detail is None:
             self.dismiss()
