@@ -38,7 +38,7 @@ class HipplanCommands(Provider):
     def _screen_commands(self) -> Iterator[Command]:
         screen = self.screen
         entry = screens.entry_of(screen)
-        title = entry.title if entry else getattr(screen, "PALETTE_GROUP", "")
+        title = entry.title if entry else ""
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not binding.description or not active.enabled or binding.system:

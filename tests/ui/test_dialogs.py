@@ -19,6 +19,11 @@ from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialo
 from tests.ui.helpers import log_of
 
 
+def status_of(repo: Repository, session_id: str) -> str | None:
+    entry = log_of(repo, session_id)
+    return entry.status if entry else None
+
+
 def test_partial_asks_minutes_with_half_as_the_default(
     demo: HipplanApp, demo_repo: Repository
 ) -> None:
@@ -53,12 +58,12 @@ def test_replacing_a_log_asks_first(demo: HipplanApp, demo_repo: Repository) -> 
             assert isinstance(demo.screen, ConfirmDialog)
             await Keys(pilot).press("n")
             assert isinstance(demo.screen, HomeScreen)
-            assert log_of(demo_repo, session.id).status == "done"  # type: ignore[union-attr]
+            assert status_of(demo_repo, session.id) == "done"
 
             demo.post_message(LogRequested(session, "skipped"))
             await settle(pilot)
             await Keys(pilot).press("y")
-            assert log_of(demo_repo, session.id).status == "skipped"  # type: ignore[union-attr]
+            assert status_of(demo_repo, session.id) == "skipped"
 
     run(scenario)
 
