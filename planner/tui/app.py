@@ -214,8 +214,8 @@ class HipplanApp(App[None]):
         def log(minutes: int | None) -> None:
             self.log_session(session, status, minutes, athlete=request.athlete)
 
-        def ask_minutes(replace: bool | None = True) -> None:
-            if not replace:
+        def go_on(confirmed: bool | None) -> None:
+            if not confirmed:
                 return
             if status == "partial" and request.minutes is None:
                 self.push_screen(MinutesDialog(session), lambda m: log(m) if m else None)
@@ -227,9 +227,9 @@ class HipplanApp(App[None]):
                 f"{session_title(session)} {session.start:%a %H:%M} is logged as "
                 f"{STATUS_WORDS[logged]}. Log it as {STATUS_WORDS[status]} instead?"
             )
-            self.push_screen(ConfirmDialog(question, title="Replace the log?"), ask_minutes)
+            self.push_screen(ConfirmDialog(question, title="Replace the log?"), go_on)
         else:
-            ask_minutes()
+            go_on(True)
 
     @on(PlayRequested)
     def _play_requested(self, request: PlayRequested) -> None:
@@ -242,12 +242,8 @@ class HipplanApp(App[None]):
 
     @on(MoveDialog.Submitted)
     def _move(self, request: MoveDialog.Submitted) -> None:
-        dialog, name, session_id, start = (
-            request.dialog,
-            request.athlete,
-            request.session.id,
-            request.start,
-        )
+        dialog, start = request.dialog, request.start
+        name, session_id = request.athlete, request.session.id
 
         def job() -> str:
             moves.move_session(self.repo, name, session_id, start)
