@@ -1,8 +1,9 @@
 """The hipplan TUI: one app holding the repository and the shared `Board` snapshot.
 
-Screens are views over `app.board`. Anything that changes data (logging, moving, a wizard, the
-CLI writing the file underneath) ends in `reload()`, which reads a fresh board off the UI thread
-and publishes it on `board_changed`; every screen on the stack redraws from it.
+Screens are views over `app.board`. They ask for changes by posting messages
+(`planner.tui.messages`); the app handles them. Anything that changes data (logging, moving, a
+wizard, the CLI writing the file underneath) ends in `reload()`, which reads a fresh board off the
+UI thread and publishes it on `board_changed`; every screen on the stack redraws from it.
 """
 
 from __future__ import annotations
@@ -22,10 +23,20 @@ from textual.signal import Signal
 from planner import clock
 from planner.domain.errors import PlannerError
 from planner.domain.model import LogStatus, Session
-from planner.services import logs
+from planner.services import logs, moves
+from planner.tui import screens
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, session_title
+from planner.tui.messages import (
+    AthleteSelected,
+    LogRequested,
+    MoveRequested,
+    OpenSession,
+    OpenWeek,
+    PlayRequested,
+)
 from planner.tui.state import AthleteDetail, Board, load_board
+from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialog, MoveDialog
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -49,7 +60,7 @@ class HipplanApp(App[None]):
     TITLE = "hipplan"
     COMMANDS: ClassVar = App.COMMANDS | {HipplanCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys, by screen"),
+        screens.entry("help").binding("app"),
         Binding(
             "ctrl+t",
             "toggle_theme",
@@ -93,9 +104,7 @@ class HipplanApp(App[None]):
         return self.detail.athlete.name if self.detail else None
 
     def on_mount(self) -> None:
-        from planner.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
+        self.push_screen(screens.entry("home").make())
         self.reload()
         if self._watch_seconds:
             self.set_interval(self._watch_seconds, self._watch_file, name="watch-db")
@@ -146,8 +155,8 @@ class HipplanApp(App[None]):
     ) -> None:
         """Run a storage write off the UI thread, say what happened, then reload the board.
 
-        `job` returns the message to show. A PlannerError goes to `failed` (a dialog showing the
-        reason) or, without one, to an error notification.
+        `job` returns the message to show. A PlannerError goes to `failed` (the dialog that asked
+        shows the reason) or, without one, to an error dialog.
         """
         self._write(job, done, failed)
 
@@ -165,7 +174,7 @@ class HipplanApp(App[None]):
             if failed is not None:
                 self.call_from_thread(failed, str(exc))
             else:
-                self.call_from_thread(self.notify, str(exc), title="Not done", severity="error")
+                self.call_from_thread(self.push_screen, ErrorDialog("Not done", str(exc)))
             return
         self.call_from_thread(self.notify, message)
         self.call_from_thread(self.reload)
@@ -193,64 +202,98 @@ class HipplanApp(App[None]):
 
         self.run_in_background(job)
 
-    def ask_and_log(self, session: Session, status: LogStatus) -> None:
-        """Log a session; partial first asks how many minutes were done (default half)."""
-        if status != "partial":
-            self.log_session(session, status)
-            return
-        from planner.tui.screens.session import MinutesModal
+    # -- what screens ask for ------------------------------------------------------------------
 
-        def logged(minutes: int | None) -> None:
-            if minutes is not None:
-                self.log_session(session, "partial", minutes)
+    @on(LogRequested)
+    def _log_requested(self, request: LogRequested) -> None:
+        """Log as asked. Replacing another log asks first; partial asks how many minutes were
+        done (default half) unless the request says."""
+        session, status = request.session, request.status
+        logged = self.detail.status(session) if self.detail and not request.athlete else None
 
-        self.push_screen(MinutesModal(session), logged)
+        def log(minutes: int | None) -> None:
+            self.log_session(session, status, minutes, athlete=request.athlete)
+
+        def go_on(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            if status == "partial" and request.minutes is None:
+                self.push_screen(MinutesDialog(session), lambda m: log(m) if m else None)
+            else:
+                log(request.minutes)
+
+        if logged is not None and logged != status:
+            question = (
+                f"{session_title(session)} {session.start:%a %H:%M} is logged as "
+                f"{STATUS_WORDS[logged]}. Log it as {STATUS_WORDS[status]} instead?"
+            )
+            self.push_screen(ConfirmDialog(question, title="Replace the log?"), go_on)
+        else:
+            go_on(True)
+
+    @on(PlayRequested)
+    def _play_requested(self, request: PlayRequested) -> None:
+        self.push_screen(screens.entry("player").make(request.session, self.athlete_name))
+
+    @on(MoveRequested)
+    def _move_requested(self, request: MoveRequested) -> None:
+        if self.detail is not None:
+            self.push_screen(MoveDialog(request.session, self.detail.athlete))
+
+    @on(MoveDialog.Submitted)
+    def _move(self, request: MoveDialog.Submitted) -> None:
+        dialog, start = request.dialog, request.start
+        name, session_id = request.athlete, request.session.id
+
+        def job() -> str:
+            moves.move_session(self.repo, name, session_id, start)
+            return f"Moved to {start:%a %d %b %H:%M}"
+
+        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+
+    @on(OpenSession)
+    def _open_session(self, request: OpenSession) -> None:
+        self.push_screen(screens.entry("session").make(request.session.id))
+
+    @on(OpenWeek)
+    def _open_week(self, request: OpenWeek) -> None:
+        self.action_open_week(request.week)
+
+    @on(AthleteSelected)
+    def _athlete_selected(self, request: AthleteSelected) -> None:
+        self.select_athlete(request.name)
 
     def action_log_next(self, status: LogStatus) -> None:
         session = self.detail.next_open_session() if self.detail else None
         if session is None:
             self.notify("No open session today.", severity="warning")
             return
-        self.ask_and_log(session, status)
+        self.post_message(LogRequested(session, status))
 
     def action_play_next(self) -> None:
         session = self.detail.next_open_session() if self.detail else None
         if session is None:
             self.notify("No open session today.", severity="warning")
             return
-        self.play(session)
+        self.post_message(PlayRequested(session))
 
-    def play(self, session: Session) -> None:
-        from planner.tui.screens.player import PlayerScreen
+    # -- opening the registered screens (planner.tui.screens.SCREENS) --------------------------
 
-        self.push_screen(PlayerScreen(session, self.athlete_name))
-
-    def open_session(self, session: Session) -> None:
-        from planner.tui.screens.session import SessionScreen
-
-        self.push_screen(SessionScreen(session.id))
-
-    def move(self, session: Session) -> None:
-        from planner.tui.screens.session import MoveModal
-
-        if self.detail is not None:
-            self.push_screen(MoveModal(session, self.detail.athlete))
-
-    # -- screens owned by this app or by the planning screens ---------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_week" and (self.detail is None or self.detail.plan is None):
+            return None  # dimmed: there is no week to show
+        return True
 
     def action_help(self) -> None:
-        from planner.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        entry = screens.entry("help")
+        if not isinstance(self.screen, entry.load()):
+            self.push_screen(entry.make(self.screen))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def action_new_plan(self) -> None:
-        from planner.tui.screens.wizard import PlanWizard
-
-        self.push_screen(PlanWizard(self.repo), self._wizard_closed)
+        self.push_screen(screens.entry("wizard").make(self.repo), self._wizard_closed)
 
     def _wizard_closed(self, name: str | None) -> None:
         if name:
@@ -258,16 +301,12 @@ class HipplanApp(App[None]):
         self.reload()
 
     def action_adherence(self) -> None:
-        from planner.tui.screens.adherence import AdherenceScreen
-
         if name := self._athlete_or_hint():
-            self.push_screen(AdherenceScreen(name), lambda _result: self.reload())
+            self.push_screen(screens.entry("adherence").make(name))
 
     def action_export(self) -> None:
-        from planner.tui.screens.export import ExportScreen
-
         if name := self._athlete_or_hint():
-            self.push_screen(ExportScreen(self.repo, name), lambda _result: self.reload())
+            self.push_screen(screens.entry("export").make(name))
 
     def _athlete_or_hint(self) -> str | None:
         if self.athlete_name is None:
@@ -275,12 +314,10 @@ class HipplanApp(App[None]):
         return self.athlete_name
 
     def action_open_week(self, week: int | None = None) -> None:
-        from planner.tui.screens.week import WeekScreen
-
         if self.detail is None or self.detail.plan is None:
             self.notify("No plan yet: make one with n.", severity="warning")
             return
-        self.push_screen(WeekScreen(week))
+        self.push_screen(screens.entry("week").make(week))
 
 
 def run_app(db_path: Path | None = None) -> int:

@@ -1,7 +1,7 @@
 """The command palette (ctrl+p): every action of the app, searchable by name.
 
-Two sources feed it: app-wide commands (open the week, log the next session, switch athlete,
-export, ...) and the keys of the screen the palette was opened from, so anything a key does on
+Two sources feed it: app-wide commands (log the next session, open each registered screen that
+has a palette name, switch athlete, ...) and the keys of the screen the palette was opened from, so anything a key does on
 that screen can also be found by name.
 """
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from planner.tui import screens
 
 if TYPE_CHECKING:
     from planner.tui.app import HipplanApp
@@ -29,13 +31,14 @@ class HipplanCommands(Provider):
     """Commands for the planner: app-wide ones first, then the current screen's keys."""
 
     def commands(self) -> list[Command]:
-        app: HipplanApp = self.app  # type: ignore[assignment]
+        app = cast("HipplanApp", self.app)
         found = {c.name.casefold(): c for c in (*_app_commands(app), *self._screen_commands())}
         return list(found.values())
 
     def _screen_commands(self) -> Iterator[Command]:
         screen = self.screen
-        title = getattr(screen, "PALETTE_GROUP", "")
+        entry = screens.entry_of(screen)
+        title = entry.title if entry else ""
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not binding.description or not active.enabled or binding.system:
@@ -63,7 +66,6 @@ class HipplanCommands(Provider):
 
 def _app_commands(app: HipplanApp) -> Iterator[Command]:
     detail = app.detail
-    yield Command("Open week", "The week's runs and sessions, day by day", app.action_open_week)
     if detail and detail.next_open_session():
         yield Command(
             "Log next session done",
@@ -85,9 +87,14 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
             "Guided, exercise by exercise, for today's next open session",
             app.action_play_next,
         )
-    yield Command("New athlete or plan", "The plan wizard", app.action_new_plan)
-    yield Command("Export calendar", "Write the plan as an .ics file", app.action_export)
-    yield Command("Adherence", "Weekly figures, streak and skip budget", app.action_adherence)
+    for entry in screens.SCREENS:
+        if entry.command:
+            key = app.get_key_display(entry.binding("app"))
+            yield Command(
+                entry.command,
+                f"{entry.tooltip} ({key})",
+                partial(app.run_action, entry.action),
+            )
     for summary in app.board.summaries:
         if detail is None or summary.name != detail.athlete.name:
             yield Command(
@@ -96,4 +103,3 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
                 partial(app.select_athlete, summary.name),
             )
     yield Command("Toggle light/dark theme", "Switch themes (ctrl+t)", app.action_toggle_theme)
-    yield Command("Help: keys", "Every key, by screen (?)", app.action_help)

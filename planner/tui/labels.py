@@ -1,8 +1,19 @@
-"""Words and marks shared by the screens, so a session reads the same everywhere."""
+"""Words, marks and colours shared by the screens, so a session or a week reads the same
+everywhere. Session kinds are named in `domain.model` (KIND_LABELS, KIND_SHORT) and adherence
+bands coloured in `domain.adherence` (BAND_COLOURS): this module only maps them to the theme.
+"""
 
 from __future__ import annotations
 
+import math
+
+from planner.domain.adherence import BAND_COLOURS, Band, Tally, band
 from planner.domain.model import KIND_LABELS, LogStatus, Run, Session
+
+# The CLI's colour names as theme variables, so they follow the light and dark themes.
+THEME_COLOURS = {"green": "$text-success", "yellow": "$text-warning", "red": "$text-error"}
+BAND_STYLES: dict[Band, str] = {b: THEME_COLOURS[colour] for b, colour in BAND_COLOURS.items()}
+NO_BAND = "$text-muted"  # a week without sessions, or one not begun
 
 STATUS_MARKS: dict[LogStatus | None, tuple[str, str]] = {
     "done": ("✓", "$text-success"),
@@ -31,3 +42,13 @@ def exercise_names(session: Session, limit: int = 3) -> str:
     names = [p.name for p in session.exercises[:limit]]
     more = ", …" if len(session.exercises) > limit else ""
     return ", ".join(names) + more
+
+
+def band_style(ratio: float | None, target: float) -> str:
+    """The style of done/planned `ratio` against `target`: the band's colour, as in the CLI."""
+    return NO_BAND if ratio is None else BAND_STYLES[band(ratio, target)]
+
+
+def percent(tally: Tally) -> int | None:
+    """Whole percent done, rounded down like the band: 79.9 % is 79 %, not an 80 % that was not met."""
+    return None if tally.percent is None else math.floor(tally.percent)

@@ -17,60 +17,31 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from planner import clock
-from planner.demo import populate_demo
 from planner.storage import Repository
-from planner.tui.app import HipplanApp
+from planner.tui.pilot import (
+    FROZEN_NOW,
+    SIZE,
+    SMALL,
+    demo_app,
+    demo_repository,
+    settle,
+)
+from planner.tui.screens.player import PlayerScreen
 
-FROZEN_NOW = datetime(2027, 3, 17, 7, 0, tzinfo=ZoneInfo("Europe/London"))
-SIZE = (100, 32)
-SMALL = (80, 24)
 # How far into the session the player picture is taken: mid-way through a step.
 PLAYER_SECONDS = 75
 
 Prepare = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def demo_repository(folder: Path) -> Repository:
-    """A database in `folder` filled with the demo athletes as of the frozen day."""
-    clock.freeze(FROZEN_NOW)
-    repo = Repository.open(folder / "hipplan-demo.json")
-    populate_demo(repo, FROZEN_NOW.date())
-    return repo
-
-
-def demo_app(repo: Repository) -> HipplanApp:
-    # No file watching: nothing else writes the demo database, and a timer would only add noise.
-    return HipplanApp(repo, watch_seconds=None)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker (board loads, writes) has finished and the screen has redrawn."""
-    app = pilot.app
-    for _ in range(3):  # a finished write starts a reload: wait for that one too
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-
-
-def stop_blinking(pilot: Pilot[None]) -> None:
-    """A blinking cursor would make two pictures of the same screen differ."""
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-
-
 async def player_running(pilot: Pilot[None]) -> None:
     """Let the player count down for a while on the frozen clock."""
-    from planner.tui.screens.player import PlayerScreen
-
     screen = pilot.app.screen
     assert isinstance(screen, PlayerScreen), screen
     clock.freeze(FROZEN_NOW + timedelta(seconds=PLAYER_SECONDS))
@@ -117,7 +88,6 @@ async def drive(pilot: Pilot[None], shot: Shot) -> None:
     if shot.prepare is not None:
         await shot.prepare(pilot)
         await settle(pilot)
-    stop_blinking(pilot)
     await pilot.pause()
 
 

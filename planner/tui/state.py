@@ -1,17 +1,18 @@
 """What the screens show, read from the repository in one go.
 
-Screens never query storage themselves: the app loads an `AthleteBoard` off the UI thread and
-hands the same immutable snapshot to every screen, so Home, Week and the player always agree.
+Screens never query storage themselves: the app loads a `Board` off the UI thread and hands the
+same immutable snapshot to every screen. Each athlete's adherence `Report` is computed here, once
+per board, so Home, Week, Adherence and the CLI agree on every figure and colour.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from planner.domain.adherence import Report, WeekFigures
 from planner.domain.adherence import report as adherence_report
 from planner.domain.model import (
     Athlete,
@@ -31,24 +32,13 @@ RECENT_WEEKS = 8
 
 
 @dataclass(frozen=True)
-class WeekFigure:
-    """One plan week's adherence: minutes planned and done, and the percent of the plan."""
-
-    week: int
-    start: date
-    planned_minutes: int
-    done_minutes: int
-    percent: int
-
-
-@dataclass(frozen=True)
 class AthleteSummary:
     """One row of the athletes list."""
 
     name: str
-    week_percent: int | None
+    week: WeekFigures | None  # this plan week's figures; None outside the block
     streak: int
-    recent: tuple[int, ...] = ()
+    recent: tuple[WeekFigures, ...] = ()
     has_plan: bool = True
     target: float = 0.8
     idle: str = ""  # why there is no week figure: the block starts later or has ended
@@ -75,10 +65,21 @@ class AthleteDetail:
     athlete: Athlete
     plan: Plan | None
     logs: Mapping[str, LogEntry]
-    weeks: tuple[WeekFigure, ...]
-    streak: int
-    skip_budget: int | None
+    # The domain's adherence report, computed once per board; None without a plan.
+    report: Report | None
     now: datetime
+
+    @property
+    def weeks(self) -> tuple[WeekFigures, ...]:
+        return tuple(self.report.weeks) if self.report else ()
+
+    @property
+    def streak(self) -> int:
+        return self.report.streak.weeks if self.report else 0
+
+    @property
+    def skip_budget(self) -> int | None:
+        return self.report.streak.skip_left if self.report else None
 
     @property
     def local_now(self) -> datetime:
@@ -92,7 +93,7 @@ class AthleteDetail:
     def current_week(self) -> int | None:
         return self.plan.week_of(self.today) if self.plan else None
 
-    def figure(self, week: int) -> WeekFigure | None:
+    def figure(self, week: int) -> WeekFigures | None:
         return next((w for w in self.weeks if w.week == week), None)
 
     def status(self, session: Session) -> LogStatus | None:
@@ -129,7 +130,7 @@ class AthleteDetail:
         now = as_utc(self.now)
         return next((r for r in self.plan.runs if as_utc(r.start) >= now), None)
 
-    def recent_weeks(self, count: int = RECENT_WEEKS) -> tuple[WeekFigure, ...]:
+    def recent_weeks(self, count: int = RECENT_WEEKS) -> tuple[WeekFigures, ...]:
         """Up to `count` weeks ending with the current one (or the plan's last, once it is over)."""
         if not self.weeks:
             return ()
@@ -172,23 +173,8 @@ def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDet
     plan = repo.get_plan(athlete.name)
     entries = repo.logs(athlete.name)
     logs = {entry.session_id: entry for entry in entries}
-    weeks: tuple[WeekFigure, ...] = ()
-    streak, budget = 0, None
-    if plan is not None:
-        report = adherence_report(plan, entries, now, athlete.target)
-        weeks = tuple(
-            WeekFigure(
-                week=w.week,
-                start=w.start,
-                planned_minutes=w.total.planned_minutes,
-                done_minutes=w.total.done_minutes,
-                # Floor, as the target check does: 79.6 % has not reached 80 %.
-                percent=math.floor(100 * (w.total.ratio or 0.0)),
-            )
-            for w in report.weeks
-        )
-        streak, budget = report.streak.weeks, report.streak.skip_left
-    return AthleteDetail(athlete, plan, logs, weeks, streak, budget, now)
+    report = adherence_report(plan, entries, now, athlete.target) if plan else None
+    return AthleteDetail(athlete, plan, logs, report, now)
 
 
 def summarise(detail: AthleteDetail) -> AthleteSummary:
@@ -196,9 +182,9 @@ def summarise(detail: AthleteDetail) -> AthleteSummary:
     figure = detail.figure(current) if current else None
     return AthleteSummary(
         name=detail.athlete.name,
-        week_percent=figure.percent if figure else None,
+        week=figure,
         streak=detail.streak,
-        recent=tuple(w.percent for w in detail.recent_weeks()),
+        recent=detail.recent_weeks(),
         has_plan=detail.plan is not None,
         target=detail.athlete.target,
         idle=_idle(detail) if figure is None else "",

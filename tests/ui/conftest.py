@@ -1,31 +1,25 @@
-"""TUI test helpers: a repository on tmp_path, a frozen clock, the app and a key-counting pilot.
-
-Textual's `run_test()` is a coroutine; without an asyncio plugin each test runs its scenario
-with `asyncio.run`.
-"""
+"""Fixtures for the UI tests: an empty repository or a copy of the demo database, the clock
+frozen at Wed 17 Mar 2027 07:00 London, and the app on them. Helpers to drive the app live in
+`planner.tui.pilot` (shared with the screenshots) and `tests.ui.helpers`."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import Input
 
 from planner import clock
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-
-TUI_NOW = datetime(2027, 3, 17, 7, 0, tzinfo=ZoneInfo("Europe/London"))  # a Wednesday
-SIZE = (100, 32)
-
-AppFactory = Callable[..., HipplanApp]
-Scenario = Callable[[], Coroutine[Any, Any, None]]
+from planner.tui.pilot import (
+    FROZEN_NOW,
+    demo_app,
+    demo_repository,
+)
+from tests.ui.helpers import AppFactory
 
 
 @pytest.fixture
@@ -37,8 +31,8 @@ def repo(tmp_path: Path) -> Repository:
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """Today is Wed 17 Mar 2027, 07:00 in London, and this machine's zone is London too."""
     monkeypatch.setenv("TZ", "Europe/London")
-    clock.freeze(TUI_NOW)
-    return TUI_NOW
+    clock.freeze(FROZEN_NOW)
+    return FROZEN_NOW
 
 
 @pytest.fixture
@@ -51,45 +45,23 @@ def make_app(repo: Repository, frozen_clock: datetime) -> AppFactory:
     return factory
 
 
-def run(scenario: Scenario) -> None:
-    asyncio.run(scenario())
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database as of the frozen day (building it takes a couple of seconds)."""
+    folder = tmp_path_factory.mktemp("demo")
+    demo_repository(folder)
+    return folder / "hipplan-demo.json"
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers (board loads, preview builds, saves) finish and their results land."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()  # a worker's result may start another (save)
-    no_blink(pilot)
+@pytest.fixture
+def demo_repo(demo_template: Path, tmp_path: Path) -> Repository:
+    """A private copy of the demo database, with the clock frozen on the demo day."""
+    clock.freeze(FROZEN_NOW)
+    target = tmp_path / "hipplan.json"
+    shutil.copyfile(demo_template, target)
+    return Repository.open(target)
 
 
-def no_blink(pilot: Pilot[Any]) -> None:
-    """A blinking cursor makes screenshots differ from run to run."""
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-
-
-class Keys:
-    """Presses keys and counts them. The app is waited for after each call, so a key that
-    starts a worker (building the preview, saving) should end its call."""
-
-    def __init__(self, pilot: Pilot[Any]) -> None:
-        self.pilot = pilot
-        self.count = 0
-
-    async def press(self, *keys: str) -> None:
-        await self.pilot.press(*keys)
-        self.count += len(keys)
-        await settle(self.pilot)
-
-    async def type(self, text: str) -> None:
-        """Types text a character at a time: each character is one key."""
-        await self.press(*text)
-
-
-async def wait_for(pilot: Pilot[Any], ready: Callable[[], bool | Awaitable[bool]]) -> None:
-    for _ in range(50):
-        await settle(pilot)
-        if ready():
-            return
-    raise AssertionError("the app never reached the expected state")
+@pytest.fixture
+def demo(demo_repo: Repository) -> HipplanApp:
+    return demo_app(demo_repo)

@@ -13,15 +13,13 @@ from planner import clock
 from planner.domain.model import Session
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
+from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, run, settle
 from planner.tui.screens.adherence import AdherenceScreen, RowLayout, WeekRows
 from planner.tui.screens.export import ExportScreen, RunsCheckbox, parse_alarm, parse_weeks
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.player import PlayerScreen
 from planner.tui.screens.week import WeekScreen
-from planner.tui.screenshots import FROZEN_NOW, SIZE, settle
-from tests.ui.helpers import DEMO_ATHLETE, KeyCounter, demo, demo_repo, demo_template, log_of, run
-
-__all__ = ["demo", "demo_repo", "demo_template"]  # fixtures, imported for pytest
+from tests.ui.helpers import DEMO_ATHLETE, log_of
 
 LOG_TODAY_MAX_KEYS = 3
 EXPORT_MAX_KEYS = 4
@@ -48,7 +46,7 @@ def text_of(screen: object, selector: str) -> str:
 def test_main_path_home_week_log_adherence_export(demo: HipplanApp, demo_repo: Repository) -> None:
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:
-            keys = KeyCounter(pilot)
+            keys = Keys(pilot)
             await settle(pilot)
             assert isinstance(demo.screen, HomeScreen)
             session = todays_first_session(demo)
@@ -89,7 +87,7 @@ def test_log_todays_session_from_launch_in_at_most_three_keys(
         async with demo.run_test(size=SIZE) as pilot:
             await settle(pilot)
             session = todays_first_session(demo)
-            keys = KeyCounter(pilot)
+            keys = Keys(pilot)
             await keys.press("d")  # Home highlights today's first open session on arrival
             entry = log_of(demo_repo, session.id)
             assert entry is not None and entry.status == "done"
@@ -103,7 +101,7 @@ def test_export_from_launch_in_at_most_four_keys(demo: HipplanApp) -> None:
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            keys = KeyCounter(pilot)
+            keys = Keys(pilot)
             await keys.press("e", "enter")
             assert keys.count <= EXPORT_MAX_KEYS
             written = Path.home() / EXPORT_FILE

@@ -12,11 +12,10 @@ from planner.domain.model import as_utc
 from planner.services import athletes, logs, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-from planner.tui.screens.session import MoveModal
-from planner.tui.screenshots import SIZE, settle
-from tests.ui.helpers import DEMO_ATHLETE, demo_repo, demo_template, run
-
-__all__ = ["demo_repo", "demo_template"]  # fixtures, imported for pytest
+from planner.tui.messages import MoveRequested
+from planner.tui.pilot import SIZE, run, settle
+from planner.tui.widgets.dialogs import MoveDialog
+from tests.ui.helpers import DEMO_ATHLETE
 
 
 def test_a_log_written_by_another_process_shows_up(demo_repo: Repository) -> None:
@@ -58,10 +57,10 @@ def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
                 if s.kind == "loosening" and as_utc(s.start) > now
             )
             run_ = next(r for r in plan.runs if as_utc(r.start) > as_utc(session.start))
-            app.move(session)
+            app.post_message(MoveRequested(session))
             await settle(pilot)
             modal = app.screen
-            assert isinstance(modal, MoveModal)
+            assert isinstance(modal, MoveDialog)
 
             days = (run_.start.date() - session.start.date()).days
             modal.query_one("#days", Input).value = str(days)
@@ -76,7 +75,7 @@ def test_a_move_onto_the_run_is_refused_then_a_free_slot_is_taken(
             modal.query_one("#at", Input).value = "12:00"
             await pilot.press("enter")
             await settle(pilot)
-            assert not isinstance(app.screen, MoveModal)
+            assert not isinstance(app.screen, MoveDialog)
             demo_repo.refresh()
             moved = demo_repo.get_plan(DEMO_ATHLETE).session(session.id)  # type: ignore[union-attr]
             assert moved is not None
@@ -109,7 +108,7 @@ def test_home_shows_the_shape_of_a_block_not_begun(tmp_path) -> None:  # type: i
             await settle(pilot)
             bars = app.screen.query_one(WeekBars)
             assert bars.upcoming
-            assert [f.planned_minutes for f in bars.figures] == plan.weekly_minutes()
+            assert [f.total.planned_minutes for f in bars.figures] == plan.weekly_minutes()
             assert f"{plan.weekly_minutes()[0]}'" in str(bars.render())
             assert app.board.summaries[0].idle == "block starts Mon 01 Mar"
 

@@ -13,10 +13,8 @@ import pytest
 from textual.pilot import Pilot
 
 from planner.storage import Repository
-from planner.tui.screenshots import Shot, demo_app, drive, shots
-from tests.ui.helpers import demo_repo, demo_template
-
-__all__ = ["demo_repo", "demo_template"]  # fixtures, imported for pytest
+from planner.tui.pilot import demo_app
+from planner.tui.screenshots import Shot, drive, shots
 
 # Not snapshotted: the wizard (its own tests cover it) and the export dialog, whose dimmed Home
 # underneath Textual sometimes encodes with blank runs split at other columns (same picture,

@@ -1,48 +1,37 @@
 """Adherence: per plan week planned vs done with percent bars, the streak and its skip budget,
 the split by kind of session, and what the plan changed because of the logs.
 
-The figures come from the pure `domain.adherence.report` over the board snapshot the app already
-holds, so this screen never reads storage and redraws at once when a log lands.
+The figures are the board's adherence report (`AthleteDetail.report`, the same `domain.adherence`
+report the CLI prints), so this screen never reads storage and redraws at once when a log lands.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from planner.domain.adherence import (
     FORGIVE_WINDOW,
-    Band,
     Mark,
     Report,
     Tally,
     WeekFigures,
     minutes_to_target,
-    report,
 )
-from planner.domain.adherence import band as band_of
 from planner.domain.model import Plan, PlanChange
+from planner.tui.labels import BAND_STYLES, NO_BAND, band_style, percent
+from planner.tui.screens import entry
+from planner.tui.screens.base import HipplanScreen
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.topbar import TopBar
 
-if TYPE_CHECKING:
-    from planner.tui.app import HipplanApp
-
-BAND_STYLES: dict[Band | None, str] = {
-    "met": "$text-success",
-    "short": "$text-warning",
-    "low": "$text-error",
-    None: "$text-muted",
-}
 MARK_WORDS: dict[Mark, str] = {
     "hit": "✓ on target",
     "forgiven": "~ forgiven",
@@ -61,14 +50,13 @@ TABLE_SHARE = 0.45  # of the screen's height, for the weeks table
 MIN_TABLE_ROWS = 4
 
 
-class AdherenceScreen(Screen[None]):
+class AdherenceScreen(HipplanScreen[None]):
     """The athlete's weeks, streak, split by kind and plan changes."""
 
     CSS_PATH = "adherence.tcss"
-    PALETTE_GROUP = "Adherence"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="adherence.back", tooltip="Back"),
-        Binding("e", "app.export", "Export", id="adherence.export", tooltip="Calendar file"),
+        entry("export").binding("adherence"),
     ]
 
     def __init__(self, name: str) -> None:
@@ -97,27 +85,20 @@ class AdherenceScreen(Screen[None]):
                 yield Static(id="changes", markup=False)
         yield Footer(compact=True)
 
-    @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
-
     def on_mount(self) -> None:
-        self.hipplan.board_changed.subscribe(self, self.show_board)
-        self.show_board(self.hipplan.board)
         self.query_one("#weeks-scroll").focus()
 
-    def show_board(self, board: Board) -> None:
+    def board_updated(self, board: Board) -> None:
         detail = board.detail
         if detail is None:
             self.dismiss()
             return
         # Follow the selected athlete: switching athletes (palette) shows theirs on every screen.
         self.athlete = detail.athlete.name
-        plan = detail.plan
-        if plan is None:
+        plan, result = detail.plan, detail.report
+        if plan is None or result is None:
             self._show_no_plan(detail)
             return
-        result = report(plan, list(detail.logs.values()), detail.now, detail.athlete.target)
         self.query_one(TopBar).show(
             f"Adherence · {detail.athlete.name} · target {detail.athlete.target * 100:g}%",
             f"{detail.local_now:%a %d %b %Y}",
@@ -208,7 +189,7 @@ class RowLayout:
     def row(self, week: WeekFigures) -> Content:
         current = week.state == "current"
         upcoming = week.state == "upcoming"
-        style = "$text-muted" if upcoming else BAND_STYLES[week.band]
+        style = NO_BAND if upcoming or week.band is None else BAND_STYLES[week.band]
         total = week.total
         head = (
             f"{'▸' if current else ' '} {week.week:>3}  {week.start:%d %b}  {week.phase:<11}"
@@ -229,9 +210,8 @@ class RowLayout:
 
 
 def _percent(tally: Tally) -> str:
-    # Rounded down, like the band: 79.9 % shows 79 %, never an 80 % that did not meet 80 %.
-    percent = tally.percent
-    return "" if percent is None else f"{math.floor(percent)}%"
+    whole = percent(tally)
+    return "" if whole is None else f"{whole}%"
 
 
 def _bar(tally: Tally, width: int, style: str, upcoming: bool) -> Content:
@@ -288,7 +268,7 @@ def _current_text(result: Report, plan: Plan) -> Content:
         when = f"ended {plan.end:%a %d %b}" if ended else f"starts {plan.start:%a %d %b}"
         return Content.styled(f"The {plan.weeks}-week block {when}.", "$text-muted")
     total = current.total
-    style = BAND_STYLES[current.band]
+    style = band_style(total.ratio, result.target)
     parts: list[tuple[str, str] | str] = [
         f"This week ({current.week}, {current.phase}): ",
         (_percent(total) or "no sessions", f"bold {style}"),
@@ -309,7 +289,7 @@ def _kinds_text(result: Report) -> Content:
         return Content.styled("Nothing due yet.", "$text-muted")
     lines = []
     for kind, tally in result.due_by_kind.items():
-        style = BAND_STYLES[band_of(tally.ratio or 0.0, result.target)]
+        style = band_style(tally.ratio or 0.0, result.target)
         lines.append(
             Content.assemble(
                 f"{kind:<12}",

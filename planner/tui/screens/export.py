@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import PlannerError
 from planner.fsutil import atomic_write
 from planner.services import calendar
+from planner.tui.screens.base import HipplanModal
 
 if TYPE_CHECKING:
     from planner.storage import Repository
-    from planner.tui.app import HipplanApp
 
 
 @dataclass(frozen=True)
@@ -108,17 +108,15 @@ class RunsCheckbox(Checkbox, inherit_bindings=False):
     ]
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(HipplanModal[None]):
     CSS_PATH = "export.tcss"
-    PALETTE_GROUP = "Export"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="export.close", tooltip="Back without writing"),
         Binding("enter", "export", "Export", id="export.write", tooltip="Write the .ics file"),
     ]
 
-    def __init__(self, repo: Repository, name: str) -> None:
-        super().__init__(classes="dialog-screen")
-        self.repo = repo
+    def __init__(self, name: str) -> None:
+        super().__init__()
         self.athlete = name
         self.written: ExportDone | None = None
 
@@ -143,12 +141,8 @@ class ExportScreen(ModalScreen[None]):
                 yield Button("Export", id="ok", variant="primary")
 
     @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def plan_weeks(self) -> int:
-        detail = self.hipplan.detail
+        detail = self.detail
         return detail.plan.weeks if detail and detail.plan else 0
 
     def _weeks_label(self) -> str:
@@ -160,7 +154,7 @@ class ExportScreen(ModalScreen[None]):
         path.focus()
         path.cursor_position = len(path.value)
 
-    def request(self) -> ExportRequest:
+    def read_fields(self) -> ExportRequest:
         """The fields as an export request; PlannerError says which field is wrong."""
         path_text = self.query_one("#export-path", Input).value.strip()
         if not path_text:
@@ -180,21 +174,31 @@ class ExportScreen(ModalScreen[None]):
     def action_export(self) -> None:
         self._show_error("")
         try:
-            request = self.request()
+            request = self.read_fields()
         except PlannerError as exc:
             self._show_error(str(exc))
             return
-        repo, name = self.repo, self.athlete
-        finished: list[ExportDone] = []
-
-        def job() -> str:
-            finished.append(write_export(repo, name, request))
-            return f"Wrote {finished[0].events} events to {request.path}"
-
         self._show_result(Content.styled("Writing…", "$text-muted"))
-        self.hipplan.run_in_background(
-            job, done=lambda: self._show_done(finished[0]), failed=self._show_error
-        )
+        self._write(request)
+
+    @work(thread=True, group="export", exclusive=True, exit_on_error=False)
+    def _write(self, request: ExportRequest) -> ExportDone:
+        with self.hipplan.repo_lock:
+            return write_export(self.hipplan.repo, self.athlete, request)
+
+    @on(Worker.StateChanged)
+    def _written(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "export":
+            return
+        if event.state == WorkerState.SUCCESS and isinstance(worker.result, ExportDone):
+            self._show_done(worker.result)
+            self.notify(f"Wrote {worker.result.events} events to {worker.result.path}")
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            if not isinstance(error, PlannerError):
+                raise error or RuntimeError("export failed")
+            self._show_error(str(error))
 
     def _show_done(self, done: ExportDone) -> None:
         self.written = done

@@ -1,4 +1,4 @@
-"""`?`: every key, read from the screens' own bindings so the help can never drift from them."""
+"""`?`: every key, read from the registered screens' own bindings so the help never drifts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from planner.tui import screens
+from planner.tui.screens.base import HipplanModal
 
 ABOUT = (
     "hipplan plans short mobility sessions around your runs: dynamic warm-ups before, static "
@@ -18,7 +21,7 @@ ABOUT = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(HipplanModal[None]):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -26,8 +29,8 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, below: Screen[object] | None = None) -> None:
-        super().__init__(classes="dialog-screen")
+    def __init__(self, below: Screen[Any] | None = None) -> None:
+        super().__init__()
         self.below = below
 
     def compose(self) -> ComposeResult:
@@ -40,23 +43,12 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(self._section(title, bindings), classes="help-section")
 
     def _sections(self) -> list[tuple[str, list[Binding]]]:
-        from planner.tui.screens.adherence import AdherenceScreen
-        from planner.tui.screens.home import HomeScreen
-        from planner.tui.screens.player import PlayerScreen
-        from planner.tui.screens.session import SessionScreen
-        from planner.tui.screens.week import WeekScreen
-
-        screens: list[type[Screen[Any]]] = [
-            HomeScreen,
-            WeekScreen,
-            SessionScreen,
-            PlayerScreen,
-            AdherenceScreen,
-        ]
-        if self.below is not None and type(self.below) in screens:
-            screens.remove(type(self.below))
-            screens.insert(0, type(self.below))
-        sections = [(_screen_title(s), _shown(s.BINDINGS)) for s in screens]
+        entries = [e for e in screens.SCREENS if e.in_help]
+        below = screens.entry_of(self.below) if self.below is not None else None
+        if below in entries:  # the screen help was opened from comes first
+            entries.remove(below)
+            entries.insert(0, below)
+        sections = [(e.title, _shown(e.load().BINDINGS)) for e in entries]
         everywhere = [
             *_shown(self.app.BINDINGS),
             Binding("ctrl+p", "command_palette", "Command palette: every action by name"),
@@ -83,7 +75,3 @@ def _shown(bindings: Iterable[BindingType]) -> list[Binding]:
             seen.add(binding.description)
             shown.append(binding)
     return shown
-
-
-def _screen_title(screen: type[Screen[object]]) -> str:
-    return str(getattr(screen, "PALETTE_GROUP", screen.__name__))

@@ -7,35 +7,31 @@ it in the player is one key (space).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from planner.domain.model import Session
 from planner.tui.labels import run_title
-from planner.tui.screens.actions import SessionActions
+from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
+from planner.tui.screens import entry
+from planner.tui.screens.base import SessionActions
 from planner.tui.state import RECENT_WEEKS, AthleteDetail, Board
 from planner.tui.widgets.bars import WeekBars
 from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
-if TYPE_CHECKING:
-    from planner.tui.app import HipplanApp
-
-
 NARROW_BELOW = 90  # columns; below it the athletes column slims down
 
 
-class HomeScreen(SessionActions, Screen[None]):
+class HomeScreen(SessionActions):
     CSS_PATH = "home.tcss"
-    PALETTE_GROUP = "Home"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "open_week", "Week", id="home.week", tooltip="This week, day by day"),
+        entry("week").binding("home"),
         Binding("space", "play", "Play", id="home.play", tooltip="Start the session, guided"),
         Binding("d", "log('done')", "Done", id="home.done", tooltip="Log the session as done"),
         Binding("p", "log('partial')", "Partial", id="home.partial", tooltip="Log it partly done"),
@@ -47,9 +43,9 @@ class HomeScreen(SessionActions, Screen[None]):
             id="home.move",
             tooltip="Move it to another time or day",
         ),
-        Binding("n", "app.new_plan", "New", id="home.new", tooltip="New athlete or plan"),
-        Binding("e", "app.export", "Export", id="home.export", tooltip="Write a calendar file"),
-        Binding("a", "app.adherence", "Adherence", id="home.adherence", tooltip="Weekly figures"),
+        entry("wizard").binding("home"),
+        entry("export").binding("home"),
+        entry("adherence").binding("home"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
     ]
 
@@ -74,21 +70,15 @@ class HomeScreen(SessionActions, Screen[None]):
         yield Static(id="welcome")
         yield Footer(compact=True)
 
-    @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
-
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 
     def on_mount(self) -> None:
-        self.hipplan.board_changed.subscribe(self, self.show_board)
-        self.show_board(self.hipplan.board)
         self.query_one(AgendaList).focus()
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def show_board(self, board: Board) -> None:
+    def board_updated(self, board: Board) -> None:
         detail = board.detail
         self.set_class(board.empty, "-empty")
         self.query_one(AthleteList).show(board.summaries, detail.athlete.name if detail else None)
@@ -160,23 +150,13 @@ class HomeScreen(SessionActions, Screen[None]):
     def session(self) -> Session | None:
         return self.query_one(AgendaList).session
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"play", "log", "move"} and self.session is None:
-            return None  # shown dimmed: there is nothing selected to act on
-        if action == "open_week" and (self.hipplan.detail is None or not self.hipplan.detail.plan):
-            return None
-        return True
-
-    def action_open_week(self) -> None:
-        self.hipplan.action_open_week()
-
     @on(AthleteList.Chosen)
     def _athlete_chosen(self, message: AthleteList.Chosen) -> None:
-        self.hipplan.select_athlete(message.name)
+        self.request(AthleteSelected(message.name))
 
     @on(AthleteList.OptionSelected)
     def _athlete_opened(self) -> None:
-        self.hipplan.action_open_week()
+        self.request(OpenWeek())
 
     @on(AgendaList.Highlighted)
     def _session_highlighted(self) -> None:
@@ -184,7 +164,7 @@ class HomeScreen(SessionActions, Screen[None]):
 
     def _refresh_footer(self) -> None:
         # Refreshing bindings rebuilds the footer; do it only when what is enabled changed.
-        detail = self.hipplan.detail
+        detail = self.detail
         enabled = (self.session is not None, bool(detail and detail.plan))
         if enabled != self._enabled:
             self._enabled = enabled
@@ -192,7 +172,7 @@ class HomeScreen(SessionActions, Screen[None]):
 
     @on(AgendaList.Chosen)
     def _session_chosen(self, message: AgendaList.Chosen) -> None:
-        self.hipplan.open_session(message.session)
+        self.request(OpenSession(message.session))
 
 
 def _keep(current: Session | None, detail: AthleteDetail) -> str | None:

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
 from planner import clock
 from planner.domain.model import Prescription, Session, as_utc
 from planner.tui.labels import session_title
+from planner.tui.messages import LogRequested
+from planner.tui.screens.base import HipplanScreen
 from planner.tui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from planner.tui.app import HipplanApp
 
 SECONDS_PER_REP = 3
 TICK_SECONDS = 0.25
@@ -130,9 +128,8 @@ class Routine:
         self.go_to(self.index if started else self.index - 1)
 
 
-class PlayerScreen(Screen[None]):
+class PlayerScreen(HipplanScreen[None]):
     CSS_PATH = "player.tcss"
-    PALETTE_GROUP = "Player"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", "Pause", id="player.pause", tooltip="Pause or resume"),
         Binding(
@@ -173,10 +170,6 @@ class PlayerScreen(Screen[None]):
         yield Static(id="up-next")
         yield Footer(compact=True)
 
-    @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
-
     def on_mount(self) -> None:
         self.query_one(TopBar).show(
             f"{session_title(self.session)} · {self.session.minutes} min",
@@ -206,11 +199,13 @@ class PlayerScreen(Screen[None]):
     def _log(self, status: str, minutes: int) -> None:
         if not self._logged:
             self._logged = True
-            self.hipplan.log_session(
-                self.session,
-                "done" if status == "done" else "partial",
-                minutes,
-                athlete=self.athlete,
+            self.request(
+                LogRequested(
+                    self.session,
+                    "done" if status == "done" else "partial",
+                    minutes,
+                    athlete=self.athlete,
+                )
             )
 
     # -- drawing -------------------------------------------------------------------------------

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from planner.domain.model import Session
-from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, exercise_names, session_title
-from planner.tui.screens.actions import SessionActions
+from planner.tui.labels import (
+    STATUS_MARKS,
+    STATUS_WORDS,
+    band_style,
+    exercise_names,
+    percent,
+    session_title,
+)
+from planner.tui.messages import OpenSession
+from planner.tui.screens.base import SessionActions
 from planner.tui.state import AthleteDetail, Board
-from planner.tui.widgets.bars import percent_style, spark
+from planner.tui.widgets.bars import spark_weeks
 from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.week_grid import Direction, WeekGrid
 
-if TYPE_CHECKING:
-    from planner.tui.app import HipplanApp
 
-
-class WeekScreen(SessionActions, Screen[None]):
+class WeekScreen(SessionActions):
     CSS_PATH = "week.tcss"
-    PALETTE_GROUP = "Week"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to Home"),
         Binding("enter", "open", "Details", id="week.open", tooltip="Exercises, doses and cues"),
@@ -67,18 +70,8 @@ class WeekScreen(SessionActions, Screen[None]):
         yield Static(id="selection")
         yield Footer(compact=True)
 
-    @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def detail(self) -> AthleteDetail | None:
-        return self.hipplan.detail
-
     def on_mount(self) -> None:
-        self.hipplan.board_changed.subscribe(self, self.show_board)
         self.set_reactive(WeekScreen.week, self._clamp(self._requested or self._this_week()))
-        self.show_board(self.hipplan.board)
         self.query_one(WeekGrid).focus()
 
     def _this_week(self) -> int:
@@ -93,7 +86,7 @@ class WeekScreen(SessionActions, Screen[None]):
         plan = self.detail.plan if self.detail else None
         return max(1, min(week, plan.weeks if plan else 1))
 
-    def show_board(self, board: Board) -> None:
+    def board_updated(self, board: Board) -> None:
         detail = board.detail
         if detail is None or detail.plan is None:
             self.dismiss()
@@ -113,7 +106,7 @@ class WeekScreen(SessionActions, Screen[None]):
         self.query_one(TopBar).show(
             f"Week {self.week} of {plan.weeks} · {first:%d %b}–{last:%d %b %Y} · "
             f"{plan.phase(self.week)} · {detail.athlete.name}",
-            _week_figure(detail, self.week),
+            week_figure(detail, self.week),
         )
         self.query_one(WeekGrid).show(detail, first, prefer)
         self._show_selection(self.query_one(WeekGrid).session)
@@ -153,7 +146,7 @@ class WeekScreen(SessionActions, Screen[None]):
 
     @on(WeekGrid.Chosen)
     def _chosen(self, message: WeekGrid.Chosen) -> None:
-        self.hipplan.open_session(message.session)
+        self.request(OpenSession(message.session))
 
     @on(WeekGrid.EdgeReached)
     def _edge(self, message: WeekGrid.EdgeReached) -> None:
@@ -162,12 +155,12 @@ class WeekScreen(SessionActions, Screen[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "play", "log", "move"} and self.session is None:
+        if action == "open" and self.session is None:
             return None
         if action == "shift" and self.detail is not None and self.detail.plan is not None:
             target = self.week + int(str(parameters[0]))
             return True if 1 <= target <= self.detail.plan.weeks else None
-        return True
+        return super().check_action(action, parameters)
 
     def action_shift(self, step: Direction, select_edge: bool = False) -> None:
         target = self._clamp(self.week + step)
@@ -183,17 +176,17 @@ class WeekScreen(SessionActions, Screen[None]):
 
     def action_open(self) -> None:
         if self.session is not None:
-            self.hipplan.open_session(self.session)
+            self.request(OpenSession(self.session))
 
 
-def _week_figure(detail: AthleteDetail, week: int) -> Content | str:
+def week_figure(detail: AthleteDetail, week: int) -> Content | str:
     figure = detail.figure(week)
     if figure is None:
         return ""
-    style = percent_style(figure.percent, detail.athlete.target)
-    recent = [w.percent for w in detail.weeks if w.week <= week][-5:]
+    total = figure.total
+    recent = [w for w in detail.weeks if w.week <= week][-5:]
     return Content.assemble(
-        (f"{figure.percent}% done", style),
-        f"  {figure.done_minutes}/{figure.planned_minutes} min  ",
-        (spark(recent), "$text-accent"),
+        (f"{percent(total) or 0}% done", band_style(total.ratio or 0.0, detail.athlete.target)),
+        f"  {total.done_minutes}/{total.planned_minutes} min  ",
+        (spark_weeks(recent), "$text-accent"),
     )

@@ -22,7 +22,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -54,6 +53,7 @@ from planner.domain.inputs import (
 from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, RunRule, Sport, name_key
 from planner.services import onboarding
 from planner.services.onboarding import Draft, Preview
+from planner.tui.screens.base import HipplanScreen
 from planner.tui.validators import Parses, checked_input, parsed
 from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.wizard_fields import (
@@ -70,7 +70,6 @@ from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tig
 
 if TYPE_CHECKING:
     from planner.storage import Repository
-    from planner.tui.app import HipplanApp
 
 T = TypeVar("T")
 
@@ -124,11 +123,10 @@ def template_about(template_id: str) -> str:
 # -- the screen -------------------------------------------------------------------------------
 
 
-class PlanWizard(Screen[str | None]):
+class PlanWizard(HipplanScreen[str | None]):
     """New athlete and plan in four steps; dismisses with the athlete's name once saved."""
 
     CSS_PATH = "wizard.tcss"
-    PALETTE_GROUP = "New plan"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",
@@ -154,10 +152,6 @@ class PlanWizard(Screen[str | None]):
         self._start_default = ""
         self._name_rule = Parses(self._free_name)
         self._days_rule = Parses(self._run_days)
-
-    @property
-    def hipplan(self) -> HipplanApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -490,8 +484,7 @@ class PlanWizard(Screen[str | None]):
 
     def _repo_lock(self) -> contextlib.AbstractContextManager[Any]:
         # The app lets one worker at a time touch the repository (TinyDB is not thread-safe).
-        lock = getattr(self.app, "repo_lock", None)
-        return lock if lock is not None else contextlib.nullcontext()
+        return self.hipplan.repo_lock
 
     def _refused(self, error: PlannerError, prefix: str = "") -> None:
         """Send the person to the field the error is about, or say it in the status line."""

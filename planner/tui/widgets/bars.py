@@ -9,7 +9,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.tui.state import WeekFigure
+from planner.domain.adherence import WeekFigures
+from planner.tui.labels import band_style, percent
 
 SPARK = " ▁▂▃▄▅▆▇█"
 EIGHTHS = " ▁▂▃▄▅▆▇"
@@ -21,13 +22,8 @@ def spark(percents: Sequence[int], width: int = 0) -> str:
     return marks.rjust(width)
 
 
-def percent_style(percent: int, target: float) -> str:
-    """Green at or above the athlete's target, amber within 20 points of it, red below."""
-    if percent >= target * 100:
-        return "$text-success"
-    if percent >= target * 100 - 20:
-        return "$text-warning"
-    return "$text-error"
+def spark_weeks(weeks: Sequence[WeekFigures], width: int = 0) -> str:
+    return spark([percent(w.total) or 0 for w in weeks], width)
 
 
 class WeekBars(Widget):
@@ -45,14 +41,14 @@ class WeekBars(Widget):
     """
 
     COLUMN = 6
-    figures: reactive[tuple[WeekFigure, ...]] = reactive((), layout=True)
+    figures: reactive[tuple[WeekFigures, ...]] = reactive((), layout=True)
     current: reactive[int | None] = reactive(None)
     target: reactive[float] = reactive(0.8)
     upcoming: reactive[bool] = reactive(False)
 
     def show(
         self,
-        figures: Sequence[WeekFigure],
+        figures: Sequence[WeekFigures],
         current: int | None,
         target: float,
         *,
@@ -68,29 +64,34 @@ class WeekBars(Widget):
         if not self.figures:
             return Content.styled("No weeks logged yet.", "$text-muted")
         rows = max(1, self.size.height - 2)
-        tallest = max(f.planned_minutes for f in self.figures) or 1
+        tallest = max(f.total.planned_minutes for f in self.figures) or 1
         lines = [self._bar_row(row, rows, tallest) for row in range(rows, 0, -1)]
         if self.upcoming:
-            lines.append(self._label_row(lambda f: f"{f.planned_minutes}'", muted=True))
+            lines.append(self._label_row(lambda f: f"{f.total.planned_minutes}'", muted=True))
         else:
-            lines.append(self._label_row(lambda f: f"{f.percent}%"))
+            lines.append(self._label_row(lambda f: f"{percent(f.total) or 0}%"))
         lines.append(self._label_row(lambda f: f"wk {f.week}", muted=True))
         return Content("\n").join(lines)
+
+    def style(self, figure: WeekFigures) -> str:
+        # An empty week has no band; its column shows as 0 % in the low band's colour.
+        return band_style(figure.total.ratio or 0.0, self.target)
 
     def _bar_row(self, row: int, rows: int, tallest: int) -> Content:
         parts: list[tuple[str, str] | str] = []
         for figure in self.figures:
-            planned = figure.planned_minutes / tallest * rows
-            done = min(figure.done_minutes, figure.planned_minutes) / tallest * rows
-            parts.append(_cell(row, planned, done, percent_style(figure.percent, self.target)))
+            total = figure.total
+            planned = total.planned_minutes / tallest * rows
+            done = min(total.done_minutes, total.planned_minutes) / tallest * rows
+            parts.append(_cell(row, planned, done, self.style(figure)))
             parts.append(" ")
         return Content.assemble(*parts)
 
-    def _label_row(self, label: Callable[[WeekFigure], str], *, muted: bool = False) -> Content:
+    def _label_row(self, label: Callable[[WeekFigures], str], *, muted: bool = False) -> Content:
         parts: list[tuple[str, str] | str] = []
         for figure in self.figures:
             text = label(figure)
-            style = "$text-muted" if muted else percent_style(figure.percent, self.target)
+            style = "$text-muted" if muted else self.style(figure)
             if figure.week == self.current:
                 style += " bold reverse" if muted else " bold"
             parts.append((f"{text:^{self.COLUMN - 1}}", style))

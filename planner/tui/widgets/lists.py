@@ -12,9 +12,16 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from planner.domain.model import Session
-from planner.tui.labels import STATUS_MARKS, exercise_names, run_title, session_title
+from planner.tui.labels import (
+    STATUS_MARKS,
+    band_style,
+    exercise_names,
+    percent,
+    run_title,
+    session_title,
+)
 from planner.tui.state import Agenda, AthleteDetail, AthleteSummary
-from planner.tui.widgets.bars import percent_style, spark
+from planner.tui.widgets.bars import spark_weeks
 
 RUN_PREFIX = "run:"
 
@@ -34,7 +41,7 @@ class AthleteList(OptionList):
         name: str
 
     def show(self, summaries: Sequence[AthleteSummary], selected: str | None) -> None:
-        options = [Option(_athlete_prompt(s), id=s.name) for s in summaries]
+        options = [Option(athlete_prompt(s), id=s.name) for s in summaries]
         self.set_options(options)
         names = [s.name for s in summaries]
         if selected in names:
@@ -48,15 +55,16 @@ class AthleteList(OptionList):
             self.post_message(self.Chosen(event.option_id))
 
 
-def _athlete_prompt(summary: AthleteSummary) -> Content:
+def athlete_prompt(summary: AthleteSummary) -> Content:
     if not summary.has_plan:
         figures = Content.styled("no plan yet", "$text-muted")
-    elif summary.week_percent is None:
+    elif summary.week is None:
         figures = Content.styled(summary.idle or "no sessions this week", "$text-muted")
     else:
+        total = summary.week.total
         figures = Content.assemble(
-            (f"{summary.week_percent:>3}%", percent_style(summary.week_percent, summary.target)),
-            (f" {spark(summary.recent[-6:], 6)}", "$text-accent"),
+            (f"{percent(total) or 0:>3}%", band_style(total.ratio or 0.0, summary.target)),
+            (f" {spark_weeks(summary.recent[-6:], 6)}", "$text-accent"),
             (f"  streak {summary.streak}", "$text-muted"),
         )
     return Content.assemble((summary.name, "bold"), "\n", figures)

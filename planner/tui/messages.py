@@ -1,0 +1,55 @@
+"""What screens ask the app for. Screens post these and the app decides what happens (a dialog
+first, a write in a worker, another screen); the app calls screens only to redraw them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from planner.domain.model import LogStatus, Session
+
+
+@dataclass
+class LogRequested(Message):
+    """Log `session` (of `athlete`, else the selected one); partial asks for minutes if None."""
+
+    session: Session
+    status: LogStatus
+    minutes: int | None = None
+    athlete: str | None = None
+
+
+@dataclass
+class PlayRequested(Message):
+    """Start the session player on `session`."""
+
+    session: Session
+
+
+@dataclass
+class MoveRequested(Message):
+    """Ask where to move `session`, then move it."""
+
+    session: Session
+
+
+@dataclass
+class OpenSession(Message):
+    """Show `session` in full."""
+
+    session: Session
+
+
+@dataclass
+class OpenWeek(Message):
+    """Show a plan week (None: the current one)."""
+
+    week: int | None = None
+
+
+@dataclass
+class AthleteSelected(Message):
+    """Show `name` on every screen."""
+
+    name: str

@@ -1,0 +1,91 @@
+"""Driving the real app headless: the demo database on a frozen clock, waiting for the app to
+settle, and a pilot that counts keys. `screenshots.py` and the UI tests share these, so a picture
+and a test reach a screen the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from planner import clock
+from planner.demo import populate_demo
+from planner.storage import Repository
+from planner.tui.app import HipplanApp
+
+FROZEN_NOW = datetime(2027, 3, 17, 7, 0, tzinfo=ZoneInfo("Europe/London"))  # a Wednesday
+SIZE = (100, 32)
+SMALL = (80, 24)
+
+Scenario = Callable[[], Coroutine[Any, Any, None]]
+
+
+def demo_repository(folder: Path) -> Repository:
+    """A database in `folder` filled with the demo athletes as of the frozen day."""
+    clock.freeze(FROZEN_NOW)
+    repo = Repository.open(folder / "hipplan-demo.json")
+    populate_demo(repo, FROZEN_NOW.date())
+    return repo
+
+
+def demo_app(repo: Repository) -> HipplanApp:
+    # No file watching: nothing else writes the database, and a timer would only add noise.
+    return HipplanApp(repo, watch_seconds=None)
+
+
+def run(scenario: Scenario) -> None:
+    """Pilot scenarios are coroutines; the test suite has no asyncio plugin."""
+    asyncio.run(scenario())
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until every worker (board loads, previews, writes) has finished and the screen has
+    redrawn, with cursors still so two pictures of one screen match."""
+    app = pilot.app
+    for _ in range(3):  # a finished write starts a reload: wait for that one too
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    stop_blinking(pilot)
+
+
+def stop_blinking(pilot: Pilot[Any]) -> None:
+    """A blinking cursor would make two pictures of the same screen differ."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+class Keys:
+    """Presses keys and counts them, letting the app settle after each key."""
+
+    def __init__(self, pilot: Pilot[Any]) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            await self.pilot.press(key)
+            self.count += 1
+            await settle(self.pilot)
+
+    async def type(self, text: str) -> None:
+        """Types text, one key per character, and settles once at the end."""
+        await self.pilot.press(*text)
+        self.count += len(text)
+        await settle(self.pilot)
+
+
+async def wait_for(pilot: Pilot[Any], ready: Callable[[], bool | Awaitable[bool]]) -> None:
+    for _ in range(50):
+        await settle(pilot)
+        if ready():
+            return
+    raise AssertionError("the app never reached the expected state")

@@ -1,0 +1,106 @@
+"""The shared dialogs and the screen registry: partial asks for minutes, replacing a log asks
+first, a failed write says why in a dialog, and help, palette and keys read one screen list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from planner.storage import Repository
+from planner.tui import screens
+from planner.tui.app import HipplanApp
+from planner.tui.commands import HipplanCommands
+from planner.tui.messages import LogRequested
+from planner.tui.pilot import SIZE, Keys, run, settle
+from planner.tui.screens.home import HomeScreen
+from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialog
+from tests.ui.helpers import log_of
+
+
+def status_of(repo: Repository, session_id: str) -> str | None:
+    entry = log_of(repo, session_id)
+    return entry.status if entry else None
+
+
+def test_partial_asks_minutes_with_half_as_the_default(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert demo.detail is not None
+            session = demo.detail.next_open_session()
+            assert session is not None
+            await Keys(pilot).press("p")
+            dialog = demo.screen
+            assert isinstance(dialog, MinutesDialog)
+            assert dialog.query_one("#minutes", Input).value == str(session.minutes // 2)
+            await Keys(pilot).press("enter")
+            entry = log_of(demo_repo, session.id)
+            assert entry is not None
+            assert (entry.status, entry.minutes) == ("partial", session.minutes // 2)
+
+    run(scenario)
+
+
+def test_replacing_a_log_asks_first(demo: HipplanApp, demo_repo: Repository) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert demo.detail is not None
+            session = demo.detail.next_open_session()
+            assert session is not None
+            await Keys(pilot).press("d")
+            demo.post_message(LogRequested(session, "skipped"))
+            await settle(pilot)
+            assert isinstance(demo.screen, ConfirmDialog)
+            await Keys(pilot).press("n")
+            assert isinstance(demo.screen, HomeScreen)
+            assert status_of(demo_repo, session.id) == "done"
+
+            demo.post_message(LogRequested(session, "skipped"))
+            await settle(pilot)
+            await Keys(pilot).press("y")
+            assert status_of(demo_repo, session.id) == "skipped"
+
+    run(scenario)
+
+
+def test_a_failed_write_says_why_in_a_dialog(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert demo.detail is not None and demo.detail.plan is not None
+            gone = replace(demo.detail.plan.sessions[0], id="20990101-pre")
+            demo.log_session(gone, "done")
+            await settle(pilot)
+            dialog = demo.screen
+            assert isinstance(dialog, ErrorDialog)
+            assert "20990101-pre" in str(dialog.query_one("#error-message", Static).render())
+            await Keys(pilot).press("escape")
+            assert isinstance(demo.screen, HomeScreen)
+
+    run(scenario)
+
+
+def test_help_palette_and_home_keys_read_the_screen_registry(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for entry in screens.SCREENS:
+                assert issubclass(entry.load(), Screen), entry.name
+            assert screens.entry_of(demo.screen) == screens.entry("home")
+            home_keys = {k: b.binding.action for k, b in demo.screen.active_bindings.items()}
+            palette = {c.name for c in HipplanCommands(demo.screen).commands()}
+            for entry in screens.SCREENS:
+                if entry.action and entry.name != "help":
+                    assert home_keys[entry.key] == f"app.{entry.action}", entry.name
+                if entry.command:
+                    assert entry.command in palette, entry.name
+            await Keys(pilot).press("question_mark")
+            shown = [str(s.render()).splitlines()[0] for s in demo.screen.query(".help-section")]
+            assert shown == [e.title for e in screens.SCREENS if e.in_help] + ["Everywhere"]
+
+    run(scenario)
