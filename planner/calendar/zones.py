@@ -77,15 +77,16 @@ class Zones:
         zone = known_zone(tzid)
         if zone is not None:
             return zone
+        instead = f"its times were read as {self.fallback.key}, the athlete's zone"
         block = self._defined.get(tzid)
         if block is None:
-            self.notes.append(f"time zone {tzid[:60]!r} is not defined in the file")
+            self.notes.append(f"time zone {tzid[:60]!r} is not defined in the file; {instead}")
             return self.fallback
         try:
             return self._from_rules(tzid, block)
         except Exception as exc:  # dateutil's VTIMEZONE reader raises all kinds on bad rules
             why = f" ({exc})" if isinstance(exc, BadValue) else ""
-            self.notes.append(f"the file's own time zone {tzid[:60]!r} cannot be used{why}")
+            self.notes.append(f"the file's time zone {tzid[:60]!r} cannot be used{why}; {instead}")
             return self.fallback
 
     def _from_rules(self, tzid: str, block: Block) -> tzinfo:

@@ -98,6 +98,23 @@ def test_a_custom_zone_with_yearly_rules_from_1601_is_read_near_the_window() -> 
     assert found.notices == ()
 
 
+def test_a_custom_zone_listing_its_changes_as_rdates_is_read() -> None:
+    zone = (
+        "BEGIN:VTIMEZONE\nTZID:Old Office\n"
+        "BEGIN:STANDARD\nDTSTART:19701025T030000\nRDATE:20261025T030000,20271031T030000\n"
+        "TZOFFSETFROM:+0300\nTZOFFSETTO:+0200\nEND:STANDARD\n"
+        "BEGIN:DAYLIGHT\nDTSTART:19700329T020000\nRDATE:20270328T020000\n"
+        "TZOFFSETFROM:+0200\nTZOFFSETTO:+0300\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+    )
+    runs = [
+        f"UID:{day}@test\nDTSTART;TZID=Old Office:2027{day}T070000\nDURATION:PT30M\nSUMMARY:Run"
+        for day in ("0315", "0415", "1115")
+    ]
+    found = read(ics(*runs, extra=zone), end=date(2027, 12, 1))
+    assert [as_utc(r.start).hour for r in found.runs] == [5, 4, 5]
+    assert found.notices == ()
+
+
 @pytest.mark.parametrize(
     ("rule", "start", "runs"),
     [
@@ -223,7 +240,8 @@ def test_an_undefined_tzid_is_the_zone_of_that_name_else_the_athletes() -> None:
     found = read(ics(paris, windows, vendor, mars))
     assert [as_utc(r.start).hour for r in found.runs] == [5, 5, 5, 6]
     assert [n for n in found.notices if "Mars/Olympus" in n] == [
-        "time zone 'Mars/Olympus' is not defined in the file"
+        "time zone 'Mars/Olympus' is not defined in the file; "
+        "its times were read as Europe/London, the athlete's zone"
     ]
     clean(found)
 
