@@ -314,6 +314,8 @@ class _Reader:
             raise BadValue(f"it lists more than {MAX_DATES_PER_EVENT} dates")
         found: dict[object, _Occurrence] = {}
         for wall, period in [*starts, *((w.wall, p) for w, p in extra)]:
+            if not self._near(wall):
+                continue  # outside the window: only its own occurrences count towards the cap
             when = _When(wall, first.zone, first.floating)
             key = self._key(when)
             if key in excluded or key in found:
@@ -474,6 +476,11 @@ class _Reader:
         zone = when.zone or self.tz
         local = wall.replace(tzinfo=zone, fold=0)
         return local.astimezone(UTC).astimezone(self.tz)
+
+    def _near(self, wall: date) -> bool:
+        if isinstance(wall, datetime):
+            return self.lo <= wall < self.hi
+        return self.lo.date() <= wall < self.hi.date()
 
     def _odd(self, when: _When) -> bool:
         """True for a wall time that a DST change skips or repeats."""

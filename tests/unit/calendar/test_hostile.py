@@ -331,3 +331,23 @@ def test_the_window_is_checked_against_the_cap(monkeypatch: pytest.MonkeyPatch) 
     assert any(
         "repeats over 10 times between 2027-03-01 and 2027-04-30" in n for n in found.notices
     )
+
+
+def test_dates_outside_the_window_do_not_count_towards_the_cap() -> None:
+    old = ",".join(f"2020{1 + n // 28:02d}{1 + n % 28:02d}T063000Z" for n in range(300))
+    event = (
+        f"UID:o@test\nDTSTART:20200101T063000Z\nDURATION:PT30M\nRRULE:FREQ=DAILY\nRDATE:{old}\n"
+        "SUMMARY:Run"
+    )
+    found = read(ics(event), start=date(2027, 3, 1), end=date(2029, 9, 1))
+    assert len(found.runs) == (date(2029, 9, 1) - date(2027, 3, 1)).days
+    assert found.notices == ()
+
+
+def test_floating_times_follow_the_calendars_x_wr_timezone() -> None:
+    data = ics(
+        "UID:f@test\nDTSTART:20270302T063000\nDURATION:PT30M\nSUMMARY:Run",
+        extra="X-WR-TIMEZONE:America/New_York\n",
+    )
+    (run,) = read(data).runs
+    assert as_utc(run.start) == datetime(2027, 3, 2, 11, 30, tzinfo=UTC)
