@@ -23,6 +23,10 @@ MAX_ICS_BYTES = 10 * 1024 * 1024  # a calendar file larger than this is refused 
 MAX_DUE_MINUTES = 7 * 24 * 60
 MAX_ALARM_MINUTES = 7 * 24 * 60
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Dates a plan, a run or a log may have: far enough from year 1 and 9999 that a year of plan and
+# the weeks around it never overflow a date.
+FIRST_PLAN_DATE = date(1900, 1, 1)
+LAST_PLAN_DATE = date(2200, 12, 31)
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _WEEK_RANGE = re.compile(r"^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$")
@@ -159,12 +163,23 @@ def parse_hhmm(text: str, field: str = "time") -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def check_plan_date(day: date, field: str = "date") -> date:
+    """A date inside the range the plan can hold (FIRST_PLAN_DATE to LAST_PLAN_DATE)."""
+    if not FIRST_PLAN_DATE <= day <= LAST_PLAN_DATE:
+        raise InvalidInput(
+            field, f"dates must be from {FIRST_PLAN_DATE} to {LAST_PLAN_DATE}, not {day}"
+        )
+    return day
+
+
 def parse_date(text: str, field: str = "date") -> date:
-    """'2027-03-17' -> date; impossible dates (2027-02-30) are refused."""
+    """'2027-03-17' -> date; impossible dates (2027-02-30) and dates outside the range a plan
+    can hold (0001-01-01, 9999-12-31) are refused."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(field, f"invalid date {text!r} (use YYYY-MM-DD)") from exc
+    return check_plan_date(day, field)
 
 
 def parse_local_datetime(text: str, field: str = "to") -> tuple[date, time]:

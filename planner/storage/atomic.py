@@ -25,8 +25,9 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from planner.fsutil import atomic_write
+from planner.fsutil import UnsafeTarget, atomic_write, open_regular
 from planner.storage.errors import DamagedDatabase, StorageError
+from planner.storage.migrations import META_TABLE
 
 FILE_MODE = 0o600  # the file holds personal health notes: owner only
 MAX_DB_BYTES = 512 * 1024 * 1024
@@ -91,18 +92,18 @@ class AtomicJSONStorage(Storage):
         return _identity_of(self.path) != self._identity
 
     def _load(self) -> Tables | None:
-        try:
-            with open(self.path, "rb") as handle:
-                identity = _identity_of_fd(handle.fileno())
-                if identity == self._identity and self._cache is not None:
-                    return self._cache
-                # Read what fstat reported (plus one byte to notice growth): read(N) allocates N.
-                raw = handle.read(min(identity[2], MAX_DB_BYTES) + 1)
-        except FileNotFoundError:
+        opened = open_database(self.path)
+        if opened is None:
             self.forget()
             return None
-        except OSError as exc:  # a folder, no permission, an I/O error
-            raise StorageError(f"cannot read database {self.path}: {exc.strerror or exc}") from None
+        fd, st = opened
+        try:
+            identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            if identity == self._identity and self._cache is not None:
+                return self._cache
+            raw = _read_all(fd, st.st_size, self.path)
+        finally:
+            os.close(fd)
         tables = parse_tables(raw, self.path)
         self._texts.clear()
         self._cache, self._identity = tables, identity
@@ -112,6 +113,9 @@ class AtomicJSONStorage(Storage):
         encoded = self._encode(data).encode("utf-8")
         try:
             atomic_write(self.path, encoded, mode=FILE_MODE)
+        except UnsafeTarget as exc:
+            self.forget()
+            raise StorageError(f"database {exc}") from None
         except BaseException:
             self.forget()
             raise
@@ -149,6 +153,47 @@ def _same_values(before: dict[str, Any], doc: dict[str, Any]) -> bool:
 _MISSING = object()
 
 
+def open_database(path: Path) -> tuple[int, os.stat_result] | None:
+    """A descriptor of the database file and its stat, None when there is no file yet.
+
+    Anything but a regular file is refused before it is opened (a FIFO would block, a device
+    never end), and a file over MAX_DB_BYTES before a byte of it is read.
+    """
+    try:
+        opened = open_regular(path)
+    except UnsafeTarget as exc:
+        raise StorageError(f"database {exc}") from None
+    except OSError as exc:  # no permission, a loop of links, an I/O error
+        raise StorageError(f"cannot read database {path}: {exc.strerror or exc}") from None
+    if opened is not None and opened[1].st_size > MAX_DB_BYTES:
+        os.close(opened[0])
+        raise DamagedDatabase(
+            f"database {path} is larger than {MAX_DB_BYTES >> 20} MB; left untouched"
+        )
+    return opened
+
+
+def read_database(path: Path) -> bytes | None:
+    """The bytes of the database file (None when there is none), read as `open_database` allows."""
+    opened = open_database(path)
+    if opened is None:
+        return None
+    fd, st = opened
+    try:
+        return _read_all(fd, st.st_size, path)
+    finally:
+        os.close(fd)
+
+
+def _read_all(fd: int, size: int, path: Path) -> bytes:
+    # What fstat reported, plus one byte to notice growth: read(N) allocates N up front.
+    try:
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(min(size, MAX_DB_BYTES) + 1)
+    except OSError as exc:
+        raise StorageError(f"cannot read database {path}: {exc.strerror or exc}") from None
+
+
 def parse_tables(raw: bytes, path: Path) -> Tables:
     """The tables of a database file, or a StorageError naming the file and what is wrong."""
     where = f"database {path}"
@@ -159,25 +204,53 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
             f"{where} is empty (truncated?); left untouched: restore a backup or remove it"
         )
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except (UnicodeDecodeError, json.JSONDecodeError, _DuplicateKey, RecursionError) as exc:
         raise DamagedDatabase(
             f"{where} is corrupt ({_reason(exc)}); left untouched: restore a backup or move it away"
         ) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DamagedDatabase(f"{where} is not a hipplan database; left untouched")
+    for name, table in data.items():
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise DamagedDatabase(
+                    f"{where} holds a damaged {name} record {doc_id} (not a record); "
+                    "left untouched: restore a backup or move it away"
+                )
+    for doc in data.get(META_TABLE, {}).values():
+        schema = doc.get("schema", 1)
+        if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+            raise DamagedDatabase(
+                f"{where} has a damaged schema version ({json.dumps(schema)[:40]}); left untouched"
+            )
     return data
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of two equal keys: a second "athletes" table would silently win.
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(f"the key {key[:40]!r} appears twice")
+            seen.add(key)
+    return found
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"invalid JSON at line {exc.lineno} column {exc.colno}"
+    if isinstance(exc, _DuplicateKey):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
     return "not UTF-8 text"
-
-
-def _identity_of_fd(fd: int) -> _Identity:
-    st = os.fstat(fd)
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _identity_of(path: Path) -> _Identity | None:

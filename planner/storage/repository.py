@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +37,7 @@ from planner.domain.model import (
 )
 from planner.fsutil import atomic_write, temp_name_pattern
 from planner.storage import codec
-from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables
+from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables, read_database
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, stamp, version_of
@@ -65,7 +66,8 @@ class Repository:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._storage = AtomicJSONStorage(self.path)
-        self._lock = WriteLock(self.path)
+        # Beside the real file: two symlinks to one database must share one lock.
+        self._lock = WriteLock(Path(os.path.realpath(self.path)))
         self._depth = 0
         self._swept = False
 
@@ -366,7 +368,9 @@ class Repository:
     def backup(self, label: str = "backup") -> Path:
         """Copy the database beside itself, named with the time; the copy is what was on disk."""
         with self._lock:
-            data = self.path.read_bytes()
+            data = read_database(self.path)
+            if data is None:
+                raise StorageError(f"database {self.path} does not exist yet: nothing to back up")
             target = self._backup_path(label)
             atomic_write(target, data, mode=FILE_MODE)
         return target
@@ -406,14 +410,13 @@ class Repository:
 
 def check_file(path: Path) -> list[str]:
     """Read the file as `hipplan db check` does: every problem as one line, nothing changed."""
-    if not path.exists():
-        return [f"{path} does not exist (it is created by the first write)"]
     try:
-        tables = parse_tables(path.read_bytes(), path)
+        raw = read_database(path)
+        if raw is None:
+            return [f"{path} does not exist (it is created by the first write)"]
+        tables = parse_tables(raw, path)
     except StorageError as exc:
         return [str(exc)]
-    except OSError as exc:
-        return [f"{path}: {exc.strerror or exc}"]
     problems = []
     version = version_of(tables)
     if version != SCHEMA_VERSION:

@@ -74,5 +74,5 @@ def test_a_folder_given_as_the_database_is_one_clear_line(tmp_path: Path) -> Non
 
     code = main(["--db", str(tmp_path), "athlete", "list"])
     assert code == 1
-    with pytest.raises(StorageError, match=f"cannot read database {tmp_path}: Is a directory"):
+    with pytest.raises(StorageError, match=f"database {tmp_path} is a folder, not a regular file"):
         Repository.open(tmp_path)
