@@ -27,6 +27,8 @@ _STALE_SECONDS = 3600.0  # where temp files cannot be locked, only old ones are 
 class UnsafeTarget(PlannerError):
     """The path names something hipplan must not replace; nothing was written."""
 
+    field = "force"
+
 
 def fsync_dir(folder: Path) -> None:
     """Make a rename in `folder` durable (a no-op where directories cannot be opened)."""
@@ -149,7 +151,7 @@ def write_output(path: Path, data: bytes, *, force: bool = False, private: bool 
         if head and _first_line(head) != _first_line(data):
             raise UnsafeTarget(
                 f"{path} exists and is not a file hipplan wrote ({_described(head)}); "
-                "left untouched (force to replace it)"
+                "left untouched"
             )
     atomic_write(path, data, mode=PRIVATE_MODE if private else None)
 

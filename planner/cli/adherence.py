@@ -11,7 +11,7 @@ from planner.cli import adherence_view, options
 from planner.cli.common import UsageError, lazy_import, open_repo, print_json
 from planner.cli.style import use_colour
 from planner.domain.adherence import logs_by_session
-from planner.fsutil import atomic_write
+from planner.fsutil import write_output
 
 if TYPE_CHECKING:
     from planner import storage
@@ -31,6 +31,7 @@ def register(subparsers: Any) -> None:
     report.add_argument(
         "--csv", type=Path, metavar="FILE", help="export the logs as CSV (- for stdout)"
     )
+    options.add_force(report)
     report.set_defaults(func=adherence_command)
 
 
@@ -57,5 +58,6 @@ def _export(repo: storage.Repository, args: argparse.Namespace) -> None:
     if str(args.csv) == "-":
         sys.stdout.write(text)
     else:
-        atomic_write(args.csv, text.encode("utf-8"))
+        # the notes are private: the file is for its owner only
+        write_output(args.csv, text.encode("utf-8"), force=args.force, private=True)
         print(f"wrote {len(logs_by_session(logs))} logs to {args.csv}", file=sys.stderr)

@@ -15,6 +15,7 @@ FIELD_FLAGS = {
     "changes": "--tightness, --sport, --sitting-hours, --tz or --target",
     "date": "--date",
     "days": "--days",
+    "force": "--force to replace it",
     "match": "--match",
     "minutes": "--minutes",
     "note": "--note",

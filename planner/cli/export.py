@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
 from planner.cli.common import UsageError, argtype, lazy_import, open_repo, print_json
-from planner.fsutil import atomic_write
+from planner.fsutil import write_output
 
 if TYPE_CHECKING:
     from planner.services import calendar
@@ -28,6 +28,7 @@ def register(subparsers: Any) -> None:
         "-o", "--output", required=True, metavar="FILE.ics", help="the file to write, - for stdout"
     )
     export.add_argument("--with-runs", action="store_true", help="add the runs as events too")
+    options.add_force(export)
     export.add_argument(
         "--alarm",
         type=argtype(options.alarm_minutes),
@@ -52,7 +53,7 @@ def export_cmd(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(exported.data)
         sys.stdout.buffer.flush()
         return 0
-    atomic_write(Path(args.output), exported.data)
+    write_output(Path(args.output), exported.data, force=args.force)
     if args.json:
         print_json(
             {

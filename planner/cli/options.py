@@ -98,6 +98,14 @@ def add_tz(parser: Parser, help: str = "IANA zone, e.g. Europe/London") -> None:
     parser.add_argument("--tz", type=argtype(inputs.parse_zone), metavar="ZONE", help=help)
 
 
+def add_force(parser: Parser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the output file even when it is not one hipplan wrote",
+    )
+
+
 def add_to(parser: Parser) -> None:
     """--to: a new local start, in the athlete's time zone."""
     parser.add_argument(

@@ -110,8 +110,9 @@ def test_write_output_refuses_to_replace_a_file_hipplan_did_not_write(tmp_path: 
     passwords.write_text("root:x:0:0:root:/root:/bin/sh\n")
     with pytest.raises(UnsafeTarget, match=r"not a file hipplan wrote \(it starts with 'root:x"):
         write_output(passwords, ICS)
-    with pytest.raises(UnsafeTarget, match="force"):
+    with pytest.raises(UnsafeTarget, match="not a file hipplan wrote") as refused:
         write_output(passwords, CSV)
+    assert refused.value.field == "force"  # the CLI names its --force flag
     assert passwords.read_text().startswith("root:")
     write_output(passwords, ICS, force=True)
     assert passwords.read_bytes() == ICS

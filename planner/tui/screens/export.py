@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import PlannerError
-from planner.fsutil import atomic_write
+from planner.fsutil import write_output
 from planner.services import calendar
 from planner.tui.screens.base import HipplanModal
 
@@ -91,7 +91,7 @@ def write_export(repo: Repository, name: str, request: ExportRequest) -> ExportD
     """Export through the calendar service and write the file atomically."""
     exported = calendar.export_plan(repo, name, request.weeks, request.with_runs, request.alarm)
     try:
-        atomic_write(request.path, exported.data)
+        write_output(request.path, exported.data)  # refuses to replace a file it did not write
     except OSError as exc:
         # Not a PlannerError by nature, but the person needs the reason in the dialog.
         raise PlannerError(f"could not write {request.path}: {exc.strerror or exc}") from exc

@@ -84,6 +84,6 @@ def test_a_name_that_is_not_text_ends_in_one_line(
     db = tmp_path / "hipplan.json"
     code = main(["--db", str(db), "athlete", "add", NOT_UTF8, "--tightness", "3"])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2  # a value argparse refuses: a usage error
     assert "internal error" not in err and err.count("hipplan: error:") == 1
     assert not db.exists()
