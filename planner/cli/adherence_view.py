@@ -1,4 +1,4 @@
-"""How `hipplan adherence` prints: the JSON shape of CLI.md, the table, and the CSV of logs."""
+"""How `hipplan adherence` prints: the JSON shape scripts rely on, the table, and the CSV of logs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How `hipplan plan show` prints: the JSON shape of CLI.md and the week-by-week table."""
+"""How `hipplan plan show` prints: the JSON shape scripts rely on and the week-by-week table."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def session_json(session: Session) -> dict[str, Any]:
 
 
 def plan_json(plan: Plan, week: int | None = None) -> dict[str, Any]:
-    """The `plan show --json` shape of CLI.md (extra keys: phases, template, changes)."""
+    """The `plan show --json` shape scripts rely on (extra keys: phases, template, changes)."""
     sessions = (
         plan.sessions if week is None else plan.sessions_in_week(plans.check_week(plan, week))
     )

@@ -1,6 +1,6 @@
 """Adaptation: a plan that reacts to what the athlete did, without rewriting the past.
 
-The coaching rule (DOMAIN.md, must): when a loosening week ends below 50 % adherence, the
+The coaching rule (a must of the coaching rules): when a loosening week ends below 50 % adherence, the
 loosening phase is held one more week, so the taper starts later; an athlete who has not loosened
 up is not tapered. A re-assessment (a new tightness, sport, sitting hours or zone) rebuilds the
 future the same way.

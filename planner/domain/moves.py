@@ -2,7 +2,7 @@
 
 A move keeps the session's id, kind, exercises and length; only its slot changes, and the session
 is pinned: a later rebuild (a log that holds loosening, a re-assessment) keeps it where it still
-fits. A warm-up or cool-down stays tied to its run (DOMAIN.md, must): it may only move where it
+fits. A warm-up or cool-down stays tied to its run (a must of the coaching rules): it may only move where it
 still ends 0-15 min before the run, or starts 0-15 min after it.
 """
 

@@ -8,7 +8,7 @@ per board, so Home, Week, Adherence and the CLI agree on every figure and colour
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -149,7 +149,6 @@ class Board:
 
     summaries: tuple[AthleteSummary, ...] = ()
     detail: AthleteDetail | None = None
-    errors: tuple[str, ...] = field(default=())
 
     @property
     def empty(self) -> bool:

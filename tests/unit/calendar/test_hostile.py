@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.calendar import importer, recurrence
+from planner.calendar import events, recurrence
 from planner.calendar.importer import CalendarImport, read_calendar
 from planner.domain.errors import PlannerError
 from planner.domain.model import as_utc
@@ -324,7 +324,7 @@ def test_a_weekly_run_across_both_dst_nights_keeps_its_duration(
 
 
 def test_the_window_is_checked_against_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_PER_EVENT", 10)
+    monkeypatch.setattr(events, "MAX_PER_EVENT", 10)
     daily = "UID:d@test\nDTSTART:20270301T063000Z\nDURATION:PT30M\nRRULE:FREQ=DAILY\nSUMMARY:Run"
     found = read(ics(daily, GOOD))
     assert [r.title for r in found.runs] == ["Good run"]

@@ -69,7 +69,7 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
     }
 
 
-# The top-level keys a write prints: what it did (CLI.md: "writes print what they did").
+# The top-level keys a write prints: what it did (the contract: "writes print what they did").
 WRITE_KEYS = {
     ("athlete", "add"): {"added"},
     ("athlete", "set"): {"updated", "plan_changes"},

@@ -1,4 +1,4 @@
-"""The plan engine: phases, placement, ids and the coaching rules of DOMAIN.md."""
+"""The plan engine: phases, placement, ids and the coaching rules every plan keeps."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Living with a plan: runs added, removed, skipped and moved, the block extended, an athlete
-removed. Each change rebuilds only the future and keeps every rule of DOMAIN.md."""
+removed. Each change rebuilds only the future and keeps every coaching rule."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Runs are added, removed, skipped, put back and moved; sessions are moved; the athlete is
 re-assessed; sessions are logged; the future is rebuilt; the block is extended; time passes.
-After each step every **must** of DOMAIN.md holds, no logged or started session has changed, a
+After each step every must of the coaching rules holds, no logged or started session has changed, a
 refused step left the file as it was, and a fresh read of the database gives the same state.
 """
 
