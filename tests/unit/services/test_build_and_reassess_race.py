@@ -13,6 +13,7 @@ import pytest
 from planner.domain.model import Athlete, RunRule
 from planner.services import assessment, plans
 from planner.storage import Repository
+from tests.unit.services.forking import in_child
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,18 +22,6 @@ pytestmark = [
 
 NAME = "Ana Tight"
 NOW = datetime(2027, 2, 20, 12, 0, tzinfo=UTC)
-
-
-def _fork(job) -> int:  # type: ignore[no-untyped-def]
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
-    try:
-        job()
-        code = 0
-    finally:
-        os._exit(code)
 
 
 def test_a_build_never_saves_a_plan_for_an_athlete_changed_meanwhile(db: Path) -> None:
@@ -52,7 +41,7 @@ def test_a_build_never_saves_a_plan_for_an_athlete_changed_meanwhile(db: Path) -
             os.read(go_r, 1)
             assessment.set_athlete(Repository.open(db), NAME, tightness=tightness, now=NOW)
 
-        pids = [_fork(build), _fork(reassess)]
+        pids = [in_child(build), in_child(reassess)]
         os.write(go_w, b"gg")  # both start at once
         assert [os.waitpid(pid, 0)[1] for pid in pids] == [0, 0]
         os.close(go_r)

@@ -19,6 +19,7 @@ from planner.domain.model import Athlete, LogEntry, RunRule, resolve_local
 from planner.domain.moves import first_clash
 from planner.services import logs, moves, plans, runs
 from planner.storage import Repository
+from tests.unit.services.forking import in_child
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 
@@ -46,18 +47,6 @@ def _setup(db: Path) -> tuple[str, datetime]:
     raise AssertionError("no free slot for the test's move")
 
 
-def _child(job) -> int:  # type: ignore[no-untyped-def]
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
-    try:
-        job()
-        code = 0
-    finally:
-        os._exit(code)
-
-
 def test_a_log_that_adapts_waits_for_a_move_in_flight(db: Path) -> None:
     session_id, new_start = _setup(db)
     reached_r, reached_w = os.pipe()
@@ -77,9 +66,9 @@ def test_a_log_that_adapts_waits_for_a_move_in_flight(db: Path) -> None:
     def log() -> None:
         logs.log_session(Repository.open(db), NAME, "today-pre", "done", now=WEEK_ONE_OVER)
 
-    mover = _child(move)
+    mover = in_child(move)
     assert os.read(reached_r, 1) == b"x"
-    logger = _child(log)
+    logger = in_child(log)
     time.sleep(0.5)  # the logger is now waiting for the lock the mover holds
     os.write(go_w, b"g")
     results = [os.waitpid(pid, 0)[1] for pid in (mover, logger)]
