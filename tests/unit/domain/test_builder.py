@@ -27,6 +27,7 @@ from planner.domain.model import (
     resolve_local,
 )
 from planner.domain.schedule import runs_between
+from planner.domain.timing import content_seconds
 
 LONDON = zone("Europe/London")
 MON_WED_SAT = RunRule(days=(0, 2, 5), at=time(6, 30), minutes=45)
@@ -50,10 +51,14 @@ def plan_for(
 
 
 def test_standard_eight_weeks_by_tightness(standard: Template, catalogue: Catalogue) -> None:
-    minutes = {t: plan_for(standard, catalogue, tightness=t).weekly_minutes() for t in (5, 3, 1)}
+    plans = {t: plan_for(standard, catalogue, tightness=t) for t in (5, 3, 1)}
+    minutes = {t: plan.weekly_minutes() for t, plan in plans.items()}
     assert minutes[5][0] > minutes[3][0] > minutes[1][0]
-    for weekly in minutes.values():
-        assert weekly == sorted(weekly, reverse=True)
+    for t, weekly in minutes.items():
+        # Holds grow through the loosening weeks, so real minutes may rise there; never after.
+        after = weekly[max(plans[t].loosening_weeks, 1) - 1 :]
+        assert after == sorted(after, reverse=True)
+        assert weekly[0] >= max(after[1:], default=0)
     plan = plan_for(standard, catalogue, tightness=5)
     assert (plan.loosening_weeks, plan.taper_weeks) == (3, 2)
     assert [s.id for s in plan.sessions_in_week(1)][:3] == [
@@ -320,9 +325,8 @@ def check_gradual_progression(plan: Plan, template: Template, catalogue: Catalog
 
 def check_doses_fit(plan: Plan) -> None:
     for session in plan.sessions:
-        needed = sum(p.dose.seconds for p in session.exercises)
-        if len(session.exercises) > 1:
-            assert needed <= session.minutes * 60
+        needed = content_seconds(session.exercises)
+        assert needed <= session.minutes * 60 < needed + 60
 
 
 @PROPERTIES
@@ -500,7 +504,8 @@ def test_loosening_sessions_step_around_a_busy_evening(
     plan = plan_for(standard, catalogue, tightness=5, weeks=4, busy=(dinner,))
     moved = plan.session("20270302-loose")
     assert moved is not None
-    assert f"{moved.start:%H:%M}" == "17:50" and moved.minutes == 40  # 21:30-22:00 is too short
+    # Placed for 40 minutes (21:30-22:00 is too short); the first session's content takes 34.
+    assert f"{moved.start:%H:%M}" == "17:50" and moved.minutes == 34
     assert moved.note == "moved to 17:50: 19:00 is taken"
 
 
@@ -523,7 +528,7 @@ def test_sessions_never_start_before_the_plan(standard: Template, catalogue: Cat
     assert first.note == "shortened to 5 min: the plan's start ends 00:00"
 
 
-def test_shortened_sessions_drop_exercises_not_doses(
+def test_shortened_sessions_give_up_sets_not_reps_or_holds(
     standard: Template, catalogue: Catalogue
 ) -> None:
     standup = BusyBlock(datetime(2027, 3, 3, 6, 0, tzinfo=LONDON),
@@ -532,5 +537,10 @@ def test_shortened_sessions_drop_exercises_not_doses(
     short = plan_for(standard, catalogue, weeks=2, busy=(standup,))
     before, after = full.session("20270303-pre"), short.session("20270303-pre")
     assert before is not None and after is not None and after.minutes == 6
-    assert len(after.exercises) < len(before.exercises)
-    assert after.exercises == before.exercises[: len(after.exercises)]
+    # The six minutes are filled, not left half empty: fewer sets, the same reps.
+    assert content_seconds(after.exercises) > 5 * 60
+    sets = lambda s: sum(p.dose.rounds for p in s.exercises)  # noqa: E731
+    assert sets(after) < sets(before)
+    kept = [p.exercise_id for p in after.exercises]
+    assert kept == [p.exercise_id for p in before.exercises][: len(kept)]
+    assert {p.dose.reps for p in after.exercises} == {p.dose.reps for p in before.exercises}
