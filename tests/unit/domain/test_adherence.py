@@ -67,11 +67,11 @@ def test_week_counts_minutes_and_statuses(standard: Template, catalogue: Catalog
 
     first = figures[0]
     assert first.state == "ended"
-    assert first.total.planned_minutes == sum(s.minutes for s in week1) == 244
+    assert first.total.planned_minutes == sum(s.minutes for s in week1) == 250
     assert first.total.done_minutes == pre.minutes + 15 == 25
     assert (first.total.done, first.total.partial, first.total.skipped) == (1, 1, 1)
     assert first.total.open == len(week1) - 3
-    assert first.total.percent == 10.2
+    assert first.total.percent == 10.0
     assert first.band == "low"
     assert first.by_kind["post-run"].skipped == 1
     assert first.by_kind["post-run"].done_minutes == 0
@@ -117,8 +117,8 @@ def test_a_week_crossing_the_dst_change(standard: Template, catalogue: Catalogue
     # 23:30 UTC on the 28th is already 00:30 on Mon 29 in London: week 1 has ended.
     figures = weekly_figures(plan, logs, at("2027-03-28T23:30"), 0.8)
     assert [f.state for f in figures] == ["ended", "current"]
-    assert figures[0].total.planned_minutes == sum(s.minutes for s in week1) == 244
-    assert figures[0].total.done_minutes == 244
+    assert figures[0].total.planned_minutes == sum(s.minutes for s in week1) == 250
+    assert figures[0].total.done_minutes == 250
     assert week_state(plan, 1, at("2027-03-28T22:59")) == "current"
     assert week_state(plan, 1, at("2027-03-28T23:00")) == "ended"
 
@@ -232,7 +232,7 @@ def test_report_shows_a_skipped_cool_down_habit(standard: Template, catalogue: C
     assert result.due_by_kind["post-run"].percent == 0.0
     assert result.due_by_kind["loosening"].percent == 100.0
     assert result.due_by_kind["pre-run"].percent == 100.0
-    assert result.weeks[0].total.percent == 75.4  # 60 of 244 minutes were cool-downs
+    assert result.weeks[0].total.percent == 76.0  # 60 of 250 minutes were cool-downs
     assert result.weeks[0].mark == "missed"
     assert result.current is not None and result.current.week == 2
     assert result.unmatched_logs == 0

@@ -51,14 +51,10 @@ def plan_for(
 
 
 def test_standard_eight_weeks_by_tightness(standard: Template, catalogue: Catalogue) -> None:
-    plans = {t: plan_for(standard, catalogue, tightness=t) for t in (5, 3, 1)}
-    minutes = {t: plan.weekly_minutes() for t, plan in plans.items()}
+    minutes = {t: plan_for(standard, catalogue, tightness=t).weekly_minutes() for t in (5, 3, 1)}
     assert minutes[5][0] > minutes[3][0] > minutes[1][0]
-    for t, weekly in minutes.items():
-        # Holds grow through the loosening weeks, so real minutes may rise there; never after.
-        after = weekly[max(plans[t].loosening_weeks, 1) - 1 :]
-        assert after == sorted(after, reverse=True)
-        assert weekly[0] >= max(after[1:], default=0)
+    for weekly in minutes.values():
+        assert weekly == sorted(weekly, reverse=True)
     plan = plan_for(standard, catalogue, tightness=5)
     assert (plan.loosening_weeks, plan.taper_weeks) == (3, 2)
     assert [s.id for s in plan.sessions_in_week(1)][:3] == [
@@ -504,8 +500,7 @@ def test_loosening_sessions_step_around_a_busy_evening(
     plan = plan_for(standard, catalogue, tightness=5, weeks=4, busy=(dinner,))
     moved = plan.session("20270302-loose")
     assert moved is not None
-    # Placed for 40 minutes (21:30-22:00 is too short); the first session's content takes 34.
-    assert f"{moved.start:%H:%M}" == "17:50" and moved.minutes == 34
+    assert f"{moved.start:%H:%M}" == "17:50" and moved.minutes == 40  # 21:30-22:00 is too short
     assert moved.note == "moved to 17:50: 19:00 is taken"
 
 

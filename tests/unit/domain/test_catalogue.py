@@ -22,7 +22,8 @@ DOMAIN_IDS = {
                "supine-hip-rotations"},
 }  # fmt: skip
 # Well-known static hip stretches added so long sessions fill with work (DOMAIN.md allows them).
-ADDED_STATIC = {"figure-four", "butterfly", "ninety-ninety", "pigeon-stretch", "couch-stretch"}
+ADDED_STATIC = {"figure-four", "butterfly", "ninety-ninety", "pigeon-stretch", "couch-stretch",
+                "lying-hamstring", "side-lunge-stretch"}  # fmt: skip
 SOURCE = "plans/exercises.toml"
 TEMPLATE_SOURCE = "plans/templates/standard.toml"
 
