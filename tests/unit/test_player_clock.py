@@ -31,4 +31,5 @@ def test_the_players_total_is_the_sessions_minutes(tightness: int, sport: str) -
         work = [s for s in routine.steps if s.kind == "work"]
         rounds = sum(p.dose.rounds * (2 if p.dose.per_side else 1) for p in session.exercises)
         assert len(work) == rounds
-        assert all(s.title.startswith("Get ready: ") for s in routine.steps if s.kind != "work")
+        lead = {"switch": "Switch sides: ", "move": "Get ready: "}
+        assert all(s.title.startswith(lead[s.kind]) for s in routine.steps if s.kind != "work")

@@ -45,7 +45,8 @@ class Step:
         title = (
             f"{self.prescription.name} — {self.side} side" if self.side else self.prescription.name
         )
-        return title if self.kind == "work" else f"Get ready: {title}"
+        lead = {"work": "", "switch": "Switch sides: ", "move": "Get ready: "}[self.kind]
+        return lead + title
 
     @property
     def dose(self) -> str:
