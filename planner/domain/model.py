@@ -233,6 +233,7 @@ class Session:
 
     @property
     def minutes(self) -> int:
+        """Elapsed minutes; the builder makes them the content (`domain.timing.minutes_for`)."""
         return round((as_utc(self.end) - as_utc(self.start)).total_seconds() / 60)
 
     @property
