@@ -55,7 +55,11 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
             (d / CATALOGUE_FILE for d in plans_dirs() if (d / CATALOGUE_FILE).is_file()),
             bundled_plans_dir() / CATALOGUE_FILE,
         )
-    return parse_catalogue(read_toml(path), _display(path))
+    data = read_toml(path)
+    if "timing" not in data:
+        # A catalogue copied before [timing] existed times its sessions like the bundled one.
+        data["timing"] = read_toml(bundled_plans_dir() / CATALOGUE_FILE)["timing"]
+    return parse_catalogue(data, _display(path))
 
 
 def template_ids() -> list[str]:

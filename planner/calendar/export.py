@@ -203,10 +203,9 @@ class _EventWriter:
         if run is not None:
             when = "before" if session.kind == "pre-run" else "after"
             lines.append(f"Goes {when} the {run.start.astimezone(self.tz):%H:%M} run.")
-        lines.extend(
-            f"- {p.name}: {p.dose.text}" + (f". {p.cue}" if p.cue else "")
-            for p in session.exercises
-        )
+        for p in session.exercises:
+            lines.append(f"- {p.name}: {p.dose.text}" + (f". {p.cue}" if p.cue else ""))
+            lines.extend(f"  {line}" for line in p.instructions.lines())
         if session.note:
             lines.append(f"Note: {session.note}")
         lines.append(f"Session id: {session.id}")

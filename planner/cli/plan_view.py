@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli.common import iso, lazy_import
 from planner.domain.model import KIND_LABELS, Plan, Run, Session
+from planner.domain.timing import exercise_seconds
 
 if TYPE_CHECKING:
     from planner.services import plans
@@ -25,7 +26,23 @@ def session_json(session: Session) -> dict[str, Any]:
         "run_id": session.run_id,
         "note": session.note or None,
         "exercises": [
-            {"id": p.exercise_id, "name": p.name, "style": p.style, "dose": p.dose.text}
+            {
+                "id": p.exercise_id,
+                "name": p.name,
+                "style": p.style,
+                "dose": p.dose.text,
+                "sets": p.dose.rounds,
+                "reps": p.dose.reps if p.dose.hold_seconds is None else None,
+                "hold_seconds": p.dose.hold_seconds,
+                "per_side": p.dose.per_side,
+                "seconds": exercise_seconds(p),
+                "instructions": {
+                    "setup": p.instructions.setup,
+                    "movement": p.instructions.movement,
+                    "feel": p.instructions.feel,
+                    "mistake": p.instructions.mistake,
+                },
+            }
             for p in session.exercises
         ],
     }

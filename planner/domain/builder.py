@@ -7,10 +7,11 @@ The build runs in stages, each pure:
    end, and loosening or maintenance sessions on days without a run. Nothing may overlap a run,
    a busy block or another session, so sessions are shortened (never below five minutes),
    moved, or left out, and a note says why.
-3. `_cap_weekly_minutes`: once loosening is over, a week never holds more minutes than the
-   week before, even when it has more runs.
-4. Prescription: exercises and doses, rising one step at a time per kind of session, fitted to
-   the planned length (a shortened session drops exercises, it never cuts doses).
+3. Prescription: each session's time is filled with exercises and sets (doses rising one step
+   at a time per kind of session); its length becomes its content, rounded up to a whole minute
+   (`domain.timing`), so the minutes shown are the minutes done.
+4. `_cap_weekly_minutes`: once loosening is over, a week never holds more of those real minutes
+   than the week before, even when it has more runs.
 
 All instants are computed in UTC and turned into the athlete's zone at the end, because
 wall-clock arithmetic on aware datetimes is wrong across DST changes.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,6 @@ from planner.domain.catalogue import Catalogue, Exercise, Template, TightnessRow
 from planner.domain.errors import NoRuns, PlannerError
 from planner.domain.inputs import check_weeks
 from planner.domain.model import (
-    SECONDS_PER_REP,
     Athlete,
     BusyBlock,
     Dose,
@@ -39,19 +39,22 @@ from planner.domain.model import (
     Run,
     Session,
     SessionKind,
+    Timing,
     as_utc,
     resolve_local,
 )
+from planner.domain.timing import dose_seconds, minutes_for
 
 MIN_SESSION_MINUTES = 5
 SITTING_HOURS_LIMIT = 8
 DAY_OPENS = time(6, 0)
 DAY_CLOSES = time(22, 0)
 SLOT_GRID_MINUTES = 5
-# Time around the working seconds of a dose: a breath between sets and sides, and getting into
-# position for each exercise. Used only to decide how many exercises fit into a session.
-REST_SECONDS_PER_SET = 10
-SETUP_SECONDS_PER_EXERCISE = 15
+# A static stretch outside loosening sessions: about 60 s in all per side (DOMAIN.md doses),
+# a spare set allowed up to 90 s.
+STATIC_SIDE_SECONDS = 60
+STATIC_SIDE_MOST_SECONDS = 90
+CAPPED = "weekly minutes do not rise after loosening"
 
 _ID_SUFFIX: dict[SessionKind, str] = {
     "pre-run": "pre",
@@ -190,8 +193,8 @@ class _Slot:
     start: datetime
     end: datetime
     run_id: str | None
-    planned_minutes: int
-    note: str = ""
+    shortened: str = ""  # why it is shorter than the week asks for, if it is
+    note: str = ""  # where it moved, if it did
 
     @property
     def minutes(self) -> int:
@@ -199,6 +202,13 @@ class _Slot:
 
     def as_block(self) -> _Block:
         return _Block(self.start, self.end, f"the {self.kind} session")
+
+    def resize(self, minutes: int) -> None:
+        """A warm-up keeps its end at the run's start; every other session keeps its start."""
+        if self.kind == "pre-run":
+            self.start = self.end - timedelta(minutes=minutes)
+        else:
+            self.end = self.start + timedelta(minutes=minutes)
 
 
 class _Calendar:
@@ -311,11 +321,11 @@ def _place_warm_up(
     fits = _whole_minutes(room)
     if fits < MIN_SESSION_MINUTES:
         return None
-    note = ""
+    why = ""
     if fits < minutes and limit is not None:
-        note = f"shortened to {fits} min: {limit.label} ends {window.hhmm(limit.end)}"
+        why = f"{limit.label} ends {window.hhmm(limit.end)}"
     start = run_start - timedelta(minutes=min(fits, minutes))
-    return _Slot("pre-run", start, run_start, run.id, minutes, note)
+    return _Slot("pre-run", start, run_start, run.id, why)
 
 
 def _place_cool_down(
@@ -331,11 +341,11 @@ def _place_cool_down(
     fits = _whole_minutes(room)
     if fits < MIN_SESSION_MINUTES:
         return None
-    note = ""
+    why = ""
     if fits < minutes and limit is not None:
-        note = f"shortened to {fits} min: {limit.label} starts {window.hhmm(limit.start)}"
+        why = f"{limit.label} starts {window.hhmm(limit.start)}"
     end = run_end + timedelta(minutes=min(fits, minutes))
-    return _Slot("post-run", run_end, end, run.id, minutes, note)
+    return _Slot("post-run", run_end, end, run.id, why)
 
 
 def _whole_minutes(span: timedelta) -> int:
@@ -410,7 +420,7 @@ def _first_free_slot(
             note = f"moved from {days[0]:%a %d %b}: no free time that day"
         elif start != wish:
             note = f"moved to {window.hhmm(start)}: {window.hhmm(wish)} is taken"
-        return _Slot(shape.free_day_kind, start, start + length, None, shape.free_day_minutes, note)
+        return _Slot(shape.free_day_kind, start, start + length, None, note=note)
     return None
 
 
@@ -441,34 +451,223 @@ def _on_grid(moment: datetime, *, up: bool) -> datetime:
     return datetime.fromtimestamp(steps * grid, UTC)
 
 
-# -- 3. weekly minutes never rise after loosening --------------------------------------------------
+# -- 3. prescription: sessions filled with exercises and sets -------------------------------------
 
 
-def _cap_weekly_minutes(slots: list[_Slot], window: _Window, loosening_weeks: int) -> list[_Slot]:
-    """From the last loosening week on, cap each week at the week before.
+@dataclass
+class _Progress:
+    """Where one exercise stands within one kind of session: how often it has been done, and
+    its last reps or hold and sets. Each exercise rises from its own last dose, so one that was
+    left out of short sessions comes back where it left off instead of jumping ahead."""
 
-    Leading weeks with no sessions at all (runs that start later) do not set a cap of zero.
+    done: int = 0
+    unit: int | None = None  # reps or hold seconds
+    rounds: int | None = None
+
+
+_Progresses = dict[tuple[SessionKind, str], _Progress]
+
+
+def _copy(progress: _Progresses) -> _Progresses:
+    return {key: replace(state) for key, state in progress.items()}
+
+
+@dataclass
+class _Pick:
+    """One exercise being dosed for a session: reps or hold set, sets between low and high."""
+
+    exercise: Exercise
+    reps: int | None
+    hold: int | None
+    low: int
+    high: int
+    range_level: int
+
+    def dose(self, rounds: int) -> Dose:
+        return Dose(
+            reps=self.reps, hold_seconds=self.hold, rounds=rounds,
+            per_side=self.exercise.per_side, range_level=self.range_level,
+        )  # fmt: skip
+
+
+def emphasis_note(athlete: Athlete) -> str:
+    """Why the athlete gets more hip-flexor and quad work, or '' when they do not."""
+    if athlete.sport == "triathlon":
+        why = "hours bent forward on the bike shorten the front of the hip"
+    elif athlete.sitting_hours > SITTING_HOURS_LIMIT:
+        why = f"{athlete.sitting_hours:g} h of sitting a day shortens the front of the hip"
+    else:
+        return ""
+    return f"more hip-flexor and quad work: {why}"
+
+
+class _Prescriber:
+    """Doses and fills one session at a time, advancing each exercise's progress."""
+
+    def __init__(self, template: Template, catalogue: Catalogue, emphasis: bool) -> None:
+        self.template = template
+        self.timing: Timing = catalogue.timing
+        self.emphasis = emphasis
+        self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
+        self.lists: dict[SessionKind, list[Exercise]] = {}
+        for kind, ids in template.exercises.items():
+            listed = [catalogue.get(e) for e in ids]
+            if emphasis:  # front-of-hip work first, so even a short session has it
+                listed = [e for e in listed if e.front_of_hip] + [
+                    e for e in listed if not e.front_of_hip
+                ]
+            self.lists[kind] = listed
+
+    def fit(self, slot: _Slot, progress: _Progresses) -> tuple[Prescription, ...]:
+        """The slot's time filled: exercises in order of priority at their fewest sets while
+        they fit, then one more set for each in turn while that fits. Never longer than the
+        slot; the time left over is under one increment (a set or an exercise)."""
+        budget = slot.minutes * 60
+        move = self.timing.transition_seconds
+        chosen: list[tuple[_Pick, int]] = []
+        used = 0
+        for exercise in self.lists[slot.kind]:
+            state = progress.get((slot.kind, exercise.id), _Progress())
+            pick = self._pick(exercise, slot.kind, state)
+            cost = self._seconds(pick, pick.low) + (move if chosen else 0)
+            if used + cost <= budget:
+                chosen.append((pick, pick.low))
+                used += cost
+        grew = True
+        while grew:
+            grew = False
+            for number, (pick, rounds) in enumerate(chosen):
+                if rounds >= pick.high:
+                    continue
+                more = self._seconds(pick, rounds + 1) - self._seconds(pick, rounds)
+                if used + more <= budget:
+                    chosen[number] = (pick, rounds + 1)
+                    used += more
+                    grew = True
+        prescriptions = []
+        for pick, rounds in chosen:
+            state = progress.setdefault((slot.kind, pick.exercise.id), _Progress())
+            prescriptions.append(self._prescription(pick, rounds, state.done))
+            state.done += 1
+            state.unit = pick.reps if pick.reps is not None else pick.hold
+            state.rounds = rounds
+        return tuple(prescriptions)
+
+    def _seconds(self, pick: _Pick, rounds: int) -> int:
+        return dose_seconds(pick.dose(rounds), self.timing)
+
+    def _pick(self, exercise: Exercise, kind: SessionKind, state: _Progress) -> _Pick:
+        """Reps or hold one step above the last (the range's start the first time); sets within
+        the range, at most one more than last time, and about 60 s a side for a static stretch
+        outside loosening sessions."""
+        steps = self.template.progression
+        loosening = kind == "loosening"
+        if exercise.dose_kind == "reps":
+            span, step, rounds = exercise.reps, steps.reps_step, exercise.rounds
+        else:
+            span = exercise.loosening_hold_seconds if loosening else exercise.hold_seconds
+            step = steps.hold_step
+            rounds = (exercise.loosening_rounds if loosening else None) or exercise.rounds
+        assert span is not None  # the catalogue gives every exercise the span of its kind
+        unit = span.low if state.unit is None else min(state.unit + step, span.high)
+        low, high = rounds.low, rounds.high
+        if exercise.dose_kind == "hold" and not loosening:
+            low = max(low, round(STATIC_SIDE_SECONDS / unit))
+            high = max(low, min(high, STATIC_SIDE_MOST_SECONDS // unit))
+        if state.rounds is not None:
+            high = max(rounds.low, min(high, state.rounds + steps.rounds_step))
+        if self.emphasis and exercise.front_of_hip:
+            low += 1
+        is_reps = exercise.dose_kind == "reps"
+        return _Pick(
+            exercise=exercise,
+            reps=unit if is_reps else None,
+            hold=None if is_reps else unit,
+            low=min(low, high),
+            high=high,
+            range_level=min(1 + state.done * steps.range_step, steps.max_range_level),
+        )
+
+    def _prescription(self, pick: _Pick, rounds: int, done: int) -> Prescription:
+        exercise = pick.exercise
+        return Prescription(
+            exercise_id=exercise.id,
+            name=exercise.name,
+            style=exercise.style,
+            dose=pick.dose(rounds),
+            timing=self.timing,
+            cue=exercise.cues[done % len(exercise.cues)],  # a different reminder each time
+            instructions=exercise.instructions,
+        )
+
+
+class _Fitted:
+    """The sessions in time order with their exercises, and the progress before each, so a
+    change in one week re-fits only from there on. Each session takes its real length."""
+
+    def __init__(self, slots: Iterable[_Slot], prescriber: _Prescriber) -> None:
+        self.slots = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
+        self.exercises: list[tuple[Prescription, ...]] = []
+        self.before: list[_Progresses] = []
+        self.prescriber = prescriber
+        self.fit_from(0)
+
+    def fit_from(self, index: int) -> None:
+        progress = _copy(self.before[index]) if index < len(self.before) else {}
+        del self.exercises[index:], self.before[index:]
+        while index < len(self.slots):
+            slot = self.slots[index]
+            snapshot = _copy(progress)
+            exercises = self.prescriber.fit(slot, progress)
+            minutes = minutes_for(exercises)
+            if minutes < MIN_SESSION_MINUTES:  # nothing fits: the session goes
+                del self.slots[index]
+                progress = snapshot
+                continue
+            slot.resize(minutes)
+            self.exercises.append(exercises)
+            self.before.append(snapshot)
+            index += 1
+
+    def index(self, slot: _Slot) -> int:
+        return next(n for n, s in enumerate(self.slots) if s is slot)
+
+    def drop(self, slots: Iterable[_Slot]) -> None:
+        gone = {id(s) for s in slots}
+        keep = [n for n, s in enumerate(self.slots) if id(s) not in gone]
+        self.slots = [self.slots[n] for n in keep]
+        self.exercises = [self.exercises[n] for n in keep]
+        self.before = [self.before[n] for n in keep]
+
+
+# -- 4. weekly minutes never rise after loosening --------------------------------------------------
+
+
+def _cap_weekly_minutes(fitted: _Fitted, window: _Window, loosening_weeks: int) -> None:
+    """From the last loosening week on, cap each week's real minutes at the week before's.
+
+    A week over its cap is trimmed, then it and the weeks after are filled again. Leading weeks
+    with no sessions at all (runs that start later) do not set a cap of zero.
     """
-    by_week: dict[int, list[_Slot]] = defaultdict(list)
-    for slot in slots:
-        week = window.week_of(slot.start)
-        assert week is not None  # placement keeps every session inside the plan
-        by_week[week].append(slot)
     cap: int | None = None
     for week in range(max(loosening_weeks, 1), window.weeks + 1):
-        sessions = by_week.get(week, [])
-        if cap is not None:
-            _trim_to(sessions, cap)
+        sessions = [s for s in fitted.slots if window.week_of(s.start) == week]
         total = sum(s.minutes for s in sessions)
+        if cap is not None and total > cap:
+            first = fitted.index(sessions[0])
+            kept = list(sessions)
+            _trim_to(kept, cap)
+            fitted.drop(s for s in sessions if s not in kept)
+            fitted.fit_from(first)
+            total = sum(s.minutes for s in fitted.slots if window.week_of(s.start) == week)
         if cap is not None or total > 0:
             cap = total
-    return [slot for week in sorted(by_week) for slot in by_week[week]]
 
 
 def _trim_to(sessions: list[_Slot], cap: int) -> None:
     """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes);
     then drop sessions latest first, and give minutes freed by a drop back to the survivors."""
-    before = {id(s): (s.start, s.end, s.note) for s in sessions}
+    before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
     for kinds in _TRIM_ORDER:
         group = [s for s in sessions if s.kind in kinds]
@@ -480,7 +679,8 @@ def _trim_to(sessions: list[_Slot], cap: int) -> None:
             )
             if longest is None:
                 break
-            _shorten_by_a_minute(longest)
+            longest.resize(longest.minutes - 1)
+            longest.shortened = CAPPED
             excess -= 1
     dropped = False
     while excess > 0 and sessions:
@@ -501,74 +701,39 @@ def _give_back(
     """
     for kinds in reversed(_TRIM_ORDER):
         for slot in sorted((s for s in sessions if s.kind in kinds), key=lambda s: s.start):
-            start, end, note = before[id(slot)]
+            start, end, shortened = before[id(slot)]
             grow = min(spare, round((end - start - (slot.end - slot.start)).total_seconds() / 60))
             if grow <= 0:
                 continue
-            if slot.kind == "pre-run":
-                slot.start -= timedelta(minutes=grow)
-            else:
-                slot.end += timedelta(minutes=grow)
+            slot.resize(slot.minutes + grow)
             spare -= grow
-            if (slot.start, slot.end) == (start, end):
-                slot.note = note
-            else:
-                slot.note = _capped_note(slot)
+            slot.shortened = shortened if (slot.start, slot.end) == (start, end) else CAPPED
 
 
-def _shorten_by_a_minute(slot: _Slot) -> None:
-    """A warm-up keeps its end at the run's start; every other session keeps its start."""
-    if slot.kind == "pre-run":
-        slot.start += timedelta(minutes=1)
-    else:
-        slot.end -= timedelta(minutes=1)
-    slot.note = _capped_note(slot)
-
-
-def _capped_note(slot: _Slot) -> str:
-    return f"shortened to {slot.minutes} min: weekly minutes do not rise after loosening"
-
-
-# -- 4. prescription -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Progress:
-    """Where one exercise stands within one kind of session: how often it has been done, and
-    its last rounds. Each exercise rises from its own last dose, so one that was left out of
-    short sessions comes back where it left off instead of jumping ahead."""
-
-    done: int = 0
-    rounds: int | None = None
-
-
-def _prescribe(
-    slots: Sequence[_Slot], template: Template, catalogue: Catalogue, window: _Window
-) -> list[Session]:
-    ordered = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
-    progress: dict[tuple[SessionKind, str], _Progress] = defaultdict(_Progress)
-    sessions = []
-    for slot, session_id in zip(ordered, _session_ids(ordered, window), strict=True):
-        exercises = [catalogue.get(e) for e in template.exercises[slot.kind]]
-        candidates = [
-            (e, _dose(e, slot, progress[slot.kind, e.id], len(exercises), template))
-            for e in exercises
-        ]
-        prescriptions = []
-        for exercise, dose in _fit(candidates, slot.minutes * 60):
-            state = progress[slot.kind, exercise.id]
-            prescriptions.append(_prescription(exercise, dose, state.done))
-            state.done += 1
-            state.rounds = dose.rounds
-        sessions.append(_session(slot, session_id, tuple(prescriptions), window))
-    return sessions
+def _sessions(fitted: _Fitted, window: _Window, emphasis: str) -> list[Session]:
+    ids = _session_ids(fitted.slots, window)
+    return [
+        _session(slot, session_id, exercises, window, emphasis, fitted.prescriber.front)
+        for slot, session_id, exercises in zip(fitted.slots, ids, fitted.exercises, strict=True)
+    ]
 
 
 def _session(
-    slot: _Slot, session_id: str, exercises: tuple[Prescription, ...], window: _Window
+    slot: _Slot,
+    session_id: str,
+    exercises: tuple[Prescription, ...],
+    window: _Window,
+    emphasis: str,
+    front: set[str],
 ) -> Session:
     week = window.week_of(slot.start)
     assert week is not None  # placement keeps every session inside the plan
+    notes = [slot.note]
+    if slot.shortened:
+        notes.append(f"shortened to {slot.minutes} min: {slot.shortened}")
+    if emphasis and any(p.exercise_id in front for p in exercises):
+        notes.append(emphasis)
+    note = "; ".join(n for n in notes if n)
     return Session(
         id=session_id,
         week=week,
@@ -577,68 +742,7 @@ def _session(
         end=slot.end.astimezone(window.tz),
         run_id=slot.run_id,
         exercises=exercises,
-        note=slot.note,
-    )
-
-
-def _dose(
-    exercise: Exercise, slot: _Slot, state: _Progress, exercise_count: int, template: Template
-) -> Dose:
-    """The next dose: reps or hold one step above the last, capped; rounds to fill the planned
-    minutes (not the shortened ones), rising at most one step from the last."""
-    steps = template.progression
-    range_level = min(1 + state.done * steps.range_step, steps.max_range_level)
-    sides = 2 if exercise.per_side else 1
-    if exercise.dose_kind == "reps":
-        assert exercise.reps is not None
-        reps: int | None = min(exercise.reps.low + state.done * steps.reps_step, exercise.reps.high)
-        hold: int | None = None
-        unit = SECONDS_PER_REP * (reps or 0)
-        rounds_span = exercise.rounds
-    else:
-        loosening = slot.kind == "loosening"
-        holds = exercise.loosening_hold_seconds if loosening else exercise.hold_seconds
-        assert holds is not None
-        hold = min(holds.low + state.done * steps.hold_step, holds.high)
-        reps = None
-        unit = hold
-        rounds_span = (exercise.loosening_rounds if loosening else None) or exercise.rounds
-    budget = slot.planned_minutes * 60 / exercise_count - SETUP_SECONDS_PER_EXERCISE
-    fill = int(budget // (sides * (unit + REST_SECONDS_PER_SET)))
-    rounds = max(rounds_span.low, min(fill, rounds_span.high))
-    if state.rounds is not None:
-        rounds = min(rounds, state.rounds + steps.rounds_step)
-    return Dose(
-        reps=reps, hold_seconds=hold, rounds=rounds, per_side=exercise.per_side,
-        range_level=range_level,
-    )  # fmt: skip
-
-
-def _seconds_needed(dose: Dose) -> int:
-    sides = 2 if dose.per_side else 1
-    return dose.seconds + dose.rounds * sides * REST_SECONDS_PER_SET + SETUP_SECONDS_PER_EXERCISE
-
-
-def _fit(candidates: list[tuple[Exercise, Dose]], seconds: int) -> list[tuple[Exercise, Dose]]:
-    """Exercises in the template's order of priority while they fit; always at least one."""
-    chosen: list[tuple[Exercise, Dose]] = []
-    used = 0
-    for exercise, dose in candidates:
-        need = _seconds_needed(dose)
-        if chosen and used + need > seconds:
-            break
-        chosen.append((exercise, dose))
-        used += need
-    return chosen
-
-
-def _prescription(exercise: Exercise, dose: Dose, done: int) -> Prescription:
-    return Prescription(
-        exercise_id=exercise.id,
-        name=exercise.name,
-        style=exercise.style,
-        dose=dose,
-        cue=exercise.cues[done % len(exercise.cues)],  # a different reminder each time
+        note=note,
     )
 
 
@@ -685,7 +789,9 @@ def build_plan(
     calendar = _Calendar([*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()])
     slots = _place_run_sessions(plan_runs, shapes, window, calendar)
     slots += _place_free_day_sessions(plan_runs, shapes, window, calendar, template.loosening_time)
-    slots = _cap_weekly_minutes(slots, window, loosening)
+    emphasis = emphasis_note(athlete)
+    fitted = _Fitted(slots, _Prescriber(template, catalogue, emphasis=bool(emphasis)))
+    _cap_weekly_minutes(fitted, window, loosening)
     return Plan(
         athlete=athlete.name,
         tz=athlete.tz,
@@ -695,7 +801,7 @@ def build_plan(
         loosening_weeks=loosening,
         taper_weeks=taper,
         runs=tuple(plan_runs),
-        sessions=tuple(_prescribe(slots, template, catalogue, window)),
+        sessions=tuple(_sessions(fitted, window, emphasis)),
     )
 
 

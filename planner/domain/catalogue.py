@@ -8,13 +8,13 @@ dynamic or static, not 'bouncy'`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Literal, NoReturn
 
 from planner.domain.errors import CatalogueError
 from planner.domain.inputs import parse_hhmm
-from planner.domain.model import SESSION_KINDS, SessionKind, Style
+from planner.domain.model import SESSION_KINDS, Instructions, SessionKind, Style, Timing
 
 DoseKind = Literal["reps", "hold"]
 TIGHTNESS_LEVELS = (1, 2, 3, 4, 5)
@@ -44,11 +44,15 @@ class Exercise:
     hold_seconds: Span | None = None
     loosening_hold_seconds: Span | None = None
     loosening_rounds: Span | None = None
+    instructions: Instructions = field(default_factory=Instructions)
+    # Opens the front of the hip (hip flexors, quads): more of it for triathletes and sitters.
+    front_of_hip: bool = False
 
 
 @dataclass(frozen=True)
 class Catalogue:
     exercises: Mapping[str, Exercise]
+    timing: Timing
     source: str = ""
 
     def get(self, exercise_id: str) -> Exercise:
@@ -162,8 +166,8 @@ class _Fields:
             self.fail(f"must be a whole number from {low} to {high}, not {_show(value)}", key)
         return int(value)
 
-    def flag(self, key: str) -> bool:
-        value = self.raw(key)
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        value = self.raw(key, default, required=default is None)
         if not isinstance(value, bool):
             self.fail(f"must be true or false, not {_show(value)}", key)
         return bool(value)
@@ -200,7 +204,11 @@ def _show(value: Any) -> str:
 
 # -- the catalogue -------------------------------------------------------------------------------
 
-_EXERCISE_FIELDS = {"name", "style", "targets", "per_side", "cues", "progression", "dose"}
+_EXERCISE_FIELDS = {
+    "name", "style", "targets", "per_side", "cues", "progression", "dose", "front_of_hip",
+    "setup", "movement", "feel", "mistake",
+}  # fmt: skip
+_TIMING_FIELDS = {"seconds_per_rep", "side_switch_seconds", "transition_seconds"}
 _DOSE_FIELDS = {
     "kind",
     "reps",
@@ -212,9 +220,11 @@ _DOSE_FIELDS = {
 
 
 def parse_catalogue(data: Mapping[str, Any], source: str) -> Catalogue:
-    """The catalogue from the TOML shape `[exercises.<id>]` with a `dose` sub-table."""
+    """The catalogue from the TOML shape `[timing]` and `[exercises.<id>]` with a `dose`
+    sub-table."""
     top = _Fields(data, source, "")
-    top.reject_unknown({"exercises"})
+    top.reject_unknown({"exercises", "timing"})
+    timing = _parse_timing(top.table("timing"))
     entries = top.raw("exercises")
     if not isinstance(entries, Mapping) or not entries:
         top.fail("must hold at least one [exercises.<id>] table", "exercises")
@@ -222,7 +232,16 @@ def parse_catalogue(data: Mapping[str, Any], source: str) -> Catalogue:
         exercise_id: _parse_exercise(exercise_id, body, source)
         for exercise_id, body in entries.items()
     }
-    return Catalogue(exercises, source)
+    return Catalogue(exercises, timing, source)
+
+
+def _parse_timing(table: _Fields) -> Timing:
+    table.reject_unknown(_TIMING_FIELDS)
+    return Timing(
+        seconds_per_rep=table.integer("seconds_per_rep", 1, 10),
+        side_switch_seconds=table.integer("side_switch_seconds", 0, 30),
+        transition_seconds=table.integer("transition_seconds", 0, 60),
+    )
 
 
 def _parse_exercise(exercise_id: str, body: Any, source: str) -> Exercise:
@@ -250,6 +269,13 @@ def _parse_exercise(exercise_id: str, body: Any, source: str) -> Exercise:
         hold_seconds=dose.span("hold_seconds", 5, 120) if is_hold else None,
         loosening_hold_seconds=dose.span("loosening_hold_seconds", 5, 180) if is_hold else None,
         loosening_rounds=dose.span("loosening_rounds", 1, 10) if is_hold else None,
+        instructions=Instructions(
+            setup=fields.text("setup"),
+            movement=fields.text("movement"),
+            feel=fields.text("feel"),
+            mistake=fields.text("mistake"),
+        ),
+        front_of_hip=fields.flag("front_of_hip", default=False),
     )
 
 

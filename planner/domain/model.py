@@ -179,12 +179,18 @@ class BusyBlock:
     source: str = ""
 
 
-SECONDS_PER_REP = 3  # a controlled repetition of a dynamic drill
+@dataclass(frozen=True)
+class Timing:
+    """The seconds around the work, from `plans/exercises.toml` ([timing])."""
+
+    seconds_per_rep: int  # one controlled repetition of a dynamic drill
+    side_switch_seconds: int  # between sides, and between sets of a one-sided dose
+    transition_seconds: int  # moving on to the next exercise
 
 
 @dataclass(frozen=True)
 class Dose:
-    """How much of one exercise: reps or holds, rounds, per side, and a range/amplitude level."""
+    """How much of one exercise: reps or holds, sets (rounds), per side, and a range level."""
 
     reps: int | None = None
     hold_seconds: int | None = None
@@ -201,27 +207,37 @@ class Dose:
         rounds = f"{self.rounds} x " if self.rounds > 1 else ""
         return f"{rounds}{self.reps or 0} reps{side}"
 
-    @property
-    def seconds(self) -> int:
-        """Rough working time, used to fit exercises into a session length."""
-        sides = 2 if self.per_side else 1
-        each = (
-            self.hold_seconds
-            if self.hold_seconds is not None
-            else SECONDS_PER_REP * (self.reps or 0)
+
+@dataclass(frozen=True)
+class Instructions:
+    """How to do an exercise. Empty in plans stored before instructions were kept."""
+
+    setup: str = ""
+    movement: str = ""
+    feel: str = ""
+    mistake: str = ""
+
+    def lines(self) -> list[str]:
+        parts = (
+            ("Set-up", self.setup),
+            ("Movement", self.movement),
+            ("Feel", self.feel),
+            ("Avoid", self.mistake),
         )
-        return each * self.rounds * sides
+        return [f"{label}: {text}" for label, text in parts if text]
 
 
 @dataclass(frozen=True)
 class Prescription:
-    """One exercise in one session, with its dose and the cue to show."""
+    """One exercise in one session: its dose, the timing it was planned with, and what to show."""
 
     exercise_id: str
     name: str
     style: Style
     dose: Dose
+    timing: Timing
     cue: str = ""
+    instructions: Instructions = Instructions()
 
 
 @dataclass(frozen=True)
@@ -238,6 +254,7 @@ class Session:
 
     @property
     def minutes(self) -> int:
+        """Elapsed minutes; the builder makes them the content (`domain.timing.minutes_for`)."""
         return round((as_utc(self.end) - as_utc(self.start)).total_seconds() / 60)
 
     @property

@@ -17,6 +17,7 @@ from planner.domain.model import (
     Athlete,
     BusyBlock,
     Dose,
+    Instructions,
     LogEntry,
     Plan,
     PlanChange,
@@ -25,9 +26,13 @@ from planner.domain.model import (
     RunChanges,
     RunRule,
     Session,
+    Timing,
 )
 
 Doc = dict[str, Any]
+# Plans stored before sessions were timed as content: 3 s a rep, nothing between sets, sides or
+# exercises (the old player's clock), so their sessions keep playing as they always did.
+UNTIMED = Timing(seconds_per_rep=3, side_switch_seconds=0, transition_seconds=0)
 
 
 def _iso(moment: datetime) -> str:
@@ -203,15 +208,32 @@ class _PrescriptionTable:
                     d.per_side,
                     d.range_level,
                     p.cue,
+                    [
+                        p.timing.seconds_per_rep,
+                        p.timing.side_switch_seconds,
+                        p.timing.transition_seconds,
+                    ],
+                    [
+                        p.instructions.setup,
+                        p.instructions.movement,
+                        p.instructions.feel,
+                        p.instructions.mistake,
+                    ],
                 ]
             )
         return found
 
 
 def _prescription_from(row: list[Any]) -> Prescription:
-    ex_id, name, style, reps, hold, rounds, per_side, level, cue = row
+    """A row of nine (older plans) or eleven fields: timing and instructions came later."""
+    ex_id, name, style, reps, hold, rounds, per_side, level, cue, *later = row
     dose = Dose(reps=reps, hold_seconds=hold, rounds=rounds, per_side=per_side, range_level=level)
-    return Prescription(exercise_id=ex_id, name=name, style=style, dose=dose, cue=cue)
+    timing = Timing(*(int(n) for n in later[0])) if later else UNTIMED
+    how = Instructions(*later[1]) if len(later) > 1 else Instructions()
+    return Prescription(
+        exercise_id=ex_id, name=name, style=style, dose=dose, timing=timing, cue=cue,
+        instructions=how,
+    )  # fmt: skip
 
 
 def sessions_doc(sessions: tuple[Session, ...], table: _PrescriptionTable) -> list[list[Any]]:

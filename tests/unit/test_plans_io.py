@@ -24,7 +24,7 @@ def _copy_template(folder: Path, template_id: str) -> Path:
 
 def test_bundled_catalogue_and_templates_load() -> None:
     catalogue = plans_io.load_catalogue()
-    assert len(catalogue.exercises) == 10
+    assert len(catalogue.exercises) == 17
     assert plans_io.template_ids() == ["gentle", "standard"]
     assert plans_io.load_template("standard").source == "plans/templates/standard.toml"
     assert plans_io.plans_dirs()[-1] == plans_io.bundled_plans_dir()

@@ -16,13 +16,13 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
 from planner import clock
+from planner.domain import timing
 from planner.domain.model import Prescription, Session, as_utc
 from planner.tui.labels import session_title
 from planner.tui.messages import LogRequested
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.widgets.topbar import TopBar
 
-SECONDS_PER_REP = 3
 TICK_SECONDS = 0.25
 # Leaving before this much work logs nothing: opening the player by mistake is not a session.
 MIN_LOGGED_SECONDS = 30
@@ -36,12 +36,15 @@ class Step:
     round: int
     side: str | None
     seconds: int
+    kind: timing.StepKind = "work"
 
     @property
     def title(self) -> str:
-        return (
+        title = (
             f"{self.prescription.name} — {self.side} side" if self.side else self.prescription.name
         )
+        lead = {"work": "", "switch": "Switch sides: ", "move": "Get ready: "}[self.kind]
+        return lead + title
 
     @property
     def dose(self) -> str:
@@ -55,19 +58,12 @@ class Step:
 
 
 def steps_for(session: Session) -> list[Step]:
-    """The session as a list of timed steps: every round of every exercise, each side in turn."""
-    steps: list[Step] = []
-    for prescription in session.exercises:
-        dose = prescription.dose
-        each = (
-            dose.hold_seconds
-            if dose.hold_seconds is not None
-            else SECONDS_PER_REP * (dose.reps or 0)
-        )
-        sides: tuple[str | None, ...] = ("left", "right") if dose.per_side else (None,)
-        for number in range(1, dose.rounds + 1):
-            steps.extend(Step(prescription, number, side, max(1, each)) for side in sides)
-    return steps
+    """The session's clock from the domain: every set on every side, the side switches and the
+    moves between exercises, adding up to the session's minutes."""
+    return [
+        Step(t.prescription, t.round, t.side, max(1, t.seconds), t.kind)
+        for t in timing.steps(session.exercises)
+    ]
 
 
 class Routine:

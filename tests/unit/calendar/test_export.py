@@ -117,6 +117,8 @@ def test_summary_description_and_categories(london_plan) -> None:  # type: ignor
     assert event.categories == ("Hip mobility", "pre-run")
     for p in pre.exercises:
         assert f"- {p.name}: {p.dose.text}. {p.cue}" in event.description.splitlines()
+        assert f"  Set-up: {p.instructions.setup}" in event.description.splitlines()
+        assert f"  Avoid: {p.instructions.mistake}" in event.description.splitlines()
     loose = next(s for s in plan.sessions if s.kind == "loosening")
     assert events[session_uid(athlete.key, loose.id)].summary.startswith("Hip mobility: loosening")
 

@@ -104,6 +104,33 @@ def test_plan_show_json_has_the_contract_shape(cli) -> None:  # type: ignore[no-
         assert all(e["dose"] and e["name"] and e["id"] for e in session["exercises"])
 
 
+def test_plan_show_json_minutes_are_the_exercises_seconds(cli) -> None:  # type: ignore[no-untyped-def]
+    # CLI.md [minutes]: sum(seconds) <= minutes*60 <= sum(seconds) + 20*len(exercises) + 60
+    _setup(cli)
+    assert cli("athlete", "set", "Ana Tight", "--sport", "triathlon").code == 0
+    built = cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "8")
+    assert built.code == 0, built.err
+    plan = json.loads(cli("plan", "show", "Ana Tight", "--json").out)
+    for session in plan["sessions"]:
+        exercises = session["exercises"]
+        seconds = sum(e["seconds"] for e in exercises)
+        assert seconds <= session["minutes"] * 60 <= seconds + 20 * len(exercises) + 60
+        for e in exercises:
+            assert {"sets", "reps", "hold_seconds", "per_side", "seconds"} <= e.keys()
+            sides = 2 if e["per_side"] else 1
+            if e["style"] == "static":
+                assert e["reps"] is None and 20 <= e["hold_seconds"] <= 60
+                each = e["hold_seconds"]
+            else:
+                assert e["hold_seconds"] is None and 8 <= e["reps"] <= 15
+                each = 3 * e["reps"]
+            steps = e["sets"] * sides
+            assert e["seconds"] == steps * each + (steps - 1) * 5
+            assert all(e["instructions"][k] for k in ("setup", "movement", "feel", "mistake"))
+        if any(e["id"] == "kneeling-hip-flexor" for e in exercises):
+            assert "bike" in session["note"]
+
+
 def test_plan_show_week_filter_and_table(cli) -> None:  # type: ignore[no-untyped-def]
     _setup(cli)
     cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "8")

@@ -21,13 +21,17 @@ DOMAIN_IDS = {
     "static": {"standing-quad", "kneeling-hip-flexor", "knee-to-chest", "thigh-across",
                "supine-hip-rotations"},
 }  # fmt: skip
+# Well-known static hip stretches added so long sessions fill with work (DOMAIN.md allows them).
+ADDED_STATIC = {"figure-four", "butterfly", "ninety-ninety", "pigeon-stretch", "couch-stretch",
+                "lying-hamstring", "side-lunge-stretch"}  # fmt: skip
 SOURCE = "plans/exercises.toml"
 TEMPLATE_SOURCE = "plans/templates/standard.toml"
 
 
-def test_catalogue_holds_the_ten_domain_exercises(catalogue: Catalogue) -> None:
+def test_catalogue_holds_the_domain_exercises(catalogue: Catalogue) -> None:
     for style, ids in DOMAIN_IDS.items():
-        assert {e.id for e in catalogue.exercises.values() if e.style == style} == ids
+        added = ADDED_STATIC if style == "static" else set()
+        assert {e.id for e in catalogue.exercises.values() if e.style == style} == ids | added
     for exercise in catalogue.exercises.values():
         assert 1 <= len(exercise.cues) <= 3
         if exercise.style == "dynamic":
