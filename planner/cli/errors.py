@@ -11,10 +11,13 @@ from planner.domain.errors import AthleteExists, NoPlan, PlannerError, UnknownAt
 
 # The flag that sets each input field (fields given as positional arguments have none).
 FIELD_FLAGS = {
+    "achilles": "--achilles",
     "alarm": "--alarm",
+    "calf": "--calf",
     "changes": "--tightness, --sport, --sitting-hours, --tz or --target",
     "date": "--date",
     "days": "--days",
+    "hip_score": "--hip-score",
     "match": "--match",
     "minutes": "--minutes",
     "note": "--note",

@@ -270,6 +270,8 @@ def _adherence_clause(percents: Sequence[float], target: float) -> str:
         return f"while adherence stayed above {goal} %"
     if low >= target * 100:
         return f"while adherence stayed at or above {goal} %"
+    if high == 0:
+        return "while no mobility work was logged"
     if high < target * 100:
         return f"while adherence stayed below {goal} % (at most {high:g} %)"
     return f"with adherence from {low:g} to {high:g} % (target {goal} %)"
