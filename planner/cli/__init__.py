@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "planner.cli.export",
     "planner.cli.due",
     "planner.cli.db",
+    "planner.cli.checkin",
+    "planner.cli.outcomes",
 )
 
 __all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]

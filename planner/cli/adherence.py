@@ -15,9 +15,10 @@ from planner.fsutil import write_output
 
 if TYPE_CHECKING:
     from planner import storage
-    from planner.services import adherence
+    from planner.services import adherence, outcomes
 else:
     adherence = lazy_import("planner.services.adherence")
+    outcomes = lazy_import("planner.services.outcomes")
 
 
 def register(subparsers: Any) -> None:
@@ -29,7 +30,10 @@ def register(subparsers: Any) -> None:
     options.add_name(report)
     options.add_json(report)
     report.add_argument(
-        "--csv", type=Path, metavar="FILE", help="export the logs as CSV (- for stdout)"
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="export the logs and check-ins as CSV (- for stdout)",
     )
     options.add_force(report)
     report.set_defaults(func=adherence_command)
@@ -54,10 +58,16 @@ def adherence_command(args: argparse.Namespace) -> int:
 
 def _export(repo: storage.Repository, args: argparse.Namespace) -> None:
     plan, logs = adherence.plan_and_logs(repo, args.name)
-    text = adherence_view.logs_csv(plan, logs)
+    checkins = outcomes.checkins(repo, args.name)
+    text = adherence_view.logs_csv(plan, logs, checkins)
     if str(args.csv) == "-":
         sys.stdout.write(text)
     else:
         # the notes are private: the file is for its owner only
         write_output(args.csv, text.encode("utf-8"), force=args.force, private=True)
-        print(f"wrote {len(logs_by_session(logs))} logs to {args.csv}", file=sys.stderr)
+        counts = f"{len(logs_by_session(logs))} logs and {_checkins(len(checkins))}"
+        print(f"wrote {counts} to {args.csv}", file=sys.stderr)
+
+
+def _checkins(n: int) -> str:
+    return "1 check-in" if n == 1 else f"{n} check-ins"

@@ -1,10 +1,12 @@
-"""How `hipplan adherence` prints: the JSON shape scripts rely on, the table, and the CSV of logs."""
+"""How `hipplan adherence` prints: the JSON shape scripts rely on, the table, and the CSV of
+logs and check-ins."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from planner.cli.style import ansi
@@ -17,7 +19,16 @@ from planner.domain.adherence import (
     logs_by_session,
     minutes_to_target,
 )
-from planner.domain.model import KIND_LABELS, SESSION_KINDS, LogEntry, Plan, as_utc
+from planner.domain.inputs import zone
+from planner.domain.model import (
+    KIND_LABELS,
+    SESSION_KINDS,
+    LogEntry,
+    Plan,
+    as_utc,
+    resolve_local,
+)
+from planner.domain.outcomes import CheckIn
 
 
 def report_json(result: Report) -> dict[str, Any]:
@@ -180,42 +191,81 @@ CSV_COLUMNS = (
     "day",
     "logged_at",
     "note",
+    # Check-in rows (kind "check-in") fill these and leave the session columns empty.
+    "calf",
+    "achilles",
+    "hip_score",
 )
+CHECKIN_KIND = "check-in"
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def logs_csv(plan: Plan, logs: Sequence[LogEntry]) -> str:
-    """Every log, one row each, in the order of the planned sessions."""
+def logs_csv(plan: Plan, logs: Sequence[LogEntry], checkins: Sequence[CheckIn] = ()) -> str:
+    """Every log and check-in, one row each, in time order: one sheet to sort and filter,
+    the check-ins told apart by their kind."""
+    rows = [(key, _log_row(plan, entry)) for key, entry in _csv_order(plan, logs)]
+    rows += [(_checkin_key(plan, c), _checkin_row(plan, c)) for c in checkins]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for entry in _csv_order(plan, logs):
-        session = plan.session(entry.session_id)
-        writer.writerow(
-            [
-                entry.session_id,
-                session.week if session else "",
-                session.kind if session else "",
-                session.start.isoformat(timespec="minutes") if session else "",
-                session.minutes if session else "",
-                entry.status,
-                entry.minutes,
-                entry.day.isoformat() if entry.day else "",
-                entry.logged_at.isoformat(timespec="seconds"),
-                _safe_cell(entry.note),
-            ]
-        )
+    writer.writerows(row for _, row in sorted(rows, key=lambda item: item[0]))
     return out.getvalue()
 
 
-def _csv_order(plan: Plan, logs: Sequence[LogEntry]) -> list[LogEntry]:
+def _log_row(plan: Plan, entry: LogEntry) -> list[object]:
+    session = plan.session(entry.session_id)
+    return [
+        entry.session_id,
+        session.week if session else "",
+        session.kind if session else "",
+        session.start.isoformat(timespec="minutes") if session else "",
+        session.minutes if session else "",
+        entry.status,
+        entry.minutes,
+        entry.day.isoformat() if entry.day else "",
+        entry.logged_at.isoformat(timespec="seconds"),
+        _safe_cell(entry.note),
+        "",
+        "",
+        "",
+    ]
+
+
+def _checkin_row(plan: Plan, checkin: CheckIn) -> list[object]:
+    logged = checkin.logged_at.isoformat(timespec="seconds") if checkin.logged_at else ""
+    week = plan.week_of(checkin.day)
+    return [
+        "",
+        week or "",
+        CHECKIN_KIND,
+        "",
+        "",
+        "",
+        "",
+        checkin.day.isoformat(),
+        logged,
+        _safe_cell(checkin.note),
+        checkin.calf,
+        checkin.achilles,
+        checkin.hip_score,
+    ]
+
+
+_Key = tuple[datetime, int, str]
+
+
+def _csv_order(plan: Plan, logs: Sequence[LogEntry]) -> list[tuple[_Key, LogEntry]]:
     starts = {s.id: as_utc(s.start) for s in plan.sessions}
     entries = logs_by_session(logs).values()
     # Logs of sessions no longer planned go by when they were logged.
-    return sorted(
-        entries, key=lambda e: (starts.get(e.session_id, as_utc(e.logged_at)), e.session_id)
-    )
+    return [((starts.get(e.session_id, as_utc(e.logged_at)), 0, e.session_id), e) for e in entries]
+
+
+def _checkin_key(plan: Plan, checkin: CheckIn) -> _Key:
+    """A check-in goes after the sessions of its day: it scores how the day felt."""
+    end_of_day = resolve_local(checkin.day + timedelta(days=1), time(0), zone(plan.tz))
+    return as_utc(end_of_day), 1, checkin.day.isoformat()
 
 
 def _safe_cell(text: str) -> str:

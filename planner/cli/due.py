@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
 from planner.cli.common import argtype, iso, lazy_import, open_repo, print_json
+from planner.cli.outcomes import stderr_warnings
 from planner.domain.model import KIND_LABELS, Session
 
 if TYPE_CHECKING:
     from planner.calendar import export as calendar_export
-    from planner.services import calendar
+    from planner.services import calendar, outcomes
 else:
     calendar = lazy_import("planner.services.calendar")
+    outcomes = lazy_import("planner.services.outcomes")
     calendar_export = lazy_import("planner.calendar.export")
 
 DEFAULT_DUE_MINUTES = 30  # services.calendar.DEFAULT_DUE_MINUTES, without loading icalendar
@@ -23,7 +26,10 @@ def register(subparsers: Any) -> None:
     due = subparsers.add_parser(
         "due",
         help="print the sessions starting soon (for cron or a notifier)",
-        description="Print the sessions that start within the next MINUTES; nothing if none.",
+        description=(
+            "Print the sessions that start within the next MINUTES; nothing if none. When"
+            " sessions are due, the outcome warnings (see a physio, re-assess) go to stderr."
+        ),
     )
     options.add_name(due)
     due.add_argument(
@@ -40,11 +46,16 @@ def register(subparsers: Any) -> None:
 def due_cmd(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         sessions = calendar.due(repo, args.name, args.within)
+        # With the sessions only, so a cron job is not told again every few minutes; on stderr,
+        # so stdout keeps the shape scripts read (lines, or the JSON list).
+        warnings = outcomes.warnings(repo, args.name) if sessions else []
     if args.json:
         print_json([due_json(s) for s in sessions])
-        return 0
-    for session in sessions:
-        print(calendar.due_line(session))
+    else:
+        for session in sessions:
+            print(calendar.due_line(session))
+    sys.stdout.flush()
+    stderr_warnings(warnings)
     return 0
 
 

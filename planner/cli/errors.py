@@ -11,11 +11,14 @@ from planner.domain.errors import AthleteExists, NoPlan, PlannerError, UnknownAt
 
 # The flag that sets each input field (fields given as positional arguments have none).
 FIELD_FLAGS = {
+    "achilles": "--achilles",
     "alarm": "--alarm",
+    "calf": "--calf",
     "changes": "--tightness, --sport, --sitting-hours, --tz or --target",
     "date": "--date",
     "days": "--days",
     "force": "--force to replace it",
+    "hip_score": "--hip-score",
     "match": "--match",
     "minutes": "--minutes",
     "note": "--note",

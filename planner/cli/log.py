@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
 from planner.cli.common import (
-    argtype,
     changes_json,
     iso,
     lazy_import,
@@ -15,7 +14,6 @@ from planner.cli.common import (
     print_change,
     print_json,
 )
-from planner.domain.inputs import clean_note
 from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS
 
 if TYPE_CHECKING:
@@ -38,7 +36,7 @@ def register(subparsers: Any) -> None:
     log.add_argument("session", metavar="SESSION_ID|" + "|".join(SESSION_SHORTCUTS))
     log.add_argument("status", choices=LOG_STATUSES)
     options.add_minutes(log, options.session_minutes, help="minutes done (default for done: all)")
-    log.add_argument("--note", type=argtype(clean_note), default="", metavar="TEXT")
+    options.add_note(log)
     options.add_date(log, help="the day it was done (default: today)")
     options.add_json_result(log)
     log.set_defaults(func=log_command)

@@ -123,6 +123,26 @@ def add_minutes(
     parser.add_argument("--minutes", type=argtype(parse), required=required, metavar="M", help=help)
 
 
+def add_score(parser: Parser, field: str, help: str) -> None:
+    """A required check-in score, 0 to 10 (`field`: calf, achilles or hip_score)."""
+
+    def score(text: str) -> int:
+        return inputs.parse_score(text, field)
+
+    parser.add_argument(
+        "--" + field.replace("_", "-"),
+        dest=field,
+        type=argtype(score),
+        required=True,
+        metavar="0-10",
+        help=help,
+    )
+
+
+def add_note(parser: Parser) -> None:
+    parser.add_argument("--note", type=argtype(inputs.clean_note), default="", metavar="TEXT")
+
+
 # Parsers composed from domain.inputs for flags with no single-call parser there.
 
 

@@ -27,6 +27,14 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # the weeks around it never overflow a date.
 FIRST_PLAN_DATE = date(1900, 1, 1)
 LAST_PLAN_DATE = date(2200, 12, 31)
+SCORES = range(0, 11)  # check-in scores, 0 to 10
+# The check-in scores and how a person calls them: calf and achilles 0 none to 10 worst,
+# the hip self-test 0 stiff to 10 free.
+SCORE_NAMES: dict[str, str] = {
+    "calf": "calf tightness",
+    "achilles": "achilles pain",
+    "hip_score": "the hip score",
+}
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _WEEK_RANGE = re.compile(r"^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$")
@@ -136,6 +144,21 @@ def check_run_minutes(minutes: int) -> int:
 
 def parse_run_minutes(text: str) -> int:
     return check_run_minutes(whole_number(text, "run_minutes", "run minutes"))
+
+
+def check_score(value: object, field: str) -> int:
+    """A check-in score (`field` is calf, achilles or hip_score): a whole number 0 to 10."""
+    what = SCORE_NAMES.get(field, field)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, f"{what} must be a whole number 0 to 10, not {value!r}")
+    if value not in SCORES:
+        raise InvalidInput(field, f"{what} must be 0 to 10, not {value}")
+    return value
+
+
+def parse_score(text: str, field: str) -> int:
+    """'7' -> 7 for a check-in score; '5.5', 'x', '-1' and '11' are refused."""
+    return check_score(whole_number(text, field, SCORE_NAMES.get(field, field)), field)
 
 
 def parse_days(text: str) -> tuple[int, ...]:

@@ -28,6 +28,7 @@ from planner.domain.model import (
     Session,
     Timing,
 )
+from planner.domain.outcomes import CheckIn
 
 Doc = dict[str, Any]
 # Plans stored before sessions were timed as content: 3 s a rep, nothing between sets, sides or
@@ -179,6 +180,37 @@ def log_from(item: tuple[str, Doc]) -> LogEntry:
         note=doc.get("note", ""),
         day=_day(doc.get("day")),
         extra=dict(doc.get("extra") or {}),
+    )
+
+
+# -- check-ins ---------------------------------------------------------------------------------
+
+
+def checkin_bucket(day: date) -> str:
+    """Check-ins are kept in one document per athlete and year, keyed by day."""
+    return f"{day.year:04d}"
+
+
+def checkin_doc(checkin: CheckIn) -> Doc:
+    return {
+        "calf": checkin.calf,
+        "achilles": checkin.achilles,
+        "hip_score": checkin.hip_score,
+        "note": checkin.note,
+        "logged_at": _iso(checkin.logged_at) if checkin.logged_at else None,
+    }
+
+
+def checkin_from(item: tuple[str, Doc]) -> CheckIn:
+    day, doc = item
+    logged_at = doc.get("logged_at")
+    return CheckIn(
+        day=date.fromisoformat(day),
+        calf=doc["calf"],
+        achilles=doc["achilles"],
+        hip_score=doc["hip_score"],
+        note=doc.get("note", ""),
+        logged_at=datetime.fromisoformat(logged_at) if logged_at else None,
     )
 
 

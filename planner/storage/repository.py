@@ -12,7 +12,7 @@ import copy
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ from planner.domain.model import (
     as_utc,
     name_key,
 )
+from planner.domain.outcomes import CheckIn
 from planner.fsutil import atomic_write, temp_name_pattern
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables, read_database
@@ -46,6 +47,8 @@ T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
 _UTC = ZoneInfo("UTC")
 _q = Query()
+# The tables whose documents belong to one athlete (their `athlete` field is the name key).
+TABLES_OF_ATHLETE = ("rules", "imported", "busy", "run_changes", "plans", "logs", "checkins")
 
 
 def default_db_path() -> Path:
@@ -157,11 +160,11 @@ class Repository:
         return self._decode(codec.athlete_from, doc, "athlete")
 
     def remove_athlete(self, name: str) -> None:
-        """Remove the athlete and everything of theirs: runs, plans, logs."""
+        """Remove the athlete and everything of theirs: runs, plans, logs, check-ins."""
         with self.transaction():
             key = self.get_athlete(name).key
             self._table("athletes").remove(_q.key == key)
-            for table in ("rules", "imported", "busy", "run_changes", "plans", "logs"):
+            for table in TABLES_OF_ATHLETE:
                 self._table(table).remove(_q.athlete == key)
 
     def athletes(self) -> list[Athlete]:
@@ -359,6 +362,35 @@ class Repository:
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.log_from, item, "log") for item in items]
 
+    # -- check-ins -------------------------------------------------------------------------------
+
+    def save_checkin(self, name: str, checkin: CheckIn, replacing: Sequence[date] = ()) -> None:
+        """Store a check-in under its day and drop the ones of `replacing` days, in one write."""
+        with self.transaction():
+            key = self.get_athlete(name).key
+            table = self._table("checkins")
+            changes: dict[str, dict[str, dict[str, Any] | None]] = {}
+            for day in replacing:
+                changes.setdefault(codec.checkin_bucket(day), {})[day.isoformat()] = None
+            bucket = changes.setdefault(codec.checkin_bucket(checkin.day), {})
+            bucket[checkin.day.isoformat()] = codec.checkin_doc(checkin)
+            for year, days in changes.items():
+                cond = (_q.athlete == key) & (_q.bucket == year)
+                doc = table.get(cond)
+                entries: dict[str, Any] = dict(doc["entries"]) if doc else {}  # never edit in place
+                for day_text, entry in days.items():
+                    if entry is None:
+                        entries.pop(day_text, None)
+                    else:
+                        entries[day_text] = entry
+                table.upsert({"athlete": key, "bucket": year, "entries": entries}, cond)
+
+    def checkins(self, name: str) -> list[CheckIn]:
+        """Every check-in of the athlete, oldest day first."""
+        docs = self._table("checkins").search(_q.athlete == name_key(name))
+        items = sorted(item for doc in docs for item in doc["entries"].items())
+        return [self._decode(codec.checkin_from, item, "check-in") for item in items]
+
     # -- maintenance -------------------------------------------------------------------------------
 
     def check(self) -> list[str]:
@@ -430,6 +462,11 @@ def check_file(path: Path) -> list[str]:
         tables,
         "logs",
         lambda d: [codec.log_from(item) for item in d["entries"].items()],
+    )
+    problems += _check_table(
+        tables,
+        "checkins",
+        lambda d: [codec.checkin_from(item) for item in d["entries"].items()],
     )
     return problems
 

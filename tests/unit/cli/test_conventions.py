@@ -66,6 +66,8 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
         ("due",): ["due", NAME, "--within", "1440"],
         ("db", "check"): ["db", "check"],
         ("db", "backup"): ["db", "backup"],
+        ("checkin",): ["checkin", NAME, "--calf", "3", "--achilles", "2", "--hip-score", "5"],
+        ("outcomes",): ["outcomes", NAME],
     }
 
 
@@ -84,6 +86,7 @@ WRITE_KEYS = {
     ("log",): {"logged", "plan_changes"},
     ("export",): {"written", "events", "sessions", "cancelled", "runs"},
     ("db", "backup"): {"backup"},
+    ("checkin",): {"checked_in", "replaced", "warnings"},
 }
 
 
@@ -183,6 +186,8 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("plan", "show", NAME, "--week", "two", "--json"), "--week: week must be a whole"),
         (("athlete", "remove", NAME), "add --yes to go ahead"),
         (("plan", "extend", NAME, "--weeks", "0"), "--weeks: weeks must be above 0"),
+        (("checkin", NAME, "--calf", "3", "--achilles", "2"), "required: --hip-score"),
+        (("checkin", NAME, "--calf", "11", "--achilles", "2", "--hip-score", "5"), "--calf: calf"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
@@ -205,6 +210,8 @@ def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, ne
         (("export", "Bo", "-o", "bo.ics"), "has no plan yet"),
         (("athlete", "add", NAME, "--tightness", "3"), "already exists"),
         (("log", NAME, "20270399-pre", "done"), "unknown session"),
+        (("outcomes", "Bo"), "has no plan yet"),
+        (("checkin", "Nobody", "--calf", "1", "--achilles", "1", "--hip-score", "1"), "unknown"),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
