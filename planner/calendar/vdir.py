@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from planner.calendar.export import (
     RUN_ID_PROPERTY,
@@ -97,10 +97,14 @@ def is_athletes_event(data: bytes, athlete_key: str) -> bool:
         events = calendar.walk("VEVENT")
     except Exception:  # a broken file is not ours to judge, let alone delete
         return False
-    if len(events) != 1:
-        return False
-    event = events[0]
+    return len(events) == 1 and is_athletes(events[0], athlete_key)
+
+
+def is_athletes(event: Component, athlete_key: str) -> bool:
+    """Whether this VEVENT is one hipplan exported for this athlete (by its UID)."""
     uid = str(event.get("UID", ""))
+    if not uid.endswith(UID_DOMAIN):
+        return False
     session_id = event.get(SESSION_ID_PROPERTY)
     run_id = event.get(RUN_ID_PROPERTY)
     if session_id is not None and uid == session_uid(athlete_key, str(session_id)):

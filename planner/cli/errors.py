@@ -12,6 +12,7 @@ from planner.domain.errors import AthleteExists, NoPlan, PlannerError, UnknownAt
 # The flag that sets each input field (fields given as positional arguments have none).
 FIELD_FLAGS = {
     "alarm": "--alarm",
+    "calendar": "--calendar",
     "changes": "--tightness, --sport, --sitting-hours, --tz or --target",
     "date": "--date",
     "days": "--days",
@@ -19,6 +20,7 @@ FIELD_FLAGS = {
     "minutes": "--minutes",
     "note": "--note",
     "run_minutes": "--minutes",
+    "runs_calendar": "--runs-calendar",
     "sitting_hours": "--sitting-hours",
     "start": "--start",
     "target": "--target",
@@ -26,6 +28,8 @@ FIELD_FLAGS = {
     "time": "--at",
     "to": "--to",
     "until": "--until",
+    "url": "--url",
+    "user": "--user",
     "week": "--week",
     "week_range": "--weeks",
     "weeks": "--weeks",

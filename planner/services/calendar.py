@@ -130,7 +130,7 @@ def import_runs(
         athlete, plan, first, last = window()
         if (athlete.zone, first, last) != seen:
             found = read(athlete, first, last)
-        found, overlaps = _without_overlaps(repo, athlete, source, found, first, last)
+        found, overlaps = without_overlaps(repo, athlete, source, found, first, last)
         before = [r for r in repo.imported_runs(athlete.name) if r.source == source]
         runs_changed = set(before) != set(found.runs)
         busy_changed = busy and set(_of_source(repo.busy(athlete.name), source)) != set(found.busy)
@@ -157,7 +157,7 @@ def import_runs(
     )
 
 
-def _without_overlaps(
+def without_overlaps(
     repo: Repository, athlete: Athlete, source: str, found: CalendarImport, first: date, last: date
 ) -> tuple[CalendarImport, tuple[str, ...]]:
     """The calendar's runs less those overlapping a run the athlete already has (from a rule or

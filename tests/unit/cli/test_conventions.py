@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import build_parser
+from tests.radicale import Account
 
 NAME = "Ana Tight"
 CLUB_ICS = b"""BEGIN:VCALENDAR\r
@@ -43,8 +44,9 @@ def _leaves(
 COMMANDS = dict(_leaves(build_parser()))
 
 
-def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
-    """One working call of each command on the sample database."""
+def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], list[str]]:
+    """One working call of each command on the sample database (sync: on a real Radicale)."""
+    url, user = (dav.url, dav.user) if dav else ("http://127.0.0.1/", "ana")
     return {
         ("athlete", "add"): ["athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC"],
         ("athlete", "list"): ["athlete", "list"],
@@ -66,6 +68,7 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
         ("due",): ["due", NAME, "--within", "1440"],
         ("db", "check"): ["db", "check"],
         ("db", "backup"): ["db", "backup"],
+        ("sync",): ["sync", NAME, "--url", url, "--user", user],
     }
 
 
@@ -84,7 +87,9 @@ WRITE_KEYS = {
     ("log",): {"logged", "plan_changes"},
     ("export",): {"written", "events", "sessions", "cancelled", "runs"},
     ("db", "backup"): {"backup"},
-}
+    ("sync",): {"created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled",
+                "put_back", "plan_changes", "dry_run"},
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -111,9 +116,10 @@ def test_every_command_has_an_example() -> None:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS), ids=" ".join)
-def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...], request) -> None:  # type: ignore[no-untyped-def]
     assert "--json" in COMMANDS[command]._option_string_actions, "every command takes --json"
-    args = _examples(sample).get(command)
+    dav = request.getfixturevalue("caldav_account") if command == ("sync",) else None
+    args = _examples(sample, dav).get(command)
     assert args is not None, f"add an example of `hipplan {' '.join(command)}` to _examples"
     assert tuple(args[: len(command)]) == command
     result = cli(*args, "--json")
@@ -183,6 +189,7 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("plan", "show", NAME, "--week", "two", "--json"), "--week: week must be a whole"),
         (("athlete", "remove", NAME), "add --yes to go ahead"),
         (("plan", "extend", NAME, "--weeks", "0"), "--weeks: weeks must be above 0"),
+        (("sync", NAME, "--url", "ftp://x"), "--url: the server address must start with https://"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
