@@ -47,9 +47,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--match",
-        default=DEFAULT_MATCH,
         metavar="TEXT",
-        help=f"events whose title or category has this word are runs (default {DEFAULT_MATCH!r})",
+        help="events in the runs calendar whose title or category has this word are runs"
+        f" (default {DEFAULT_MATCH!r})",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="say what would change, change nothing"
@@ -74,6 +74,7 @@ def sync_cmd(args: argparse.Namespace) -> int:
             user=args.user,
             calendar=args.calendar,
             runs_calendar=args.runs_calendar,
+            match=args.match,
         )
         for flag, value in (("--url URL", chosen.url), ("--user USER", chosen.user)):
             if not value:
@@ -86,7 +87,6 @@ def sync_cmd(args: argparse.Namespace) -> int:
                 athlete.name,
                 chosen,
                 password,
-                match=args.match,
                 dry_run=args.dry_run,
                 progress=progress,
             )

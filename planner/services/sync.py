@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.calendar.export import event_objects
-from planner.calendar.importer import DEFAULT_MATCH, read_calendar
+from planner.calendar.importer import DEFAULT_MATCH, read_calendar, run_matcher
 from planner.calendar.vdir import file_name
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, Run, as_utc
@@ -76,6 +76,8 @@ def settings_for(repo: Repository, name: str, **given: str | None) -> tuple[Athl
     athlete = repo.get_athlete(name)
     if given.get("url"):
         given["url"] = settings.check_url(str(given["url"]))
+    if given.get("match") is not None:
+        run_matcher(str(given["match"]))  # an empty one is refused before any network traffic
     return athlete, settings.load(athlete.key).merged(**given)
 
 
@@ -103,7 +105,6 @@ def sync(
     chosen: SyncSettings,
     password: str,
     *,
-    match: str = DEFAULT_MATCH,
     dry_run: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
@@ -129,7 +130,7 @@ def sync(
             with repo.transaction():
                 report = _sync_locked(
                     repo, athlete, server, target, calendar_name, found, runs_data, chosen,
-                    match, dry_run, progress, now,
+                    dry_run, progress, now,
                 )  # fmt: skip
         except _DryRun as done:
             return done.report
@@ -147,14 +148,14 @@ def _sync_locked(
     found: list[remote.RemoteObject],
     runs_data: bytes | None,
     chosen: SyncSettings,
-    match: str,
     dry_run: bool,
     progress: Progress | None,
     now: datetime,
 ) -> SyncReport:
     pulled = _Pulled()
     if runs_data is not None and chosen.runs_calendar:
-        _pull_runs(repo, athlete, runs_data, _source(chosen.runs_calendar), match, now, pulled)
+        source = _source(chosen.runs_calendar)
+        _pull_runs(repo, athlete, runs_data, source, chosen.match or DEFAULT_MATCH, now, pulled)
     objects = [(o.href, o.etag, o.data) for o in found]
     own, others = events.own_events(objects, athlete.key, athlete.zone)
     _pull_moves(repo, athlete, own, now, pulled)

@@ -1,7 +1,8 @@
 """Where each athlete's calendar lives: `sync.toml` in the platform config dir.
 
 One table per athlete (by the case-folded name) with the server URL, the user, the calendar the
-plan goes to and the calendar runs come from, so the second `hipplan sync NAME` needs no flags.
+plan goes to, the calendar runs come from and the word that marks a run there, so the second
+`hipplan sync NAME` needs no flags.
 Never a password: that comes from the environment, the system keyring or a prompt.
 """
 
@@ -18,7 +19,7 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.fsutil import atomic_write
 
 FILE_NAME = "sync.toml"
-_KEYS = ("url", "user", "calendar", "runs_calendar")
+_KEYS = ("url", "user", "calendar", "runs_calendar", "match")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SyncSettings:
     user: str | None = None
     calendar: str | None = None  # None: the athlete's own, "Hip mobility – NAME"
     runs_calendar: str | None = None  # None: no runs are pulled
+    match: str | None = None  # what marks a run there; None: the importer's default
 
     def merged(self, **given: str | None) -> SyncSettings:
         """These settings with every value given (not None) taking the place of the stored one."""

@@ -212,6 +212,7 @@ def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, ne
         (("export", "Bo", "-o", "bo.ics"), "has no plan yet"),
         (("athlete", "add", NAME, "--tightness", "3"), "already exists"),
         (("log", NAME, "20270399-pre", "done"), "unknown session"),
+        (("sync", "Nobody"), "unknown athlete 'Nobody'"),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])

@@ -31,6 +31,19 @@ SUMMARY:Club run\r
 END:VEVENT\r
 {override}END:VCALENDAR\r
 """
+# a run, but not a club run: left out while --match says "club"
+DOG = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//phone//EN\r
+BEGIN:VEVENT\r
+UID:dog@phone.example\r
+DTSTAMP:20270101T000000Z\r
+DTSTART:20270305T180000Z\r
+DTEND:20270305T183000Z\r
+SUMMARY:Evening run with the dog\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
 MOVED_FIRST = """BEGIN:VEVENT\r
 UID:club-tuesday@club.example\r
 DTSTAMP:20270102T000000Z\r
@@ -76,7 +89,7 @@ def test_runs_pulled_follow_moves_and_cancellations(
 
     # the club moves Tuesday's run an hour later: its warm-up and cool-down follow
     dav.put(url, CLUB.format(exdate="", override=MOVED_FIRST))
-    moved = run_sync(cli)
+    moved = run_sync(cli)  # the settings remember the runs calendar and --match
     assert moved["runs_pulled"] == 1 and moved["updated"] >= 2
     assert _utc(_tied(cli, "20270302")["pre-run"]["end"]) == datetime(2027, 3, 2, 19, 0, tzinfo=UTC)
     text = cli("sync", NAME).out
