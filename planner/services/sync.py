@@ -160,8 +160,10 @@ def _sync_locked(
     own, others = events.own_events(objects, athlete.key, athlete.zone)
     _pull_moves(repo, athlete, own, now, pulled)
     plan = plans.get_plan(repo, athlete.name)
-    wanted = event_objects(plan, athlete.key, repo.plan_meta(athlete.name), KIND_LABELS)
-    todo = events.pushes(wanted, own, athlete.zone)
+    meta = repo.plan_meta(athlete.name)
+    wanted = event_objects(plan, athlete.key, meta, KIND_LABELS)
+    cancelled = {s.id for s in meta.cancelled}
+    todo = events.pushes(wanted, own, athlete.zone, cancelled, now)
     report = SyncReport(
         athlete=athlete.name,
         calendar=calendar_name,

@@ -11,7 +11,7 @@ differ while its SEQUENCE is not behind was moved on the server (a phone, a web 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -94,7 +94,18 @@ def moved_on_server(remote: RemoteEvent, session: Session, revision: int) -> boo
     )
 
 
-def pushes(objects: Sequence[EventObject], remote: dict[str, RemoteEvent], tz: ZoneInfo) -> Pushes:
+def pushes(
+    objects: Sequence[EventObject],
+    remote: dict[str, RemoteEvent],
+    tz: ZoneInfo,
+    cancelled: Collection[str],
+    now: datetime,
+) -> Pushes:
+    """Create what is missing, update what differs, delete what the plan dropped.
+
+    An event the plan no longer has is deleted when a rebuild cancelled its session or it is
+    still to come; a past one from an earlier block is history and stays in the calendar.
+    """
     result = Pushes()
     for item in objects:
         found = remote.get(item.uid)
@@ -108,7 +119,12 @@ def pushes(objects: Sequence[EventObject], remote: dict[str, RemoteEvent], tz: Z
         else:
             result.update.append((item, found))
     wanted = {item.uid for item in objects}
-    result.delete = [r for uid, r in sorted(remote.items()) if uid not in wanted]
+    result.delete = [
+        r
+        for uid, r in sorted(remote.items())
+        if uid not in wanted
+        and (r.session_id in cancelled or r.start is None or as_utc(r.start) >= as_utc(now))
+    ]
     return result
 
 

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from tests.radicale import Account
-from tests.unit.sync.conftest import CALENDAR, NAME, Dav, run_sync
+from tests.unit.sync.conftest import CALENDAR, NAME, Dav, plan_sessions, run_sync
 
 FOREIGN = """BEGIN:VCALENDAR\r
 VERSION:2.0\r
@@ -106,3 +106,20 @@ def test_dry_run_says_what_would_change_and_changes_nothing(
     text = cli("sync", NAME, "--url", caldav_account.url, "--user", caldav_account.user,
                "--dry-run")  # fmt: skip
     assert "would create 17" in text.out and "(the calendar would be created)" in text.out
+
+
+def test_a_new_block_leaves_the_past_in_the_calendar(
+    cli, planned, dav: Dav, caldav_account: Account, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
+    first_week = {sid for sid in dav.events() if sid < "20270308"}
+    assert first_week
+    monkeypatch.setenv("HIPPLAN_NOW", "2027-03-09T12:00:00+00:00")
+    assert cli("plan", "build", NAME, "--start", "2027-03-08", "--weeks", "2").code == 0
+    run_sync(cli)
+    on_server = set(dav.events())
+    planned_now = set(plan_sessions(cli))
+    assert planned_now <= on_server
+    # what is on the server besides the new block is the first block's past, which happened
+    assert on_server - planned_now == first_week
+    assert _counts(run_sync(cli))[:3] == (0, 0, 0)
