@@ -2,7 +2,8 @@
 
 A file is rewritten only when its event changed. DTSTAMP is left out of that comparison: it
 follows the plan's last change, so counting it would rewrite every file after any change and make
-vdirsyncer upload them all. Files of events the plan no longer has are removed, but only files
+vdirsyncer upload them all. Files of events the plan no longer has are removed (a rebuild
+cancelled them, or they are still to come: the past of an earlier block stays), but only files
 this athlete's export wrote: an event is theirs when its UID is the one hipplan derives from the
 athlete and the session or run id the event carries. Anything else in the folder is left alone.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from icalendar import Calendar, Component
@@ -26,6 +28,7 @@ from planner.calendar.export import (
     session_uid,
 )
 from planner.domain.errors import PlannerError
+from planner.domain.model import as_utc
 from planner.fsutil import atomic_write, fsync_dir
 
 _DTSTAMP = re.compile(rb"^DTSTAMP[:;][^\r\n]*\r?\n", re.MULTILINE)
@@ -42,8 +45,18 @@ class VdirResult:
     unchanged: int
 
 
-def write_vdir(folder: Path, objects: Sequence[EventObject], athlete_key: str) -> VdirResult:
-    """Make `folder` hold exactly these events of the athlete, touching only what differs."""
+def write_vdir(
+    folder: Path,
+    objects: Sequence[EventObject],
+    athlete_key: str,
+    cancelled: Collection[str] = (),
+    now: datetime | None = None,
+) -> VdirResult:
+    """Make `folder` hold these events of the athlete, touching only what differs.
+
+    A file of an event the export no longer has is removed when a rebuild cancelled its session
+    or the event is still to come (after `now`); a past one from an earlier block is history.
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise PlannerError(f"{folder} is a file, not a folder for the events")
@@ -69,7 +82,7 @@ def write_vdir(folder: Path, objects: Sequence[EventObject], athlete_key: str) -
         if path.name in wanted or not path.is_file():
             continue
         data = _read(path)
-        if data is not None and is_athletes_event(data, athlete_key):
+        if data is not None and _stale(data, athlete_key, cancelled, now):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             removed += 1
@@ -98,6 +111,16 @@ def is_athletes_event(data: bytes, athlete_key: str) -> bool:
     except Exception:  # a broken file is not ours to judge, let alone delete
         return False
     return len(events) == 1 and is_athletes(events[0], athlete_key)
+
+
+def _stale(data: bytes, athlete_key: str, cancelled: Collection[str], now: datetime | None) -> bool:
+    if not is_athletes_event(data, athlete_key):
+        return False
+    event = Calendar.from_ical(data.decode("utf-8")).walk("VEVENT")[0]
+    if str(event.get(SESSION_ID_PROPERTY, "")) in cancelled or now is None:
+        return True
+    start = getattr(event.get("DTSTART"), "dt", None)
+    return not isinstance(start, datetime) or as_utc(start) >= as_utc(now)
 
 
 def is_athletes(event: Component, athlete_key: str) -> bool:

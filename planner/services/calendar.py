@@ -72,8 +72,10 @@ def export_vdir(
     athlete = repo.get_athlete(name)
     plan = get_plan(repo, athlete.name)
     options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
-    objects = event_objects(plan, athlete.key, repo.plan_meta(athlete.name), KIND_LABELS, options)
-    files = write_vdir(folder, objects, athlete.key)
+    meta = repo.plan_meta(athlete.name)
+    objects = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
+    cancelled = {s.id for s in meta.cancelled}
+    files = write_vdir(folder, objects, athlete.key, cancelled, clock.now())
     runs = sum(1 for o in objects if o.session_id is None)
     return VdirExport(files, len(objects) - runs, runs)
 

@@ -132,3 +132,23 @@ def test_vdir_in_a_missing_folder_tree_is_one_line(cli, athlete, tmp_path: Path)
     result = cli("export", NAME, "--vdir", str(tmp_path / "no" / "such"))
     assert result.code == 1
     assert result.err.startswith("hipplan: error: ") and result.err.count("\n") == 1
+
+
+def test_a_new_block_leaves_the_past_in_the_folder(
+    cli, athlete, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "hip"
+    _export(cli, folder)
+    first_week = {p.name for p in folder.iterdir() if _session_id(p) < "20270308"}
+    assert first_week
+    monkeypatch.setenv("HIPPLAN_NOW", "2027-03-09T12:00:00+00:00")
+    assert cli("plan", "build", NAME, "--start", "2027-03-08", "--weeks", "2").code == 0
+    done = _export(cli, folder)
+    names = {p.name for p in folder.iterdir()}
+    assert len(names) == done["sessions"] + len(first_week)
+    assert first_week <= names
+
+
+def _session_id(path: Path) -> str:
+    (event,) = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    return str(event["X-HIPPLAN-SESSION"])
