@@ -19,9 +19,11 @@ from planner.domain.errors import CalendarMissing, SyncAuthError, SyncConflict, 
 
 TIMEOUT_SECONDS = 30
 _OK = {200, 201, 204}
-# caldav logs "deviations" at WARNING; with no handler Python would print them on stderr.
-logging.getLogger("caldav").addHandler(logging.NullHandler())
-logging.getLogger("caldav").propagate = False
+# caldav and the HTTP layer log warnings (deviations, retries); with no handler Python would
+# print them on stderr, where an error must be one line.
+for _name in ("caldav", "niquests", "urllib3", "urllib3_future", "requests"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
 
 
 @dataclass(frozen=True)
