@@ -130,7 +130,7 @@ class Server:
                 headers = {**headers, "Content-Type": "text/calendar; charset=utf-8"}
                 response = self._client.put(url, data.decode("utf-8"), headers)
         status = int(response.status)
-        if status == 412:
+        if status == 412 or (status == 404 and method == "PUT" and "If-Match" in headers):
             raise SyncConflict(
                 f"{what} changed on the server while syncing; nothing was changed here,"
                 " sync again to take the server's version into account"
