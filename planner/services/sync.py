@@ -124,7 +124,7 @@ def sync(
         runs_data = None
         if chosen.runs_calendar:
             source = server.calendar(chosen.runs_calendar, "runs_calendar")
-            runs_data = b"".join(o.data for o in server.objects(source))
+            runs_data = _one_file(o.data for o in server.objects(source))
         found = server.objects(target) if target else []
         try:
             with repo.transaction():
@@ -294,6 +294,15 @@ def _pull_runs(
     pulled.details.extend(words)
     why = f"{len(words)} run changes pulled from {source}"
     pulled.change = plans.replan(repo, athlete, why, now)
+
+
+def _one_file(objects: Iterable[bytes]) -> bytes:
+    """The runs calendar's objects as one .ics text for the importer (which reads several
+    VCALENDARs in a row); an empty calendar is an empty VCALENDAR, not an empty file."""
+    parts = [data.strip() for data in objects if data.strip()]
+    if not parts:
+        parts = [b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hipplan//sync//EN\r\nEND:VCALENDAR"]
+    return b"\r\n".join(parts) + b"\r\n"
 
 
 def _source(calendar: str) -> str:

@@ -139,3 +139,19 @@ def test_a_session_moved_where_it_does_not_fit_is_put_back(
     assert _utc(event.decoded("DTSTART").isoformat()) == _utc(where["start"])
     done = run_sync(cli)
     assert (done["moves_pulled"], done["updated"], done["put_back"]) == (0, 0, [])
+
+
+def test_an_empty_runs_calendar_pulls_nothing_and_fails_nothing(
+    cli, planned, dav: Dav, caldav_account: Account
+) -> None:  # type: ignore[no-untyped-def]
+    dav.make_calendar("Training")
+    done = run_sync(
+        cli,
+        "--url",
+        caldav_account.url,
+        "--user",
+        caldav_account.user,
+        "--runs-calendar",
+        "Training",
+    )
+    assert (done["runs_pulled"], done["created"]) == (0, 17)
