@@ -12,7 +12,15 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
-from planner.cli.common import UsageError, changes_json, lazy_import, open_repo, print_json
+from planner.cli.common import (
+    UsageError,
+    argtype,
+    changes_json,
+    lazy_import,
+    open_repo,
+    print_json,
+)
+from planner.domain import inputs
 from planner.domain.errors import InvalidInput, PlannerError
 
 if TYPE_CHECKING:
@@ -35,7 +43,12 @@ def register(subparsers: Any) -> None:
         " HIPPLAN_CALDAV_PASSWORD, else the system keyring, else a prompt.",
     )
     options.add_name(parser)
-    parser.add_argument("--url", type=_url, metavar="URL", help="the CalDAV server's address")
+    parser.add_argument(
+        "--url",
+        type=argtype(inputs.parse_server_url),
+        metavar="URL",
+        help="the CalDAV server's address",
+    )
     parser.add_argument("--user", metavar="USER", help="the user name on the server")
     parser.add_argument(
         "--calendar",
@@ -56,13 +69,6 @@ def register(subparsers: Any) -> None:
     )
     options.add_json_result(parser)
     parser.set_defaults(func=sync_cmd)
-
-
-def _url(text: str) -> str:
-    url = text.strip()
-    if not url.lower().startswith(("https://", "http://")):
-        raise argparse.ArgumentTypeError(f"the server address must start with https:// ({text!r})")
-    return url
 
 
 def sync_cmd(args: argparse.Namespace) -> int:
@@ -187,7 +193,8 @@ def _words(report: SyncReport, chosen: SyncSettings) -> str:
     if chosen.runs_calendar:
         lines.append(f"runs from {chosen.runs_calendar!r}: {report.runs_pulled} changes")
     lines += [f"  {line}" for line in report.details]
-    lines += [f"put back on the server: {line}" for line in report.put_back]
+    back = "would put back on the server" if report.dry_run else "put back on the server"
+    lines += [f"{back}: {line}" for line in report.put_back]
     if report.change is not None:
         verb = "would change" if report.dry_run else "changed"
         lines.append(f"plan {verb} from week {report.change.week}: {report.change.reason}")

@@ -19,6 +19,7 @@ from planner.calendar.export import event_objects
 from planner.calendar.importer import DEFAULT_MATCH, read_calendar, run_matcher
 from planner.calendar.vdir import file_name
 from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.inputs import parse_server_url
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, Run, as_utc
 from planner.domain.schedule import describe
 from planner.services import moves, plans, runs
@@ -75,7 +76,7 @@ def settings_for(repo: Repository, name: str, **given: str | None) -> tuple[Athl
     """The athlete's stored settings with the flags given this time on top."""
     athlete = repo.get_athlete(name)
     if given.get("url"):
-        given["url"] = settings.check_url(str(given["url"]))
+        given["url"] = parse_server_url(str(given["url"]))
     if given.get("match") is not None:
         run_matcher(str(given["match"]))  # an empty one is refused before any network traffic
     return athlete, settings.load(athlete.key).merged(**given)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path
 
-from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.errors import PlannerError
 from planner.fsutil import atomic_write
 
 FILE_NAME = "sync.toml"
@@ -57,13 +57,6 @@ def save(athlete_key: str, settings: SyncSettings, path: Path | None = None) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, _dump(tables).encode(), mode=0o600)
     return path
-
-
-def check_url(url: str) -> str:
-    url = url.strip()
-    if not url.lower().startswith(("https://", "http://")):
-        raise InvalidInput("url", f"the server address must start with https:// (not {url!r})")
-    return url
 
 
 def _read(path: Path) -> dict[str, dict[str, object]]:

@@ -190,6 +190,7 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("athlete", "remove", NAME), "add --yes to go ahead"),
         (("plan", "extend", NAME, "--weeks", "0"), "--weeks: weeks must be above 0"),
         (("sync", NAME, "--url", "ftp://x"), "--url: the server address must start with https://"),
+        (("sync", NAME, "--url", "https://ana:hunter2@x/"), "--url: the address holds a password"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
