@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 START_TIMEOUT = 30.0
 
@@ -30,6 +31,7 @@ class Radicale:
         self.users.write_text("")
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
         self._names = itertools.count(1)
 
     @property
@@ -54,10 +56,10 @@ class Radicale:
             "[rights]\ntype = owner_only\n[web]\ntype = none\n[logging]\nlevel = warning\n"
         )
         env = {**os.environ, "HOME": str(self.folder)}
-        log = (self.folder / "radicale.log").open("ab")
+        self._log = (self.folder / "radicale.log").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "radicale", "--config", str(config)],
-            stdout=log,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
         )
@@ -84,6 +86,9 @@ class Radicale:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
 
 def free_port() -> int:
