@@ -14,6 +14,7 @@ from hypothesis import settings
 
 from planner import clock
 from planner.cli import main
+from tests.radicale import Account, Radicale
 
 # CI runs the same examples every time (HYPOTHESIS_PROFILE=ci in .ci/run): a red build must be
 # reproducible; on a developer's machine hypothesis keeps exploring new ones.
@@ -36,6 +37,9 @@ def _isolated_environment(
     monkeypatch.delenv("HIPPLAN_DB", raising=False)
     monkeypatch.delenv("HIPPLAN_NOW", raising=False)
     monkeypatch.delenv("HIPPLAN_PLANS", raising=False)
+    # no test reads a developer's CalDAV password or real keyring
+    monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     yield
     clock.set_clock(None)
 
@@ -63,3 +67,20 @@ def cli(db: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untype
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def radicale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """One Radicale for the whole run; each test takes an account of its own."""
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def caldav_account(radicale_server: Radicale, monkeypatch: pytest.MonkeyPatch) -> Account:
+    """A fresh user on the shared Radicale, its password in HIPPLAN_CALDAV_PASSWORD."""
+    account = radicale_server.account()
+    monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", account.password)
+    return account

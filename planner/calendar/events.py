@@ -73,7 +73,7 @@ class Reader:
         master, overrides = group[0], group[1:]
         label = _label(master)
         try:
-            found = self._expand(master)
+            found, excluded = self._expand(master)
         except TooFrequent:
             raise Skip("frequent", _label(master, with_line=False)) from None
         except TooMany:
@@ -87,10 +87,12 @@ class Reader:
                 moved = self._single(block, master)
             except (BadValue, OverflowError) as exc:
                 raise Skip("broken", f"{_label(block)}: {_why(exc)}") from None
-            found[moved.key] = moved
+            if moved.key not in excluded:  # an EXDATE cancels a moved instance too
+                found[moved.key] = moved
         return list(found.values())
 
-    def _expand(self, block: Block) -> dict[object, Occurrence]:
+    def _expand(self, block: Block) -> tuple[dict[object, Occurrence], set[object]]:
+        """The series' occurrences in the window by their key, and the keys EXDATE takes out."""
         if block.problem:
             raise BadValue(block.problem)
         first = self._when(block, "DTSTART", required=True)
@@ -116,7 +118,7 @@ class Reader:
             found[key] = self._occurrence(when, length, period, title, uid, block, key)
             if len(found) > MAX_PER_EVENT:
                 raise TooMany
-        return found
+        return found, excluded
 
     def _single(self, block: Block, master: Block) -> Occurrence:
         if block.problem:

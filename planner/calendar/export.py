@@ -28,6 +28,7 @@ UID_DOMAIN = "@hipplan"
 SESSION_CATEGORY = "Hip mobility"
 RUN_CATEGORY = "Run"
 SESSION_ID_PROPERTY = "X-HIPPLAN-SESSION"
+RUN_ID_PROPERTY = "X-HIPPLAN-RUN"
 # VTIMEZONE rules reach a little past the first and last event, so clients never extrapolate.
 _ZONE_MARGIN = timedelta(days=7)
 
@@ -73,10 +74,70 @@ def export_calendar(
 ) -> Exported:
     """The plan (or some of its weeks) as iCalendar bytes with CRLF endings and folded lines."""
     options = options or ExportOptions()
+    sessions, cancelled, runs = _selected(plan, history, options)
+    tz = zone(plan.tz)
+    writer = _EventWriter(plan, athlete_key, tz, _stamp(plan, history.updated_at), labels)
+    calendar = _calendar_shell(plan)
+    for session in sessions:
+        revision = history.revisions.get(session.id, 0)
+        calendar.add_component(writer.session(session, revision, options.alarm_minutes))
+    for session in cancelled:
+        # Storage raises a session's revision when a rebuild drops it, so this SEQUENCE is above
+        # any the live event had and clients apply the cancellation.
+        calendar.add_component(writer.cancelled(session, history.revisions.get(session.id, 1)))
+    for run in runs:
+        calendar.add_component(writer.run(run))
+    _add_time_zones(calendar, [*sessions, *cancelled], runs, tz)
+    return Exported(calendar.to_ical(), len(sessions), len(cancelled), len(runs))
+
+
+@dataclass(frozen=True)
+class EventObject:
+    """One event as a calendar object of its own (a file in a vdir, a resource on a server)."""
+
+    uid: str
+    session_id: str | None  # None for a run
+    sequence: int
+    data: bytes
+
+
+def event_objects(
+    plan: Plan,
+    athlete_key: str,
+    history: PlanHistory,
+    labels: Mapping[SessionKind, str],
+    options: ExportOptions | None = None,
+) -> list[EventObject]:
+    """Each session (and with `with_runs` each run) as a VCALENDAR of its own with its VTIMEZONE.
+
+    Without METHOD (RFC 4791 forbids it in a stored object) and without the cancelled sessions:
+    in a folder or on a server an event goes away by being deleted.
+    """
+    options = options or ExportOptions()
+    sessions, _, runs = _selected(plan, history, options)
+    tz = zone(plan.tz)
+    writer = _EventWriter(plan, athlete_key, tz, _stamp(plan, history.updated_at), labels)
+    objects = []
+    for session in sessions:
+        revision = history.revisions.get(session.id, 0)
+        event = writer.session(session, revision, options.alarm_minutes)
+        data = _object_calendar(event, [session], [], tz)
+        objects.append(EventObject(str(event["UID"]), session.id, revision, data))
+    for run in runs:
+        event = writer.run(run)
+        objects.append(
+            EventObject(str(event["UID"]), None, 0, _object_calendar(event, [], [run], tz))
+        )
+    return objects
+
+
+def _selected(
+    plan: Plan, history: PlanHistory, options: ExportOptions
+) -> tuple[list[Session], list[Session], list[Run]]:
+    """The sessions, cancelled sessions and runs an export holds, each in order of start."""
     check_alarm(options.alarm_minutes)
     first, last = week_range(plan, options.weeks)
     tz = zone(plan.tz)
-    stamp = _stamp(plan, history.updated_at)
 
     def wanted(item: Session | Run) -> bool:
         # By the current plan's weeks: a cancelled session may come from an older block whose
@@ -90,20 +151,7 @@ def export_calendar(
     active_ids = {s.id for s in plan.sessions}
     cancelled = _by_start(s for s in history.cancelled if s.id not in active_ids and wanted(s))
     runs = _runs_by_start(r for r in plan.runs if wanted(r)) if options.with_runs else []
-
-    writer = _EventWriter(plan, athlete_key, tz, stamp, labels)
-    calendar = _calendar_shell(plan)
-    for session in sessions:
-        revision = history.revisions.get(session.id, 0)
-        calendar.add_component(writer.session(session, revision, options.alarm_minutes))
-    for session in cancelled:
-        # Storage raises a session's revision when a rebuild drops it, so this SEQUENCE is above
-        # any the live event had and clients apply the cancellation.
-        calendar.add_component(writer.cancelled(session, history.revisions.get(session.id, 1)))
-    for run in runs:
-        calendar.add_component(writer.run(run))
-    _add_time_zones(calendar, [*sessions, *cancelled], runs, tz)
-    return Exported(calendar.to_ical(), len(sessions), len(cancelled), len(runs))
+    return sessions, cancelled, runs
 
 
 def week_range(plan: Plan, weeks: tuple[int, int] | None) -> tuple[int, int]:
@@ -172,6 +220,7 @@ class _EventWriter:
         event.add("summary", f"{run.title} ({_minutes(run.start, run.end)} min)")
         event.add("categories", [RUN_CATEGORY])
         event.add("transp", "OPAQUE")
+        event.add(RUN_ID_PROPERTY, vText(run.id))
         return event
 
     def _session_base(self, session: Session, sequence: int) -> Event:
@@ -229,6 +278,15 @@ def _calendar_shell(plan: Plan) -> Calendar:
     calendar.add("x-wr-calname", vText(f"{SESSION_CATEGORY} – {plan.athlete}"))
     calendar.add("x-wr-timezone", vText(plan.tz))
     return calendar
+
+
+def _object_calendar(event: Event, sessions: list[Session], runs: list[Run], tz: ZoneInfo) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add_component(event)
+    _add_time_zones(calendar, sessions, runs, tz)
+    return bytes(calendar.to_ical())
 
 
 def _add_time_zones(

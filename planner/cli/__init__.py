@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "planner.cli.db",
     "planner.cli.checkin",
     "planner.cli.outcomes",
+    "planner.cli.sync",
 )
 
 __all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]

@@ -1,4 +1,4 @@
-"""`export`: the plan as an iCalendar file, for any calendar app."""
+"""`export`: the plan as an iCalendar file for any calendar app, or a vdir for khal and vdirsyncer."""
 
 from __future__ import annotations
 
@@ -24,8 +24,13 @@ def register(subparsers: Any) -> None:
         description="Write the athlete's plan as an iCalendar file, one event per session.",
     )
     options.add_name(export)
-    export.add_argument(
-        "-o", "--output", required=True, metavar="FILE.ics", help="the file to write, - for stdout"
+    where = export.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="FILE.ics", help="the file to write, - for stdout")
+    where.add_argument(
+        "--vdir",
+        type=Path,
+        metavar="DIR",
+        help="one .ics file per event in DIR (khal, vdirsyncer); only changed files are written",
     )
     export.add_argument("--with-runs", action="store_true", help="add the runs as events too")
     options.add_force(export)
@@ -41,6 +46,8 @@ def register(subparsers: Any) -> None:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
+    if args.vdir is not None:
+        return _export_vdir(args)
     to_stdout = args.output == "-"
     if to_stdout and args.json:
         raise UsageError("export: argument --json: not allowed with -o - (stdout is the calendar)")
@@ -71,4 +78,35 @@ def export_cmd(args: argparse.Namespace) -> int:
     if exported.runs:
         parts += f", {exported.runs} runs"
     print(f"wrote {exported.events} events ({parts}) to {args.output}")
+    return 0
+
+
+def _export_vdir(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        done = calendar.export_vdir(
+            repo, args.name, args.vdir, args.weeks, with_runs=args.with_runs, alarm=args.alarm
+        )
+    files = done.files
+    if args.json:
+        print_json(
+            {
+                "written": str(files.folder),
+                "events": done.sessions + done.runs,
+                "sessions": done.sessions,
+                "cancelled": 0,
+                "runs": done.runs,
+                "files": {
+                    "created": files.created,
+                    "updated": files.updated,
+                    "removed": files.removed,
+                    "unchanged": files.unchanged,
+                },
+            }
+        )
+        return 0
+    print(
+        f"{files.folder}: {files.created} created, {files.updated} updated,"
+        f" {files.removed} removed, {files.unchanged} unchanged"
+        f" ({done.sessions} sessions{f', {done.runs} runs' if done.runs else ''})"
+    )
     return 0

@@ -77,3 +77,26 @@ class NoRuns(Conflict):
 
 class CatalogueError(PlannerError):
     """A malformed exercise catalogue or plan template (the message names file and field)."""
+
+
+class SyncError(PlannerError):
+    """A calendar server could not be reached, refused the sync or answered nonsense.
+
+    Raised before anything stored here changes (a sync is one transaction), so trying again
+    after the fault picks up where this one stopped.
+    """
+
+
+class SyncAuthError(SyncError):
+    """The server refused the user name or password."""
+
+
+class SyncConflict(SyncError):
+    """An event changed on the server between reading it and writing it (HTTP 412)."""
+
+
+class CalendarMissing(SyncError, NotFound):
+    """A calendar named in the settings is not on the server; `field` names the setting."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field=field)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.domain.errors import InvalidInput
@@ -270,3 +271,18 @@ def check_alarm(minutes: int | None) -> int | None:
             "alarm", f"a reminder must be 0 to {MAX_ALARM_MINUTES} minutes before, not {minutes}"
         )
     return minutes
+
+
+def parse_server_url(text: str) -> str:
+    """A CalDAV server's address: http(s), and never with a password in it (the address is kept
+    in the settings file and typed where shells keep a history)."""
+    url = str(text).strip()
+    if not url.lower().startswith(("https://", "http://")) or len(url) < len("http://x"):
+        raise InvalidInput("url", f"the server address must start with https:// (not {url!r})")
+    if urlsplit(url).password is not None:
+        raise InvalidInput(
+            "url",
+            "the address holds a password: give the user name on its own; the password comes"
+            " from the environment, the keyring or a prompt, never the address",
+        )
+    return url

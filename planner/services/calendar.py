@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import clock
-from planner.calendar.export import Exported, ExportOptions, export_calendar, session_summary
+from planner.calendar.export import (
+    Exported,
+    ExportOptions,
+    event_objects,
+    export_calendar,
+    session_summary,
+)
 from planner.calendar.importer import DEFAULT_MATCH, CalendarImport, read_calendar
+from planner.calendar.vdir import VdirResult, write_vdir
 from planner.domain.inputs import MAX_WEEKS, check_date_order, check_within
 from planner.domain.model import (
     KIND_LABELS,
@@ -43,6 +51,33 @@ def export_plan(
     plan = get_plan(repo, athlete.name)
     options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
     return export_calendar(plan, athlete.key, repo.plan_meta(athlete.name), KIND_LABELS, options)
+
+
+@dataclass(frozen=True)
+class VdirExport:
+    files: VdirResult
+    sessions: int
+    runs: int
+
+
+def export_vdir(
+    repo: Repository,
+    name: str,
+    folder: Path,
+    weeks: tuple[int, int] | None = None,
+    with_runs: bool = False,
+    alarm: int | None = None,
+) -> VdirExport:
+    """The plan as one .ics file per event in `folder`, for khal and vdirsyncer."""
+    athlete = repo.get_athlete(name)
+    plan = get_plan(repo, athlete.name)
+    options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
+    meta = repo.plan_meta(athlete.name)
+    objects = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
+    cancelled = {s.id for s in meta.cancelled}
+    files = write_vdir(folder, objects, athlete.key, cancelled, clock.now())
+    runs = sum(1 for o in objects if o.session_id is None)
+    return VdirExport(files, len(objects) - runs, runs)
 
 
 @dataclass(frozen=True)
@@ -97,7 +132,7 @@ def import_runs(
         athlete, plan, first, last = window()
         if (athlete.zone, first, last) != seen:
             found = read(athlete, first, last)
-        found, overlaps = _without_overlaps(repo, athlete, source, found, first, last)
+        found, overlaps = without_overlaps(repo, athlete, source, found, first, last)
         before = [r for r in repo.imported_runs(athlete.name) if r.source == source]
         runs_changed = set(before) != set(found.runs)
         busy_changed = busy and set(_of_source(repo.busy(athlete.name), source)) != set(found.busy)
@@ -124,7 +159,7 @@ def import_runs(
     )
 
 
-def _without_overlaps(
+def without_overlaps(
     repo: Repository, athlete: Athlete, source: str, found: CalendarImport, first: date, last: date
 ) -> tuple[CalendarImport, tuple[str, ...]]:
     """The calendar's runs less those overlapping a run the athlete already has (from a rule or

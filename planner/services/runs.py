@@ -137,7 +137,7 @@ def skip_run(
             raise InvalidInput("run", f"the run {run.id} is not skipped")
         if not undo and run.id in changes.skipped:
             raise InvalidInput("run", f"the run {run.id} is skipped already")
-        _check_untouched(repo, athlete, run, now)
+        check_untouched(repo, athlete, run, now)
         if undo:
             others = plans.runs_for(repo, athlete.name, *_days_around(run, athlete))
             check_no_overlap([run], others)
@@ -155,7 +155,7 @@ def move_run(
     with repo.transaction():
         athlete = repo.get_athlete(name)
         run = _find_run(repo, athlete, run_id, now)
-        _check_untouched(repo, athlete, run, now)
+        check_untouched(repo, athlete, run, now)
         if as_utc(new_start) <= as_utc(now):
             raise InvalidInput("to", f"{new_start:%a %d %b %Y %H:%M} is in the past")
         changes = repo.run_changes(athlete.name)
@@ -186,7 +186,7 @@ def _find_run(repo: Repository, athlete: Athlete, run_id: str, now: datetime) ->
     raise UnknownRun(f"{athlete.name} has no run {run_id!r} (see their runs for the ids)")
 
 
-def _check_untouched(repo: Repository, athlete: Athlete, run: Run, now: datetime) -> None:
+def check_untouched(repo: Repository, athlete: Athlete, run: Run, now: datetime) -> None:
     """A run may change only while it and its warm-up and cool-down are still to come and not
     logged: what has happened, or was logged, stays as it was."""
     if as_utc(run.start) <= as_utc(now):

@@ -13,7 +13,7 @@ try:
     main({argv!r})
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tinydb', 'icalendar'))))
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tinydb', 'icalendar', 'caldav', 'keyring', 'niquests'))))
 """
 
 
@@ -40,3 +40,11 @@ def test_help_loads_neither_storage_nor_calendar_libraries() -> None:
 def test_listing_athletes_loads_no_icalendar(tmp_path) -> None:  # type: ignore[no-untyped-def]
     loaded = _modules_after("--db", str(tmp_path / "db.json"), "athlete", "list", "--json")
     assert not {m for m in loaded if m.startswith("icalendar")}
+
+
+def test_only_sync_loads_caldav_and_keyring(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sync_libraries = ("caldav", "keyring", "niquests")
+    assert not {m for m in _modules_after("--help") if m.startswith(sync_libraries)}
+    db = str(tmp_path / "db.json")
+    for argv in (("athlete", "list", "--json"), ("export", "Nobody", "-o", str(tmp_path / "x"))):
+        assert not {m for m in _modules_after("--db", db, *argv) if m.startswith(sync_libraries)}

@@ -351,3 +351,17 @@ def test_floating_times_follow_the_calendars_x_wr_timezone() -> None:
     )
     (run,) = read(data).runs
     assert as_utc(run.start) == datetime(2027, 3, 2, 11, 30, tzinfo=UTC)
+
+
+def test_an_exdate_cancels_a_moved_instance_too() -> None:
+    series = (
+        "UID:club@test\nDTSTART:20270302T180000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;COUNT=3\n"
+        "SUMMARY:Club run"
+    )
+    moved = (
+        "UID:club@test\nRECURRENCE-ID:20270309T180000Z\nDTSTART:20270311T170000Z\nSUMMARY:Club run"
+    )
+    kept = read(ics(series, moved))
+    assert sorted(r.start.day for r in kept.runs) == [2, 11, 16]
+    cancelled = read(ics(series.replace("SUMMARY", "EXDATE:20270309T180000Z\nSUMMARY"), moved))
+    assert sorted(r.start.day for r in cancelled.runs) == [2, 16]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import build_parser
+from tests.radicale import Account
 
 NAME = "Ana Tight"
 CLUB_ICS = b"""BEGIN:VCALENDAR\r
@@ -43,8 +44,9 @@ def _leaves(
 COMMANDS = dict(_leaves(build_parser()))
 
 
-def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
-    """One working call of each command on the sample database."""
+def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], list[str]]:
+    """One working call of each command on the sample database (sync: on a real Radicale)."""
+    url, user = (dav.url, dav.user) if dav else ("http://127.0.0.1/", "ana")
     return {
         ("athlete", "add"): ["athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC"],
         ("athlete", "list"): ["athlete", "list"],
@@ -68,6 +70,7 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
         ("db", "backup"): ["db", "backup"],
         ("checkin",): ["checkin", NAME, "--calf", "3", "--achilles", "2", "--hip-score", "5"],
         ("outcomes",): ["outcomes", NAME],
+        ("sync",): ["sync", NAME, "--url", url, "--user", user],
     }
 
 
@@ -87,7 +90,9 @@ WRITE_KEYS = {
     ("export",): {"written", "events", "sessions", "cancelled", "runs"},
     ("db", "backup"): {"backup"},
     ("checkin",): {"checked_in", "replaced", "warnings"},
-}
+    ("sync",): {"created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled",
+                "put_back", "plan_changes", "dry_run"},
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -114,9 +119,10 @@ def test_every_command_has_an_example() -> None:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS), ids=" ".join)
-def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...], request) -> None:  # type: ignore[no-untyped-def]
     assert "--json" in COMMANDS[command]._option_string_actions, "every command takes --json"
-    args = _examples(sample).get(command)
+    dav = request.getfixturevalue("caldav_account") if command == ("sync",) else None
+    args = _examples(sample, dav).get(command)
     assert args is not None, f"add an example of `hipplan {' '.join(command)}` to _examples"
     assert tuple(args[: len(command)]) == command
     result = cli(*args, "--json")
@@ -188,6 +194,8 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("plan", "extend", NAME, "--weeks", "0"), "--weeks: weeks must be above 0"),
         (("checkin", NAME, "--calf", "3", "--achilles", "2"), "required: --hip-score"),
         (("checkin", NAME, "--calf", "11", "--achilles", "2", "--hip-score", "5"), "--calf: calf"),
+        (("sync", NAME, "--url", "ftp://x"), "--url: the server address must start with https://"),
+        (("sync", NAME, "--url", "https://ana:hunter2@x/"), "--url: the address holds a password"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
@@ -212,6 +220,7 @@ def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, ne
         (("log", NAME, "20270399-pre", "done"), "unknown session"),
         (("outcomes", "Bo"), "has no plan yet"),
         (("checkin", "Nobody", "--calf", "1", "--achilles", "1", "--hip-score", "1"), "unknown"),
+        (("sync", "Nobody"), "unknown athlete 'Nobody'"),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])

@@ -1,0 +1,92 @@
+"""Where each athlete's calendar lives: `sync.toml` in the platform config dir.
+
+One table per athlete (by the case-folded name) with the server URL, the user, the calendar the
+plan goes to, the calendar runs come from and the word that marks a run there, so the second
+`hipplan sync NAME` needs no flags.
+Never a password: that comes from the environment, the system keyring or a prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+from planner.domain.errors import PlannerError
+from planner.fsutil import atomic_write
+
+FILE_NAME = "sync.toml"
+_KEYS = ("url", "user", "calendar", "runs_calendar", "match")
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    url: str | None = None
+    user: str | None = None
+    calendar: str | None = None  # None: the athlete's own, "Hip mobility – NAME"
+    runs_calendar: str | None = None  # None: no runs are pulled
+    match: str | None = None  # what marks a run there; None: the importer's default
+
+    def merged(self, **given: str | None) -> SyncSettings:
+        """These settings with every value given (not None) taking the place of the stored one."""
+        return replace(self, **{k: v for k, v in given.items() if v is not None})
+
+
+def settings_path() -> Path:
+    """`$XDG_CONFIG_HOME/hipplan/sync.toml` on Linux, the platform's equivalent elsewhere."""
+    return user_config_path("hipplan", appauthor=False) / FILE_NAME
+
+
+def load(athlete_key: str, path: Path | None = None) -> SyncSettings:
+    table = _read(path or settings_path()).get(athlete_key, {})
+    return SyncSettings(**{k: str(table[k]) for k in _KEYS if k in table})
+
+
+def save(athlete_key: str, settings: SyncSettings, path: Path | None = None) -> Path:
+    """Store one athlete's settings, keeping everyone else's; written atomically, owner only."""
+    path = path or settings_path()
+    tables = _read(path)
+    tables[athlete_key] = {
+        f.name: getattr(settings, f.name)
+        for f in fields(settings)
+        if getattr(settings, f.name) is not None
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, _dump(tables).encode(), mode=0o600)
+    return path
+
+
+def _read(path: Path) -> dict[str, dict[str, object]]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PlannerError(f"{path}: not a valid settings file ({exc})") from None
+    athletes = data.get("athletes", {})
+    if not isinstance(athletes, dict):
+        raise PlannerError(f"{path}: [athletes] must be a table")
+    return {str(k): dict(v) for k, v in athletes.items() if isinstance(v, dict)}
+
+
+def _dump(tables: dict[str, dict[str, object]]) -> str:
+    # JSON strings are valid TOML basic strings, which saves a TOML writer dependency.
+    lines = [
+        "# hipplan sync settings, one table per athlete. No passwords here: they come from",
+        "# HIPPLAN_CALDAV_PASSWORD, the system keyring or a prompt.",
+    ]
+    for key in sorted(tables):
+        lines += ["", f"[athletes.{_string(key)}]"]
+        for name in _KEYS:
+            value = tables[key].get(name)
+            if value is not None:
+                lines.append(f"{name} = {_string(str(value))}")
+    return "\n".join(lines) + "\n"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -1,0 +1,97 @@
+"""A real Radicale CalDAV server for the tests: run from this venv on 127.0.0.1 with a free port,
+its storage and users in a temp folder, started and stopped by fixtures (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+START_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Account:
+    url: str
+    user: str
+    password: str
+
+
+class Radicale:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.users = folder / "users"
+        self.users.write_text("")
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._names = itertools.count(1)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def account(self) -> Account:
+        """A user of its own, so each test starts with an empty calendar home."""
+        number = next(self._names)
+        user, password = f"runner{number}", f"pw-{number}-secret"
+        with self.users.open("a") as handle:
+            handle.write(f"{user}:{password}\n")
+        return Account(self.url, user, password)
+
+    def start(self) -> None:
+        config = self.folder / "config"
+        config.write_text(
+            f"[server]\nhosts = 127.0.0.1:{self.port}\n"
+            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {self.users}\n"
+            "htpasswd_encryption = plain\ndelay = 0.01\n"
+            f"[storage]\nfilesystem_folder = {self.folder / 'collections'}\n"
+            "[rights]\ntype = owner_only\n[web]\ntype = none\n[logging]\nlevel = warning\n"
+        )
+        env = {**os.environ, "HOME": str(self.folder)}
+        self._log = (self.folder / "radicale.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "radicale", "--config", str(config)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"radicale exited: {(self.folder / 'radicale.log').read_text()}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
+            ):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("radicale did not start")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
