@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "planner.cli.export",
     "planner.cli.due",
     "planner.cli.db",
+    "planner.cli.squad",
 )
 
 __all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]

@@ -27,6 +27,9 @@ SUMMARY:Club run\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+SQUAD_CSV = """name,tightness,sport,sitting_hours,zone,run_days,time,minutes
+Cy,2,run,1,UTC,tue;thu,07:00,30
+"""
 
 
 def _leaves(
@@ -66,6 +69,7 @@ def _examples(tmp: Path) -> dict[tuple[str, ...], list[str]]:
         ("due",): ["due", NAME, "--within", "1440"],
         ("db", "check"): ["db", "check"],
         ("db", "backup"): ["db", "backup"],
+        ("squad", "import"): ["squad", "import", str(tmp / "squad.csv")],
     }
 
 
@@ -84,6 +88,7 @@ WRITE_KEYS = {
     ("log",): {"logged", "plan_changes"},
     ("export",): {"written", "events", "sessions", "cancelled", "runs"},
     ("db", "backup"): {"backup"},
+    ("squad", "import"): {"imported"},
 }
 
 
@@ -103,6 +108,7 @@ def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # typ
         result = cli(*call)
         assert result.code == 0, result.err
     (tmp_path / "club.ics").write_bytes(CLUB_ICS)
+    (tmp_path / "squad.csv").write_text(SQUAD_CSV, encoding="utf-8")
     return tmp_path
 
 
