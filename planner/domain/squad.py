@@ -1,4 +1,4 @@
-"""A coach's squad: reading a squad file, one athlete and their weekly runs a line.
+"""A coach's squad: reading a squad file, and the order that puts who needs attention first.
 
 A squad file is CSV with a header row and one athlete a line: the athlete and their weekly runs.
 Every cell is checked by the parser of `domain.inputs` that checks the same CLI flag or TUI field,
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 
+from planner.domain.adherence import Report, WeekFigures
 from planner.domain.errors import BadLines, InvalidInput
 from planner.domain.inputs import (
     MAX_SQUAD_BYTES,
@@ -24,7 +25,7 @@ from planner.domain.inputs import (
     parse_tightness,
     parse_zone,
 )
-from planner.domain.model import SPORTS, Athlete, RunRule, Sport
+from planner.domain.model import SPORTS, Athlete, RunRule, Sport, name_key
 
 COLUMNS = ("name", "tightness", "sport", "sitting_hours", "zone", "run_days", "time", "minutes")
 HEADER = ",".join(COLUMNS)
@@ -163,3 +164,26 @@ def _parse_sport(text: str) -> str:
 
 def _sport(value: object) -> Sport:
     return "triathlon" if value == "triathlon" else "run"
+
+
+# -- who needs attention --------------------------------------------------------------------------
+
+
+def attention_week(report: Report) -> WeekFigures | None:
+    """The week a coach judges an athlete by: the last ended week with sessions, or in a block's
+    first week the current one. None before the block begins."""
+    ended = [w for w in report.weeks if w.state == "ended" and not w.empty]
+    if ended:
+        return ended[-1]
+    current = report.current
+    return current if current is not None and not current.empty else None
+
+
+def attention_key(name: str, report: Report | None) -> tuple[int, float, int, str]:
+    """Sorts a squad so who needs attention comes first: the lowest share of minutes done in
+    their `attention_week`, then the shorter streak, then by name. Athletes whose block has not
+    begun come after them, and athletes without a plan last."""
+    week = attention_week(report) if report is not None else None
+    if report is None or week is None:
+        return (2 if report is None else 1, 0.0, 0, name_key(name))
+    return (0, week.total.ratio or 0.0, report.streak.weeks, name_key(name))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -94,3 +96,95 @@ def test_a_missing_file_or_a_folder_is_a_runtime_error(cli, tmp_path: Path) -> N
     for target in (tmp_path / "nope.csv", tmp_path):
         result = cli("squad", "import", str(target))
         assert result.code == 1 and result.err.startswith("hipplan: error: ")
+
+
+def test_plan_build_all_builds_each_and_skips_athletes_without_runs(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
+    ok(cli("squad", "import", str(squad_file)))
+    ok(cli("athlete", "add", "Dee", "--tightness", "2", "--tz", "UTC"))
+    data = json.loads(ok(cli(*BUILD_ALL, "--json")))
+    assert set(data) == {"built", "skipped"}
+    assert [b["athlete"] for b in data["built"]] == ["Ana Tight", "Ben Mid", "Cal Loose"]
+    assert all(b["weeks"] == 4 and b["start"] == "2027-03-01" for b in data["built"])
+    assert [s["athlete"] for s in data["skipped"]] == ["Dee"]
+    assert "has no runs" in data["skipped"][0]["reason"]
+    shown = json.loads(ok(cli("plan", "show", "Ben Mid", "--json")))
+    assert (shown["start"], shown["weeks"]) == ("2027-03-01", 4)
+    text = ok(cli(*BUILD_ALL))
+    assert text.splitlines()[-1] == "3 plans built, 1 athletes skipped"
+    assert "skipped Dee: " in text
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("plan", "build", "Ana Tight", *BUILD_ALL[2:]), "--all: not allowed with argument NAME"),
+        (("plan", "build", "--start", "2027-03-01", "--weeks", "4"), "one of the arguments NAME"),
+        (("adherence", "Ana Tight", "--all"), "--all: not allowed with argument NAME"),
+        (("adherence",), "one of the arguments NAME --all is required"),
+        (("adherence", "--all", "--csv", "-", "--json"), "--json: not allowed with --csv -"),
+    ],
+)
+def test_name_and_all_go_alone(cli, squad_file: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("hipplan: error: ") and result.err.count("\n") == 1
+    assert needle in result.err
+
+
+@pytest.fixture
+def squad(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
+    """Three plans in week 2; Ana did all of week 1, Ben a warm-up, Cal nothing; Dee no plan."""
+    ok(cli("squad", "import", str(squad_file)))
+    ok(cli(*BUILD_ALL))
+    ok(cli("athlete", "add", "Dee", "--tightness", "2", "--tz", "UTC"))
+    ana = json.loads(ok(cli("plan", "show", "Ana Tight", "--week", "1", "--json")))
+    for session in ana["sessions"]:
+        ok(cli("log", "Ana Tight", session["id"], "done"))
+    ok(cli("log", "Ben Mid", "20270302-pre", "done"))
+
+
+def test_adherence_all_json_is_the_squad_who_needs_attention_first(cli, squad) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(ok(cli("adherence", "--all", "--json")))
+    assert [row["athlete"] for row in data] == ["Cal Loose", "Ben Mid", "Ana Tight", "Dee"]
+    cal, ben, ana, dee = data
+    assert set(ana) == {"athlete", "target", "streak", "current_week", "weeks"}
+    assert (ana["target"], ana["streak"], ana["current_week"]) == (0.8, 1, 2)
+    assert ana["weeks"][0] == {
+        "week": 1, "start": "2027-03-01", "state": "ended", "percent": 100.0, "band": "met",
+    }  # fmt: skip
+    assert ben["weeks"][0]["band"] == "low" and 0 < ben["weeks"][0]["percent"] < 50
+    assert cal["weeks"][0]["percent"] == 0.0
+    assert ana["weeks"][1]["state"] == "current"
+    assert ana["weeks"][2] == {
+        "week": 3, "start": "2027-03-15", "state": "upcoming", "percent": None, "band": None,
+    }  # fmt: skip
+    assert dee == {"athlete": "Dee", "target": 0.8, "streak": 0, "current_week": None, "weeks": []}
+
+
+def test_adherence_all_csv_has_a_row_per_athlete_and_a_column_per_week(  # type: ignore[no-untyped-def]
+    cli, squad, tmp_path: Path
+) -> None:
+    out = ok(cli("adherence", "--all", "--csv", "-"))
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["athlete", "target", "streak", "week_1", "week_2", "week_3", "week_4"]
+    assert rows[1][:4] == ["Cal Loose", "80", "0", "0"]
+    assert rows[3][:4] == ["Ana Tight", "80", "1", "100"]
+    assert rows[3][5:] == ["", ""]  # weeks not begun
+    assert rows[4] == ["Dee", "80", ""]
+    target = tmp_path / "squad-adherence.csv"
+    result = cli("adherence", "--all", "--csv", str(target))
+    assert result.code == 0 and "wrote 4 athletes" in result.err
+    assert target.read_text(encoding="utf-8") == out
+    assert (target.stat().st_mode & 0o777) == 0o600
+
+
+def test_adherence_all_table_colours_only_on_a_terminal(cli, squad, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    out = ok(cli("adherence", "--all"))
+    lines = out.splitlines()
+    assert lines[2].split() == ["athlete", "streak", "target", "w1", "w2"]
+    assert lines[3].startswith("Cal Loose") and lines[6].startswith("Dee")
+    assert lines[5].split()[-2:] == ["100", "0*"]  # Ana: week 1 met, week 2 so far
+    assert "\033[" not in out
+    monkeypatch.setattr("planner.cli.adherence.use_colour", lambda: True)
+    coloured = ok(cli("adherence", "--all"))
+    assert "\033[32m 100 \033[0m" in coloured and "\033[31m" in coloured

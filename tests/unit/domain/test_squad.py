@@ -3,14 +3,18 @@ with its number and column; and the order that puts who needs attention first.""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
+from planner.domain.adherence import report
+from planner.domain.builder import build_plan
+from planner.domain.catalogue import Catalogue, Template
 from planner.domain.errors import BadLines, InvalidInput
-from planner.domain.inputs import MAX_SQUAD_BYTES
-from planner.domain.model import Athlete
-from planner.domain.squad import HEADER, parse_squad
+from planner.domain.inputs import MAX_SQUAD_BYTES, parse_days
+from planner.domain.model import Athlete, LogEntry, Plan, RunRule
+from planner.domain.schedule import runs_between
+from planner.domain.squad import HEADER, attention_key, attention_week, parse_squad
 
 GOOD = f"""{HEADER}
 Ana Tight,5,triathlon,9,Europe/London,mon;wed;fri,06:30,50
@@ -123,3 +127,40 @@ def test_files_too_large_or_not_text_are_refused() -> None:
         parse_squad(b"x" * (MAX_SQUAD_BYTES + 1), "UTC")
     with pytest.raises(InvalidInput, match="not UTF-8"):
         parse_squad(HEADER.encode() + b"\n\xff\xfe\n", "UTC")
+
+
+# -- who needs attention ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan(catalogue: Catalogue, standard: Template) -> Plan:
+    """Four weeks from Mon 1 Mar 2027 (UTC) around runs on mon, wed and sat."""
+    athlete = Athlete("Ana", 3, tz="UTC")
+    start = date(2027, 3, 1)
+    rule = RunRule(parse_days("mon,wed,sat"), time(6, 30), 45)
+    runs = runs_between([rule], [], athlete.zone, start, date(2027, 3, 29))
+    return build_plan(athlete, runs, start, 4, standard, catalogue)
+
+
+def test_attention_puts_the_lowest_last_ended_week_first(plan: Plan) -> None:
+    """The week judged is the last ended one; not-begun blocks and no plan come last."""
+    week_two = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # plan weeks: week 1 has ended
+    done = [LogEntry(s.id, "done", s.minutes, week_two) for s in plan.sessions_in_week(1)]
+    half = done[: len(done) // 2]
+    good = report(plan, done, week_two, 0.8)
+    poor = report(plan, half, week_two, 0.8)
+    assert attention_week(good) == good.weeks[0]
+    not_begun = report(plan, [], datetime(2027, 2, 1, tzinfo=UTC), 0.8)
+    assert attention_week(not_begun) is None
+    order = sorted(
+        [("A good", good), ("B none", None), ("C not begun", not_begun), ("D poor", poor)],
+        key=lambda item: attention_key(*item),
+    )
+    assert [name for name, _ in order] == ["D poor", "A good", "C not begun", "B none"]
+
+
+def test_in_a_blocks_first_week_the_current_week_is_judged(plan: Plan) -> None:
+    first_week = datetime(2027, 3, 3, 12, 0, tzinfo=UTC)
+    result = report(plan, [], first_week, 0.8)
+    assert attention_week(result) == result.weeks[0]
+    assert plan.start == date(2027, 3, 1)
