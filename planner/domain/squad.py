@@ -58,7 +58,7 @@ def parse_squad(data: bytes, default_zone: str, source: str = "the file") -> lis
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("file", f"{source} is not UTF-8 text") from None
-    first = text.split("\n", 1)[0]
+    first = next((row for row in text.splitlines() if row.strip()), "")
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     problems: list[str] = []

@@ -50,7 +50,7 @@ def test_a_good_file_gives_every_athlete_with_their_runs_and_line() -> None:
 
 
 def test_the_header_may_be_spelled_as_a_spreadsheet_does_and_optional_columns_left_out() -> None:
-    text = "Name;Tightness;Run days;Time;Minutes\r\nAna;2;mon,thu;06:00;30\r\n"
+    text = "\r\nName;Tightness;Run days;Time;Minutes\r\nAna;2;mon,thu;06:00;30\r\n"
     (line,) = parse_squad(("\ufeff" + text).encode(), "UTC")  # with Excel's byte-order mark
     assert line.athlete == Athlete("Ana", 2, tz="UTC")
     assert line.rule.days == (0, 3)
