@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "planner.cli.checkin",
     "planner.cli.outcomes",
     "planner.cli.sync",
+    "planner.cli.squad",
 )
 
 __all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]

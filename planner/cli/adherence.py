@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.cli import adherence_view, options
+from planner.cli import adherence_view, options, squad_view
 from planner.cli.common import UsageError, lazy_import, open_repo, print_json
 from planner.cli.style import use_colour
 from planner.domain.adherence import logs_by_session
@@ -15,25 +15,29 @@ from planner.fsutil import write_output
 
 if TYPE_CHECKING:
     from planner import storage
-    from planner.services import adherence, outcomes
+    from planner.services import adherence, outcomes, squad
 else:
     adherence = lazy_import("planner.services.adherence")
     outcomes = lazy_import("planner.services.outcomes")
+    squad = lazy_import("planner.services.squad")
 
 
 def register(subparsers: Any) -> None:
     report = subparsers.add_parser(
         "adherence",
         help="weekly adherence, streak and skip budget",
-        description="Per plan week: planned and done minutes, percent and session counts.",
+        description="Per plan week: planned and done minutes, percent and session counts. "
+        "With --all, the squad: athletes by rows, plan weeks by columns (percent done), who "
+        "needs attention first (the lowest share done in the last ended week, or in a block's "
+        "first week the current one; then the shorter streak).",
     )
-    options.add_name(report)
+    options.add_name_or_all(report, "the whole squad, who needs attention first")
     options.add_json(report)
     report.add_argument(
         "--csv",
         type=Path,
         metavar="FILE",
-        help="export the logs and check-ins as CSV (- for stdout)",
+        help="export the logs and check-ins as CSV (with --all: the squad table); - for stdout",
     )
     options.add_force(report)
     report.set_defaults(func=adherence_command)
@@ -43,6 +47,8 @@ def adherence_command(args: argparse.Namespace) -> int:
     csv_to_stdout = args.csv is not None and str(args.csv) == "-"
     if csv_to_stdout and args.json:
         raise UsageError("adherence: argument --json: not allowed with --csv - (stdout is the CSV)")
+    if args.all:
+        return _squad(args, csv_to_stdout)
     with open_repo(args) as repo:
         report = adherence.adherence(repo, args.name)
         if args.csv is not None:
@@ -71,3 +77,20 @@ def _export(repo: storage.Repository, args: argparse.Namespace) -> None:
 
 def _checkins(n: int) -> str:
     return "1 check-in" if n == 1 else f"{n} check-ins"
+
+
+def _squad(args: argparse.Namespace, csv_to_stdout: bool) -> int:
+    with open_repo(args) as repo:
+        entries = squad.squad_adherence(repo)
+    if args.csv is not None:
+        text = squad_view.squad_csv(entries)
+        if csv_to_stdout:
+            sys.stdout.write(text)
+            return 0
+        write_output(args.csv, text.encode("utf-8"), force=args.force, private=True)
+        print(f"wrote {len(entries)} athletes to {args.csv}", file=sys.stderr)
+    if args.json:
+        print_json(squad_view.squad_json(entries))
+    else:
+        print(squad_view.squad_table(entries, colour=use_colour()))
+    return 0

@@ -21,6 +21,19 @@ def add_name(parser: Parser) -> None:
     )
 
 
+def add_name_or_all(parser: Parser, every: str) -> None:
+    """NAME, or --all for every athlete: one of the two (both or neither is a usage error)."""
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        type=argtype(inputs.clean_name),
+        help="the athlete (any case)",
+    )
+    group.add_argument("--all", action="store_true", help=every)
+
+
 def add_json(parser: Parser, help: str = "print the data as JSON") -> None:
     parser.add_argument("--json", action="store_true", help=help)
 

@@ -18,10 +18,11 @@ from planner.cli.common import (
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
 
 if TYPE_CHECKING:
-    from planner.services import moves, plans
+    from planner.services import moves, plans, squad
 else:
     moves = lazy_import("planner.services.moves")
     plans = lazy_import("planner.services.plans")
+    squad = lazy_import("planner.services.squad")
 
 
 def register(subparsers: Any) -> None:
@@ -32,8 +33,13 @@ def register(subparsers: Any) -> None:
     )
     group = parser.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
 
-    build = group.add_parser("build", help="build a plan around the athlete's runs")
-    options.add_name(build)
+    build = group.add_parser(
+        "build",
+        help="build a plan around the athlete's runs (--all: every athlete's)",
+        description="Build a plan around the athlete's runs, replacing the stored one. With --all,"
+        " every athlete's plan in one write; athletes without runs are reported and skipped.",
+    )
+    options.add_name_or_all(build, "build every athlete's plan")
     options.add_date(build, "--start", required=True, help="the plan's first day")
     options.add_weeks(build)
     build.add_argument(
@@ -75,6 +81,8 @@ def register(subparsers: Any) -> None:
 
 
 def plan_build(args: argparse.Namespace) -> int:
+    if args.all:
+        return _build_all(args)
     with open_repo(args) as repo:
         plan = plans.build_plan(repo, args.name, args.start, args.weeks, args.template)
     if args.json:
@@ -85,6 +93,22 @@ def plan_build(args: argparse.Namespace) -> int:
         f"built a {plan.weeks}-week plan for {plan.athlete}: {len(plan.sessions)} sessions, "
         f"{plan.loosening_weeks} loosening + {plan.taper_weeks} taper weeks; minutes/week {minutes}"
     )
+    return 0
+
+
+def _build_all(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        results = squad.build_all(repo, args.start, args.weeks, args.template)
+    built = [r.plan for r in results if r.plan is not None]
+    skipped = [{"athlete": r.athlete, "reason": r.skipped} for r in results if r.plan is None]
+    if args.json:
+        print_json({"built": [built_json(p) for p in built], "skipped": skipped})
+        return 0
+    for plan in built:
+        print(f"built a {plan.weeks}-week plan for {plan.athlete}: {len(plan.sessions)} sessions")
+    for item in skipped:
+        print(f"skipped {item['athlete']}: {item['reason']}")
+    print(f"{len(built)} plans built, {len(skipped)} athletes skipped")
     return 0
 
 

@@ -75,6 +75,21 @@ class NoRuns(Conflict):
     """A plan is built around runs, and there are none in its weeks."""
 
 
+class BadLines(PlannerError):
+    """Lines of an imported file that cannot be read; nothing of the file is kept."""
+
+    field = "file"
+    SHOWN = 3  # problems named in the message; the rest are counted
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        named = "; ".join(problems[: self.SHOWN])
+        more = len(problems) - self.SHOWN
+        rest = f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else ""
+        super().__init__(f"{source}: {named}{rest}; nothing was imported")
+        self.source = source
+        self.problems = list(problems)
+
+
 class CatalogueError(PlannerError):
     """A malformed exercise catalogue or plan template (the message names file and field)."""
 

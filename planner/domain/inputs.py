@@ -21,6 +21,7 @@ RUN_MINUTES = range(1, 601)
 MAX_NAME_LENGTH = 200
 MAX_NOTE_LENGTH = 500
 MAX_ICS_BYTES = 10 * 1024 * 1024  # a calendar file larger than this is refused unread
+MAX_SQUAD_BYTES = 1024 * 1024  # a squad file (one athlete a line) larger than this is refused
 MAX_DUE_MINUTES = 7 * 24 * 60
 MAX_ALARM_MINUTES = 7 * 24 * 60
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -304,6 +304,17 @@ class HipplanApp(App[None]):
         if name := self._athlete_or_hint():
             self.push_screen(screens.entry("adherence").make(name))
 
+    def action_squad(self) -> None:
+        self.push_screen(screens.entry("squad").make(), self._squad_closed)
+
+    def _squad_closed(self, name: str | None) -> None:
+        """An athlete picked on the squad view: show them on Home."""
+        if not name:
+            return
+        self.select_athlete(name)
+        while len(self.screen_stack) > 2 and screens.entry_of(self.screen) != screens.entry("home"):
+            self.pop_screen()
+
     def action_export(self) -> None:
         if name := self._athlete_or_hint():
             self.push_screen(screens.entry("export").make(name))

@@ -73,6 +73,7 @@ def shots() -> list[Shot]:
         Shot("player", ("space",), prepare=player_running),
         Shot("adherence", ("a",)),
         Shot("adherence-80x24", ("a",), size=SMALL),
+        Shot("squad", ("g",)),
         Shot("export", ("e",)),
         Shot("wizard", ("n",)),
         Shot("help", ("question_mark",)),

@@ -42,6 +42,7 @@ class AthleteSummary:
     has_plan: bool = True
     target: float = 0.8
     idle: str = ""  # why there is no week figure: the block starts later or has ended
+    report: Report | None = None  # every week, for the squad view; None without a plan
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ def summarise(detail: AthleteDetail) -> AthleteSummary:
         has_plan=detail.plan is not None,
         target=detail.athlete.target,
         idle=_idle(detail) if figure is None else "",
+        report=detail.report,
     )
 
 

@@ -78,6 +78,16 @@ SCREENS: tuple[ScreenEntry, ...] = (
         command="Adherence",
     ),
     ScreenEntry(
+        "squad",
+        f"{_HERE}.squad:SquadScreen",
+        "Squad",
+        key="g",
+        label="Squad",
+        tooltip="Every athlete, week by week",
+        action="squad",
+        command="Squad: every athlete",
+    ),
+    ScreenEntry(
         "export",
         f"{_HERE}.export:ExportScreen",
         "Export",

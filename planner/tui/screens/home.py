@@ -6,6 +6,7 @@ it in the player is one key (space).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar
 
@@ -46,6 +47,8 @@ class HomeScreen(SessionActions):
         entry("wizard").binding("home"),
         entry("export").binding("home"),
         entry("adherence").binding("home"),
+        # not in the footer, which is full at 100 columns: help and the palette list it
+        replace(entry("squad").binding("home"), show=False),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
     ]
 

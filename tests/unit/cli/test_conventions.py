@@ -28,6 +28,9 @@ SUMMARY:Club run\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+SQUAD_CSV = """name,tightness,sport,sitting_hours,zone,run_days,time,minutes
+Cy,2,run,1,UTC,tue;thu,07:00,30
+"""
 
 
 def _leaves(
@@ -71,6 +74,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("checkin",): ["checkin", NAME, "--calf", "3", "--achilles", "2", "--hip-score", "5"],
         ("outcomes",): ["outcomes", NAME],
         ("sync",): ["sync", NAME, "--url", url, "--user", user],
+        ("squad", "import"): ["squad", "import", str(tmp / "squad.csv")],
     }
 
 
@@ -92,6 +96,7 @@ WRITE_KEYS = {
     ("checkin",): {"checked_in", "replaced", "warnings"},
     ("sync",): {"created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled",
                 "put_back", "plan_changes", "dry_run"},
+    ("squad", "import"): {"imported"},
 }  # fmt: skip
 
 
@@ -111,6 +116,7 @@ def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # typ
         result = cli(*call)
         assert result.code == 0, result.err
     (tmp_path / "club.ics").write_bytes(CLUB_ICS)
+    (tmp_path / "squad.csv").write_text(SQUAD_CSV, encoding="utf-8")
     return tmp_path
 
 

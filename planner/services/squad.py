@@ -1,0 +1,98 @@
+"""A coach's squad: importing it from a file, building every plan, and everyone's adherence.
+
+Each use case is one transaction: an import stores the whole file or nothing, and `build_all`
+builds every plan in one write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from planner import clock, plans_io
+from planner.domain import builder
+from planner.domain.adherence import Report, report
+from planner.domain.errors import BadLines, NoRuns
+from planner.domain.inputs import check_weeks
+from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan
+from planner.domain.squad import SquadLine, attention_key, parse_squad
+from planner.services import plans
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+
+
+def import_squad(repo: Repository, data: bytes, source: str, default_zone: str) -> list[SquadLine]:
+    """Add every athlete of a squad file with their weekly runs, or nothing at all.
+
+    There is no update mode: a name already stored is a bad line like any other (a coach changes
+    one athlete with a re-assessment, which rebuilds their plan; a file cannot say what to keep).
+    """
+    lines = parse_squad(data, default_zone, source)
+    with repo.transaction():
+        stored = {a.key: a.name for a in repo.athletes()}
+        taken = [
+            f"line {line.line}: name: athlete {stored[line.athlete.key]!r} already exists"
+            for line in lines
+            if line.athlete.key in stored
+        ]
+        if taken:
+            raise BadLines(source, taken)
+        for line in lines:
+            repo.add_athlete(line.athlete)
+            repo.add_run_rule(line.athlete.name, line.rule)
+    return lines
+
+
+@dataclass(frozen=True)
+class Built:
+    """One athlete's result of `build_all`: their new plan, or why they have none."""
+
+    athlete: str
+    plan: Plan | None
+    skipped: str = ""
+
+
+def build_all(
+    repo: Repository, start: date, weeks: int, template_id: str = DEFAULT_TEMPLATE
+) -> list[Built]:
+    """Build every athlete's plan from `start` (one write); athletes without runs in those
+    weeks are reported and skipped. Like building one plan, it replaces the stored ones."""
+    check_weeks(weeks)
+    # read once for the squad: parsing the TOML for each athlete would cost a fifth of the time
+    catalogue = plans_io.load_catalogue()
+    template = plans_io.load_template(template_id, catalogue)
+    end = start + timedelta(weeks=weeks)
+    results: list[Built] = []
+    with repo.transaction():
+        for athlete in repo.athletes():
+            runs = plans.runs_for(repo, athlete.name, start, end)
+            busy = repo.busy(athlete.name)
+            try:
+                plan = builder.build_plan(
+                    athlete, runs, start, weeks, template, catalogue, busy=busy
+                )
+            except NoRuns as exc:
+                results.append(Built(athlete.name, None, str(exc)))
+                continue
+            repo.save_plan(plan)
+            results.append(Built(athlete.name, plan))
+    return results
+
+
+@dataclass(frozen=True)
+class SquadEntry:
+    athlete: Athlete
+    report: Report | None  # None without a plan
+
+
+def squad_adherence(repo: Repository, now: datetime | None = None) -> list[SquadEntry]:
+    """Every athlete's adherence report, who needs attention first (`domain.squad`)."""
+    now = now or clock.now()
+    entries = []
+    for athlete in repo.athletes():
+        plan = repo.get_plan(athlete.name)
+        found = report(plan, repo.logs(athlete.name), now, athlete.target) if plan else None
+        entries.append(SquadEntry(athlete, found))
+    return sorted(entries, key=lambda e: attention_key(e.athlete.name, e.report))
