@@ -36,7 +36,13 @@ from planner.tui.messages import (
     PlayRequested,
 )
 from planner.tui.state import AthleteDetail, Board, load_board
-from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialog, MoveDialog
+from planner.tui.widgets.dialogs import (
+    ConfirmDialog,
+    ErrorDialog,
+    MinutesDialog,
+    MoveDialog,
+    PartlyDone,
+)
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -188,6 +194,7 @@ class HipplanApp(App[None]):
         minutes: int | None = None,
         *,
         athlete: str | None = None,
+        note: str = "",
     ) -> None:
         """Log a session (of the selected athlete unless named); figures update once it lands."""
         name = athlete or self.athlete_name
@@ -197,7 +204,7 @@ class HipplanApp(App[None]):
             minutes = session.minutes if status == "done" else 0
 
         def job() -> str:
-            logs.log_session(self.repo, name, session.id, status, minutes, "", None)
+            logs.log_session(self.repo, name, session.id, status, minutes, note, None)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
         self.run_in_background(job)
@@ -211,14 +218,18 @@ class HipplanApp(App[None]):
         session, status = request.session, request.status
         logged = self.detail.status(session) if self.detail and not request.athlete else None
 
-        def log(minutes: int | None) -> None:
-            self.log_session(session, status, minutes, athlete=request.athlete)
+        def log(minutes: int | None, note: str = "") -> None:
+            self.log_session(session, status, minutes, athlete=request.athlete, note=note)
+
+        def log_partly(done: PartlyDone | None) -> None:
+            if done is not None:
+                log(done.minutes, done.note)
 
         def go_on(confirmed: bool | None) -> None:
             if not confirmed:
                 return
             if status == "partial" and request.minutes is None:
-                self.push_screen(MinutesDialog(session), lambda m: log(m) if m else None)
+                self.push_screen(MinutesDialog(session), log_partly)
             else:
                 log(request.minutes)
 

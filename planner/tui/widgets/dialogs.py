@@ -21,7 +21,7 @@ from textual.validation import Integer
 from textual.widgets import Button, Input, Label, Static
 
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.domain.inputs import parse_hhmm
+from planner.domain.inputs import clean_note, parse_hhmm
 from planner.domain.model import Athlete, Session, resolve_local
 from planner.tui.labels import session_title
 
@@ -114,8 +114,16 @@ class ErrorDialog(Dialog[None]):
         self.dismiss(None)
 
 
-class MinutesDialog(Dialog[int | None]):
-    """How many minutes of a partly done session were done (default: half)."""
+@dataclass(frozen=True)
+class PartlyDone:
+    """The answer of `MinutesDialog`: minutes done and what the person wants to remember."""
+
+    minutes: int
+    note: str = ""
+
+
+class MinutesDialog(Dialog[PartlyDone | None]):
+    """How many minutes of a partly done session were done (default: half), and a note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="minutes.cancel", tooltip="Log nothing"),
@@ -137,6 +145,8 @@ class MinutesDialog(Dialog[int | None]):
                 validators=[Integer(1, self.session.minutes)],
                 select_on_focus=True,
             )
+            yield Label("Note (optional):")
+            yield Input(id="note", placeholder="what cut it short, how the hips felt")
             yield Label("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -146,13 +156,17 @@ class MinutesDialog(Dialog[int | None]):
     @on(Button.Pressed, "#ok")
     def _submit(self) -> None:
         field = self.query_one("#minutes", Input)
+        error = self.query_one("#dialog-error", Label)
         result = field.validate(field.value)
         if result is not None and not result.is_valid:
-            self.query_one("#dialog-error", Label).update(
-                f"Enter 1 to {self.session.minutes} minutes."
-            )
+            error.update(f"Enter 1 to {self.session.minutes} minutes.")
             return
-        self.dismiss(int(field.value))
+        try:
+            note = clean_note(self.query_one("#note", Input).value)
+        except PlannerError as exc:
+            error.update(str(exc))
+            return
+        self.dismiss(PartlyDone(int(field.value), note))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
