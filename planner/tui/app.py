@@ -9,15 +9,16 @@ UI thread and publishes it on `board_changed`; every screen on the stack redraws
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.screen import Screen
 from textual.signal import Signal
 
 from planner import clock
@@ -261,6 +262,30 @@ class HipplanApp(App[None]):
             return f"Moved to {start:%a %d %b %H:%M}"
 
         self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of the screen in the current folder",
+                    lambda: self.set_timer(
+                        0.1, self.save_screen_picture
+                    ),  # once the palette closes
+                )
+            else:
+                yield command
+
+    def save_screen_picture(self) -> None:
+        try:
+            path = self.save_screenshot(path=str(Path.cwd()))
+        except OSError as exc:
+            self.notify(
+                f"Could not save it: {exc.strerror or exc}", title="Screenshot", severity="error"
+            )
+            return
+        self.notify(f"Saved to {path}", title="Screenshot")
 
     @on(OpenSession)
     def _open_session(self, request: OpenSession) -> None:

@@ -64,3 +64,21 @@ def test_newcomer_partial_log_stores_the_note(demo: HipplanApp, demo_repo: Repos
             assert entry.note == "calf tight, stopped early"
 
     run(scenario)
+
+
+def test_newcomer_palette_screenshot_saves_into_the_current_folder(
+    demo: HipplanApp, in_tmp_folder: Path
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            titles = {c.title: c for c in demo.get_system_commands(demo.screen)}
+            assert "current folder" in titles["Screenshot"].help
+            demo.save_screen_picture()
+            await settle(pilot)
+            saved = list(in_tmp_folder.glob("*.svg"))
+            assert len(saved) == 1 and "<svg" in saved[0].read_text(encoding="utf-8")
+            message = str(list(demo._notifications)[-1].message)
+            assert message == f"Saved to {saved[0]}"
+
+    run(scenario)
