@@ -23,8 +23,9 @@ from textual.signal import Signal
 
 from planner import clock
 from planner.domain.errors import PlannerError
-from planner.domain.model import LogStatus, Session
-from planner.services import logs, moves
+from planner.domain.model import KIND_LABELS, LogStatus, Session
+from planner.services import logs, moves, runs
+from planner.services.runs import RunsChanged
 from planner.tui import screens
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, session_title
@@ -35,6 +36,8 @@ from planner.tui.messages import (
     OpenSession,
     OpenWeek,
     PlayRequested,
+    RunMoveRequested,
+    RunSkipRequested,
 )
 from planner.tui.state import AthleteDetail, Board, load_board
 from planner.tui.widgets.dialogs import (
@@ -43,6 +46,7 @@ from planner.tui.widgets.dialogs import (
     MinutesDialog,
     MoveDialog,
     PartlyDone,
+    RunMoveDialog,
 )
 
 if TYPE_CHECKING:
@@ -263,6 +267,45 @@ class HipplanApp(App[None]):
 
         self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
 
+    @on(RunSkipRequested)
+    def _skip_run_requested(self, request: RunSkipRequested) -> None:
+        """Put a run back at once; skipping one asks first, naming what goes with it."""
+        detail, run = self.detail, request.run
+        if detail is None or detail.plan is None:
+            return
+        name = detail.athlete.name
+
+        def skip(confirmed: bool | None = True) -> None:
+            if confirmed:
+                self.run_in_background(
+                    lambda: runs_changed(runs.skip_run(self.repo, name, run.id, request.undo))
+                )
+
+        if request.undo:
+            skip()
+            return
+        tied = [KIND_LABELS[s.kind] for s in detail.plan.sessions if s.run_id == run.id]
+        going = f"\n\nIts {' and '.join(tied)} go with it." if tied else ""
+        local = run.start.astimezone(detail.athlete.zone)
+        question = f"Skip the run on {local:%a %d %b %H:%M} ({run.minutes} min)?{going}"
+        self.push_screen(
+            ConfirmDialog(question, title="Skip this run?", yes="Skip run", no="Keep it"), skip
+        )
+
+    @on(RunMoveRequested)
+    def _move_run_requested(self, request: RunMoveRequested) -> None:
+        if self.detail is not None:
+            self.push_screen(RunMoveDialog(request.run, self.detail.athlete))
+
+    @on(RunMoveDialog.Submitted)
+    def _move_run(self, request: RunMoveDialog.Submitted) -> None:
+        dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
+
+        def job() -> str:
+            return runs_changed(runs.move_run(self.repo, name, run_id, start))
+
+        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.
         for command in super().get_system_commands(screen):
@@ -286,6 +329,11 @@ class HipplanApp(App[None]):
             )
             return
         self.notify(f"Saved to {path}", title="Screenshot")
+
+    def action_go_home(self) -> None:
+        home = screens.entry("home").load()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
+            self.pop_screen()
 
     @on(OpenSession)
     def _open_session(self, request: OpenSession) -> None:
@@ -354,6 +402,16 @@ class HipplanApp(App[None]):
             self.notify("No plan yet: make one with n.", severity="warning")
             return
         self.push_screen(screens.entry("week").make(week))
+
+
+def runs_changed(result: RunsChanged) -> str:
+    """'Skipped the run at ...', then what the plan's rebuild changed."""
+    said = result.what[0].upper() + result.what[1:]
+    change = result.change
+    if change is None:
+        return f"{said}. The plan stays as it was."
+    why = change.reason.removeprefix(result.what).lstrip("; ")  # the reason repeats what
+    return f"{said}. Plan rebuilt from week {change.week}" + (f": {why}" if why else ".")
 
 
 def run_app(db_path: Path | None = None) -> int:

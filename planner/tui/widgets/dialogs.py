@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import clean_note, parse_hhmm
-from planner.domain.model import Athlete, Session, resolve_local
+from planner.domain.model import Athlete, Run, Session, resolve_local
 from planner.tui.labels import session_title
 
 Answer = TypeVar("Answer")
@@ -173,12 +173,12 @@ class MinutesDialog(Dialog[PartlyDone | None]):
         self.dismiss(None)
 
 
-class MoveDialog(Dialog[bool]):
-    """Move a session by whole days and to a new start time.
+class MoveForm(Dialog[bool]):
+    """Move something planned by whole days and to a new start time.
 
-    The dialog does not move anything itself: it posts `Submitted` and whoever handles it moves
-    the session, then calls `dismiss(True)`, or `refuse(reason)` to keep the dialog open with the
-    reason (a clash with a run).
+    The dialog does not move anything itself: `submit` posts a message and whoever handles it
+    moves the thing, then calls `dismiss(True)`, or `refuse(reason)` to keep the dialog open
+    with the reason (a clash with a run).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -186,29 +186,26 @@ class MoveDialog(Dialog[bool]):
     ]
 
     DEFAULT_CSS = """
-    MoveDialog #move-preview { color: $text-accent; }
+    MoveForm #move-preview { color: $text-accent; }
     """
 
-    @dataclass
-    class Submitted(Message):
-        dialog: MoveDialog
-        session: Session
-        athlete: str
-        start: datetime
-
-    def __init__(self, session: Session, athlete: Athlete) -> None:
+    def __init__(
+        self, athlete: Athlete, what: str, start: datetime, minutes: int, note: str = ""
+    ) -> None:
         super().__init__()
-        self.session = session
         self.athlete = athlete
+        self.what, self.start, self.minutes, self.note = what, start, minutes, note
 
     @property
     def local_start(self) -> datetime:
-        return self.session.start.astimezone(self.athlete.zone)
+        return self.start.astimezone(self.athlete.zone)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = f"Move {session_title(self.session).lower()}"
-            yield Label(f"Now: {self.local_start:%a %d %b %H:%M} · {self.session.minutes} min")
+            dialog.border_title = f"Move {self.what}"
+            yield Label(f"Now: {self.local_start:%a %d %b %H:%M} · {self.minutes} min")
+            if self.note:
+                yield Label(Content.styled(self.note, "$text-muted"), id="move-note")
             with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label("Days later (−1 earlier)")
@@ -245,7 +242,7 @@ class MoveDialog(Dialog[bool]):
         except PlannerError as exc:
             preview.update(Content.styled(str(exc), "$text-muted"))
             return
-        end = start + timedelta(minutes=self.session.minutes)
+        end = start + timedelta(minutes=self.minutes)
         preview.update(f"To:  {start:%a %d %b %H:%M}–{end:%H:%M}")
 
     @on(Input.Submitted)
@@ -256,7 +253,10 @@ class MoveDialog(Dialog[bool]):
         except PlannerError as exc:
             self.refuse(str(exc))
             return
-        self.post_message(self.Submitted(self, self.session, self.athlete.name, start))
+        self.submit(start)
+
+    def submit(self, start: datetime) -> None:
+        raise NotImplementedError
 
     def refuse(self, reason: str) -> None:
         self.query_one("#dialog-error", Label).update(f"Can't move: {reason}")
@@ -264,3 +264,40 @@ class MoveDialog(Dialog[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class MoveDialog(MoveForm):
+    """Move one session (`Submitted` asks for it)."""
+
+    @dataclass
+    class Submitted(Message):
+        dialog: MoveDialog
+        session: Session
+        athlete: str
+        start: datetime
+
+    def __init__(self, session: Session, athlete: Athlete) -> None:
+        super().__init__(athlete, session_title(session).lower(), session.start, session.minutes)
+        self.session = session
+
+    def submit(self, start: datetime) -> None:
+        self.post_message(self.Submitted(self, self.session, self.athlete.name, start))
+
+
+class RunMoveDialog(MoveForm):
+    """Move one run; its warm-up and cool-down go along (`Submitted` asks for it)."""
+
+    @dataclass
+    class Submitted(Message):
+        dialog: RunMoveDialog
+        run: Run
+        athlete: str
+        start: datetime
+
+    def __init__(self, run: Run, athlete: Athlete) -> None:
+        note = "Its warm-up and cool-down move with it."
+        super().__init__(athlete, "the run", run.start, run.minutes, note)
+        self.run = run
+
+    def submit(self, start: datetime) -> None:
+        self.post_message(self.Submitted(self, self.run, self.athlete.name, start))
