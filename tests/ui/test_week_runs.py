@@ -13,6 +13,7 @@ from planner.domain.model import Athlete
 from planner.services import athletes
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
+from planner.tui.commands import HipplanCommands
 from planner.tui.pilot import SIZE, SMALL, Keys, run, settle
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.week import WeekScreen
@@ -130,6 +131,21 @@ def test_runs_footer_and_keys_follow_the_selection(demo: HipplanApp) -> None:
             await keys.press("up")  # the warm-up before it: the keys act on sessions again
             shown = {k: b.binding.description for k, b in screen.active_bindings.items()}
             assert (shown["s"], shown["m"]) == ("Skip", "Move")
+
+    run(scenario)
+
+
+def test_runs_keys_are_in_the_palette_and_the_help(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await to_next_weeks_run(pilot)
+            palette = {c.name for c in HipplanCommands(demo.screen).commands()}
+            assert {"Week: Skip run", "Week: Move run", "Week: Home"} <= palette
+            await Keys(pilot).press("question_mark")
+            help_text = "\n".join(str(s.render()) for s in demo.screen.query(".help-section"))
+            assert "Skip run: Take the run off" in help_text
+            assert "Move run: Another day or time" in help_text
+            assert "Put back: Run it after all" in help_text
 
     run(scenario)
 
