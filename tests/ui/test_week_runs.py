@@ -70,6 +70,9 @@ def test_runs_skip_from_the_week_view_and_put_back(demo: HipplanApp) -> None:
             assert cell.has_class("-skipped") and "skipped" in str(cell.render())
             assert any(n.startswith("Skipped the run at") for n in notes(demo))
 
+            await keys.press("m")
+            assert notes(demo)[-1] == "This run is skipped: s puts it back first"
+
             await keys.press("s")  # puts it back, no question asked
             assert not selected_run(demo).skipped
             assert tied_to(demo, run_id) == ["post-run", "pre-run"]
@@ -202,6 +205,23 @@ def test_cannot_act_in_the_week_says_why(demo: HipplanApp) -> None:
             await keys.press("down", "down")  # Thursday's loosening, this evening's tomorrow
             await keys.press("d")
             assert notes(demo)[-1].startswith("This session starts Thu 18 Mar 19:00")
+
+    run(scenario)
+
+
+def test_cannot_act_on_home_before_a_session_starts(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("d")  # today's warm-up; the highlight moves to the cool-down
+            await keys.press("d")
+            assert (
+                notes(demo)[-1]
+                == "This session starts Wed 17 Mar 07:20; s logs it skipped before then"
+            )
+            await keys.press("space")  # playing it early is fine: the player opens
+            assert not isinstance(demo.screen, HomeScreen)
 
     run(scenario)
 
