@@ -56,7 +56,7 @@ class HomeScreen(SessionActions):
     # Left out of the footer, in this order, while it does not fit; the keys still work.
     FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("move", "log('partial')", "app.export")
 
-    _enabled: tuple[bool, bool] | None = None
+    _enabled: tuple[str, str, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -190,7 +190,12 @@ class HomeScreen(SessionActions):
     def _refresh_footer(self) -> None:
         # Refreshing bindings rebuilds the footer; do it only when what is enabled changed.
         detail = self.detail
-        enabled = (self.session is not None, bool(detail and detail.plan))
+        # What each key would say: a started session dims m, one not begun dims d and p.
+        enabled = (
+            self.why_not("move"),
+            self.why_not("log", ("done",)),
+            bool(detail and detail.plan),
+        )
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
