@@ -9,21 +9,23 @@ UI thread and publishes it on `board_changed`; every screen on the stack redraws
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.screen import Screen
 from textual.signal import Signal
 
 from planner import clock
 from planner.domain.errors import PlannerError
-from planner.domain.model import LogStatus, Session
-from planner.services import logs, moves
+from planner.domain.model import KIND_LABELS, LogStatus, Session
+from planner.services import logs, moves, runs
+from planner.services.runs import RunsChanged
 from planner.tui import screens
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, session_title
@@ -34,9 +36,18 @@ from planner.tui.messages import (
     OpenSession,
     OpenWeek,
     PlayRequested,
+    RunMoveRequested,
+    RunSkipRequested,
 )
 from planner.tui.state import AthleteDetail, Board, load_board
-from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialog, MoveDialog
+from planner.tui.widgets.dialogs import (
+    ConfirmDialog,
+    ErrorDialog,
+    MinutesDialog,
+    MoveDialog,
+    PartlyDone,
+    RunMoveDialog,
+)
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -188,6 +199,7 @@ class HipplanApp(App[None]):
         minutes: int | None = None,
         *,
         athlete: str | None = None,
+        note: str = "",
     ) -> None:
         """Log a session (of the selected athlete unless named); figures update once it lands."""
         name = athlete or self.athlete_name
@@ -197,7 +209,7 @@ class HipplanApp(App[None]):
             minutes = session.minutes if status == "done" else 0
 
         def job() -> str:
-            logs.log_session(self.repo, name, session.id, status, minutes, "", None)
+            logs.log_session(self.repo, name, session.id, status, minutes, note, None)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
         self.run_in_background(job)
@@ -211,14 +223,18 @@ class HipplanApp(App[None]):
         session, status = request.session, request.status
         logged = self.detail.status(session) if self.detail and not request.athlete else None
 
-        def log(minutes: int | None) -> None:
-            self.log_session(session, status, minutes, athlete=request.athlete)
+        def log(minutes: int | None, note: str = "") -> None:
+            self.log_session(session, status, minutes, athlete=request.athlete, note=note)
+
+        def log_partly(done: PartlyDone | None) -> None:
+            if done is not None:
+                log(done.minutes, done.note)
 
         def go_on(confirmed: bool | None) -> None:
             if not confirmed:
                 return
             if status == "partial" and request.minutes is None:
-                self.push_screen(MinutesDialog(session), lambda m: log(m) if m else None)
+                self.push_screen(MinutesDialog(session), log_partly)
             else:
                 log(request.minutes)
 
@@ -250,6 +266,74 @@ class HipplanApp(App[None]):
             return f"Moved to {start:%a %d %b %H:%M}"
 
         self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+
+    @on(RunSkipRequested)
+    def _skip_run_requested(self, request: RunSkipRequested) -> None:
+        """Put a run back at once; skipping one asks first, naming what goes with it."""
+        detail, run = self.detail, request.run
+        if detail is None or detail.plan is None:
+            return
+        name = detail.athlete.name
+
+        def skip(confirmed: bool | None = True) -> None:
+            if confirmed:
+                self.run_in_background(
+                    lambda: runs_changed(runs.skip_run(self.repo, name, run.id, request.undo))
+                )
+
+        if request.undo:
+            skip()
+            return
+        tied = [KIND_LABELS[s.kind] for s in detail.plan.sessions if s.run_id == run.id]
+        going = f"\n\nIts {' and '.join(tied)} go with it." if tied else ""
+        local = run.start.astimezone(detail.athlete.zone)
+        question = f"Skip the run on {local:%a %d %b %H:%M} ({run.minutes} min)?{going}"
+        self.push_screen(
+            ConfirmDialog(question, title="Skip this run?", yes="Skip run", no="Keep it"), skip
+        )
+
+    @on(RunMoveRequested)
+    def _move_run_requested(self, request: RunMoveRequested) -> None:
+        if self.detail is not None:
+            self.push_screen(RunMoveDialog(request.run, self.detail.athlete))
+
+    @on(RunMoveDialog.Submitted)
+    def _move_run(self, request: RunMoveDialog.Submitted) -> None:
+        dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
+
+        def job() -> str:
+            return runs_changed(runs.move_run(self.repo, name, run_id, start))
+
+        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of the screen in the current folder",
+                    lambda: self.set_timer(
+                        0.1, self.save_screen_picture
+                    ),  # once the palette closes
+                )
+            else:
+                yield command
+
+    def save_screen_picture(self) -> None:
+        try:
+            path = self.save_screenshot(path=str(Path.cwd()))
+        except OSError as exc:
+            self.notify(
+                f"Could not save it: {exc.strerror or exc}", title="Screenshot", severity="error"
+            )
+            return
+        self.notify(f"Saved to {path}", title="Screenshot")
+
+    def action_go_home(self) -> None:
+        home = screens.entry("home").load()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
+            self.pop_screen()
 
     @on(OpenSession)
     def _open_session(self, request: OpenSession) -> None:
@@ -329,6 +413,16 @@ class HipplanApp(App[None]):
             self.notify("No plan yet: make one with n.", severity="warning")
             return
         self.push_screen(screens.entry("week").make(week))
+
+
+def runs_changed(result: RunsChanged) -> str:
+    """'Skipped the run at ...', then what the plan's rebuild changed."""
+    said = result.what[0].upper() + result.what[1:]
+    change = result.change
+    if change is None:
+        return f"{said}. The plan stays as it was."
+    why = change.reason.removeprefix(result.what).lstrip("; ")  # the reason repeats what
+    return f"{said}. Plan rebuilt from week {change.week}" + (f": {why}" if why else ".")
 
 
 def run_app(db_path: Path | None = None) -> int:

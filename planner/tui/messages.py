@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from planner.domain.model import LogStatus, Session
+from planner.domain.model import LogStatus, Run, Session
 
 
 @dataclass
@@ -53,3 +53,18 @@ class AthleteSelected(Message):
     """Show `name` on every screen."""
 
     name: str
+
+
+@dataclass
+class RunSkipRequested(Message):
+    """Take `run` off the plan (asking first), or put it back with `undo`."""
+
+    run: Run
+    undo: bool = False
+
+
+@dataclass
+class RunMoveRequested(Message):
+    """Ask where to move `run`, then move it with its warm-up and cool-down."""
+
+    run: Run

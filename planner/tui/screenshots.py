@@ -51,6 +51,15 @@ async def player_running(pilot: Pilot[None]) -> None:
         clock.freeze(FROZEN_NOW)
 
 
+async def quiet(pilot: Pilot[None]) -> None:
+    """Clear the notifications a write left, so the picture shows the screen itself."""
+    pilot.app.clear_notifications()
+
+
+# From launch: the week after this one, its first run selected (Mon 22 Mar 06:30).
+NEXT_WEEK_RUN = ("w", "right_square_bracket", "down")
+
+
 @dataclass(frozen=True)
 class Shot:
     """One picture: the keys that lead to the screen from launch, and the terminal size."""
@@ -77,6 +86,10 @@ def shots() -> list[Shot]:
         Shot("export", ("e",)),
         Shot("wizard", ("n",)),
         Shot("help", ("question_mark",)),
+        Shot("week-skipped-run", (*NEXT_WEEK_RUN, "s", "y"), prepare=quiet),
+        Shot("week-skipped-run-80x24", (*NEXT_WEEK_RUN, "s", "y"), size=SMALL, prepare=quiet),
+        # Two days later is Wednesday, onto that day's run: refused, the reason in the dialog.
+        Shot("run-move-refused", (*NEXT_WEEK_RUN, "m", "2", "enter")),
     ]
 
 
@@ -126,9 +139,13 @@ def main(argv: list[str]) -> int:
     if converter is None:
         print("rsvg-convert not found: writing SVGs only (install librsvg2-bin for PNGs)")
     with tempfile.TemporaryDirectory() as folder:
-        repo = demo_repository(Path(folder))
+        demo = demo_repository(Path(folder))
         try:
             for shot in shots():
+                # Each picture on its own copy: some shots change the plan (a run skipped).
+                copy = Path(folder) / f"{shot.name}.json"
+                shutil.copyfile(demo.path, copy)
+                repo = Repository.open(copy)
                 svg = out / f"{shot.name}.svg"
                 svg.write_text(preserve_spaces(asyncio.run(take(repo, shot))), encoding="utf-8")
                 made = [svg] + ([to_png(svg, converter)] if converter else [])

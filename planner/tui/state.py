@@ -8,7 +8,7 @@ per board, so Home, Week, Adherence and the CLI agree on every figure and colour
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from planner.domain.model import (
     as_utc,
     name_key,
 )
+from planner.services import plans
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -53,6 +54,14 @@ class Agenda:
     end: datetime
     run: Run | None = None
     session: Session | None = None
+    skipped: bool = False  # a run taken off the plan, still shown so it can be put back
+
+    @property
+    def key(self) -> str:
+        """Tells items apart for a cursor: the session's id, or the run's with a prefix."""
+        if self.session is not None:
+            return self.session.id
+        return f"run:{self.run.id}" if self.run else f"at:{self.start.isoformat()}"
 
     @property
     def minutes(self) -> int:
@@ -69,6 +78,8 @@ class AthleteDetail:
     # The domain's adherence report, computed once per board; None without a plan.
     report: Report | None
     now: datetime
+    # Runs taken off this block: no longer in the plan, read only for the selected athlete.
+    skipped_runs: tuple[Run, ...] = ()
 
     @property
     def weeks(self) -> tuple[WeekFigures, ...]:
@@ -101,8 +112,8 @@ class AthleteDetail:
         entry = self.logs.get(session.id)
         return entry.status if entry else None
 
-    def agenda(self, day: date) -> list[Agenda]:
-        """The day's runs and sessions (local dates), in time order."""
+    def agenda(self, day: date, *, with_skipped: bool = False) -> list[Agenda]:
+        """The day's runs and sessions (local dates), in time order; skipped runs if asked."""
         if self.plan is None:
             return []
         tz = self.athlete.zone
@@ -111,6 +122,12 @@ class AthleteDetail:
             for r in self.plan.runs
             if r.start.astimezone(tz).date() == day
         ]
+        if with_skipped:
+            items += [
+                Agenda(r.start, r.end, run=r, skipped=True)
+                for r in self.skipped_runs
+                if r.start.astimezone(tz).date() == day
+            ]
         items += [
             Agenda(s.start, s.end, session=s)
             for s in self.plan.sessions
@@ -166,7 +183,18 @@ def load_board(repo: Repository, selected: str | None, now: datetime) -> Board:
             (d for d in details if selected and d.athlete.key == name_key(selected)), None
         )
         chosen = chosen or details[0]
+        chosen = replace(chosen, skipped_runs=skipped_runs(repo, chosen))
     return Board(summaries=summaries, detail=chosen)
+
+
+def skipped_runs(repo: Repository, detail: AthleteDetail) -> tuple[Run, ...]:
+    """The block's runs taken off one by one, at the time they were planned for."""
+    plan = detail.plan
+    skipped = repo.run_changes(detail.athlete.name).skipped
+    if plan is None or not skipped:
+        return ()
+    scheduled = plans.scheduled_runs(repo, detail.athlete.name, plan.start, plan.end)
+    return tuple(r for r in scheduled if r.id in skipped)
 
 
 def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDetail:

@@ -22,6 +22,13 @@ from planner.tui.pilot import (
 from tests.ui.helpers import AppFactory
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from a scratch folder: the export writes into the current folder by default."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
     return Repository.open(tmp_path / "hipplan.json")

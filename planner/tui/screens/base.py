@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen, ScreenResultType
 
-from planner.domain.model import LogStatus, Session
+from planner.domain.model import LogStatus, Session, as_utc
 from planner.tui.messages import LogRequested, MoveRequested, PlayRequested
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import Dialog
@@ -67,9 +68,12 @@ class HipplanModal(HipplanMixin, Dialog[ScreenResultType]):
 
 
 class SessionActions(HipplanScreen[None]):
-    """d/p/s log the selected session, space plays it, m moves it; dimmed with no selection.
+    """d/p/s log the selected session, space plays it, m moves it.
 
-    Subclasses say which session is selected (`session`) and bind keys to these actions.
+    A key that cannot act is shown dimmed and, pressed, says why: each screen lists its keys
+    with `session_keys(...)`, which adds a hidden fallback binding per key (Textual tries a key's
+    bindings in order, and runs the fallback when the real one is not enabled).
+    Subclasses say which session is selected (`session`).
     """
 
     SESSION_ACTIONS: ClassVar[frozenset[str]] = frozenset({"play", "log", "move"})
@@ -79,9 +83,29 @@ class SessionActions(HipplanScreen[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.SESSION_ACTIONS and self.session is None:
-            return None  # shown dimmed: there is nothing selected to act on
+        if action in self.SESSION_ACTIONS and self.why_not(action, parameters):
+            return None  # shown dimmed; the fallback binding says why
         return True
+
+    def why_not(self, action: str, parameters: tuple[object, ...] = ()) -> str:
+        """Why `action` cannot act now, in a few words; "" when it can."""
+        detail, session = self.detail, self.session
+        if detail is None:
+            return "No athlete yet: add one with n"
+        if detail.plan is None:
+            return "No plan yet: make one with n"
+        if session is None:
+            return "Nothing selected"
+        started = as_utc(session.start) <= as_utc(detail.now)
+        if action == "move" and started:
+            return "This session has started; it stays"
+        if action == "log" and parameters and parameters[0] != "skipped" and not started:
+            local = session.start.astimezone(detail.athlete.zone)
+            return f"This session starts {local:%a %d %b %H:%M}; s logs it skipped before then"
+        return ""
+
+    def action_cannot(self, action: str, *parameters: object) -> None:
+        self.notify(self.why_not(action, parameters) or "Not now", severity="warning")
 
     def action_log(self, status: LogStatus) -> None:
         if self.session is not None:
@@ -94,3 +118,20 @@ class SessionActions(HipplanScreen[None]):
     def action_move(self) -> None:
         if self.session is not None:
             self.request(MoveRequested(self.session))
+
+
+def cannot(key: str, action: str, *parameters: str) -> Binding:
+    """The hidden binding that says why `key` did nothing (see SessionActions)."""
+    arguments = ", ".join(repr(a) for a in (action, *parameters))
+    return Binding(key, f"cannot({arguments})", show=False)
+
+
+def session_fallbacks() -> list[Binding]:
+    """The fallbacks of space, d, p, s and m, for a screen with the SessionActions keys."""
+    return [
+        cannot("space", "play"),
+        cannot("d", "log", "done"),
+        cannot("p", "log", "partial"),
+        cannot("s", "log", "skipped"),
+        cannot("m", "move"),
+    ]

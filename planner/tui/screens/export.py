@@ -7,8 +7,8 @@ says where it went and how many events it holds.
 
 from __future__ import annotations
 
-import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -50,16 +50,15 @@ class ExportDone:
 
 
 def default_path(name: str) -> str:
-    """`~/ana-tight-hipplan.ics`, or the same name in the current folder if home is not writable."""
-    file_name = f"{slug(name)}-hipplan.ics"
-    home = Path.home()
-    if home.is_dir() and os.access(home, os.W_OK):
-        return f"~/{file_name}"
-    return file_name
+    """`ana-tight-hipplan.ics`: in the folder hipplan was started from, as the CLI writes."""
+    return f"{slug(name)}-hipplan.ics"
 
 
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "athlete"
+    """'Zoë Ann' -> 'zoë-ann': letters of any alphabet stay, anything else becomes one dash."""
+    # NFC first: a decomposed "ë" is a letter plus a combining mark, which \w does not match.
+    text = unicodedata.normalize("NFC", name).casefold()
+    return re.sub(r"[\W_]+", "-", text).strip("-") or "athlete"
 
 
 def parse_weeks(text: str, plan_weeks: int) -> tuple[int, int] | None:
@@ -125,7 +124,8 @@ class ExportScreen(HipplanModal[None]):
             dialog.border_title = f"Export {self.athlete}'s plan"
             dialog.border_subtitle = "enter to write · escape to close"
             yield Label("File (.ics)")
-            yield Input(default_path(self.athlete), id="export-path", select_on_focus=False)
+            # Selected on focus: typing a new name replaces the default instead of appending to it.
+            yield Input(default_path(self.athlete), id="export-path", select_on_focus=True)
             with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label(self._weeks_label())
@@ -150,16 +150,15 @@ class ExportScreen(HipplanModal[None]):
         return f"Weeks (1-{weeks})" if weeks else "Weeks"
 
     def on_mount(self) -> None:
-        path = self.query_one("#export-path", Input)
-        path.focus()
-        path.cursor_position = len(path.value)
+        self.query_one("#export-path", Input).focus()
 
     def read_fields(self) -> ExportRequest:
         """The fields as an export request; PlannerError says which field is wrong."""
         path_text = self.query_one("#export-path", Input).value.strip()
         if not path_text:
             raise PlannerError("file: give a path for the .ics file")
-        path = Path(path_text).expanduser()
+        # Absolute, so the result line says exactly where the file went.
+        path = Path(path_text).expanduser().absolute()
         if path.is_dir():
             path = path / Path(default_path(self.athlete)).name
         return ExportRequest(

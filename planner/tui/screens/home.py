@@ -14,15 +14,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from planner.domain.model import Session
 from planner.tui.labels import run_title
 from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
 from planner.tui.screens import entry
-from planner.tui.screens.base import SessionActions
+from planner.tui.screens.base import SessionActions, cannot, session_fallbacks
 from planner.tui.state import RECENT_WEEKS, AthleteDetail, Board
 from planner.tui.widgets.bars import WeekBars
+from planner.tui.widgets.footer import HipplanFooter
 from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
@@ -49,10 +50,16 @@ class HomeScreen(SessionActions):
         entry("adherence").binding("home"),
         # not in the footer, which is full at 100 columns: help and the palette list it
         replace(entry("squad").binding("home"), show=False),
+        Binding("c", "next_athlete", "Athlete", id="home.athlete", tooltip="Show the next athlete"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
+        # Pressed when they cannot act, these keys say why (see SessionActions).
+        cannot("w", "open_week"),
+        *session_fallbacks(),
     ]
+    # Left out of the footer, in this order, while it does not fit; the keys still work.
+    FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("move", "log('partial')", "app.export")
 
-    _enabled: tuple[bool, bool] | None = None
+    _enabled: tuple[str, str, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -71,7 +78,7 @@ class HomeScreen(SessionActions):
                     yield WeekBars(id="bars")
                     yield Static(id="block-notes")
         yield Static(id="welcome")
-        yield Footer(compact=True)
+        yield HipplanFooter()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
@@ -153,6 +160,24 @@ class HomeScreen(SessionActions):
     def session(self) -> Session | None:
         return self.query_one(AgendaList).session
 
+    def why_not(self, action: str, parameters: tuple[object, ...] = ()) -> str:
+        reason = super().why_not(action, parameters)
+        if reason == "Nothing selected":
+            return "Nothing open today: w shows the week"
+        return reason
+
+    def action_next_athlete(self) -> None:
+        names = [s.name for s in self.board.summaries]
+        if len(names) < 2:
+            more = "add one with n" if not names else "n adds another"
+            self.notify(
+                f"{'No' if not names else 'Only one'} athlete yet: {more}", severity="warning"
+            )
+            return
+        current = self.detail.athlete.name if self.detail else names[-1]
+        following = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
+        self.request(AthleteSelected(following))
+
     @on(AthleteList.Chosen)
     def _athlete_chosen(self, message: AthleteList.Chosen) -> None:
         self.request(AthleteSelected(message.name))
@@ -168,7 +193,12 @@ class HomeScreen(SessionActions):
     def _refresh_footer(self) -> None:
         # Refreshing bindings rebuilds the footer; do it only when what is enabled changed.
         detail = self.detail
-        enabled = (self.session is not None, bool(detail and detail.plan))
+        # What each key would say: a started session dims m, one not begun dims d and p.
+        enabled = (
+            self.why_not("move"),
+            self.why_not("log", ("done",)),
+            bool(detail and detail.plan),
+        )
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 
 from planner.domain.model import Prescription, Session
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, session_title
-from planner.tui.screens.base import SessionActions
+from planner.tui.screens.base import SessionActions, session_fallbacks
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.topbar import TopBar
 
@@ -28,6 +28,7 @@ class SessionScreen(SessionActions):
         Binding("p", "log('partial')", "Partial", id="session.partial", tooltip="Partly done"),
         Binding("s", "log('skipped')", "Skip", id="session.skip", tooltip="Log as skipped"),
         Binding("m", "move", "Move", id="session.move", tooltip="Another time or day"),
+        *session_fallbacks(),  # pressed when they cannot act, the keys say why
     ]
 
     def __init__(self, session_id: str) -> None:

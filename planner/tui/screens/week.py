@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 from textual import on
@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from planner.domain.model import Session
+from planner.domain.model import KIND_LABELS, Session, as_utc
 from planner.tui.labels import (
     STATUS_MARKS,
     STATUS_WORDS,
@@ -21,12 +21,15 @@ from planner.tui.labels import (
     percent,
     session_title,
 )
-from planner.tui.messages import OpenSession
-from planner.tui.screens.base import SessionActions
-from planner.tui.state import AthleteDetail, Board
+from planner.tui.messages import OpenSession, RunMoveRequested, RunSkipRequested
+from planner.tui.screens.base import SessionActions, cannot
+from planner.tui.state import Agenda, AthleteDetail, Board
 from planner.tui.widgets.bars import spark_weeks
+from planner.tui.widgets.footer import HipplanFooter
 from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.week_grid import Direction, WeekGrid
+
+WEEKS = Binding.Group("Weeks")  # [ and ] share one word in the footer
 
 
 class WeekScreen(SessionActions):
@@ -38,7 +41,23 @@ class WeekScreen(SessionActions):
         Binding("d", "log('done')", "Done", id="week.done", tooltip="Log as done"),
         Binding("p", "log('partial')", "Partial", id="week.partial", tooltip="Partly done"),
         Binding("s", "log('skipped')", "Skip", id="week.skip", tooltip="Log as skipped"),
+        # On a selected run, s and m act on the run (only one binding of a key is enabled).
+        Binding(
+            "s",
+            "skip_run",
+            "Skip run",
+            id="week.skip_run",
+            tooltip="Take the run off; its warm-up and cool-down go with it",
+        ),
+        Binding("s", "put_back_run", "Put back", id="week.put_back", tooltip="Run it after all"),
         Binding("m", "move", "Move", id="week.move", tooltip="Another time or day"),
+        Binding(
+            "m",
+            "move_run",
+            "Move run",
+            id="week.move_run",
+            tooltip="Another day or time; its warm-up and cool-down go along",
+        ),
         Binding(
             "left_square_bracket",
             "shift(-1)",
@@ -46,6 +65,7 @@ class WeekScreen(SessionActions):
             id="week.prev",
             tooltip="Week before",
             key_display="[",
+            group=WEEKS,
         ),
         Binding(
             "right_square_bracket",
@@ -54,9 +74,20 @@ class WeekScreen(SessionActions):
             id="week.next",
             tooltip="Week after",
             key_display="]",
+            group=WEEKS,
         ),
         Binding("t", "today", "Today", id="week.today", tooltip="Back to this week"),
+        Binding("h,home", "app.go_home", "Home", id="week.home", tooltip="Back to Home"),
+        # Pressed when they cannot act, these keys say why (see SessionActions).
+        cannot("space", "play"),
+        cannot("d", "log", "done"),
+        cannot("p", "log", "partial"),
+        cannot("s", "skip"),
+        cannot("m", "move"),
     ]
+    # Left out of the footer, in this order, while it does not fit; the keys still work.
+    FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("app.go_home", "today", "log('partial')", "play")
+    RUN_ACTIONS: ClassVar[frozenset[str]] = frozenset({"skip_run", "put_back_run", "move_run"})
 
     week: reactive[int] = reactive(1, init=False)
 
@@ -68,7 +99,7 @@ class WeekScreen(SessionActions):
         yield TopBar()
         yield WeekGrid(id="grid")
         yield Static(id="selection")
-        yield Footer(compact=True)
+        yield HipplanFooter()
 
     def on_mount(self) -> None:
         self.set_reactive(WeekScreen.week, self._clamp(self._requested or self._this_week()))
@@ -104,12 +135,14 @@ class WeekScreen(SessionActions):
         first = plan.week_start(self.week)
         last = first + timedelta(days=6)
         self.query_one(TopBar).show(
-            f"Week {self.week} of {plan.weeks} · {first:%d %b}–{last:%d %b %Y} · "
+            f"Week {self.week} of {plan.weeks} · {_span(first, last)} · "
             f"{plan.phase(self.week)} · {detail.athlete.name}",
             week_figure(detail, self.week),
         )
-        self.query_one(WeekGrid).show(detail, first, prefer)
-        self._show_selection(self.query_one(WeekGrid).session)
+        grid = self.query_one(WeekGrid)
+        grid.show(detail, first, prefer)
+        self._show_selection(grid.item)
+        self.refresh_bindings()  # the selected run may have been skipped or put back
 
     # -- selection -----------------------------------------------------------------------------
 
@@ -117,17 +150,27 @@ class WeekScreen(SessionActions):
     def session(self) -> Session | None:
         return self.query_one(WeekGrid).session
 
+    @property
+    def run_item(self) -> Agenda | None:
+        """The selected run (skipped or not), if a run is selected."""
+        item = self.query_one(WeekGrid).item
+        return item if item is not None and item.run is not None else None
+
     @on(WeekGrid.Highlighted)
     def _highlighted(self, message: WeekGrid.Highlighted) -> None:
-        self._show_selection(message.session)
+        self._show_selection(message.item)
         self.refresh_bindings()
 
-    def _show_selection(self, session: Session | None) -> None:
+    def _show_selection(self, item: Agenda | None) -> None:
         line = self.query_one("#selection", Static)
         detail = self.detail
-        if session is None or detail is None:
-            line.update(Content.styled("No session this week.", "$text-muted"))
+        if item is None or detail is None:
+            line.update(Content.styled("Nothing planned this week.", "$text-muted"))
             return
+        if item.session is None:
+            line.update(_run_line(item, detail))
+            return
+        session = item.session
         status = detail.status(session)
         mark, style = STATUS_MARKS[status]
         local = session.start.astimezone(detail.athlete.zone)
@@ -155,6 +198,13 @@ class WeekScreen(SessionActions):
     # -- actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        run = self.run_item
+        if action in self.RUN_ACTIONS:
+            if run is None or (action != "move_run" and (action == "put_back_run") != run.skipped):
+                return False  # hidden: the key belongs to another binding now
+            return None if self.why_not(action) else True
+        if run is not None and (action == "move" or parameters == ("skipped",)):
+            return False  # hidden: s and m act on the selected run
         if action == "open" and self.session is None:
             return None
         if action == "shift" and self.detail is not None and self.detail.plan is not None:
@@ -174,9 +224,72 @@ class WeekScreen(SessionActions):
     def action_today(self) -> None:
         self.week = self._clamp(self._this_week())
 
+    def why_not(self, action: str, parameters: tuple[object, ...] = ()) -> str:
+        item, detail = self.run_item, self.detail
+        if item is None or item.run is None or detail is None:
+            if action == "skip":
+                return super().why_not("log", ("skipped",))
+            return super().why_not(action, parameters)
+        if action in ("play", "log"):
+            return "That is a run: s skips it, m moves it"
+        if as_utc(item.start) <= as_utc(detail.now):
+            return "This run has started; it stays"
+        if action in ("move", "move_run") and item.skipped:
+            return "This run is skipped: s puts it back first"
+        for session in detail.plan.sessions if detail.plan else ():
+            if session.run_id == item.run.id and (
+                detail.status(session) or as_utc(session.start) <= as_utc(detail.now)
+            ):
+                state = "is logged" if detail.status(session) else "has started"
+                return f"Its {KIND_LABELS[session.kind]} {state}; the run stays"
+        return ""
+
+    def action_skip_run(self) -> None:
+        if (item := self.run_item) and item.run:
+            self.request(RunSkipRequested(item.run))
+
+    def action_put_back_run(self) -> None:
+        if (item := self.run_item) and item.run:
+            self.request(RunSkipRequested(item.run, undo=True))
+
+    def action_move_run(self) -> None:
+        if (item := self.run_item) and item.run:
+            self.request(RunMoveRequested(item.run))
+
     def action_open(self) -> None:
         if self.session is not None:
             self.request(OpenSession(self.session))
+
+
+def _span(first: date, last: date) -> str:
+    """'15–21 Mar 2027', or '29 Mar–4 Apr 2027' across months."""
+    start = f"{first.day}" if first.month == last.month else f"{first.day} {first:%b}"
+    if first.year != last.year:
+        start += f" {first:%Y}"
+    return f"{start}–{last.day} {last:%b %Y}"
+
+
+def _run_line(item: Agenda, detail: AthleteDetail) -> Content:
+    """The selected run: when, how long, and what s and m do to it."""
+    assert item.run is not None
+    local = item.start.astimezone(detail.athlete.zone)
+    tied = [
+        KIND_LABELS[s.kind]
+        for s in (detail.plan.sessions if detail.plan else ())
+        if s.run_id == item.run.id
+    ]
+    if item.skipped:
+        state, style, hint = "skipped", "$text-warning", "s puts it back"
+    else:
+        state, style = "planned", "$text-accent"
+        hint = f"with its {' and '.join(tied)}" if tied else "no session tied to it"
+    return Content.assemble(
+        (f"{item.run.title.upper() if item.run.title == 'Run' else item.run.title}", "bold"),
+        (f" · {local:%a %d %b %H:%M} · {item.minutes} min", "bold"),
+        (f" · {state}", style),
+        "\n",
+        (hint, "$text-muted"),
+    )
 
 
 def week_figure(detail: AthleteDetail, week: int) -> Content | str:

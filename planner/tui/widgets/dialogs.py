@@ -21,8 +21,8 @@ from textual.validation import Integer
 from textual.widgets import Button, Input, Label, Static
 
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.domain.inputs import parse_hhmm
-from planner.domain.model import Athlete, Session, resolve_local
+from planner.domain.inputs import clean_note, parse_hhmm
+from planner.domain.model import Athlete, Run, Session, resolve_local
 from planner.tui.labels import session_title
 
 Answer = TypeVar("Answer")
@@ -114,8 +114,16 @@ class ErrorDialog(Dialog[None]):
         self.dismiss(None)
 
 
-class MinutesDialog(Dialog[int | None]):
-    """How many minutes of a partly done session were done (default: half)."""
+@dataclass(frozen=True)
+class PartlyDone:
+    """The answer of `MinutesDialog`: minutes done and what the person wants to remember."""
+
+    minutes: int
+    note: str = ""
+
+
+class MinutesDialog(Dialog[PartlyDone | None]):
+    """How many minutes of a partly done session were done (default: half), and a note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="minutes.cancel", tooltip="Log nothing"),
@@ -137,6 +145,8 @@ class MinutesDialog(Dialog[int | None]):
                 validators=[Integer(1, self.session.minutes)],
                 select_on_focus=True,
             )
+            yield Label("Note (optional):")
+            yield Input(id="note", placeholder="what cut it short, how the hips felt")
             yield Label("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -146,25 +156,29 @@ class MinutesDialog(Dialog[int | None]):
     @on(Button.Pressed, "#ok")
     def _submit(self) -> None:
         field = self.query_one("#minutes", Input)
+        error = self.query_one("#dialog-error", Label)
         result = field.validate(field.value)
         if result is not None and not result.is_valid:
-            self.query_one("#dialog-error", Label).update(
-                f"Enter 1 to {self.session.minutes} minutes."
-            )
+            error.update(f"Enter 1 to {self.session.minutes} minutes.")
             return
-        self.dismiss(int(field.value))
+        try:
+            note = clean_note(self.query_one("#note", Input).value)
+        except PlannerError as exc:
+            error.update(str(exc))
+            return
+        self.dismiss(PartlyDone(int(field.value), note))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class MoveDialog(Dialog[bool]):
-    """Move a session by whole days and to a new start time.
+class MoveForm(Dialog[bool]):
+    """Move something planned by whole days and to a new start time.
 
-    The dialog does not move anything itself: it posts `Submitted` and whoever handles it moves
-    the session, then calls `dismiss(True)`, or `refuse(reason)` to keep the dialog open with the
-    reason (a clash with a run).
+    The dialog does not move anything itself: `submit` posts a message and whoever handles it
+    moves the thing, then calls `dismiss(True)`, or `refuse(reason)` to keep the dialog open
+    with the reason (a clash with a run).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -172,29 +186,26 @@ class MoveDialog(Dialog[bool]):
     ]
 
     DEFAULT_CSS = """
-    MoveDialog #move-preview { color: $text-accent; }
+    MoveForm #move-preview { color: $text-accent; }
     """
 
-    @dataclass
-    class Submitted(Message):
-        dialog: MoveDialog
-        session: Session
-        athlete: str
-        start: datetime
-
-    def __init__(self, session: Session, athlete: Athlete) -> None:
+    def __init__(
+        self, athlete: Athlete, what: str, start: datetime, minutes: int, note: str = ""
+    ) -> None:
         super().__init__()
-        self.session = session
         self.athlete = athlete
+        self.what, self.start, self.minutes, self.note = what, start, minutes, note
 
     @property
     def local_start(self) -> datetime:
-        return self.session.start.astimezone(self.athlete.zone)
+        return self.start.astimezone(self.athlete.zone)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = f"Move {session_title(self.session).lower()}"
-            yield Label(f"Now: {self.local_start:%a %d %b %H:%M} · {self.session.minutes} min")
+            dialog.border_title = f"Move {self.what}"
+            yield Label(f"Now: {self.local_start:%a %d %b %H:%M} · {self.minutes} min")
+            if self.note:
+                yield Label(Content.styled(self.note, "$text-muted"), id="move-note")
             with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label("Days later (−1 earlier)")
@@ -231,7 +242,7 @@ class MoveDialog(Dialog[bool]):
         except PlannerError as exc:
             preview.update(Content.styled(str(exc), "$text-muted"))
             return
-        end = start + timedelta(minutes=self.session.minutes)
+        end = start + timedelta(minutes=self.minutes)
         preview.update(f"To:  {start:%a %d %b %H:%M}–{end:%H:%M}")
 
     @on(Input.Submitted)
@@ -242,7 +253,10 @@ class MoveDialog(Dialog[bool]):
         except PlannerError as exc:
             self.refuse(str(exc))
             return
-        self.post_message(self.Submitted(self, self.session, self.athlete.name, start))
+        self.submit(start)
+
+    def submit(self, start: datetime) -> None:
+        raise NotImplementedError
 
     def refuse(self, reason: str) -> None:
         self.query_one("#dialog-error", Label).update(f"Can't move: {reason}")
@@ -250,3 +264,40 @@ class MoveDialog(Dialog[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class MoveDialog(MoveForm):
+    """Move one session (`Submitted` asks for it)."""
+
+    @dataclass
+    class Submitted(Message):
+        dialog: MoveDialog
+        session: Session
+        athlete: str
+        start: datetime
+
+    def __init__(self, session: Session, athlete: Athlete) -> None:
+        super().__init__(athlete, session_title(session).lower(), session.start, session.minutes)
+        self.session = session
+
+    def submit(self, start: datetime) -> None:
+        self.post_message(self.Submitted(self, self.session, self.athlete.name, start))
+
+
+class RunMoveDialog(MoveForm):
+    """Move one run; its warm-up and cool-down go along (`Submitted` asks for it)."""
+
+    @dataclass
+    class Submitted(Message):
+        dialog: RunMoveDialog
+        run: Run
+        athlete: str
+        start: datetime
+
+    def __init__(self, run: Run, athlete: Athlete) -> None:
+        note = "Its warm-up and cool-down move with it."
+        super().__init__(athlete, "the run", run.start, run.minutes, note)
+        self.run = run
+
+    def submit(self, start: datetime) -> None:
+        self.post_message(self.Submitted(self, self.run, self.athlete.name, start))

@@ -1,6 +1,7 @@
 """Seven day columns with a week's runs and sessions at their times, and a session cursor.
 
-Up and down walk the sessions in time order; left and right jump to the neighbouring day. At the
+Up and down walk the runs and sessions in time order (skipped runs too, so they can be put
+back); left and right jump to the neighbouring day. At the
 week's edge the grid asks its screen for the next or previous week (`EdgeReached`).
 """
 
@@ -17,7 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Label, Static
+from textual.widget import Widget
+from textual.widgets import Label
 
 from planner.domain.model import KIND_SHORT, Session
 from planner.tui.labels import STATUS_MARKS
@@ -26,38 +28,53 @@ from planner.tui.state import Agenda, AthleteDetail
 Direction = Literal[-1, 1]
 
 
-class Cell(Static):
-    """One run or session in a day column: time and kind, then its minutes."""
+# "19:00 loose" is 11 characters: a narrower cell (seven days at 80 columns) puts the kind on
+# the second line, so nothing wraps out of sight, the status mark least of all.
+WIDE_CELL = 11
+
+
+class Cell(Widget):
+    """One run or session in a day column: time and kind, then its minutes and mark."""
 
     def __init__(self, item: Agenda, detail: AthleteDetail) -> None:
         self.item = item
-        classes = "-session" if item.session else "-run"
-        super().__init__(_cell_text(item, detail), classes=classes)
+        self.detail = detail
+        kind = "-session" if item.session else "-run"
+        super().__init__(classes=f"{kind} -skipped" if item.skipped else kind)
 
     @property
-    def session_id(self) -> str | None:
-        return self.item.session.id if self.item.session else None
+    def key(self) -> str:
+        return self.item.key
+
+    def render(self) -> Content:
+        # Decided for the whole grid, so every column reads the same way.
+        grid = self.query_ancestor(WeekGrid)
+        return cell_text(self.item, self.detail, compact=grid.narrowest_cell < WIDE_CELL)
 
     def on_click(self, event: events.Click) -> None:
-        if self.item.session is not None:
-            grid = self.query_ancestor(WeekGrid)
-            grid.selected = self.item.session.id
-            if event.chain >= 2:
-                grid.post_message(WeekGrid.Chosen(self.item.session))
+        grid = self.query_ancestor(WeekGrid)
+        grid.selected = self.key
+        if event.chain >= 2 and self.item.session is not None:
+            grid.post_message(WeekGrid.Chosen(self.item.session))
 
 
-def _cell_text(item: Agenda, detail: AthleteDetail) -> Content:
+def cell_text(item: Agenda, detail: AthleteDetail, *, compact: bool = False) -> Content:
+    """Two lines: `06:20 pre` over ` 10 min ✓`; compact, `19:00 ✓` over `loose 40m`."""
     at = f"{item.start.astimezone(detail.athlete.zone):%H:%M}"
     if item.session is None:
-        return Content.assemble(
-            (f"{at} RUN", "bold $text-accent"), "\n", (f" {item.minutes} min", "$text-muted")
-        )
+        if item.skipped:  # muted by the -skipped class, so a selected cell stays readable
+            word = "skipped" if compact else " skipped"
+            return Content.assemble((f"{at} RUN", "strike"), "\n", (word, "italic"))
+        minutes = f"{item.minutes} min" if compact else f" {item.minutes} min"
+        return Content.assemble((f"{at} RUN", "bold $text-accent"), "\n", (minutes, "$text-muted"))
     mark, style = STATUS_MARKS[detail.status(item.session)]
+    kind = KIND_SHORT[item.session.kind]
+    if compact:
+        return Content.assemble(
+            f"{at} ", (mark, style), "\n", (f"{kind} {item.minutes}m", "$text-muted")
+        )
     return Content.assemble(
-        f"{at} {KIND_SHORT[item.session.kind]}",
-        "\n",
-        (f" {item.minutes} min ", "$text-muted"),
-        (mark, style),
+        f"{at} {kind}", "\n", (f" {item.minutes} min ", "$text-muted"), (mark, style)
     )
 
 
@@ -86,7 +103,8 @@ class WeekGrid(Horizontal, can_focus=True):
     WeekGrid > DayColumn.-today .day-head { color: $text-accent; }
     WeekGrid .day-empty { color: $text-muted; }
     WeekGrid Cell { height: 2; width: 1fr; margin-bottom: 1; }
-    WeekGrid Cell.-session:hover { background: $boost; }
+    WeekGrid Cell:hover { background: $boost; }
+    WeekGrid Cell.-skipped { color: $text-muted; }
     WeekGrid Cell.-selected { background: $accent 30%; text-style: bold; }
     WeekGrid:focus Cell.-selected { background: $accent; color: $text; }
     """
@@ -99,11 +117,15 @@ class WeekGrid(Horizontal, can_focus=True):
         Binding("enter", "choose", "Open", show=False),
     ]
 
-    selected: reactive[str | None] = reactive(None)
+    selected: reactive[str | None] = reactive(None)  # the key of the selected Agenda item
 
     @dataclass
     class Highlighted(Message):
-        session: Session | None
+        item: Agenda | None
+
+        @property
+        def session(self) -> Session | None:
+            return self.item.session if self.item else None
 
     @dataclass
     class Chosen(Message):
@@ -118,35 +140,51 @@ class WeekGrid(Horizontal, can_focus=True):
         self._days: list[tuple[date, list[Agenda]]] = []
 
     def show(self, detail: AthleteDetail, first_day: date, prefer: str | None = None) -> None:
-        """Draw the seven days from `first_day`; keep or place the cursor on a session."""
+        """Draw the seven days from `first_day`; keep or place the cursor on an item."""
         self._days = [
-            (day, detail.agenda(day)) for day in (first_day + timedelta(d) for d in range(7))
+            (day, detail.agenda(day, with_skipped=True))
+            for day in (first_day + timedelta(d) for d in range(7))
         ]
         self.remove_children()
         self.mount_all(DayColumn(day, items, detail) for day, items in self._days)
-        ids = [s.id for s in self.sessions]
-        if prefer in ids:
+        keys = [i.key for i in self.items]
+        if prefer in keys:
             self.selected = prefer
-        elif self.selected not in ids:
+        elif self.selected not in keys:
             self.selected = self._default_selection(detail)
         self.call_after_refresh(self._mark_selected)
 
     @property
+    def narrowest_cell(self) -> int:
+        """The width of the narrowest day's cells (the columns share the width, 1 for padding)."""
+        return self.content_size.width // 7 - 1
+
+    @property
+    def items(self) -> list[Agenda]:
+        """Every run and session of the week, in time order."""
+        return [i for _, items in self._days for i in items]
+
+    @property
     def sessions(self) -> list[Session]:
-        return [i.session for _, items in self._days for i in items if i.session]
+        return [i.session for i in self.items if i.session]
+
+    @property
+    def item(self) -> Agenda | None:
+        return next((i for i in self.items if i.key == self.selected), None)
 
     @property
     def session(self) -> Session | None:
-        return next((s for s in self.sessions if s.id == self.selected), None)
+        item = self.item
+        return item.session if item else None
 
     def select_edge(self, direction: Direction) -> None:
-        """Select the first (1) or last (-1) session of the week."""
-        sessions = self.sessions
-        if sessions:
-            self.selected = (sessions[0] if direction == 1 else sessions[-1]).id
+        """Select the first (1) or last (-1) item of the week."""
+        items = self.items
+        if items:
+            self.selected = (items[0] if direction == 1 else items[-1]).key
 
     def _default_selection(self, detail: AthleteDetail) -> str | None:
-        """Today's first open session, else the week's first open one, else the first."""
+        """Today's first open session, else the week's first open one, else the first item."""
         sessions = self.sessions
         today = [
             s for s in sessions if s.start.astimezone(detail.athlete.zone).date() == detail.today
@@ -155,57 +193,49 @@ class WeekGrid(Horizontal, can_focus=True):
             open_ones = [s for s in group if detail.status(s) is None]
             if open_ones:
                 return open_ones[0].id
-        return sessions[0].id if sessions else None
+        items = self.items
+        return items[0].key if items else None
 
     def watch_selected(self) -> None:
         self._mark_selected()
-        self.post_message(self.Highlighted(self.session))
+        self.post_message(self.Highlighted(self.item))
 
     def _mark_selected(self) -> None:
         for cell in self.query(Cell):
-            cell.set_class(
-                cell.session_id is not None and cell.session_id == self.selected, "-selected"
-            )
+            cell.set_class(cell.key == self.selected, "-selected")
             if cell.has_class("-selected"):
                 cell.scroll_visible()
 
     def action_step(self, step: Direction) -> None:
-        sessions = self.sessions
-        ids = [s.id for s in sessions]
-        if not ids:
+        keys = [i.key for i in self.items]
+        if not keys:
             self.post_message(self.EdgeReached(step))
             return
-        index = ids.index(self.selected) + step if self.selected in ids else 0
-        if 0 <= index < len(ids):
-            self.selected = ids[index]
+        index = keys.index(self.selected) + step if self.selected in keys else 0
+        if 0 <= index < len(keys):
+            self.selected = keys[index]
         else:
             self.post_message(self.EdgeReached(step))
 
     def action_day(self, step: Direction) -> None:
-        """The nearest session on the next day (in `step` direction) that has one."""
-        day_index = self._selected_day_index()
-        slot = self._selected_slot()
+        """The nearest item on the next day (in `step` direction) that has one."""
+        day_index, slot = self._selected_place()
         index = day_index + step
         while 0 <= index < len(self._days):
-            sessions = [i.session for i in self._days[index][1] if i.session]
-            if sessions:
-                self.selected = sessions[min(slot, len(sessions) - 1)].id
+            items = self._days[index][1]
+            if items:
+                self.selected = items[min(slot, len(items) - 1)].key
                 return
             index += step
         self.post_message(self.EdgeReached(step))
 
-    def _selected_day_index(self) -> int:
+    def _selected_place(self) -> tuple[int, int]:
+        """The selected item's day (index in the week) and its place in that day."""
         for index, (_, items) in enumerate(self._days):
-            if any(i.session and i.session.id == self.selected for i in items):
-                return index
-        return -1 if not self._days else 0
-
-    def _selected_slot(self) -> int:
-        for _, items in self._days:
-            ids = [i.session.id for i in items if i.session]
-            if self.selected in ids:
-                return ids.index(self.selected)
-        return 0
+            keys = [i.key for i in items]
+            if self.selected in keys:
+                return index, keys.index(self.selected)
+        return (-1 if not self._days else 0), 0
 
     def action_choose(self) -> None:
         if self.session is not None:
