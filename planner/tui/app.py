@@ -293,7 +293,22 @@ class HipplanApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def action_new_plan(self) -> None:
+        """A plan for the selected athlete when they have none; else a new athlete."""
+        if self.detail is not None and self.detail.plan is None:
+            self.action_new_block()
+        else:
+            self.action_new_athlete()
+
+    def action_new_athlete(self) -> None:
         self.push_screen(screens.entry("wizard").make(self.repo), self._wizard_closed)
+
+    def action_new_block(self) -> None:
+        """The wizard for the selected athlete: their first plan, or a new block."""
+        if self.detail is None:
+            self.notify("Add an athlete first (n).", severity="warning")
+            return
+        which = "block" if self.detail.plan else "first-plan"
+        self.push_screen(screens.entry(which).make(self.repo, self.detail), self._wizard_closed)
 
     def _wizard_closed(self, name: str | None) -> None:
         if name:

@@ -329,7 +329,8 @@ def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Reposi
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
-            await pilot.press("n")
+            # n would give Ana her first plan; a new athlete comes from the palette
+            await pilot.app.run_action("new_athlete")
             screen = await open_on_empty_db(pilot)
             keys = Keys(pilot)
             await keys.type("ana  tight")

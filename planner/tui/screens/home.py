@@ -44,6 +44,7 @@ class HomeScreen(SessionActions):
             tooltip="Move it to another time or day",
         ),
         entry("wizard").binding("home"),
+        entry("block").binding("home"),
         entry("export").binding("home"),
         entry("adherence").binding("home"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
