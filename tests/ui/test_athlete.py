@@ -4,7 +4,9 @@ and a block is extended, rebuilt or followed by a new one. Wrong input is refuse
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -15,8 +17,11 @@ from planner.services import athletes, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
+from planner.tui.screens.athlete import AthleteScreen
+from planner.tui.screens.blocks import ExtendDialog
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.wizard_existing import ExistingAthleteWizard, NewBlockWizard
+from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.wizard_chart import MinutesChart
 from tests.ui.helpers import DEMO_ATHLETE, AppFactory
 
@@ -31,6 +36,12 @@ def screen_of(pilot: Pilot[Any], kind: type[Any]) -> Any:
     screen = pilot.app.screen
     assert isinstance(screen, kind), f"expected {kind.__name__}, got {screen!r}"
     return screen
+
+
+async def open_athlete(pilot: Pilot[Any]) -> AthleteScreen:
+    await settle(pilot)
+    await Keys(pilot).press("i")
+    return screen_of(pilot, AthleteScreen)  # type: ignore[no-any-return]
 
 
 async def type_into(pilot: Pilot[Any], field: str, text: str) -> None:
@@ -74,7 +85,164 @@ def test_n_on_an_athlete_without_a_plan_gives_them_one(
     assert repo.run_rules("Dee Nopl") == [RunRule((1, 3), time(18, 0), 40)]
 
 
-# -- a new block -------------------------------------------------------
+# -- the athlete screen --------------------------------------------------------------------------
+
+
+def test_a_tightness_edit_says_what_changed_and_saves(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            screen = await open_athlete(pilot)
+            screen.query_one("#tightness").focus()
+            keys = Keys(pilot)
+            await keys.press("left")  # 5 -> 4
+            assert "4: tight" in str(screen.query_one("#tightness-meaning").render())
+            await keys.press("ctrl+s")
+            assert "re-assessed: tightness 5 → 4" in notes(demo)
+
+    run(scenario)
+    demo_repo.refresh()
+    assert demo_repo.get_athlete(DEMO_ATHLETE).tightness == 4
+    plan = demo_repo.get_plan(DEMO_ATHLETE)
+    assert plan is not None and "tightness 5 → 4" in plan.changes[-1].reason
+
+
+def test_a_wrong_figure_is_marked_in_place_and_nothing_saved(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            screen = await open_athlete(pilot)
+            await type_into(pilot, "sitting", "30")
+            await Keys(pilot).press("enter")
+            assert "sitting hours must be 0 to 24" in error_text(pilot, "sitting-error")
+            assert screen.query_one("#sitting").has_class("-wrong")
+
+    run(scenario)
+    demo_repo.refresh()
+    assert demo_repo.get_athlete(DEMO_ATHLETE).sitting_hours == 9
+
+
+def test_an_athlete_is_removed_after_confirmation_with_a_backup(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> str:
+        async with demo.run_test(size=SIZE) as pilot:
+            await open_athlete(pilot)
+            keys = Keys(pilot)
+            await keys.press("ctrl+d")
+            dialog = screen_of(pilot, ConfirmDialog)
+            question = str(dialog.query_one("#confirm-question").render())
+            assert "1 weekly run" in question and "the 8-week plan" in question
+            await keys.press("y")
+            await wait_for(pilot, lambda: isinstance(demo.screen, HomeScreen))
+            assert demo.athlete_name != DEMO_ATHLETE
+            return notes(demo)
+
+    message = asyncio.run(scenario())
+    backup = Path(message.split("Backup: ")[1].split()[0])
+    assert backup.is_file() and DEMO_ATHLETE in backup.read_text(encoding="utf-8")
+    demo_repo.refresh()
+    assert DEMO_ATHLETE not in [a.name for a in demo_repo.athletes()]
+
+
+def test_no_removal_without_a_yes(demo: HipplanApp, demo_repo: Repository) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await open_athlete(pilot)
+            await Keys(pilot).press("ctrl+d", "n")
+            screen_of(pilot, AthleteScreen)
+
+    run(scenario)
+    demo_repo.refresh()
+    assert DEMO_ATHLETE in [a.name for a in demo_repo.athletes()]
+
+
+def test_a_weekly_run_is_added_then_removed_from_the_runs_editor(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    added = RunRule((5,), time(9, 0), 45)
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await open_athlete(pilot)
+            await type_into(pilot, "days", "sat")
+            await type_into(pilot, "time", "09:00")
+            keys = Keys(pilot)
+            await keys.press("enter")
+            assert f"Added {added.id}" in notes(demo)
+            assert "The plan changes from week" in notes(demo)
+            demo_repo.refresh()
+            assert added in demo_repo.run_rules(DEMO_ATHLETE)
+            run_list = pilot.app.screen.query_one("#run-list")
+            run_list.focus()
+            await keys.press("down", "x")
+            question = str(screen_of(pilot, ConfirmDialog).query_one("#confirm-question").render())
+            assert "Sat 09:00" in question
+            await keys.press("y")
+            assert f"Removed {added.id}" in notes(demo)
+
+    run(scenario)
+    demo_repo.refresh()
+    assert [r.id for r in demo_repo.run_rules(DEMO_ATHLETE)] == [DEMO_RULE]
+
+
+def test_an_overlapping_run_is_refused_in_place_naming_the_other(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await open_athlete(pilot)
+            await type_into(pilot, "days", "wed")
+            await type_into(pilot, "time", "06:45")
+            await Keys(pilot).press("enter")
+            error = error_text(pilot, "rule-error")
+            assert "would overlap" in error and DEMO_RULE in error
+            await type_into(pilot, "days", "someday")
+            await Keys(pilot).press("enter")
+            assert "unknown day name" in error_text(pilot, "rule-error")
+            assert pilot.app.screen.query_one("#days").has_class("-wrong")
+
+    run(scenario)
+    demo_repo.refresh()
+    assert [r.id for r in demo_repo.run_rules(DEMO_ATHLETE)] == [DEMO_RULE]
+
+
+# -- the block: extend, rebuild, a new one -------------------------------------------------------
+
+
+def test_extend_checks_the_total_then_adds_the_weeks(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("x")
+            screen_of(pilot, ExtendDialog)
+            await type_into(pilot, "weeks", "50")
+            await keys.press("enter")
+            assert "at most 52 weeks" in error_text(pilot, "dialog-error")
+            await type_into(pilot, "weeks", "4")
+            await keys.press("enter")
+            await wait_for(pilot, lambda: isinstance(demo.screen, HomeScreen))
+            assert "block is 12 weeks now" in notes(demo)
+
+    run(scenario)
+    demo_repo.refresh()
+    plan = demo_repo.get_plan(DEMO_ATHLETE)
+    assert plan is not None and plan.weeks == 12
+
+
+def test_rebuild_asks_then_says_what_changed(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("r", "y")
+            assert f"Rebuilt {DEMO_ATHLETE}'s plan." in notes(demo)
+
+    run(scenario)
 
 
 def test_a_new_block_previews_before_and_after_then_saves(
