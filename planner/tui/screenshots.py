@@ -76,6 +76,9 @@ def shots() -> list[Shot]:
         Shot("export", ("e",)),
         Shot("wizard", ("n",)),
         Shot("help", ("question_mark",)),
+        Shot("athlete", ("i",)),
+        Shot("athlete-80x24", ("i",), size=SMALL),
+        Shot("new-block", ("b", "enter")),
     ]
 
 

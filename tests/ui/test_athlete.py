@@ -5,6 +5,7 @@ and a block is extended, rebuilt or followed by a new one. Wrong input is refuse
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,44 @@ def test_a_new_block_previews_before_and_after_then_saves(
     demo_repo.refresh()
     plan = demo_repo.get_plan(DEMO_ATHLETE)
     assert plan is not None and plan.start == old.end == date(2027, 3, 1) + timedelta(weeks=8)
+
+
+# -- pictures of the unhappy paths ---------------------------------------------------------------
+
+
+class TestSnapshots:
+    """The athlete screen and the wizard for an athlete already stored, at 100x32 on demo data."""
+
+    def test_a_wrong_figure(self, demo: HipplanApp, snap_compare: Callable[..., bool]) -> None:
+        """Sitting hours out of range: the field marked, its message under it, nothing saved."""
+
+        async def wrong_sitting(pilot: Pilot[Any]) -> None:
+            await open_athlete(pilot)
+            await type_into(pilot, "sitting", "30")
+            await Keys(pilot).press("enter")
+
+        assert snap_compare(demo, terminal_size=SIZE, run_before=wrong_sitting)
+
+    def test_an_overlapping_run(self, demo: HipplanApp, snap_compare: Callable[..., bool]) -> None:
+        """A weekly run overlapping the Wednesday 06:30 run: refused under the row, naming it."""
+
+        async def overlapping(pilot: Pilot[Any]) -> None:
+            await open_athlete(pilot)
+            await type_into(pilot, "days", "wed")
+            await type_into(pilot, "time", "06:45")
+            await Keys(pilot).press("enter")
+
+        assert snap_compare(demo, terminal_size=SIZE, run_before=overlapping)
+
+    def test_the_first_plan_of_a_stored_athlete(
+        self, make_app: AppFactory, repo: Repository, snap_compare: Callable[..., bool]
+    ) -> None:
+        """n on an athlete without a plan: the runs step, their stored runs named and prefilled."""
+        athletes.add_athlete(repo, Athlete("Dee Nopl", 4, "run", 6.0, "Europe/London"))
+        runs.add_runs(repo, "Dee Nopl", RunRule((1, 3), time(18, 0), 40))
+
+        async def first_plan(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await Keys(pilot).press("n")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=first_plan)

@@ -30,6 +30,7 @@ class ScreenEntry:
     action: str = ""  # the app action that opens it
     command: str = ""  # its name in the command palette
     in_help: bool = True  # list its keys in the help
+    in_footer: bool = True  # show its key in Home's footer (the help and palette list it anyway)
 
     def load(self) -> type[Screen[Any]]:
         module, _, name = self.target.partition(":")
@@ -49,6 +50,7 @@ class ScreenEntry:
             self.label,
             id=f"{scope}.{self.name}",
             tooltip=self.tooltip,
+            show=self.in_footer,
         )
 
 
@@ -108,6 +110,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         tooltip="Edit the athlete and their runs, or remove them",
         action="athlete",
         command="Athlete: edit figures and runs",
+        in_footer=False,
     ),
     ScreenEntry(
         "first-plan",
@@ -122,10 +125,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "New block",
         key="b",
         label="Block",
-        tooltip="A new block (or a first plan) for the athlete, previewed first",
+        tooltip="A new block, previewed against this one",
         action="new_block",
         command="New block",
         in_help=False,
+        in_footer=False,
     ),
     ScreenEntry(
         "extend",
@@ -137,6 +141,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         action="extend",
         command="Extend the block",
         in_help=False,
+        in_footer=False,
     ),
     ScreenEntry(
         "rebuild",
@@ -144,10 +149,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Rebuild",
         key="r",
         label="Rebuild",
-        tooltip="Rebuild the plan's future from the athlete's figures and runs",
+        tooltip="Rebuild the plan's future from today's figures",
         action="rebuild",
         command="Rebuild the plan",
         in_help=False,
+        in_footer=False,
     ),
     ScreenEntry(
         "new-athlete",

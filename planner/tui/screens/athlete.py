@@ -205,7 +205,7 @@ class AthleteScreen(HipplanScreen[None]):
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#athlete-status", Label)
         status.update(text)
-        status.set_class(error, "error")
+        status.set_class(error, "-error")
 
     @on(Input.Changed, "#athlete-panel Input")
     def _edited(self, event: Input.Changed) -> None:

@@ -17,6 +17,7 @@ PHASE_STYLES: dict[Phase, str] = {
     "maintenance": "$text-success",
 }
 EIGHTHS = " ▏▎▍▌▋▊▉"
+BEFORE_STYLE = "$foreground 40%"  # the plan as it stands, behind the new one
 
 
 class MinutesChart(Widget):
@@ -67,11 +68,11 @@ class MinutesChart(Widget):
             left = (bar(was / tallest * width) if was is not None else "").ljust(width)
             then = f" {was:>4} → " if was is not None else " " * 5 + "→ "
             if week > after.weeks:
-                rows.append(Content.assemble(f"wk {week:<3}", (left, "$text-muted"), then, "—"))
+                rows.append(Content.assemble(f"wk {week:<3}", (left, BEFORE_STYLE), then, "—"))
                 continue
             row = self._row(after, week, new, tallest, width)
             rows.append(
-                Content.assemble(row[: self.LABEL], (left, "$text-muted"), then, row[self.LABEL :])
+                Content.assemble(row[: self.LABEL], (left, BEFORE_STYLE), then, row[self.LABEL :])
             )
         return Content("\n").join(rows)
 
