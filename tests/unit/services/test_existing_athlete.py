@@ -13,7 +13,7 @@ from planner import clock
 from planner.domain.errors import Conflict, NoPlan, UnknownAthlete
 from planner.domain.model import Athlete, RunRule
 from planner.fsutil import atomic_write
-from planner.services import athletes, onboarding, plans, runs
+from planner.services import assessment, athletes, onboarding, plans, runs
 from planner.services.onboarding import Draft
 from planner.storage import Repository
 from tests.unit.services.test_onboarding import CALENDAR
@@ -106,3 +106,29 @@ def test_rebuild_on_request_needs_a_plan_and_keeps_an_unchanged_plan(repo: Repos
         plans.replan_now(repo, ATHLETE.name, now)
     plans.build_plan(repo, ATHLETE.name, START, 8)
     assert plans.replan_now(repo, ATHLETE.name, now) is None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"tightness": 2}, {"sport": "triathlon", "sitting_hours": 10.0}, {"tz": "Europe/Berlin"}],
+)
+def test_a_re_assessment_preview_is_what_the_save_stores(
+    repo: Repository, writes: list[Path], changes: dict[str, Any]
+) -> None:
+    plans.build_plan(repo, ATHLETE.name, START, 8)
+    before = repo.get_plan(ATHLETE.name)
+    written = len(writes)
+    preview = assessment.preview_set(repo, ATHLETE.name, **changes)
+    assert len(writes) == written  # nothing stored
+    assert preview.before == before and preview.after is not None
+    assessment.set_athlete(repo, ATHLETE.name, **changes)
+    stored = repo.get_plan(ATHLETE.name)
+    assert stored is not None
+    assert stored.sessions == preview.after.sessions
+    assert stored.changes[-1].reason == preview.reason
+
+
+def test_no_preview_of_a_change_that_leaves_the_plan_alone(repo: Repository) -> None:
+    plans.build_plan(repo, ATHLETE.name, START, 8)
+    assert assessment.preview_set(repo, ATHLETE.name, target=0.9).after is None
+    assert assessment.preview_set(repo, ATHLETE.name, tightness=4).after is None
