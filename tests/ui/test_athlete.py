@@ -99,8 +99,17 @@ def test_a_tightness_edit_says_what_changed_and_saves(
             keys = Keys(pilot)
             await keys.press("left")  # 5 -> 4
             assert "4: tight" in str(screen.query_one("#tightness-meaning").render())
+            # the preview: the plan as it stands beside the plan the change gives
+            assert screen.query_one("#change-panel").display
+            assert "tightness 5 → 4" in str(screen.query_one("#change-reason").render())
+            chart = screen.query_one("#change-chart", MinutesChart)
+            assert chart.before is not None and chart.plan is not None
+            assert chart.before.weekly_minutes() != chart.plan.weekly_minutes()
+            demo_repo.refresh()
+            assert demo_repo.get_athlete(DEMO_ATHLETE).tightness == 5  # nothing stored yet
             await keys.press("ctrl+s")
             assert "re-assessed: tightness 5 → 4" in notes(demo)
+            assert not screen.query_one("#change-panel").display  # saved: nothing pending
 
     run(scenario)
     demo_repo.refresh()
@@ -287,6 +296,17 @@ class TestSnapshots:
             await Keys(pilot).press("enter")
 
         assert snap_compare(demo, terminal_size=SIZE, run_before=wrong_sitting)
+
+    def test_a_tightness_change_previewed(
+        self, demo: HipplanApp, snap_compare: Callable[..., bool]
+    ) -> None:
+        """Tightness 5 → 4 before saving: each week's minutes now and with the change, and why."""
+
+        async def tightness_4(pilot: Pilot[Any]) -> None:
+            await open_athlete(pilot)
+            await Keys(pilot).press("left")
+
+        assert snap_compare(demo, terminal_size=SIZE, run_before=tightness_4)
 
     def test_an_overlapping_run(self, demo: HipplanApp, snap_compare: Callable[..., bool]) -> None:
         """A weekly run overlapping the Wednesday 06:30 run: refused under the row, naming it."""

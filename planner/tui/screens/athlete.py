@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar, TypeVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.inputs import parse_sitting_hours, parse_target_percent, parse_zone
 from planner.domain.model import Athlete, Sport
 from planner.services import assessment, athletes, runs
+from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.screens.wizard import template_or_error
@@ -28,6 +29,7 @@ from planner.tui.validators import Parses, checked_input, parsed
 from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.runs_editor import RunsEditor
 from planner.tui.widgets.topbar import TopBar
+from planner.tui.widgets.wizard_chart import MinutesChart
 from planner.tui.widgets.wizard_fields import ChoiceSet, ZoneSuggester, field_row, inline
 from planner.tui.widgets.wizard_preview import SPORT_WORDS
 from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tightness_meaning
@@ -80,6 +82,7 @@ class AthleteScreen(HipplanScreen[None]):
     ]
 
     _shown: Athlete | None = None
+    _preview_token = 0
     _name: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -92,6 +95,9 @@ class AthleteScreen(HipplanScreen[None]):
                     yield Label("", id="athlete-status")
                     yield Button("Remove athlete", id="remove", variant="error", compact=True)
                     yield Button("Save", id="save", variant="primary", compact=True)
+            with Vertical(id="change-panel", classes="panel"):
+                yield Static(id="change-reason", markup=False)
+                yield MinutesChart(id="change-chart")
             with Vertical(id="runs-panel", classes="panel") as runs_panel:
                 runs_panel.border_title = "Runs"
                 yield RunsEditor(id="runs-editor")
@@ -119,6 +125,8 @@ class AthleteScreen(HipplanScreen[None]):
         for error in self.query(".field-error"):
             if error.id != "rule-error":
                 error.display = False
+        self.query_one("#change-panel").display = False
+        self.query_one("#tightness").focus()
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -146,6 +154,8 @@ class AthleteScreen(HipplanScreen[None]):
         for field_id in FIELDS:
             self._set_error(field_id, None)
         self._show_meaning()
+        self._preview_token += 1  # a preview still being built is of other figures
+        self.query_one("#change-panel").display = False
 
     def _press(self, field_id: str, index: int) -> None:
         buttons = list(self.query_one(f"#{field_id}", RadioSet).query(RadioButton))
@@ -153,6 +163,11 @@ class AthleteScreen(HipplanScreen[None]):
 
     @on(RadioSet.Changed)
     @on(Input.Changed, "#sitting")
+    @on(Input.Changed, "#zone")
+    def _figures_changed(self) -> None:
+        self._show_meaning()
+        self._preview_change()
+
     def _show_meaning(self) -> None:
         """What the chosen level gives this athlete, by the builder's rule, for their block."""
         detail = self.detail
@@ -180,6 +195,74 @@ class AthleteScreen(HipplanScreen[None]):
 
     def _sport(self) -> Sport:
         return SPORTS[max(self.query_one("#sport", RadioSet).pressed_index, 0)][0]
+
+    # -- what the change would do to the plan ------------------------------------------------------
+
+    def _preview_change(self) -> None:
+        """Rebuild the plan with the figures on screen, off the UI thread, to show it beside the
+        plan as it stands; nothing is stored. Hidden while the figures are the stored ones."""
+        self._preview_token += 1
+        detail = self.detail
+        try:
+            hours = SITTING.parse(self.query_one("#sitting", Input).value)
+            zone = ZONE.parse(self.query_one("#zone", Input).value)
+        except PlannerError:
+            return  # a half-typed figure: keep the last preview until it parses
+        athlete = detail.athlete if detail else None
+        figures = (self._tightness(), self._sport(), hours, zone)
+        if (
+            athlete is None
+            or detail is None
+            or detail.plan is None
+            or figures
+            == (
+                athlete.tightness,
+                athlete.sport,
+                athlete.sitting_hours,
+                athlete.tz,
+            )
+        ):
+            self.query_one("#change-panel").display = False
+            return
+        self._build_change_preview(self._preview_token, athlete.name, figures)
+
+    @work(thread=True, exclusive=True, group="athlete-preview", exit_on_error=False)
+    def _build_change_preview(
+        self, token: int, name: str, figures: tuple[int, Sport, float, str]
+    ) -> None:
+        tightness, sport, hours, zone = figures
+        try:
+            with self.hipplan.repo_lock:
+                preview = assessment.preview_set(
+                    self.hipplan.repo,
+                    name,
+                    tightness=tightness,
+                    sport=sport,
+                    sitting_hours=hours,
+                    tz=zone,
+                )
+        except PlannerError as exc:
+            self.app.call_from_thread(self._show_change, token, None, str(exc))
+        else:
+            self.app.call_from_thread(self._show_change, token, preview, "")
+
+    def _show_change(self, token: int, preview: SetPreview | None, error: str) -> None:
+        if token != self._preview_token:
+            return  # the figures changed again meanwhile
+        panel = self.query_one("#change-panel")
+        chart = self.query_one("#change-chart", MinutesChart)
+        reason = self.query_one("#change-reason", Static)
+        chart.display = preview is not None and preview.after is not None
+        if preview is None:
+            panel.border_title, text = "No preview", error
+        elif preview.after is None:
+            panel.border_title, text = "If saved", "The plan stays as it is with these figures."
+        else:
+            panel.border_title = "If saved: minutes per week, now → then"
+            text = f"{preview.reason[:1].upper()}{preview.reason[1:]}."
+            chart.before, chart.plan = preview.before, preview.after
+        reason.update(text)
+        panel.display = True
 
     # -- errors in place -------------------------------------------------------------------------
 
