@@ -367,7 +367,12 @@ class PlanWizard(HipplanScreen[str | None]):
     def _free_name(self, text: str) -> str:
         """A valid name no athlete has yet (as far as this screen knows: the save checks again)."""
         name = clean_name(text)
-        if name_key(name) in {name_key(s.name) for s in self.hipplan.board.summaries}:
+        taken = {name_key(s.name): s for s in self.hipplan.board.summaries}.get(name_key(name))
+        if taken is not None and not taken.has_plan:  # not a dead end: say where their plan is made
+            raise InvalidInput(
+                "name", f"{taken.name} is already here, without a plan: choose them on Home, then n"
+            )
+        if taken is not None:
             raise AthleteExists(name)
         return name
 
