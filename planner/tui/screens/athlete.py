@@ -277,6 +277,8 @@ class AthleteScreen(HipplanScreen[None]):
 
     def refuse(self, error: PlannerError) -> None:
         """Mark the field the error names, or say it on the status line."""
+        if not self.is_attached:
+            return  # left before the answer came
         field_id = FIELD_IDS.get(error.field or "", error.field or "")
         if field_id in FIELDS:
             self._set_error(field_id, str(error))
@@ -286,6 +288,8 @@ class AthleteScreen(HipplanScreen[None]):
             self._status(f"Not saved: {error}", error=True)
 
     def _status(self, text: str, *, error: bool = False) -> None:
+        if not self.is_attached:
+            return
         status = self.query_one("#athlete-status", Label)
         status.update(text)
         status.set_class(error, "-error")

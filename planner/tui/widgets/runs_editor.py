@@ -116,6 +116,8 @@ class RunsEditor(Vertical):
 
     def refuse(self, message: str, field: str | None = None) -> None:
         """Show why in place: under the row, with the field it is about marked."""
+        if not self.is_attached:
+            return  # the screen was left before the answer came
         self.clear_error()
         self.query_one("#rule-error", Label).update(f"Not added: {message}")
         if field in RULE_FIELDS:
@@ -130,6 +132,8 @@ class RunsEditor(Vertical):
 
     def added(self) -> None:
         """The rule is stored: empty the days for the next one."""
+        if not self.is_attached:
+            return
         self.clear_error()
         self.query_one("#days", Input).value = ""
 
