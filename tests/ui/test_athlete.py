@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
 
 from planner.domain.model import Athlete, RunRule
-from planner.services import athletes, runs
+from planner.services import athletes, calendar, plans, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
@@ -25,6 +25,7 @@ from planner.tui.screens.wizard_existing import ExistingAthleteWizard, NewBlockW
 from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.wizard_chart import MinutesChart
 from tests.ui.helpers import DEMO_ATHLETE, AppFactory
+from tests.unit.services.test_onboarding import CALENDAR
 
 DEMO_RULE = "rule-mowefr-0630-50"  # Ana Tight's weekly runs in the demo
 
@@ -196,6 +197,33 @@ def test_a_weekly_run_is_added_then_removed_from_the_runs_editor(
     run(scenario)
     demo_repo.refresh()
     assert [r.id for r in demo_repo.run_rules(DEMO_ATHLETE)] == [DEMO_RULE]
+
+
+def test_an_imported_calendar_is_listed_and_removed(make_app: AppFactory, repo: Repository) -> None:
+    athletes.add_athlete(repo, Athlete("Dee Nopl", 4, "run", 6.0, "Europe/London"))
+    runs.add_runs(repo, "Dee Nopl", RunRule((5,), time(9, 0), 60))
+    calendar.import_runs(repo, "Dee Nopl", CALENDAR, "club.ics", start=date(2027, 3, 22))
+    count = len(repo.imported_runs("Dee Nopl"))
+    plans.build_plan(repo, "Dee Nopl", date(2027, 3, 22), 8)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.detail is not None)
+            await open_athlete(pilot)
+            run_list = pilot.app.screen.query_one("#run-list", OptionList)
+            shown = [str(run_list.get_option_at_index(i).prompt) for i in range(2)]
+            assert "Sat 09:00  60 min" in shown[0] and f"club.ics: {count} runs" in shown[1]
+            run_list.focus()
+            keys = Keys(pilot)
+            await keys.press("down", "x")
+            assert "club.ics" in str(pilot.app.screen.query_one("#confirm-question").render())
+            await keys.press("y")
+            assert f"Removed {count} runs imported from club.ics" in notes(app)
+
+    run(scenario)
+    assert repo.sources("Dee Nopl") == []
+    assert repo.imported_runs("Dee Nopl") == []
 
 
 def test_an_overlapping_run_is_refused_in_place_naming_the_other(
