@@ -5,6 +5,7 @@ and a block is extended, rebuilt or followed by a new one. Wrong input is refuse
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from planner.domain.model import Athlete, RunRule
 from planner.services import athletes, calendar, plans, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
+from planner.tui.commands import Command, HipplanCommands
 from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
 from planner.tui.screens.athlete import AthleteScreen
 from planner.tui.screens.blocks import ExtendDialog
@@ -359,3 +361,34 @@ class TestSnapshots:
             await Keys(pilot).press("n")
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=first_plan)
+
+
+def test_every_action_is_in_the_palette(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            on_home = {c.name: c for c in HipplanCommands(demo.screen).commands()}
+            for name in ("Athlete: edit figures and runs", "New block", "Extend the block"):
+                assert name in on_home
+            assert "Rebuild the plan" in on_home and "New athlete" in on_home
+            await palette_run(on_home["Athlete: edit figures and runs"])
+            screen = await wait_screen(pilot, AthleteScreen)
+            here = {c.name: c for c in HipplanCommands(screen).commands()}
+            for word in ("Save", "Remove", "New block", "Extend", "Rebuild", "Back"):
+                assert f"Athlete: {word}" in here
+            await palette_run(here["Extend the block"])
+            await wait_screen(pilot, ExtendDialog)
+
+    run(scenario)
+
+
+async def wait_screen(pilot: Pilot[Any], kind: type[Any]) -> Any:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
+    return pilot.app.screen
+
+
+async def palette_run(command: Command) -> None:
+    """As the palette does: call it, and await what it returns when that is awaitable."""
+    result = command.run()
+    if inspect.isawaitable(result):
+        await result
