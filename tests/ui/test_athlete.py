@@ -228,6 +228,32 @@ def test_an_imported_calendar_is_listed_and_removed(make_app: AppFactory, repo: 
     assert repo.imported_runs("Dee Nopl") == []
 
 
+def test_a_calendar_file_is_imported_from_the_runs_editor(
+    demo: HipplanApp, demo_repo: Repository, tmp_path: Path
+) -> None:
+    club = tmp_path / "club.ics"
+    club.write_bytes(CALENDAR)  # Tuesdays and Thursdays 06:30: no clash with Mon Wed Fri
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await open_athlete(pilot)
+            await type_into(pilot, "ics", str(tmp_path / "nowhere.ics"))
+            keys = Keys(pilot)
+            await keys.press("enter")
+            assert "Not imported: no file at" in error_text(pilot, "rule-error")
+            assert pilot.app.screen.query_one("#ics").has_class("-wrong")
+            await type_into(pilot, "ics", str(club))
+            await keys.press("enter")
+            assert "runs from club.ics" in notes(demo)
+            assert "The plan changes from week" in notes(demo)
+            run_list = pilot.app.screen.query_one("#run-list", OptionList)
+            assert "club.ics:" in str(run_list.get_option_at_index(1).prompt)
+
+    run(scenario)
+    demo_repo.refresh()
+    assert demo_repo.sources(DEMO_ATHLETE) == ["club.ics"]
+
+
 def test_an_overlapping_run_is_refused_in_place_naming_the_other(
     demo: HipplanApp, demo_repo: Repository
 ) -> None:

@@ -30,7 +30,13 @@ from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.runs_editor import RunsEditor
 from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.wizard_chart import MinutesChart
-from planner.tui.widgets.wizard_fields import ChoiceSet, ZoneSuggester, field_row, inline
+from planner.tui.widgets.wizard_fields import (
+    ChoiceSet,
+    ZoneSuggester,
+    field_row,
+    inline,
+    read_ics,
+)
 from planner.tui.widgets.wizard_preview import SPORT_WORDS
 from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tightness_meaning
 
@@ -399,6 +405,32 @@ class AthleteScreen(HipplanScreen[None]):
             )
 
         self.hipplan.run_in_background(job, done=editor.added, refused=refused)
+
+    @on(RunsEditor.Import)
+    def _import_calendar(self, request: RunsEditor.Import) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        name, path, has_plan = detail.athlete.name, request.path, detail.plan is not None
+        editor = self.query_one(RunsEditor)
+
+        def job() -> str:
+            from planner.services import calendar  # icalendar loads only for a calendar file
+
+            ics = read_ics(path)
+            done = calendar.import_runs(self.hipplan.repo, name, ics.data, ics.name)
+            notes = f" Note: {done.notices[0]}." if done.notices else ""
+            if len(done.notices) > 1:
+                notes += f" ({len(done.notices) - 1} more notes)"
+            return (
+                f"{done.runs} runs from {done.source} ({done.added} new, {done.removed} gone)."
+                f"{notes} {change_words(done.change, has_plan=has_plan)}"
+            )
+
+        def refused(error: PlannerError) -> None:
+            editor.refuse(str(error), "ics", "Not imported")
+
+        self.hipplan.run_in_background(job, done=editor.imported, refused=refused)
 
     @on(RunsEditor.Remove)
     def _remove_runs(self, request: RunsEditor.Remove) -> None:

@@ -1,10 +1,12 @@
 """An athlete's runs as a list (weekly rules with their ids, imported calendars with their run
-counts) and a row to add a weekly rule. The editor only asks: it posts `AddRule` and `Remove`,
-and whoever stores the change calls `refuse` when it is refused."""
+counts), a row to add a weekly rule and one to import a calendar file. The editor only asks: it
+posts `AddRule`, `Import` and `Remove`, and whoever stores the change calls `refuse` when it is
+refused."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -21,11 +23,13 @@ from planner.domain.inputs import parse_days, parse_hhmm, parse_run_minutes
 from planner.domain.model import RunRule
 from planner.tui.labels import rule_words
 from planner.tui.validators import Parses, checked_input, parsed
+from planner.tui.widgets.wizard_fields import ICS
 
 DAYS = Parses(parse_days)
 TIME = Parses(parse_hhmm)
 RUN_MINUTES = Parses(parse_run_minutes)
 RULE_FIELDS = ("days", "time", "minutes")
+FIELDS = (*RULE_FIELDS, "ics")
 # The domain's name of a field where the form's differs.
 FIELD_IDS = {"run_minutes": "minutes"}
 
@@ -57,6 +61,10 @@ class RunsEditor(Vertical):
         rule: RunRule
 
     @dataclass
+    class Import(Message):
+        path: Path  # a calendar file; its runs are stored under its name
+
+    @dataclass
     class Remove(Message):
         what: str  # a rule id or a calendar's file name, as `runs.remove_runs` takes it
         words: str  # how the list shows it
@@ -71,6 +79,10 @@ class RunsEditor(Vertical):
             yield checked_input("minutes", RUN_MINUTES, "45", type="integer")
             yield Label("min", classes="hint")
             yield Button("Add", id="add-rule", variant="primary", compact=True)
+        with Horizontal(id="ics-row"):
+            yield Label("Import", classes="field-label")
+            yield checked_input("ics", ICS, placeholder="path to a calendar file (.ics)")
+            yield Button("Import", id="import-ics", compact=True)
         yield Label("", id="rule-error", classes="field-error")
 
     def show(self, rules: tuple[RunRule, ...], calendars: tuple[tuple[str, int], ...]) -> None:
@@ -99,6 +111,21 @@ class RunsEditor(Vertical):
         if options[0].id is not None:
             runs.highlighted = min(kept or 0, len(options) - 1)
 
+    @on(Input.Submitted, "#ics")
+    @on(Button.Pressed, "#import-ics")
+    def _import(self, event: Message) -> None:
+        event.stop()
+        try:
+            path = parsed(self.query_one("#ics", Input), ICS)
+        except PlannerError as exc:
+            self.refuse(str(exc), "ics", "Not imported")
+            return
+        if path is None:
+            self.refuse("give the path of a calendar file", "ics", "Not imported")
+            return
+        self.clear_error()
+        self.post_message(self.Import(path))
+
     @on(Input.Submitted, "#rule-row Input")
     @on(Button.Pressed, "#add-rule")
     def _add(self, event: Message) -> None:
@@ -114,20 +141,20 @@ class RunsEditor(Vertical):
         self.clear_error()
         self.post_message(self.AddRule(rule))
 
-    def refuse(self, message: str, field: str | None = None) -> None:
-        """Show why in place: under the row, with the field it is about marked."""
+    def refuse(self, message: str, field: str | None = None, what: str = "Not added") -> None:
+        """Show why in place: under the rows, with the field it is about marked."""
         if not self.is_attached:
             return  # the screen was left before the answer came
         self.clear_error()
-        self.query_one("#rule-error", Label).update(f"Not added: {message}")
-        if field in RULE_FIELDS:
+        self.query_one("#rule-error", Label).update(f"{what}: {message}")
+        if field in FIELDS:
             wrong = self.query_one(f"#{field}", Input)
             wrong.add_class("-wrong")
             wrong.focus()
 
     def clear_error(self) -> None:
         self.query_one("#rule-error", Label).update("")
-        for field_id in RULE_FIELDS:
+        for field_id in FIELDS:
             self.query_one(f"#{field_id}", Input).remove_class("-wrong", "-invalid")
 
     def added(self) -> None:
@@ -137,7 +164,12 @@ class RunsEditor(Vertical):
         self.clear_error()
         self.query_one("#days", Input).value = ""
 
-    @on(Input.Changed, "#rule-row Input")
+    def imported(self) -> None:
+        if self.is_attached:
+            self.clear_error()
+            self.query_one("#ics", Input).value = ""
+
+    @on(Input.Changed, "#rule-row Input, #ics")
     def _edited(self) -> None:
         if str(self.query_one("#rule-error", Label).content):
             self.clear_error()
