@@ -4,12 +4,14 @@ are saved and the future of the plan is rebuilt, with what changed and why."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
+from planner.domain import adapt
 from planner.domain.errors import InvalidInput
-from planner.domain.model import Athlete, PlanChange
+from planner.domain.model import Athlete, Plan, PlanChange, Run
+from planner.domain.schedule import apply_changes, runs_between
 from planner.services import plans
 
 if TYPE_CHECKING:
@@ -67,6 +69,78 @@ def set_athlete(
             return SetResult(new, None)
         why = "re-assessed: " + ", ".join(_describe(k, old, new) for k in moved)
         return SetResult(new, plans.replan(repo, new, why, now))
+
+
+@dataclass(frozen=True)
+class SetPreview:
+    """What a re-assessment would do, before anything is stored."""
+
+    athlete: Athlete  # with the new figures
+    before: Plan | None  # the plan as it stands
+    after: Plan | None  # the plan the change gives; None without a plan or a change to it
+    reason: str  # the PlanChange reason the save would record
+
+
+def preview_set(
+    repo: Repository,
+    name: str,
+    *,
+    tightness: int | None = None,
+    sport: str | None = None,
+    sitting_hours: float | None = None,
+    tz: str | None = None,
+    target: float | None = None,
+    now: datetime | None = None,
+) -> SetPreview:
+    """The plan `set_athlete` with these figures would store, by the same rebuild; stores
+    nothing."""
+    wanted: dict[str, Any] = {
+        "tightness": tightness,
+        "sport": sport,
+        "sitting_hours": sitting_hours,
+        "tz": tz,
+        "target": target,
+    }
+    now = now or clock.now()
+    old = repo.get_athlete(name)
+    new = replace(old, **{k: v for k, v in wanted.items() if v is not None})
+    plan = repo.get_plan(old.name)
+    moved = [k for k in _PLAN_FIELDS if getattr(old, k) != getattr(new, k)]
+    if plan is None or not moved:
+        return SetPreview(new, plan, None, "")
+    why = "re-assessed: " + ", ".join(_describe(k, old, new) for k in moved)
+    logs = repo.logs(old.name)
+    low = adapt.low_loosening_weeks(plan, logs, now)
+    if low:
+        why += "; " + adapt.hold_reason(low)
+    fresh = plans.preview_plan(
+        repo,
+        new,
+        plan.start,
+        plan.weeks,
+        plan.template,
+        runs=_runs_in_zone(repo, new, plan),
+        extra_loosening_weeks=len(low),
+    )
+    result = adapt.adapt(plan, fresh, logs, now, why)
+    if not result.changed:
+        return SetPreview(new, plan, None, "")
+    return SetPreview(new, plan, result.plan, result.plan.changes[-1].reason)
+
+
+def _runs_in_zone(repo: Repository, athlete: Athlete, plan: Plan) -> list[Run]:
+    """The plan's runs as `plans.runs_for` gives them, in the athlete's (maybe new) zone."""
+    zone, first, end = athlete.zone, plan.start, plan.end
+    week = timedelta(days=7)
+    wide = runs_between(
+        repo.run_rules(athlete.name),
+        repo.imported_runs(athlete.name),
+        zone,
+        first - week,
+        end + week,
+    )
+    runs = apply_changes(wide, repo.run_changes(athlete.name), zone)
+    return [r for r in runs if first <= r.start.astimezone(zone).date() < end]
 
 
 def _describe(field: str, old: Athlete, new: Athlete) -> str:

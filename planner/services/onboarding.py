@@ -7,14 +7,14 @@ half made. Errors about one input carry its `field`, for the caller to point at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain.errors import AthleteExists, InvalidInput, PlannerError
 from planner.domain.inputs import check_weeks
-from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, Run, RunRule
-from planner.domain.schedule import runs_between
+from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, Run, RunRule, as_utc
+from planner.domain.schedule import check_no_overlap, clash_words, clashes, runs_between
 from planner.services import athletes, plans, runs
 
 if TYPE_CHECKING:
@@ -85,6 +85,54 @@ def save(repo: Repository, preview: Preview) -> Plan:
             from planner.services import calendar  # icalendar loads only for a calendar file
 
             calendar.import_runs(repo, name, draft.ics.data, draft.ics.name, start=plan.start)
+        repo.save_plan(plan)
+    return plan
+
+
+def preview_existing(repo: Repository, draft: Draft) -> Preview:
+    """The plan an athlete already stored gets from their stored runs plus the draft's rule and
+    calendar (both optional), built without storing anything.
+
+    UnknownAthlete when they are gone; Conflict naming the other run when the new rule overlaps
+    a stored run; calendar runs that overlap are left out with a note, as an import does.
+    """
+    athlete = repo.get_athlete(draft.athlete.name)
+    check_weeks(draft.weeks)
+    end = draft.start + timedelta(weeks=draft.weeks)
+    stored = plans.runs_for(repo, athlete.name, draft.start, end)
+    known = {r.id for r in repo.run_rules(athlete.name)}
+    rules = [draft.rule] if draft.rule is not None and draft.rule.id not in known else []
+    added = runs_between(rules, [], athlete.zone, draft.start, end)
+    check_no_overlap(added, stored)
+    notices: list[str] = []
+    imported: list[Run] = []
+    if draft.ics is not None:
+        found = _read_calendar(draft.ics, athlete, draft.start, end)
+        notices += found.notices
+        for run in found.runs:
+            other = next((o for _, o in clashes([run], [*stored, *added, *imported])), None)
+            if other is None:
+                imported.append(run)
+            else:
+                notices.append(f"left out: {clash_words(run, other)}")
+    every = sorted([*stored, *added, *imported], key=lambda r: as_utc(r.start))
+    plan = plans.preview_plan(repo, athlete, draft.start, draft.weeks, draft.template, runs=every)
+    return Preview(replace(draft, athlete=athlete), plan, tuple(notices))
+
+
+def save_existing(repo: Repository, preview: Preview) -> Plan:
+    """The draft's new rule and calendar, then the previewed plan, in one write."""
+    draft, plan = preview.draft, preview.plan
+    with repo.transaction():
+        athlete = repo.get_athlete(draft.athlete.name)
+        if draft.rule is not None:
+            runs.add_runs(repo, athlete.name, draft.rule)
+        if draft.ics is not None:
+            from planner.services import calendar
+
+            calendar.import_runs(
+                repo, athlete.name, draft.ics.data, draft.ics.name, start=plan.start
+            )
         repo.save_plan(plan)
     return plan
 

@@ -151,6 +151,15 @@ def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanC
     return save_merged(repo, plan, fresh, logs, now, why)
 
 
+def replan_now(repo: Repository, name: str, now: datetime) -> PlanChange | None:
+    """Rebuild the future of the athlete's plan on request (NoPlan without one); the same
+    rules as any other rebuild, and None when it comes out as it was."""
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        get_plan(repo, athlete.name)
+        return replan(repo, athlete, "rebuilt on request", now)
+
+
 def extend_plan(repo: Repository, name: str, weeks: int, now: datetime) -> tuple[Plan, PlanChange]:
     """Add `weeks` weeks to the current block: the future is rebuilt for the longer block, so
     an athlete past loosening goes on in maintenance; the past stays as it is."""

@@ -24,11 +24,11 @@ from textual.signal import Signal
 from planner import clock
 from planner.domain.errors import PlannerError
 from planner.domain.model import KIND_LABELS, LogStatus, Session
-from planner.services import logs, moves, runs
+from planner.services import logs, moves, plans, runs
 from planner.services.runs import RunsChanged
 from planner.tui import screens
 from planner.tui.commands import HipplanCommands
-from planner.tui.labels import STATUS_WORDS, session_title
+from planner.tui.labels import STATUS_WORDS, change_words, session_title
 from planner.tui.messages import (
     AthleteSelected,
     LogRequested,
@@ -163,27 +163,32 @@ class HipplanApp(App[None]):
         *,
         done: Callable[[], object] | None = None,
         failed: Callable[[str], object] | None = None,
+        refused: Callable[[PlannerError], object] | None = None,
     ) -> None:
         """Run a storage write off the UI thread, say what happened, then reload the board.
 
-        `job` returns the message to show. A PlannerError goes to `failed` (the dialog that asked
-        shows the reason) or, without one, to an error dialog.
+        `job` returns the message to show. A PlannerError goes to `refused` (the error itself,
+        for a form to mark the field it names) or `failed` (the dialog that asked shows the
+        reason) or, without either, to an error dialog.
         """
-        self._write(job, done, failed)
+        if refused is not None:
+            self._write(job, done, refused)
+        else:
+            self._write(job, done, None if failed is None else lambda e: failed(str(e)))
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(
         self,
         job: Callable[[], str],
         done: Callable[[], object] | None,
-        failed: Callable[[str], object] | None,
+        failed: Callable[[PlannerError], object] | None,
     ) -> None:
         try:
             with self.repo_lock:
                 message = job()
         except PlannerError as exc:
             if failed is not None:
-                self.call_from_thread(failed, str(exc))
+                self.call_from_thread(failed, exc)
             else:
                 self.call_from_thread(self.push_screen, ErrorDialog("Not done", str(exc)))
             return
@@ -377,7 +382,53 @@ class HipplanApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def action_new_plan(self) -> None:
+        """A plan for the selected athlete when they have none; else a new athlete."""
+        if self.detail is not None and self.detail.plan is None:
+            self.action_new_block()
+        else:
+            self.action_new_athlete()
+
+    def action_new_athlete(self) -> None:
         self.push_screen(screens.entry("wizard").make(self.repo), self._wizard_closed)
+
+    def action_new_block(self) -> None:
+        """The wizard for the selected athlete: their first plan, or a new block."""
+        if self.detail is None:
+            self.notify("Add an athlete first (n).", severity="warning")
+            return
+        which = "block" if self.detail.plan else "first-plan"
+        self.push_screen(screens.entry(which).make(self.repo, self.detail), self._wizard_closed)
+
+    def action_athlete(self) -> None:
+        if self._athlete_or_hint():
+            self.push_screen(screens.entry("athlete").make())
+
+    def action_extend(self) -> None:
+        if self.detail is not None and self.detail.plan is not None:
+            self.push_screen(
+                screens.entry("extend").make(self.detail.athlete.name, self.detail.plan)
+            )
+        else:
+            self._no_plan_hint()
+
+    def action_rebuild(self) -> None:
+        if self.detail is None or self.detail.plan is None:
+            self._no_plan_hint()
+            return
+        name = self.detail.athlete.name
+
+        def job() -> str:
+            change = plans.replan_now(self.repo, name, clock.now())
+            return f"Rebuilt {name}'s plan. {change_words(change)}"
+
+        self.push_screen(
+            screens.entry("rebuild").make(name),
+            lambda yes: self.run_in_background(job) if yes else None,
+        )
+
+    def _no_plan_hint(self) -> None:
+        if self._athlete_or_hint():
+            self.notify("No plan yet: make one with n.", severity="warning")
 
     def _wizard_closed(self, name: str | None) -> None:
         if name:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from planner.domain.adherence import BAND_COLOURS, Band, Tally, band
-from planner.domain.model import KIND_LABELS, LogStatus, Run, Session
+from planner.domain.inputs import WEEKDAYS
+from planner.domain.model import KIND_LABELS, LogStatus, PlanChange, Run, RunRule, Session
 
 # The CLI's colour names as theme variables, so they follow the light and dark themes.
 THEME_COLOURS = {"green": "$text-success", "yellow": "$text-warning", "red": "$text-error"}
@@ -52,3 +53,18 @@ def band_style(ratio: float | None, target: float) -> str:
 def percent(tally: Tally) -> int | None:
     """Whole percent done, rounded down like the band: 79.9 % is 79 %, not an 80 % that was not met."""
     return None if tally.percent is None else math.floor(tally.percent)
+
+
+def change_words(change: PlanChange | None, *, has_plan: bool = True) -> str:
+    """What a rebuild did to the plan, in a sentence: 'The plan changes from week 3: ...'."""
+    if not has_plan:
+        return "No plan to rebuild yet."
+    if change is None:
+        return "The plan stays as it was."
+    return f"The plan changes from week {change.week}: {change.reason}."
+
+
+def rule_words(rule: RunRule) -> str:
+    """A weekly run: 'Mon Wed Fri 06:30  50 min'."""
+    days = " ".join(WEEKDAYS[d].title() for d in rule.days)
+    return f"{days} {rule.at:%H:%M}  {rule.minutes} min"

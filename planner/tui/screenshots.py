@@ -90,6 +90,9 @@ def shots() -> list[Shot]:
         Shot("week-skipped-run-80x24", (*NEXT_WEEK_RUN, "s", "y"), size=SMALL, prepare=quiet),
         # Two days later is Wednesday, onto that day's run: refused, the reason in the dialog.
         Shot("run-move-refused", (*NEXT_WEEK_RUN, "m", "2", "enter")),
+        Shot("athlete", ("i",)),
+        Shot("athlete-80x24", ("i",), size=SMALL),
+        Shot("new-block", ("b", "enter")),
     ]
 
 

@@ -7,6 +7,7 @@ per board, so Home, Week, Adherence and the CLI agree on every figure and colour
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from planner.domain.model import (
     LogStatus,
     Plan,
     Run,
+    RunRule,
     Session,
     as_utc,
     name_key,
@@ -80,6 +82,8 @@ class AthleteDetail:
     now: datetime
     # Runs taken off this block: no longer in the plan, read only for the selected athlete.
     skipped_runs: tuple[Run, ...] = ()
+    rules: tuple[RunRule, ...] = ()  # weekly runs
+    calendars: tuple[tuple[str, int], ...] = ()  # imported calendar files and their run counts
 
     @property
     def weeks(self) -> tuple[WeekFigures, ...]:
@@ -202,7 +206,10 @@ def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDet
     entries = repo.logs(athlete.name)
     logs = {entry.session_id: entry for entry in entries}
     report = adherence_report(plan, entries, now, athlete.target) if plan else None
-    return AthleteDetail(athlete, plan, logs, report, now)
+    imported = Counter(run.source for run in repo.imported_runs(athlete.name))
+    calendars = tuple((source, imported[source]) for source in repo.sources(athlete.name))
+    rules = tuple(repo.run_rules(athlete.name))
+    return AthleteDetail(athlete, plan, logs, report, now, rules=rules, calendars=calendars)
 
 
 def summarise(detail: AthleteDetail) -> AthleteSummary:

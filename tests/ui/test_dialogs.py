@@ -95,8 +95,10 @@ def test_help_palette_and_home_keys_read_the_screen_registry(demo: HipplanApp) -
             home_keys = {k: b.binding.action for k, b in demo.screen.active_bindings.items()}
             palette = {c.name for c in HipplanCommands(demo.screen).commands()}
             for entry in screens.SCREENS:
-                if entry.action and entry.name != "help":
+                if entry.key and entry.name != "help":
                     assert home_keys[entry.key] == f"app.{entry.action}", entry.name
+                if entry.action:  # opened from a key, the palette, or both
+                    assert entry.key or entry.command, entry.name
                 if entry.command:
                     assert entry.command in palette, entry.name
             await Keys(pilot).press("question_mark")

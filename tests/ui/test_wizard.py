@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher, Input, Label, RadioSet, Static
 from planner import plans_io
 from planner.domain.model import Athlete, RunRule
 from planner.fsutil import atomic_write
-from planner.services import athletes
+from planner.services import athletes, plans, runs
 from planner.storage import Repository
 from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
 from planner.tui.screens.home import HomeScreen
@@ -323,22 +323,30 @@ def test_wrong_block_field_is_marked_in_place(
 
 def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Repository) -> None:
     athletes.add_athlete(repo, Athlete("Ana Tight", 4, tz="Europe/London"))
+    athletes.add_athlete(repo, Athlete("Ben Mid", 3, tz="Europe/London"))
+    runs.add_runs(repo, "Ben Mid", RunRule((1,), time(7, 0), 30))
+    plans.build_plan(repo, "Ben Mid", date(2027, 3, 22), 4)
 
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
-            await pilot.press("n")
+            # n would give Ana her first plan; a new athlete comes from the palette
+            await pilot.app.run_action("new_athlete")
             screen = await open_on_empty_db(pilot)
             keys = Keys(pilot)
-            await keys.type("ana  tight")
+            await keys.type("ben  mid")
             await keys.press("enter")
             assert current_step(screen) == "athlete"
             assert_marked(screen, "name", "already exists")
+            # an athlete without a plan: the message says how they get one
+            screen.query_one("#name", Input).value = "ana tight"
+            await keys.press("enter")
+            assert_marked(screen, "name", "without a plan: choose them on Home, then n")
 
     run(scenario)
-    assert [a.name for a in repo.athletes()] == ["Ana Tight"]
+    assert [a.name for a in repo.athletes()] == ["Ana Tight", "Ben Mid"]
     assert repo.get_plan("Ana Tight") is None
 
 

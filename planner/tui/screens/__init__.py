@@ -30,6 +30,7 @@ class ScreenEntry:
     action: str = ""  # the app action that opens it
     command: str = ""  # its name in the command palette
     in_help: bool = True  # list its keys in the help
+    in_footer: bool = True  # show its key in Home's footer (the help and palette list it anyway)
 
     def load(self) -> type[Screen[Any]]:
         module, _, name = self.target.partition(":")
@@ -49,6 +50,7 @@ class ScreenEntry:
             self.label,
             id=f"{scope}.{self.name}",
             tooltip=self.tooltip,
+            show=self.in_footer,
         )
 
 
@@ -107,6 +109,69 @@ SCREENS: tuple[ScreenEntry, ...] = (
         tooltip="New athlete or plan",
         action="new_plan",
         command="New athlete or plan",
+        in_help=False,
+    ),
+    ScreenEntry(
+        "athlete",
+        f"{_HERE}.athlete:AthleteScreen",
+        "Athlete",
+        key="i",
+        label="Athlete",
+        tooltip="Edit the athlete and their runs, or remove them",
+        action="athlete",
+        command="Athlete: edit figures and runs",
+        in_footer=False,
+    ),
+    ScreenEntry(
+        "first-plan",
+        f"{_HERE}.wizard_existing:ExistingAthleteWizard",
+        "Plan for an athlete",
+        tooltip="A first plan for the selected athlete (n or b opens it)",
+        in_help=False,
+    ),
+    ScreenEntry(
+        "block",
+        f"{_HERE}.wizard_existing:NewBlockWizard",
+        "New block",
+        key="b",
+        label="Block",
+        tooltip="A new block, previewed against this one",
+        action="new_block",
+        command="New block",
+        in_help=False,
+        in_footer=False,
+    ),
+    ScreenEntry(
+        "extend",
+        f"{_HERE}.blocks:ExtendDialog",
+        "Extend",
+        key="x",
+        label="Extend",
+        tooltip="Add weeks to the current block",
+        action="extend",
+        command="Extend the block",
+        in_help=False,
+        in_footer=False,
+    ),
+    ScreenEntry(
+        "rebuild",
+        f"{_HERE}.blocks:RebuildDialog",
+        "Rebuild",
+        key="r",
+        label="Rebuild",
+        tooltip="Rebuild the plan's future from today's figures",
+        action="rebuild",
+        command="Rebuild the plan",
+        in_help=False,
+        in_footer=False,
+    ),
+    ScreenEntry(
+        "new-athlete",
+        f"{_HERE}.wizard:PlanWizard",
+        "New athlete",
+        tooltip="A new athlete and their plan",
+        action="new_athlete",
+        command="New athlete",
         in_help=False,
     ),
     ScreenEntry(

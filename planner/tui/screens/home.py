@@ -46,6 +46,10 @@ class HomeScreen(SessionActions):
             tooltip="Move it to another time or day",
         ),
         entry("wizard").binding("home"),
+        entry("athlete").binding("home"),
+        entry("block").binding("home"),
+        entry("extend").binding("home"),
+        entry("rebuild").binding("home"),
         entry("export").binding("home"),
         entry("adherence").binding("home"),
         # not in the footer, which is full at 100 columns: help and the palette list it

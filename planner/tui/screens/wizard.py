@@ -140,10 +140,13 @@ class PlanWizard(HipplanScreen[str | None]):
         ),
     ]
 
+    TITLE_TEXT = "New plan"
+
     def __init__(self, repo: Repository) -> None:
         super().__init__()
         self.repo = repo
         self.step = 0
+        self.first_step = 0  # steps before it are done already (an athlete already stored)
         self.busy = False
         self.preview: Preview | None = None
         self._athlete: Athlete | None = None
@@ -259,10 +262,10 @@ class PlanWizard(HipplanScreen[str | None]):
 
     def on_mount(self) -> None:
         now = clock.now().astimezone(zone(clock.local_zone_name()))
-        self.query_one(TopBar).show("hipplan · New plan", f"{now:%a %d %b %Y}")
+        self.query_one(TopBar).show(f"hipplan · {self.TITLE_TEXT}", f"{now:%a %d %b %Y}")
         for error in self.query(".field-error"):
             error.display = False
-        self._show_step(0)
+        self._show_step(self.first_step)
 
     # -- moving between steps -------------------------------------------------------------------
 
@@ -273,7 +276,7 @@ class PlanWizard(HipplanScreen[str | None]):
         on_preview = STEPS[step] == "preview"
         self.query_one("#next").display = not on_preview
         self.query_one("#save").display = on_preview
-        self.query_one("#back", Button).label = "Cancel" if step == 0 else "◂ Back"
+        self.query_one("#back", Button).label = "Cancel" if step == self.first_step else "◂ Back"
         self._status(self._hint())
         if STEPS[step] == "athlete":
             self._show_meaning()  # the template or weeks may have changed since
@@ -285,7 +288,8 @@ class PlanWizard(HipplanScreen[str | None]):
     def _hint(self) -> str:
         if STEPS[self.step] == "preview":
             return "enter save · esc back"
-        return "enter next · tab next field · esc " + ("cancel" if self.step == 0 else "back")
+        first = self.step == self.first_step
+        return "enter next · tab next field · esc " + ("cancel" if first else "back")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#next")
@@ -307,7 +311,7 @@ class PlanWizard(HipplanScreen[str | None]):
     def action_back(self) -> None:
         if self.busy:
             return
-        if self.step == 0:
+        if self.step == self.first_step:
             self.dismiss(None)
         else:
             self._show_step(self.step - 1)
@@ -363,7 +367,12 @@ class PlanWizard(HipplanScreen[str | None]):
     def _free_name(self, text: str) -> str:
         """A valid name no athlete has yet (as far as this screen knows: the save checks again)."""
         name = clean_name(text)
-        if name_key(name) in {name_key(s.name) for s in self.hipplan.board.summaries}:
+        taken = {name_key(s.name): s for s in self.hipplan.board.summaries}.get(name_key(name))
+        if taken is not None and not taken.has_plan:  # not a dead end: say where their plan is made
+            raise InvalidInput(
+                "name", f"{taken.name} is already here, without a plan: choose them on Home, then n"
+            )
+        if taken is not None:
             raise AthleteExists(name)
         return name
 
@@ -474,13 +483,19 @@ class PlanWizard(HipplanScreen[str | None]):
             if ics is not None:
                 draft = replace(draft, ics=read_ics(ics))
             with self._repo_lock():
-                preview = onboarding.preview(self.repo, draft)
+                preview = self._make_preview(draft)
         except PlannerError as exc:
             self.app.call_from_thread(self._refused, exc)
         except Exception as exc:  # a bug must not leave the wizard stuck on "Building…"
             self.app.call_from_thread(self._refused, PlannerError(f"no preview: {exc}"))
         else:
             self.app.call_from_thread(self._show_preview, preview)
+
+    def _make_preview(self, draft: Draft) -> Preview:
+        return onboarding.preview(self.repo, draft)
+
+    def _store(self, preview: Preview) -> Plan:
+        return onboarding.save(self.repo, preview)
 
     def _repo_lock(self) -> contextlib.AbstractContextManager[Any]:
         # The app lets one worker at a time touch the repository (TinyDB is not thread-safe).
@@ -515,7 +530,7 @@ class PlanWizard(HipplanScreen[str | None]):
     def _save(self, preview: Preview) -> None:
         try:
             with self._repo_lock():
-                plan = onboarding.save(self.repo, preview)
+                plan = self._store(preview)
         except PlannerError as exc:  # AthleteExists when the name was taken since the preview
             self.app.call_from_thread(self._refused, exc, "Not saved: ")
         except Exception as exc:
