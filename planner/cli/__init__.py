@@ -42,6 +42,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog.removeprefix('hipplan').strip() or 'usage'}: {message}")
 
 
+def _database_path(text: str) -> Path:
+    """--db PATH: an empty path would name the current folder, so it is refused as a value."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the database path is empty")
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hipplan",
@@ -50,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hipplan {__version__}")
     parser.add_argument(
         "--db",
-        type=Path,
+        type=_database_path,
         default=None,
         metavar="PATH",
         help="database file (default: $HIPPLAN_DB or the platform data dir)",

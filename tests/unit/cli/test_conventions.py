@@ -197,6 +197,7 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("adherence", NAME, "--csv", "-", "--json"), "--json: not allowed with --csv -"),
         (("plan", "show", NAME, "--week", "two", "--json"), "--week: week must be a whole"),
         (("athlete", "remove", NAME), "add --yes to go ahead"),
+        (("--db", "", "athlete", "list"), "argument --db: the database path is empty"),
         (("plan", "extend", NAME, "--weeks", "0"), "--weeks: weeks must be above 0"),
         (("checkin", NAME, "--calf", "3", "--achilles", "2"), "required: --hip-score"),
         (("checkin", NAME, "--calf", "11", "--achilles", "2", "--hip-score", "5"), "--calf: calf"),
