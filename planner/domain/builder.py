@@ -19,21 +19,18 @@ wall-clock arithmetic on aware datetimes is wrong across DST changes.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from planner.domain.catalogue import Catalogue, Exercise, Template, TightnessRow
-from planner.domain.errors import NoRuns, PlannerError
+from planner.domain.catalogue import Catalogue, Exercise, Template
+from planner.domain.errors import NoRuns
 from planner.domain.inputs import check_weeks
 from planner.domain.model import (
     Athlete,
     BusyBlock,
     Dose,
-    Phase,
     Plan,
     Prescription,
     Run,
@@ -41,15 +38,23 @@ from planner.domain.model import (
     SessionKind,
     Timing,
     as_utc,
-    resolve_local,
+)
+from planner.domain.phases import (
+    MIN_SESSION_MINUTES,
+    SITTING_HOURS_LIMIT,
+    phase_lengths,
+    week_shapes,
+)
+from planner.domain.placement import (
+    Block,
+    Calendar,
+    Slot,
+    Window,
+    place_free_day_sessions,
+    place_run_sessions,
 )
 from planner.domain.timing import dose_seconds, minutes_for
 
-MIN_SESSION_MINUTES = 5
-SITTING_HOURS_LIMIT = 8
-DAY_OPENS = time(6, 0)
-DAY_CLOSES = time(22, 0)
-SLOT_GRID_MINUTES = 5
 # A static stretch outside loosening sessions: about 60 s in all per side (DOMAIN.md doses),
 # a spare set allowed up to 90 s.
 STATIC_SIDE_SECONDS = 60
@@ -68,387 +73,6 @@ _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
     ("post-run",),
     ("pre-run",),
 )
-
-
-# -- 1. phases and weekly shape ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WeekShape:
-    """What one plan week asks for: session lengths by kind and the days off runs."""
-
-    week: int
-    phase: Phase
-    pre_minutes: int
-    post_minutes: int
-    free_day_kind: SessionKind
-    free_day_minutes: int
-    free_days: int
-
-
-def needs_extra_loosening(athlete: Athlete) -> bool:
-    """Long sitting and triathlon both close the hip; either adds one loosening week (not two)."""
-    return athlete.sitting_hours > SITTING_HOURS_LIMIT or athlete.sport == "triathlon"
-
-
-def phase_lengths(
-    athlete: Athlete, template: Template, weeks: int, extra_loosening_weeks: int = 0
-) -> tuple[int, int]:
-    """(loosening weeks, taper weeks) for a plan of `weeks` weeks.
-
-    The final week is always maintenance, so a short plan gives up taper weeks first, then
-    loosening weeks.
-    """
-    check_weeks(weeks)
-    if extra_loosening_weeks < 0:
-        raise PlannerError(f"extra loosening weeks must be 0 or more, not {extra_loosening_weeks}")
-    row = template.row(athlete.tightness)
-    wanted = row.loosening_weeks + int(needs_extra_loosening(athlete)) + extra_loosening_weeks
-    loosening = min(wanted, weeks - 1)
-    taper = min(row.taper_weeks, weeks - 1 - loosening)
-    return loosening, taper
-
-
-def week_shapes(
-    athlete: Athlete, template: Template, weeks: int, loosening: int, taper: int
-) -> list[WeekShape]:
-    """One shape per week: loosening, then a taper falling evenly, then maintenance."""
-    own = template.row(athlete.tightness)
-    loose = template.loosening_row(athlete.tightness)
-    shapes = []
-    for week in range(1, weeks + 1):
-        if week <= loosening:
-            shapes.append(_loosening_shape(week, template, loose))
-        elif week <= loosening + taper:
-            step = (week - loosening) / (taper + 1)
-            shapes.append(_taper_shape(week, template, loose, own, step))
-        else:
-            shapes.append(_maintenance_shape(week, own))
-    return shapes
-
-
-def _loosening_shape(week: int, template: Template, row: TightnessRow) -> WeekShape:
-    return WeekShape(
-        week=week,
-        phase="loosening",
-        pre_minutes=template.pre_run_loosening_minutes,
-        post_minutes=row.post_run_loosening_minutes,
-        free_day_kind="loosening",
-        free_day_minutes=row.loosening_minutes,
-        free_days=row.loosening_days,
-    )
-
-
-def _taper_shape(
-    week: int, template: Template, loose: TightnessRow, own: TightnessRow, step: float
-) -> WeekShape:
-    """`step` of the way (0 < step < 1) from loosening numbers down to maintenance ones."""
-    extra_days = 1 if own.maintenance_extra_minutes else 0
-    minutes = _between(loose.loosening_minutes, own.maintenance_extra_minutes, step)
-    return WeekShape(
-        week=week,
-        phase="taper",
-        pre_minutes=template.pre_run_taper_minutes,
-        post_minutes=_between(loose.post_run_loosening_minutes, own.maintenance_post_minutes, step),
-        free_day_kind="loosening",
-        free_day_minutes=max(minutes, MIN_SESSION_MINUTES),
-        free_days=_between(loose.loosening_days, extra_days, step),
-    )
-
-
-def _maintenance_shape(week: int, row: TightnessRow) -> WeekShape:
-    return WeekShape(
-        week=week,
-        phase="maintenance",
-        pre_minutes=row.maintenance_pre_minutes,
-        post_minutes=row.maintenance_post_minutes,
-        free_day_kind="maintenance",
-        free_day_minutes=row.maintenance_extra_minutes,
-        free_days=1 if row.maintenance_extra_minutes else 0,
-    )
-
-
-def _between(start: int, end: int, step: float) -> int:
-    """Linear interpolation rounded half up (Python's round() would favour even numbers)."""
-    return math.floor(start + (end - start) * step + 0.5)
-
-
-# -- 2. placement --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Block:
-    """Time that is taken, in UTC, with how to name it in a note."""
-
-    start: datetime
-    end: datetime
-    label: str
-
-
-@dataclass
-class _Slot:
-    """A session being placed: times in UTC, no exercises yet."""
-
-    kind: SessionKind
-    start: datetime
-    end: datetime
-    run_id: str | None
-    shortened: str = ""  # why it is shorter than the week asks for, if it is
-    note: str = ""  # where it moved, if it did
-
-    @property
-    def minutes(self) -> int:
-        return round((self.end - self.start).total_seconds() / 60)
-
-    def as_block(self) -> _Block:
-        return _Block(self.start, self.end, f"the {self.kind} session")
-
-    def resize(self, minutes: int) -> None:
-        """A warm-up keeps its end at the run's start; every other session keeps its start."""
-        if self.kind == "pre-run":
-            self.start = self.end - timedelta(minutes=minutes)
-        else:
-            self.end = self.start + timedelta(minutes=minutes)
-
-
-class _Calendar:
-    """Everything already taken in the plan's time: runs, busy blocks, placed sessions."""
-
-    def __init__(self, blocks: Iterable[_Block]) -> None:
-        self.blocks = list(blocks)
-
-    def take(self, slot: _Slot) -> None:
-        self.blocks.append(slot.as_block())
-
-    def room_before(self, moment: datetime, wanted: timedelta) -> tuple[timedelta, _Block | None]:
-        """Free time ending at `moment` (up to `wanted`) and the block that limits it."""
-        limit: _Block | None = None
-        for block in self.blocks:
-            touches = block.start < moment and block.end > moment - wanted
-            if touches and (limit is None or block.end > limit.end):
-                limit = block
-        if limit is None:
-            return wanted, None
-        return max(moment - limit.end, timedelta(0)), limit
-
-    def room_after(self, moment: datetime, wanted: timedelta) -> tuple[timedelta, _Block | None]:
-        """Free time starting at `moment` (up to `wanted`) and the block that limits it."""
-        limit: _Block | None = None
-        for block in self.blocks:
-            touches = block.end > moment and block.start < moment + wanted
-            if touches and (limit is None or block.start < limit.start):
-                limit = block
-        if limit is None:
-            return wanted, None
-        return max(limit.start - moment, timedelta(0)), limit
-
-    def is_free(self, start: datetime, end: datetime) -> bool:
-        return all(block.end <= start or block.start >= end for block in self.blocks)
-
-    def gaps(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        """The free intervals within [start, end)."""
-        taken = sorted((b for b in self.blocks if b.end > start and b.start < end), key=_span)
-        free, cursor = [], start
-        for block in taken:
-            if block.start > cursor:
-                free.append((cursor, block.start))
-            cursor = max(cursor, block.end)
-        if cursor < end:
-            free.append((cursor, end))
-        return free
-
-
-def _span(block: _Block) -> tuple[datetime, datetime]:
-    return block.start, block.end
-
-
-@dataclass(frozen=True)
-class _Window:
-    """The plan's dates and zone, for turning instants into plan weeks."""
-
-    start: date
-    weeks: int
-    tz: ZoneInfo
-
-    @property
-    def end(self) -> date:
-        return self.start + timedelta(weeks=self.weeks)
-
-    def local_date(self, moment: datetime) -> date:
-        return moment.astimezone(self.tz).date()
-
-    def week_of(self, moment: datetime) -> int | None:
-        day = self.local_date(moment)
-        if not self.start <= day < self.end:
-            return None
-        return (day - self.start).days // 7 + 1
-
-    def days_of_week(self, week: int) -> list[date]:
-        first = self.start + timedelta(weeks=week - 1)
-        return [first + timedelta(days=offset) for offset in range(7)]
-
-    def at(self, day: date, clock: time) -> datetime:
-        return as_utc(resolve_local(day, clock, self.tz))
-
-    def bounds(self) -> list[_Block]:
-        """The plan's edges as blocks, so no session starts before or runs past them."""
-        opens = self.at(self.start, time(0))
-        closes = self.at(self.end, time(0))
-        far = timedelta(days=3650)
-        return [
-            _Block(opens - far, opens, "the plan's start"),
-            _Block(closes, closes + far, "the plan's end"),
-        ]
-
-    def hhmm(self, moment: datetime) -> str:
-        return f"{moment.astimezone(self.tz):%H:%M}"
-
-
-def _place_warm_up(
-    run: Run, shapes: Sequence[WeekShape], window: _Window, calendar: _Calendar
-) -> _Slot | None:
-    """A warm-up ending exactly at the run's start, shortened or left out if time is taken."""
-    run_start = as_utc(run.start)
-    week = window.week_of(run_start)
-    if week is None:
-        return None
-    minutes = shapes[week - 1].pre_minutes
-    # A warm-up just after midnight belongs to the previous day's week, and takes its length.
-    earlier_week = window.week_of(run_start - timedelta(minutes=minutes))
-    if earlier_week is not None and earlier_week != week:
-        minutes = shapes[earlier_week - 1].pre_minutes
-    room, limit = calendar.room_before(run_start, timedelta(minutes=minutes))
-    fits = _whole_minutes(room)
-    if fits < MIN_SESSION_MINUTES:
-        return None
-    why = ""
-    if fits < minutes and limit is not None:
-        why = f"{limit.label} ends {window.hhmm(limit.end)}"
-    start = run_start - timedelta(minutes=min(fits, minutes))
-    return _Slot("pre-run", start, run_start, run.id, why)
-
-
-def _place_cool_down(
-    run: Run, shapes: Sequence[WeekShape], window: _Window, calendar: _Calendar
-) -> _Slot | None:
-    """A cool-down starting exactly at the run's end, shortened or left out if time is taken."""
-    run_end = as_utc(run.end)
-    week = window.week_of(run_end)
-    if week is None:
-        return None
-    minutes = shapes[week - 1].post_minutes
-    room, limit = calendar.room_after(run_end, timedelta(minutes=minutes))
-    fits = _whole_minutes(room)
-    if fits < MIN_SESSION_MINUTES:
-        return None
-    why = ""
-    if fits < minutes and limit is not None:
-        why = f"{limit.label} starts {window.hhmm(limit.start)}"
-    end = run_end + timedelta(minutes=min(fits, minutes))
-    return _Slot("post-run", run_end, end, run.id, why)
-
-
-def _whole_minutes(span: timedelta) -> int:
-    return int(span.total_seconds() // 60)
-
-
-def _place_run_sessions(
-    runs: Sequence[Run], shapes: Sequence[WeekShape], window: _Window, calendar: _Calendar
-) -> list[_Slot]:
-    """Warm-up and cool-down for each run in time order; earlier runs get first pick."""
-    slots = []
-    for run in runs:
-        for place in (_place_warm_up, _place_cool_down):
-            slot = place(run, shapes, window, calendar)
-            if slot is not None:
-                calendar.take(slot)
-                slots.append(slot)
-    return slots
-
-
-def _spread(candidates: Sequence[date], count: int) -> list[date]:
-    """`count` of the candidate days, spread evenly over them."""
-    count = min(count, len(candidates))
-    if count == 0:
-        return []
-    n = len(candidates)
-    return [candidates[(2 * i + 1) * n // (2 * count)] for i in range(count)]
-
-
-def _place_free_day_sessions(
-    runs: Sequence[Run],
-    shapes: Sequence[WeekShape],
-    window: _Window,
-    calendar: _Calendar,
-    preferred: time,
-) -> list[_Slot]:
-    """Loosening or maintenance sessions on days without a run, spread over each week."""
-    run_days = {window.local_date(run.start) for run in runs}
-    slots = []
-    for shape in shapes:
-        if not shape.free_days or not shape.free_day_minutes:
-            continue
-        rest_days = [d for d in window.days_of_week(shape.week) if d not in run_days]
-        wanted = _spread(rest_days, shape.free_days)
-        used: set[date] = set(wanted)
-        for day in wanted:
-            fallbacks = [d for d in rest_days if d > day and d not in used]
-            slot = _first_free_slot([day, *fallbacks], shape, window, calendar, preferred)
-            if slot is None:
-                continue
-            used.add(window.local_date(slot.start))
-            calendar.take(slot)
-            slots.append(slot)
-    return slots
-
-
-def _first_free_slot(
-    days: Sequence[date],
-    shape: WeekShape,
-    window: _Window,
-    calendar: _Calendar,
-    preferred: time,
-) -> _Slot | None:
-    length = timedelta(minutes=shape.free_day_minutes)
-    for day in days:
-        start = _nearest_free_start(day, length, window, calendar, preferred)
-        if start is None:
-            continue
-        wish = window.at(days[0], preferred)
-        note = ""
-        if day != days[0]:
-            note = f"moved from {days[0]:%a %d %b}: no free time that day"
-        elif start != wish:
-            note = f"moved to {window.hhmm(start)}: {window.hhmm(wish)} is taken"
-        return _Slot(shape.free_day_kind, start, start + length, None, note=note)
-    return None
-
-
-def _nearest_free_start(
-    day: date, length: timedelta, window: _Window, calendar: _Calendar, preferred: time
-) -> datetime | None:
-    """The start nearest the preferred time that day, later first, then earlier, within 06-22."""
-    wish = window.at(day, preferred)
-    later: list[datetime] = []
-    earlier: list[datetime] = []
-    for gap_start, gap_end in calendar.gaps(window.at(day, DAY_OPENS), window.at(day, DAY_CLOSES)):
-        start = _on_grid(max(gap_start, wish), up=True)
-        if start + length <= gap_end:
-            later.append(start)
-        start = _on_grid(min(gap_end - length, wish), up=False)
-        if start >= gap_start and start <= wish:
-            earlier.append(start)
-    if later:
-        return min(later)
-    return max(earlier) if earlier else None
-
-
-def _on_grid(moment: datetime, *, up: bool) -> datetime:
-    """Round to the 5-minute grid (every zone's offset is a multiple of 5 minutes)."""
-    grid = SLOT_GRID_MINUTES * 60
-    seconds = moment.timestamp()
-    steps = math.ceil(seconds / grid) if up else math.floor(seconds / grid)
-    return datetime.fromtimestamp(steps * grid, UTC)
 
 
 # -- 3. prescription: sessions filled with exercises and sets -------------------------------------
@@ -518,7 +142,7 @@ class _Prescriber:
                 ]
             self.lists[kind] = listed
 
-    def fit(self, slot: _Slot, progress: _Progresses) -> tuple[Prescription, ...]:
+    def fit(self, slot: Slot, progress: _Progresses) -> tuple[Prescription, ...]:
         """The slot's time filled: exercises in order of priority at their fewest sets while
         they fit, then one more set for each in turn while that fits. Never longer than the
         slot; the time left over is under one increment (a set or an exercise)."""
@@ -605,7 +229,7 @@ class _Fitted:
     """The sessions in time order with their exercises, and the progress before each, so a
     change in one week re-fits only from there on. Each session takes its real length."""
 
-    def __init__(self, slots: Iterable[_Slot], prescriber: _Prescriber) -> None:
+    def __init__(self, slots: Iterable[Slot], prescriber: _Prescriber) -> None:
         self.slots = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
         self.exercises: list[tuple[Prescription, ...]] = []
         self.before: list[_Progresses] = []
@@ -629,10 +253,10 @@ class _Fitted:
             self.before.append(snapshot)
             index += 1
 
-    def index(self, slot: _Slot) -> int:
+    def index(self, slot: Slot) -> int:
         return next(n for n, s in enumerate(self.slots) if s is slot)
 
-    def drop(self, slots: Iterable[_Slot]) -> None:
+    def drop(self, slots: Iterable[Slot]) -> None:
         gone = {id(s) for s in slots}
         keep = [n for n, s in enumerate(self.slots) if id(s) not in gone]
         self.slots = [self.slots[n] for n in keep]
@@ -643,7 +267,7 @@ class _Fitted:
 # -- 4. weekly minutes never rise after loosening --------------------------------------------------
 
 
-def _cap_weekly_minutes(fitted: _Fitted, window: _Window, loosening_weeks: int) -> None:
+def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -> None:
     """From the last loosening week on, cap each week's real minutes at the week before's.
 
     A week over its cap is trimmed, then it and the weeks after are filled again. Leading weeks
@@ -664,7 +288,7 @@ def _cap_weekly_minutes(fitted: _Fitted, window: _Window, loosening_weeks: int) 
             cap = total
 
 
-def _trim_to(sessions: list[_Slot], cap: int) -> None:
+def _trim_to(sessions: list[Slot], cap: int) -> None:
     """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes);
     then drop sessions latest first, and give minutes freed by a drop back to the survivors."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
@@ -693,7 +317,7 @@ def _trim_to(sessions: list[_Slot], cap: int) -> None:
 
 
 def _give_back(
-    sessions: list[_Slot], spare: int, before: dict[int, tuple[datetime, datetime, str]]
+    sessions: list[Slot], spare: int, before: dict[int, tuple[datetime, datetime, str]]
 ) -> None:
     """Undo shortening, warm-ups first (the reverse of the trim order), while minutes are spare.
 
@@ -710,7 +334,7 @@ def _give_back(
             slot.shortened = shortened if (slot.start, slot.end) == (start, end) else CAPPED
 
 
-def _sessions(fitted: _Fitted, window: _Window, emphasis: str) -> list[Session]:
+def _sessions(fitted: _Fitted, window: Window, emphasis: str) -> list[Session]:
     ids = _session_ids(fitted.slots, window)
     return [
         _session(slot, session_id, exercises, window, emphasis, fitted.prescriber.front)
@@ -719,10 +343,10 @@ def _sessions(fitted: _Fitted, window: _Window, emphasis: str) -> list[Session]:
 
 
 def _session(
-    slot: _Slot,
+    slot: Slot,
     session_id: str,
     exercises: tuple[Prescription, ...],
-    window: _Window,
+    window: Window,
     emphasis: str,
     front: set[str],
 ) -> Session:
@@ -746,7 +370,7 @@ def _session(
     )
 
 
-def _session_ids(ordered: Sequence[_Slot], window: _Window) -> list[str]:
+def _session_ids(ordered: Sequence[Slot], window: Window) -> list[str]:
     """`YYYYMMDD-pre` etc. by local start date; `-2`, `-3` for later ones of a kind that day."""
     seen: dict[str, int] = defaultdict(int)
     ids = []
@@ -777,7 +401,7 @@ def build_plan(
     `busy` blocks are kept free like runs. Building twice from the same input gives equal plans.
     """
     check_weeks(weeks)
-    window = _Window(start, weeks, athlete.zone)
+    window = Window(start, weeks, athlete.zone)
     plan_runs = _runs_in(runs, window)
     if not plan_runs:
         raise NoRuns(
@@ -786,9 +410,9 @@ def build_plan(
         )
     loosening, taper = phase_lengths(athlete, template, weeks, extra_loosening_weeks)
     shapes = week_shapes(athlete, template, weeks, loosening, taper)
-    calendar = _Calendar([*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()])
-    slots = _place_run_sessions(plan_runs, shapes, window, calendar)
-    slots += _place_free_day_sessions(plan_runs, shapes, window, calendar, template.loosening_time)
+    calendar = Calendar([*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()])
+    slots = place_run_sessions(plan_runs, shapes, window, calendar)
+    slots += place_free_day_sessions(plan_runs, shapes, window, calendar, template.loosening_time)
     emphasis = emphasis_note(athlete)
     fitted = _Fitted(slots, _Prescriber(template, catalogue, emphasis=bool(emphasis)))
     _cap_weekly_minutes(fitted, window, loosening)
@@ -805,7 +429,7 @@ def build_plan(
     )
 
 
-def _runs_in(runs: Iterable[Run], window: _Window) -> list[Run]:
+def _runs_in(runs: Iterable[Run], window: Window) -> list[Run]:
     """Runs whose local start date is in the plan, in time order, exact duplicates once."""
     unique: dict[tuple[datetime, datetime], Run] = {}
     for run in sorted(runs, key=lambda r: (as_utc(r.start), as_utc(r.end), r.id)):
@@ -814,16 +438,16 @@ def _runs_in(runs: Iterable[Run], window: _Window) -> list[Run]:
     return list(unique.values())
 
 
-def _run_blocks(runs: Iterable[Run], window: _Window) -> list[_Block]:
+def _run_blocks(runs: Iterable[Run], window: Window) -> list[Block]:
     return [
-        _Block(as_utc(r.start), as_utc(r.end), f"the {window.hhmm(as_utc(r.start))} run")
+        Block(as_utc(r.start), as_utc(r.end), f"the {window.hhmm(as_utc(r.start))} run")
         for r in runs
     ]
 
 
-def _busy_blocks(busy: Iterable[BusyBlock]) -> list[_Block]:
+def _busy_blocks(busy: Iterable[BusyBlock]) -> list[Block]:
     return [
-        _Block(as_utc(b.start), as_utc(b.end), repr(b.title))
+        Block(as_utc(b.start), as_utc(b.end), repr(b.title))
         for b in busy
         if as_utc(b.end) > as_utc(b.start)
     ]

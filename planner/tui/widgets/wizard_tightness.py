@@ -11,10 +11,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Label, RadioButton
 
-from planner.domain.builder import SITTING_HOURS_LIMIT, needs_extra_loosening, phase_lengths
 from planner.domain.catalogue import Template
 from planner.domain.inputs import TIGHTNESS_LEVELS
 from planner.domain.model import Athlete
+from planner.domain.phases import SITTING_HOURS_LIMIT, needs_extra_loosening, phase_lengths
 from planner.tui.widgets.wizard_fields import ChoiceSet, YesNo
 
 TIGHTNESS_LABELS = ("1 supple", "2", "3", "4", "5 very tight")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from planner.domain.builder import build_plan, phase_lengths
+from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import zone
@@ -26,6 +26,7 @@ from planner.domain.model import (
     as_utc,
     resolve_local,
 )
+from planner.domain.phases import phase_lengths
 from planner.domain.schedule import runs_between
 from planner.domain.timing import content_seconds
 

@@ -1,0 +1,119 @@
+"""Stage 1 of the plan engine: how long each phase is (loosening, taper, maintenance) for an
+athlete and a template, and what each week asks for."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.domain.catalogue import Template, TightnessRow
+from planner.domain.errors import PlannerError
+from planner.domain.inputs import check_weeks
+from planner.domain.model import (
+    Athlete,
+    Phase,
+    SessionKind,
+)
+
+SITTING_HOURS_LIMIT = 8
+MIN_SESSION_MINUTES = 5  # a session shorter than this is left out
+
+
+@dataclass(frozen=True)
+class WeekShape:
+    """What one plan week asks for: session lengths by kind and the days off runs."""
+
+    week: int
+    phase: Phase
+    pre_minutes: int
+    post_minutes: int
+    free_day_kind: SessionKind
+    free_day_minutes: int
+    free_days: int
+
+
+def needs_extra_loosening(athlete: Athlete) -> bool:
+    """Long sitting and triathlon both close the hip; either adds one loosening week (not two)."""
+    return athlete.sitting_hours > SITTING_HOURS_LIMIT or athlete.sport == "triathlon"
+
+
+def phase_lengths(
+    athlete: Athlete, template: Template, weeks: int, extra_loosening_weeks: int = 0
+) -> tuple[int, int]:
+    """(loosening weeks, taper weeks) for a plan of `weeks` weeks.
+
+    The final week is always maintenance, so a short plan gives up taper weeks first, then
+    loosening weeks.
+    """
+    check_weeks(weeks)
+    if extra_loosening_weeks < 0:
+        raise PlannerError(f"extra loosening weeks must be 0 or more, not {extra_loosening_weeks}")
+    row = template.row(athlete.tightness)
+    wanted = row.loosening_weeks + int(needs_extra_loosening(athlete)) + extra_loosening_weeks
+    loosening = min(wanted, weeks - 1)
+    taper = min(row.taper_weeks, weeks - 1 - loosening)
+    return loosening, taper
+
+
+def week_shapes(
+    athlete: Athlete, template: Template, weeks: int, loosening: int, taper: int
+) -> list[WeekShape]:
+    """One shape per week: loosening, then a taper falling evenly, then maintenance."""
+    own = template.row(athlete.tightness)
+    loose = template.loosening_row(athlete.tightness)
+    shapes = []
+    for week in range(1, weeks + 1):
+        if week <= loosening:
+            shapes.append(_loosening_shape(week, template, loose))
+        elif week <= loosening + taper:
+            step = (week - loosening) / (taper + 1)
+            shapes.append(_taper_shape(week, template, loose, own, step))
+        else:
+            shapes.append(_maintenance_shape(week, own))
+    return shapes
+
+
+def _loosening_shape(week: int, template: Template, row: TightnessRow) -> WeekShape:
+    return WeekShape(
+        week=week,
+        phase="loosening",
+        pre_minutes=template.pre_run_loosening_minutes,
+        post_minutes=row.post_run_loosening_minutes,
+        free_day_kind="loosening",
+        free_day_minutes=row.loosening_minutes,
+        free_days=row.loosening_days,
+    )
+
+
+def _taper_shape(
+    week: int, template: Template, loose: TightnessRow, own: TightnessRow, step: float
+) -> WeekShape:
+    """`step` of the way (0 < step < 1) from loosening numbers down to maintenance ones."""
+    extra_days = 1 if own.maintenance_extra_minutes else 0
+    minutes = _between(loose.loosening_minutes, own.maintenance_extra_minutes, step)
+    return WeekShape(
+        week=week,
+        phase="taper",
+        pre_minutes=template.pre_run_taper_minutes,
+        post_minutes=_between(loose.post_run_loosening_minutes, own.maintenance_post_minutes, step),
+        free_day_kind="loosening",
+        free_day_minutes=max(minutes, MIN_SESSION_MINUTES),
+        free_days=_between(loose.loosening_days, extra_days, step),
+    )
+
+
+def _maintenance_shape(week: int, row: TightnessRow) -> WeekShape:
+    return WeekShape(
+        week=week,
+        phase="maintenance",
+        pre_minutes=row.maintenance_pre_minutes,
+        post_minutes=row.maintenance_post_minutes,
+        free_day_kind="maintenance",
+        free_day_minutes=row.maintenance_extra_minutes,
+        free_days=1 if row.maintenance_extra_minutes else 0,
+    )
+
+
+def _between(start: int, end: int, step: float) -> int:
+    """Linear interpolation rounded half up (Python's round() would favour even numbers)."""
+    return math.floor(start + (end - start) * step + 0.5)
