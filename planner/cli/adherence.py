@@ -7,16 +7,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.cli import adherence_view, options, squad_view
+from planner.cli import options
 from planner.cli.common import UsageError, lazy_import, open_repo, print_json
 from planner.cli.style import use_colour
-from planner.domain.adherence import logs_by_session
 from planner.fsutil import write_output
 
 if TYPE_CHECKING:
     from planner import storage
+    from planner.cli import adherence_view, squad_view
     from planner.services import adherence, outcomes, squad
 else:
+    # the views load the adherence and outcome rules: only when this command runs
+    adherence_view = lazy_import("planner.cli.adherence_view")
+    squad_view = lazy_import("planner.cli.squad_view")
     adherence = lazy_import("planner.services.adherence")
     outcomes = lazy_import("planner.services.outcomes")
     squad = lazy_import("planner.services.squad")
@@ -71,7 +74,7 @@ def _export(repo: storage.Repository, args: argparse.Namespace) -> None:
     else:
         # the notes are private: the file is for its owner only
         write_output(args.csv, text.encode("utf-8"), force=args.force, private=True)
-        counts = f"{len(logs_by_session(logs))} logs and {_checkins(len(checkins))}"
+        counts = f"{len({e.session_id for e in logs})} logs and {_checkins(len(checkins))}"
         print(f"wrote {counts} to {args.csv}", file=sys.stderr)
 
 

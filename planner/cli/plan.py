@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
-from planner.cli import options, plan_view
+from planner.cli import options
 from planner.cli.common import (
     argtype,
     changes_json,
@@ -18,8 +18,10 @@ from planner.cli.common import (
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
 
 if TYPE_CHECKING:
+    from planner.cli import plan_view
     from planner.services import moves, plans, squad
 else:
+    plan_view = lazy_import("planner.cli.plan_view")
     moves = lazy_import("planner.services.moves")
     plans = lazy_import("planner.services.plans")
     squad = lazy_import("planner.services.squad")
