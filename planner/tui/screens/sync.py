@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
@@ -161,11 +161,14 @@ class SyncScreen(HipplanModal[None]):
                 with Vertical():
                     yield Label("Runs calendar")
                     yield Input(id="sync-runs", placeholder="none")
-            yield RunsCheckbox("Keep the password in the system keyring", id="sync-keep")
-            yield RunsCheckbox("Dry run: say what would change, change nothing", id="sync-dry")
+            with Horizontal(id="sync-options"):
+                yield RunsCheckbox("Keep the password in the keyring", id="sync-keep")
+                yield RunsCheckbox("Dry run: change nothing", id="sync-dry")
             yield ProgressBar(id="sync-progress", show_eta=False)
-            yield Static(id="sync-result")
-            yield Static(id="sync-error")
+            # Scrolls when many runs or moves were pulled: the dialog must fit 80x24.
+            with VerticalScroll(id="sync-output"):
+                yield Static(id="sync-result")
+                yield Static(id="sync-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="cancel")
                 yield Button("Sync", id="ok", variant="primary")
@@ -200,7 +203,7 @@ class SyncScreen(HipplanModal[None]):
         keep = self.query_one("#sync-keep", RunsCheckbox)
         keep.disabled = not loaded.can_keep
         if not loaded.can_keep:
-            keep.label = "Keep the password: no system keyring here"
+            keep.label = "No keyring to keep it in"
 
     def read_fields(self) -> SyncFields:
         def text(field: str) -> str:
