@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import caldav
+import keyring
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
@@ -21,6 +22,7 @@ from planner.tui.screens.export import ExportScreen, RunsCheckbox
 from planner.tui.screens.sync import SyncScreen
 from tests.radicale import Account
 from tests.ui.helpers import DEMO_ATHLETE
+from tests.unit.sync.test_faults import _MemoryKeyring
 
 CALENDAR = f"Hip mobility – {DEMO_ATHLETE}"
 DOWN_URL = "http://127.0.0.1:9/"  # the discard port: nothing listens there
@@ -162,6 +164,44 @@ def test_runs_pulled_and_the_plan_change_are_shown_and_a_dry_run_changes_nothing
     run(scenario)
     stored = settings.settings_path().read_text()
     assert "Club runs" in stored and caldav_account.password not in stored
+
+
+def test_password_kept_in_the_keyring_only_when_ticked_and_right(
+    demo: HipplanApp, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")
+    memory = _MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    account = (caldav_account.url, caldav_account.user)
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            screen = await open_sync(pilot, keys)
+            keep = screen.query_one("#sync-keep", RunsCheckbox)
+            assert not keep.disabled
+            fill(screen, url=account[0], user=account[1], password="wrong")
+            keep.value = True
+            await keys.press("enter")
+            assert screen.done is None and memory.store == {}
+            fill(screen, password=caldav_account.password)
+            await keys.press("enter")
+            assert screen.done is not None and "Password kept in the keyring" in result_of(screen)
+            assert list(memory.store.values()) == [caldav_account.password]
+
+            await keys.press("escape", "ctrl+s")  # reopened: the password field starts empty
+            again = demo.screen
+            assert isinstance(again, SyncScreen)
+            password = again.query_one("#sync-password", Input)
+            assert password.value == "" and password.placeholder == "from the system keyring"
+            await keys.press("enter")
+            assert again.done is not None and again.done.report.created == 0
+
+    try:
+        run(scenario)
+    finally:
+        keyring.set_keyring(previous)
 
 
 def test_missing_fields_are_said_before_any_traffic(demo: HipplanApp) -> None:
