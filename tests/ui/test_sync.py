@@ -204,6 +204,24 @@ def test_password_kept_in_the_keyring_only_when_ticked_and_right(
         keyring.set_keyring(previous)
 
 
+def test_a_missing_runs_calendar_is_said_and_its_field_focused(
+    demo: HipplanApp, caldav_account: Account
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            screen = await open_sync(pilot, keys)
+            fill(screen, url=caldav_account.url, user=caldav_account.user, runs="Nope")
+            await keys.press("enter")
+            error = result_of(screen, "#sync-error")
+            assert error.startswith("Not synced: ") and "Nope" in error, error
+            assert screen.focused is screen.query_one("#sync-runs", Input)
+
+    run(scenario)
+    assert server_events(caldav_account) == 0
+    assert not settings.settings_path().exists()
+
+
 def test_missing_fields_are_said_before_any_traffic(demo: HipplanApp) -> None:
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:
@@ -214,6 +232,7 @@ def test_missing_fields_are_said_before_any_traffic(demo: HipplanApp) -> None:
             fill(screen, url=DOWN_URL, user="ana")
             await keys.press("enter")
             assert "password: type the password for ana" in result_of(screen, "#sync-error")
+            assert screen.focused is screen.query_one("#sync-password", Input)
 
     run(scenario)
 

@@ -33,6 +33,16 @@ if TYPE_CHECKING:
     from planner.sync.settings import SyncSettings
 
 
+# The input each error's field names (services and CalendarMissing use the settings' names).
+FIELDS = {
+    "url": "#sync-url",
+    "user": "#sync-user",
+    "password": "#sync-password",
+    "calendar": "#sync-calendar",
+    "runs_calendar": "#sync-runs",
+}
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What the dialog opens with: the stored settings and where a password would come from."""
@@ -262,6 +272,8 @@ class SyncScreen(HipplanModal[None]):
             if not isinstance(error, PlannerError):
                 raise error or RuntimeError("sync failed")
             self._show_error(str(error))
+            if field := FIELDS.get(error.field or ""):
+                self.query_one(field, Input).focus()  # to the field to fix
 
     def _show_done(self, done: SyncDone) -> None:
         self.done = done
