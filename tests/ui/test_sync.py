@@ -19,7 +19,7 @@ from planner.sync import settings
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, Keys, demo_app, run, settle
 from planner.tui.screens.export import ExportScreen, RunsCheckbox
-from planner.tui.screens.sync import SyncScreen
+from planner.tui.screens.sync import SyncFields, SyncScreen
 from tests.radicale import Account
 from tests.ui.helpers import DEMO_ATHLETE
 from tests.unit.sync.test_faults import _MemoryKeyring
@@ -235,6 +235,11 @@ def test_missing_fields_are_said_before_any_traffic(demo: HipplanApp) -> None:
             assert screen.focused is screen.query_one("#sync-password", Input)
 
     run(scenario)
+
+
+def test_the_password_stays_out_of_worker_descriptions() -> None:
+    fields = SyncFields(DOWN_URL, "ana", "", "", "s3cret-pw", keep=False, dry_run=False)
+    assert "s3cret-pw" not in repr(fields)
 
 
 async def _settings_shown(pilot: Pilot[None]) -> None:

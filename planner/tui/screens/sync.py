@@ -12,7 +12,7 @@ services.sync loads caldav, so it is imported inside the workers: opening the di
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -59,7 +59,7 @@ class SyncFields:
     user: str
     calendar: str
     runs_calendar: str
-    password: str
+    password: str = field(repr=False)  # a worker's description shows its arguments' repr
     keep: bool
     dry_run: bool
 
@@ -195,13 +195,13 @@ class SyncScreen(HipplanModal[None]):
 
     def _show_loaded(self, loaded: Loaded) -> None:
         stored = loaded.settings
-        for field, value in (
+        for selector, value in (
             ("#sync-url", stored.url),
             ("#sync-user", stored.user),
             ("#sync-calendar", stored.calendar),
             ("#sync-runs", stored.runs_calendar),
         ):
-            widget = self.query_one(field, Input)
+            widget = self.query_one(selector, Input)
             if value and not widget.value:  # what was typed meanwhile wins
                 widget.value = value
         self.query_one("#sync-calendar", Input).placeholder = loaded.default_calendar
@@ -272,8 +272,8 @@ class SyncScreen(HipplanModal[None]):
             if not isinstance(error, PlannerError):
                 raise error or RuntimeError("sync failed")
             self._show_error(str(error))
-            if field := FIELDS.get(error.field or ""):
-                self.query_one(field, Input).focus()  # to the field to fix
+            if selector := FIELDS.get(error.field or ""):
+                self.query_one(selector, Input).focus()  # to the field to fix
 
     def _show_done(self, done: SyncDone) -> None:
         self.done = done
