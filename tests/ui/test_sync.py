@@ -237,6 +237,27 @@ def test_missing_fields_are_said_before_any_traffic(demo: HipplanApp) -> None:
     run(scenario)
 
 
+def test_an_unexpected_failure_is_one_line_not_a_crash_with_the_password(
+    demo: HipplanApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr("planner.services.sync.sync", broken)
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            screen = await open_sync(pilot, keys)
+            fill(screen, url=DOWN_URL, user="ana", password="s3cret-pw")
+            await keys.press("enter")
+            error = result_of(screen, "#sync-error")
+            assert error == "Not synced: unexpected KeyError: 'oops'"
+            assert demo.is_running
+
+    run(scenario)
+
+
 def test_the_password_stays_out_of_worker_descriptions() -> None:
     fields = SyncFields(DOWN_URL, "ana", "", "", "s3cret-pw", keep=False, dry_run=False)
     assert "s3cret-pw" not in repr(fields)

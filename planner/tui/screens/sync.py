@@ -270,7 +270,10 @@ class SyncScreen(HipplanModal[None]):
             self.query_one("#sync-progress", ProgressBar).display = False
             error = worker.error
             if not isinstance(error, PlannerError):
-                raise error or RuntimeError("sync failed")
+                # Not re-raised: Textual prints a crash's traceback with its locals, and the
+                # frames of a sync hold the password.
+                self._show_error(f"unexpected {type(error).__name__}: {error}")
+                return
             self._show_error(str(error))
             if selector := FIELDS.get(error.field or ""):
                 self.query_one(selector, Input).focus()  # to the field to fix
