@@ -73,8 +73,8 @@ def test_first_sync_creates_the_events_and_the_settings_come_back(
             assert report.created > 0 and report.new_calendar
             assert server_events(caldav_account) == report.created
             shown = result_of(screen)
-            assert f"{report.created} created, 0 updated, 0 deleted, 0 unchanged" in shown
-            assert "0 runs pulled, 0 moves pulled, 0 put back" in shown
+            assert f"Created {report.created} · updated 0 · deleted 0 · unchanged 0" in shown
+            assert "Runs pulled 0 · moves pulled 0 · put back 0" in shown
             bar = screen.query_one(ProgressBar)  # fed by the writes, hidden once done
             assert (bar.total, bar.progress, bar.display) == (report.created, report.created, False)
             assert screen.query_one("#sync-password", Input).value == ""
@@ -147,8 +147,8 @@ def test_runs_pulled_and_the_plan_change_are_shown_and_a_dry_run_changes_nothing
             await keys.press("enter")
             assert screen.done is not None and screen.done.report.dry_run
             shown = result_of(screen)
-            assert "would be created" in shown and "Dry run: nothing was changed" in shown
-            assert "1 runs pulled" in shown and "Plan would change from week" in shown
+            assert "Would create " in shown and "Dry run: nothing was changed" in shown
+            assert "Runs pulled 1" in shown and "Plan would change from week" in shown
             assert server_events(caldav_account) == 0
             assert not settings.settings_path().exists()
 

@@ -67,7 +67,6 @@ class SyncFields:
 @dataclass(frozen=True)
 class SyncDone:
     report: SyncReport
-    url: str
     kept: bool | None  # None: not asked to keep the password
 
 
@@ -113,19 +112,28 @@ def run_sync(
         sync.remember(athlete, chosen)
         if fields.keep and fields.password:
             kept = sync.keep_password(chosen.url, chosen.user, fields.password)
-    return SyncDone(report, chosen.url, kept)
+    return SyncDone(report, kept)
 
 
 def result_lines(done: SyncDone) -> list[str]:
     """The counts, then the runs and moves pulled, what went back, and the plan's change."""
     report = done.report
-    would = "would be " if report.dry_run else ""
-    created = " (calendar created)" if report.new_calendar and not report.dry_run else ""
+    if report.dry_run:
+        counts = (
+            f"Would create {report.created} · update {report.updated} · delete {report.deleted}"
+            f" · leave {report.unchanged} unchanged"
+            + (" (and create the calendar)" if report.new_calendar else "")
+        )
+    else:
+        counts = (
+            f"Created {report.created} · updated {report.updated} · deleted {report.deleted}"
+            f" · unchanged {report.unchanged}"
+            + (" (calendar created)" if report.new_calendar else "")
+        )
     lines = [
-        f"{report.created} {would}created, {report.updated} {would}updated,"
-        f" {report.deleted} {would}deleted, {report.unchanged} unchanged{created}",
-        f"{report.runs_pulled} runs pulled, {report.moves_pulled} moves pulled,"
-        f" {len(report.put_back)} put back",
+        counts,
+        f"Runs pulled {report.runs_pulled} · moves pulled {report.moves_pulled}"
+        f" · put back {len(report.put_back)}",
     ]
     lines += [f"  {line}" for line in report.details]
     lines += [f"  put back: {line}" for line in report.put_back]
