@@ -454,6 +454,10 @@ class HipplanApp(App[None]):
         if name := self._athlete_or_hint():
             self.push_screen(screens.entry("export").make(name))
 
+    def action_sync(self) -> None:
+        if name := self._athlete_or_hint():
+            self.push_screen(screens.entry("sync").make(name))
+
     def _athlete_or_hint(self) -> str | None:
         if self.athlete_name is None:
             self.notify("Add an athlete first (n).", severity="warning")

@@ -84,6 +84,7 @@ def shots() -> list[Shot]:
         Shot("adherence-80x24", ("a",), size=SMALL),
         Shot("squad", ("g",)),
         Shot("export", ("e",)),
+        Shot("sync", ("e", "ctrl+s")),
         Shot("wizard", ("n",)),
         Shot("help", ("question_mark",)),
         Shot("week-skipped-run", (*NEXT_WEEK_RUN, "s", "y"), prepare=quiet),

@@ -101,6 +101,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         in_help=False,
     ),
     ScreenEntry(
+        "sync",
+        f"{_HERE}.sync:SyncScreen",
+        "Sync",
+        tooltip="Sync the plan with a CalDAV calendar (ctrl+s in the export dialog)",
+        action="sync",
+        command="Sync with a CalDAV calendar",
+        in_help=False,
+    ),
+    ScreenEntry(
         "wizard",
         f"{_HERE}.wizard:PlanWizard",
         "New plan",

@@ -2,7 +2,8 @@
 
 `e` opens it with the path, all weeks, no alarm and no runs filled in, so Enter writes at once:
 an export from launch is two keys. The file is written atomically in a worker, and the dialog
-says where it went and how many events it holds.
+says where it went and how many events it holds. ctrl+s (or the Sync button) opens the CalDAV
+sync dialog over it.
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ class ExportScreen(HipplanModal[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="export.close", tooltip="Back without writing"),
         Binding("enter", "export", "Export", id="export.write", tooltip="Write the .ics file"),
+        Binding(
+            "ctrl+s", "app.sync", "Sync", id="export.sync", tooltip="Sync with a CalDAV calendar"
+        ),
     ]
 
     def __init__(self, name: str) -> None:
@@ -122,7 +126,7 @@ class ExportScreen(HipplanModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog") as dialog:
             dialog.border_title = f"Export {self.athlete}'s plan"
-            dialog.border_subtitle = "enter to write · escape to close"
+            dialog.border_subtitle = "enter to write · ctrl+s to sync · escape to close"
             yield Label("File (.ics)")
             # Selected on focus: typing a new name replaces the default instead of appending to it.
             yield Input(default_path(self.athlete), id="export-path", select_on_focus=True)
@@ -138,6 +142,7 @@ class ExportScreen(HipplanModal[None]):
             yield Static(id="export-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="cancel")
+                yield Button("Sync…", id="sync")
                 yield Button("Export", id="ok", variant="primary")
 
     @property
@@ -226,6 +231,10 @@ class ExportScreen(HipplanModal[None]):
         error = self.query_one("#export-error", Static)
         error.update(Content.styled(f"Not written: {reason}", "$text-error") if reason else "")
         error.display = bool(reason)
+
+    @on(Button.Pressed, "#sync")
+    def _sync_pressed(self) -> None:
+        self.hipplan.action_sync()
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
