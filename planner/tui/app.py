@@ -450,6 +450,12 @@ class HipplanApp(App[None]):
         while len(self.screen_stack) > 2 and screens.entry_of(self.screen) != screens.entry("home"):
             self.pop_screen()
 
+    def action_check_in(self) -> None:
+        if self.detail is not None and self.detail.plan is None:
+            self._no_plan_hint()
+        elif name := self._athlete_or_hint():
+            self.push_screen(screens.entry("checkin").make(name))
+
     def action_export(self) -> None:
         if name := self._athlete_or_hint():
             self.push_screen(screens.entry("export").make(name))

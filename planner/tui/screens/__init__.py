@@ -123,6 +123,18 @@ SCREENS: tuple[ScreenEntry, ...] = (
         in_footer=False,
     ),
     ScreenEntry(
+        "checkin",
+        f"{_HERE}.checkin:CheckInDialog",
+        "Check-in",
+        key="k",
+        label="Check-in",
+        tooltip="This week's check-in: calf, achilles and the hip self-test",
+        action="check_in",
+        command="Check-in: calf, achilles, hip",
+        in_help=False,
+        in_footer=False,
+    ),
+    ScreenEntry(
         "first-plan",
         f"{_HERE}.wizard_existing:ExistingAthleteWizard",
         "Plan for an athlete",
