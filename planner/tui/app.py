@@ -439,6 +439,10 @@ class HipplanApp(App[None]):
         if name := self._athlete_or_hint():
             self.push_screen(screens.entry("adherence").make(name))
 
+    def action_outcomes(self) -> None:
+        if self._athlete_or_hint():
+            self.push_screen(screens.entry("outcomes").make())
+
     def action_squad(self) -> None:
         self.push_screen(screens.entry("squad").make(), self._squad_closed)
 

@@ -10,6 +10,7 @@ from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, Keys, run, settle
 from planner.tui.screens.checkin import CheckInDialog
 from planner.tui.screens.home import HomeScreen
+from planner.tui.screens.outcomes import OutcomeRows, OutcomesScreen
 from tests.ui.helpers import DEMO_ATHLETE
 
 
@@ -93,5 +94,29 @@ def test_a_second_check_in_in_the_week_replaces_the_first(
             demo_repo.refresh()
             this_week = [c for c in demo_repo.checkins(DEMO_ATHLETE) if c.day.day == 17]
             assert [c.hip_score for c in this_week] == [6]
+
+    run(scenario)
+
+
+def test_the_outcomes_screen_follows_a_check_in(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("o")
+            screen = demo.screen
+            assert isinstance(screen, OutcomesScreen)
+            rows = str(screen.query_one("#outcome-rows", OutcomeRows).render())
+            assert "due: k checks in" in rows
+            summary = str(screen.query_one("#outcome-summary", Static).render())
+            assert summary.startswith("Calf tightness fell from 6 to 5")
+            await keys.press("k")
+            await fill(keys, "4", "2", "5")
+            await keys.press("enter")
+            assert demo.screen is screen  # back on the outcomes, redrawn from the new board
+            rows = str(screen.query_one("#outcome-rows", OutcomeRows).render())
+            assert "due: k checks in" not in rows
+            summary = str(screen.query_one("#outcome-summary", Static).render())
+            assert "calf tightness fell from 6 to 4" in summary.lower()
 
     run(scenario)

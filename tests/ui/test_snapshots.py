@@ -29,4 +29,7 @@ def test_screen(shot: Shot, demo_repo: Repository, snap_compare: Callable[..., b
     async def to_screen(pilot: Pilot[None]) -> None:
         await drive(pilot, shot)
 
-    assert snap_compare(demo_app(demo_repo), terminal_size=shot.size, run_before=to_screen)
+    app = demo_app(demo_repo)
+    if shot.theme:
+        app.theme = shot.theme
+    assert snap_compare(app, terminal_size=shot.size, run_before=to_screen)

@@ -80,6 +80,17 @@ SCREENS: tuple[ScreenEntry, ...] = (
         command="Adherence",
     ),
     ScreenEntry(
+        "outcomes",
+        f"{_HERE}.outcomes:OutcomesScreen",
+        "Outcomes",
+        key="o",
+        label="Outcomes",
+        tooltip="Check-ins next to adherence, and the trends",
+        action="outcomes",
+        command="Outcomes: check-ins and trends",
+        in_footer=False,
+    ),
+    ScreenEntry(
         "squad",
         f"{_HERE}.squad:SquadScreen",
         "Squad",

@@ -54,6 +54,7 @@ class HomeScreen(SessionActions):
         entry("export").binding("home"),
         entry("adherence").binding("home"),
         entry("checkin").binding("home"),
+        entry("outcomes").binding("home"),
         # not in the footer, which is full at 100 columns: help and the palette list it
         replace(entry("squad").binding("home"), show=False),
         Binding("c", "next_athlete", "Athlete", id="home.athlete", tooltip="Show the next athlete"),
