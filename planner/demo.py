@@ -65,6 +65,7 @@ DEMO_ATHLETES: tuple[DemoAthlete, ...] = (
     DemoAthlete(
         "Cal Loose", 1, "run", 2, "America/New_York", (0, 2, 4, 6), time(7, 0), 40,
         done_rate=1.0, partial_rate=0.0,
+        checkins=((6, 2, 0, 6), (13, 2, 0, 6), (14, 1, 0, 6)),
     ),
 )  # fmt: skip
 

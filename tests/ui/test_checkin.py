@@ -8,6 +8,7 @@ from textual.widgets import Input, Label, Static
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, Keys, run, settle
+from planner.tui.screens.athlete import AthleteScreen
 from planner.tui.screens.checkin import CheckInDialog
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.outcomes import OutcomeRows, OutcomesScreen
@@ -118,5 +119,24 @@ def test_the_outcomes_screen_follows_a_check_in(demo: HipplanApp) -> None:
             assert "due: k checks in" not in rows
             summary = str(screen.query_one("#outcome-summary", Static).render())
             assert "calf tightness fell from 6 to 4" in summary.lower()
+
+    run(scenario)
+
+
+def test_home_warns_and_the_self_test_is_one_key_away(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("c")  # Ben: achilles pain rose at two check-ins in a row
+            notes = home_notes(demo)
+            assert "See a physio and ease the running: achilles pain rose" in notes
+            assert "Check-in due" not in notes  # he checked in on Monday
+            await keys.press("c")  # Cal: a stalled hip while every week met the target
+            notes = home_notes(demo)
+            assert "Re-assess the tightness: the hip score has not risen" in notes
+            assert "physio" not in notes
+            await keys.press("i")
+            assert isinstance(demo.screen, AthleteScreen)
 
     run(scenario)
