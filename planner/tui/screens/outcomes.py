@@ -111,6 +111,7 @@ class OutcomesScreen(HipplanScreen[None]):
         self.query_one("#outcome-summary", Static).update(
             found.summary[0].upper() + found.summary[1:]
         )
+        self.query_one("#outcome-warnings-panel").set_class(not found.warnings, "-none")
         self.query_one("#outcome-warnings", Static).update(warning_text(found))
 
     def on_resize(self, event: events.Resize) -> None:
@@ -211,9 +212,8 @@ def trend_text(found: Outcomes) -> Content:
 
 def warning_text(found: Outcomes) -> Content:
     if not found.warnings:
-        return Content.styled(
-            "None: no calf or achilles score of 6 or more, no rising achilles pain, no stalled hip.",
-            "$text-muted",
+        return Content(
+            "None: no calf or achilles score of 6 or more, no rising achilles pain, no stalled hip."
         )
     lines = []
     for warning in found.warnings:
