@@ -64,7 +64,9 @@ class CheckInDialog(HipplanModal[bool]):
                 for name in SCORE_FIELDS:
                     with Vertical():
                         yield Label(FIELD_LABELS[name])
-                        yield checked_input(name, SCORE_RULES[name], select_on_focus=True)
+                        yield checked_input(
+                            name, SCORE_RULES[name], placeholder="0 to 10", select_on_focus=True
+                        )
             yield Static(HIP_HOW, id="checkin-how", markup=False)
             yield Label("Note (optional)")
             yield Input(id="note", placeholder="how the calves felt on the runs", compact=True)
