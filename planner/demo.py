@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain.model import Athlete, LogStatus, RunRule, Sport, as_utc, name_key
-from planner.services import athletes, logs, plans, runs
+from planner.services import athletes, logs, outcomes, plans, runs
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -37,6 +37,8 @@ class DemoAthlete:
     done_rate: float
     partial_rate: float
     skips_loosening: bool = False
+    # Weekly check-ins: (days after the plan's start, calf, achilles, hip score).
+    checkins: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def athlete(self) -> Athlete:
@@ -53,14 +55,17 @@ DEMO_ATHLETES: tuple[DemoAthlete, ...] = (
     DemoAthlete(
         "Ana Tight", 5, "triathlon", 9, "Europe/London", (0, 2, 4), time(6, 30), 50,
         done_rate=0.55, partial_rate=0.2, skips_loosening=True,
+        checkins=((6, 6, 4, 3), (13, 5, 3, 4)),
     ),
     DemoAthlete(
         "Ben Mid", 3, "run", 6, "Europe/Berlin", (1, 3, 5), time(18, 0), 45,
         done_rate=0.85, partial_rate=0.1,
+        checkins=((6, 3, 1, 5), (13, 3, 2, 5), (14, 4, 3, 5)),
     ),
     DemoAthlete(
         "Cal Loose", 1, "run", 2, "America/New_York", (0, 2, 4, 6), time(7, 0), 40,
         done_rate=1.0, partial_rate=0.0,
+        checkins=((6, 2, 0, 6), (13, 2, 0, 6), (14, 1, 0, 6)),
     ),
 )  # fmt: skip
 
@@ -86,6 +91,7 @@ def populate_demo(repo: Repository, today: date) -> list[str]:
         runs.add_runs(repo, demo.name, demo.rule)
         plans.build_plan(repo, demo.name, start, DEMO_WEEKS)
         _log_history(repo, demo, today)
+        _check_in(repo, demo, start)
         added.append(demo.name)
     return added
 
@@ -110,6 +116,14 @@ def _log_history(repo: Repository, demo: DemoAthlete, today: date) -> None:
         week += 1
         if week > plan.weeks:
             return
+
+
+def _check_in(repo: Repository, demo: DemoAthlete, start: date) -> None:
+    """The athlete's check-ins, each in the evening of its day."""
+    for days, calf, achilles, hip in demo.checkins:
+        day = start + timedelta(days=days)
+        evening = datetime.combine(day, time(20, 0), demo.athlete.zone)
+        outcomes.check_in(repo, demo.name, day, calf, achilles, hip, "", evening)
 
 
 def _habit(rng: random.Random, demo: DemoAthlete, kind: str, planned: int) -> tuple[LogStatus, int]:

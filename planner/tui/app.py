@@ -439,6 +439,10 @@ class HipplanApp(App[None]):
         if name := self._athlete_or_hint():
             self.push_screen(screens.entry("adherence").make(name))
 
+    def action_outcomes(self) -> None:
+        if self._athlete_or_hint():
+            self.push_screen(screens.entry("outcomes").make())
+
     def action_squad(self) -> None:
         self.push_screen(screens.entry("squad").make(), self._squad_closed)
 
@@ -449,6 +453,12 @@ class HipplanApp(App[None]):
         self.select_athlete(name)
         while len(self.screen_stack) > 2 and screens.entry_of(self.screen) != screens.entry("home"):
             self.pop_screen()
+
+    def action_check_in(self) -> None:
+        if self.detail is not None and self.detail.plan is None:
+            self._no_plan_hint()
+        elif name := self._athlete_or_hint():
+            self.push_screen(screens.entry("checkin").make(name))
 
     def action_export(self) -> None:
         if name := self._athlete_or_hint():

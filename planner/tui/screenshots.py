@@ -94,6 +94,10 @@ def shots() -> list[Shot]:
         Shot("athlete", ("i",)),
         Shot("athlete-80x24", ("i",), size=SMALL),
         Shot("new-block", ("b", "enter")),
+        Shot("outcomes", ("o",)),
+        Shot("outcomes-80x24", ("o",), size=SMALL),
+        # The next athlete, whose achilles pain rose twice: the physio warning.
+        Shot("outcomes-light", ("c", "o"), theme="textual-light"),
     ]
 
 

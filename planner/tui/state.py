@@ -26,6 +26,8 @@ from planner.domain.model import (
     as_utc,
     name_key,
 )
+from planner.domain.outcomes import Outcomes, OutcomeWeek
+from planner.domain.outcomes import report as outcomes_report
 from planner.services import plans
 
 if TYPE_CHECKING:
@@ -84,6 +86,8 @@ class AthleteDetail:
     skipped_runs: tuple[Run, ...] = ()
     rules: tuple[RunRule, ...] = ()  # weekly runs
     calendars: tuple[tuple[str, int], ...] = ()  # imported calendar files and their run counts
+    # Check-ins next to adherence, week by week, with trends and warnings; None without a plan.
+    outcomes: Outcomes | None = None
 
     @property
     def weeks(self) -> tuple[WeekFigures, ...]:
@@ -161,6 +165,18 @@ class AthleteDetail:
         return tuple(shown[-count:])
 
     @property
+    def this_week_outcome(self) -> OutcomeWeek | None:
+        """The current plan week's outcome row (its check-in, if any); None outside the block."""
+        rows = self.outcomes.weeks if self.outcomes else []
+        return next((r for r in rows if r.state == "current"), None)
+
+    @property
+    def checkin_due(self) -> bool:
+        """The block is running and this week has no check-in yet."""
+        row = self.this_week_outcome
+        return row is not None and row.checkin is None
+
+    @property
     def plan_over(self) -> bool:
         return self.plan is not None and self.today >= self.plan.end
 
@@ -209,7 +225,13 @@ def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDet
     imported = Counter(run.source for run in repo.imported_runs(athlete.name))
     calendars = tuple((source, imported[source]) for source in repo.sources(athlete.name))
     rules = tuple(repo.run_rules(athlete.name))
-    return AthleteDetail(athlete, plan, logs, report, now, rules=rules, calendars=calendars)
+    outcomes = None
+    if plan is not None:
+        checkins = repo.checkins(athlete.name)
+        outcomes = outcomes_report(athlete.name, plan, entries, checkins, now, athlete.target)
+    return AthleteDetail(
+        athlete, plan, logs, report, now, rules=rules, calendars=calendars, outcomes=outcomes
+    )
 
 
 def summarise(detail: AthleteDetail) -> AthleteSummary:

@@ -1,6 +1,6 @@
-"""Snapshot tests: every screen at 100x32 (and Home, Adherence and the week with a skipped run
-at 80x24), plus a refused run move, on demo data with the clock frozen, driven exactly as
-`make screenshots` drives them.
+"""Snapshot tests: every screen at 100x32 (and Home, Adherence, Outcomes and the week with a
+skipped run at 80x24; a few in the light theme), plus a refused run move, on demo data with the
+clock frozen, driven exactly as `make screenshots` drives them.
 
 Update the baselines with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at the
 report before committing them. The wizard has its own snapshots in test_wizard.py.
@@ -30,4 +30,7 @@ def test_screen(shot: Shot, demo_repo: Repository, snap_compare: Callable[..., b
     async def to_screen(pilot: Pilot[None]) -> None:
         await drive(pilot, shot)
 
-    assert snap_compare(demo_app(demo_repo), terminal_size=shot.size, run_before=to_screen)
+    app = demo_app(demo_repo)
+    if shot.theme:
+        app.theme = shot.theme
+    assert snap_compare(app, terminal_size=shot.size, run_before=to_screen)

@@ -21,6 +21,7 @@ from planner.tui.labels import run_title
 from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
 from planner.tui.screens import entry
 from planner.tui.screens.base import SessionActions, cannot, session_fallbacks
+from planner.tui.screens.home_notes import outcome_notes
 from planner.tui.state import RECENT_WEEKS, AthleteDetail, Board
 from planner.tui.widgets.bars import WeekBars
 from planner.tui.widgets.footer import HipplanFooter
@@ -52,6 +53,8 @@ class HomeScreen(SessionActions):
         entry("rebuild").binding("home"),
         entry("export").binding("home"),
         entry("adherence").binding("home"),
+        entry("checkin").binding("home"),
+        entry("outcomes").binding("home"),
         # not in the footer, which is full at 100 columns: help and the palette list it
         replace(entry("squad").binding("home"), show=False),
         Binding("c", "next_athlete", "Athlete", id="home.athlete", tooltip="Show the next athlete"),
@@ -81,6 +84,7 @@ class HomeScreen(SessionActions):
                     block.border_title = "This block"
                     yield WeekBars(id="bars")
                     yield Static(id="block-notes")
+                    yield Static(id="outcome-notes")
         yield Static(id="welcome")
         yield HipplanFooter()
 
@@ -145,6 +149,7 @@ class HomeScreen(SessionActions):
             panel.border_title = "No plan"
             bars.show((), None, detail.athlete.target)
             notes.update("")
+            self.query_one("#outcome-notes", Static).update("")
             return
         if week is None:
             when = "starts" if detail.today < plan.start else "ended"
@@ -157,6 +162,7 @@ class HomeScreen(SessionActions):
         else:
             bars.show(detail.recent_weeks(), week, detail.athlete.target)
         notes.update(_block_notes(detail))
+        self.query_one("#outcome-notes", Static).update(outcome_notes(detail))
 
     # -- actions on the highlighted session ------------------------------------------------------
 

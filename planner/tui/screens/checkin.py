@@ -1,0 +1,138 @@
+"""The weekly check-in: calf tightness, achilles pain and the hip self-test, 0 to 10, and a note.
+
+The scores are checked by the domain's parser (`tui/validators.Parses`), so the form refuses
+what `hipplan checkin` refuses, in the same words. A second check-in in the same plan week
+replaces the first: the form says so before saving, and the notification after.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from planner import clock
+from planner.domain.errors import PlannerError
+from planner.domain.inputs import clean_note, parse_score
+from planner.domain.outcomes import SCORE_FIELDS, Score
+from planner.services import outcomes
+from planner.services.outcomes import CheckInResult
+from planner.tui.screens.base import HipplanModal
+from planner.tui.validators import Parses, checked_input, parsed
+
+SCORE_RULES: dict[Score, Parses[int]] = {
+    name: Parses(partial(parse_score, field=name)) for name in SCORE_FIELDS
+}
+FIELD_LABELS: dict[Score, str] = {
+    "calf": "Calf tightness",
+    "achilles": "Achilles pain",
+    "hip_score": "Hip score",
+}
+# One line on scoring the hip: the kneeling lunge of the self-test (DOMAIN.md).
+HIP_HOW = (
+    "Hip: kneel in a lunge, back knee down, push the pelvis forward: 0 a hard pull in front"
+    " of the hip, 10 well forward."
+)
+
+
+class CheckInDialog(HipplanModal[bool]):
+    """This week's check-in for `name`; answers True once saved."""
+
+    DEFAULT_CSS = """
+    CheckInDialog .dialog { width: 68; }
+    CheckInDialog #checkin-how, CheckInDialog #checkin-replaces { color: $text-muted; }
+    CheckInDialog #checkin-replaces { color: $text-warning; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="checkin.cancel", tooltip="Save nothing"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.athlete = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = f"Check-in · {self.athlete}"
+            yield Label("Calf, achilles: 0 none to 10 worst · hip: 0 stiff to 10 free")
+            with Horizontal(classes="dialog-fields"):
+                for name in SCORE_FIELDS:
+                    with Vertical():
+                        yield Label(FIELD_LABELS[name])
+                        yield checked_input(
+                            name, SCORE_RULES[name], placeholder="0 to 10", select_on_focus=True
+                        )
+            yield Static(HIP_HOW, id="checkin-how", markup=False)
+            yield Label("Note (optional)")
+            yield Input(id="note", placeholder="how the calves felt on the runs", compact=True)
+            yield Label("", id="checkin-replaces")
+            yield Label("", id="dialog-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#calf", Input).focus()
+        row = self.detail.this_week_outcome if self.detail else None
+        if row is not None and row.checkin is not None:
+            c = row.checkin
+            self.query_one("#checkin-replaces", Label).update(
+                f"Replaces this week's check-in of {c.day:%a %d %b}"
+                f" (calf {c.calf}, achilles {c.achilles}, hip {c.hip_score})."
+            )
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _submit(self) -> None:
+        scores: dict[Score, int] = {}
+        for name in SCORE_FIELDS:
+            try:
+                scores[name] = parsed(self.query_one(f"#{name}", Input), SCORE_RULES[name])
+            except PlannerError as exc:
+                self.refuse(exc)
+                return
+        try:
+            note = clean_note(self.query_one("#note", Input).value)
+        except PlannerError as exc:
+            self.refuse(exc)
+            return
+        athlete, repo = self.athlete, self.hipplan.repo
+
+        def job() -> str:
+            result = outcomes.check_in(
+                repo, athlete, None, scores["calf"], scores["achilles"], scores["hip_score"],
+                note, clock.now(),
+            )  # fmt: skip
+            return saved_words(result)
+
+        self.hipplan.run_in_background(job, done=lambda: self.dismiss(True), refused=self.refuse)
+
+    def refuse(self, error: PlannerError) -> None:
+        """Keep the form open with the reason, the field it names marked."""
+        self.query_one("#dialog-error", Label).update(f"Not saved: {error}")
+        if error.field in SCORE_FIELDS or error.field == "note":
+            field = self.query_one(f"#{error.field}", Input)
+            field.add_class("-invalid")
+            field.focus()
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        self.query_one("#dialog-error", Label).update("")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def saved_words(result: CheckInResult) -> str:
+    """'Week 3 check-in saved.', saying which check-in it replaced."""
+    said = f"Week {result.week} check-in saved for {result.athlete.name}."
+    if result.replaced:
+        days = ", ".join(f"{c.day:%a %d %b}" for c in result.replaced)
+        said += f" It replaced the one of {days}."
+    return said

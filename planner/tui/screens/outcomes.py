@@ -1,0 +1,225 @@
+"""Outcomes: is the hip work helping the calves? Adherence and the three check-in scores side by
+side, one row per plan week, so a week's work lines up with how the legs felt; then the trend of
+each score over the last 4 weeks, the summary sentence and any warning.
+
+The figures are the board's outcomes report (`AthleteDetail.outcomes`, the same
+`domain.outcomes` report `hipplan outcomes` prints), so a check-in shows here at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Static
+
+from planner.domain.outcomes import (
+    LOWER_IS_BETTER,
+    MAX_SCORE,
+    PHYSIO_SCORE,
+    SCORE_FIELDS,
+    Outcomes,
+    OutcomeWeek,
+    Score,
+    Trend,
+)
+from planner.tui.labels import band_style
+from planner.tui.screens import entry
+from planner.tui.screens.base import HipplanScreen
+from planner.tui.state import Board
+from planner.tui.widgets.topbar import TopBar
+
+EIGHTHS = " ▏▎▍▌▋▊▉"
+HEADS: dict[Score, str] = {"calf": "calf", "achilles": "achilles", "hip_score": "hip"}
+TREND_MARKS: dict[Trend | None, tuple[str, str]] = {
+    "improving": ("↗ improving", "$text-success"),
+    "flat": ("→ flat", "$text-muted"),
+    "worse": ("↘ worse", "$text-error"),
+    None: ("– needs two check-ins", "$text-muted"),
+}
+WEEK_WIDTH = 7  # "▸ wk 3 "
+PERCENT_WIDTH = 5  # " 100%"
+SCORE_WIDTH = 3  # " 10"
+GAP = 2
+MIN_BAR, MAX_BAR = 4, 20
+TABLE_SHARE = 0.45  # of the screen's height, for the weeks
+MIN_TABLE_ROWS = 3
+
+
+class OutcomesScreen(HipplanScreen[None]):
+    """The selected athlete's outcomes; escape goes back."""
+
+    CSS_PATH = "outcomes.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="outcomes.back", tooltip="Back"),
+        replace(entry("checkin").binding("outcomes"), show=True),
+        replace(entry("athlete").binding("outcomes"), show=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows = 0
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with Vertical(id="outcome-weeks-panel", classes="panel") as weeks:
+            weeks.border_title = "Week by week"
+            weeks.border_subtitle = "calf, achilles: lower is better · hip: higher is better"
+            yield OutcomeRows(id="outcome-head", header=True)
+            with VerticalScroll(id="outcome-scroll"):
+                yield OutcomeRows(id="outcome-rows")
+        with Vertical(id="outcome-trends-panel", classes="panel") as trends:
+            trends.border_title = "Last 4 weeks"
+            yield Static(id="outcome-trends")
+            yield Static(id="outcome-summary", markup=False)
+        with VerticalScroll(id="outcome-warnings-panel", classes="panel") as warned:
+            warned.border_title = "Warnings"
+            yield Static(id="outcome-warnings")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome-scroll").focus()
+
+    def board_updated(self, board: Board) -> None:
+        detail = board.detail
+        if detail is None:
+            self.dismiss()
+            return
+        found = detail.outcomes
+        title = f"Outcomes · {detail.athlete.name} · target {detail.athlete.target * 100:g}%"
+        self.query_one(TopBar).show(title, f"{detail.local_now:%a %d %b %Y}")
+        if found is None:
+            self._rows = 0
+            self.query_one("#outcome-rows", OutcomeRows).show((), detail.athlete.target)
+            self.query_one("#outcome-trends", Static).update("")
+            self.query_one("#outcome-summary", Static).update(
+                "No plan yet: build one with n on Home."
+            )
+            self.query_one("#outcome-warnings", Static).update("")
+            return
+        for rows in self.query(OutcomeRows):
+            rows.show(found.weeks, found.target)
+        self._rows = len(found.weeks)
+        self._fit_table()
+        self.query_one("#outcome-trends", Static).update(trend_text(found))
+        self.query_one("#outcome-summary", Static).update(
+            found.summary[0].upper() + found.summary[1:]
+        )
+        self.query_one("#outcome-warnings-panel").set_class(not found.warnings, "-none")
+        self.query_one("#outcome-warnings", Static).update(warning_text(found))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Every week when there is room; a long block scrolls, leaving room below."""
+        room = max(MIN_TABLE_ROWS, int(self.size.height * TABLE_SHARE))
+        self.query_one("#outcome-scroll").styles.height = max(1, min(self._rows, room))
+
+
+class OutcomeRows(Static):
+    """The weeks (or the header line): adherence and each score as bars in aligned columns."""
+
+    def __init__(self, *, id: str | None = None, header: bool = False) -> None:
+        super().__init__(id=id)
+        self.header = header
+        self._weeks: tuple[OutcomeWeek, ...] = ()
+        self._target = 0.8
+
+    def show(self, weeks: Sequence[OutcomeWeek], target: float) -> None:
+        self._weeks, self._target = tuple(weeks), target
+        self._draw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        bar = bar_width(self.size.width or 96)
+        if self.header:
+            self.update(header(bar))
+        elif not self._weeks:
+            self.update(Content.styled("No weeks begun yet.", "$text-muted"))
+        else:
+            self.update(Content("\n").join(row(w, bar, self._target) for w in self._weeks))
+
+
+def bar_width(width: int) -> int:
+    """The same bar width for adherence and the three scores, from what the row leaves."""
+    fixed = WEEK_WIDTH + PERCENT_WIDTH + 3 * SCORE_WIDTH + 3 * GAP
+    return max(MIN_BAR, min(MAX_BAR, (width - fixed) // 4))
+
+
+def header(bar: int) -> Content:
+    text = f"{'':<{WEEK_WIDTH}}{'adherence':<{bar + PERCENT_WIDTH}}"
+    for name in SCORE_FIELDS:
+        text += f"{'':<{GAP}}{HEADS[name]:<{bar + SCORE_WIDTH}}"
+    return Content.styled(text.rstrip(), "bold $text-muted")
+
+
+def row(week: OutcomeWeek, bar: int, target: float) -> Content:
+    current = week.state == "current"
+    parts: list[tuple[str, str] | str | Content] = [
+        (f"{'▸' if current else ' '} wk {week.week:<2}", "bold" if current else "")
+    ]
+    ratio = week.adherence.total.ratio
+    if week.adherence.empty or ratio is None:
+        parts.append(Content.styled(f"{'no sessions':<{bar + PERCENT_WIDTH}}", "$text-muted"))
+    else:
+        style = band_style(ratio, target)
+        parts += [_bar(min(1.0, ratio), bar, style), (f"{int(ratio * 100):>4}%", style)]
+    for name in SCORE_FIELDS:
+        parts.append(" " * GAP)
+        value = week.score(name)
+        if value is None:
+            first = name == SCORE_FIELDS[0]
+            words = ("due: k checks in" if current else "no check-in") if first else ""
+            parts.append(Content.styled(f"{words:<{bar + SCORE_WIDTH}}", "$text-muted"))
+        else:
+            style = score_style(name, value)
+            parts += [_bar(value / MAX_SCORE, bar, style), (f"{value:>3}", f"bold {style}")]
+    return Content.assemble(*parts)
+
+
+def score_style(name: Score, value: int) -> str:
+    """Red from the physio threshold on (calf, achilles) or a stiff hip; amber in between."""
+    badness = value if LOWER_IS_BETTER[name] else MAX_SCORE - value
+    if badness >= PHYSIO_SCORE:
+        return "$text-error"
+    return "$text-warning" if badness >= PHYSIO_SCORE - 2 else "$text-success"
+
+
+def _bar(fraction: float, width: int, style: str) -> Content:
+    filled = fraction * width
+    whole = int(filled)
+    eighth = EIGHTHS[int((filled - whole) * 8)] if whole < width else " "
+    done = "█" * whole + eighth.strip()
+    return Content.assemble((done, style), ("░" * (width - len(done)), "$text-muted"))
+
+
+def trend_text(found: Outcomes) -> Content:
+    parts: list[Content] = []
+    for name in SCORE_FIELDS:
+        words, style = TREND_MARKS[found.trend[name]]
+        parts.append(Content.assemble((f"{HEADS[name]} ", "bold"), (words, style)))
+    return Content("  ·  ").join(parts)
+
+
+def warning_text(found: Outcomes) -> Content:
+    if not found.warnings:
+        return Content(
+            "None: no calf or achilles score of 6 or more, no rising achilles pain, no stalled hip."
+        )
+    lines = []
+    for warning in found.warnings:
+        if warning.kind == "physio":
+            head = ("⚠ See a physio: ", "bold $text-error")
+        else:
+            head = ("Re-assess the tightness (i): ", "bold $text-warning")
+        lines.append(Content.assemble(head, warning.message))
+    return Content("\n").join(lines)

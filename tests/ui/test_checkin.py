@@ -1,0 +1,142 @@
+"""The weekly check-in form on demo data: Home offers it while the week has none, bad scores
+are refused in place in the parser's words, and a second check-in says it replaced the first."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Label, Static
+
+from planner.storage import Repository
+from planner.tui.app import HipplanApp
+from planner.tui.pilot import SIZE, Keys, run, settle
+from planner.tui.screens.athlete import AthleteScreen
+from planner.tui.screens.checkin import CheckInDialog
+from planner.tui.screens.home import HomeScreen
+from planner.tui.screens.outcomes import OutcomeRows, OutcomesScreen
+from tests.ui.helpers import DEMO_ATHLETE
+
+
+def home_notes(app: HipplanApp) -> str:
+    return str(app.screen.query_one("#outcome-notes", Static).render())
+
+
+async def fill(keys: Keys, calf: str, achilles: str, hip: str, note: str = "") -> None:
+    await keys.type(calf)
+    await keys.press("tab")
+    await keys.type(achilles)
+    await keys.press("tab")
+    await keys.type(hip)
+    if note:
+        await keys.press("tab")
+        await keys.type(note)
+
+
+def test_a_check_in_is_saved_and_home_stops_asking(demo: HipplanApp, demo_repo: Repository) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            assert "Check-in due" in home_notes(demo)
+            await keys.press("k")
+            assert isinstance(demo.screen, CheckInDialog)
+            await fill(keys, "4", "2", "5", "felt easier")
+            await keys.press("enter")
+            assert isinstance(demo.screen, HomeScreen)
+            assert "Check-in due" not in home_notes(demo)
+            demo_repo.refresh()
+            latest = demo_repo.checkins(DEMO_ATHLETE)[-1]
+            assert (latest.calf, latest.achilles, latest.hip_score) == (4, 2, 5)
+            assert latest.note == "felt easier"
+
+    run(scenario)
+
+
+def test_bad_scores_are_refused_in_place(demo: HipplanApp, demo_repo: Repository) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            before = len(demo_repo.checkins(DEMO_ATHLETE))
+            await keys.press("k")
+            await fill(keys, "4", "5.5", "11")
+            await keys.press("enter")
+            dialog = demo.screen
+            assert isinstance(dialog, CheckInDialog)  # still open
+            error = str(dialog.query_one("#dialog-error", Label).render())
+            assert "achilles pain must be a whole number, not '5.5'" in error
+            assert dialog.query_one("#achilles", Input).has_class("-invalid")
+            assert dialog.query_one("#hip_score", Input).has_class("-invalid")
+            assert not dialog.query_one("#calf", Input).has_class("-invalid")
+            demo_repo.refresh()
+            assert len(demo_repo.checkins(DEMO_ATHLETE)) == before
+
+    run(scenario)
+
+
+def test_a_second_check_in_in_the_week_replaces_the_first(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("k")
+            await fill(keys, "4", "2", "5")
+            await keys.press("enter")
+            await keys.press("k")
+            dialog = demo.screen
+            assert isinstance(dialog, CheckInDialog)
+            said = str(dialog.query_one("#checkin-replaces", Label).render())
+            assert "Replaces this week's check-in of Wed 17 Mar" in said
+            await fill(keys, "3", "2", "6")
+            await keys.press("enter")
+            assert isinstance(demo.screen, HomeScreen)
+            messages = [n.message for n in demo._notifications]
+            assert any("It replaced the one of Wed 17 Mar" in m for m in messages)
+            demo_repo.refresh()
+            this_week = [c for c in demo_repo.checkins(DEMO_ATHLETE) if c.day.day == 17]
+            assert [c.hip_score for c in this_week] == [6]
+
+    run(scenario)
+
+
+def test_the_outcomes_screen_follows_a_check_in(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("o")
+            screen = demo.screen
+            assert isinstance(screen, OutcomesScreen)
+            rows = str(screen.query_one("#outcome-rows", OutcomeRows).render())
+            assert "due: k checks in" in rows
+            summary = str(screen.query_one("#outcome-summary", Static).render())
+            assert summary.startswith("Calf tightness fell from 6 to 5")
+            await keys.press("k")
+            await fill(keys, "4", "2", "5")
+            await keys.press("enter")
+            assert demo.screen is screen  # back on the outcomes, redrawn from the new board
+            rows = str(screen.query_one("#outcome-rows", OutcomeRows).render())
+            assert "due: k checks in" not in rows
+            summary = str(screen.query_one("#outcome-summary", Static).render())
+            assert "calf tightness fell from 6 to 4" in summary.lower()
+
+    run(scenario)
+
+
+def test_home_warns_and_the_self_test_is_one_key_away(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("c")  # Ben: achilles pain rose at two check-ins in a row
+            notes = home_notes(demo)
+            assert "See a physio and ease the running: achilles pain rose" in notes
+            assert "Check-in due" not in notes  # he checked in on Monday
+            await keys.press("c")  # Cal: a stalled hip while every week met the target
+            notes = home_notes(demo)
+            assert "Re-assess the tightness: the hip score has not risen" in notes
+            assert "physio" not in notes
+            await keys.press("i")
+            assert isinstance(demo.screen, AthleteScreen)
+
+    run(scenario)
