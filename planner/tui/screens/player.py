@@ -18,6 +18,7 @@ from textual.widgets import Digits, Footer, ProgressBar, Static
 from planner import clock
 from planner.domain import timing
 from planner.domain.model import Prescription, Session, as_utc
+from planner.domain.outcomes import STOP_ADVICE
 from planner.tui.labels import session_title
 from planner.tui.messages import LogRequested
 from planner.tui.screens.base import HipplanScreen
@@ -164,6 +165,7 @@ class PlayerScreen(HipplanScreen[None]):
                 yield Digits("0:00", id="countdown")
             yield Static(id="step-state")
         yield Static(id="up-next")
+        yield Static(STOP_ADVICE, id="player-safety")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -224,7 +226,7 @@ class PlayerScreen(HipplanScreen[None]):
         self.query_one("#step-dose", Static).update(
             f"{step.dose} · exercise {self._exercise_number(step)} of {len(self.session.exercises)}"
         )
-        self.query_one("#step-cue", Static).update(step.prescription.cue)
+        self.query_one("#step-cue", Static).update(_how_to(step.prescription))
         self.query_one(Digits).update(_clock_text(routine.left))
         state.update("Paused: space to go on" if routine.paused else "")
         self.set_class(routine.paused, "-paused")
@@ -270,6 +272,12 @@ class PlayerScreen(HipplanScreen[None]):
         elif not self.routine.finished:
             self.notify("Stopped early: nothing logged.")
         self.dismiss()
+
+
+def _how_to(prescription: Prescription) -> str:
+    """The cue, then the full instructions (set-up, movement, feel, the mistake to avoid)."""
+    lines = [prescription.cue] if prescription.cue else []
+    return "\n".join(lines + prescription.instructions.lines())
 
 
 def _seconds_between(start: datetime, end: datetime) -> float:
