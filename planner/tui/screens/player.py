@@ -26,6 +26,7 @@ from planner.tui.widgets.topbar import TopBar
 
 TICK_SECONDS = 0.25
 # Leaving before this much work logs nothing: opening the player by mistake is not a session.
+# The screen always says what q would log, so the threshold is never a surprise.
 MIN_LOGGED_SECONDS = 30
 
 
@@ -165,6 +166,7 @@ class PlayerScreen(HipplanScreen[None]):
                 yield Digits("0:00", id="countdown")
             yield Static(id="step-state")
         yield Static(id="up-next")
+        yield Static(id="stop-hint")
         yield Static(STOP_ADVICE, id="player-safety")
         yield Footer(compact=True)
 
@@ -208,8 +210,23 @@ class PlayerScreen(HipplanScreen[None]):
 
     # -- drawing -------------------------------------------------------------------------------
 
+    def stop_minutes(self) -> int:
+        """What stopping now logs as partial: the minutes worked, 0 for nothing."""
+        if self.routine.finished or self.routine.worked < MIN_LOGGED_SECONDS:
+            return 0
+        return max(1, min(self.session.minutes - 1, round(self.routine.worked / 60)))
+
+    def stop_hint(self) -> str:
+        if self.routine.finished:
+            return "q: leave (logged as done)"
+        minutes = self.stop_minutes()
+        if not minutes:
+            return "q: stop (nothing logged yet)"
+        return f"q: stop and log {minutes} of {self.session.minutes} min as partial"
+
     def _draw(self) -> None:
         routine = self.routine
+        self.query_one("#stop-hint", Static).update(self.stop_hint())
         self.query_one(ProgressBar).update(progress=routine.progress)
         self.query_one("#time-left", Static).update(f"{_clock_text(routine.remaining)} left")
         step = routine.step
@@ -264,10 +281,9 @@ class PlayerScreen(HipplanScreen[None]):
         self._draw()
 
     def action_stop(self) -> None:
-        """Leave; work done so far is logged as partial (nothing if it was only a moment)."""
+        """Leave; logs what `stop_hint` said (nothing if it was only a moment)."""
         self.tick()
-        if not self.routine.finished and self.routine.worked >= MIN_LOGGED_SECONDS:
-            minutes = max(1, min(self.session.minutes - 1, round(self.routine.worked / 60)))
+        if minutes := self.stop_minutes():
             self._log("partial", minutes)
         elif not self.routine.finished:
             self.notify("Stopped early: nothing logged.")

@@ -103,7 +103,8 @@ def _status_line(session: Session, detail: AthleteDetail) -> Content:
     else:
         entry = detail.logs[session.id]
         text = f"{STATUS_WORDS[status]}, {entry.minutes} min"
-    parts: list[tuple[str, str] | str] = [(f"{mark} {text}", style)]
-    if session.note:
-        parts.append((f"   {session.note}", "$text-muted italic"))
-    return Content.assemble(*parts)
+    lines = [Content.styled(f"{mark} {text}", style)]
+    lines.extend(
+        Content.styled(r[:1].upper() + r[1:], "$text-muted italic") for r in session.reasons
+    )
+    return Content("\n").join(lines)
