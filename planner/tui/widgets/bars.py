@@ -104,7 +104,7 @@ class WeekBars(Widget):
 
     def _summary(self) -> Content:
         planned = [f.total.planned_minutes for f in self.figures]
-        text = f"weeks 1-{len(planned)}: {planned[0]}' a week at first, {planned[-1]}' at the end"
+        text = f"wk 1-{len(planned)}: {planned[0]}' to {planned[-1]}' a week"
         return Content.styled(text, "$text-muted")
 
 
