@@ -7,7 +7,8 @@ future the same way.
 
 The caller builds a fresh plan (with `extra_loosening_weeks` from `held_weeks`) and `merge`
 joins it to the stored one: sessions already logged or already started stay exactly as they are;
-only sessions still to come are replaced. Each real change adds one `PlanChange` saying why.
+only sessions still to come are replaced. Each real change adds one `PlanChange` saying why; a
+hold recomputed after another log replaces its earlier change (`settle_hold`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from planner.domain.adherence import WeekFigures, logs_by_session, weekly_figure
 from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
 
 HOLD_BELOW = 0.5
+RELEASED = "no loosening week ended below 50 % any more"
 
 
 def low_loosening_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[WeekFigures]:
@@ -133,6 +135,43 @@ def adapt(stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, wh
     change = PlanChange(week=result.changed_weeks[0], reason=reason, at=now)
     plan = replace(result.plan, changes=(*stored.changes, change))
     return Merge(plan, result.changed_weeks, result.dropped_moves)
+
+
+def settle_hold(
+    stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, low: Sequence[WeekFigures]
+) -> Merge:
+    """`adapt` for a hold (or its release) that the logs call for, settling to one change.
+
+    Logging a past week late, session by session, recomputes the hold after every log. A hold or
+    release replaces an earlier one of the same week instead of adding to it, and a hold that
+    stands refreshes its note with the figures of now, so the note never contradicts the weeks.
+    """
+    why = hold_reason(low) if low else RELEASED
+    if _phases(fresh) == _phases(stored):
+        return Merge(_refreshed(stored, why, now), ())
+    result = adapt(stored, fresh, logs, now, why)
+    if not result.changed:
+        return result
+    new = result.plan.changes[-1]
+    earlier = [c for c in result.plan.changes[:-1] if not (is_hold(c) and c.week == new.week)]
+    return replace(result, plan=replace(result.plan, changes=(*earlier, new)))
+
+
+def is_hold(change: PlanChange) -> bool:
+    """A change the hold rule made: a hold or a release (other reasons start otherwise)."""
+    return change.reason.startswith(("loosening week", RELEASED))
+
+
+def _refreshed(plan: Plan, why: str, now: datetime) -> Plan:
+    """The plan with its standing hold's note brought up to the figures of now."""
+    last = next((c for c in reversed(plan.changes) if is_hold(c)), None)
+    if last is None or why == RELEASED or last.reason.startswith(RELEASED):
+        return plan
+    head, sep, tail = last.reason.partition("; ")
+    if head == why:
+        return plan
+    again = replace(last, reason=why + sep + tail, at=now)
+    return replace(plan, changes=tuple(again if c is last else c for c in plan.changes))
 
 
 def hold_reason(low: Sequence[WeekFigures]) -> str:

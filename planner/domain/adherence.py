@@ -6,7 +6,8 @@ Everything here is a pure function of the plan, the logs and an instant `now`:
   minutes), the percent, and how many sessions are done, partial, skipped or still open; the same
   figures split by kind of session, so a skipped cool-down habit shows.
 - `streak`: consecutive weeks at or above the athlete's target. One missed week in any 6 counted
-  weeks is forgiven (the skip budget); a second miss within 6 weeks breaks the streak.
+  weeks is forgiven (the skip budget); a second miss within 6 weeks breaks the streak. Every
+  miss spends the budget, forgiven or not (a miss with no streak to keep is marked missed).
 - `report`: both together, plus whether the current week is about to break the streak.
 
 Weeks are the plan's local weeks (`Session.week`); whether a week has ended is decided by the
@@ -191,8 +192,9 @@ class Streak:
     """The run of good weeks that is still going, and the skip budget left within it.
 
     `weeks` counts weeks at or above target; a forgiven miss keeps the streak alive but does not
-    add to it. `skip_left` is 1 when the next miss would be forgiven; otherwise `refills_in` says
-    after how many more counted weeks it would be.
+    add to it. `skip_left` is 1 when no miss falls in the last 6 counted weeks, so the next miss
+    would be forgiven (while a streak is going); otherwise `refills_in` says after how many more
+    counted weeks it would be.
     """
 
     weeks: int = 0
@@ -212,7 +214,8 @@ def streak(figures: Sequence[WeekFigures], target: float) -> tuple[Streak, list[
     """
     marked: list[WeekFigures] = []
     length, counted = 0, 0
-    forgiven: list[tuple[int, int]] = []  # (counted index, week) of forgiven misses
+    forgiven: list[int] = []  # weeks forgiven within the streak that is going
+    last_miss: int | None = None  # counted index of the latest miss, forgiven or not
     for figure in figures:
         if not _counts(figure):
             marked.append(figure)
@@ -221,16 +224,19 @@ def streak(figures: Sequence[WeekFigures], target: float) -> tuple[Streak, list[
         mark: Mark
         if figure.band == "met":
             length, mark = length + 1, "hit"
-        elif length > 0 and _skip_available(forgiven, counted):
-            forgiven.append((counted, figure.week))
+        elif length > 0 and _skip_available(last_miss, counted):
+            forgiven.append(figure.week)
             mark = "forgiven"
         else:
             length, forgiven, mark = 0, [], "missed"
+        if mark != "hit":
+            # Every miss spends the budget, so the marks and the budget tell the same story.
+            last_miss = counted
         marked.append(replace(figure, mark=mark))
-    refills_in = _refills_in(forgiven, counted + 1)
+    refills_in = _refills_in(last_miss, counted + 1)
     result = Streak(
         weeks=length,
-        forgiven=tuple(week for _, week in forgiven),
+        forgiven=tuple(forgiven),
         skip_left=1 if refills_in == 0 else 0,
         refills_in=refills_in,
     )
@@ -243,14 +249,14 @@ def _counts(figure: WeekFigures) -> bool:
     return figure.state == "ended" or (figure.state == "current" and figure.band == "met")
 
 
-def _skip_available(forgiven: Sequence[tuple[int, int]], index: int) -> bool:
-    return not forgiven or index - forgiven[-1][0] >= FORGIVE_WINDOW
+def _skip_available(last_miss: int | None, index: int) -> bool:
+    return last_miss is None or index - last_miss >= FORGIVE_WINDOW
 
 
-def _refills_in(forgiven: Sequence[tuple[int, int]], next_index: int) -> int:
-    if _skip_available(forgiven, next_index):
+def _refills_in(last_miss: int | None, next_index: int) -> int:
+    if last_miss is None or _skip_available(last_miss, next_index):
         return 0
-    return forgiven[-1][0] + FORGIVE_WINDOW - next_index
+    return last_miss + FORGIVE_WINDOW - next_index
 
 
 def _with_outlook(result: Streak, figures: Sequence[WeekFigures], target: float) -> Streak:

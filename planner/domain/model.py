@@ -44,6 +44,13 @@ KIND_SHORT: dict[SessionKind, str] = {
     "loosening": "loose",
     "maintenance": "maint",
 }
+# Why a session on a day without a run is there at all: it has no run to hang on.
+KIND_REASONS: dict[SessionKind, str] = {
+    "loosening": "a day without a run: tight hips loosen with time under stretch, more than"
+    " warm-ups and cool-downs alone give",
+    "maintenance": "an extra session on a day without a run: it keeps the range the loosening"
+    " weeks gained, which slips back without it",
+}
 LOG_STATUSES: tuple[str, ...] = get_args(LogStatus)
 # What `hipplan log` accepts besides a session id.
 SESSION_SHORTCUTS: tuple[str, ...] = ("next", "today-pre", "today-post")
@@ -260,6 +267,12 @@ class Session:
     @property
     def style(self) -> Style:
         return "dynamic" if self.kind == "pre-run" else "static"
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why it is there (for a session without a run) and what its note says."""
+        found = [KIND_REASONS.get(self.kind, ""), self.note]
+        return [r for r in found if r]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,19 @@ PHYSIO_ADVICE = (
     " work) until they have looked at it; stop at once for sharp pain or swelling"
 )
 
+# When mobility work has to stop and a physio look (DOMAIN.md); shown with every session.
+STOP_SIGNS = (
+    "sharp or shooting pain",
+    "pain that is still there after the session",
+    "achilles pain and stiffness in the morning that keeps coming back",
+    "swelling",
+)
+STOP_ADVICE = (
+    "Mild tension, never pain. Stop and see a physio or doctor for "
+    + ", ".join(STOP_SIGNS[:-1])
+    + f" or {STOP_SIGNS[-1]}."
+)
+
 
 @dataclass(frozen=True)
 class CheckIn:

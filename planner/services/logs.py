@@ -190,7 +190,7 @@ def _adapt_after_log(
         fresh = plans.rebuild(repo, athlete, plan, len(low))
     except PlannerError:
         return None  # the runs or template are gone: the log stands, the plan stays as it is
-    if (fresh.loosening_weeks, fresh.taper_weeks) == (plan.loosening_weeks, plan.taper_weeks):
-        return None
-    why = adapt.hold_reason(low) if low else "no loosening week ended below 50 % any more"
-    return plans.save_merged(repo, plan, fresh, logs, now, why)
+    result = adapt.settle_hold(plan, fresh, logs, now, low)
+    if result.plan is not plan:
+        repo.save_plan(result.plan)
+    return result.plan.changes[-1] if result.changed else None

@@ -107,7 +107,7 @@ def test_home_shows_the_shape_of_a_block_not_begun(tmp_path) -> None:  # type: i
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             bars = app.screen.query_one(WeekBars)
-            assert bars.upcoming
+            assert all(f.state == "upcoming" for f in bars.figures)
             assert [f.total.planned_minutes for f in bars.figures] == plan.weekly_minutes()
             assert f"{plan.weekly_minutes()[0]}'" in str(bars.render())
             assert app.board.summaries[0].idle == "block starts Mon 01 Mar"

@@ -22,7 +22,7 @@ from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
 from planner.tui.screens import entry
 from planner.tui.screens.base import SessionActions, cannot, session_fallbacks
 from planner.tui.screens.home_notes import outcome_notes
-from planner.tui.state import RECENT_WEEKS, AthleteDetail, Board
+from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.bars import WeekBars
 from planner.tui.widgets.footer import HipplanFooter
 from planner.tui.widgets.lists import AgendaList, AthleteList
@@ -157,10 +157,8 @@ class HomeScreen(SessionActions):
             panel.border_title = f"{plan.weeks}-week block {when} {day:%a %d %b}"
         else:
             panel.border_title = f"This block: week {week} of {plan.weeks} · {plan.phase(week)}"
-        if detail.today < plan.start:  # not begun: show the shape of what is coming
-            bars.show(detail.weeks[:RECENT_WEEKS], None, detail.athlete.target, upcoming=True)
-        else:
-            bars.show(detail.recent_weeks(), week, detail.athlete.target)
+        # Every week of the block, so the loosening, the taper and the end show at any point.
+        bars.show(detail.weeks, week, detail.athlete.target)
         notes.update(_block_notes(detail))
         self.query_one("#outcome-notes", Static).update(outcome_notes(detail))
 

@@ -18,6 +18,7 @@ from textual.widgets import Digits, Footer, ProgressBar, Static
 from planner import clock
 from planner.domain import timing
 from planner.domain.model import Prescription, Session, as_utc
+from planner.domain.outcomes import STOP_ADVICE
 from planner.tui.labels import session_title
 from planner.tui.messages import LogRequested
 from planner.tui.screens.base import HipplanScreen
@@ -25,6 +26,7 @@ from planner.tui.widgets.topbar import TopBar
 
 TICK_SECONDS = 0.25
 # Leaving before this much work logs nothing: opening the player by mistake is not a session.
+# The screen always says what q would log, so the threshold is never a surprise.
 MIN_LOGGED_SECONDS = 30
 
 
@@ -164,6 +166,8 @@ class PlayerScreen(HipplanScreen[None]):
                 yield Digits("0:00", id="countdown")
             yield Static(id="step-state")
         yield Static(id="up-next")
+        yield Static(id="stop-hint")
+        yield Static(STOP_ADVICE, id="player-safety")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -206,8 +210,23 @@ class PlayerScreen(HipplanScreen[None]):
 
     # -- drawing -------------------------------------------------------------------------------
 
+    def stop_minutes(self) -> int:
+        """What stopping now logs as partial: the minutes worked, 0 for nothing."""
+        if self.routine.finished or self.routine.worked < MIN_LOGGED_SECONDS:
+            return 0
+        return max(1, min(self.session.minutes - 1, round(self.routine.worked / 60)))
+
+    def stop_hint(self) -> str:
+        if self.routine.finished:
+            return "q: leave (logged as done)"
+        minutes = self.stop_minutes()
+        if not minutes:
+            return "q: stop (nothing logged yet)"
+        return f"q: stop and log {minutes} of {self.session.minutes} min as partial"
+
     def _draw(self) -> None:
         routine = self.routine
+        self.query_one("#stop-hint", Static).update(self.stop_hint())
         self.query_one(ProgressBar).update(progress=routine.progress)
         self.query_one("#time-left", Static).update(f"{_clock_text(routine.remaining)} left")
         step = routine.step
@@ -224,7 +243,7 @@ class PlayerScreen(HipplanScreen[None]):
         self.query_one("#step-dose", Static).update(
             f"{step.dose} · exercise {self._exercise_number(step)} of {len(self.session.exercises)}"
         )
-        self.query_one("#step-cue", Static).update(step.prescription.cue)
+        self.query_one("#step-cue", Static).update(_how_to(step.prescription))
         self.query_one(Digits).update(_clock_text(routine.left))
         state.update("Paused: space to go on" if routine.paused else "")
         self.set_class(routine.paused, "-paused")
@@ -262,14 +281,19 @@ class PlayerScreen(HipplanScreen[None]):
         self._draw()
 
     def action_stop(self) -> None:
-        """Leave; work done so far is logged as partial (nothing if it was only a moment)."""
+        """Leave; logs what `stop_hint` said (nothing if it was only a moment)."""
         self.tick()
-        if not self.routine.finished and self.routine.worked >= MIN_LOGGED_SECONDS:
-            minutes = max(1, min(self.session.minutes - 1, round(self.routine.worked / 60)))
+        if minutes := self.stop_minutes():
             self._log("partial", minutes)
         elif not self.routine.finished:
             self.notify("Stopped early: nothing logged.")
         self.dismiss()
+
+
+def _how_to(prescription: Prescription) -> str:
+    """The cue, then the full instructions (set-up, movement, feel, the mistake to avoid)."""
+    lines = [prescription.cue] if prescription.cue else []
+    return "\n".join(lines + prescription.instructions.lines())
 
 
 def _seconds_between(start: datetime, end: datetime) -> float:

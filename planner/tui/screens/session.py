@@ -1,4 +1,4 @@
-"""One session in full: exercises, doses and cues; log, move or play it from here."""
+"""One session in full: exercises, doses, cues, instructions and when to stop; log, move or play it from here."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from planner.domain.model import Prescription, Session
+from planner.domain.outcomes import STOP_ADVICE
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, session_title
 from planner.tui.screens.base import SessionActions, session_fallbacks
 from planner.tui.state import AthleteDetail, Board
@@ -40,6 +41,7 @@ class SessionScreen(SessionActions):
         with Vertical(id="session-head"):
             yield Static(id="session-when")
             yield Static(id="session-status")
+            yield Static(STOP_ADVICE, id="session-safety")
         yield VerticalScroll(id="exercises")
         yield Footer(compact=True)
 
@@ -70,20 +72,27 @@ class SessionScreen(SessionActions):
 
 
 class ExerciseCard(Static):
-    """'2. Kneeling hip-flexor lunge   2 x 45 s hold each side', with its cue below."""
+    """'2. Kneeling hip-flexor lunge  ·  2 x 45 s hold each side', its cue and instructions."""
 
     DEFAULT_CSS = """
     ExerciseCard { padding: 0 1 1 1; height: auto; }
     """
 
     def __init__(self, number: int, prescription: Prescription) -> None:
-        title = Content.assemble(
-            (f"{number}. {prescription.name}", "bold"),
-            ("  ·  ", "$text-muted"),
-            (prescription.dose.text, "$text-accent"),
-        )
-        cue = Content.styled(prescription.cue, "$text-muted") if prescription.cue else Content("")
-        super().__init__(Content("\n").join([title, cue]) if prescription.cue else title)
+        super().__init__(exercise_text(number, prescription))
+
+
+def exercise_text(number: int, prescription: Prescription) -> Content:
+    title = Content.assemble(
+        (f"{number}. {prescription.name}", "bold"),
+        ("  ·  ", "$text-muted"),
+        (prescription.dose.text, "$text-accent"),
+    )
+    lines = [title]
+    if prescription.cue:
+        lines.append(Content.styled(prescription.cue, "$text-muted"))
+    lines.extend(Content(f"   {line}") for line in prescription.instructions.lines())
+    return Content("\n").join(lines)
 
 
 def _status_line(session: Session, detail: AthleteDetail) -> Content:
@@ -94,7 +103,8 @@ def _status_line(session: Session, detail: AthleteDetail) -> Content:
     else:
         entry = detail.logs[session.id]
         text = f"{STATUS_WORDS[status]}, {entry.minutes} min"
-    parts: list[tuple[str, str] | str] = [(f"{mark} {text}", style)]
-    if session.note:
-        parts.append((f"   {session.note}", "$text-muted italic"))
-    return Content.assemble(*parts)
+    lines = [Content.styled(f"{mark} {text}", style)]
+    lines.extend(
+        Content.styled(r[:1].upper() + r[1:], "$text-muted italic") for r in session.reasons
+    )
+    return Content("\n").join(lines)

@@ -1,4 +1,4 @@
-"""Adherence at a glance: a text sparkline and a small weekly bar chart."""
+"""Adherence at a glance: a text sparkline and the block's weekly bar chart."""
 
 from __future__ import annotations
 
@@ -27,49 +27,49 @@ def spark_weeks(weeks: Sequence[WeekFigures], width: int = 0) -> str:
 
 
 class WeekBars(Widget):
-    """Columns for recent weeks: the planned minutes as a shaded bar, the done part filled in.
+    """One column per week of the block: the planned minutes as a shaded bar, the done part
+    filled in; below, the done percent (weeks begun), the planned minutes and the week.
 
-    The height of a column is the week's planned minutes against the largest week shown, so the
-    chart also shows the plan's shape (loosening weeks tall, maintenance short).
+    The height of a column is the week's planned minutes against the block's largest week, so the
+    chart shows the plan's shape (loosening weeks tall, the taper falling, maintenance short).
+    Columns narrow to fit a long block; too narrow for labels, one line sums the block up.
     """
 
     DEFAULT_CSS = """
     WeekBars {
-        height: 8;
+        height: 9;
         width: 1fr;
     }
     """
 
-    COLUMN = 6
+    COLUMN = 6  # the widest column, with its gap
+    LABELLED = 5  # narrower columns leave the labels out
     figures: reactive[tuple[WeekFigures, ...]] = reactive((), layout=True)
     current: reactive[int | None] = reactive(None)
     target: reactive[float] = reactive(0.8)
-    upcoming: reactive[bool] = reactive(False)
 
-    def show(
-        self,
-        figures: Sequence[WeekFigures],
-        current: int | None,
-        target: float,
-        *,
-        upcoming: bool = False,
-    ) -> None:
-        """`upcoming`: weeks not begun yet, labelled with their planned minutes, not a percent."""
+    def show(self, figures: Sequence[WeekFigures], current: int | None, target: float) -> None:
         self.figures = tuple(figures)
         self.current = current
         self.target = target
-        self.upcoming = upcoming
+
+    @property
+    def column(self) -> int:
+        fits = self.size.width // max(1, len(self.figures)) if self.size.width else self.COLUMN
+        return max(1, min(self.COLUMN, fits))
 
     def render(self) -> RenderResult:
         if not self.figures:
-            return Content.styled("No weeks logged yet.", "$text-muted")
-        rows = max(1, self.size.height - 2)
+            return Content.styled("No weeks planned yet.", "$text-muted")
+        labelled = self.column >= self.LABELLED
+        rows = max(1, self.size.height - (3 if labelled else 1))
         tallest = max(f.total.planned_minutes for f in self.figures) or 1
         lines = [self._bar_row(row, rows, tallest) for row in range(rows, 0, -1)]
-        if self.upcoming:
-            lines.append(self._label_row(lambda f: f"{f.total.planned_minutes}'", muted=True))
-        else:
-            lines.append(self._label_row(lambda f: f"{percent(f.total) or 0}%"))
+        if not labelled:
+            lines.append(self._summary())
+            return Content("\n").join(lines)
+        lines.append(self._label_row(_done_label))
+        lines.append(self._label_row(lambda f: f"{f.total.planned_minutes}'", muted=True))
         lines.append(self._label_row(lambda f: f"wk {f.week}", muted=True))
         return Content("\n").join(lines)
 
@@ -78,13 +78,17 @@ class WeekBars(Widget):
         return band_style(figure.total.ratio or 0.0, self.target)
 
     def _bar_row(self, row: int, rows: int, tallest: int) -> Content:
+        width = self.column - 1 if self.column >= 3 else self.column
+        gap = " " * (self.column - width)
         parts: list[tuple[str, str] | str] = []
         for figure in self.figures:
             total = figure.total
             planned = total.planned_minutes / tallest * rows
             done = min(total.done_minutes, total.planned_minutes) / tallest * rows
-            parts.append(_cell(row, planned, done, self.style(figure)))
-            parts.append(" ")
+            if figure.state == "upcoming":
+                done = 0.0
+            parts.append(_cell(row, planned, done, self.style(figure), width))
+            parts.append(gap)
         return Content.assemble(*parts)
 
     def _label_row(self, label: Callable[[WeekFigures], str], *, muted: bool = False) -> Content:
@@ -94,14 +98,22 @@ class WeekBars(Widget):
             style = "$text-muted" if muted else self.style(figure)
             if figure.week == self.current:
                 style += " bold reverse" if muted else " bold"
-            parts.append((f"{text:^{self.COLUMN - 1}}", style))
+            parts.append((f"{text:^{self.column - 1}}"[: self.column - 1], style))
             parts.append(" ")
         return Content.assemble(*parts)
 
+    def _summary(self) -> Content:
+        planned = [f.total.planned_minutes for f in self.figures]
+        text = f"wk 1-{len(planned)}: {planned[0]}' to {planned[-1]}' a week"
+        return Content.styled(text, "$text-muted")
 
-def _cell(row: int, planned: float, done: float, style: str) -> tuple[str, str]:
+
+def _done_label(figure: WeekFigures) -> str:
+    return "" if figure.state == "upcoming" else f"{percent(figure.total) or 0}%"
+
+
+def _cell(row: int, planned: float, done: float, style: str, width: int) -> tuple[str, str]:
     """One row of one column: filled where done reaches, shaded up to the planned height."""
-    width = WeekBars.COLUMN - 1
     if done >= row:
         return ("█" * width, style)
     if done > row - 1:

@@ -312,7 +312,8 @@ def test_six_week_example(cli, at) -> None:  # type: ignore[no-untyped-def]
     ok(cli("log", NAME, "20270405-post", "skipped"))
 
     data = report(cli)
-    assert (data["streak"], data["uses_skip"], data["at_risk"]) == (1, True, False)
+    # Week 4's miss spent the skip budget: a low week 6 would break the streak.
+    assert (data["streak"], data["uses_skip"], data["at_risk"]) == (1, False, True)
     assert [w["streak"] for w in data["weeks"]] == [
         "hit", "forgiven", "hit", "missed", "hit", "pending",
     ]  # fmt: skip

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import product
 
 import pytest
 
 from planner.domain.adherence import (
+    FORGIVE_WINDOW,
     Mark,
     Tally,
     WeekFigures,
@@ -177,7 +179,8 @@ def test_one_missed_week_in_six_is_forgiven() -> None:
 def test_a_second_miss_within_six_weeks_breaks_the_streak() -> None:
     weeks, marked, skip_left, _ = run_streak(0.9, 0.3, 0.9, 0.6, 0.9)
     assert marked == ["hit", "forgiven", "hit", "missed", "hit"]
-    assert (weeks, skip_left) == (1, 1)
+    # The miss that broke it spends the budget too: the next is free from counted week 10.
+    assert (weeks, skip_left) == (1, 0)
 
 
 def test_the_skip_budget_refills_after_six_weeks() -> None:
@@ -187,7 +190,9 @@ def test_the_skip_budget_refills_after_six_weeks() -> None:
 
 
 def test_a_miss_before_any_good_week_is_not_forgiven() -> None:
-    assert run_streak(0.2, 0.9) == (1, ["missed", "hit"], 1, 0)
+    # Nor does it leave the budget whole: a second miss within 6 weeks is not forgiven.
+    assert run_streak(0.2, 0.9) == (1, ["missed", "hit"], 0, 4)
+    assert run_streak(0.2, 0.9, 0.3)[1] == ["missed", "hit", "missed"]
 
 
 def test_weeks_without_sessions_neither_extend_nor_break() -> None:
@@ -256,3 +261,18 @@ def test_a_fully_done_week_meets_any_target(
     logs = [entry(s, "done") for s in plan.sessions_in_week(1)]
     figures = weekly_figures(plan, logs, at("2027-03-09T00:00"), target)
     assert figures[0].band == "met"
+
+
+def test_the_skip_budget_and_the_marks_agree() -> None:
+    """Whenever a streak is going, the budget says a skip is left exactly when one more missed
+    week would be marked forgiven; and no forgiven week has another miss in its 6 weeks."""
+    for length in range(1, 10):
+        for pattern in product((0.9, 0.3), repeat=length):
+            weeks, marked, skip_left, _ = run_streak(*pattern)
+            if weeks:
+                next_mark = run_streak(*pattern, 0.3)[1][-1]
+                assert (next_mark == "forgiven") == bool(skip_left), (pattern, marked)
+            for i, mark in enumerate(marked):
+                if mark == "forgiven":
+                    earlier = marked[max(0, i - FORGIVE_WINDOW + 1) : i]
+                    assert "missed" not in earlier and "forgiven" not in earlier, marked
