@@ -95,7 +95,7 @@ def parse_squad(data: bytes, default_zone: str, source: str = "the file") -> lis
 
 
 class _BadHeader(Exception):
-    pass
+    """The header row does not name the columns a squad file needs."""
 
 
 def _header(row: list[str], line: int) -> list[str]:

@@ -228,7 +228,7 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
 
 
 class _DuplicateKey(ValueError):
-    pass
+    """A JSON object names one key twice: the file is damaged, not to be merged silently."""
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -256,7 +256,8 @@ class MoveForm(Dialog[bool]):
         self.submit(start)
 
     def submit(self, start: datetime) -> None:
-        raise NotImplementedError
+        """What a chosen start does: each kind of move dialog posts its own request."""
+        raise NotImplementedError(f"{type(self).__name__} must say what a chosen start does")
 
     def refuse(self, reason: str) -> None:
         self.query_one("#dialog-error", Label).update(f"Can't move: {reason}")
