@@ -47,14 +47,7 @@ def set_athlete(
     now: datetime | None = None,
 ) -> SetResult:
     """Update an athlete (a re-assessment) and rebuild the future of their plan."""
-    wanted: dict[str, Any] = {
-        "tightness": tightness,
-        "sport": sport,
-        "sitting_hours": sitting_hours,
-        "tz": tz,
-        "target": target,
-    }
-    changes = {k: v for k, v in wanted.items() if v is not None}
+    changes = _given(tightness, sport, sitting_hours, tz, target)
     if not changes:
         raise InvalidInput(
             "changes", "nothing to change: give a tightness, sport, sitting hours, zone or target"
@@ -62,12 +55,10 @@ def set_athlete(
     now = now or clock.now()
     with repo.transaction():
         old = repo.get_athlete(name)
-        new = replace(old, **changes)
+        new, why = _reassessed(old, changes)
         repo.save_athlete(new)
-        moved = [k for k in _PLAN_FIELDS if getattr(old, k) != getattr(new, k)]
-        if not moved:
+        if not why:
             return SetResult(new, None)
-        why = "re-assessed: " + ", ".join(_describe(k, old, new) for k in moved)
         return SetResult(new, plans.replan(repo, new, why, now))
 
 
@@ -94,21 +85,12 @@ def preview_set(
 ) -> SetPreview:
     """The plan `set_athlete` with these figures would store, by the same rebuild; stores
     nothing."""
-    wanted: dict[str, Any] = {
-        "tightness": tightness,
-        "sport": sport,
-        "sitting_hours": sitting_hours,
-        "tz": tz,
-        "target": target,
-    }
     now = now or clock.now()
     old = repo.get_athlete(name)
-    new = replace(old, **{k: v for k, v in wanted.items() if v is not None})
+    new, why = _reassessed(old, _given(tightness, sport, sitting_hours, tz, target))
     plan = repo.get_plan(old.name)
-    moved = [k for k in _PLAN_FIELDS if getattr(old, k) != getattr(new, k)]
-    if plan is None or not moved:
+    if plan is None or not why:
         return SetPreview(new, plan, None, "")
-    why = "re-assessed: " + ", ".join(_describe(k, old, new) for k in moved)
     logs = repo.logs(old.name)
     low = adapt.low_loosening_weeks(plan, logs, now)
     if low:
@@ -141,6 +123,33 @@ def _runs_in_zone(repo: Repository, athlete: Athlete, plan: Plan) -> list[Run]:
     )
     runs = apply_changes(wide, repo.run_changes(athlete.name), zone)
     return [r for r in runs if first <= r.start.astimezone(zone).date() < end]
+
+
+def _given(
+    tightness: int | None,
+    sport: str | None,
+    sitting_hours: float | None,
+    tz: str | None,
+    target: float | None,
+) -> dict[str, Any]:
+    """The figures a re-assessment was given (None: left as it is)."""
+    given = {
+        "tightness": tightness,
+        "sport": sport,
+        "sitting_hours": sitting_hours,
+        "tz": tz,
+        "target": target,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _reassessed(old: Athlete, changes: dict[str, Any]) -> tuple[Athlete, str]:
+    """The athlete with the new figures, and why the plan changes ("" when it need not)."""
+    new = replace(old, **changes)
+    moved = [k for k in _PLAN_FIELDS if getattr(old, k) != getattr(new, k)]
+    if not moved:
+        return new, ""
+    return new, "re-assessed: " + ", ".join(_describe(k, old, new) for k in moved)
 
 
 def _describe(field: str, old: Athlete, new: Athlete) -> str:
