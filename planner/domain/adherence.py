@@ -159,20 +159,43 @@ def weekly_figures(
     for week in range(1, plan.weeks + 1):
         sessions = plan.sessions_in_week(week)
         total = tally(sessions, by_session)
-        ratio = total.ratio
-        figures.append(
-            WeekFigures(
-                week=week,
-                start=plan.week_start(week),
-                phase=plan.phase(week),
-                state=week_state(plan, week, now),
-                total=total,
-                by_kind=_by_kind(sessions, by_session),
-                band=None if ratio is None else band(ratio, target),
-                mark="empty" if ratio is None else "pending",
-            )
-        )
+        figures.append(_week(plan, week, total, _by_kind(sessions, by_session), now, target))
     return figures
+
+
+def week_totals(plan: Plan, logs: Iterable[LogEntry]) -> tuple[Tally, ...]:
+    """Each plan week's tally: all a summary keeps to give the weekly figures later."""
+    by_session = logs_by_session(logs)
+    return tuple(tally(plan.sessions_in_week(w), by_session) for w in range(1, plan.weeks + 1))
+
+
+def figures_from_totals(
+    plan: Plan, totals: Sequence[Tally], now: datetime, target: float
+) -> list[WeekFigures]:
+    """The weekly figures from stored week tallies (no split by kind): what lists of athletes
+    show without reading every session."""
+    return [_week(plan, n, total, {}, now, target) for n, total in enumerate(totals, start=1)]
+
+
+def _week(
+    plan: Plan,
+    week: int,
+    total: Tally,
+    by_kind: dict[SessionKind, Tally],
+    now: datetime,
+    target: float,
+) -> WeekFigures:
+    ratio = total.ratio
+    return WeekFigures(
+        week=week,
+        start=plan.week_start(week),
+        phase=plan.phase(week),
+        state=week_state(plan, week, now),
+        total=total,
+        by_kind=by_kind,
+        band=None if ratio is None else band(ratio, target),
+        mark="empty" if ratio is None else "pending",
+    )
 
 
 def _by_kind(sessions: Sequence[Session], logs: Mapping[str, LogEntry]) -> dict[SessionKind, Tally]:
@@ -305,6 +328,14 @@ def report(plan: Plan, logs: Sequence[LogEntry], now: datetime, target: float) -
         due_by_kind=_by_kind(due_sessions(plan, by_session, now), by_session),
         unmatched_logs=sum(1 for sid in by_session if sid not in planned_ids),
     )
+
+
+def summary_report(
+    plan: Plan, totals: Sequence[Tally], now: datetime, target: float
+) -> Report:
+    """The report from week tallies alone: weeks and streak, without the split by kind."""
+    result, marked = streak(figures_from_totals(plan, totals, now, target), target)
+    return Report(athlete=plan.athlete, target=target, weeks=marked, streak=result)
 
 
 def due_sessions(plan: Plan, logs: Mapping[str, LogEntry], now: datetime) -> list[Session]:

@@ -36,6 +36,7 @@ from planner.domain.model import (
     name_key,
 )
 from planner.domain.outcomes import CheckIn
+from planner.domain.summary import Summary, summarise
 from planner.fsutil import atomic_write, temp_name_pattern
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables, read_database
@@ -170,6 +171,15 @@ class Repository:
     def athletes(self) -> list[Athlete]:
         found = [self._decode(codec.athlete_from, d, "athlete") for d in self._table("athletes")]
         return sorted(found, key=lambda a: a.key)
+
+    def summaries(self) -> list[Summary]:
+        """Every athlete's summary (athlete, plan header, week tallies), by name key."""
+        return [summarise(a, self.get_plan(a.name), self.logs(a.name)) for a in self.athletes()]
+
+    def summary(self, name: str) -> Summary:
+        """One athlete's summary; UnknownAthlete if there is none."""
+        athlete = self.get_athlete(name)
+        return summarise(athlete, self.get_plan(name), self.logs(name))
 
     def _athlete_doc(self, name: str) -> dict[str, Any] | None:
         return self._table("athletes").get(_q.key == name_key(name))
