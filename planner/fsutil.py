@@ -117,11 +117,7 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     if not folder.is_dir():
         # A typo in an export path should say so, not create a folder tree.
         raise FileNotFoundError(2, "No such directory", str(Path(path).parent))
-    existing = regular_file(target)
-    if existing is not None and not _writable(target, existing):
-        raise UnsafeTarget(
-            f"{path} is read-only (mode {stat.S_IMODE(existing.st_mode):04o}); left untouched"
-        )
+    existing = check_replaceable(path)
     sweep_temp_files(target)
     fd, tmp = _temp_file(target, 0o666 if mode is None else mode)
     try:
@@ -213,6 +209,18 @@ def _temp_file(target: Path, create_mode: int) -> tuple[int, str]:
         if _lock_temp(fd, tmp):
             return fd, tmp
         os.close(fd)
+
+
+def check_replaceable(path: Path) -> os.stat_result | None:
+    """The stat of the file `atomic_write` would replace (None: none yet); UnsafeTarget when it
+    must not be replaced (not a regular file, or read-only)."""
+    target = Path(os.path.realpath(path))
+    existing = regular_file(target)
+    if existing is not None and not _writable(target, existing):
+        raise UnsafeTarget(
+            f"{path} is read-only (mode {stat.S_IMODE(existing.st_mode):04o}); left untouched"
+        )
+    return existing
 
 
 def _writable(target: Path, st: os.stat_result) -> bool:

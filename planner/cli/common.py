@@ -66,6 +66,8 @@ def db_path(args: argparse.Namespace) -> Path | None:
 def open_repo(args: argparse.Namespace) -> Iterator[storage.Repository]:
     """The repository at --db / HIPPLAN_DB / the platform default."""
     repo = storage.Repository.open(db_path(args))
+    for note in repo.notes:  # stderr: a script reading stdout sees only what it asked for
+        print(f"hipplan: {note}", file=sys.stderr)
     try:
         yield repo
     finally:

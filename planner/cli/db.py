@@ -1,4 +1,4 @@
-"""`db check` and `db backup`: look after the database file."""
+"""`db check` and `db backup`: look after the database (the index and every athlete file)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ else:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("db", help="check or back up the database file")
+    parser = subparsers.add_parser("db", help="check or back up the database")
     group = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    check = group.add_parser("check", help="report problems in the database file (changes nothing)")
+    check = group.add_parser(
+        "check", help="report problems in the index and athlete files (changes nothing)"
+    )
     options.add_json(check)
     check.set_defaults(func=db_check)
-    backup = group.add_parser("backup", help="copy the database file beside itself")
+    backup = group.add_parser("backup", help="archive the whole database (.tar.gz) beside it")
     options.add_json_result(backup)
     backup.set_defaults(func=db_backup)
 
@@ -46,10 +48,11 @@ def db_check(args: argparse.Namespace) -> int:
 
 def db_backup(args: argparse.Namespace) -> int:
     path = _path(args)
-    if not path.exists():
+    # No upgrade on open: a backup copies the files exactly as they are, even old or broken ones.
+    repo = storage.Repository(path)
+    if not path.exists() and not repo.folder.exists():
         raise PlannerError(f"nothing to back up: {path} does not exist yet")
-    # No upgrade on open: a backup copies the file exactly as it is, even an old or broken one.
-    target = storage.Repository(path).backup()
+    target = repo.backup()
     if args.json:
         print_json({"backup": str(target)})
     else:

@@ -1,7 +1,7 @@
 """A coach's squad: importing it from a file, building every plan, and everyone's adherence.
 
-Each use case is one transaction: an import stores the whole file or nothing, and `build_all`
-builds every plan in one write.
+Each use case is one squad-wide transaction: an import stores the whole file or nothing, and
+`build_all` replaces every plan or none (a crash in between leaves all or none of the files).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def import_squad(repo: Repository, data: bytes, source: str, default_zone: str) 
     one athlete with a re-assessment, which rebuilds their plan; a file cannot say what to keep).
     """
     lines = parse_squad(data, default_zone, source)
-    with repo.transaction():
+    with repo.transaction(whole=True):
         stored = {a.key: a.name for a in repo.athletes()}
         taken = [
             f"line {line.line}: name: athlete {stored[line.athlete.key]!r} already exists"
@@ -65,7 +65,7 @@ def build_all(
     template = plans_io.load_template(template_id, catalogue)
     end = start + timedelta(weeks=weeks)
     results: list[Built] = []
-    with repo.transaction():
+    with repo.transaction(whole=True):
         for athlete in repo.athletes():
             runs = plans.runs_for(repo, athlete.name, start, end)
             busy = repo.busy(athlete.name)

@@ -60,7 +60,7 @@ class AtomicJSONStorage(Storage):
         if self._in_batch:
             self._pending = data
             return
-        self._flush(data)
+        self.flush(data)
 
     def close(self) -> None:
         """TinyDB closes its storage; ours is shared by the repository and stays usable."""
@@ -74,12 +74,28 @@ class AtomicJSONStorage(Storage):
     def commit(self) -> None:
         pending, self._pending, self._in_batch = self._pending, None, False
         if pending is not None:
-            self._flush(pending)
+            self.flush(pending)
 
     def rollback(self) -> None:
         # TinyDB edits the dicts it read in place, so the cache may hold the failed change.
         self._pending, self._in_batch = None, False
         self.forget()
+
+    def tables(self) -> Tables | None:
+        """The tables as last read or staged, not copied: for reading only."""
+        return self._pending if self._pending is not None else self._load()
+
+    def take_pending(self) -> Tables | None:
+        """End the batch and hand over what it changed (None: nothing) for the caller to write."""
+        pending, self._pending, self._in_batch = self._pending, None, False
+        return pending
+
+    def encode(self, data: Tables) -> bytes:
+        return self._encode(data).encode("utf-8")
+
+    def written(self, data: Tables) -> None:
+        """`data` is now the file on disk (written by the caller): cache it as read."""
+        self._cache, self._identity = data, _identity_of(self.path)
 
     def forget(self) -> None:
         self._cache, self._identity = None, None
@@ -109,8 +125,8 @@ class AtomicJSONStorage(Storage):
         self._cache, self._identity = tables, identity
         return tables
 
-    def _flush(self, data: Tables) -> None:
-        encoded = self._encode(data).encode("utf-8")
+    def flush(self, data: Tables) -> None:
+        encoded = self.encode(data)
         try:
             atomic_write(self.path, encoded, mode=FILE_MODE)
         except UnsafeTarget as exc:

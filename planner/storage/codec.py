@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planner.domain.adherence import Tally
 from planner.domain.inputs import zone
 from planner.domain.model import (
     Athlete,
@@ -29,6 +30,7 @@ from planner.domain.model import (
     Timing,
 )
 from planner.domain.outcomes import CheckIn
+from planner.domain.summary import Summary
 
 Doc = dict[str, Any]
 # Plans stored before sessions were timed as content: 3 s a rep, nothing between sets, sides or
@@ -348,3 +350,50 @@ def plan_from(doc: Doc) -> tuple[Plan, tuple[Session, ...]]:
         ),
     )
     return plan, tuple(sessions_from(doc.get("cancelled", []), table, tz))
+
+
+# -- summaries (the index) -------------------------------------------------------------------------
+
+_TALLY_FIELDS = ("planned_minutes", "done_minutes", "done", "partial", "skipped", "open")
+
+
+def summary_doc(summary: Summary) -> Doc:
+    """An athlete's summary: the athlete, the plan's header, one tally row per plan week."""
+    plan = summary.plan
+    header = None
+    if plan is not None:
+        header = {
+            "athlete_name": plan.athlete,
+            "tz": plan.tz,
+            "start": plan.start.isoformat(),
+            "weeks": plan.weeks,
+            "template": plan.template,
+            "loosening_weeks": plan.loosening_weeks,
+            "taper_weeks": plan.taper_weeks,
+        }
+    return {
+        "athlete": athlete_doc(summary.athlete),
+        "plan": header,
+        "weeks": [[getattr(t, f) for f in _TALLY_FIELDS] for t in summary.weeks],
+    }
+
+
+def summary_from(doc: Doc) -> Summary:
+    header = doc["plan"]
+    plan = None
+    if header is not None:
+        plan = Plan(
+            athlete=header["athlete_name"],
+            tz=header["tz"],
+            start=date.fromisoformat(header["start"]),
+            weeks=int(header["weeks"]),
+            template=header["template"],
+            loosening_weeks=int(header["loosening_weeks"]),
+            taper_weeks=int(header["taper_weeks"]),
+            runs=(),
+            sessions=(),
+        )
+    weeks = tuple(Tally(*(int(n) for n in row)) for row in doc["weeks"])
+    if plan is not None and len(weeks) != plan.weeks:
+        raise ValueError(f"{len(weeks)} week tallies for a {plan.weeks}-week plan")
+    return Summary(athlete_from(doc["athlete"]), plan, weeks)

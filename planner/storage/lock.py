@@ -24,11 +24,14 @@ _POLL_SECONDS = 0.002
 
 
 class WriteLock:
-    """A re-entrant, process-wide exclusive lock on `<db>.lock`."""
+    """A re-entrant lock on `<db>.lock`: exclusive, or `shared` with other shared holders."""
 
-    def __init__(self, db_path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, db_path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, shared: bool = False
+    ) -> None:
         self.path = db_path.with_name(db_path.name + ".lock")
         self.timeout = timeout
+        self.shared = shared
         self._depth = 0
         self._held: Any = None
 
@@ -50,6 +53,17 @@ class WriteLock:
             f"{self.path.name} (try again)"
         )
 
+    def try_acquire(self) -> bool:
+        """Take the lock only if it is free now; True when taken (release with __exit__)."""
+        timeout, self.timeout = self.timeout, 0.0
+        try:
+            self.__enter__()
+        except DatabaseBusy:
+            return False
+        finally:
+            self.timeout = timeout
+        return True
+
     if sys.platform != "win32":
 
         def _acquire(self) -> int:
@@ -63,7 +77,9 @@ class WriteLock:
             deadline = time.monotonic() + self.timeout
             while True:
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(
+                        fd, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+                    )
                     return fd
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
@@ -79,7 +95,7 @@ class WriteLock:
 
     else:  # pragma: no cover - exercised on Windows only
 
-        def _acquire(self) -> Any:
+        def _acquire(self) -> Any:  # no shared locks here: shared holders wait their turn
             from filelock import FileLock, Timeout
 
             self.path.parent.mkdir(parents=True, exist_ok=True)

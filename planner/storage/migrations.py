@@ -1,9 +1,10 @@
-"""Schema versions of the database file and the steps between them.
+"""Schema versions of the database and the steps between them.
 
 The version lives in the `_meta` table. A file without it is version 1, the layout of the
 first releases: athletes with a `timezone` field, runs as day-name strings in a `runs` table,
-and one flat document per log. Each step is a pure function on the decoded tables; the
-repository backs the file up before it writes the upgraded one.
+and one flat document per log. Version 2 kept every athlete in one file; version 3 is an index
+and one file per athlete (`planner.storage.legacy` moves a single file across). Each step up to
+version 2 is a pure function on the decoded tables; the file is backed up before it changes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from planner.storage.errors import DamagedDatabase, NewerSchema
 
 Tables = dict[str, dict[str, Any]]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+SINGLE_FILE_VERSION = 2  # the last schema that kept the whole database in one file
 META_TABLE = "_meta"
 
 
@@ -36,14 +38,14 @@ def stamp(tables: Tables, version: int = SCHEMA_VERSION) -> Tables:
 
 
 def migrate(tables: Tables, where: str) -> Tables:
-    """Upgrade the tables to SCHEMA_VERSION, one step at a time."""
+    """Upgrade the tables of a single-file database to SINGLE_FILE_VERSION, a step at a time."""
     version = version_of(tables)
     if version > SCHEMA_VERSION:
         raise NewerSchema(
             f"database {where} has schema {version}, newer than this hipplan knows "
             f"({SCHEMA_VERSION}): upgrade hipplan"
         )
-    while version < SCHEMA_VERSION:
+    while version < SINGLE_FILE_VERSION:
         try:
             tables = _STEPS[version](tables)
         except (KeyError, TypeError, ValueError) as exc:

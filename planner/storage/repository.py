@@ -1,24 +1,25 @@
 """The repository: every read and write of hipplan's data goes through here.
 
-Writes happen in transactions: the write lock is taken, the file re-read if another process
-changed it, all changes applied in memory, and the result written once, atomically. Reads need
-no lock: a file is only ever replaced whole.
+The database is an index file (the path given) and one file per athlete in a folder beside it
+(`planner.storage.layout`), so a command's cost follows the athletes it touches, not the squad.
+Writes happen in transactions: each athlete file touched is locked on first use (with a shared
+lock on the whole squad, which squad-wide writes take alone), re-read if another process changed
+it, changed in memory and written once at the end, atomically; then the index gets the new
+summaries. Reads need no lock: a file is only ever replaced whole.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from platformdirs import user_data_path
-from tinydb import Query, TinyDB
+from tinydb import Query
 from tinydb.table import Table
 
 from planner import clock
@@ -37,19 +38,29 @@ from planner.domain.model import (
 )
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, summarise
-from planner.fsutil import atomic_write, temp_name_pattern
-from planner.storage import codec
-from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, parse_tables, read_database
-from planner.storage.errors import DamagedDatabase, StorageError
+from planner.storage import codec, legacy
+from planner.storage.atomic import AtomicJSONStorage, Tables
+from planner.storage.errors import DamagedDatabase, NewerSchema, StorageError
+from planner.storage.files import (
+    AthleteFile,
+    Index,
+    finish_journals,
+    pending_journals,
+    removed,
+    summary_entry,
+    summary_of,
+    write_files,
+)
+from planner.storage.layout import athlete_files, file_name, folder_of, identity, make_folder
+from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, stamp, version_of
+from planner.storage.migrations import SCHEMA_VERSION, version_of
+from planner.storage.upkeep import archive, check_database
 
 T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
-_UTC = ZoneInfo("UTC")
+SQUAD_LOCK = ".squad"  # in the folder: shared by each writer, taken alone by squad-wide ones
 _q = Query()
-# The tables whose documents belong to one athlete (their `athlete` field is the name key).
-TABLES_OF_ATHLETE = ("rules", "imported", "busy", "run_changes", "plans", "logs", "checkins")
 
 
 def default_db_path() -> Path:
@@ -67,17 +78,23 @@ class PlanMeta:
 
 
 class Repository:
+    """The database named by `path` (its index) and the athletes' folder beside it."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._storage = AtomicJSONStorage(self.path)
-        # Beside the real file: two symlinks to one database must share one lock.
-        self._lock = WriteLock(Path(os.path.realpath(self.path)))
+        self.folder = folder_of(self.path)
+        self.notes: list[str] = []  # what opening did (a migration), for the caller to say
+        self._index = Index(self.path)
+        self._squad_lock = WriteLock(self.folder / SQUAD_LOCK, shared=True)
+        self._whole_lock = WriteLock(self.folder / SQUAD_LOCK)
+        self._files: dict[str, AthleteFile] = {}
+        self._touched: dict[str, AthleteFile] = {}
         self._depth = 0
-        self._swept = False
+        self._whole = False
 
     @classmethod
     def open(cls, path: Path | None = None) -> Repository:
-        """Open (and if needed upgrade) the database; a missing file is created on first write."""
+        """Open the database (moving an old single file across); files appear on first write."""
         repo = cls(Path(path) if path is not None else default_db_path())
         repo._upgrade_if_needed()
         return repo
@@ -88,59 +105,94 @@ class Repository:
     # -- transactions --------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Hold the write lock and write once at the end; nested transactions join the outer one."""
+    def transaction(self, *, whole: bool = False) -> Iterator[None]:
+        """Writes in one go: each athlete touched is locked on first use and written at the end.
+
+        `whole` keeps every other writer out for the transaction (squad-wide changes); otherwise
+        writers of other athletes go on at the same time. Nested transactions join the outer one.
+        """
         if self._depth:
+            if whole and not self._whole:
+                raise RuntimeError("a squad-wide transaction cannot join one on a few athletes")
             self._depth += 1
             try:
                 yield
             finally:
                 self._depth -= 1
             return
-        with self._lock:
-            self._remove_stale_temp_files()
-            self._storage.begin()
-            self._depth = 1
+        make_folder(self.folder)
+        with self._whole_lock if whole else self._squad_lock:
+            self._depth, self._whole = 1, whole
             try:
                 yield
-                self._stamp_schema()
-                self._storage.commit()
+                self._commit()
             except BaseException:
-                self._storage.rollback()
+                for file in self._touched.values():
+                    file.storage.rollback()
                 raise
             finally:
-                self._depth = 0
+                self._release()
 
-    def _remove_stale_temp_files(self) -> None:
-        """Temp files a killed writer left behind. Safe under the write lock: no other writer
-        can be between creating its temp file and renaming it."""
-        if self._swept:
+    def _release(self) -> None:
+        if not self._whole:
+            for file in self._touched.values():
+                file.lock.__exit__()
+        self._touched.clear()
+        self._depth, self._whole = 0, False
+
+    def _commit(self) -> None:
+        staged = []
+        for file in self._touched.values():
+            tables = file.storage.take_pending()
+            if tables is not None:
+                staged.append((file, tables))
+        if not staged:
             return
-        self._swept = True
-        for leftover in self.path.parent.glob(temp_name_pattern(self.path)):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        # The index lock orders the summaries as the files were written; a read-only index
+        # refuses the change before any athlete file is replaced.
+        with self._index.lock:
+            self._index.check_writable()
+            write_files(self.folder, staged)
+            self._index.update({file.name: self._entry(file, tables) for file, tables in staged})
+
+    def _entry(self, file: AthleteFile, tables: Tables) -> dict[str, Any] | None:
+        if removed(tables):
+            return None
+        return summary_entry(tables, identity(os.stat(file.path)), file.path)
+
+    def _file(self, key: str) -> AthleteFile:
+        """The athlete's file; inside a transaction, locked and batching from its first use."""
+        file = self._files.get(key)
+        if file is None:
+            file = self._files[key] = AthleteFile(self.folder, file_name(key))
+        if self._depth and key not in self._touched:
+            if not self._whole:
+                file.lock.__enter__()
+            file.storage.begin()
+            self._touched[key] = file
+            self._check_schema(file)
+        return file
+
+    def _check_schema(self, file: AthleteFile) -> None:
+        version = version_of(file.storage.tables() or {})
+        if version > SCHEMA_VERSION:
+            raise NewerSchema(
+                f"database {file.path} has schema {version}, newer than this hipplan knows "
+                f"({SCHEMA_VERSION}): upgrade hipplan"
+            )
+
+    def file_of(self, name: str) -> Path:
+        """The file that holds the athlete of this name (there or not)."""
+        return self.folder / file_name(name_key(name))
+
+    def _table(self, athlete: str, table: str) -> Table:
+        """A table of the athlete's file (`athlete`: their name or its key)."""
+        return self._file(name_key(athlete)).table(table)
 
     def refresh(self) -> bool:
-        """True when another process changed the file since it was last read here."""
-        changed = self._storage.changed_on_disk()
-        if changed:
-            self._storage.forget()
-        return changed
-
-    def _table(self, name: str) -> Table:
-        # A fresh TinyDB per call: its tables cache the next document id, which another
-        # process's insert would make stale.
-        return TinyDB(storage=self._shared_storage).table(name)
-
-    def _shared_storage(self) -> AtomicJSONStorage:
-        return self._storage
-
-    def _stamp_schema(self) -> None:
-        tables = self._storage.read()
-        if tables is not None and META_TABLE not in tables:
-            stamp(tables)
-            self._storage.write(tables)
+        """True when another process changed the database since it was last read here."""
+        files = [self._index.storage, *(f.storage for f in self._files.values())]
+        return any(storage.changed_on_disk() for storage in files)
 
     # -- athletes ------------------------------------------------------------------------------
 
@@ -148,11 +200,12 @@ class Repository:
         with self.transaction():
             if self._athlete_doc(athlete.name) is not None:
                 raise AthleteExists(athlete.name)
-            self._table("athletes").insert(codec.athlete_doc(athlete))
+            self._table(athlete.key, "athletes").insert(codec.athlete_doc(athlete))
 
     def save_athlete(self, athlete: Athlete) -> None:
         with self.transaction():
-            self._table("athletes").upsert(codec.athlete_doc(athlete), _q.key == athlete.key)
+            doc = codec.athlete_doc(athlete)
+            self._table(athlete.key, "athletes").upsert(doc, _q.key == athlete.key)
 
     def get_athlete(self, name: str) -> Athlete:
         doc = self._athlete_doc(name)
@@ -164,25 +217,45 @@ class Repository:
         """Remove the athlete and everything of theirs: runs, plans, logs, check-ins."""
         with self.transaction():
             key = self.get_athlete(name).key
-            self._table("athletes").remove(_q.key == key)
+            # An athlete file without its athlete is deleted at the end of the transaction.
+            self._table(key, "athletes").remove(_q.key == key)
             for table in TABLES_OF_ATHLETE:
-                self._table(table).remove(_q.athlete == key)
+                self._table(key, table).remove(_q.athlete == key)
 
     def athletes(self) -> list[Athlete]:
-        found = [self._decode(codec.athlete_from, d, "athlete") for d in self._table("athletes")]
-        return sorted(found, key=lambda a: a.key)
+        """Every athlete, by name key (read from the summaries, not the athletes' files)."""
+        return [summary.athlete for summary in self.summaries()]
 
     def summaries(self) -> list[Summary]:
-        """Every athlete's summary (athlete, plan header, week tallies), by name key."""
-        return [summarise(a, self.get_plan(a.name), self.logs(a.name)) for a in self.athletes()]
+        """Every athlete's summary (athlete, plan header, week tallies), by name key.
+
+        Read from the index; an athlete file written since its summary (a writer killed between
+        the two writes, a copied folder) is read itself, so a summary is never stale.
+        """
+        entries = self._index.entries()
+        found = []
+        for listed in athlete_files(self.folder):
+            entry = entries.get(listed.name)
+            if entry is not None and tuple(entry.get("id", ())) == listed.identity:
+                found.append(self._decode(codec.summary_from, entry, "summary", self.path))
+            else:
+                found.append(self._summary_from_file(listed.path))
+        return sorted(found, key=lambda s: s.athlete.key)
 
     def summary(self, name: str) -> Summary:
         """One athlete's summary; UnknownAthlete if there is none."""
         athlete = self.get_athlete(name)
         return summarise(athlete, self.get_plan(name), self.logs(name))
 
+    def _summary_from_file(self, path: Path) -> Summary:
+        opened = AtomicJSONStorage(path)  # not kept: a listing must not hold every file
+        tables = opened.tables()
+        if tables is None:
+            raise StorageError(f"database file {path} went away while it was read; try again")
+        return self._decode(summary_of, tables, "athlete", path)
+
     def _athlete_doc(self, name: str) -> dict[str, Any] | None:
-        return self._table("athletes").get(_q.key == name_key(name))
+        return self._table(name, "athletes").get(_q.key == name_key(name))
 
     # -- runs and busy time ----------------------------------------------------------------------
 
@@ -190,37 +263,37 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = codec.rule_doc(key, rule)
-            self._table("rules").upsert(doc, (_q.athlete == key) & (_q.id == rule.id))
+            self._table(name, "rules").upsert(doc, (_q.athlete == key) & (_q.id == rule.id))
 
     def run_rules(self, name: str) -> list[RunRule]:
         key = name_key(name)
-        docs = self._table("rules").search(_q.athlete == key)
+        docs = self._table(name, "rules").search(_q.athlete == key)
         return [self._decode(codec.rule_from, d, "run rule") for d in docs]
 
     def remove_run_rule(self, name: str, rule_id: str) -> bool:
         """Remove one weekly rule; False when the athlete has no rule of that id."""
         with self.transaction():
             key = self.get_athlete(name).key
-            return bool(self._table("rules").remove((_q.athlete == key) & (_q.id == rule_id)))
+            return bool(self._table(name, "rules").remove((_q.athlete == key) & (_q.id == rule_id)))
 
     def remove_source(self, name: str, source: str) -> int:
         """Forget the runs and busy time read from one calendar file; how many runs went."""
         with self.transaction():
             key = self.get_athlete(name).key
             cond = (_q.athlete == key) & (_q.source == source)
-            doc = self._table("imported").get(cond)
-            self._table("imported").remove(cond)
-            self._table("busy").remove(cond)
+            doc = self._table(name, "imported").get(cond)
+            self._table(name, "imported").remove(cond)
+            self._table(name, "busy").remove(cond)
             return len(doc["runs"]) if doc else 0
 
     def sources(self, name: str) -> list[str]:
         """The calendar files the athlete's runs were imported from."""
-        docs = self._table("imported").search(_q.athlete == name_key(name))
+        docs = self._table(name, "imported").search(_q.athlete == name_key(name))
         return sorted(str(d["source"]) for d in docs)
 
     def run_changes(self, name: str) -> RunChanges:
         tz = self.get_athlete(name).zone
-        doc = self._table("run_changes").get(_q.athlete == name_key(name))
+        doc = self._table(name, "run_changes").get(_q.athlete == name_key(name))
         if doc is None:
             return RunChanges()
         return self._decode(lambda d: codec.run_changes_from(d, tz), doc, "run change")
@@ -229,7 +302,7 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = codec.run_changes_doc(key, changes)
-            self._table("run_changes").upsert(doc, _q.athlete == key)
+            self._table(name, "run_changes").upsert(doc, _q.athlete == key)
 
     def replace_imported_runs(self, name: str, source: str, runs: Sequence[Run]) -> None:
         self._replace_by_source("imported", name, source, "runs", [codec.run_doc(r) for r in runs])
@@ -238,7 +311,7 @@ class Repository:
         tz = self.get_athlete(name).zone
         return [
             self._decode(lambda d: codec.run_from(d, tz), run, "imported run")
-            for doc in self._table("imported").search(_q.athlete == name_key(name))
+            for doc in self._table(name, "imported").search(_q.athlete == name_key(name))
             for run in doc["runs"]
         ]
 
@@ -249,7 +322,7 @@ class Repository:
         tz = self.get_athlete(name).zone
         return [
             self._decode(lambda d: codec.busy_from(d, tz), block, "busy block")
-            for doc in self._table("busy").search(_q.athlete == name_key(name))
+            for doc in self._table(name, "busy").search(_q.athlete == name_key(name))
             for block in doc["blocks"]
         ]
 
@@ -259,7 +332,7 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = {"athlete": key, "source": source, field_name: items}
-            self._table(table).upsert(doc, (_q.athlete == key) & (_q.source == source))
+            self._table(key, table).upsert(doc, (_q.athlete == key) & (_q.source == source))
 
     # -- plans -----------------------------------------------------------------------------------
 
@@ -274,7 +347,7 @@ class Repository:
         with self.transaction():
             key = name_key(plan.athlete)
             self.get_athlete(plan.athlete)
-            table = self._table("plans")
+            table = self._table(key, "plans")
             old = table.get((_q.athlete == key) & (_q.current == True))  # noqa: E712
             revisions, cancelled = self._revise(plan, old)
             if old is not None and old["plan"]["start"] != plan.start.isoformat():
@@ -339,13 +412,13 @@ class Repository:
 
     def plan_history(self, name: str) -> list[Plan]:
         """Every block of the athlete, archived ones and the current one, oldest first."""
-        docs = self._table("plans").search(_q.athlete == name_key(name))
+        docs = self._table(name, "plans").search(_q.athlete == name_key(name))
         plans = [self._decode(codec.plan_from, d["plan"], "plan")[0] for d in docs]
         return sorted(plans, key=lambda p: p.start)
 
     def _current_plan_doc(self, name: str) -> dict[str, Any] | None:
         cond = (_q.athlete == name_key(name)) & (_q.current == True)  # noqa: E712
-        return self._table("plans").get(cond)
+        return self._table(name, "plans").get(cond)
 
     # -- logs ------------------------------------------------------------------------------------
 
@@ -356,7 +429,7 @@ class Repository:
     def log_many(self, name: str, entries: Sequence[LogEntry]) -> None:
         with self.transaction():
             key = self.get_athlete(name).key
-            table = self._table("logs")
+            table = self._table(name, "logs")
             by_bucket: dict[str, list[LogEntry]] = {}
             for entry in entries:
                 by_bucket.setdefault(codec.log_bucket(entry.session_id), []).append(entry)
@@ -368,7 +441,7 @@ class Repository:
                 table.upsert({"athlete": key, "bucket": bucket, "entries": logs}, cond)
 
     def logs(self, name: str) -> list[LogEntry]:
-        docs = self._table("logs").search(_q.athlete == name_key(name))
+        docs = self._table(name, "logs").search(_q.athlete == name_key(name))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.log_from, item, "log") for item in items]
 
@@ -378,7 +451,7 @@ class Repository:
         """Store a check-in under its day and drop the ones of `replacing` days, in one write."""
         with self.transaction():
             key = self.get_athlete(name).key
-            table = self._table("checkins")
+            table = self._table(name, "checkins")
             changes: dict[str, dict[str, dict[str, Any] | None]] = {}
             for day in replacing:
                 changes.setdefault(codec.checkin_bucket(day), {})[day.isoformat()] = None
@@ -397,95 +470,75 @@ class Repository:
 
     def checkins(self, name: str) -> list[CheckIn]:
         """Every check-in of the athlete, oldest day first."""
-        docs = self._table("checkins").search(_q.athlete == name_key(name))
+        docs = self._table(name, "checkins").search(_q.athlete == name_key(name))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.checkin_from, item, "check-in") for item in items]
 
     # -- maintenance -------------------------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Problems found in the file (an empty list when it is sound)."""
-        return check_file(self.path)
+        """Problems found in the index and the athlete files (an empty list when all is sound)."""
+        return check_database(self.path)
 
     def backup(self, label: str = "backup") -> Path:
-        """Copy the database beside itself, named with the time; the copy is what was on disk."""
-        with self._lock:
-            data = read_database(self.path)
-            if data is None:
-                raise StorageError(f"database {self.path} does not exist yet: nothing to back up")
-            target = self._backup_path(label)
-            atomic_write(target, data, mode=FILE_MODE)
+        """The index and every athlete file in one archive beside the index, named with the time.
+
+        Each file is taken whole (files are only ever replaced), so the archive holds every
+        athlete as of a write of theirs, even while other athletes are being written.
+        """
+        target = self._backup_path(label, ".tar.gz")
+        archive(self.path, target)
         return target
 
-    def _backup_path(self, label: str) -> Path:
+    def _backup_path(self, label: str, suffix: str | None = None) -> Path:
         stamp_text = clock.now().astimezone().strftime("%Y%m%dT%H%M%S")
-        base = self.path.with_name(f"{self.path.stem}.{label}-{stamp_text}{self.path.suffix}")
-        candidate, n = base, 1
+        suffix = self.path.suffix if suffix is None else suffix
+        base = self.path.with_name(f"{self.path.stem}.{label}-{stamp_text}")
+        candidate, n = base.with_name(base.name + suffix), 1
         while candidate.exists():
             n += 1
-            candidate = base.with_name(f"{base.stem}-{n}{base.suffix}")
+            candidate = base.with_name(f"{base.name}-{n}{suffix}")
         return candidate
 
     def _upgrade_if_needed(self) -> None:
-        tables = self._storage.read()
-        if tables is None or version_of(tables) == SCHEMA_VERSION:
-            return
-        with self._lock:
-            self._storage.forget()
-            tables = self._storage.read() or {}
-            version = version_of(tables)
-            if version == SCHEMA_VERSION:
-                return
-            upgraded = migrate(copy.deepcopy(tables), str(self.path))
-            self.backup(label=f"schema{version}")
-            self._storage.write(upgraded)
+        """Move a single-file database across; finish a squad-wide write a killed process left."""
+        tables = self._index.storage.tables()
+        version = SCHEMA_VERSION if tables is None else version_of(tables)
+        if version > SCHEMA_VERSION:
+            raise NewerSchema(
+                f"database {self.path} has schema {version}, newer than this hipplan knows "
+                f"({SCHEMA_VERSION}): upgrade hipplan"
+            )
+        if version < SCHEMA_VERSION:
+            make_folder(self.folder)
+            with self._whole_lock, self._index.lock:
+                note = legacy.move_across(self._index, self.folder, self._backup_path)
+            if note:
+                self.notes.append(note)
+        if pending_journals(self.folder) and self._whole_lock.try_acquire():
+            try:
+                touched = finish_journals(self.folder)
+                self._index.update({name: self._entry_of(name) for name in touched})
+            finally:
+                self._whole_lock.__exit__()
 
-    def _decode(self, decode: Callable[[Any], T], doc: Any, what: str) -> T:
+    def _entry_of(self, name: str) -> dict[str, Any] | None:
+        file = AthleteFile(self.folder, name)
+        tables = file.storage.tables()
+        return None if tables is None else self._entry(file, tables)
+
+    def _decode(
+        self, decode: Callable[[Any], T], doc: Any, what: str, where: Path | None = None
+    ) -> T:
         try:
             return decode(doc)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise DamagedDatabase(
-                f"database {self.path} holds a damaged {what} record "
+                f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
 
 
 def check_file(path: Path) -> list[str]:
-    """Read the file as `hipplan db check` does: every problem as one line, nothing changed."""
-    try:
-        raw = read_database(path)
-        if raw is None:
-            return [f"{path} does not exist (it is created by the first write)"]
-        tables = parse_tables(raw, path)
-    except StorageError as exc:
-        return [str(exc)]
-    problems = []
-    version = version_of(tables)
-    if version != SCHEMA_VERSION:
-        problems.append(f"schema {version}; this hipplan uses {SCHEMA_VERSION} (opening upgrades)")
-        return problems
-    problems += _check_table(tables, "athletes", codec.athlete_from)
-    problems += _check_table(tables, "rules", codec.rule_from)
-    problems += _check_table(tables, "run_changes", lambda d: codec.run_changes_from(d, _UTC))
-    problems += _check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]))
-    problems += _check_table(
-        tables,
-        "logs",
-        lambda d: [codec.log_from(item) for item in d["entries"].items()],
-    )
-    problems += _check_table(
-        tables,
-        "checkins",
-        lambda d: [codec.checkin_from(item) for item in d["entries"].items()],
-    )
-    return problems
-
-
-def _check_table(tables: dict[str, Any], name: str, decode: Callable[[Any], object]) -> list[str]:
-    problems = []
-    for doc_id, doc in (tables.get(name) or {}).items():
-        try:
-            decode(doc)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            problems.append(f"{name} record {doc_id}: {type(exc).__name__}: {exc}")
-    return problems
+    """Read the database as `hipplan db check` does: every problem as one line, nothing changed."""
+    return check_database(path)

@@ -153,6 +153,7 @@ def main(argv: list[str]) -> int:
                 # Each picture on its own copy: some shots change the plan (a run skipped).
                 copy = Path(folder) / f"{shot.name}.json"
                 shutil.copyfile(demo.path, copy)
+                shutil.copytree(demo.folder, Repository(copy).folder)
                 repo = Repository.open(copy)
                 svg = out / f"{shot.name}.svg"
                 svg.write_text(preserve_spaces(asyncio.run(take(repo, shot))), encoding="utf-8")

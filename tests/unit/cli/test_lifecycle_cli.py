@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.archives import archived_text
+
 NAME = "Ana Tight"
 
 
@@ -95,5 +97,5 @@ def test_extend_and_remove(planned, db: Path) -> None:  # type: ignore[no-untype
     result = planned("athlete", "remove", NAME, "--yes")
     assert result.code == 0 and "the database as it was is in" in result.out
     backup = Path(result.out.rsplit(" ", 1)[-1].strip())
-    assert backup.parent == db.parent and NAME.encode() in backup.read_bytes()
+    assert backup.parent == db.parent and NAME in archived_text(backup)
     assert planned("plan", "show", NAME).code == 1

@@ -63,7 +63,7 @@ def test_save_stores_the_new_rule_and_the_plan_in_one_write(
     preview = onboarding.preview_existing(repo, draft(extra))
     assert len(preview.plan.runs) == 32
     plan = onboarding.save_existing(repo, preview)
-    assert writes == [repo.path]
+    assert writes == [repo.file_of(ATHLETE.name), repo.path]  # the athlete, then the index
     assert repo.get_plan(ATHLETE.name) == plan
     assert set(repo.run_rules(ATHLETE.name)) == {STORED, extra}
 

@@ -14,6 +14,7 @@ from planner.domain.model import Athlete, LogEntry, Plan, Run, RunRule, as_utc
 from planner.domain.moves import RUN_LINK_SLACK
 from planner.services import athletes, plans, runs
 from planner.storage import Repository
+from tests.archives import archived_text
 
 NAME = "Ana Tight"
 NOW = datetime(2027, 3, 2, 12, 0, tzinfo=UTC)  # Tuesday of week 1
@@ -150,7 +151,7 @@ def test_extend_goes_on_in_maintenance_and_keeps_the_past(repo: Repository) -> N
 
 def test_removing_an_athlete_backs_up_first(repo: Repository) -> None:
     athlete, backup = athletes.remove_athlete(repo, "ana tight")
-    assert athlete.name == NAME and backup.exists() and NAME.encode() in backup.read_bytes()
+    assert athlete.name == NAME and backup.exists() and NAME in archived_text(backup)
     with pytest.raises(UnknownAthlete):
         repo.get_athlete(NAME)
     assert repo.run_rules(NAME) == [] and repo.get_plan(NAME) is None and repo.logs(NAME) == []

@@ -73,7 +73,7 @@ def test_save_writes_athlete_runs_and_plan_in_one_write(
 ) -> None:
     preview = onboarding.preview(repo, draft(ics=IcsFile("club.ics", CALENDAR)))
     plan = onboarding.save(repo, preview)
-    assert writes == [repo.path]
+    assert writes == [repo.file_of("Ana Tight"), repo.path]  # the athlete, then the index
     assert repo.get_athlete("Ana Tight") == preview.draft.athlete
     assert repo.run_rules("Ana Tight") == [RunRule((0, 2, 5), time(7, 0), 45)]
     assert len(repo.imported_runs("Ana Tight")) > 16  # the file's runs beyond the block too

@@ -10,6 +10,7 @@ import pytest
 from planner.domain.model import Athlete
 from planner.domain.outcomes import CheckIn
 from planner.storage import Repository, StorageError, check_file
+from tests.archives import unpack
 
 AT = datetime(2027, 3, 3, 12, 0, tzinfo=UTC)
 
@@ -32,7 +33,7 @@ def test_replacing_drops_the_old_days_in_the_same_write(repo: Repository) -> Non
     new = checkin(date(2028, 1, 2), calf=1)
     repo.save_checkin("Ann Lee", new, replacing=[date(2027, 12, 30)])
     assert repo.checkins("Ann Lee") == [new]
-    data = json.loads(repo.path.read_text())
+    data = json.loads(repo.file_of("Ann Lee").read_text())
     years = sorted(doc["bucket"] for doc in data["checkins"].values())
     assert years == ["2027", "2028"]
 
@@ -50,25 +51,27 @@ def test_removing_the_athlete_removes_their_check_ins(repo: Repository) -> None:
     repo.add_athlete(Athlete("Bo", 2))
     repo.save_checkin("Ann Lee", checkin(date(2027, 3, 3)))
     repo.save_checkin("Bo", checkin(date(2027, 3, 3)))
+    own = repo.file_of("Ann Lee")
     repo.remove_athlete("Ann Lee")
-    assert [doc["athlete"] for doc in json.loads(repo.path.read_text())["checkins"].values()] == [
-        "bo"
-    ]
+    assert not own.exists()
+    assert [c.day for c in repo.checkins("Bo")] == [date(2027, 3, 3)]
+    assert repo.checkins("Ann Lee") == []
 
 
 def test_db_check_reads_check_ins_and_names_a_damaged_one(repo: Repository) -> None:
     repo.save_checkin("Ann Lee", checkin(date(2027, 3, 3)))
     assert check_file(repo.path) == []
-    data = json.loads(repo.path.read_text())
+    data = json.loads(repo.file_of("Ann Lee").read_text())
     data["checkins"]["1"]["entries"]["2027-03-03"]["achilles"] = 11
-    repo.path.write_text(json.dumps(data))
+    repo.file_of("Ann Lee").write_text(json.dumps(data))
     problems = check_file(repo.path)
-    assert len(problems) == 1 and problems[0].startswith("checkins record 1:")
+    name = repo.file_of("Ann Lee").name
+    assert len(problems) == 1 and problems[0].startswith(f"{name}: checkins record 1:")
     with pytest.raises(StorageError, match="damaged check-in record"):
         Repository.open(repo.path).checkins("Ann Lee")
 
 
 def test_a_backup_holds_the_check_ins(repo: Repository) -> None:
     repo.save_checkin("Ann Lee", checkin(date(2027, 3, 3)))
-    copy = Repository.open(repo.backup())
+    copy = Repository.open(unpack(repo.backup(), repo.path.parent / "restored"))
     assert copy.checkins("Ann Lee") == repo.checkins("Ann Lee")

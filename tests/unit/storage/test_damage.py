@@ -9,6 +9,7 @@ import pytest
 
 from planner.domain.model import Athlete
 from planner.storage import Repository, StorageError, check_file
+from tests.archives import unpack
 
 DAMAGE = {
     "truncated": lambda good: good[: len(good) // 2],
@@ -33,11 +34,13 @@ def test_damaged_file_is_refused_and_kept(db: Path, kind: str) -> None:
 
 
 def test_damaged_record_is_named_by_check(db: Path) -> None:
-    Repository.open(db).add_athlete(Athlete("Ann", 3))
-    data = json.loads(db.read_text())
+    repo = Repository.open(db)
+    repo.add_athlete(Athlete("Ann", 3))
+    own = repo.file_of("Ann")
+    data = json.loads(own.read_text())
     data["athletes"]["1"]["tightness"] = "very"
-    db.write_text(json.dumps(data))
-    assert any("athletes record 1" in p for p in check_file(db))
+    own.write_text(json.dumps(data))
+    assert any(f"{own.name}: athletes record 1" in p for p in check_file(db))
     with pytest.raises(StorageError, match="damaged athlete record"):
         Repository.open(db).athletes()
 
@@ -59,8 +62,12 @@ def test_db_check_and_backup(cli, db: Path) -> None:  # type: ignore[no-untyped-
     backup = cli("db", "backup")
     assert backup.code == 0
     copy = Path(backup.out.strip().rsplit(" to ", 1)[1])
-    assert copy.read_bytes() == db.read_bytes()
-    assert (copy.stat().st_mode & 0o777) == 0o600
+    assert copy.name.endswith(".tar.gz") and (copy.stat().st_mode & 0o777) == 0o600
+    restored = unpack(copy, db.parent / "restored")
+    assert restored.read_bytes() == db.read_bytes()
+    [own] = (restored.parent / f"{db.name}.d").iterdir()
+    assert own.read_bytes() == Repository.open(db).file_of("Ann").read_bytes()
+    assert [a.name for a in Repository.open(restored).athletes()] == ["Ann"]
 
 
 def test_newer_schema_is_refused(db: Path) -> None:

@@ -160,7 +160,7 @@ def test_db_check_catches_a_duplicate_table_the_next_write_would_drop(cli, db: P
     assert cli("athlete", "add", "Ann", "--tightness", "3").code == 0
     data = json.loads(db.read_text())
     tables = json.dumps(data)[1:-1]
-    db.write_text("{" + tables + ', "athletes": {}}')
+    db.write_text("{" + tables + ', "summaries": {}}')
     check = cli("db", "check")
     assert check.code == 1 and "appears twice" in check.out + check.err
     assert cli("athlete", "add", "Bo", "--tightness", "3").code == 1

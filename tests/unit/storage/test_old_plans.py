@@ -33,10 +33,11 @@ def test_a_plan_stored_with_nine_field_prescriptions_still_reads(db: Path) -> No
 
     # Rewrite the file as an older hipplan wrote it: prescription rows without timing and
     # instructions.
-    tables = json.loads(db.read_text(encoding="utf-8"))
+    own = repo.file_of("Ann Lee")
+    tables = json.loads(own.read_text(encoding="utf-8"))
     for doc in tables["plans"].values():
         doc["plan"]["prescriptions"] = [row[:9] for row in doc["plan"]["prescriptions"]]
-    db.write_text(json.dumps(tables), encoding="utf-8")
+    own.write_text(json.dumps(tables), encoding="utf-8")
 
     old = Repository.open(db)
     stored = old.get_plan("Ann Lee")

@@ -16,7 +16,7 @@ from planner.domain.builder import build_plan
 from planner.domain.errors import PlannerError
 from planner.domain.model import Athlete, RunRule
 from planner.domain.schedule import expand_rule
-from planner.storage import Repository
+from planner.storage import Repository, atomic
 from tests.unit.storage.conftest import entry
 
 RULE = RunRule((0, 2, 5), time(6, 30), 45)
@@ -66,11 +66,15 @@ def test_plan_round_trips_exactly(repo: Repository) -> None:
 
 
 def test_a_52_week_plan_is_one_write(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
-    writes: list[int] = []
-    real = repo._storage._flush
-    monkeypatch.setattr(repo._storage, "_flush", lambda data: writes.append(1) or real(data))
+    writes: list[str] = []
+    real = atomic.atomic_write
+    monkeypatch.setattr(
+        atomic,
+        "atomic_write",
+        lambda path, *a, **k: writes.append(Path(path).name) or real(path, *a, **k),
+    )
     repo.save_plan(_plan(repo, weeks=52))
-    assert writes == [1]
+    assert writes == [repo.file_of("Ann Lee").name, repo.path.name]  # the athlete, the index
 
 
 def test_rebuild_raises_revisions_of_changed_sessions_only(repo: Repository) -> None:
@@ -153,10 +157,15 @@ def test_inserts_from_two_handles_never_clash(repo: Repository) -> None:
     assert [a.name for a in Repository.open(repo.path).athletes()] == ["Ann Lee", "Bo", "Cy", "Di"]
 
 
-def test_file_is_plain_json_with_a_schema_version(repo: Repository) -> None:
-    data = json.loads(Path(repo.path).read_text())
-    assert data["_meta"] == {"1": {"schema": 2}}
-    assert data["athletes"]["1"]["name"] == "Ann Lee"
+def test_files_are_plain_json_with_a_schema_version(repo: Repository) -> None:
+    index = json.loads(Path(repo.path).read_text())
+    assert index["_meta"] == {"1": {"schema": 3}}
+    [summary] = index["summaries"].values()
+    assert summary["athlete"]["name"] == "Ann Lee" and summary["plan"] is None
+    own = json.loads(repo.file_of("Ann Lee").read_text())
+    assert own["_meta"] == {"1": {"schema": 3}}
+    assert own["athletes"]["1"]["name"] == "Ann Lee"
+    assert repo.file_of("Ann Lee").parent == repo.folder == repo.path.with_name("hipplan.json.d")
 
 
 def test_a_held_lock_makes_a_writer_wait_then_give_up(repo: Repository) -> None:
@@ -164,11 +173,12 @@ def test_a_held_lock_makes_a_writer_wait_then_give_up(repo: Repository) -> None:
     from planner.storage.lock import WriteLock
 
     other = Repository.open(repo.path)
-    other._lock = WriteLock(repo.path, timeout=0.05)
-    with repo._lock, pytest.raises(StorageError, match="busy"):
+    other.log("Ann Lee", entry("20270228-pre"))  # opens the athlete's file and its lock
+    other._files["ann lee"].lock = WriteLock(repo.file_of("Ann Lee"), timeout=0.05)
+    with WriteLock(repo.file_of("Ann Lee")), pytest.raises(StorageError, match="busy"):
         other.log("Ann Lee", entry("20270301-pre"))
     other.log("Ann Lee", entry("20270301-pre"))  # free again
-    assert [e.session_id for e in repo.logs("Ann Lee")] == ["20270301-pre"]
+    assert [e.session_id for e in repo.logs("Ann Lee")] == ["20270228-pre", "20270301-pre"]
 
 
 def test_the_data_folder_is_made_on_first_write(tmp_path: Path) -> None:

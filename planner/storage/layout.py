@@ -1,0 +1,84 @@
+"""Where a database's files are: the index named by `--db`, and one file per athlete beside it.
+
+`hipplan.json` is the index (the schema version and every athlete's summary) and
+`hipplan.json.d/` holds one TinyDB file per athlete, named from the athlete's name key: a
+readable part and a hash, so any name (accents, slashes, dots) gives one safe file name and two
+names never share a file. The folder is the truth about who is stored; the index is a cache of
+summaries, each tied to the identity of the athlete file it was made from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.storage.errors import StorageError
+
+FOLDER_SUFFIX = ".d"
+FOLDER_MODE = 0o700  # health notes: the owner only
+_SLUG_CHARS = 32
+
+Identity = tuple[int, int, int, int]
+
+
+def folder_of(index: Path) -> Path:
+    """The athletes' folder of the database whose index is `index` (beside the real file, so two
+    symlinks to one database share it)."""
+    real = Path(os.path.realpath(index))
+    return real.with_name(real.name + FOLDER_SUFFIX)
+
+
+def file_name(key: str) -> str:
+    """The athlete file's name for a name key: `ann-lee-<hash>.json`."""
+    ascii_text = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:_SLUG_CHARS].strip("-")
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"{slug or 'athlete'}-{digest}.json"
+
+
+def make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StorageError(f"database folder {folder} is a file, not a folder") from None
+    except OSError as exc:
+        raise StorageError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    if not folder.is_dir():
+        raise StorageError(f"database folder {folder} is not a folder; left untouched")
+
+
+def identity(st: os.stat_result) -> Identity:
+    """What changes with every write of a file (a write always makes a new file)."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Found:
+    name: str
+    path: Path
+    identity: Identity
+
+
+def athlete_files(folder: Path) -> Iterator[Found]:
+    """The athlete files in the folder (not temp files, locks or journals), with identities."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise StorageError(f"database folder {folder} is not a folder; left untouched") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read {folder}: {exc.strerror or exc}") from None
+    for entry in sorted(entries, key=lambda e: e.name):
+        if entry.name.startswith(".") or not entry.name.endswith(".json"):
+            continue
+        try:
+            st = entry.stat()
+        except FileNotFoundError:
+            continue  # removed since the listing
+        yield Found(entry.name, Path(entry.path), identity(st))

@@ -1,0 +1,112 @@
+"""`db check` and `db backup` over the whole database: the index and every athlete file."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from planner.fsutil import atomic_write
+from planner.storage import codec
+from planner.storage.atomic import FILE_MODE, parse_tables, read_database
+from planner.storage.errors import StorageError
+from planner.storage.files import SUMMARIES, pending_journals
+from planner.storage.layout import athlete_files, file_name, folder_of
+from planner.storage.migrations import SCHEMA_VERSION, version_of
+
+_UTC = ZoneInfo("UTC")
+
+
+def check_database(path: Path) -> list[str]:
+    """Every problem of the database as one line each (none when it is sound); nothing changes."""
+    folder = folder_of(path)
+    try:
+        raw = read_database(path)
+        files = list(athlete_files(folder))
+        if raw is None and not files:
+            return [f"{path} does not exist (it is created by the first write)"]
+        tables = parse_tables(raw, path) if raw is not None else {}
+    except StorageError as exc:
+        return [str(exc)]
+    version = version_of(tables)
+    if version != SCHEMA_VERSION:
+        change = "opening moves it to one file per athlete" if version < SCHEMA_VERSION else ""
+        return [f"schema {version}; this hipplan uses {SCHEMA_VERSION} ({change or 'upgrade'})"]
+    problems = _check_table(tables, SUMMARIES, codec.summary_from, f"{path.name}: ")
+    for found in files:
+        problems += check_athlete_file(found.path)
+    problems += [
+        f"{journal}: a write was interrupted; opening the database finishes it"
+        for journal in pending_journals(folder)
+    ]
+    return problems
+
+
+def check_athlete_file(path: Path) -> list[str]:
+    try:
+        raw = read_database(path)
+        if raw is None:
+            return []  # removed since the listing
+        tables = parse_tables(raw, path)
+    except StorageError as exc:
+        return [str(exc)]
+    version = version_of(tables)
+    if version > SCHEMA_VERSION:
+        return [f"{path}: schema {version}; this hipplan uses {SCHEMA_VERSION} (upgrade)"]
+    where = f"{path.name}: "
+    problems = _check_table(tables, "athletes", codec.athlete_from, where)
+    athletes = list((tables.get("athletes") or {}).values())
+    if len(athletes) != 1:
+        problems.append(f"{where}holds {len(athletes)} athletes, not one")
+    elif not problems and file_name(codec.athlete_from(athletes[0]).key) != path.name:
+        problems.append(f"{where}holds {athletes[0].get('name')!r}, whose file has another name")
+    problems += _check_table(tables, "rules", codec.rule_from, where)
+    problems += _check_table(
+        tables, "run_changes", lambda d: codec.run_changes_from(d, _UTC), where
+    )
+    problems += _check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]), where)
+    problems += _check_table(
+        tables, "logs", lambda d: [codec.log_from(i) for i in d["entries"].items()], where
+    )
+    problems += _check_table(
+        tables, "checkins", lambda d: [codec.checkin_from(i) for i in d["entries"].items()], where
+    )
+    return problems
+
+
+def _check_table(
+    tables: dict[str, Any], name: str, decode: Callable[[Any], object], where: str
+) -> list[str]:
+    problems = []
+    for doc_id, doc in (tables.get(name) or {}).items():
+        try:
+            decode(doc)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            problems.append(f"{where}{name} record {doc_id}: {type(exc).__name__}: {exc}")
+    return problems
+
+
+def archive(path: Path, target: Path) -> int:
+    """Write the index and every athlete file into one .tar.gz at `target`; how many files."""
+    folder = folder_of(path)
+    members: list[tuple[str, bytes]] = []
+    index = read_database(path)
+    if index is not None:
+        members.append((path.name, index))
+    for found in athlete_files(folder):
+        data = read_database(found.path)
+        if data is not None:
+            members.append((f"{folder.name}/{found.name}", data))
+    if not members:
+        raise StorageError(f"database {path} does not exist yet: nothing to back up")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), FILE_MODE
+            tar.addfile(info, io.BytesIO(data))
+    atomic_write(target, buffer.getvalue(), mode=FILE_MODE)
+    return len(members)
