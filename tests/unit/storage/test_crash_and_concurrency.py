@@ -6,6 +6,7 @@ cheap; each is killed with SIGKILL or left to finish.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import select
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from planner.domain.model import Athlete
-from planner.storage import Repository
+from planner.storage import Repository, check_file
+from planner.storage.layout import athlete_files
 from tests.unit.storage.conftest import entry
 
 pytestmark = [
@@ -26,7 +28,9 @@ pytestmark = [
 ]
 
 
-def _fork_writer(db: Path, prefix: str, count: int | None, ack_fd: int | None) -> int:
+def _fork_writer(
+    db: Path, prefix: str, count: int | None, ack_fd: int | None, athlete: str = "Ann"
+) -> int:
     """A child that logs sessions `prefix-0`, `prefix-1`, ... and acknowledges each on ack_fd."""
     pid = os.fork()
     if pid:
@@ -36,7 +40,7 @@ def _fork_writer(db: Path, prefix: str, count: int | None, ack_fd: int | None) -
         repo = Repository.open(db)
         i = 0
         while count is None or i < count:
-            repo.log("Ann", entry(f"{prefix}-{i}"))
+            repo.log(athlete, entry(f"{prefix}-{i}"))
             if ack_fd is not None:
                 os.write(ack_fd, f"{i}\n".encode())
             i += 1
@@ -97,3 +101,63 @@ def test_two_processes_logging_500_each_keep_all_1000(db: Path) -> None:
     logged = {e.session_id for e in Repository.open(db).logs("Ann")}
     assert len(logged) == 1000
     assert logged == {f"{p}-{i}" for p in "ab" for i in range(500)}
+
+
+def test_two_processes_on_two_athletes_keep_all_and_the_index_agrees(db: Path) -> None:
+    repo = Repository.open(db)
+    repo.add_athlete(Athlete("Ann", 5))
+    repo.add_athlete(Athlete("Bo", 4))
+    pids = [
+        _fork_writer(db, name, 500, None, athlete) for name, athlete in (("a", "Ann"), ("b", "Bo"))
+    ]
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+    assert codes == [0, 0]
+    fresh = Repository.open(db)
+    assert {e.session_id for e in fresh.logs("Ann")} == {f"a-{i}" for i in range(500)}
+    assert {e.session_id for e in fresh.logs("Bo")} == {f"b-{i}" for i in range(500)}
+    # Both summaries in the index belong to the files as they are now.
+    listed = {f.name: f.identity for f in athlete_files(fresh.folder)}
+    entries = json.loads(db.read_text())["summaries"]
+    assert {name: tuple(e["id"]) for name, e in entries.items()} == listed
+
+
+def _fork_squad_import(db: Path, names: list[str], ack_fd: int) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        repo = Repository.open(db)
+        os.write(ack_fd, b"open\n")
+        with repo.transaction(whole=True):
+            for name in names:
+                repo.add_athlete(Athlete(name, 3))
+        os.write(ack_fd, b"done\n")
+    except BaseException:
+        code = 1
+    os._exit(code)
+
+
+def test_sigkill_during_a_squad_write_leaves_all_or_none(db: Path) -> None:
+    Repository.open(db).add_athlete(Athlete("Ann", 5))
+    rng = random.Random(20271127)
+    outcomes = set()
+    for round_no in range(60):
+        names = [f"R{round_no} athlete {i}" for i in range(20)]
+        read_fd, write_fd = os.pipe()
+        pid = _fork_squad_import(db, names, write_fd)
+        os.close(write_fd)
+        _read_acks(read_fd, None, first_only=True)
+        acks = _read_acks(read_fd, rng.uniform(0.0, 0.03))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        acks += _read_acks(read_fd, None)
+        os.close(read_fd)
+        stored = {a.name for a in Repository.open(db).athletes()}
+        mine = stored & set(names)
+        assert mine in (set(), set(names)), f"round {round_no}: {len(mine)} of 20 stored"
+        if b"done" in acks:
+            assert mine == set(names), f"round {round_no}: acknowledged but not stored"
+        outcomes.add(bool(mine))
+    assert check_file(db) == []
+    assert outcomes == {True, False}  # the kills fell both before and after the commit point
