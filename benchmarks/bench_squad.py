@@ -67,7 +67,7 @@ def main() -> int:
         cpu_before = cpu_seconds()
         imported = timed(db, "squad", "import", str(csv_file))
         built = timed(db, "plan", "build", "--all", "--start", START, "--weeks", str(WEEKS))
-        size_mib = db.stat().st_size / 2**20
+        size_mib = sum(p.stat().st_size for p in (db, *Path(f"{db}.d").iterdir())) / 2**20
         cpu = cpu_seconds() - cpu_before
     total = imported + built
     ratio = total / TARGET_SECONDS

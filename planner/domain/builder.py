@@ -19,9 +19,10 @@ wall-clock arithmetic on aware datetimes is wrong across DST changes.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from planner.domain.catalogue import Catalogue, Exercise, Template
@@ -78,7 +79,7 @@ _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
 # -- 3. prescription: sessions filled with exercises and sets -------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Progress:
     """Where one exercise stands within one kind of session: how often it has been done, and
     its last reps or hold and sets. Each exercise rises from its own last dose, so one that was
@@ -93,7 +94,9 @@ _Progresses = dict[tuple[SessionKind, str], _Progress]
 
 
 def _copy(progress: _Progresses) -> _Progresses:
-    return {key: replace(state) for key, state in progress.items()}
+    # Entries are frozen and replaced, never changed, so a snapshot before each session needs
+    # only a shallow copy.
+    return dict(progress)
 
 
 @dataclass
@@ -170,11 +173,11 @@ class _Prescriber:
                     grew = True
         prescriptions = []
         for pick, rounds in chosen:
-            state = progress.setdefault((slot.kind, pick.exercise.id), _Progress())
-            prescriptions.append(self._prescription(pick, rounds, state.done))
-            state.done += 1
-            state.unit = pick.reps if pick.reps is not None else pick.hold
-            state.rounds = rounds
+            key = (slot.kind, pick.exercise.id)
+            done = progress.get(key, _Progress()).done
+            prescriptions.append(self._prescription(pick, rounds, done))
+            unit = pick.reps if pick.reps is not None else pick.hold
+            progress[key] = _Progress(done + 1, unit, rounds)
         return tuple(prescriptions)
 
     def _seconds(self, pick: _Pick, rounds: int) -> int:
@@ -274,8 +277,9 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
     with no sessions at all (runs that start later) do not set a cap of zero.
     """
     cap: int | None = None
+    week_of = functools.cache(window.week_of)  # asked for every slot in every week
     for week in range(max(loosening_weeks, 1), window.weeks + 1):
-        sessions = [s for s in fitted.slots if window.week_of(s.start) == week]
+        sessions = [s for s in fitted.slots if week_of(s.start) == week]
         total = sum(s.minutes for s in sessions)
         if cap is not None and total > cap:
             first = fitted.index(sessions[0])
@@ -283,7 +287,7 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
             _trim_to(kept, cap)
             fitted.drop(s for s in sessions if s not in kept)
             fitted.fit_from(first)
-            total = sum(s.minutes for s in fitted.slots if window.week_of(s.start) == week)
+            total = sum(s.minutes for s in fitted.slots if week_of(s.start) == week)
         if cap is not None or total > 0:
             cap = total
 
