@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_squad import ENV, START, WEEKS, squad_csv
+from bench_squad import ENV, START, WEEKS, on_disk, squad_csv
 
 ATHLETES = 200
 REPEATS = 7
@@ -93,7 +93,7 @@ def main() -> int:
         build(one, f"{header}\n{first}\n")
         log_history(squad, names)
         log_history(one, names[:1])
-        size = squad.stat().st_size + sum(p.stat().st_size for p in Path(f"{squad}.d").iterdir())
+        size = on_disk(squad)
         print(f"squad: {ATHLETES} athletes, {WEEKS}-week plans, logged to {NOW[:10]}")
         print(f"       {size / 2**20:.1f} MiB on disk; one: the first athlete alone\n")
         print(

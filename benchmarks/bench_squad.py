@@ -43,6 +43,12 @@ def squad_csv(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def on_disk(db: Path) -> int:
+    """Bytes of the database: the index and the athletes' folder (if there is one)."""
+    folder = Path(f"{db}.d")
+    return db.stat().st_size + sum(p.stat().st_size for p in folder.glob("*.json"))
+
+
 def cpu_seconds() -> float:
     """User and system time of the finished child processes so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -67,7 +73,7 @@ def main() -> int:
         cpu_before = cpu_seconds()
         imported = timed(db, "squad", "import", str(csv_file))
         built = timed(db, "plan", "build", "--all", "--start", START, "--weeks", str(WEEKS))
-        size_mib = sum(p.stat().st_size for p in (db, *Path(f"{db}.d").iterdir())) / 2**20
+        size_mib = on_disk(db) / 2**20
         cpu = cpu_seconds() - cpu_before
     total = imported + built
     ratio = total / TARGET_SECONDS
