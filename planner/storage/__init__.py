@@ -1,10 +1,18 @@
 """Storage: the only part of hipplan that imports TinyDB.
 
-One JSON file (the platform data dir, `--db` or `$HIPPLAN_DB`), written atomically under a
-lock, with a schema version and migrations.
+An index file (the platform data dir, `--db` or `$HIPPLAN_DB`) and one file per athlete in a
+folder beside it, each written atomically under its lock, with a schema version and migrations.
 """
 
 from planner.storage.errors import StorageError
 from planner.storage.repository import PlanMeta, Repository, check_file, default_db_path
+from planner.storage.upkeep import copy_database
 
-__all__ = ["PlanMeta", "Repository", "StorageError", "check_file", "default_db_path"]
+__all__ = [
+    "PlanMeta",
+    "Repository",
+    "StorageError",
+    "check_file",
+    "copy_database",
+    "default_db_path",
+]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,14 @@ from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, parse_tables, read_database
 from planner.storage.errors import StorageError
 from planner.storage.files import SUMMARIES, pending_journals
-from planner.storage.layout import athlete_files, file_name, folder_of
+from planner.storage.layout import (
+    Identity,
+    athlete_files,
+    file_name,
+    folder_of,
+    identity,
+    make_folder,
+)
 from planner.storage.migrations import SCHEMA_VERSION, version_of
 
 _UTC = ZoneInfo("UTC")
@@ -110,3 +119,29 @@ def archive(path: Path, target: Path) -> int:
             tar.addfile(info, io.BytesIO(data))
     atomic_write(target, buffer.getvalue(), mode=FILE_MODE)
     return len(members)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a database (index and folder) to a new index path; its summaries stay believed.
+
+    A summary holds the identity of the file it was made from, which a copy changes: each one
+    that was current in the source is tied to its copy, so the copy reads as fast as the source.
+    """
+    source_folder, target_folder = folder_of(source), folder_of(target)
+    make_folder(target_folder)
+    copied: dict[str, tuple[Identity, Identity]] = {}
+    for found in athlete_files(source_folder):
+        data = read_database(found.path)
+        if data is None:
+            continue
+        atomic_write(target_folder / found.name, data, mode=FILE_MODE)
+        copied[found.name] = (found.identity, identity(os.stat(target_folder / found.name)))
+    raw = read_database(source)
+    if raw is None:
+        return
+    tables = parse_tables(raw, source)
+    for name, entry in (tables.get(SUMMARIES) or {}).items():
+        was, now = copied.get(name, (None, None))
+        if was is not None and tuple(entry.get("id", ())) == was:
+            entry["id"] = list(now)  # type: ignore[arg-type]
+    atomic_write(target, json.dumps(tables, ensure_ascii=False).encode(), mode=FILE_MODE)

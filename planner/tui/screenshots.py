@@ -23,7 +23,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from planner import clock
-from planner.storage import Repository
+from planner.storage import Repository, copy_database
 from planner.tui.pilot import (
     FROZEN_NOW,
     SIZE,
@@ -152,8 +152,7 @@ def main(argv: list[str]) -> int:
             for shot in shots():
                 # Each picture on its own copy: some shots change the plan (a run skipped).
                 copy = Path(folder) / f"{shot.name}.json"
-                shutil.copyfile(demo.path, copy)
-                shutil.copytree(demo.folder, Repository(copy).folder)
+                copy_database(demo.path, copy)
                 repo = Repository.open(copy)
                 svg = out / f"{shot.name}.svg"
                 svg.write_text(preserve_spaces(asyncio.run(take(repo, shot))), encoding="utf-8")

@@ -4,7 +4,6 @@ frozen at Wed 17 Mar 2027 07:00 London, and the app on them. Helpers to drive th
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 
 from planner import clock
-from planner.storage import Repository
+from planner.storage import Repository, copy_database
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import (
     FROZEN_NOW,
@@ -65,7 +64,7 @@ def demo_repo(demo_template: Path, tmp_path: Path) -> Repository:
     """A private copy of the demo database, with the clock frozen on the demo day."""
     clock.freeze(FROZEN_NOW)
     target = tmp_path / "hipplan.json"
-    shutil.copyfile(demo_template, target)
+    copy_database(demo_template, target)
     return Repository.open(target)
 
 

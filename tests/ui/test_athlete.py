@@ -26,6 +26,7 @@ from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.wizard_existing import ExistingAthleteWizard, NewBlockWizard
 from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.wizard_chart import MinutesChart
+from tests.archives import archived_text
 from tests.ui.helpers import DEMO_ATHLETE, AppFactory
 from tests.unit.services.test_onboarding import CALENDAR
 
@@ -155,7 +156,7 @@ def test_an_athlete_is_removed_after_confirmation_with_a_backup(
 
     message = asyncio.run(scenario())
     backup = Path(message.split("Backup: ")[1].split()[0])
-    assert backup.is_file() and DEMO_ATHLETE in backup.read_text(encoding="utf-8")
+    assert backup.is_file() and DEMO_ATHLETE in archived_text(backup)
     demo_repo.refresh()
     assert DEMO_ATHLETE not in [a.name for a in demo_repo.athletes()]
 

@@ -103,7 +103,8 @@ def test_empty_db_to_saved_8_week_plan_within_the_key_budget(
     assert plan is not None
     assert (plan.weeks, plan.start, plan.template) == (8, date(2027, 3, 22), "standard")
     assert len(plan.runs) == 24
-    assert writes == [repo.path]  # athlete, runs and plan in one transaction: one write
+    # athlete, runs and plan in one transaction: one write of their file, then the index
+    assert writes == [repo.file_of("Ana Tight"), repo.path]
 
 
 def test_tightness_5_preview_shows_front_loading_then_the_taper(make_app: AppFactory) -> None:

@@ -16,7 +16,7 @@ from planner.domain.builder import build_plan
 from planner.domain.model import Athlete, RunRule
 from planner.domain.schedule import runs_between
 from planner.fsutil import atomic_write
-from planner.storage import Repository, StorageError, atomic, check_file, files
+from planner.storage import Repository, StorageError, atomic, check_file, copy_database, files
 from planner.storage.layout import file_name
 from tests.unit.storage.conftest import entry
 
@@ -228,3 +228,20 @@ def test_the_cli_says_what_the_move_did_on_stderr(cli, db: Path, tmp_path: Path)
     assert [a["name"] for a in json.loads(result.out)] == ["Ann Lee", "Bo"]
     assert result.err.startswith("hipplan: moved 2 athlete(s)") and result.err.count("\n") == 1
     assert cli("athlete", "list", "--json").err == ""
+
+
+def test_a_copy_keeps_its_summaries_believed(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository.open(db)
+    _with_plan(repo, "Ann")
+    repo.add_athlete(Athlete("Bo", 2))
+    copy_database(db, tmp_path / "copy" / "other.json")
+    copied = Repository.open(tmp_path / "copy" / "other.json")
+
+    def no_file_reads(*_: object) -> None:
+        raise AssertionError("a summary of the copy was not believed")
+
+    monkeypatch.setattr(Repository, "_summary_from_file", no_file_reads)
+    assert copied.summaries() == repo.summaries()
+    assert copied.folder == tmp_path / "copy" / "other.json.d"
