@@ -330,9 +330,7 @@ def report(plan: Plan, logs: Sequence[LogEntry], now: datetime, target: float) -
     )
 
 
-def summary_report(
-    plan: Plan, totals: Sequence[Tally], now: datetime, target: float
-) -> Report:
+def summary_report(plan: Plan, totals: Sequence[Tally], now: datetime, target: float) -> Report:
     """The report from week tallies alone: weeks and streak, without the split by kind."""
     result, marked = streak(figures_from_totals(plan, totals, now, target), target)
     return Report(athlete=plan.athlete, target=target, weeks=marked, streak=result)
