@@ -79,7 +79,7 @@ class HomeScreen(SessionActions):
     # Left out of the footer, in this order, while it does not fit; the keys still work.
     FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("move", "log('partial')", "app.export")
 
-    _enabled: tuple[str, str, bool, str | None] | None = None
+    _enabled: tuple[bool, bool, bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -127,9 +127,7 @@ class HomeScreen(SessionActions):
     def _show_loading(self, board: Board) -> None:
         """The list is there; the selected athlete's day and block are on their way."""
         self.query_one(TopBar).show(f"hipplan · {board.selected}" if board.selected else "hipplan")
-        agenda = self.query_one(AgendaList)
-        agenda.show_nothing()
-        agenda.display = False
+        self.query_one(AgendaList).show_nothing()  # still shown: hiding it would drop the focus
         waiting = self.query_one("#today-empty", Static)
         waiting.display = True
         waiting.update(loading_words(board))
@@ -233,12 +231,13 @@ class HomeScreen(SessionActions):
     def _refresh_footer(self) -> None:
         # Refreshing bindings rebuilds the footer; do it only when what is enabled changed.
         detail = self.detail
-        # What each key would say: a started session dims m, one not begun dims d and p.
+        # Which keys are dimmed (a started session dims m, one not begun dims d and p); a
+        # rebuilt footer costs a frame, so the words of why do not count.
         enabled = (
-            self.why_not("move"),
-            self.why_not("log", ("done",)),
+            not self.why_not("move"),
+            not self.why_not("log", ("done",)),
             bool(detail and detail.plan),
-            self.board.loading,
+            self.board.loading is None,
         )
         if enabled != self._enabled:
             self._enabled = enabled
