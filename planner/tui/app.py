@@ -26,8 +26,6 @@ from textual.signal import Signal
 from planner import clock
 from planner.domain.errors import PlannerError, UnknownAthlete
 from planner.domain.model import KIND_LABELS, LogStatus, Session, name_key
-from planner.services import logs, moves, plans, runs
-from planner.services.runs import RunsChanged
 from planner.tui import screens
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, change_words, loading_words, session_title
@@ -52,6 +50,7 @@ from planner.tui.widgets.dialogs import (
 )
 
 if TYPE_CHECKING:
+    from planner.services.runs import RunsChanged
     from planner.storage import Repository
 
 DARK_THEME = "textual-dark"
@@ -275,6 +274,8 @@ class HipplanApp(App[None]):
             minutes = session.minutes if status == "done" else 0
 
         def job() -> str:
+            from planner.services import logs  # services load on first use, after Home
+
             logs.log_session(self.repo, name, session.id, status, minutes, note, None)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
@@ -328,6 +329,8 @@ class HipplanApp(App[None]):
         name, session_id = request.athlete, request.session.id
 
         def job() -> str:
+            from planner.services import moves
+
             moves.move_session(self.repo, name, session_id, start)
             return f"Moved to {start:%a %d %b %H:%M}"
 
@@ -342,6 +345,8 @@ class HipplanApp(App[None]):
         name = detail.athlete.name
 
         def skip(confirmed: bool | None = True) -> None:
+            from planner.services import runs
+
             if confirmed:
                 self.run_in_background(
                     lambda: runs_changed(runs.skip_run(self.repo, name, run.id, request.undo))
@@ -368,6 +373,8 @@ class HipplanApp(App[None]):
         dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
 
         def job() -> str:
+            from planner.services import runs
+
             return runs_changed(runs.move_run(self.repo, name, run_id, start))
 
         self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
@@ -486,6 +493,8 @@ class HipplanApp(App[None]):
         name = self.detail.athlete.name
 
         def job() -> str:
+            from planner.services import plans
+
             change = plans.replan_now(self.repo, name, clock.now())
             return f"Rebuilt {name}'s plan. {change_words(change)}"
 

@@ -31,7 +31,6 @@ from planner.domain.model import (
 from planner.domain.outcomes import Outcomes, OutcomeWeek
 from planner.domain.outcomes import report as outcomes_report
 from planner.domain.summary import Summary
-from planner.services import plans
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -239,6 +238,8 @@ def skipped_runs(repo: Repository, athlete: Athlete, plan: Plan | None) -> tuple
     skipped = repo.run_changes(athlete.name).skipped
     if plan is None or not skipped:
         return ()
+    from planner.services import plans  # the plan engine, loaded only when runs were skipped
+
     scheduled = plans.scheduled_runs(repo, athlete.name, plan.start, plan.end)
     return tuple(r for r in scheduled if r.id in skipped)
 
