@@ -3,14 +3,16 @@
 Screens are views over `app.board`. They ask for changes by posting messages
 (`planner.tui.messages`); the app handles them. Anything that changes data (logging, moving, a
 wizard, the CLI writing the file underneath) ends in `reload()`, which reads a fresh board off the
-UI thread and publishes it on `board_changed`; every screen on the stack redraws from it.
+UI thread and publishes it on `board_changed`; every screen on the stack redraws from it. The
+board comes in two reads: the athletes list from their summaries, then the selected athlete's
+detail, so Home paints the list at once; choosing another athlete reads only their detail.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,13 +24,11 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from planner import clock
-from planner.domain.errors import PlannerError
-from planner.domain.model import KIND_LABELS, LogStatus, Session
-from planner.services import logs, moves, plans, runs
-from planner.services.runs import RunsChanged
+from planner.domain.errors import PlannerError, UnknownAthlete
+from planner.domain.model import KIND_LABELS, LogStatus, Session, name_key
 from planner.tui import screens
 from planner.tui.commands import HipplanCommands
-from planner.tui.labels import STATUS_WORDS, change_words, session_title
+from planner.tui.labels import STATUS_WORDS, change_words, loading_words, session_title
 from planner.tui.messages import (
     AthleteSelected,
     LogRequested,
@@ -39,7 +39,7 @@ from planner.tui.messages import (
     RunMoveRequested,
     RunSkipRequested,
 )
-from planner.tui.state import AthleteDetail, Board, load_board
+from planner.tui.state import AthleteDetail, Board, load_board, load_detail
 from planner.tui.widgets.dialogs import (
     ConfirmDialog,
     ErrorDialog,
@@ -50,17 +50,44 @@ from planner.tui.widgets.dialogs import (
 )
 
 if TYPE_CHECKING:
+    from planner.services.runs import RunsChanged
     from planner.storage import Repository
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+# Actions on the selected athlete: dimmed while their detail is being read.
+DETAIL_ACTIONS = frozenset(
+    {
+        "open_week",
+        "new_plan",
+        "new_block",
+        "athlete",
+        "extend",
+        "rebuild",
+        "adherence",
+        "outcomes",
+        "check_in",
+        "export",
+        "sync",
+        "log_next",
+        "play_next",
+    }
+)
 
 
 @dataclass
 class BoardLoaded(Message):
-    """A fresh board read by a worker (`generation` tells stale reads apart)."""
+    """A fresh athletes list read by a worker (`generation` tells stale reads apart)."""
 
     board: Board
+    generation: int
+
+
+@dataclass
+class DetailLoaded(Message):
+    """The selected athlete's detail read by a worker (`generation`: the newest choice wins)."""
+
+    detail: AthleteDetail
     generation: int
 
 
@@ -93,14 +120,14 @@ class HipplanApp(App[None]):
     ) -> None:
         super().__init__()
         self.repo = repo
-        self.board = Board()
+        self.board = Board(selected=athlete)
         self.board_changed: Signal[Board] = Signal(self, "board-changed")
-        self._selected = athlete
         self._watch_seconds = watch_seconds
         self._open_wizard_when_empty = open_wizard_when_empty
         # TinyDB objects are not thread-safe: one worker at a time touches the repository.
         self.repo_lock = threading.RLock()
-        self._generation = 0
+        self._generation = 0  # of list reads
+        self._detail_generation = 0  # of detail reads: each reload and each choice
         self._first_load = True
         self.theme = DARK_THEME
 
@@ -108,7 +135,8 @@ class HipplanApp(App[None]):
 
     @property
     def detail(self) -> AthleteDetail | None:
-        return self.board.detail
+        """The selected athlete's detail; None while it is being read."""
+        return self.board.selected_detail
 
     @property
     def athlete_name(self) -> str | None:
@@ -121,33 +149,65 @@ class HipplanApp(App[None]):
             self.set_interval(self._watch_seconds, self._watch_file, name="watch-db")
 
     def select_athlete(self, name: str) -> None:
-        if self.athlete_name != name:
-            self._selected = name
-            self.reload()
+        """Show another athlete: the list follows at once, their detail when it is read."""
+        if self.board.selected and name_key(self.board.selected) == name_key(name):
+            return
+        self._publish(self.board.choose(name))
+        self._detail_generation += 1
+        if self.board.loading:
+            self._load_detail(self._detail_generation, self.board.loading)
 
     def reload(self) -> None:
-        """Read a fresh board in a worker; the newest request wins."""
+        """Read a fresh list, then the selected athlete's detail, in a worker; the newest
+        request wins."""
         self._generation += 1
-        self._load_board(self._generation, self._selected)
+        self._detail_generation += 1
+        self._load_board(self._generation, self._detail_generation, self.board.selected)
 
     @work(thread=True, group="load", exit_on_error=False)
-    def _load_board(self, generation: int, selected: str | None) -> None:
+    def _load_board(self, generation: int, detail_generation: int, selected: str | None) -> None:
         with self.repo_lock:
             board = load_board(self.repo, selected, clock.now())
         self.call_from_thread(self.post_message, BoardLoaded(board, generation))
+        if board.selected is not None:
+            self._read_detail(detail_generation, board.selected)
+
+    @work(thread=True, group="detail", exit_on_error=False)
+    def _load_detail(self, generation: int, name: str) -> None:
+        self._read_detail(generation, name)
+
+    def _read_detail(self, generation: int, name: str) -> None:
+        """In a worker: the detail of `name`, unless another athlete was chosen meanwhile."""
+        with self.repo_lock:
+            if generation != self._detail_generation:
+                return  # chosen over while this waited for the lock
+            try:
+                detail = load_detail(self.repo, name, clock.now())
+            except UnknownAthlete:
+                return  # removed meanwhile: the reload after the removal lists who is left
+        self.call_from_thread(self.post_message, DetailLoaded(detail, generation))
 
     @on(BoardLoaded)
     def _board_loaded(self, message: BoardLoaded) -> None:
         if message.generation != self._generation:
             return  # an older read finished late
-        self.board = message.board
-        if self.detail:
-            self._selected = self.detail.athlete.name
-        self.board_changed.publish(self.board)
+        # The detail shown stays until its fresh read lands; a choice made meanwhile stands.
+        fresh = replace(message.board, detail=self.board.detail)
+        self._publish(fresh.choose(self.board.selected or message.board.selected))
         if self._first_load:
             self._first_load = False
             if self.board.empty and self._open_wizard_when_empty:
                 self.action_new_plan()
+
+    @on(DetailLoaded)
+    def _detail_loaded(self, message: DetailLoaded) -> None:
+        if message.generation != self._detail_generation:
+            return  # an older choice, or an older read, finished late
+        self._publish(replace(self.board, detail=message.detail))
+
+    def _publish(self, board: Board) -> None:
+        self.board = board
+        self.board_changed.publish(board)
 
     @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
     def _watch_file(self) -> None:
@@ -214,6 +274,8 @@ class HipplanApp(App[None]):
             minutes = session.minutes if status == "done" else 0
 
         def job() -> str:
+            from planner.services import logs  # services load on first use, after Home
+
             logs.log_session(self.repo, name, session.id, status, minutes, note, None)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
@@ -267,6 +329,8 @@ class HipplanApp(App[None]):
         name, session_id = request.athlete, request.session.id
 
         def job() -> str:
+            from planner.services import moves
+
             moves.move_session(self.repo, name, session_id, start)
             return f"Moved to {start:%a %d %b %H:%M}"
 
@@ -281,6 +345,8 @@ class HipplanApp(App[None]):
         name = detail.athlete.name
 
         def skip(confirmed: bool | None = True) -> None:
+            from planner.services import runs
+
             if confirmed:
                 self.run_in_background(
                     lambda: runs_changed(runs.skip_run(self.repo, name, run.id, request.undo))
@@ -307,6 +373,8 @@ class HipplanApp(App[None]):
         dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
 
         def job() -> str:
+            from planner.services import runs
+
             return runs_changed(runs.move_run(self.repo, name, run_id, start))
 
         self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
@@ -353,6 +421,8 @@ class HipplanApp(App[None]):
         self.select_athlete(request.name)
 
     def action_log_next(self, status: LogStatus) -> None:
+        if self._loading_hint():
+            return
         session = self.detail.next_open_session() if self.detail else None
         if session is None:
             self.notify("No open session today.", severity="warning")
@@ -360,6 +430,8 @@ class HipplanApp(App[None]):
         self.post_message(LogRequested(session, status))
 
     def action_play_next(self) -> None:
+        if self._loading_hint():
+            return
         session = self.detail.next_open_session() if self.detail else None
         if session is None:
             self.notify("No open session today.", severity="warning")
@@ -369,6 +441,8 @@ class HipplanApp(App[None]):
     # -- opening the registered screens (planner.tui.screens.SCREENS) --------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in DETAIL_ACTIONS and self.board.loading:
+            return None  # dimmed until the athlete's detail is read; the screen says why
         if action == "open_week" and (self.detail is None or self.detail.plan is None):
             return None  # dimmed: there is no week to show
         return True
@@ -383,6 +457,8 @@ class HipplanApp(App[None]):
 
     def action_new_plan(self) -> None:
         """A plan for the selected athlete when they have none; else a new athlete."""
+        if self._loading_hint():
+            return
         if self.detail is not None and self.detail.plan is None:
             self.action_new_block()
         else:
@@ -393,8 +469,7 @@ class HipplanApp(App[None]):
 
     def action_new_block(self) -> None:
         """The wizard for the selected athlete: their first plan, or a new block."""
-        if self.detail is None:
-            self.notify("Add an athlete first (n).", severity="warning")
+        if not self._athlete_or_hint() or self.detail is None:
             return
         which = "block" if self.detail.plan else "first-plan"
         self.push_screen(screens.entry(which).make(self.repo, self.detail), self._wizard_closed)
@@ -418,6 +493,8 @@ class HipplanApp(App[None]):
         name = self.detail.athlete.name
 
         def job() -> str:
+            from planner.services import plans
+
             change = plans.replan_now(self.repo, name, clock.now())
             return f"Rebuilt {name}'s plan. {change_words(change)}"
 
@@ -431,8 +508,8 @@ class HipplanApp(App[None]):
             self.notify("No plan yet: make one with n.", severity="warning")
 
     def _wizard_closed(self, name: str | None) -> None:
-        if name:
-            self._selected = name
+        if name:  # shown once the reload lists them
+            self.board = replace(self.board, selected=name)
         self.reload()
 
     def action_adherence(self) -> None:
@@ -469,11 +546,22 @@ class HipplanApp(App[None]):
             self.push_screen(screens.entry("sync").make(name))
 
     def _athlete_or_hint(self) -> str | None:
+        if self._loading_hint():
+            return None
         if self.athlete_name is None:
             self.notify("Add an athlete first (n).", severity="warning")
         return self.athlete_name
 
+    def _loading_hint(self) -> bool:
+        """Say so when the selected athlete's detail is still being read."""
+        words = loading_words(self.board)
+        if words:
+            self.notify(f"{words} A moment, please.", severity="warning")
+        return bool(words)
+
     def action_open_week(self, week: int | None = None) -> None:
+        if self._loading_hint():
+            return
         if self.detail is None or self.detail.plan is None:
             self.notify("No plan yet: make one with n.", severity="warning")
             return

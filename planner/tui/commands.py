@@ -96,7 +96,7 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
                 partial(app.run_action, entry.action),
             )
     for summary in app.board.summaries:
-        if detail is None or summary.name != detail.athlete.name:
+        if summary.name != app.board.selected:
             yield Command(
                 f"Switch athlete: {summary.name}",
                 "Show this athlete on every screen",

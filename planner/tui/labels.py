@@ -6,10 +6,14 @@ bands coloured in `domain.adherence` (BAND_COLOURS): this module only maps them 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from planner.domain.adherence import BAND_COLOURS, Band, Tally, band
 from planner.domain.inputs import WEEKDAYS
 from planner.domain.model import KIND_LABELS, LogStatus, PlanChange, Run, RunRule, Session
+
+if TYPE_CHECKING:
+    from planner.tui.state import Board
 
 # The CLI's colour names as theme variables, so they follow the light and dark themes.
 THEME_COLOURS = {"green": "$text-success", "yellow": "$text-warning", "red": "$text-error"}
@@ -68,3 +72,10 @@ def rule_words(rule: RunRule) -> str:
     """A weekly run: 'Mon Wed Fri 06:30  50 min'."""
     days = " ".join(WEEKDAYS[d].title() for d in rule.days)
     return f"{days} {rule.at:%H:%M}  {rule.minutes} min"
+
+
+def loading_words(board: Board) -> str:
+    """'Loading Ann Lee…' while the selected athlete's detail is read; '' once it is shown."""
+    if board.loading:
+        return f"Loading {board.loading}…"
+    return "" if board.listed else "Loading the athletes…"

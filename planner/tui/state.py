@@ -1,8 +1,10 @@
-"""What the screens show, read from the repository in one go.
+"""What the screens show, read from the repository off the UI thread.
 
-Screens never query storage themselves: the app loads a `Board` off the UI thread and hands the
-same immutable snapshot to every screen. Each athlete's adherence `Report` is computed here, once
-per board, so Home, Week, Adherence and the CLI agree on every figure and colour.
+Screens never query storage themselves: the app reads a `Board` in workers and hands the same
+immutable snapshot to every screen. The list of athletes comes from their stored summaries (a
+cost that follows the squad's size only lightly); the selected athlete's detail, with its
+adherence `Report`, is read on its own, so Home, Week, Adherence and the CLI agree on every
+figure and colour of the athlete shown.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from planner.domain.model import (
 )
 from planner.domain.outcomes import Outcomes, OutcomeWeek
 from planner.domain.outcomes import report as outcomes_report
-from planner.services import plans
+from planner.domain.summary import Summary
 
 if TYPE_CHECKING:
     from planner.storage import Repository
@@ -183,41 +185,68 @@ class AthleteDetail:
 
 @dataclass(frozen=True)
 class Board:
-    """The whole app state: every athlete's summary and the selected athlete's detail."""
+    """The whole app state: every athlete's summary and the selected athlete's detail.
+
+    The list comes from the summaries, the detail from a separate read of one athlete, so the
+    two arrive apart. While the selected athlete's detail is being read, `detail` may still hold
+    the previous athlete's (screens keep showing it rather than flicker) and `loading` names the
+    one on its way; act on `selected_detail`, which is None until it is there.
+    """
 
     summaries: tuple[AthleteSummary, ...] = ()
     detail: AthleteDetail | None = None
+    selected: str | None = None  # the athlete chosen, whose detail is shown or on its way
+    listed: bool = False  # the summaries have been read (an empty squad is then truly empty)
 
     @property
     def empty(self) -> bool:
-        return not self.summaries
+        return self.listed and not self.summaries
+
+    @property
+    def loading(self) -> str | None:
+        """The selected athlete while their detail is being read; None once it is shown."""
+        if self.selected is None or self.shows(self.selected):
+            return None
+        return self.selected
+
+    @property
+    def selected_detail(self) -> AthleteDetail | None:
+        return None if self.loading else self.detail
+
+    def shows(self, name: str) -> bool:
+        return self.detail is not None and self.detail.athlete.key == name_key(name)
+
+    def choose(self, name: str | None) -> Board:
+        """The board with `name` selected (the first athlete if they are not listed)."""
+        keys = {name_key(s.name): s.name for s in self.summaries}
+        chosen = keys.get(name_key(name)) if name else None
+        if chosen is None and self.listed:
+            chosen = self.summaries[0].name if self.summaries else None
+        return replace(self, selected=chosen or name, detail=self.detail if chosen else None)
 
 
 def load_board(repo: Repository, selected: str | None, now: datetime) -> Board:
-    """Read every athlete's summary and the selected one's detail (the first if none chosen)."""
-    details = [load_detail(repo, a, now) for a in repo.athletes()]
-    summaries = tuple(summarise(d) for d in details)
-    chosen = None
-    if details:
-        chosen = next(
-            (d for d in details if selected and d.athlete.key == name_key(selected)), None
-        )
-        chosen = chosen or details[0]
-        chosen = replace(chosen, skipped_runs=skipped_runs(repo, chosen))
-    return Board(summaries=summaries, detail=chosen)
+    """Every athlete's summary as of `now`, with `selected` chosen (the first if not listed).
+
+    The detail is left to `load_detail`: the list costs one small read per athlete."""
+    summaries = tuple(summarise(s, now) for s in repo.summaries())
+    return Board(summaries=summaries, listed=True).choose(selected)
 
 
-def skipped_runs(repo: Repository, detail: AthleteDetail) -> tuple[Run, ...]:
+def skipped_runs(repo: Repository, athlete: Athlete, plan: Plan | None) -> tuple[Run, ...]:
     """The block's runs taken off one by one, at the time they were planned for."""
-    plan = detail.plan
-    skipped = repo.run_changes(detail.athlete.name).skipped
+    skipped = repo.run_changes(athlete.name).skipped
     if plan is None or not skipped:
         return ()
-    scheduled = plans.scheduled_runs(repo, detail.athlete.name, plan.start, plan.end)
+    from planner.services import plans  # the plan engine, loaded only when runs were skipped
+
+    scheduled = plans.scheduled_runs(repo, athlete.name, plan.start, plan.end)
     return tuple(r for r in scheduled if r.id in skipped)
 
 
-def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDetail:
+def load_detail(repo: Repository, name: str, now: datetime) -> AthleteDetail:
+    """Everything the screens show of one athlete; UnknownAthlete if they are gone."""
+    athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
     entries = repo.logs(athlete.name)
     logs = {entry.session_id: entry for entry in entries}
@@ -230,29 +259,51 @@ def load_detail(repo: Repository, athlete: Athlete, now: datetime) -> AthleteDet
         checkins = repo.checkins(athlete.name)
         outcomes = outcomes_report(athlete.name, plan, entries, checkins, now, athlete.target)
     return AthleteDetail(
-        athlete, plan, logs, report, now, rules=rules, calendars=calendars, outcomes=outcomes
+        athlete,
+        plan,
+        logs,
+        report,
+        now,
+        skipped_runs=skipped_runs(repo, athlete, plan),
+        rules=rules,
+        calendars=calendars,
+        outcomes=outcomes,
     )
 
 
-def summarise(detail: AthleteDetail) -> AthleteSummary:
-    current = detail.current_week
-    figure = detail.figure(current) if current else None
+def summarise(summary: Summary, now: datetime) -> AthleteSummary:
+    """One row of the list, from the athlete's stored summary as of `now`."""
+    athlete, plan = summary.athlete, summary.plan
+    report = summary.report(now)
+    today = now.astimezone(athlete.zone).date()
+    current = plan.week_of(today) if plan else None
+    weeks = tuple(report.weeks) if report else ()
+    figure = next((w for w in weeks if w.week == current), None)
     return AthleteSummary(
-        name=detail.athlete.name,
+        name=athlete.name,
         week=figure,
-        streak=detail.streak,
-        recent=detail.recent_weeks(),
-        has_plan=detail.plan is not None,
-        target=detail.athlete.target,
-        idle=_idle(detail) if figure is None else "",
-        report=detail.report,
+        streak=report.streak.weeks if report else 0,
+        recent=_recent(weeks, current, over=plan is not None and today >= plan.end),
+        has_plan=plan is not None,
+        target=athlete.target,
+        idle=_idle(plan, today) if figure is None else "",
+        report=report,
     )
 
 
-def _idle(detail: AthleteDetail) -> str:
-    plan = detail.plan
+def _recent(
+    weeks: tuple[WeekFigures, ...], current: int | None, *, over: bool
+) -> tuple[WeekFigures, ...]:
+    """Up to RECENT_WEEKS weeks ending with the current one (or the plan's last, once over)."""
+    if not weeks:
+        return ()
+    last = current or (weeks[-1].week if over else 0)
+    return tuple(w for w in weeks if w.week <= last)[-RECENT_WEEKS:]
+
+
+def _idle(plan: Plan | None, today: date) -> str:
     if plan is None:
         return ""
-    if detail.today < plan.start:
+    if today < plan.start:
         return f"block starts {plan.start:%a %d %b}"
     return f"block ended {plan.end - timedelta(days=1):%a %d %b}"

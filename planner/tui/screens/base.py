@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen, ScreenResultType
 
 from planner.domain.model import LogStatus, Session, as_utc
+from planner.tui.labels import loading_words
 from planner.tui.messages import LogRequested, MoveRequested, PlayRequested
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import Dialog
@@ -40,7 +41,9 @@ class HipplanMixin:
 
     @property
     def detail(self) -> AthleteDetail | None:
-        return self.hipplan.board.detail
+        """The selected athlete's detail, to act on; None while it is being read (`board.detail`
+        may then still hold the previous athlete's, to draw)."""
+        return self.hipplan.detail
 
     def board_updated(self, board: Board) -> None:
         """Redraw from a new board: on mount (after the screen's own `on_mount`) and on every
@@ -90,6 +93,8 @@ class SessionActions(HipplanScreen[None]):
     def why_not(self, action: str, parameters: tuple[object, ...] = ()) -> str:
         """Why `action` cannot act now, in a few words; "" when it can."""
         detail, session = self.detail, self.session
+        if loading := loading_words(self.board):
+            return loading
         if detail is None:
             return "No athlete yet: add one with n"
         if detail.plan is None:

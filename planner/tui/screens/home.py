@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from planner.domain.model import Session
-from planner.tui.labels import run_title
+from planner.tui.labels import loading_words, run_title
 from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
 from planner.tui.screens import entry
 from planner.tui.screens.base import SessionActions, cannot, session_fallbacks
@@ -29,6 +29,18 @@ from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
 NARROW_BELOW = 90  # columns; below it the athletes column slims down
+# Screens opened from Home that need the selected athlete's detail (w has its fallback already).
+NEEDS_DETAIL = (
+    "wizard",
+    "athlete",
+    "block",
+    "extend",
+    "rebuild",
+    "export",
+    "adherence",
+    "checkin",
+    "outcomes",
+)
 
 
 class HomeScreen(SessionActions):
@@ -61,12 +73,13 @@ class HomeScreen(SessionActions):
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
         # Pressed when they cannot act, these keys say why (see SessionActions).
         cannot("w", "open_week"),
+        *(cannot(entry(n).key, entry(n).action) for n in NEEDS_DETAIL),
         *session_fallbacks(),
     ]
     # Left out of the footer, in this order, while it does not fit; the keys still work.
     FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("move", "log('partial')", "app.export")
 
-    _enabled: tuple[str, str, bool] | None = None
+    _enabled: tuple[bool, bool, bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -97,16 +110,33 @@ class HomeScreen(SessionActions):
     # -- drawing -------------------------------------------------------------------------------
 
     def board_updated(self, board: Board) -> None:
-        detail = board.detail
+        detail = board.selected_detail
         self.set_class(board.empty, "-empty")
-        self.query_one(AthleteList).show(board.summaries, detail.athlete.name if detail else None)
-        if detail is None:
+        self.query_one(AthleteList).show(board.summaries, board.selected)
+        if board.empty:
             self._show_welcome()
             return
-        self._show_title(detail)
-        self._show_today(detail)
-        self._show_block(detail)
+        if detail is None:
+            self._show_loading(board)
+        else:
+            self._show_title(detail)
+            self._show_today(detail)
+            self._show_block(detail)
         self._refresh_footer()
+
+    def _show_loading(self, board: Board) -> None:
+        """The list is there; the selected athlete's day and block are on their way."""
+        self.query_one(TopBar).show(f"hipplan · {board.selected}" if board.selected else "hipplan")
+        self.query_one(AgendaList).show_nothing()  # still shown: hiding it would drop the focus
+        waiting = self.query_one("#today-empty", Static)
+        waiting.display = True
+        waiting.update(loading_words(board))
+        self.query_one("#today-panel").border_title = "Today"
+        self.query_one("#next-up", Static).update("")
+        self.query_one("#block-panel").border_title = "This block"
+        self.query_one(WeekBars).show((), None, 0.8)
+        self.query_one("#block-notes", Static).update("")
+        self.query_one("#outcome-notes", Static).update("")
 
     def _show_welcome(self) -> None:
         self.query_one(TopBar).show("hipplan", "")
@@ -182,7 +212,7 @@ class HomeScreen(SessionActions):
                 f"{'No' if not names else 'Only one'} athlete yet: {more}", severity="warning"
             )
             return
-        current = self.detail.athlete.name if self.detail else names[-1]
+        current = self.board.selected or names[-1]
         following = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
         self.request(AthleteSelected(following))
 
@@ -201,11 +231,13 @@ class HomeScreen(SessionActions):
     def _refresh_footer(self) -> None:
         # Refreshing bindings rebuilds the footer; do it only when what is enabled changed.
         detail = self.detail
-        # What each key would say: a started session dims m, one not begun dims d and p.
+        # Which keys are dimmed (a started session dims m, one not begun dims d and p); a
+        # rebuilt footer costs a frame, so the words of why do not count.
         enabled = (
-            self.why_not("move"),
-            self.why_not("log", ("done",)),
+            not self.why_not("move"),
+            not self.why_not("log", ("done",)),
             bool(detail and detail.plan),
+            self.board.loading is None,
         )
         if enabled != self._enabled:
             self._enabled = enabled

@@ -82,7 +82,7 @@ class SquadScreen(HipplanScreen[str | None]):
 
     def board_updated(self, board: Board) -> None:
         self._rows = tuple(sorted(board.summaries, key=lambda s: attention_key(s.name, s.report)))
-        selected = board.detail.athlete.name if board.detail else None
+        selected = board.selected
         self.query_one(TopBar).show(
             f"Squad · {len(self._rows)} athletes",
             f"{board.detail.local_now:%a %d %b %Y}" if board.detail else "",

@@ -8,11 +8,12 @@ the palette still list them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -27,11 +28,28 @@ class HipplanFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._width = 0
+        self._drawn: Hashable = None  # what the keys showed when last composed
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Textual rebuilds the footer on every focus move and binding refresh, a frame's worth
+        # of new widgets each time; rebuild only when what it shows would change.
+        if self._bindings_ready and screen is self.screen and self._drawn == self._showing():
+            return
+        super().bindings_changed(screen)
+
+    def _showing(self) -> Hashable:
+        keys = tuple(
+            (key, active.binding.action, active.binding.description, active.enabled, active.tooltip)
+            for key, active in self.screen.active_bindings.items()
+            if active.binding.show
+        )
+        return self.app.size.width, keys
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return  # the screen is still composing: its bindings cannot be asked yet
         self._width = self.app.size.width
+        self._drawn = self._showing()
         left_out = self._left_out(self._width)
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in left_out:

@@ -40,9 +40,12 @@ class AthleteList(OptionList):
 
         name: str
 
+    _shown: Sequence[AthleteSummary] = ()
+
     def show(self, summaries: Sequence[AthleteSummary], selected: str | None) -> None:
-        options = [Option(athlete_prompt(s), id=s.name) for s in summaries]
-        self.set_options(options)
+        if summaries is not self._shown:  # choosing an athlete moves the highlight only
+            self._shown = summaries
+            self.set_options(Option(athlete_prompt(s), id=s.name) for s in summaries)
         names = [s.name for s in summaries]
         if selected in names:
             with self.prevent(OptionList.OptionHighlighted):
@@ -98,6 +101,12 @@ class AgendaList(OptionList):
         if option is None or option.id is None or option.id.startswith(RUN_PREFIX):
             return None
         return next(i.session for i in self._items if i.session and i.session.id == option.id)
+
+    def show_nothing(self) -> None:
+        """Empty, with nothing highlighted (the athlete's detail is on its way)."""
+        self._detail, self._items = None, []
+        self.clear_options()
+        self.post_message(self.Highlighted(None))
 
     def show(self, detail: AthleteDetail, items: Sequence[Agenda], prefer: str | None) -> None:
         """Fill the list; highlight `prefer` if it is there, else the first open session."""
