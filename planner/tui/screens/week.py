@@ -236,10 +236,8 @@ class WeekScreen(SessionActions):
             return "This run has started; it stays"
         if action in ("move", "move_run") and item.skipped:
             return "This run is skipped: s puts it back first"
-        for session in detail.plan.sessions if detail.plan else ():
-            if session.run_id == item.run.id and (
-                detail.status(session) or as_utc(session.start) <= as_utc(detail.now)
-            ):
+        for session in detail.sessions_of_run(item.run.id):
+            if detail.status(session) or as_utc(session.start) <= as_utc(detail.now):
                 state = "is logged" if detail.status(session) else "has started"
                 return f"Its {KIND_LABELS[session.kind]} {state}; the run stays"
         return ""
@@ -273,11 +271,7 @@ def _run_line(item: Agenda, detail: AthleteDetail) -> Content:
     """The selected run: when, how long, and what s and m do to it."""
     assert item.run is not None
     local = item.start.astimezone(detail.athlete.zone)
-    tied = [
-        KIND_LABELS[s.kind]
-        for s in (detail.plan.sessions if detail.plan else ())
-        if s.run_id == item.run.id
-    ]
+    tied = [KIND_LABELS[s.kind] for s in detail.sessions_of_run(item.run.id)]
     if item.skipped:
         state, style, hint = "skipped", "$text-warning", "s puts it back"
     else:
