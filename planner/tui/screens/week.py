@@ -94,6 +94,7 @@ class WeekScreen(SessionActions):
     def __init__(self, week: int | None = None) -> None:
         super().__init__()
         self._requested = week
+        self._shown: Agenda | None = None  # the item the selection line describes
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -158,12 +159,15 @@ class WeekScreen(SessionActions):
 
     @on(WeekGrid.Highlighted)
     def _highlighted(self, message: WeekGrid.Highlighted) -> None:
+        if message.item == self._shown:
+            return  # drawn with its week already: a second update would cost another frame
         self._show_selection(message.item)
         self.refresh_bindings()
 
     def _show_selection(self, item: Agenda | None) -> None:
         line = self.query_one("#selection", Static)
         detail = self.detail
+        self._shown = item
         if item is None or detail is None:
             line.update(Content.styled("Nothing planned this week.", "$text-muted"))
             return
