@@ -3,7 +3,8 @@
 Each figure runs from the key press (`w` on Home, then `]` and `[` on the week) until the week
 screen has painted the expected week: its title names the week and the grid's day headings show
 that week's Monday and Sunday, then one more frame. Figures are the median of several repeats
-after a warm-up, in one running app. The first opening of a fresh process (the screen's module
+after a warm-up, in one running app; a key bound to nothing, timed the same way, shows what the
+pilot's own waits cost on this machine. The first opening of a fresh process (the screen's module
 and its CSS loaded on first use) is timed apart, in child processes.
 
 Run: .venv/bin/python benchmarks/bench_week.py
@@ -94,6 +95,14 @@ async def timed(pilot: Pilot[Any], key: str, week: int) -> float:
     return time.perf_counter() - started
 
 
+async def idle_key(pilot: Pilot[Any]) -> float:
+    """Seconds for a key bound to nothing, timed the same way: the pilot's own waits."""
+    started = time.perf_counter()
+    await pilot.press("z")
+    await pilot.pause()
+    return time.perf_counter() - started
+
+
 async def wait_for_home(pilot: Pilot[Any]) -> None:
     while not home_painted(pilot.app):
         await pilot.pause(0.001)
@@ -102,7 +111,7 @@ async def wait_for_home(pilot: Pilot[Any]) -> None:
 
 async def measure(path: Path, repeats: int) -> dict[str, list[float]]:
     """Open, next and previous, `repeats` times each, in one app."""
-    figures: dict[str, list[float]] = {"open": [], "next": [], "prev": []}
+    figures: dict[str, list[float]] = {"open": [], "next": [], "prev": [], "idle": []}
     app = HipplanApp(Repository.open(path), watch_seconds=None)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_home(pilot)
@@ -110,6 +119,7 @@ async def measure(path: Path, repeats: int) -> dict[str, list[float]]:
             figures["open"].append(await timed(pilot, "w", THIS_WEEK))
             figures["next"].append(await timed(pilot, "right_square_bracket", THIS_WEEK + 1))
             figures["prev"].append(await timed(pilot, "left_square_bracket", THIS_WEEK))
+            figures["idle"].append(await idle_key(pilot))
             await pilot.press("escape")
             await wait_for_home(pilot)
     return figures
@@ -151,6 +161,8 @@ def main() -> int:
     print(line("next week (])", statistics.median(figures["next"])))
     print(line("previous week ([)", statistics.median(figures["prev"])))
     print(line("first open in a fresh process", cold))
+    idle = statistics.median(figures["idle"]) * 1000
+    print(f"for scale: a key bound to nothing, timed the same way, {idle:.1f} ms")
     return 0
 
 
