@@ -9,11 +9,13 @@ figure and colour of the athlete shown.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from planner.domain.adherence import Report, WeekFigures
 from planner.domain.adherence import report as adherence_report
@@ -74,6 +76,16 @@ class Agenda:
         return round((as_utc(self.end) - as_utc(self.start)).total_seconds() / 60)
 
 
+_Days = dict[date, list[Agenda]]
+
+
+def _by_local_day(items: Iterable[Agenda], tz: ZoneInfo) -> _Days:
+    days: _Days = defaultdict(list)
+    for item in items:
+        days[item.start.astimezone(tz).date()].append(item)
+    return dict(days)
+
+
 @dataclass(frozen=True)
 class AthleteDetail:
     """Everything the screens need about one athlete, as of `now`."""
@@ -116,7 +128,11 @@ class AthleteDetail:
         return self.plan.week_of(self.today) if self.plan else None
 
     def figure(self, week: int) -> WeekFigures | None:
-        return next((w for w in self.weeks if w.week == week), None)
+        return self._figures.get(week)
+
+    @cached_property
+    def _figures(self) -> dict[int, WeekFigures]:
+        return {w.week: w for w in self.weeks}
 
     def status(self, session: Session) -> LogStatus | None:
         entry = self.logs.get(session.id)
@@ -124,26 +140,36 @@ class AthleteDetail:
 
     def agenda(self, day: date, *, with_skipped: bool = False) -> list[Agenda]:
         """The day's runs and sessions (local dates), in time order; skipped runs if asked."""
+        runs, skipped, sessions = self._by_day
+        items = runs.get(day, []) + (skipped.get(day, []) if with_skipped else [])
+        return sorted(items + sessions.get(day, []), key=lambda item: as_utc(item.start))
+
+    @cached_property
+    def _by_day(self) -> tuple[_Days, _Days, _Days]:
+        """Runs, skipped runs and sessions by local day, each in plan order: read once, as the
+        week and Home ask for days over and over."""
         if self.plan is None:
-            return []
+            return {}, {}, {}
         tz = self.athlete.zone
-        items = [
-            Agenda(r.start, r.end, run=r)
-            for r in self.plan.runs
-            if r.start.astimezone(tz).date() == day
-        ]
-        if with_skipped:
-            items += [
-                Agenda(r.start, r.end, run=r, skipped=True)
-                for r in self.skipped_runs
-                if r.start.astimezone(tz).date() == day
-            ]
-        items += [
-            Agenda(s.start, s.end, session=s)
-            for s in self.plan.sessions
-            if s.start.astimezone(tz).date() == day
-        ]
-        return sorted(items, key=lambda item: as_utc(item.start))
+        return (
+            _by_local_day((Agenda(r.start, r.end, run=r) for r in self.plan.runs), tz),
+            _by_local_day(
+                (Agenda(r.start, r.end, run=r, skipped=True) for r in self.skipped_runs), tz
+            ),
+            _by_local_day((Agenda(s.start, s.end, session=s) for s in self.plan.sessions), tz),
+        )
+
+    def sessions_of_run(self, run_id: str) -> tuple[Session, ...]:
+        """The sessions tied to a run (its warm-up and cool-down), in plan order."""
+        return self._by_run.get(run_id, ())
+
+    @cached_property
+    def _by_run(self) -> dict[str, tuple[Session, ...]]:
+        tied: defaultdict[str, list[Session]] = defaultdict(list)
+        for session in self.plan.sessions if self.plan else ():
+            if session.run_id is not None:
+                tied[session.run_id].append(session)
+        return {run_id: tuple(sessions) for run_id, sessions in tied.items()}
 
     def sessions_on(self, day: date) -> list[Session]:
         return [item.session for item in self.agenda(day) if item.session is not None]

@@ -94,6 +94,7 @@ class WeekScreen(SessionActions):
     def __init__(self, week: int | None = None) -> None:
         super().__init__()
         self._requested = week
+        self._shown: Agenda | None = None  # the item the selection line describes
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -158,12 +159,15 @@ class WeekScreen(SessionActions):
 
     @on(WeekGrid.Highlighted)
     def _highlighted(self, message: WeekGrid.Highlighted) -> None:
+        if message.item == self._shown:
+            return  # drawn with its week already: a second update would cost another frame
         self._show_selection(message.item)
         self.refresh_bindings()
 
     def _show_selection(self, item: Agenda | None) -> None:
         line = self.query_one("#selection", Static)
         detail = self.detail
+        self._shown = item
         if item is None or detail is None:
             line.update(Content.styled("Nothing planned this week.", "$text-muted"))
             return
@@ -236,10 +240,8 @@ class WeekScreen(SessionActions):
             return "This run has started; it stays"
         if action in ("move", "move_run") and item.skipped:
             return "This run is skipped: s puts it back first"
-        for session in detail.plan.sessions if detail.plan else ():
-            if session.run_id == item.run.id and (
-                detail.status(session) or as_utc(session.start) <= as_utc(detail.now)
-            ):
+        for session in detail.sessions_of_run(item.run.id):
+            if detail.status(session) or as_utc(session.start) <= as_utc(detail.now):
                 state = "is logged" if detail.status(session) else "has started"
                 return f"Its {KIND_LABELS[session.kind]} {state}; the run stays"
         return ""
@@ -273,11 +275,7 @@ def _run_line(item: Agenda, detail: AthleteDetail) -> Content:
     """The selected run: when, how long, and what s and m do to it."""
     assert item.run is not None
     local = item.start.astimezone(detail.athlete.zone)
-    tied = [
-        KIND_LABELS[s.kind]
-        for s in (detail.plan.sessions if detail.plan else ())
-        if s.run_id == item.run.id
-    ]
+    tied = [KIND_LABELS[s.kind] for s in detail.sessions_of_run(item.run.id)]
     if item.skipped:
         state, style, hint = "skipped", "$text-warning", "s puts it back"
     else:

@@ -8,7 +8,8 @@ the palette still list them.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -28,33 +29,54 @@ class HipplanFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._width = 0
-        self._drawn: Hashable = None  # what the keys showed when last composed
-
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        # Textual rebuilds the footer on every focus move and binding refresh, a frame's worth
-        # of new widgets each time; rebuild only when what it shows would change.
-        if self._bindings_ready and screen is self.screen and self._drawn == self._showing():
-            return
-        super().bindings_changed(screen)
-
-    def _showing(self) -> Hashable:
-        keys = tuple(
-            (key, active.binding.action, active.binding.description, active.enabled, active.tooltip)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.show
-        )
-        return self.app.size.width, keys
+        self._shown: tuple[object, ...] = ()  # what the keys were composed from
+        self._refit_due = False
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return  # the screen is still composing: its bindings cannot be asked yet
         self._width = self.app.size.width
-        self._drawn = self._showing()
+        self._shown = self._showing()[0]
         left_out = self._left_out(self._width)
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in left_out:
                 continue
             yield widget
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        # Textual recomposes on every call, and a screen asks several times a keypress, mostly
+        # with the same keys to show: rebuilding them all each time costs a layout and a frame.
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._refit_due:
+            self._refit_due = True
+            self.call_later(self._refit)
+
+    async def _refit(self) -> None:
+        """Dim or light the keys in place when only that changed; rebuild them otherwise."""
+        self._refit_due = False
+        keys, enabled = self._showing()
+        if keys != self._shown:
+            await self.recompose()
+            return
+        for key in self.query(FooterKey):
+            if key.action in enabled and not key.has_class("-command-palette"):
+                key._disabled = not enabled[key.action]  # FooterKey's own flag, read on click
+                key.set_class(key._disabled, "-disabled")
+
+    def _showing(self) -> tuple[tuple[object, ...], dict[str, bool]]:
+        """What the keys are composed from (the width, the bindings shown, the palette's), and
+        whether each shown action is enabled, as `compose` reads them."""
+        keys: list[object] = [self.app.size.width]
+        enabled: dict[str, bool] = {}
+        for key, active in self.screen.active_bindings.items():
+            if active.binding.show:
+                keys.append(active.binding)
+                enabled.setdefault(active.binding.action, active.enabled)
+            elif key == self.app.COMMAND_PALETTE_BINDING:
+                keys.append(active)
+        return tuple(keys), enabled
 
     def _left_out(self, width: int) -> set[str]:
         """The spare actions to leave out so the shown keys fit in `width` columns."""

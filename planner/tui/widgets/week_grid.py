@@ -39,8 +39,15 @@ class Cell(Widget):
     def __init__(self, item: Agenda, detail: AthleteDetail) -> None:
         self.item = item
         self.detail = detail
-        kind = "-session" if item.session else "-run"
-        super().__init__(classes=f"{kind} -skipped" if item.skipped else kind)
+        super().__init__(classes=" ".join(_classes(item)))
+
+    def show(self, item: Agenda, detail: AthleteDetail) -> None:
+        """Draw another item in this cell: paging a week reuses the cells it has."""
+        self.item = item
+        self.detail = detail
+        for name in ("-session", "-run", "-skipped"):
+            self.set_class(name in _classes(item), name)
+        self.refresh()
 
     @property
     def key(self) -> str:
@@ -56,6 +63,11 @@ class Cell(Widget):
         grid.selected = self.key
         if event.chain >= 2 and self.item.session is not None:
             grid.post_message(WeekGrid.Chosen(self.item.session))
+
+
+def _classes(item: Agenda) -> tuple[str, ...]:
+    kind = "-session" if item.session else "-run"
+    return (kind, "-skipped") if item.skipped else (kind,)
 
 
 def cell_text(item: Agenda, detail: AthleteDetail, *, compact: bool = False) -> Content:
@@ -79,19 +91,25 @@ def cell_text(item: Agenda, detail: AthleteDetail, *, compact: bool = False) -> 
 
 
 class DayColumn(Vertical):
-    def __init__(self, day: date, items: list[Agenda], detail: AthleteDetail) -> None:
-        classes = "-today" if day == detail.today else ""
-        super().__init__(classes=classes)
-        self.day = day
-        self.items = items
-        self.detail = detail
+    """A day's heading, then its cells, or a dash when nothing is planned."""
 
     def compose(self) -> ComposeResult:
-        yield Label(f"{self.day:%a %d}", classes="day-head")
-        if not self.items:
-            yield Label("—", classes="day-empty")
-        for item in self.items:
-            yield Cell(item, self.detail)
+        yield Label(classes="day-head")
+        yield Label("—", classes="day-empty")
+
+    def show(self, day: date, items: list[Agenda], detail: AthleteDetail) -> None:
+        """Show `day` in place: the cells it has are redrawn, and only the difference in
+        number is mounted or removed, which is much cheaper than a new column."""
+        self.set_class(day == detail.today, "-today")
+        self.query_one(".day-head", Label).update(f"{day:%a %d}")
+        self.query_one(".day-empty", Label).display = not items
+        cells = list(self.query_children(Cell))
+        for cell, item in zip(cells, items, strict=False):
+            cell.show(item, detail)
+        if len(items) > len(cells):
+            self.mount_all(Cell(item, detail) for item in items[len(cells) :])
+        for cell in cells[len(items) :]:
+            cell.remove()
 
 
 class WeekGrid(Horizontal, can_focus=True):
@@ -139,20 +157,24 @@ class WeekGrid(Horizontal, can_focus=True):
         super().__init__(id=id)
         self._days: list[tuple[date, list[Agenda]]] = []
 
+    def compose(self) -> ComposeResult:
+        for _ in range(7):
+            yield DayColumn()
+
     def show(self, detail: AthleteDetail, first_day: date, prefer: str | None = None) -> None:
         """Draw the seven days from `first_day`; keep or place the cursor on an item."""
         self._days = [
             (day, detail.agenda(day, with_skipped=True))
             for day in (first_day + timedelta(d) for d in range(7))
         ]
-        self.remove_children()
-        self.mount_all(DayColumn(day, items, detail) for day, items in self._days)
+        for column, (day, items) in zip(self.query_children(DayColumn), self._days, strict=True):
+            column.show(day, items, detail)
         keys = [i.key for i in self.items]
         if prefer in keys:
             self.selected = prefer
         elif self.selected not in keys:
             self.selected = self._default_selection(detail)
-        self.call_after_refresh(self._mark_selected)
+        self._mark_selected()  # the cells hold this week's items now
 
     @property
     def narrowest_cell(self) -> int:
