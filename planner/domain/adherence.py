@@ -156,11 +156,28 @@ def weekly_figures(
     """One entry per plan week, weeks without sessions included."""
     by_session = logs_by_session(logs)
     figures = []
-    for week in range(1, plan.weeks + 1):
+    for week, state in enumerate(week_states(plan, now), start=1):
         sessions = plan.sessions_in_week(week)
         total = tally(sessions, by_session)
-        figures.append(_week(plan, week, total, _by_kind(sessions, by_session), now, target))
+        figures.append(_week(plan, week, state, total, _by_kind(sessions, by_session), target))
     return figures
+
+
+def week_states(plan: Plan, now: datetime) -> list[WeekState]:
+    """Each plan week's state as of `now`. States only move from ended to current to upcoming,
+    so the boundary is found by bisection: a list of 200 athletes asks for 52 weeks each."""
+    first_open, last = 1, plan.weeks + 1
+    while first_open < last:
+        middle = (first_open + last) // 2
+        if week_state(plan, middle, now) == "ended":
+            first_open = middle + 1
+        else:
+            last = middle
+    states: list[WeekState] = ["ended"] * (first_open - 1)
+    if first_open <= plan.weeks:
+        states.append(week_state(plan, first_open, now))
+        states += ["upcoming"] * (plan.weeks - first_open)
+    return states
 
 
 def week_totals(plan: Plan, logs: Iterable[LogEntry]) -> tuple[Tally, ...]:
@@ -174,15 +191,19 @@ def figures_from_totals(
 ) -> list[WeekFigures]:
     """The weekly figures from stored week tallies (no split by kind): what lists of athletes
     show without reading every session."""
-    return [_week(plan, n, total, {}, now, target) for n, total in enumerate(totals, start=1)]
+    states = week_states(plan, now)
+    return [
+        _week(plan, n, state, total, {}, target)
+        for n, (state, total) in enumerate(zip(states, totals, strict=True), start=1)
+    ]
 
 
 def _week(
     plan: Plan,
     week: int,
+    state: WeekState,
     total: Tally,
     by_kind: dict[SessionKind, Tally],
-    now: datetime,
     target: float,
 ) -> WeekFigures:
     ratio = total.ratio
@@ -190,7 +211,7 @@ def _week(
         week=week,
         start=plan.week_start(week),
         phase=plan.phase(week),
-        state=week_state(plan, week, now),
+        state=state,
         total=total,
         by_kind=by_kind,
         band=None if ratio is None else band(ratio, target),

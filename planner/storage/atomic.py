@@ -85,6 +85,11 @@ class AtomicJSONStorage(Storage):
         """The tables as last read or staged, not copied: for reading only."""
         return self._pending if self._pending is not None else self._load()
 
+    @property
+    def staged(self) -> bool:
+        """True while a batch holds changes not written yet."""
+        return self._pending is not None
+
     def take_pending(self) -> Tables | None:
         """End the batch and hand over what it changed (None: nothing) for the caller to write."""
         pending, self._pending, self._in_batch = self._pending, None, False

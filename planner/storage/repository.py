@@ -233,8 +233,16 @@ class Repository:
         the two writes, a copied folder) is read itself, so a summary is never stale.
         """
         entries = self._index.entries()
-        found = []
+        # Inside a transaction, athletes changed but not written yet read as they now stand.
+        staged = [f for f in self._touched.values() if f.storage.staged]
+        found = [
+            self._decode(summary_of, tables, "athlete", f.path)
+            for f in staged
+            if not removed(tables := f.storage.tables() or {})
+        ]
         for listed in athlete_files(self.folder):
+            if any(f.name == listed.name for f in staged):
+                continue
             entry = entries.get(listed.name)
             if entry is not None and tuple(entry.get("id", ())) == listed.identity:
                 found.append(self._decode(codec.summary_from, entry, "summary", self.path))

@@ -245,3 +245,14 @@ def test_a_copy_keeps_its_summaries_believed(
     monkeypatch.setattr(Repository, "_summary_from_file", no_file_reads)
     assert copied.summaries() == repo.summaries()
     assert copied.folder == tmp_path / "copy" / "other.json.d"
+
+
+def test_inside_a_transaction_the_list_shows_what_it_changed(db: Path) -> None:
+    repo = Repository.open(db)
+    repo.add_athlete(Athlete("Ann", 3))
+    repo.add_athlete(Athlete("Cy", 3))
+    with repo.transaction(whole=True):
+        repo.add_athlete(Athlete("Bo", 2))
+        repo.remove_athlete("Cy")
+        assert [a.name for a in repo.athletes()] == ["Ann", "Bo"]
+    assert [a.name for a in Repository.open(db).athletes()] == ["Ann", "Bo"]
