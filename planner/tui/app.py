@@ -144,6 +144,8 @@ class HipplanApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(screens.entry("home").make())
+        for note in self.repo.notes:  # what opening did, e.g. an old single file moved across
+            self.notify(note, title="Database", timeout=20)
         self.reload()
         if self._watch_seconds:
             self.set_interval(self._watch_seconds, self._watch_file, name="watch-db")

@@ -119,3 +119,17 @@ def test_switching_athletes_quickly_ends_on_the_last_one_chosen(
             assert isinstance(app.focused, AgendaList)  # still where the keys act
 
     run(scenario)
+
+
+def test_a_database_moved_across_on_opening_says_so(
+    repo: Repository, make_app: Callable[..., HipplanApp]
+) -> None:
+    repo.notes.append("moved 1 athlete(s) from the single file x to one file each in y")
+    app = make_app(open_wizard_when_empty=False)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert any(n.startswith("moved 1 athlete(s)") for n in notes(app))
+
+    run(scenario)
