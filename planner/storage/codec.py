@@ -309,13 +309,7 @@ def plan_doc(plan: Plan, cancelled: tuple[Session, ...] = ()) -> Doc:
     """The plan and the sessions a rebuild removed (kept so exports can cancel them)."""
     table = _PrescriptionTable()
     return {
-        "athlete_name": plan.athlete,
-        "tz": plan.tz,
-        "start": plan.start.isoformat(),
-        "weeks": plan.weeks,
-        "template": plan.template,
-        "loosening_weeks": plan.loosening_weeks,
-        "taper_weeks": plan.taper_weeks,
+        **_header_doc(plan),
         "runs": [run_doc(r) for r in plan.runs],
         "sessions": sessions_doc(plan.sessions, table),
         "cancelled": sessions_doc(cancelled, table),
@@ -327,17 +321,36 @@ def plan_doc(plan: Plan, cancelled: tuple[Session, ...] = ()) -> Doc:
     }
 
 
+def _header_doc(plan: Plan) -> Doc:
+    """What a plan is besides its runs, sessions and changes: shared with the summaries."""
+    return {
+        "athlete_name": plan.athlete,
+        "tz": plan.tz,
+        "start": plan.start.isoformat(),
+        "weeks": plan.weeks,
+        "template": plan.template,
+        "loosening_weeks": plan.loosening_weeks,
+        "taper_weeks": plan.taper_weeks,
+    }
+
+
+def _header_from(doc: Doc) -> dict[str, Any]:
+    return {
+        "athlete": doc["athlete_name"],
+        "tz": doc["tz"],
+        "start": date.fromisoformat(doc["start"]),
+        "weeks": int(doc["weeks"]),
+        "template": doc["template"],
+        "loosening_weeks": int(doc["loosening_weeks"]),
+        "taper_weeks": int(doc["taper_weeks"]),
+    }
+
+
 def plan_from(doc: Doc) -> tuple[Plan, tuple[Session, ...]]:
     tz = zone(doc["tz"])
     table = [_prescription_from(row) for row in doc["prescriptions"]]
     plan = Plan(
-        athlete=doc["athlete_name"],
-        tz=doc["tz"],
-        start=date.fromisoformat(doc["start"]),
-        weeks=int(doc["weeks"]),
-        template=doc["template"],
-        loosening_weeks=int(doc["loosening_weeks"]),
-        taper_weeks=int(doc["taper_weeks"]),
+        **_header_from(doc),
         runs=tuple(run_from(r, tz) for r in doc["runs"]),
         sessions=tuple(sessions_from(doc["sessions"], table, tz)),
         changes=tuple(
@@ -360,20 +373,9 @@ _TALLY_FIELDS = ("planned_minutes", "done_minutes", "done", "partial", "skipped"
 def summary_doc(summary: Summary) -> Doc:
     """An athlete's summary: the athlete, the plan's header, one tally row per plan week."""
     plan = summary.plan
-    header = None
-    if plan is not None:
-        header = {
-            "athlete_name": plan.athlete,
-            "tz": plan.tz,
-            "start": plan.start.isoformat(),
-            "weeks": plan.weeks,
-            "template": plan.template,
-            "loosening_weeks": plan.loosening_weeks,
-            "taper_weeks": plan.taper_weeks,
-        }
     return {
         "athlete": athlete_doc(summary.athlete),
-        "plan": header,
+        "plan": None if plan is None else _header_doc(plan),
         "weeks": [[getattr(t, f) for f in _TALLY_FIELDS] for t in summary.weeks],
     }
 
@@ -382,17 +384,7 @@ def summary_from(doc: Doc) -> Summary:
     header = doc["plan"]
     plan = None
     if header is not None:
-        plan = Plan(
-            athlete=header["athlete_name"],
-            tz=header["tz"],
-            start=date.fromisoformat(header["start"]),
-            weeks=int(header["weeks"]),
-            template=header["template"],
-            loosening_weeks=int(header["loosening_weeks"]),
-            taper_weeks=int(header["taper_weeks"]),
-            runs=(),
-            sessions=(),
-        )
+        plan = Plan(**_header_from(header), runs=(), sessions=())
     weeks = tuple(Tally(*(int(n) for n in row)) for row in doc["weeks"])
     if plan is not None and len(weeks) != plan.weeks:
         raise ValueError(f"{len(weeks)} week tallies for a {plan.weeks}-week plan")

@@ -567,7 +567,11 @@ class HipplanApp(App[None]):
         if self.detail is None or self.detail.plan is None:
             self.notify("No plan yet: make one with n.", severity="warning")
             return
-        self.push_screen(screens.entry("week").make(week))
+        if not self.is_screen_installed("week"):
+            self.install_screen(screens.entry("week").make(), "week")
+        week_screen = self.get_screen("week")
+        week_screen.open_at(week)  # type: ignore[attr-defined]
+        self.push_screen("week")
 
 
 def runs_changed(result: RunsChanged) -> str:

@@ -106,6 +106,17 @@ class WeekScreen(SessionActions):
         self.set_reactive(WeekScreen.week, self._clamp(self._requested or self._this_week()))
         self.query_one(WeekGrid).focus()
 
+    def open_at(self, week: int | None) -> None:
+        """Show `week` (None: this week) when the screen is pushed again. The app keeps one week
+        screen installed, so opening it redraws about 60 widgets in place instead of mounting
+        and styling them anew."""
+        self._requested = week
+        if self.is_mounted:
+            self.week = self._clamp(week or self._this_week())
+            if self.detail is not None and self.detail.plan is not None:
+                self._draw(self.detail)
+            self.query_one(WeekGrid).focus()
+
     def _this_week(self) -> int:
         detail = self.detail
         if detail is None or detail.plan is None:
@@ -121,7 +132,8 @@ class WeekScreen(SessionActions):
     def board_updated(self, board: Board) -> None:
         detail = board.detail
         if detail is None or detail.plan is None:
-            self.dismiss()
+            if self.is_current:
+                self.dismiss()
             return
         self.week = self._clamp(self.week)
         self._draw(detail)
