@@ -1,4 +1,5 @@
-"""`db check` and `db backup`: look after the database (the index and every athlete file)."""
+"""`db check`, `db backup` and `db restore`: look after the database (the index and every athlete
+file)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
-from planner.cli.common import db_path, lazy_import, print_json
+from planner.cli.common import UsageError, db_path, lazy_import, print_json
 from planner.domain.errors import PlannerError
 
 if TYPE_CHECKING:
@@ -27,6 +28,14 @@ def register(subparsers: Any) -> None:
     backup = group.add_parser("backup", help="archive the whole database (.tar.gz) beside it")
     options.add_json_result(backup)
     backup.set_defaults(func=db_backup)
+    restore = group.add_parser(
+        "restore",
+        help="put the database back as a backup archive holds it (the current one is archived first)",
+    )
+    restore.add_argument("archive", type=Path, metavar="ARCHIVE", help="a `db backup` .tar.gz")
+    restore.add_argument("--yes", action="store_true", help="yes, replace the database (required)")
+    options.add_json_result(restore)
+    restore.set_defaults(func=db_restore)
 
 
 def _path(args: argparse.Namespace) -> Path:
@@ -57,4 +66,27 @@ def db_backup(args: argparse.Namespace) -> int:
         print_json({"backup": str(target)})
     else:
         print(f"backed up {path} to {target}")
+    return 0
+
+
+def db_restore(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise UsageError(
+            f"db restore: this replaces the database with {str(args.archive)!r}, athletes added"
+            " since included; add --yes to go ahead (the database as it is is archived first)"
+        )
+    path = _path(args)
+    # No opening first: a damaged database is exactly what a restore is for.
+    before, count = storage.Repository(path).restore(args.archive)
+    if args.json:
+        print_json(
+            {
+                "restored": count,
+                "from": str(args.archive),
+                "backup": str(before) if before else None,
+            }
+        )
+    else:
+        kept = f"; the database as it was is in {before}" if before else ""
+        print(f"restored {count} athlete(s) from {args.archive}{kept}")
     return 0

@@ -39,14 +39,16 @@ from planner.domain.model import (
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, summarise
 from planner.storage import codec, legacy
-from planner.storage.atomic import AtomicJSONStorage, Tables
+from planner.storage.atomic import AtomicJSONStorage, Tables, parse_tables
 from planner.storage.errors import DamagedDatabase, NewerSchema, StorageError
 from planner.storage.files import (
+    SUMMARIES,
     AthleteFile,
     Index,
     finish_journals,
     pending_journals,
     removed,
+    stamped,
     summary_entry,
     summary_of,
     write_files,
@@ -54,8 +56,8 @@ from planner.storage.files import (
 from planner.storage.layout import athlete_files, file_name, folder_of, identity, make_folder
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import SCHEMA_VERSION, version_of
-from planner.storage.upkeep import archive, check_database
+from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, version_of
+from planner.storage.upkeep import archive, check_database, read_archive
 
 T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
@@ -498,6 +500,34 @@ class Repository:
         archive(self.path, target)
         return target
 
+    def restore(self, archive: Path) -> tuple[Path | None, int]:
+        """Put back the database a `db backup` archive holds: every athlete file or none, and
+        athletes added since are gone. Works on a damaged database too: the database as it was
+        is archived first (None when there was nothing yet). Returns that archive and how many
+        athletes were restored."""
+        _, index, files = read_archive(archive)
+        athletes = _athletes_of(archive, index, files)
+        make_folder(self.folder)
+        with self._whole_lock, self._index.lock:
+            before = None
+            if self.path.exists() or any(athlete_files(self.folder)):
+                before = self.backup("before-restore")
+            staged = [(AthleteFile(self.folder, file_name(k)), t) for k, t in athletes.items()]
+            keep = {file.name for file, _ in staged}
+            staged += [
+                (AthleteFile(self.folder, listed.name), {})  # no athlete: deleted
+                for listed in athlete_files(self.folder)
+                if listed.name not in keep
+            ]
+            if staged:
+                write_files(self.folder, staged)
+            entries = {f.name: self._entry(f, t) for f, t in staged if not removed(t)}
+            self._index.storage.flush(
+                {META_TABLE: {"1": {"schema": SCHEMA_VERSION}}, SUMMARIES: entries}
+            )
+            self._files.clear()
+        return before, len(athletes)
+
     def _backup_path(self, label: str, suffix: str | None = None) -> Path:
         stamp_text = clock.now().astimezone().strftime("%Y%m%dT%H%M%S")
         suffix = self.path.suffix if suffix is None else suffix
@@ -545,6 +575,25 @@ class Repository:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+def _athletes_of(archive: Path, index: bytes | None, files: dict[str, bytes]) -> dict[str, Tables]:
+    """Each athlete's tables in an archive, by name key; an old single-file backup is split."""
+    found: dict[str, Tables] = {}
+    tables_of = [parse_tables(data, archive / name) for name, data in files.items()]
+    if index is not None:
+        whole = parse_tables(index, archive)
+        if version_of(whole) < SCHEMA_VERSION:
+            tables_of += legacy.split(migrate(whole, str(archive))).values()
+    for tables in tables_of:
+        version = version_of(tables)
+        if version > SCHEMA_VERSION:
+            raise NewerSchema(f"backup {archive} has schema {version}: upgrade hipplan")
+        athletes = list((tables.get("athletes") or {}).values())
+        if len(athletes) != 1 or "key" not in athletes[0]:
+            raise DamagedDatabase(f"backup {archive} holds a damaged athlete file")
+        found[str(athletes[0]["key"])] = stamped(tables)
+    return found
 
 
 def check_file(path: Path) -> list[str]:

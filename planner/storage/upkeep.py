@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from planner.fsutil import atomic_write
+from planner.fsutil import UnsafeTarget, atomic_write, regular_file
 from planner.storage import codec
-from planner.storage.atomic import FILE_MODE, parse_tables, read_database
+from planner.storage.atomic import FILE_MODE, MAX_DB_BYTES, parse_tables, read_database
 from planner.storage.errors import StorageError
 from planner.storage.files import SUMMARIES, pending_journals
 from planner.storage.layout import (
+    FOLDER_SUFFIX,
     Identity,
     athlete_files,
     file_name,
@@ -145,3 +146,53 @@ def copy_database(source: Path, target: Path) -> None:
         if was is not None and tuple(entry.get("id", ())) == was:
             entry["id"] = list(now)  # type: ignore[arg-type]
     atomic_write(target, json.dumps(tables, ensure_ascii=False).encode(), mode=FILE_MODE)
+
+
+MAX_ARCHIVE_MEMBERS = 100_000
+
+
+def read_archive(archive: Path) -> tuple[str, bytes | None, dict[str, bytes]]:
+    """The index name, its bytes and the athlete files (by name) of a `db backup` archive.
+
+    Only what `archive` writes is accepted: regular files, one index at the top and `.json`
+    files in its folder, each within the database size limit. Anything else is refused whole.
+    """
+    where = f"backup {archive}"
+    try:
+        if regular_file(archive) is None:
+            raise StorageError(f"{where} does not exist; nothing was restored")
+        with tarfile.open(archive, mode="r:gz") as tar:
+            return _members(tar, where)
+    except UnsafeTarget as exc:
+        raise StorageError(f"backup {exc}") from None
+    except (OSError, tarfile.TarError, EOFError) as exc:
+        raise StorageError(f"{where} cannot be read ({exc}); nothing was restored") from None
+
+
+def _members(tar: tarfile.TarFile, where: str) -> tuple[str, bytes | None, dict[str, bytes]]:
+    members = tar.getmembers()
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise StorageError(f"{where} holds too many files; nothing was restored")
+    tops = [m.name for m in members if "/" not in m.name]
+    if len(tops) != 1:
+        raise StorageError(f"{where} is not a hipplan backup; nothing was restored")
+    index_name, index, files = tops[0], None, {}
+    for member in members:
+        folder, _, name = member.name.partition("/")
+        fits = member.name == index_name or (
+            folder == index_name + FOLDER_SUFFIX
+            and "/" not in name
+            and name.endswith(".json")
+            and not name.startswith(".")
+        )
+        if not (fits and member.isfile() and member.size <= MAX_DB_BYTES):
+            raise StorageError(
+                f"{where} holds {member.name[:80]!r}, which a backup does not; nothing was restored"
+            )
+        data = tar.extractfile(member)
+        content = data.read() if data is not None else b""
+        if member.name == index_name:
+            index = content
+        else:
+            files[name] = content
+    return index_name, index, files

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("due",): ["due", NAME, "--within", "1440"],
         ("db", "check"): ["db", "check"],
         ("db", "backup"): ["db", "backup"],
+        ("db", "restore"): ["db", "restore", str(tmp / "sample.tar.gz"), "--yes"],
         ("checkin",): ["checkin", NAME, "--calf", "3", "--achilles", "2", "--hip-score", "5"],
         ("outcomes",): ["outcomes", NAME],
         ("sync",): ["sync", NAME, "--url", url, "--user", user],
@@ -117,6 +119,9 @@ def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # typ
         assert result.code == 0, result.err
     (tmp_path / "club.ics").write_bytes(CLUB_ICS)
     (tmp_path / "squad.csv").write_text(SQUAD_CSV, encoding="utf-8")
+    backup = cli("db", "backup", "--json")
+    assert backup.code == 0, backup.err
+    os.replace(json.loads(backup.out)["backup"], tmp_path / "sample.tar.gz")
     return tmp_path
 
 

@@ -83,3 +83,18 @@ def test_a_folder_given_as_the_database_is_one_clear_line(tmp_path: Path) -> Non
     assert code == 1
     with pytest.raises(StorageError, match=f"database {tmp_path} is a folder, not a regular file"):
         Repository.open(tmp_path)
+
+
+def test_db_restore_puts_a_backup_back_and_keeps_what_was_there(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("athlete", "add", "Ann", "--tightness", "3", "--tz", "UTC").code == 0
+    archive = Path(json.loads(cli("db", "backup", "--json").out)["backup"])
+    db.write_text('{"summaries": {"1": ')  # torn
+    refused = cli("db", "restore", str(archive))
+    assert refused.code == 2 and "--yes" in refused.err and refused.err.count("\n") == 1
+    result = cli("db", "restore", str(archive), "--yes")
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"restored 1 athlete(s) from {archive}")
+    before = Path(result.out.strip().rsplit(" ", 1)[1])
+    assert before.name.startswith("hipplan.before-restore") and before.exists()
+    assert [a["name"] for a in json.loads(cli("athlete", "list", "--json").out)] == ["Ann"]
+    assert cli("db", "check").code == 0

@@ -256,3 +256,62 @@ def test_inside_a_transaction_the_list_shows_what_it_changed(db: Path) -> None:
         repo.remove_athlete("Cy")
         assert [a.name for a in repo.athletes()] == ["Ann", "Bo"]
     assert [a.name for a in Repository.open(db).athletes()] == ["Ann", "Bo"]
+
+
+def test_a_backup_is_restored_whole_and_what_was_there_is_kept(db: Path) -> None:
+    repo = Repository.open(db)
+    _with_plan(repo, "Ann")
+    repo.add_athlete(Athlete("Bo", 2))
+    archive = repo.backup()
+    expected = repo.summaries()
+    repo.remove_athlete("Bo")
+    repo.add_athlete(Athlete("Cy", 4))
+    first = repo.get_plan("Ann").sessions[0]  # type: ignore[union-attr]
+    repo.log("Ann", entry(first.id, minutes=first.minutes))
+
+    before, count = Repository(db).restore(archive)
+    assert count == 2 and before is not None and before.name.startswith("hipplan.before-restore")
+    restored = Repository.open(db)
+    assert restored.summaries() == expected and restored.logs("Ann") == []
+    assert check_file(db) == []
+    # What was there before the restore is in its own archive, Cy included.
+    again = Repository.open(db)
+    again.restore(before)
+    assert [a.name for a in again.athletes()] == ["Ann", "Cy"]
+    assert [e.session_id for e in again.logs("Ann")] == [first.id]
+
+
+def test_a_damaged_database_is_restored_from_its_backup(db: Path) -> None:
+    repo = Repository.open(db)
+    repo.add_athlete(Athlete("Ann", 3))
+    archive = repo.backup()
+    db.write_bytes(b"{ torn")
+    with pytest.raises(StorageError):
+        Repository.open(db)
+    Repository(db).restore(archive)
+    assert [a.name for a in Repository.open(db).athletes()] == ["Ann"]
+
+
+@pytest.mark.parametrize("kind", ["not an archive", "a path outside", "a FIFO"])
+def test_a_file_that_is_not_a_backup_restores_nothing(db: Path, tmp_path: Path, kind: str) -> None:
+    import io
+    import tarfile
+
+    repo = Repository.open(db)
+    repo.add_athlete(Athlete("Ann", 3))
+    bad = tmp_path / "bad.tar.gz"
+    if kind == "not an archive":
+        bad.write_bytes(b"plain text")
+    elif kind == "a FIFO":
+        os.mkfifo(bad)
+    else:
+        with tarfile.open(bad, "w:gz") as tar:
+            for name in ("hipplan.json", "hipplan.json.d/../../evil.json"):
+                info = tarfile.TarInfo(name)
+                info.size = 2
+                tar.addfile(info, io.BytesIO(b"{}"))
+    index, own = db.read_bytes(), repo.file_of("Ann").read_bytes()
+    with pytest.raises(StorageError, match=r"nothing was restored|not a regular file"):
+        Repository(db).restore(bad)
+    assert db.read_bytes() == index and repo.file_of("Ann").read_bytes() == own
+    assert not (tmp_path.parent / "evil.json").exists()
