@@ -28,7 +28,7 @@ from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.layout import Identity
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import META_TABLE, SCHEMA_VERSION
+from planner.storage.migrations import META_TABLE, stamp
 
 SUMMARIES = "summaries"
 _JOURNAL_GLOB = ".commit-*.journal"
@@ -83,8 +83,7 @@ class Index:
                 else:
                     summaries[name] = doc
             tables[SUMMARIES] = summaries
-            tables[META_TABLE] = {"1": {"schema": SCHEMA_VERSION}}
-            self.storage.flush(tables)
+            self.storage.flush(stamp(tables))
 
 
 def summary_of(tables: Tables) -> Summary:
@@ -122,9 +121,8 @@ def removed(tables: Tables) -> bool:
 
 
 def stamped(tables: Tables) -> Tables:
-    if META_TABLE not in tables:
-        tables[META_TABLE] = {"1": {"schema": SCHEMA_VERSION}}
-    return tables
+    """The tables with the schema version, if they did not say it yet."""
+    return tables if META_TABLE in tables else stamp(tables)
 
 
 def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> None:

@@ -19,7 +19,7 @@ from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables, read_da
 from planner.storage.errors import DamagedDatabase
 from planner.storage.files import SUMMARIES, Index, stamped, summary_entry
 from planner.storage.layout import file_name, identity, make_folder
-from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, version_of
+from planner.storage.migrations import SCHEMA_VERSION, migrate, stamp, version_of
 
 # The tables whose documents belong to one athlete (their `athlete` field is the name key).
 TABLES_OF_ATHLETE = ("rules", "imported", "busy", "run_changes", "plans", "logs", "checkins")
@@ -50,7 +50,7 @@ def move_across(index: Index, folder: Path, backup_path: Callable[[str], Path]) 
         target = folder / file_name(key)
         AtomicJSONStorage(target).flush(stamped(own))
         entries[target.name] = summary_entry(own, identity(os.stat(target)), target)
-    index.storage.flush({META_TABLE: {"1": {"schema": SCHEMA_VERSION}}, SUMMARIES: entries})
+    index.storage.flush(stamp({SUMMARIES: entries}))
     return (
         f"moved {len(athletes)} athlete(s) from the single file {where} to one file each in "
         f"{folder}; the old file is kept as {backup}"

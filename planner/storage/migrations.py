@@ -37,14 +37,19 @@ def stamp(tables: Tables, version: int = SCHEMA_VERSION) -> Tables:
     return tables
 
 
-def migrate(tables: Tables, where: str) -> Tables:
-    """Upgrade the tables of a single-file database to SINGLE_FILE_VERSION, a step at a time."""
-    version = version_of(tables)
+def check_version(version: int, where: object) -> None:
+    """NewerSchema for a file written by a newer hipplan: this one must not read or rewrite it."""
     if version > SCHEMA_VERSION:
         raise NewerSchema(
             f"database {where} has schema {version}, newer than this hipplan knows "
             f"({SCHEMA_VERSION}): upgrade hipplan"
         )
+
+
+def migrate(tables: Tables, where: str) -> Tables:
+    """Upgrade the tables of a single-file database to SINGLE_FILE_VERSION, a step at a time."""
+    version = version_of(tables)
+    check_version(version, where)
     while version < SINGLE_FILE_VERSION:
         try:
             tables = _STEPS[version](tables)

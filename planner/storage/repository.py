@@ -37,10 +37,10 @@ from planner.domain.model import (
     name_key,
 )
 from planner.domain.outcomes import CheckIn
-from planner.domain.summary import Summary, summarise
+from planner.domain.summary import Summary
 from planner.storage import codec, legacy
-from planner.storage.atomic import AtomicJSONStorage, Tables, parse_tables
-from planner.storage.errors import DamagedDatabase, NewerSchema, StorageError
+from planner.storage.atomic import AtomicJSONStorage, Tables
+from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
     SUMMARIES,
     AthleteFile,
@@ -48,7 +48,6 @@ from planner.storage.files import (
     finish_journals,
     pending_journals,
     removed,
-    stamped,
     summary_entry,
     summary_of,
     write_files,
@@ -56,8 +55,8 @@ from planner.storage.files import (
 from planner.storage.layout import athlete_files, file_name, folder_of, identity, make_folder
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, migrate, version_of
-from planner.storage.upkeep import archive, check_database, read_archive
+from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.upkeep import archive, athletes_in, check_database
 
 T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
@@ -176,12 +175,7 @@ class Repository:
         return file
 
     def _check_schema(self, file: AthleteFile) -> None:
-        version = version_of(file.storage.tables() or {})
-        if version > SCHEMA_VERSION:
-            raise NewerSchema(
-                f"database {file.path} has schema {version}, newer than this hipplan knows "
-                f"({SCHEMA_VERSION}): upgrade hipplan"
-            )
+        check_version(version_of(file.storage.tables() or {}), file.path)
 
     def file_of(self, name: str) -> Path:
         """The file that holds the athlete of this name (there or not)."""
@@ -242,8 +236,9 @@ class Repository:
             for f in staged
             if not removed(tables := f.storage.tables() or {})
         ]
+        staged_names = {f.name for f in staged}
         for listed in athlete_files(self.folder):
-            if any(f.name == listed.name for f in staged):
+            if listed.name in staged_names:
                 continue
             entry = entries.get(listed.name)
             if entry is not None and tuple(entry.get("id", ())) == listed.identity:
@@ -251,11 +246,6 @@ class Repository:
             else:
                 found.append(self._summary_from_file(listed.path))
         return sorted(found, key=lambda s: s.athlete.key)
-
-    def summary(self, name: str) -> Summary:
-        """One athlete's summary; UnknownAthlete if there is none."""
-        athlete = self.get_athlete(name)
-        return summarise(athlete, self.get_plan(name), self.logs(name))
 
     def _summary_from_file(self, path: Path) -> Summary:
         opened = AtomicJSONStorage(path)  # not kept: a listing must not hold every file
@@ -505,8 +495,7 @@ class Repository:
         athletes added since are gone. Works on a damaged database too: the database as it was
         is archived first (None when there was nothing yet). Returns that archive and how many
         athletes were restored."""
-        _, index, files = read_archive(archive)
-        athletes = _athletes_of(archive, index, files)
+        athletes = athletes_in(archive)
         make_folder(self.folder)
         with self._whole_lock, self._index.lock:
             before = None
@@ -522,9 +511,7 @@ class Repository:
             if staged:
                 write_files(self.folder, staged)
             entries = {f.name: self._entry(f, t) for f, t in staged if not removed(t)}
-            self._index.storage.flush(
-                {META_TABLE: {"1": {"schema": SCHEMA_VERSION}}, SUMMARIES: entries}
-            )
+            self._index.storage.flush(stamp({SUMMARIES: entries}))
             self._files.clear()
         return before, len(athletes)
 
@@ -542,11 +529,7 @@ class Repository:
         """Move a single-file database across; finish a squad-wide write a killed process left."""
         tables = self._index.storage.tables()
         version = SCHEMA_VERSION if tables is None else version_of(tables)
-        if version > SCHEMA_VERSION:
-            raise NewerSchema(
-                f"database {self.path} has schema {version}, newer than this hipplan knows "
-                f"({SCHEMA_VERSION}): upgrade hipplan"
-            )
+        check_version(version, self.path)
         if version < SCHEMA_VERSION:
             make_folder(self.folder)
             with self._whole_lock, self._index.lock:
@@ -575,25 +558,6 @@ class Repository:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
-
-
-def _athletes_of(archive: Path, index: bytes | None, files: dict[str, bytes]) -> dict[str, Tables]:
-    """Each athlete's tables in an archive, by name key; an old single-file backup is split."""
-    found: dict[str, Tables] = {}
-    tables_of = [parse_tables(data, archive / name) for name, data in files.items()]
-    if index is not None:
-        whole = parse_tables(index, archive)
-        if version_of(whole) < SCHEMA_VERSION:
-            tables_of += legacy.split(migrate(whole, str(archive))).values()
-    for tables in tables_of:
-        version = version_of(tables)
-        if version > SCHEMA_VERSION:
-            raise NewerSchema(f"backup {archive} has schema {version}: upgrade hipplan")
-        athletes = list((tables.get("athletes") or {}).values())
-        if len(athletes) != 1 or "key" not in athletes[0]:
-            raise DamagedDatabase(f"backup {archive} holds a damaged athlete file")
-        found[str(athletes[0]["key"])] = stamped(tables)
-    return found
 
 
 def check_file(path: Path) -> list[str]:

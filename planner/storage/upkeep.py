@@ -12,10 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from planner.fsutil import UnsafeTarget, atomic_write, regular_file
-from planner.storage import codec
-from planner.storage.atomic import FILE_MODE, MAX_DB_BYTES, parse_tables, read_database
-from planner.storage.errors import StorageError
-from planner.storage.files import SUMMARIES, pending_journals
+from planner.storage import codec, legacy
+from planner.storage.atomic import FILE_MODE, MAX_DB_BYTES, Tables, parse_tables, read_database
+from planner.storage.errors import DamagedDatabase, StorageError
+from planner.storage.files import SUMMARIES, pending_journals, stamped
 from planner.storage.layout import (
     FOLDER_SUFFIX,
     Identity,
@@ -25,7 +25,7 @@ from planner.storage.layout import (
     identity,
     make_folder,
 )
-from planner.storage.migrations import SCHEMA_VERSION, version_of
+from planner.storage.migrations import SCHEMA_VERSION, check_version, migrate, version_of
 
 _UTC = ZoneInfo("UTC")
 
@@ -196,3 +196,22 @@ def _members(tar: tarfile.TarFile, where: str) -> tuple[str, bytes | None, dict[
         else:
             files[name] = content
     return index_name, index, files
+
+
+def athletes_in(archive: Path) -> dict[str, Tables]:
+    """Each athlete's tables in a `db backup` archive, by name key; an old single-file backup is
+    split on the way. Nothing is written."""
+    _, index, files = read_archive(archive)
+    tables_of = [parse_tables(data, archive / name) for name, data in files.items()]
+    if index is not None:
+        whole = parse_tables(index, archive)
+        if version_of(whole) < SCHEMA_VERSION:
+            tables_of += legacy.split(migrate(whole, str(archive))).values()
+    found: dict[str, Tables] = {}
+    for tables in tables_of:
+        check_version(version_of(tables), archive)
+        athletes = list((tables.get("athletes") or {}).values())
+        if len(athletes) != 1 or "key" not in athletes[0]:
+            raise DamagedDatabase(f"backup {archive} holds a damaged athlete file")
+        found[str(athletes[0]["key"])] = stamped(tables)
+    return found
