@@ -114,11 +114,6 @@ def done_logs(plan: Plan) -> list[LogEntry]:
     return [LogEntry(s.id, "done", s.minutes, s.end) for s in done]
 
 
-def on_disk(db: Path) -> int:
-    """Bytes of the database: the index and the athletes' folder."""
-    return db.stat().st_size + sum(p.stat().st_size for p in Path(f"{db}.d").glob("*.json"))
-
-
 # -- the apps ------------------------------------------------------------------------------------
 
 
@@ -264,6 +259,8 @@ def main() -> int:
         one = build_database(Path(folder), 1)
         many = build_database(Path(folder), SQUAD)
         build_seconds = time.perf_counter() - started
+        from bench_squad import on_disk  # here: the child processes must not import planner
+
         sizes = (on_disk(one) / 1024, on_disk(many) / 1024)
 
         def on_one() -> Coroutine[Any, Any, float]:
