@@ -30,8 +30,9 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 # pytest exits 5 when it collects no test: treat that as a failure with a clear word, not a crash.
+# The tests run on every core (pytest-xdist); each test has its own database, home and server account.
 pytest: $(STAMP)
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@$(BIN)/python -m pytest -n auto; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 screenshots: $(STAMP)
