@@ -45,11 +45,14 @@ from planner.storage.files import (
     SUMMARIES,
     AthleteFile,
     Index,
+    finish_for_file,
     finish_journals,
     pending_journals,
     removed,
+    summary_doc_of,
     summary_entry,
     summary_of,
+    with_identity,
     write_files,
 )
 from planner.storage.layout import athlete_files, file_name, folder_of, identity, make_folder
@@ -123,6 +126,8 @@ class Repository:
             return
         make_folder(self.folder)
         with self._whole_lock if whole else self._squad_lock:
+            if whole:
+                self._finish_pending()  # a dead squad write's journal, before anything is read
             self._depth, self._whole = 1, whole
             try:
                 yield
@@ -149,12 +154,27 @@ class Repository:
                 staged.append((file, tables))
         if not staged:
             return
+        # A damaged record refuses the change before anything is written.
+        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
         # The index lock orders the summaries as the files were written; a read-only index
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
             self._index.check_writable()
-            write_files(self.folder, staged)
-            self._index.update({file.name: self._entry(file, tables) for file, tables in staged})
+            self.notes += write_files(self.folder, staged)  # the commit point is in there
+            # The change is stored: failing to record its summaries only leaves them stale
+            # (a summary is believed only for the very file it was made from).
+            try:
+                self._index.update({name: self._with_identity(name, docs[name]) for name in docs})
+            except (OSError, StorageError) as exc:
+                self.notes.append(
+                    f"the change is stored, but the index {self.path} could not be updated"
+                    f" ({_reason(exc)}); it is read from the athlete files meanwhile"
+                )
+
+    def _with_identity(self, name: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        if doc is None:
+            return None
+        return with_identity(doc, identity(os.stat(self.folder / name)))
 
     def _entry(self, file: AthleteFile, tables: Tables) -> dict[str, Any] | None:
         if removed(tables):
@@ -169,10 +189,33 @@ class Repository:
         if self._depth and key not in self._touched:
             if not self._whole:
                 file.lock.__enter__()
+                self._finish_for(file)
             file.storage.begin()
             self._touched[key] = file
             self._check_schema(file)
         return file
+
+    def _finish_for(self, file: AthleteFile) -> None:
+        """Do what a dead squad write's journal says of this file before it is read: otherwise
+        this write would start from the older file and the journal, finished later, undo it."""
+        if not pending_journals(self.folder):
+            return
+        try:
+            with self._index.lock:
+                finish_for_file(self.folder, file.name)
+        except BaseException:
+            file.lock.__exit__()
+            raise
+
+    def _finish_pending(self) -> None:
+        """Finish every journal a dead squad write left; call holding the whole lock."""
+        if not pending_journals(self.folder):
+            return
+        with self._index.lock:
+            touched = finish_journals(self.folder)
+            self._index.update({name: self._entry_of(name) for name in touched})
+        for file in self._files.values():
+            file.storage.forget()
 
     def _check_schema(self, file: AthleteFile) -> None:
         check_version(version_of(file.storage.tables() or {}), file.path)
@@ -538,8 +581,7 @@ class Repository:
                 self.notes.append(note)
         if pending_journals(self.folder) and self._whole_lock.try_acquire():
             try:
-                touched = finish_journals(self.folder)
-                self._index.update({name: self._entry_of(name) for name in touched})
+                self._finish_pending()
             finally:
                 self._whole_lock.__exit__()
 
@@ -558,6 +600,10 @@ class Repository:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def check_file(path: Path) -> list[str]:
