@@ -27,6 +27,10 @@ _STALE_SECONDS = 3600.0  # where temp files cannot be locked, only old ones are 
 class UnsafeTarget(PlannerError):
     """The path names something hipplan must not replace; nothing was written."""
 
+
+class ForeignFile(UnsafeTarget):
+    """An existing file that hipplan did not write: only this refusal gives way to `force`."""
+
     field = "force"
 
 
@@ -145,7 +149,7 @@ def write_output(path: Path, data: bytes, *, force: bool = False, private: bool 
     if not force:
         head = read_head(Path(path))
         if head and _first_line(head) != _first_line(data):
-            raise UnsafeTarget(
+            raise ForeignFile(
                 f"{path} exists and is not a file hipplan wrote ({_described(head)}); "
                 "left untouched"
             )
@@ -226,6 +230,11 @@ def check_replaceable(path: Path) -> os.stat_result | None:
 def _writable(target: Path, st: os.stat_result) -> bool:
     # root may write anything: the mode bits are what says a file is meant to stay as it is.
     return bool(st.st_mode & stat.S_IWUSR) and os.access(target, os.W_OK)
+
+
+def keep_owner_and_mode(fd: int, st: os.stat_result) -> None:
+    """Give the new file open at `fd` the mode (and, where allowed, owner) of the one it replaces."""
+    _keep_owner_and_mode(fd, st)
 
 
 def _keep_owner_and_mode(fd: int, st: os.stat_result) -> None:

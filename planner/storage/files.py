@@ -25,7 +25,14 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from planner.domain.summary import Summary, summarise
-from planner.fsutil import UnsafeTarget, atomic_write, check_replaceable, fsync_dir, kind_of
+from planner.fsutil import (
+    UnsafeTarget,
+    atomic_write,
+    check_replaceable,
+    fsync_dir,
+    keep_owner_and_mode,
+    kind_of,
+)
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
@@ -162,8 +169,8 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
                 moves.append(Move(None, file.name, identity(st)))
                 continue
             new = folder / f".{file.name}.{txid}.new"
-            _write_synced(new, file.storage.encode(stamped(tables)))
-            moves.append(Move(new.name, file.name))
+            moves.append(Move(new.name, file.name))  # so that a failure below sweeps it
+            _write_synced(new, file.storage.encode(stamped(tables)), _replaceable(file.path))
         fsync_dir(folder)
         journal = folder / f"{_JOURNAL_PREFIX}{txid}{_JOURNAL_SUFFIX}"
         atomic_write(journal, encode_moves(moves), mode=FILE_MODE)  # the commit point
@@ -202,9 +209,20 @@ def _write_one(file: AthleteFile, tables: Tables) -> None:
         file.storage.flush(stamped(tables))
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _replaceable(path: Path) -> os.stat_result | None:
+    """The stat of the athlete file a squad write replaces; a read-only one refuses the write,
+    as a write of that athlete alone does."""
+    try:
+        return check_replaceable(path)
+    except UnsafeTarget as exc:
+        raise StorageError(f"database {exc}") from None
+
+
+def _write_synced(path: Path, data: bytes, replacing: os.stat_result | None) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
+        if replacing is not None:
+            keep_owner_and_mode(handle.fileno(), replacing)  # never reset a mode chosen
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

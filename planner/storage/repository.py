@@ -160,7 +160,10 @@ class Repository:
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
             self._index.check_writable()
-            self.notes += write_files(self.folder, staged)  # the commit point is in there
+            unfinished = write_files(self.folder, staged)  # the commit point is in there
+            self.notes += unfinished
+            if unfinished:
+                return  # the old summaries still match the old files the next writer replaces
             # The change is stored: failing to record its summaries only leaves them stale
             # (a summary is believed only for the very file it was made from).
             try:
@@ -538,25 +541,48 @@ class Repository:
         athletes added since are gone. Works on a damaged database too: the database as it was
         is archived first (None when there was nothing yet). Returns that archive and how many
         athletes were restored."""
-        athletes = athletes_in(archive)
+        athletes = athletes_in(archive)  # the whole archive checked before anything changes
+        self._index.check_writable()
         make_folder(self.folder)
         with self._whole_lock, self._index.lock:
+            self._finish_pending()
             before = None
             if self.path.exists() or any(athlete_files(self.folder)):
                 before = self.backup("before-restore")
-            staged = [(AthleteFile(self.folder, file_name(k)), t) for k, t in athletes.items()]
-            keep = {file.name for file, _ in staged}
-            staged += [
-                (AthleteFile(self.folder, listed.name), {})  # no athlete: deleted
-                for listed in athlete_files(self.folder)
-                if listed.name not in keep
-            ]
-            if staged:
-                write_files(self.folder, staged)
-            entries = {f.name: self._entry(f, t) for f, t in staged if not removed(t)}
-            self._index.storage.flush(stamp({SUMMARIES: entries}))
-            self._files.clear()
+            try:
+                self._put_back(athletes)
+            except BaseException as exc:
+                if before is None:
+                    raise
+                raise StorageError(
+                    f"restoring {archive} failed ({_reason(exc)}); the database as it was is"
+                    f" in {before}"
+                ) from None
+            finally:
+                self._files.clear()
         return before, len(athletes)
+
+    def _put_back(self, athletes: dict[str, Tables]) -> None:
+        staged = [(AthleteFile(self.folder, file_name(k)), t) for k, t in athletes.items()]
+        keep = {file.name for file, _ in staged}
+        staged += [
+            (AthleteFile(self.folder, listed.name), {})  # no athlete: deleted
+            for listed in athlete_files(self.folder)
+            if listed.name not in keep
+        ]
+        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
+        unfinished = write_files(self.folder, staged)  # all or none: one journal
+        self.notes += unfinished
+        if unfinished:
+            return
+        entries = {name: self._with_identity(name, doc) for name, doc in docs.items() if doc}
+        try:
+            self._index.storage.flush(stamp({SUMMARIES: entries}))
+        except (OSError, StorageError) as exc:
+            self.notes.append(
+                f"the backup is restored, but the index {self.path} could not be written"
+                f" ({_reason(exc)}); it is read from the athlete files meanwhile"
+            )
 
     def _backup_path(self, label: str, suffix: str | None = None) -> Path:
         stamp_text = clock.now().astimezone().strftime("%Y%m%dT%H%M%S")
