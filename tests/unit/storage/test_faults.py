@@ -15,7 +15,7 @@ from planner.domain.model import Athlete
 from planner.storage import Repository, check_file
 from planner.storage.files import pending_journals
 from tests.unit.storage.conftest import entry
-from tests.unit.storage.faults import Fault, run_in_child
+from tests.unit.storage.faults import Fault, every_fault, run_in_child
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 
@@ -66,3 +66,38 @@ def test_a_log_waiting_behind_a_squad_write_killed_after_its_journal_is_kept(
         assert {"squad" in ids for ids in logged.values()} == {True}, f"replace {nth}"
         assert not pending_journals(Repository.open(db).folder)
         assert check_file(db) == []
+
+
+def _one_log(db: Path, session: str) -> None:
+    Repository.open(db).log("Ann", entry(session))
+
+
+@pytest.mark.parametrize("write", [_one_log, _squad_log], ids=["log", "squad write"])
+def test_a_fault_at_any_fsync_rename_or_unlink_leaves_before_or_after_as_reported(
+    tmp_path: Path, write: object
+) -> None:
+    assert callable(write)
+    base = _base(tmp_path)
+    before = _logged(_copy(base, tmp_path / "before"))
+    clean_db = _copy(base, tmp_path / "clean")
+    clean = run_in_child(partial(write, clean_db, "new"))
+    assert clean.ok, clean.error
+    after = _logged(clean_db)
+    assert after != before
+    faults = every_fault(clean.counts)
+    assert len(faults) >= 15
+    seen = set()
+    for n, fault in enumerate(faults):
+        db = _copy(base, tmp_path / f"run{n}")
+        outcome = run_in_child(partial(write, db, "new"), fault)
+        state = _logged(db)
+        where = f"{fault}: {outcome}"
+        assert state in (before, after), where
+        if outcome.ok:
+            assert state == after, f"reported stored but lost: {where}"
+        elif not outcome.killed:
+            assert state == before, f"reported failed but stored: {where}"
+        assert check_file(db) == [], where
+        assert not pending_journals(Repository.open(db).folder), where
+        seen.add("after" if state == after else "before")
+    assert seen == {"before", "after"}
