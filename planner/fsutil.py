@@ -97,6 +97,30 @@ def open_regular(path: Path) -> tuple[int, os.stat_result] | None:
     return fd, st
 
 
+class NotARegularFile(PlannerError):
+    """A file named to be read is a FIFO, a folder or a device: it is not opened for reading."""
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """At most `limit + 1` bytes of a file a person named to be read (a CSV, an .ics): one byte
+    over the limit is enough for the reader to refuse a huge file unread.
+
+    Only a regular file is read (through symlinks): it is opened without blocking, so a FIFO
+    never hangs the command, and checked on the descriptor itself. FileNotFoundError and other
+    OSErrors go to the caller as they are.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(f"{path} is {kind_of(mode)}, not a regular file; not read")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def read_head(path: Path, size: int = _HEAD_BYTES) -> bytes | None:
     """The first bytes of a regular file (None when there is none)."""
     opened = open_regular(path)
