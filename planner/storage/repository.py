@@ -55,7 +55,14 @@ from planner.storage.files import (
     with_identity,
     write_files,
 )
-from planner.storage.layout import athlete_files, file_name, folder_of, identity, make_folder
+from planner.storage.layout import (
+    athlete_files,
+    file_name,
+    file_names,
+    folder_of,
+    identity,
+    make_folder,
+)
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
@@ -65,6 +72,11 @@ T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
 SQUAD_LOCK = ".squad"  # in the folder: shared by each writer, taken alone by squad-wide ones
 _q = Query()
+
+
+def _same_key(stored: object, key: str) -> bool:
+    # A key stored before names were normalised (an accent typed apart) still matches.
+    return isinstance(stored, str) and (stored == key or name_key(stored) == key)
 
 
 def default_db_path() -> Path:
@@ -188,7 +200,7 @@ class Repository:
         """The athlete's file; inside a transaction, locked and batching from its first use."""
         file = self._files.get(key)
         if file is None:
-            file = self._files[key] = AthleteFile(self.folder, file_name(key))
+            file = self._files[key] = AthleteFile(self.folder, self._name_of(key))
         if self._depth and key not in self._touched:
             if not self._whole:
                 file.lock.__enter__()
@@ -225,7 +237,13 @@ class Repository:
 
     def file_of(self, name: str) -> Path:
         """The file that holds the athlete of this name (there or not)."""
-        return self.folder / file_name(name_key(name))
+        return self.folder / self._name_of(name_key(name))
+
+    def _name_of(self, key: str) -> str:
+        """The athlete file of a key: the one named before names were normalised, if only
+        that one is there."""
+        names = file_names(key)
+        return next((n for n in names[1:] if (self.folder / n).exists()), names[0])
 
     def _table(self, athlete: str, table: str) -> Table:
         """A table of the athlete's file (`athlete`: their name or its key)."""
@@ -247,7 +265,7 @@ class Repository:
     def save_athlete(self, athlete: Athlete) -> None:
         with self.transaction():
             doc = codec.athlete_doc(athlete)
-            self._table(athlete.key, "athletes").upsert(doc, _q.key == athlete.key)
+            self._table(athlete.key, "athletes").upsert(doc, _q.key.test(_same_key, athlete.key))
 
     def get_athlete(self, name: str) -> Athlete:
         doc = self._athlete_doc(name)
@@ -260,9 +278,9 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             # An athlete file without its athlete is deleted at the end of the transaction.
-            self._table(key, "athletes").remove(_q.key == key)
+            self._table(key, "athletes").remove(_q.key.test(_same_key, key))
             for table in TABLES_OF_ATHLETE:
-                self._table(key, table).remove(_q.athlete == key)
+                self._table(key, table).remove(_q.athlete.test(_same_key, key))
 
     def athletes(self) -> list[Athlete]:
         """Every athlete, by name key (read from the summaries, not the athletes' files)."""
@@ -301,7 +319,7 @@ class Repository:
         return self._decode(summary_of, tables, "athlete", path)
 
     def _athlete_doc(self, name: str) -> dict[str, Any] | None:
-        return self._table(name, "athletes").get(_q.key == name_key(name))
+        return self._table(name, "athletes").get(_q.key.test(_same_key, name_key(name)))
 
     # -- runs and busy time ----------------------------------------------------------------------
 
@@ -309,24 +327,30 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = codec.rule_doc(key, rule)
-            self._table(name, "rules").upsert(doc, (_q.athlete == key) & (_q.id == rule.id))
+            self._table(name, "rules").upsert(
+                doc, (_q.athlete.test(_same_key, key)) & (_q.id == rule.id)
+            )
 
     def run_rules(self, name: str) -> list[RunRule]:
         key = name_key(name)
-        docs = self._table(name, "rules").search(_q.athlete == key)
+        docs = self._table(name, "rules").search(_q.athlete.test(_same_key, key))
         return [self._decode(codec.rule_from, d, "run rule") for d in docs]
 
     def remove_run_rule(self, name: str, rule_id: str) -> bool:
         """Remove one weekly rule; False when the athlete has no rule of that id."""
         with self.transaction():
             key = self.get_athlete(name).key
-            return bool(self._table(name, "rules").remove((_q.athlete == key) & (_q.id == rule_id)))
+            return bool(
+                self._table(name, "rules").remove(
+                    (_q.athlete.test(_same_key, key)) & (_q.id == rule_id)
+                )
+            )
 
     def remove_source(self, name: str, source: str) -> int:
         """Forget the runs and busy time read from one calendar file; how many runs went."""
         with self.transaction():
             key = self.get_athlete(name).key
-            cond = (_q.athlete == key) & (_q.source == source)
+            cond = (_q.athlete.test(_same_key, key)) & (_q.source == source)
             doc = self._table(name, "imported").get(cond)
             self._table(name, "imported").remove(cond)
             self._table(name, "busy").remove(cond)
@@ -334,12 +358,12 @@ class Repository:
 
     def sources(self, name: str) -> list[str]:
         """The calendar files the athlete's runs were imported from."""
-        docs = self._table(name, "imported").search(_q.athlete == name_key(name))
+        docs = self._table(name, "imported").search(_q.athlete.test(_same_key, name_key(name)))
         return sorted(str(d["source"]) for d in docs)
 
     def run_changes(self, name: str) -> RunChanges:
         tz = self.get_athlete(name).zone
-        doc = self._table(name, "run_changes").get(_q.athlete == name_key(name))
+        doc = self._table(name, "run_changes").get(_q.athlete.test(_same_key, name_key(name)))
         if doc is None:
             return RunChanges()
         return self._decode(lambda d: codec.run_changes_from(d, tz), doc, "run change")
@@ -348,7 +372,7 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = codec.run_changes_doc(key, changes)
-            self._table(name, "run_changes").upsert(doc, _q.athlete == key)
+            self._table(name, "run_changes").upsert(doc, _q.athlete.test(_same_key, key))
 
     def replace_imported_runs(self, name: str, source: str, runs: Sequence[Run]) -> None:
         self._replace_by_source("imported", name, source, "runs", [codec.run_doc(r) for r in runs])
@@ -357,7 +381,9 @@ class Repository:
         tz = self.get_athlete(name).zone
         return [
             self._decode(lambda d: codec.run_from(d, tz), run, "imported run")
-            for doc in self._table(name, "imported").search(_q.athlete == name_key(name))
+            for doc in self._table(name, "imported").search(
+                _q.athlete.test(_same_key, name_key(name))
+            )
             for run in doc["runs"]
         ]
 
@@ -368,7 +394,7 @@ class Repository:
         tz = self.get_athlete(name).zone
         return [
             self._decode(lambda d: codec.busy_from(d, tz), block, "busy block")
-            for doc in self._table(name, "busy").search(_q.athlete == name_key(name))
+            for doc in self._table(name, "busy").search(_q.athlete.test(_same_key, name_key(name)))
             for block in doc["blocks"]
         ]
 
@@ -378,7 +404,9 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = {"athlete": key, "source": source, field_name: items}
-            self._table(key, table).upsert(doc, (_q.athlete == key) & (_q.source == source))
+            self._table(key, table).upsert(
+                doc, (_q.athlete.test(_same_key, key)) & (_q.source == source)
+            )
 
     # -- plans -----------------------------------------------------------------------------------
 
@@ -394,7 +422,7 @@ class Repository:
             key = name_key(plan.athlete)
             self.get_athlete(plan.athlete)
             table = self._table(key, "plans")
-            old = table.get((_q.athlete == key) & (_q.current == True))  # noqa: E712
+            old = table.get((_q.athlete.test(_same_key, key)) & (_q.current == True))  # noqa: E712
             revisions, cancelled = self._revise(plan, old)
             if old is not None and old["plan"]["start"] != plan.start.isoformat():
                 table.update({"current": False}, doc_ids=[old.doc_id])
@@ -458,12 +486,12 @@ class Repository:
 
     def plan_history(self, name: str) -> list[Plan]:
         """Every block of the athlete, archived ones and the current one, oldest first."""
-        docs = self._table(name, "plans").search(_q.athlete == name_key(name))
+        docs = self._table(name, "plans").search(_q.athlete.test(_same_key, name_key(name)))
         plans = [self._decode(codec.plan_from, d["plan"], "plan")[0] for d in docs]
         return sorted(plans, key=lambda p: p.start)
 
     def _current_plan_doc(self, name: str) -> dict[str, Any] | None:
-        cond = (_q.athlete == name_key(name)) & (_q.current == True)  # noqa: E712
+        cond = (_q.athlete.test(_same_key, name_key(name))) & (_q.current == True)  # noqa: E712
         return self._table(name, "plans").get(cond)
 
     # -- logs ------------------------------------------------------------------------------------
@@ -480,14 +508,14 @@ class Repository:
             for entry in entries:
                 by_bucket.setdefault(codec.log_bucket(entry.session_id), []).append(entry)
             for bucket, new in by_bucket.items():
-                cond = (_q.athlete == key) & (_q.bucket == bucket)
+                cond = (_q.athlete.test(_same_key, key)) & (_q.bucket == bucket)
                 doc = table.get(cond)
                 logs: dict[str, Any] = dict(doc["entries"]) if doc else {}  # never edit in place
                 logs.update((e.session_id, codec.log_doc(e)) for e in new)
                 table.upsert({"athlete": key, "bucket": bucket, "entries": logs}, cond)
 
     def logs(self, name: str) -> list[LogEntry]:
-        docs = self._table(name, "logs").search(_q.athlete == name_key(name))
+        docs = self._table(name, "logs").search(_q.athlete.test(_same_key, name_key(name)))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.log_from, item, "log") for item in items]
 
@@ -504,7 +532,7 @@ class Repository:
             bucket = changes.setdefault(codec.checkin_bucket(checkin.day), {})
             bucket[checkin.day.isoformat()] = codec.checkin_doc(checkin)
             for year, days in changes.items():
-                cond = (_q.athlete == key) & (_q.bucket == year)
+                cond = (_q.athlete.test(_same_key, key)) & (_q.bucket == year)
                 doc = table.get(cond)
                 entries: dict[str, Any] = dict(doc["entries"]) if doc else {}  # never edit in place
                 for day_text, entry in days.items():
@@ -516,7 +544,7 @@ class Repository:
 
     def checkins(self, name: str) -> list[CheckIn]:
         """Every check-in of the athlete, oldest day first."""
-        docs = self._table(name, "checkins").search(_q.athlete == name_key(name))
+        docs = self._table(name, "checkins").search(_q.athlete.test(_same_key, name_key(name)))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.checkin_from, item, "check-in") for item in items]
 

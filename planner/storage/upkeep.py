@@ -20,7 +20,7 @@ from planner.storage.layout import (
     FOLDER_SUFFIX,
     Identity,
     athlete_files,
-    file_name,
+    file_names,
     folder_of,
     identity,
     make_folder,
@@ -68,7 +68,7 @@ def check_athlete_file(path: Path) -> list[str]:
         return [f"{path}: schema {version}; this hipplan uses {SCHEMA_VERSION} (upgrade)"]
     problems = check_athlete_tables(tables, f"{path.name}: ")
     athletes = list((tables.get("athletes") or {}).values())
-    if not problems and file_name(codec.athlete_from(athletes[0]).key) != path.name:
+    if not problems and path.name not in file_names(codec.athlete_from(athletes[0]).key):
         problems.append(
             f"{path.name}: holds {athletes[0].get('name')!r}, whose file has another name"
         )
