@@ -27,6 +27,10 @@ _STALE_SECONDS = 3600.0  # where temp files cannot be locked, only old ones are 
 class UnsafeTarget(PlannerError):
     """The path names something hipplan must not replace; nothing was written."""
 
+
+class ForeignFile(UnsafeTarget):
+    """An existing file that hipplan did not write: only this refusal gives way to `force`."""
+
     field = "force"
 
 
@@ -93,6 +97,30 @@ def open_regular(path: Path) -> tuple[int, os.stat_result] | None:
     return fd, st
 
 
+class NotARegularFile(PlannerError):
+    """A file named to be read is a FIFO, a folder or a device: it is not opened for reading."""
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """At most `limit + 1` bytes of a file a person named to be read (a CSV, an .ics): one byte
+    over the limit is enough for the reader to refuse a huge file unread.
+
+    Only a regular file is read (through symlinks): it is opened without blocking, so a FIFO
+    never hangs the command, and checked on the descriptor itself. FileNotFoundError and other
+    OSErrors go to the caller as they are.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(f"{path} is {kind_of(mode)}, not a regular file; not read")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def read_head(path: Path, size: int = _HEAD_BYTES) -> bytes | None:
     """The first bytes of a regular file (None when there is none)."""
     opened = open_regular(path)
@@ -145,7 +173,7 @@ def write_output(path: Path, data: bytes, *, force: bool = False, private: bool 
     if not force:
         head = read_head(Path(path))
         if head and _first_line(head) != _first_line(data):
-            raise UnsafeTarget(
+            raise ForeignFile(
                 f"{path} exists and is not a file hipplan wrote ({_described(head)}); "
                 "left untouched"
             )
@@ -226,6 +254,11 @@ def check_replaceable(path: Path) -> os.stat_result | None:
 def _writable(target: Path, st: os.stat_result) -> bool:
     # root may write anything: the mode bits are what says a file is meant to stay as it is.
     return bool(st.st_mode & stat.S_IWUSR) and os.access(target, os.W_OK)
+
+
+def keep_owner_and_mode(fd: int, st: os.stat_result) -> None:
+    """Give the new file open at `fd` the mode (and, where allowed, owner) of the one it replaces."""
+    _keep_owner_and_mode(fd, st)
 
 
 def _keep_owner_and_mode(fd: int, st: os.stat_result) -> None:

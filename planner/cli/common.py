@@ -68,9 +68,12 @@ def open_repo(args: argparse.Namespace) -> Iterator[storage.Repository]:
     repo = storage.Repository.open(db_path(args))
     for note in repo.notes:  # stderr: a script reading stdout sees only what it asked for
         print(f"hipplan: {note}", file=sys.stderr)
+    said = len(repo.notes)
     try:
         yield repo
     finally:
+        for note in repo.notes[said:]:  # upkeep that failed after a change was stored
+            print(f"hipplan: warning: {note}", file=sys.stderr)
         close = getattr(repo, "close", None)
         if close is not None:
             close()

@@ -17,7 +17,6 @@ from planner.cli.common import (
     print_change,
     print_json,
 )
-from planner.domain.errors import PlannerError
 from planner.domain.inputs import (
     MAX_ICS_BYTES,
     WEEKDAYS,
@@ -26,6 +25,7 @@ from planner.domain.inputs import (
     parse_run_minutes,
 )
 from planner.domain.model import Run, RunRule, resolve_local
+from planner.fsutil import read_input
 
 if TYPE_CHECKING:
     from planner.services import calendar, runs
@@ -207,11 +207,7 @@ def _report(args: argparse.Namespace, result: RunsChanged) -> None:
 
 def runs_import(args: argparse.Namespace) -> int:
     path: Path = args.file
-    if path.is_dir():
-        raise PlannerError(f"{path} is a folder, not an .ics file")
-    with path.open("rb") as handle:
-        # One byte past the limit is enough for the importer to refuse a huge file unread.
-        data = handle.read(MAX_ICS_BYTES + 1)
+    data = read_input(path, MAX_ICS_BYTES)  # a FIFO or a folder is refused, never read
     with open_repo(args) as repo:
         summary = calendar.import_runs(
             repo, args.name, data, path.name, args.match, args.start, args.until, args.busy

@@ -11,9 +11,9 @@ from planner.cli import options
 from planner.cli.athlete import athlete_json
 from planner.cli.common import lazy_import, open_repo, print_json
 from planner.cli.runs import rule_json
-from planner.domain.errors import PlannerError
 from planner.domain.inputs import MAX_SQUAD_BYTES
 from planner.domain.squad import HEADER, SquadLine
+from planner.fsutil import read_input
 
 if TYPE_CHECKING:
     from planner.services import squad
@@ -53,10 +53,7 @@ def register(subparsers: Any) -> None:
 
 def squad_import(args: argparse.Namespace) -> int:
     path: Path = args.file
-    if path.is_dir():
-        raise PlannerError(f"{path} is a folder, not a CSV file")
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SQUAD_BYTES + 1)  # one byte over is enough to refuse it unread
+    data = read_input(path, MAX_SQUAD_BYTES)  # a FIFO or a folder is refused, never read
     with open_repo(args) as repo:
         lines = squad.import_squad(repo, data, path.name, clock.local_zone_name())
     if args.json:

@@ -6,6 +6,7 @@ Every datetime here is time-zone aware. Local wall-clock times are turned into i
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, get_args
@@ -79,8 +80,10 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def name_key(name: str) -> str:
-    """Athlete names match case-insensitively and ignore surrounding or doubled spaces."""
-    return " ".join(name.split()).casefold()
+    """Athlete names match case-insensitively and ignore surrounding or doubled spaces; a
+    letter with an accent is one letter however it was typed (composed or not: NFC)."""
+    folded = unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+    return unicodedata.normalize("NFC", folded)
 
 
 @dataclass(frozen=True)

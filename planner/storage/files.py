@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
+import stat
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +25,28 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from planner.domain.summary import Summary, summarise
-from planner.fsutil import UnsafeTarget, atomic_write, check_replaceable, fsync_dir
+from planner.fsutil import (
+    UnsafeTarget,
+    atomic_write,
+    check_replaceable,
+    fsync_dir,
+    keep_owner_and_mode,
+    kind_of,
+)
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
-from planner.storage.layout import Identity
+from planner.storage.layout import Identity, identity
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import META_TABLE, stamp
 
 SUMMARIES = "summaries"
-_JOURNAL_GLOB = ".commit-*.journal"
-_NEW_GLOB = ".*.new"
+_JOURNAL_PREFIX, _JOURNAL_SUFFIX = ".commit-", ".journal"
+_JOURNAL_NAME = re.compile(r"\.commit-[0-9a-f]{1,64}\.journal")
+# An athlete file is a plain name of the folder (as `layout.athlete_files` lists them).
+_TARGET_NAME = re.compile(r"[^./\\\x00][^/\\\x00]{0,200}\.json")
+_NEW_NAME = re.compile(r"\.(?P<target>[^./\\\x00][^/\\\x00]{0,200}\.json)\.[0-9a-f]{12}\.new")
+_MAX_JOURNAL_BYTES = 16 * 1024 * 1024
 
 
 class AthleteFile:
@@ -104,15 +118,22 @@ def summary_of(tables: Tables) -> Summary:
 
 def summary_entry(tables: Tables, identity: Identity, where: Path) -> dict[str, Any]:
     """The index entry of an athlete file just written: its summary and the file's identity."""
+    return with_identity(summary_doc_of(tables, where), identity)
+
+
+def summary_doc_of(tables: Tables, where: Path) -> dict[str, Any]:
+    """The summary of an athlete file's tables as the index holds it (without the identity)."""
     try:
-        doc = codec.summary_doc(summary_of(tables))
+        return codec.summary_doc(summary_of(tables))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise DamagedDatabase(
             f"database {where} holds a damaged record ({type(exc).__name__}: {exc}); "
             "a database check lists every damaged record"
         ) from None
-    doc["id"] = list(identity)
-    return doc
+
+
+def with_identity(doc: dict[str, Any], identity: Identity) -> dict[str, Any]:
+    return {**doc, "id": list(identity)}
 
 
 def removed(tables: Tables) -> bool:
@@ -125,39 +146,57 @@ def stamped(tables: Tables) -> Tables:
     return tables if META_TABLE in tables else stamp(tables)
 
 
-def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> None:
-    """Replace the staged files (or delete removed ones): one atomically, several all or none."""
+def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> list[str]:
+    """Replace the staged files (or delete removed ones): one atomically, several all or none.
+
+    A failure before the commit point leaves every file as it was and is raised; one after it
+    (a rename, the journal's removal) does not undo the change, which the next writer or opening
+    finishes, so it is returned as a warning.
+    """
     if len(staged) == 1:
         file, tables = staged[0]
         _write_one(file, tables)
-        return
+        return []
     txid = secrets.token_hex(6)
-    moves: list[tuple[str | None, str]] = []
+    moves: list[Move] = []
     try:
         for file, tables in staged:
             if removed(tables):
-                moves.append((None, file.name))
+                try:
+                    st = os.lstat(file.path)
+                except FileNotFoundError:
+                    continue
+                moves.append(Move(None, file.name, identity(st)))
                 continue
             new = folder / f".{file.name}.{txid}.new"
-            _write_synced(new, file.storage.encode(stamped(tables)))
-            moves.append((new.name, file.name))
+            moves.append(Move(new.name, file.name))  # so that a failure below sweeps it
+            _write_synced(new, file.storage.encode(stamped(tables)), _replaceable(file.path))
         fsync_dir(folder)
-        journal = folder / f".commit-{txid}.journal"
-        atomic_write(journal, json.dumps(moves).encode(), mode=FILE_MODE)  # the commit point
+        journal = folder / f"{_JOURNAL_PREFIX}{txid}{_JOURNAL_SUFFIX}"
+        atomic_write(journal, encode_moves(moves), mode=FILE_MODE)  # the commit point
     except BaseException:
-        for new_name, _ in moves:
-            if new_name is not None:
+        for move in moves:
+            if move.new is not None:
                 with contextlib.suppress(OSError):
-                    (folder / new_name).unlink()
+                    (folder / move.new).unlink()
         raise
-    _apply(folder, moves)
-    journal.unlink()
-    fsync_dir(folder)
+    try:
+        _apply(folder, moves)
+        journal.unlink()
+        fsync_dir(folder)
+    except OSError as exc:
+        for file, _ in staged:
+            file.storage.forget()
+        return [
+            f"the change is stored, but finishing it in {folder} failed "
+            f"({exc.strerror or exc}); the next command finishes it"
+        ]
     for file, tables in staged:
         if removed(tables):
             file.storage.forget()
         else:
             file.storage.written(tables)
+    return []
 
 
 def _write_one(file: AthleteFile, tables: Tables) -> None:
@@ -170,45 +209,187 @@ def _write_one(file: AthleteFile, tables: Tables) -> None:
         file.storage.flush(stamped(tables))
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _replaceable(path: Path) -> os.stat_result | None:
+    """The stat of the athlete file a squad write replaces; a read-only one refuses the write,
+    as a write of that athlete alone does."""
+    try:
+        return check_replaceable(path)
+    except UnsafeTarget as exc:
+        raise StorageError(f"database {exc}") from None
+
+
+def _write_synced(path: Path, data: bytes, replacing: os.stat_result | None) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
+        if replacing is not None:
+            keep_owner_and_mode(handle.fileno(), replacing)  # never reset a mode chosen
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def _apply(folder: Path, moves: Sequence[Sequence[str | None]]) -> None:
+# -- journals ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of a journal: rename `new` over `target`, or (new None) delete `target` if it is
+    still the file of that identity (so a step done twice never deletes a later file)."""
+
+    new: str | None
+    target: str
+    was: Identity | None = None
+
+
+def encode_moves(moves: Sequence[Move]) -> bytes:
+    return json.dumps(
+        [[m.new, m.target] if m.was is None else [m.new, m.target, list(m.was)] for m in moves]
+    ).encode()
+
+
+def _apply(folder: Path, moves: Sequence[Move]) -> None:
     """Rename each new file over its target (delete the removed): safe to repeat."""
-    for new_name, target in moves:
-        assert target is not None
-        if new_name is None:
-            with contextlib.suppress(FileNotFoundError):
-                (folder / target).unlink()
-        elif (folder / new_name).exists():
-            os.replace(folder / new_name, folder / target)
+    for move in moves:
+        target = folder / move.target
+        if move.new is None:
+            try:
+                st = os.lstat(target)
+            except FileNotFoundError:
+                continue
+            if move.was is None or identity(st) == move.was:
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+        elif os.path.lexists(folder / move.new):
+            os.replace(folder / move.new, target)
     fsync_dir(folder)
 
 
 def pending_journals(folder: Path) -> list[Path]:
-    return sorted(folder.glob(_JOURNAL_GLOB)) if folder.is_dir() else []
+    """Every entry named like a journal (whatever it is: reading one checks it)."""
+    try:
+        names = [e.name for e in os.scandir(folder)]
+    except OSError:  # no folder (yet), or not one: the callers that need it say so
+        return []
+    return sorted(folder / n for n in names if _JOURNAL_NAME.fullmatch(n))
+
+
+def read_journal(journal: Path) -> list[Move]:
+    """The steps of a journal; DamagedDatabase for anything hipplan did not write.
+
+    Only a regular file is read (a FIFO must not block, a link must not lead elsewhere), and
+    every step must name plain files of the folder: a target like `../x` is refused whole.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(journal, flags)
+    except FileNotFoundError:
+        return []  # finished meanwhile
+    except OSError as exc:
+        what = "a symbolic link" if os.path.islink(journal) else (exc.strerror or str(exc))
+        raise _damaged(journal, what) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _damaged(journal, kind_of(st.st_mode))
+        if st.st_size > _MAX_JOURNAL_BYTES:
+            raise _damaged(journal, "too large")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(_MAX_JOURNAL_BYTES + 1)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot read database journal {journal}: {exc.strerror or exc}"
+        ) from None
+    finally:
+        os.close(fd)
+    try:
+        return [_move(step) for step in json.loads(raw)]
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise _damaged(journal, str(exc)[:80] or type(exc).__name__) from None
+
+
+def _damaged(journal: Path, what: str) -> DamagedDatabase:
+    return DamagedDatabase(
+        f"database journal {journal} is damaged ({what}); left untouched: move it away"
+    )
+
+
+def _move(step: Any) -> Move:
+    if not isinstance(step, list) or len(step) not in (2, 3):
+        raise ValueError("a step is not a pair of names")
+    new, target = step[0], step[1]
+    if not (isinstance(target, str) and _TARGET_NAME.fullmatch(target)):
+        raise ValueError(f"{str(target)[:40]!r} is not an athlete file of the folder")
+    if new is not None and not (isinstance(new, str) and _new_name_of(new) == target):
+        raise ValueError(f"{str(new)[:40]!r} is not a new file of {target!r}")
+    was = None
+    if len(step) == 3:
+        if (
+            not (
+                isinstance(step[2], list)
+                and len(step[2]) == 4
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in step[2])
+            )
+            or new is not None
+        ):
+            raise ValueError("a damaged file identity")
+        was = (step[2][0], step[2][1], step[2][2], step[2][3])
+    return Move(new, target, was)
+
+
+def _new_name_of(new: str) -> str | None:
+    match = _NEW_NAME.fullmatch(new)
+    return match.group("target") if match else None
 
 
 def finish_journals(folder: Path) -> list[str]:
     """Finish the writes a killed process committed, sweep what it had not; call with every
     writer kept out. The names of the athlete files the journals changed."""
+    journals = pending_journals(folder)
+    steps = [(journal, read_journal(journal)) for journal in journals]  # all checked first
     touched: list[str] = []
-    for journal in pending_journals(folder):
-        try:
-            moves = json.loads(journal.read_bytes())
-            targets = [str(target) for _, target in moves]
-        except (ValueError, TypeError) as exc:
-            raise DamagedDatabase(f"database journal {journal} is damaged ({exc})") from None
+    for journal, moves in steps:
         _apply(folder, moves)
-        journal.unlink()
-        touched += targets
-    for leftover in folder.glob(_NEW_GLOB):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            journal.unlink()
+        touched += [m.target for m in moves]
+    sweep_new_files(folder)
     fsync_dir(folder)
     return touched
+
+
+def finish_for_file(folder: Path, name: str) -> bool:
+    """Do what pending journals say of one athlete file, before it is read for a write; True
+    when there was something to do.
+
+    Call holding the squad lock (shared), the file's lock and the index lock: a journal naming
+    the file is then one whose writer died or failed after its commit point. The steps done are
+    taken out of the journal, so nothing is done twice.
+    """
+    done = False
+    for journal in pending_journals(folder):
+        moves = read_journal(journal)
+        mine = [m for m in moves if m.target == name]
+        if not mine:
+            continue
+        _apply(folder, mine)
+        rest = [m for m in moves if m.target != name]
+        if rest:
+            atomic_write(journal, encode_moves(rest), mode=FILE_MODE)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                journal.unlink()
+        fsync_dir(folder)
+        done = True
+    return done
+
+
+def sweep_new_files(folder: Path) -> None:
+    """Remove new files no journal names; call with every writer kept out."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if _new_name_of(entry.name) is not None and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)

@@ -41,6 +41,16 @@ def file_name(key: str) -> str:
     return f"{slug or 'athlete'}-{digest}.json"
 
 
+def file_names(key: str) -> list[str]:
+    """The file names a key may have: its own, then the one of its decomposed spelling (keys
+    were not normalised before, so an athlete typed with a separate accent has that name)."""
+    names = [file_name(key)]
+    decomposed = unicodedata.normalize("NFD", key)
+    if decomposed != key:
+        names.append(file_name(decomposed))
+    return names
+
+
 def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)

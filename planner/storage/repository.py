@@ -45,14 +45,24 @@ from planner.storage.files import (
     SUMMARIES,
     AthleteFile,
     Index,
+    finish_for_file,
     finish_journals,
     pending_journals,
     removed,
+    summary_doc_of,
     summary_entry,
     summary_of,
+    with_identity,
     write_files,
 )
-from planner.storage.layout import athlete_files, file_name, folder_of, identity, make_folder
+from planner.storage.layout import (
+    athlete_files,
+    file_name,
+    file_names,
+    folder_of,
+    identity,
+    make_folder,
+)
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
@@ -62,6 +72,11 @@ T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
 SQUAD_LOCK = ".squad"  # in the folder: shared by each writer, taken alone by squad-wide ones
 _q = Query()
+
+
+def _same_key(stored: object, key: str) -> bool:
+    # A key stored before names were normalised (an accent typed apart) still matches.
+    return isinstance(stored, str) and (stored == key or name_key(stored) == key)
 
 
 def default_db_path() -> Path:
@@ -123,6 +138,8 @@ class Repository:
             return
         make_folder(self.folder)
         with self._whole_lock if whole else self._squad_lock:
+            if whole:
+                self._finish_pending()  # a dead squad write's journal, before anything is read
             self._depth, self._whole = 1, whole
             try:
                 yield
@@ -149,12 +166,30 @@ class Repository:
                 staged.append((file, tables))
         if not staged:
             return
+        # A damaged record refuses the change before anything is written.
+        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
         # The index lock orders the summaries as the files were written; a read-only index
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
             self._index.check_writable()
-            write_files(self.folder, staged)
-            self._index.update({file.name: self._entry(file, tables) for file, tables in staged})
+            unfinished = write_files(self.folder, staged)  # the commit point is in there
+            self.notes += unfinished
+            if unfinished:
+                return  # the old summaries still match the old files the next writer replaces
+            # The change is stored: failing to record its summaries only leaves them stale
+            # (a summary is believed only for the very file it was made from).
+            try:
+                self._index.update({name: self._with_identity(name, docs[name]) for name in docs})
+            except (OSError, StorageError) as exc:
+                self.notes.append(
+                    f"the change is stored, but the index {self.path} could not be updated"
+                    f" ({_reason(exc)}); it is read from the athlete files meanwhile"
+                )
+
+    def _with_identity(self, name: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        if doc is None:
+            return None
+        return with_identity(doc, identity(os.stat(self.folder / name)))
 
     def _entry(self, file: AthleteFile, tables: Tables) -> dict[str, Any] | None:
         if removed(tables):
@@ -165,21 +200,50 @@ class Repository:
         """The athlete's file; inside a transaction, locked and batching from its first use."""
         file = self._files.get(key)
         if file is None:
-            file = self._files[key] = AthleteFile(self.folder, file_name(key))
+            file = self._files[key] = AthleteFile(self.folder, self._name_of(key))
         if self._depth and key not in self._touched:
             if not self._whole:
                 file.lock.__enter__()
+                self._finish_for(file)
             file.storage.begin()
             self._touched[key] = file
             self._check_schema(file)
         return file
+
+    def _finish_for(self, file: AthleteFile) -> None:
+        """Do what a dead squad write's journal says of this file before it is read: otherwise
+        this write would start from the older file and the journal, finished later, undo it."""
+        if not pending_journals(self.folder):
+            return
+        try:
+            with self._index.lock:
+                finish_for_file(self.folder, file.name)
+        except BaseException:
+            file.lock.__exit__()
+            raise
+
+    def _finish_pending(self) -> None:
+        """Finish every journal a dead squad write left; call holding the whole lock."""
+        if not pending_journals(self.folder):
+            return
+        with self._index.lock:
+            touched = finish_journals(self.folder)
+            self._index.update({name: self._entry_of(name) for name in touched})
+        for file in self._files.values():
+            file.storage.forget()
 
     def _check_schema(self, file: AthleteFile) -> None:
         check_version(version_of(file.storage.tables() or {}), file.path)
 
     def file_of(self, name: str) -> Path:
         """The file that holds the athlete of this name (there or not)."""
-        return self.folder / file_name(name_key(name))
+        return self.folder / self._name_of(name_key(name))
+
+    def _name_of(self, key: str) -> str:
+        """The athlete file of a key: the one named before names were normalised, if only
+        that one is there."""
+        names = file_names(key)
+        return next((n for n in names[1:] if (self.folder / n).exists()), names[0])
 
     def _table(self, athlete: str, table: str) -> Table:
         """A table of the athlete's file (`athlete`: their name or its key)."""
@@ -201,7 +265,7 @@ class Repository:
     def save_athlete(self, athlete: Athlete) -> None:
         with self.transaction():
             doc = codec.athlete_doc(athlete)
-            self._table(athlete.key, "athletes").upsert(doc, _q.key == athlete.key)
+            self._table(athlete.key, "athletes").upsert(doc, _q.key.test(_same_key, athlete.key))
 
     def get_athlete(self, name: str) -> Athlete:
         doc = self._athlete_doc(name)
@@ -214,9 +278,9 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             # An athlete file without its athlete is deleted at the end of the transaction.
-            self._table(key, "athletes").remove(_q.key == key)
+            self._table(key, "athletes").remove(_q.key.test(_same_key, key))
             for table in TABLES_OF_ATHLETE:
-                self._table(key, table).remove(_q.athlete == key)
+                self._table(key, table).remove(_q.athlete.test(_same_key, key))
 
     def athletes(self) -> list[Athlete]:
         """Every athlete, by name key (read from the summaries, not the athletes' files)."""
@@ -255,7 +319,7 @@ class Repository:
         return self._decode(summary_of, tables, "athlete", path)
 
     def _athlete_doc(self, name: str) -> dict[str, Any] | None:
-        return self._table(name, "athletes").get(_q.key == name_key(name))
+        return self._table(name, "athletes").get(_q.key.test(_same_key, name_key(name)))
 
     # -- runs and busy time ----------------------------------------------------------------------
 
@@ -263,24 +327,30 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = codec.rule_doc(key, rule)
-            self._table(name, "rules").upsert(doc, (_q.athlete == key) & (_q.id == rule.id))
+            self._table(name, "rules").upsert(
+                doc, (_q.athlete.test(_same_key, key)) & (_q.id == rule.id)
+            )
 
     def run_rules(self, name: str) -> list[RunRule]:
         key = name_key(name)
-        docs = self._table(name, "rules").search(_q.athlete == key)
+        docs = self._table(name, "rules").search(_q.athlete.test(_same_key, key))
         return [self._decode(codec.rule_from, d, "run rule") for d in docs]
 
     def remove_run_rule(self, name: str, rule_id: str) -> bool:
         """Remove one weekly rule; False when the athlete has no rule of that id."""
         with self.transaction():
             key = self.get_athlete(name).key
-            return bool(self._table(name, "rules").remove((_q.athlete == key) & (_q.id == rule_id)))
+            return bool(
+                self._table(name, "rules").remove(
+                    (_q.athlete.test(_same_key, key)) & (_q.id == rule_id)
+                )
+            )
 
     def remove_source(self, name: str, source: str) -> int:
         """Forget the runs and busy time read from one calendar file; how many runs went."""
         with self.transaction():
             key = self.get_athlete(name).key
-            cond = (_q.athlete == key) & (_q.source == source)
+            cond = (_q.athlete.test(_same_key, key)) & (_q.source == source)
             doc = self._table(name, "imported").get(cond)
             self._table(name, "imported").remove(cond)
             self._table(name, "busy").remove(cond)
@@ -288,12 +358,12 @@ class Repository:
 
     def sources(self, name: str) -> list[str]:
         """The calendar files the athlete's runs were imported from."""
-        docs = self._table(name, "imported").search(_q.athlete == name_key(name))
+        docs = self._table(name, "imported").search(_q.athlete.test(_same_key, name_key(name)))
         return sorted(str(d["source"]) for d in docs)
 
     def run_changes(self, name: str) -> RunChanges:
         tz = self.get_athlete(name).zone
-        doc = self._table(name, "run_changes").get(_q.athlete == name_key(name))
+        doc = self._table(name, "run_changes").get(_q.athlete.test(_same_key, name_key(name)))
         if doc is None:
             return RunChanges()
         return self._decode(lambda d: codec.run_changes_from(d, tz), doc, "run change")
@@ -302,7 +372,7 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = codec.run_changes_doc(key, changes)
-            self._table(name, "run_changes").upsert(doc, _q.athlete == key)
+            self._table(name, "run_changes").upsert(doc, _q.athlete.test(_same_key, key))
 
     def replace_imported_runs(self, name: str, source: str, runs: Sequence[Run]) -> None:
         self._replace_by_source("imported", name, source, "runs", [codec.run_doc(r) for r in runs])
@@ -311,7 +381,9 @@ class Repository:
         tz = self.get_athlete(name).zone
         return [
             self._decode(lambda d: codec.run_from(d, tz), run, "imported run")
-            for doc in self._table(name, "imported").search(_q.athlete == name_key(name))
+            for doc in self._table(name, "imported").search(
+                _q.athlete.test(_same_key, name_key(name))
+            )
             for run in doc["runs"]
         ]
 
@@ -322,7 +394,7 @@ class Repository:
         tz = self.get_athlete(name).zone
         return [
             self._decode(lambda d: codec.busy_from(d, tz), block, "busy block")
-            for doc in self._table(name, "busy").search(_q.athlete == name_key(name))
+            for doc in self._table(name, "busy").search(_q.athlete.test(_same_key, name_key(name)))
             for block in doc["blocks"]
         ]
 
@@ -332,7 +404,9 @@ class Repository:
         with self.transaction():
             key = self.get_athlete(name).key
             doc = {"athlete": key, "source": source, field_name: items}
-            self._table(key, table).upsert(doc, (_q.athlete == key) & (_q.source == source))
+            self._table(key, table).upsert(
+                doc, (_q.athlete.test(_same_key, key)) & (_q.source == source)
+            )
 
     # -- plans -----------------------------------------------------------------------------------
 
@@ -348,7 +422,7 @@ class Repository:
             key = name_key(plan.athlete)
             self.get_athlete(plan.athlete)
             table = self._table(key, "plans")
-            old = table.get((_q.athlete == key) & (_q.current == True))  # noqa: E712
+            old = table.get((_q.athlete.test(_same_key, key)) & (_q.current == True))  # noqa: E712
             revisions, cancelled = self._revise(plan, old)
             if old is not None and old["plan"]["start"] != plan.start.isoformat():
                 table.update({"current": False}, doc_ids=[old.doc_id])
@@ -412,12 +486,12 @@ class Repository:
 
     def plan_history(self, name: str) -> list[Plan]:
         """Every block of the athlete, archived ones and the current one, oldest first."""
-        docs = self._table(name, "plans").search(_q.athlete == name_key(name))
+        docs = self._table(name, "plans").search(_q.athlete.test(_same_key, name_key(name)))
         plans = [self._decode(codec.plan_from, d["plan"], "plan")[0] for d in docs]
         return sorted(plans, key=lambda p: p.start)
 
     def _current_plan_doc(self, name: str) -> dict[str, Any] | None:
-        cond = (_q.athlete == name_key(name)) & (_q.current == True)  # noqa: E712
+        cond = (_q.athlete.test(_same_key, name_key(name))) & (_q.current == True)  # noqa: E712
         return self._table(name, "plans").get(cond)
 
     # -- logs ------------------------------------------------------------------------------------
@@ -434,14 +508,14 @@ class Repository:
             for entry in entries:
                 by_bucket.setdefault(codec.log_bucket(entry.session_id), []).append(entry)
             for bucket, new in by_bucket.items():
-                cond = (_q.athlete == key) & (_q.bucket == bucket)
+                cond = (_q.athlete.test(_same_key, key)) & (_q.bucket == bucket)
                 doc = table.get(cond)
                 logs: dict[str, Any] = dict(doc["entries"]) if doc else {}  # never edit in place
                 logs.update((e.session_id, codec.log_doc(e)) for e in new)
                 table.upsert({"athlete": key, "bucket": bucket, "entries": logs}, cond)
 
     def logs(self, name: str) -> list[LogEntry]:
-        docs = self._table(name, "logs").search(_q.athlete == name_key(name))
+        docs = self._table(name, "logs").search(_q.athlete.test(_same_key, name_key(name)))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.log_from, item, "log") for item in items]
 
@@ -458,7 +532,7 @@ class Repository:
             bucket = changes.setdefault(codec.checkin_bucket(checkin.day), {})
             bucket[checkin.day.isoformat()] = codec.checkin_doc(checkin)
             for year, days in changes.items():
-                cond = (_q.athlete == key) & (_q.bucket == year)
+                cond = (_q.athlete.test(_same_key, key)) & (_q.bucket == year)
                 doc = table.get(cond)
                 entries: dict[str, Any] = dict(doc["entries"]) if doc else {}  # never edit in place
                 for day_text, entry in days.items():
@@ -470,7 +544,7 @@ class Repository:
 
     def checkins(self, name: str) -> list[CheckIn]:
         """Every check-in of the athlete, oldest day first."""
-        docs = self._table(name, "checkins").search(_q.athlete == name_key(name))
+        docs = self._table(name, "checkins").search(_q.athlete.test(_same_key, name_key(name)))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.checkin_from, item, "check-in") for item in items]
 
@@ -495,25 +569,48 @@ class Repository:
         athletes added since are gone. Works on a damaged database too: the database as it was
         is archived first (None when there was nothing yet). Returns that archive and how many
         athletes were restored."""
-        athletes = athletes_in(archive)
+        athletes = athletes_in(archive)  # the whole archive checked before anything changes
+        self._index.check_writable()
         make_folder(self.folder)
         with self._whole_lock, self._index.lock:
+            self._finish_pending()
             before = None
             if self.path.exists() or any(athlete_files(self.folder)):
                 before = self.backup("before-restore")
-            staged = [(AthleteFile(self.folder, file_name(k)), t) for k, t in athletes.items()]
-            keep = {file.name for file, _ in staged}
-            staged += [
-                (AthleteFile(self.folder, listed.name), {})  # no athlete: deleted
-                for listed in athlete_files(self.folder)
-                if listed.name not in keep
-            ]
-            if staged:
-                write_files(self.folder, staged)
-            entries = {f.name: self._entry(f, t) for f, t in staged if not removed(t)}
-            self._index.storage.flush(stamp({SUMMARIES: entries}))
-            self._files.clear()
+            try:
+                self._put_back(athletes)
+            except BaseException as exc:
+                if before is None:
+                    raise
+                raise StorageError(
+                    f"restoring {archive} failed ({_reason(exc)}); the database as it was is"
+                    f" in {before}"
+                ) from None
+            finally:
+                self._files.clear()
         return before, len(athletes)
+
+    def _put_back(self, athletes: dict[str, Tables]) -> None:
+        staged = [(AthleteFile(self.folder, file_name(k)), t) for k, t in athletes.items()]
+        keep = {file.name for file, _ in staged}
+        staged += [
+            (AthleteFile(self.folder, listed.name), {})  # no athlete: deleted
+            for listed in athlete_files(self.folder)
+            if listed.name not in keep
+        ]
+        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
+        unfinished = write_files(self.folder, staged)  # all or none: one journal
+        self.notes += unfinished
+        if unfinished:
+            return
+        entries = {name: self._with_identity(name, doc) for name, doc in docs.items() if doc}
+        try:
+            self._index.storage.flush(stamp({SUMMARIES: entries}))
+        except (OSError, StorageError) as exc:
+            self.notes.append(
+                f"the backup is restored, but the index {self.path} could not be written"
+                f" ({_reason(exc)}); it is read from the athlete files meanwhile"
+            )
 
     def _backup_path(self, label: str, suffix: str | None = None) -> Path:
         stamp_text = clock.now().astimezone().strftime("%Y%m%dT%H%M%S")
@@ -538,8 +635,7 @@ class Repository:
                 self.notes.append(note)
         if pending_journals(self.folder) and self._whole_lock.try_acquire():
             try:
-                touched = finish_journals(self.folder)
-                self._index.update({name: self._entry_of(name) for name in touched})
+                self._finish_pending()
             finally:
                 self._whole_lock.__exit__()
 
@@ -558,6 +654,10 @@ class Repository:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def check_file(path: Path) -> list[str]:

@@ -15,12 +15,12 @@ from planner.fsutil import UnsafeTarget, atomic_write, regular_file
 from planner.storage import codec, legacy
 from planner.storage.atomic import FILE_MODE, MAX_DB_BYTES, Tables, parse_tables, read_database
 from planner.storage.errors import DamagedDatabase, StorageError
-from planner.storage.files import SUMMARIES, pending_journals, stamped
+from planner.storage.files import SUMMARIES, pending_journals, stamped, summary_of
 from planner.storage.layout import (
     FOLDER_SUFFIX,
     Identity,
     athlete_files,
-    file_name,
+    file_names,
     folder_of,
     identity,
     make_folder,
@@ -66,13 +66,22 @@ def check_athlete_file(path: Path) -> list[str]:
     version = version_of(tables)
     if version > SCHEMA_VERSION:
         return [f"{path}: schema {version}; this hipplan uses {SCHEMA_VERSION} (upgrade)"]
-    where = f"{path.name}: "
+    problems = check_athlete_tables(tables, f"{path.name}: ")
+    athletes = list((tables.get("athletes") or {}).values())
+    if not problems and path.name not in file_names(codec.athlete_from(athletes[0]).key):
+        problems.append(
+            f"{path.name}: holds {athletes[0].get('name')!r}, whose file has another name"
+        )
+    return problems
+
+
+def check_athlete_tables(tables: Tables, where: str) -> list[str]:
+    """Every record of an athlete file's tables that does not decode, and a count of athletes
+    other than one; `where` starts each line."""
     problems = _check_table(tables, "athletes", codec.athlete_from, where)
     athletes = list((tables.get("athletes") or {}).values())
     if len(athletes) != 1:
         problems.append(f"{where}holds {len(athletes)} athletes, not one")
-    elif not problems and file_name(codec.athlete_from(athletes[0]).key) != path.name:
-        problems.append(f"{where}holds {athletes[0].get('name')!r}, whose file has another name")
     problems += _check_table(tables, "rules", codec.rule_from, where)
     problems += _check_table(
         tables, "run_changes", lambda d: codec.run_changes_from(d, _UTC), where
@@ -84,6 +93,17 @@ def check_athlete_file(path: Path) -> list[str]:
     problems += _check_table(
         tables, "checkins", lambda d: [codec.checkin_from(i) for i in d["entries"].items()], where
     )
+    problems += _check_table(
+        tables, "imported", lambda d: [codec.run_from(r, _UTC) for r in d["runs"]], where
+    )
+    problems += _check_table(
+        tables, "busy", lambda d: [codec.busy_from(b, _UTC) for b in d["blocks"]], where
+    )
+    if not problems:
+        try:
+            summary_of(tables)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            problems.append(f"{where}its summary cannot be made: {type(exc).__name__}: {exc}")
     return problems
 
 
@@ -200,18 +220,54 @@ def _members(tar: tarfile.TarFile, where: str) -> tuple[str, bytes | None, dict[
 
 def athletes_in(archive: Path) -> dict[str, Tables]:
     """Each athlete's tables in a `db backup` archive, by name key; an old single-file backup is
-    split on the way. Nothing is written."""
+    split on the way. Nothing is written; the whole archive is checked first, every record of it
+    decoded, so a restore that begins never stops on a damaged record."""
     _, index, files = read_archive(archive)
-    tables_of = [parse_tables(data, archive / name) for name, data in files.items()]
+    tables_of = {name: parse_tables(data, archive / name) for name, data in files.items()}
     if index is not None:
         whole = parse_tables(index, archive)
+        check_version(version_of(whole), archive)
         if version_of(whole) < SCHEMA_VERSION:
-            tables_of += legacy.split(migrate(whole, str(archive))).values()
+            split = legacy.split(migrate(whole, str(archive)))
+            tables_of.update((f"{name} (in the index)", t) for name, t in split.items())
+        else:
+            _check_index(whole, files, archive)
     found: dict[str, Tables] = {}
-    for tables in tables_of:
+    for name, tables in tables_of.items():
         check_version(version_of(tables), archive)
-        athletes = list((tables.get("athletes") or {}).values())
-        if len(athletes) != 1 or "key" not in athletes[0]:
-            raise DamagedDatabase(f"backup {archive} holds a damaged athlete file")
-        found[str(athletes[0]["key"])] = stamped(tables)
+        problems = check_athlete_tables(tables, f"{name}: ")
+        if problems:
+            raise DamagedDatabase(
+                f"backup {archive} holds a damaged record ({problems[0]}); nothing was restored"
+            )
+        [athlete] = (tables.get("athletes") or {}).values()
+        key = codec.athlete_from(athlete).key
+        if key in found:
+            raise DamagedDatabase(
+                f"backup {archive} holds the athlete {athlete.get('name')!r} twice;"
+                " nothing was restored"
+            )
+        found[key] = stamped(tables)
+    if not found:
+        raise StorageError(
+            f"backup {archive} holds no athlete file (only an index?); restoring it would"
+            " delete every athlete, so nothing was restored"
+        )
     return found
+
+
+def _check_index(index: Tables, files: dict[str, bytes], archive: Path) -> None:
+    """The archive's index must be sound and every athlete it lists must have its file there:
+    an index alone would otherwise restore an empty squad over the present one."""
+    problems = _check_table(index, SUMMARIES, codec.summary_from, "the index: ")
+    if problems:
+        raise DamagedDatabase(
+            f"backup {archive} holds a damaged record ({problems[0]}); nothing was restored"
+        )
+    missing = sorted(set(index.get(SUMMARIES) or {}) - set(files))
+    if missing:
+        raise DamagedDatabase(
+            f"backup {archive} lists {len(index.get(SUMMARIES) or {})} athlete(s) in its index"
+            f" but lacks {len(missing)} of their files ({missing[0][:60]}); it is incomplete:"
+            " nothing was restored"
+        )

@@ -184,3 +184,63 @@ def test_export_to_a_fifo_is_one_line(cli, tmp_path: Path) -> None:  # type: ign
     result = cli("export", "Ann", "-o", str(fifo))
     assert result.code == 1
     assert result.err.count("\n") == 1 and "named pipe (FIFO)" in result.err
+
+
+# -- files a person names to be read --------------------------------------------------------------
+
+
+def _read_with_deadline(path: Path) -> bytes | BaseException:
+    """read_input in a thread: a FIFO that blocked it is opened for writing so the test ends."""
+    import threading
+
+    from planner.fsutil import read_input
+
+    result: list[bytes | BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(read_input(path, 100))
+        except BaseException as exc:
+            result.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail(f"reading {path.name} blocked")
+    return result[0]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
+@pytest.mark.parametrize("kind", ["fifo", "link to a fifo", "folder"])
+def test_an_input_that_is_not_a_regular_file_is_refused_without_blocking(
+    tmp_path: Path, kind: str
+) -> None:
+    from planner.fsutil import NotARegularFile
+
+    odd = tmp_path / "odd"
+    if kind == "folder":
+        odd.mkdir()
+    else:
+        os.mkfifo(odd)
+    named = odd
+    if kind == "link to a fifo":
+        named = tmp_path / "squad.csv"
+        named.symlink_to(odd)
+    refused = _read_with_deadline(named)
+    assert isinstance(refused, NotARegularFile)
+    assert "not a regular file" in str(refused) and "\n" not in str(refused)
+
+
+def test_an_input_file_is_read_up_to_one_byte_past_its_limit(tmp_path: Path) -> None:
+    from planner.fsutil import read_input
+
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    small.write_bytes(b"a,b\n")
+    big.write_bytes(b"x" * 500)
+    assert read_input(small, 100) == b"a,b\n"
+    assert read_input(big, 100) == b"x" * 101
+    with pytest.raises(FileNotFoundError):
+        read_input(tmp_path / "missing.csv", 100)

@@ -13,6 +13,7 @@ import select
 import signal
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from planner.domain.model import Athlete
 from planner.storage import Repository, check_file
 from planner.storage.layout import athlete_files
 from tests.unit.storage.conftest import entry
+from tests.unit.storage.faults import Fault, run_in_child
 
 pytestmark = [
     pytest.mark.slow,
@@ -121,43 +123,34 @@ def test_two_processes_on_two_athletes_keep_all_and_the_index_agrees(db: Path) -
     assert {name: tuple(e["id"]) for name, e in entries.items()} == listed
 
 
-def _fork_squad_import(db: Path, names: list[str], ack_fd: int) -> int:
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 0
-    try:
-        repo = Repository.open(db)
-        os.write(ack_fd, b"open\n")
-        with repo.transaction(whole=True):
-            for name in names:
-                repo.add_athlete(Athlete(name, 3))
-        os.write(ack_fd, b"done\n")
-    except BaseException:
-        code = 1
-    os._exit(code)
+def _squad_import(db: Path, names: list[str]) -> None:
+    repo = Repository.open(db)
+    with repo.transaction(whole=True):
+        for name in names:
+            repo.add_athlete(Athlete(name, 3))
 
 
 def test_sigkill_during_a_squad_write_leaves_all_or_none(db: Path) -> None:
+    """Killed at each fsync and each rename of the write in turn, on both sides of the commit
+    point (the journal's rename): never part of the squad, and all of it once committed."""
     Repository.open(db).add_athlete(Athlete("Ann", 5))
-    rng = random.Random(20271127)
+    names = [f"Squad athlete {i}" for i in range(6)]
+    # A clean import of as many athletes counts the calls a write of that size makes.
+    clean = run_in_child(lambda: _squad_import(db, [f"{name} clean" for name in names]))
+    assert clean.ok and clean.counts["replace"] > 2
+    steps = [
+        Fault(kind, nth, "kill")
+        for kind in ("fsync", "replace")
+        for nth in range(1, clean.counts[kind] + 1)
+    ]
     outcomes = set()
-    for round_no in range(60):
-        names = [f"R{round_no} athlete {i}" for i in range(20)]
-        read_fd, write_fd = os.pipe()
-        pid = _fork_squad_import(db, names, write_fd)
-        os.close(write_fd)
-        _read_acks(read_fd, None, first_only=True)
-        acks = _read_acks(read_fd, rng.uniform(0.0, 0.03))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        acks += _read_acks(read_fd, None)
-        os.close(read_fd)
-        stored = {a.name for a in Repository.open(db).athletes()}
-        mine = stored & set(names)
-        assert mine in (set(), set(names)), f"round {round_no}: {len(mine)} of 20 stored"
-        if b"done" in acks:
-            assert mine == set(names), f"round {round_no}: acknowledged but not stored"
-        outcomes.add(bool(mine))
+    for round_no, fault in enumerate(steps):
+        mine = [f"{name} r{round_no}" for name in names]
+        outcome = run_in_child(partial(_squad_import, db, mine), fault)
+        stored = {a.name for a in Repository.open(db).athletes()} & set(mine)
+        assert stored in (set(), set(mine)), f"{fault}: {len(stored)} of {len(mine)} stored"
+        if outcome.ok:
+            assert stored == set(mine), f"{fault}: acknowledged but not stored"
+        outcomes.add(bool(stored))
     assert check_file(db) == []
     assert outcomes == {True, False}  # the kills fell both before and after the commit point
