@@ -108,13 +108,43 @@ def clashes(new: Iterable[Run], existing: Iterable[Run]) -> Iterator[tuple[Run, 
     """Each run of `new` with the first existing run it overlaps (the same run is no clash)."""
     others = Intervals(existing)
     for start, end, run in sorted(((as_utc(r.start), as_utc(r.end), r) for r in new), key=_first):
-        for index in others.overlapping(start, end):
-            other = others.runs[index]
-            same = (others.starts[index], others.ends[index]) == (start, end)
-            if same and (other.id == run.id or other.source != run.source):
-                continue  # one run, or a calendar event that repeats a rule: shown once
-            yield run, other
-            break
+        index = _first_overlap(others, start, end, run)
+        if index is not None:
+            yield run, others.runs[index]
+
+
+def without_clashes(
+    new: Iterable[Run], existing: Iterable[Run]
+) -> tuple[list[Run], list[tuple[Run, Run]]]:
+    """The runs of `new` (in start order) that overlap neither an existing run nor a run of
+    `new` kept before them, and each one left out with the first run it overlaps."""
+    others = Intervals(existing)
+    kept: list[Run] = []
+    kept_starts: list[datetime] = []
+    reach: list[datetime] = []  # the latest end among the kept runs so far
+    left_out: list[tuple[Run, Run]] = []
+    for start, end, run in sorted(((as_utc(r.start), as_utc(r.end), r) for r in new), key=_first):
+        index = _first_overlap(others, start, end, run)
+        mine = bisect_right(reach, start)  # kept runs start no later than this one
+        if mine < len(kept) and (index is None or kept_starts[mine] < others.starts[index]):
+            left_out.append((run, kept[mine]))
+        elif index is not None:
+            left_out.append((run, others.runs[index]))
+        else:
+            kept.append(run)
+            kept_starts.append(start)
+            reach.append(max(end, reach[-1]) if reach else end)
+    return kept, left_out
+
+
+def _first_overlap(others: Intervals, start: datetime, end: datetime, run: Run) -> int | None:
+    for index in others.overlapping(start, end):
+        other = others.runs[index]
+        same = (others.starts[index], others.ends[index]) == (start, end)
+        if same and (other.id == run.id or other.source != run.source):
+            continue  # one run, or a calendar event that repeats a rule: shown once
+        return index
+    return None
 
 
 def _first(span: tuple[datetime, datetime, Run]) -> datetime:

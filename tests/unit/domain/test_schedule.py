@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from planner.domain.errors import Conflict
 from planner.domain.inputs import zone
 from planner.domain.model import Run, RunRule, as_utc
-from planner.domain.schedule import check_no_overlap, clashes, expand_rule, runs_between
+from planner.domain.schedule import (
+    check_no_overlap,
+    clashes,
+    expand_rule,
+    runs_between,
+    without_clashes,
+)
 
 LONDON = zone("Europe/London")
 NEW_YORK = zone("America/New_York")
@@ -204,3 +210,30 @@ def test_weekly_runs_since_2010_against_a_new_rule() -> None:
     assert (
         list(clashes(expand_rule(free, LONDON, date(2010, 1, 1), date(2028, 3, 1)), stored)) == []
     )
+
+
+def _plain_without_clashes(
+    new: list[Run], existing: list[Run]
+) -> tuple[list[Run], list[tuple[Run, Run]]]:
+    kept: list[Run] = []
+    left_out = []
+    for run in sorted(new, key=lambda r: as_utc(r.start)):
+        found = _plain_clashes([run], [*existing, *kept])
+        if found:
+            left_out.append(found[0])
+        else:
+            kept.append(run)
+    return kept, left_out
+
+
+@settings(max_examples=300)
+@given(new=spans, existing=spans)
+def test_without_clashes_agrees_with_checking_each_run_against_those_kept(
+    new: list[tuple[int, int, str, str, bool]], existing: list[tuple[int, int, str, str, bool]]
+) -> None:
+    fresh = [
+        Run(f"n{i}", r.start, r.end, source="club.ics", title=r.title)
+        for i, r in enumerate(_runs(new, "new"))
+    ]
+    stored = _runs(existing, "old")
+    assert without_clashes(fresh, stored) == _plain_without_clashes(fresh, stored)
