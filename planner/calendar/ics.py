@@ -13,6 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+# Properties that say when an event happens: a broken line of one of these breaks its event; a
+# broken line of any other property (SUMMARY=x) is left aside.
+TIMING = frozenset(
+    {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "TZID",
+     "TZOFFSETFROM", "TZOFFSETTO"}
+)  # fmt: skip
+
 # Components nested deeper than this (VCALENDAR > VEVENT > VALARM is 3) are not real calendars.
 MAX_DEPTH = 8
 
@@ -99,9 +106,9 @@ class Block:
             if not found or found.group(0).upper() not in self.keep:
                 continue  # not used: not even checked
             prop = parse_line(line, number)
-            if prop is None:
+            if prop is None and found.group(0).upper() in TIMING:
                 self._problem = self._problem or f"line {number} is not an iCalendar line"
-            else:
+            elif prop is not None:  # a broken title or status line is left aside, as others do
                 owner = stack[-1]
                 assert owner._props is not None
                 owner._props.append(prop)
@@ -288,6 +295,28 @@ def text_value(value: str) -> str:
     if "\\" in value:
         value = _ESCAPE.sub(lambda m: " " if m.group(1) in "nN" else m.group(1), value)
     return " ".join(value.split())
+
+
+_DATE_ONLY = re.compile(r"^\s*(\d{8})\s*$")
+
+
+def date_periods(value: str, timed: bool) -> str:
+    """An RDATE list with periods of dates (19970101/19970102, which RFC 5545 does not allow and
+    other readers read) made readable: in a timed series each date is its midnight, so the
+    period runs from midnight to midnight; in an all-day series the date alone is kept."""
+    items = []
+    for item in value.split(","):
+        start, slash, tail = item.partition("/")
+        if slash and _DATE_ONLY.match(start):
+            if not timed:
+                item = start
+            else:
+                tail = f"{tail.strip()}T000000" if _DATE_ONLY.match(tail) else tail
+                item = f"{start.strip()}T000000/{tail}"
+        elif slash and timed and _DATE_ONLY.match(tail):
+            item = f"{start}/{tail.strip()}T000000"
+        items.append(item)
+    return ",".join(items)
 
 
 def split_list(value: str) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -90,7 +90,7 @@ def read_calendar(
     budget = Budget()
     zones = Zones([b for b in scan.blocks if b.name == "VTIMEZONE"], tz, lo, budget)
     floating = _floating_zone(scan.props, tz)
-    reader = Reader(tz, floating, zones, lo, hi, budget)
+    reader = _Reader(tz, floating, zones, lo, hi, budget)
     sorter = _Sorter(tz, source, is_run, start, end)
 
     wanted = [e for e in vevents if _may_touch(e, lo, hi)]
@@ -103,6 +103,9 @@ def read_calendar(
         except Skip as skip:
             sorter.skipped(skip.kind, skip.label)
             occurrences = []
+        except _UNFORESEEN:  # one event the reader did not foresee never sinks the rest
+            sorter.skipped("broken", f"{events._label(group[0])}: {UNFORESEEN}")
+            occurrences = []
         if budget.spent:
             raise PlannerError(
                 f"{source}: its repeating events take too much work to expand; "
@@ -113,7 +116,9 @@ def read_calendar(
         if sorter.count > MAX_OCCURRENCES:
             raise _too_many(source, start, end)
     readable = len(wanted) - len(sorter.unreadable)
-    if readable <= 0 and (sorter.unreadable or scan.stray):
+    # Events outside the window are not unreadable: stray lines alone refuse only a file that
+    # has no event at all.
+    if readable <= 0 and (sorter.unreadable or (scan.stray and not vevents)):
         why = sorter.unreadable[0] if sorter.unreadable else f"line {scan.stray[0]}: not iCalendar"
         raise PlannerError(f"{source}: nothing in the file can be read ({why})")
     notes = list(zones.notes)
@@ -122,6 +127,24 @@ def read_calendar(
     if scan.stray:
         notes.append(_lines_note(scan.stray))
     return sorter.result(match, notes)
+
+
+# What the importer says of an event its reader failed on in a way it did not foresee (a bug):
+# skipped with this note, never an internal error; the corpus and fuzz tests look for it.
+UNFORESEEN = "its values cannot be worked out"
+_UNFORESEEN = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError)
+
+
+class _Reader(Reader):
+    """The event reader, reading what other readers read where RFC 5545 allows less."""
+
+    def _dates(
+        self, prop: Prop, first: events._When
+    ) -> list[tuple[events._When, timedelta | None]]:
+        if "/" in prop.value:  # periods of dates (19970101/19970102)
+            timed = isinstance(first.wall, datetime)
+            prop = replace(prop, value=ics.date_periods(prop.value, timed))
+        return super()._dates(prop, first)
 
 
 def run_matcher(match: str) -> Callable[[str], bool]:

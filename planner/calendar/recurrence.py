@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -79,13 +80,18 @@ class Budget:
         return self.left <= 0
 
 
+_LIST_GAP = re.compile(r"\s*,\s*")
+
+
 def rule_parts(text: str) -> dict[str, str]:
+    """The rule's parts by name. Spaces around the commas of a list (BYDAY=MO, TU, WE), as some
+    servers write them, and a trailing semicolon are read as other readers read them."""
     parts: dict[str, str] = {}
-    for item in text.strip().split(";"):
+    for item in text.strip().rstrip(";").split(";"):
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise BadValue(f"the repeat rule {text.strip()[:60]!r} cannot be read")
-        parts[key.strip().upper()] = value.strip()
+        parts[key.strip().upper()] = _LIST_GAP.sub(",", value.strip())
     freq = parts.get("FREQ", "").upper()
     if freq not in _FREQS:
         raise BadValue(f"the repeat rule {text.strip()[:60]!r} has no valid FREQ")
@@ -108,7 +114,10 @@ def expand(
     cap: int,
 ) -> list[datetime]:
     """The wall-clock starts in [lo, hi) that the rule `text` makes from `start` (DTSTART itself
-    is the caller's: RFC 5545 counts it whether or not the rule matches it)."""
+    is the caller's: RFC 5545 counts it whether or not the rule matches it). An empty rule
+    (`RRULE:`, as some exports write it) repeats nothing."""
+    if not text.strip():
+        return []
     parts = rule_parts(text)
     if "UNTIL" in parts:
         until = until_local(moment(parts["UNTIL"], "UNTIL"))

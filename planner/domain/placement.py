@@ -5,6 +5,7 @@ without a run; nothing overlaps a run, a busy block or another session. All inst
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,6 +22,9 @@ from planner.domain.phases import MIN_SESSION_MINUTES, WeekShape
 DAY_OPENS = time(6, 0)
 DAY_CLOSES = time(22, 0)
 SLOT_GRID_MINUTES = 5
+# Blocks longer than this are looked at by every question about the calendar; shorter ones only
+# when they start within this much of the moment asked about.
+_SHORT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -59,18 +63,50 @@ class Slot:
 
 
 class Calendar:
-    """Everything already taken in the plan's time: runs, busy blocks, placed sessions."""
+    """Everything already taken in the plan's time: runs, busy blocks, placed sessions.
+
+    Blocks up to a day long are kept sorted by start, so a question about one moment looks only
+    at the blocks near it (bisection), not at every block of the plan; longer ones (the plan's
+    edges, a holiday) are few and always looked at. Candidates are visited in the order they
+    were taken, so ties resolve as they always have.
+    """
 
     def __init__(self, blocks: Iterable[Block]) -> None:
-        self.blocks = list(blocks)
+        self._starts: list[datetime] = []
+        self._short: list[tuple[int, Block]] = []
+        self._long: list[tuple[int, Block]] = []
+        self._count = 0
+        for block in blocks:
+            self._add(block)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [block for _, block in sorted([*self._short, *self._long], key=_order)]
 
     def take(self, slot: Slot) -> None:
-        self.blocks.append(slot.as_block())
+        self._add(slot.as_block())
+
+    def _add(self, block: Block) -> None:
+        entry = (self._count, block)
+        self._count += 1
+        if block.end - block.start > _SHORT:
+            self._long.append(entry)
+            return
+        index = bisect_right(self._starts, block.start)
+        self._starts.insert(index, block.start)
+        self._short.insert(index, entry)
+
+    def _near(self, start: datetime, end: datetime) -> list[Block]:
+        """The blocks that may overlap or touch [start, end], in the order they were taken."""
+        first = bisect_left(self._starts, start - _SHORT)
+        last = bisect_right(self._starts, end)
+        found = sorted([*self._short[first:last], *self._long], key=_order)
+        return [block for _, block in found]
 
     def room_before(self, moment: datetime, wanted: timedelta) -> tuple[timedelta, Block | None]:
         """Free time ending at `moment` (up to `wanted`) and the block that limits it."""
         limit: Block | None = None
-        for block in self.blocks:
+        for block in self._near(moment - wanted, moment):
             touches = block.start < moment and block.end > moment - wanted
             if touches and (limit is None or block.end > limit.end):
                 limit = block
@@ -81,7 +117,7 @@ class Calendar:
     def room_after(self, moment: datetime, wanted: timedelta) -> tuple[timedelta, Block | None]:
         """Free time starting at `moment` (up to `wanted`) and the block that limits it."""
         limit: Block | None = None
-        for block in self.blocks:
+        for block in self._near(moment, moment + wanted):
             touches = block.end > moment and block.start < moment + wanted
             if touches and (limit is None or block.start < limit.start):
                 limit = block
@@ -91,7 +127,8 @@ class Calendar:
 
     def gaps(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         """The free intervals within [start, end)."""
-        taken = sorted((b for b in self.blocks if b.end > start and b.start < end), key=_span)
+        near = self._near(start, end)
+        taken = sorted((b for b in near if b.end > start and b.start < end), key=_span)
         free, cursor = [], start
         for block in taken:
             if block.start > cursor:
@@ -100,6 +137,10 @@ class Calendar:
         if cursor < end:
             free.append((cursor, end))
         return free
+
+
+def _order(entry: tuple[int, Block]) -> int:
+    return entry[0]
 
 
 def _span(block: Block) -> tuple[datetime, datetime]:

@@ -6,9 +6,11 @@ A rule names local wall-clock times; each occurrence becomes one instant through
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
@@ -79,17 +81,74 @@ def apply_changes(runs: Iterable[Run], changes: RunChanges, tz: ZoneInfo) -> lis
     return sorted(kept, key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
 
 
+class Intervals:
+    """Runs sorted by start, with the latest end reached so far: the runs that overlap a span
+    are found by bisection, not by a scan of them all (O(log n) plus the overlaps found)."""
+
+    def __init__(self, runs: Iterable[Run]) -> None:
+        spans = sorted(((as_utc(r.start), as_utc(r.end), r) for r in runs), key=lambda t: t[0])
+        self.starts = [start for start, _, _ in spans]
+        self.ends = [end for _, end, _ in spans]
+        self.runs = [run for _, _, run in spans]
+        self.reach = list(accumulate(self.ends, max))
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def overlapping(self, start: datetime, end: datetime) -> Iterator[int]:
+        """Indexes of the runs overlapping [start, end) (UTC), earliest start first."""
+        first = bisect_right(self.reach, start)  # before it every run has ended by `start`
+        last = bisect_left(self.starts, end)  # from it every run starts at `end` or later
+        for index in range(first, last):
+            if self.ends[index] > start:
+                yield index
+
+
 def clashes(new: Iterable[Run], existing: Iterable[Run]) -> Iterator[tuple[Run, Run]]:
     """Each run of `new` with the first existing run it overlaps (the same run is no clash)."""
-    others = sorted(existing, key=lambda run: as_utc(run.start))
-    for run in sorted(new, key=lambda r: as_utc(r.start)):
-        for other in others:
-            same = (as_utc(other.start), as_utc(other.end)) == (as_utc(run.start), as_utc(run.end))
-            if same and (other.id == run.id or other.source != run.source):
-                continue  # one run, or a calendar event that repeats a rule: shown once
-            if as_utc(other.start) < as_utc(run.end) and as_utc(run.start) < as_utc(other.end):
-                yield run, other
-                break
+    others = Intervals(existing)
+    for start, end, run in sorted(((as_utc(r.start), as_utc(r.end), r) for r in new), key=_first):
+        index = _first_overlap(others, start, end, run)
+        if index is not None:
+            yield run, others.runs[index]
+
+
+def without_clashes(
+    new: Iterable[Run], existing: Iterable[Run]
+) -> tuple[list[Run], list[tuple[Run, Run]]]:
+    """The runs of `new` (in start order) that overlap neither an existing run nor a run of
+    `new` kept before them, and each one left out with the first run it overlaps."""
+    others = Intervals(existing)
+    kept: list[Run] = []
+    kept_starts: list[datetime] = []
+    reach: list[datetime] = []  # the latest end among the kept runs so far
+    left_out: list[tuple[Run, Run]] = []
+    for start, end, run in sorted(((as_utc(r.start), as_utc(r.end), r) for r in new), key=_first):
+        index = _first_overlap(others, start, end, run)
+        mine = bisect_right(reach, start)  # kept runs start no later than this one
+        if mine < len(kept) and (index is None or kept_starts[mine] < others.starts[index]):
+            left_out.append((run, kept[mine]))
+        elif index is not None:
+            left_out.append((run, others.runs[index]))
+        else:
+            kept.append(run)
+            kept_starts.append(start)
+            reach.append(max(end, reach[-1]) if reach else end)
+    return kept, left_out
+
+
+def _first_overlap(others: Intervals, start: datetime, end: datetime, run: Run) -> int | None:
+    for index in others.overlapping(start, end):
+        other = others.runs[index]
+        same = (others.starts[index], others.ends[index]) == (start, end)
+        if same and (other.id == run.id or other.source != run.source):
+            continue  # one run, or a calendar event that repeats a rule: shown once
+        return index
+    return None
+
+
+def _first(span: tuple[datetime, datetime, Run]) -> datetime:
+    return span[0]
 
 
 def check_no_overlap(new: Iterable[Run], existing: Iterable[Run]) -> None:

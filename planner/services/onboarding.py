@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from planner.domain.errors import AthleteExists, InvalidInput, PlannerError
 from planner.domain.inputs import check_weeks
 from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, Run, RunRule, as_utc
-from planner.domain.schedule import check_no_overlap, clash_words, clashes, runs_between
+from planner.domain.schedule import (
+    check_no_overlap,
+    clash_words,
+    runs_between,
+    without_clashes,
+)
 from planner.services import athletes, plans, runs
 
 if TYPE_CHECKING:
@@ -109,12 +114,8 @@ def preview_existing(repo: Repository, draft: Draft) -> Preview:
     if draft.ics is not None:
         found = _read_calendar(draft.ics, athlete, draft.start, end)
         notices += found.notices
-        for run in found.runs:
-            other = next((o for _, o in clashes([run], [*stored, *added, *imported])), None)
-            if other is None:
-                imported.append(run)
-            else:
-                notices.append(f"left out: {clash_words(run, other)}")
+        imported, left_out = without_clashes(found.runs, [*stored, *added])
+        notices += [f"left out: {clash_words(run, other)}" for run, other in left_out]
     every = sorted([*stored, *added, *imported], key=lambda r: as_utc(r.start))
     plan = plans.preview_plan(repo, athlete, draft.start, draft.weeks, draft.template, runs=every)
     return Preview(replace(draft, athlete=athlete), plan, tuple(notices))

@@ -9,9 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.domain.errors import Conflict
 from planner.domain.inputs import zone
 from planner.domain.model import Run, RunRule, as_utc
-from planner.domain.schedule import expand_rule, runs_between
+from planner.domain.schedule import (
+    check_no_overlap,
+    clashes,
+    expand_rule,
+    runs_between,
+    without_clashes,
+)
 
 LONDON = zone("Europe/London")
 NEW_YORK = zone("America/New_York")
@@ -116,3 +123,117 @@ def test_expansion_gives_one_run_per_matching_date(
         # the wall time is the rule's, or later by a DST gap (at most an hour here)
         delta = datetime.combine(date.min, wall) - datetime.combine(date.min, at)
         assert timedelta(0) <= delta <= timedelta(hours=1)
+
+
+# -- overlap checks ------------------------------------------------------------------------------
+
+
+def _plain_clashes(new: list[Run], existing: list[Run]) -> list[tuple[Run, Run]]:
+    """The definition, run by run against every other: what the bisection must agree with."""
+    found = []
+    others = sorted(existing, key=lambda r: as_utc(r.start))
+    for run in sorted(new, key=lambda r: as_utc(r.start)):
+        for other in others:
+            same = (as_utc(other.start), as_utc(other.end)) == (as_utc(run.start), as_utc(run.end))
+            if same and (other.id == run.id or other.source != run.source):
+                continue
+            if as_utc(other.start) < as_utc(run.end) and as_utc(run.start) < as_utc(other.end):
+                found.append((run, other))
+                break
+    return found
+
+
+_BASE = datetime(2027, 3, 1, tzinfo=UTC)
+spans = st.lists(
+    st.tuples(
+        st.integers(0, 200),  # start, in 5-minute steps
+        st.integers(1, 60),  # length, in 5-minute steps
+        st.sampled_from(["a", "b"]),  # id
+        st.sampled_from(["rule", "club.ics"]),  # source
+        st.booleans(),  # in London rather than UTC
+    ),
+    max_size=25,
+)
+
+
+def _runs(items: list[tuple[int, int, str, str, bool]], prefix: str) -> list[Run]:
+    runs = []
+    for n, (start, length, run_id, source, london) in enumerate(items):
+        begins = (_BASE + timedelta(minutes=5 * start)).astimezone(LONDON if london else UTC)
+        ends = begins + timedelta(minutes=5 * length)
+        runs.append(Run(f"{run_id}{n % 2}", begins, ends, source=source, title=f"{prefix}{n}"))
+    return runs
+
+
+@settings(max_examples=300)
+@given(new=spans, existing=spans)
+def test_clashes_agree_with_checking_every_pair(
+    new: list[tuple[int, int, str, str, bool]], existing: list[tuple[int, int, str, str, bool]]
+) -> None:
+    fresh, stored = _runs(new, "new"), _runs(existing, "old")
+    assert list(clashes(fresh, stored)) == _plain_clashes(fresh, stored)
+
+
+def test_a_long_run_earlier_still_clashes_with_a_late_short_one() -> None:
+    # Sorted by start, the long run comes first and short ones after it end early: the running
+    # maximum of ends keeps the long one in view.
+    long = Run("long", _BASE, _BASE + timedelta(hours=10), source="club.ics")
+    short = [
+        Run(f"s{n}", _BASE + timedelta(minutes=n), _BASE + timedelta(minutes=n + 1), source="x")
+        for n in range(1, 30)
+    ]
+    late = Run("late", _BASE + timedelta(hours=9), _BASE + timedelta(hours=9, minutes=30))
+    assert list(clashes([late], [*short, long])) == [(late, long)]
+
+
+def test_touching_runs_do_not_clash_and_the_same_run_is_no_clash() -> None:
+    first = Run("a", _BASE, _BASE + timedelta(minutes=45), source="rule")
+    after = Run("b", _BASE + timedelta(minutes=45), _BASE + timedelta(minutes=90), source="rule")
+    repeat = Run("c", first.start, first.end, source="club.ics")  # a calendar event of the rule
+    assert list(clashes([after], [first])) == []
+    assert list(clashes([first], [first, repeat])) == []
+    with pytest.raises(Conflict):
+        check_no_overlap([Run("d", _BASE, _BASE + timedelta(minutes=10))], [first])
+
+
+def test_weekly_runs_since_2010_against_a_new_rule() -> None:
+    """`runs add` against weekly runs from 2010: the clash is found, and a free slot is not one."""
+    since = RunRule(days=(0, 2, 4), at=time(6, 30), minutes=45, start=date(2010, 1, 4))
+    stored = expand_rule(since, LONDON, date(2010, 1, 1), date(2028, 3, 1))
+    assert len(stored) > 2_800
+    clashing = RunRule(days=(2,), at=time(7, 0), minutes=30, start=date(2027, 3, 1))
+    free = RunRule(days=(1, 3), at=time(7, 0), minutes=30, start=date(2010, 1, 1))
+    new = expand_rule(clashing, LONDON, date(2010, 1, 1), date(2028, 3, 1))
+    found = list(clashes(new, stored))
+    assert found[0][1].id == "run-20270303-0630"
+    assert len(found) == len(new)
+    assert (
+        list(clashes(expand_rule(free, LONDON, date(2010, 1, 1), date(2028, 3, 1)), stored)) == []
+    )
+
+
+def _plain_without_clashes(
+    new: list[Run], existing: list[Run]
+) -> tuple[list[Run], list[tuple[Run, Run]]]:
+    kept: list[Run] = []
+    left_out = []
+    for run in sorted(new, key=lambda r: as_utc(r.start)):
+        found = _plain_clashes([run], [*existing, *kept])
+        if found:
+            left_out.append(found[0])
+        else:
+            kept.append(run)
+    return kept, left_out
+
+
+@settings(max_examples=300)
+@given(new=spans, existing=spans)
+def test_without_clashes_agrees_with_checking_each_run_against_those_kept(
+    new: list[tuple[int, int, str, str, bool]], existing: list[tuple[int, int, str, str, bool]]
+) -> None:
+    fresh = [
+        Run(f"n{i}", r.start, r.end, source="club.ics", title=r.title)
+        for i, r in enumerate(_runs(new, "new"))
+    ]
+    stored = _runs(existing, "old")
+    assert without_clashes(fresh, stored) == _plain_without_clashes(fresh, stored)
