@@ -89,6 +89,7 @@ class _Fetched:
     tasks: list[Record] = field(default_factory=list)
     runs_data: bytes | None = None
     skipped: list[str] = field(default_factory=list)
+    left_alone: set[str] = field(default_factory=set)  # paths of the objects skipped
     new_calendar: bool = False  # the plan's calendar is not there yet
 
 
@@ -254,7 +255,7 @@ def _fetch(
     tz = athlete.zone
     if chosen.runs_calendar:
         source = server.calendar(chosen.runs_calendar, "runs_calendar")
-        texts = _read(server, kept, source, lambda data: data.decode("utf-8"), fetched.skipped)
+        texts = _read(server, kept, source, lambda data: data.decode("utf-8"), fetched)
         fetched.runs_data = _one_file(str(text).encode("utf-8") for _, _, text in texts)
     if not has_plan:
         return fetched
@@ -266,11 +267,11 @@ def _fetch(
         fetched.calendar = server.find_calendar(calendar_name)
         fetched.new_calendar = fetched.calendar is None
         if fetched.calendar is not None:
-            fetched.events = _read(server, kept, fetched.calendar, parse, fetched.skipped)
+            fetched.events = _read(server, kept, fetched.calendar, parse, fetched)
     if chosen.tasks:
         fetched.task_list = server.find_calendar(chosen.tasks)
         if fetched.task_list is not None:
-            fetched.tasks = _read(server, kept, fetched.task_list, parse, fetched.skipped)
+            fetched.tasks = _read(server, kept, fetched.task_list, parse, fetched)
     return fetched
 
 
@@ -279,9 +280,11 @@ def _read(
     kept: state.SyncState,
     calendar: remote.RemoteCalendar,
     parse: Callable[[bytes], Any],
-    skipped: list[str],
+    fetched: _Fetched,
 ) -> list[Record]:
-    """Every object of the collection, fetched only when its ETag is new here."""
+    """Every object of the collection, fetched only when its ETag is new here; one too big to
+    be a session's is reported and left alone (nothing is written over it either)."""
+    skipped = fetched.skipped
     url = str(calendar.handle.url)
     seen = kept.collection(url)
     fresh: dict[str, state.Seen] = {}
@@ -289,6 +292,7 @@ def _read(
     for item in server.listing(calendar):
         if item.size is not None and item.size > remote.MAX_OBJECT_BYTES:
             skipped.append(_too_big(item.href, item.size, calendar.name))
+            fetched.left_alone.add(remote.path_of(item.href))
             continue
         cached = seen.get(item.href)
         if cached is not None and item.etag is not None and cached.etag == item.etag:
@@ -299,6 +303,7 @@ def _read(
                 continue  # deleted since the listing
             if len(data) > remote.MAX_OBJECT_BYTES:
                 skipped.append(_too_big(item.href, len(data), calendar.name))
+                fetched.left_alone.add(remote.path_of(item.href))
                 continue
             try:
                 record = parse(data)
@@ -485,7 +490,7 @@ def _push(
     for pushes, target, name, component, noun in jobs:
         if target is None:
             target = server.create_calendar(name, component)
-        writer = _Writer(server, kept, target, athlete, noun, fetched.skipped)
+        writer = _Writer(server, kept, target, athlete, noun, fetched)
         for item in pushes.create:
             step()
             writer.create(item)
@@ -512,14 +517,17 @@ class _Writer:
     target: remote.RemoteCalendar
     athlete: Athlete
     noun: str
-    skipped: list[str]
+    fetched: _Fetched
 
     def create(self, item: Any) -> None:
         what = f"the {self.noun} of {item.session_id}"
+        name = file_name(item.uid)
+        if remote.path_of(self.server.address(self.target, name)) in self.fetched.left_alone:
+            return  # the object there was skipped (and said so): not written over
         try:
-            written = self.server.create(self.target, file_name(item.uid), item.data, what)
+            written = self.server.create(self.target, name, item.data, what)
         except remote.AddressTaken as exc:
-            self.skipped.append(str(exc))
+            self.fetched.skipped.append(str(exc))
             return
         self._wrote(item, written)
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
@@ -174,8 +174,12 @@ class Server:
         raw = getattr(response, "_raw_body", b"") or response.raw
         return raw if isinstance(raw, bytes) else str(raw).encode("utf-8")
 
+    @staticmethod
+    def address(calendar: RemoteCalendar, file_name: str) -> str:
+        return str(calendar.handle.url.join(quote(file_name)))
+
     def create(self, calendar: RemoteCalendar, file_name: str, data: bytes, what: str) -> Written:
-        url = str(calendar.handle.url.join(quote(file_name)))
+        url = self.address(calendar, file_name)
         return self._write("PUT", url, data, {"If-None-Match": "*"}, what)
 
     def update(self, href: str, etag: str | None, data: bytes, what: str) -> Written:
@@ -288,6 +292,11 @@ class Server:
                 f"the server at {self.url} sent an answer that is not CalDAV while trying to"
                 f" {doing} ({type(exc).__name__}: {_first_line(str(exc))})"
             ) from None
+
+
+def path_of(url: str) -> str:
+    """An address's path without its quoting, to compare two spellings of one address."""
+    return unquote(urlsplit(url).path)
 
 
 def _listed(tree: Any, base: str) -> Iterator[Listed]:
