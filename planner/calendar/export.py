@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Event, Todo, vText
 
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import check_alarm, zone
-from planner.domain.model import Plan, Run, Session, SessionKind, as_utc
+from planner.domain.model import LogEntry, Plan, Run, Session, SessionKind, as_utc
 
 PRODID = "-//hipplan//Hip mobility planner//EN"
 # Fixed forever: changing it would give every exported event a new UID (duplicates in calendars).
@@ -131,6 +131,41 @@ def event_objects(
     return objects
 
 
+def task_objects(
+    plan: Plan,
+    athlete_key: str,
+    history: PlanHistory,
+    labels: Mapping[SessionKind, str],
+    logs: Mapping[str, LogEntry],
+    options: ExportOptions | None = None,
+) -> list[EventObject]:
+    """Each session as a VTODO of its own (a task the athlete ticks off on a phone): DTSTART and
+    DUE at the session's start and end, the same DESCRIPTION as its event, its log as STATUS."""
+    options = options or ExportOptions()
+    sessions, _, _ = _selected(plan, history, options)
+    tz = zone(plan.tz)
+    writer = _EventWriter(plan, athlete_key, tz, _stamp(plan, history.updated_at), labels)
+    objects = []
+    for session in sessions:
+        revision = history.revisions.get(session.id, 0)
+        todo = writer.task(session, revision, options.alarm_minutes, logs.get(session.id))
+        data = _object_calendar(todo, [session], [], tz)
+        objects.append(EventObject(str(todo["UID"]), session.id, revision, data))
+    return objects
+
+
+def task_state(session: Session, log: LogEntry | None) -> tuple[str, int]:
+    """A log as a task's STATUS and PERCENT-COMPLETE (and back: `sync` reads ticks with it)."""
+    if log is None:
+        return "NEEDS-ACTION", 0
+    if log.status == "done":
+        return "COMPLETED", 100
+    if log.status == "skipped":
+        return "CANCELLED", 0
+    share = round(100 * log.minutes / session.minutes) if session.minutes else 50
+    return "IN-PROCESS", min(99, max(1, share))
+
+
 def _selected(
     plan: Plan, history: PlanHistory, options: ExportOptions
 ) -> tuple[list[Session], list[Session], list[Run]]:
@@ -181,6 +216,11 @@ def session_uid(athlete_key: str, session_id: str) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, f'session|{athlete_key}|{session_id}')}{UID_DOMAIN}"
 
 
+def task_uid(athlete_key: str, session_id: str) -> str:
+    """A session's task: a UID of its own, as a server may keep tasks and events together."""
+    return f"{uuid.uuid5(UID_NAMESPACE, f'task|{athlete_key}|{session_id}')}{UID_DOMAIN}"
+
+
 def run_uid(athlete_key: str, run_id: str) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, f'run|{athlete_key}|{run_id}')}{UID_DOMAIN}"
 
@@ -209,6 +249,30 @@ class _EventWriter:
         if alarm_minutes is not None:
             event.add_component(self._alarm(session, alarm_minutes))
         return event
+
+    def task(
+        self, session: Session, revision: int, alarm_minutes: int | None, log: LogEntry | None
+    ) -> Todo:
+        todo = Todo()
+        todo.add("uid", task_uid(self.athlete_key, session.id))
+        todo.add("dtstamp", self.stamp)
+        todo.add("sequence", revision)
+        start, end = unambiguous(session.start.astimezone(self.tz), session.end.astimezone(self.tz))
+        todo.add("dtstart", start)
+        todo.add("due", end)
+        todo.add("summary", session_summary(session, self.labels))
+        todo.add("description", self._description(session))
+        todo.add("categories", [SESSION_CATEGORY, session.kind])
+        todo.add(SESSION_ID_PROPERTY, vText(session.id))
+        status, percent = task_state(session, log)
+        todo.add("status", status)
+        if percent:
+            todo.add("percent-complete", percent)
+        if status == "COMPLETED" and log is not None:
+            todo.add("completed", as_utc(log.logged_at))
+        if alarm_minutes is not None:
+            todo.add_component(self._alarm(session, alarm_minutes))
+        return todo
 
     def cancelled(self, session: Session, sequence: int) -> Event:
         event = self._session_base(session, sequence)
@@ -280,7 +344,9 @@ def _calendar_shell(plan: Plan) -> Calendar:
     return calendar
 
 
-def _object_calendar(event: Event, sessions: list[Session], runs: list[Run], tz: ZoneInfo) -> bytes:
+def _object_calendar(
+    event: Event | Todo, sessions: list[Session], runs: list[Run], tz: ZoneInfo
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

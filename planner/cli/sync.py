@@ -38,11 +38,14 @@ def register(subparsers: Any) -> None:
         "sync",
         help="two-way sync with a CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale)",
         description="Push each session to the athlete's calendar on a CalDAV server (created if"
-        " missing), pull runs from --runs-calendar and sessions moved in the calendar app. The"
-        " flags are remembered per athlete, so the next sync needs none. The password comes from"
-        " HIPPLAN_CALDAV_PASSWORD, else the system keyring, else a prompt.",
+        " missing) and, with --tasks, to a task list the athlete ticks off on a phone; pull runs"
+        " from --runs-calendar, sessions moved in the calendar app and ticked tasks (as logs)."
+        " The flags are remembered per athlete, the server and user once for the squad, so the"
+        " next sync needs none. Before a plan is built only runs are pulled. --all syncs every"
+        " athlete with settings. The password comes from HIPPLAN_CALDAV_PASSWORD, else the"
+        " system keyring, else a prompt.",
     )
-    options.add_name(parser)
+    options.add_name_or_all(parser, "every athlete with saved sync settings")
     parser.add_argument(
         "--url",
         type=argtype(inputs.parse_server_url),
@@ -65,6 +68,16 @@ def register(subparsers: Any) -> None:
         f" (default {DEFAULT_MATCH!r})",
     )
     parser.add_argument(
+        "--tasks",
+        metavar="LIST",
+        help="also put each session as a task in this task list (created if missing)",
+    )
+    parser.add_argument(
+        "--events",
+        choices=("on", "off"),
+        help="off: no calendar events, only tasks (default on)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
     options.add_json_result(parser)
@@ -72,6 +85,8 @@ def register(subparsers: Any) -> None:
 
 
 def sync_cmd(args: argparse.Namespace) -> int:
+    if args.all:
+        return _sync_all(args)
     with open_repo(args) as repo:
         athlete, chosen = sync.settings_for(
             repo,
@@ -81,6 +96,8 @@ def sync_cmd(args: argparse.Namespace) -> int:
             calendar=args.calendar,
             runs_calendar=args.runs_calendar,
             match=args.match,
+            tasks=args.tasks,
+            events=args.events,
         )
         for flag, value in (("--url URL", chosen.url), ("--user USER", chosen.user)):
             if not value:
@@ -110,18 +127,74 @@ def sync_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync_all(args: argparse.Namespace) -> int:
+    for flag in ("url", "user", "calendar", "runs_calendar", "match", "tasks", "events"):
+        if getattr(args, flag) is not None:
+            raise UsageError(f"sync: --{flag.replace('_', '-')} is per athlete, not with --all")
+    with open_repo(args) as repo:
+        progress = _Progress("athletes") if sys.stderr.isatty() else None
+        try:
+            results = sync.sync_all(
+                repo, _password_for_all, dry_run=args.dry_run, progress=progress
+            )
+        finally:
+            if progress is not None:
+                progress.clear()
+    if args.json:
+        print_json([_all_json(r) for r in results])
+    else:
+        for result in results:
+            print(_all_line(result))
+    return 0 if all(r.report is not None for r in results) else 1
+
+
+def _password_for_all(url: str, user: str) -> str:
+    password, _ = _ask_password(url, user)
+    return password
+
+
+def _all_json(result: sync.SquadResult) -> dict[str, Any]:
+    counts = _json(result.report) if result.report else dict.fromkeys(_COUNTS, 0)
+    return {
+        "athlete": result.athlete,
+        "ok": result.report is not None,
+        "error": result.error,
+        **counts,
+    }
+
+
+def _all_line(result: sync.SquadResult) -> str:
+    report = result.report
+    if report is None:
+        return f"{result.athlete}: failed: {result.error}"
+    if report.no_plan:
+        return f"{result.athlete}: runs {report.runs_pulled} pulled; a plan is still to be built"
+    return (
+        f"{result.athlete}: {report.created} created, {report.updated} updated,"
+        f" {report.deleted} deleted, {report.unchanged} unchanged; {report.runs_pulled} runs,"
+        f" {report.moves_pulled} moves, {report.ticks_pulled} ticks pulled;"
+        f" {report.ticks_pushed} logs pushed"
+        + (f"; {len(report.conflicts)} conflicts" if report.conflicts else "")
+        + (f"; {len(report.skipped)} objects skipped" if report.skipped else "")
+    )
+
+
 def _password(chosen: SyncSettings) -> tuple[str, str]:
-    """From the environment or the keyring, else asked for on the terminal; never a flag."""
     assert chosen.url and chosen.user
-    found = sync.stored_password(chosen.url, chosen.user)
+    return _ask_password(chosen.url, chosen.user)
+
+
+def _ask_password(url: str, user: str) -> tuple[str, str]:
+    """From the environment or the keyring, else asked for on the terminal; never a flag."""
+    found = sync.stored_password(url, user)
     if found is not None:
         return found
     if not sys.stdin.isatty():
         raise PlannerError(
-            f"no password for {chosen.user} at {chosen.url}: set HIPPLAN_CALDAV_PASSWORD"
+            f"no password for {user} at {url}: set HIPPLAN_CALDAV_PASSWORD"
             " or run the sync once on a terminal to be asked"
         )
-    password = getpass.getpass(f"CalDAV password for {chosen.user} at {chosen.url}: ")
+    password = getpass.getpass(f"CalDAV password for {user} at {url}: ")
     if not password:
         raise InvalidInput("password", "no password given")
     return password, "prompt"
@@ -143,14 +216,15 @@ def _offer_keyring(chosen: SyncSettings, password: str) -> None:
 class _Progress:
     """One line on stderr, rewritten in place: only ever used on a terminal."""
 
-    def __init__(self) -> None:
+    def __init__(self, what: str = "events") -> None:
         self.shown = False
+        self.what = what
 
     def __call__(self, done: int, total: int) -> None:
         width = 20
         filled = width * done // total if total else width
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\rsyncing [{bar}] {done}/{total} events")
+        sys.stderr.write(f"\rsyncing [{bar}] {done}/{total} {self.what}")
         sys.stderr.flush()
         self.shown = True
 
@@ -160,22 +234,36 @@ class _Progress:
             sys.stderr.flush()
 
 
+_COUNTS = (
+    "created",
+    "updated",
+    "deleted",
+    "unchanged",
+    "runs_pulled",
+    "moves_pulled",
+    "ticks_pulled",
+    "ticks_pushed",
+)
+
+
 def _json(report: SyncReport) -> dict[str, Any]:
     return {
-        "created": report.created,
-        "updated": report.updated,
-        "deleted": report.deleted,
-        "unchanged": report.unchanged,
-        "runs_pulled": report.runs_pulled,
-        "moves_pulled": report.moves_pulled,
+        **{name: getattr(report, name) for name in _COUNTS},
         "put_back": list(report.put_back),
+        "conflicts": list(report.conflicts),
+        "skipped": list(report.skipped),
         "plan_changes": changes_json(report.change),
+        "no_plan": report.no_plan,
         "dry_run": report.dry_run,
     }
 
 
 def _words(report: SyncReport, chosen: SyncSettings) -> str:
+    if report.no_plan:
+        return _words_before_a_plan(report, chosen)
     where = f"{report.calendar!r} at {chosen.url}"
+    if report.tasks:
+        where += f" and the tasks in {report.tasks!r}"
     if report.dry_run:
         head = (
             f"{report.athlete} → {where}: would create {report.created}, update"
@@ -192,10 +280,27 @@ def _words(report: SyncReport, chosen: SyncSettings) -> str:
     lines = [head]
     if chosen.runs_calendar:
         lines.append(f"runs from {chosen.runs_calendar!r}: {report.runs_pulled} changes")
+    if report.tasks:
+        lines.append(
+            f"ticks: {report.ticks_pulled} pulled from the phone, {report.ticks_pushed} logs pushed"
+        )
     lines += [f"  {line}" for line in report.details]
+    lines += [f"both sides changed {line}" for line in report.conflicts]
+    lines += [f"skipped {line}" for line in report.skipped]
     back = "would put back on the server" if report.dry_run else "put back on the server"
     lines += [f"{back}: {line}" for line in report.put_back]
     if report.change is not None:
         verb = "would change" if report.dry_run else "changed"
         lines.append(f"plan {verb} from week {report.change.week}: {report.change.reason}")
+    return "\n".join(lines)
+
+
+def _words_before_a_plan(report: SyncReport, chosen: SyncSettings) -> str:
+    verb = "would pull" if report.dry_run else "pulled"
+    lines = [f"{report.athlete} has no plan yet: a plan is still to be built, nothing was pushed"]
+    if chosen.runs_calendar:
+        lines.append(f"runs from {chosen.runs_calendar!r}: {verb} {report.runs_pulled} changes")
+    lines += [f"  {line}" for line in report.details]
+    lines += [f"skipped {line}" for line in report.skipped]
+    lines.append(f"next: hipplan plan build {report.athlete!r} --start DATE --weeks N, then sync")
     return "\n".join(lines)

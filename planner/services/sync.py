@@ -1,10 +1,18 @@
-"""`hipplan sync`: the plan pushed to a CalDAV calendar, runs and moved sessions pulled back.
+"""`hipplan sync`: the plan pushed to a CalDAV calendar (and task list), runs, moved sessions and
+ticked tasks pulled back.
 
-Order: read the server (the athlete's calendar, the runs calendar), then under the database lock
-pull runs and moves into the plan, work out the events the plan now has and write the
-differences. The whole of it is one transaction: if the server fails half way (down, a 412, a
-refusal) nothing stored here changes, and the next sync, seeing what did reach the server,
-writes only the rest.
+Three steps, and the database lock is held only in the middle one, which does no network I/O:
+
+1. read the server: the collections, then only the objects whose ETag is new here;
+2. one short transaction: pull runs, moves and ticks into the plan and logs, read back what the
+   plan and logs now are, and work out the writes. It reads the database afresh, so a log that
+   landed while the server was being read is merged, not overwritten;
+3. write the differences to the server, and remember what was written (`sync/state.py`).
+
+A fault while reading stores nothing here. A fault while writing leaves what was pulled stored
+(it is in the plan now) and what was written remembered: the next sync writes only the rest.
+One object the sync cannot use (too big, taken over by another client) is reported and skipped;
+the whole sync has a deadline (`sync.remote.SYNC_DEADLINE_SECONDS`).
 """
 
 from __future__ import annotations
@@ -12,25 +20,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner import clock
-from planner.calendar.export import event_objects
+from planner.calendar.export import event_objects, session_uid, task_objects, task_uid
 from planner.calendar.importer import DEFAULT_MATCH, read_calendar, run_matcher
 from planner.calendar.vdir import file_name
+from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import parse_server_url
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, Run, as_utc
 from planner.domain.schedule import describe
-from planner.services import moves, plans, runs
+from planner.services import moves, plans, runs, sync_ticks
 from planner.services.calendar import import_window, without_overlaps
-from planner.sync import events, remote, secrets, settings
+from planner.sync import events, remote, secrets, settings, state
 from planner.sync.settings import SyncSettings
 
 if TYPE_CHECKING:
     from planner.storage import Repository
 
 Progress = Callable[[int, int], None]  # (writes done, writes in all)
+Record = tuple[str, str | None, Any]  # href, ETag, what was read from it
 
 
 @dataclass(frozen=True)
@@ -44,36 +54,74 @@ class SyncReport:
     runs_pulled: int
     moves_pulled: int
     put_back: tuple[str, ...]  # sessions moved on the server where they do not fit, and why
-    details: tuple[str, ...]  # the runs and moves pulled, in words
+    details: tuple[str, ...]  # the runs, moves and ticks pulled, in words
     change: PlanChange | None  # what pulling runs changed in the plan
     others: int  # other events in the calendar, left alone
     new_calendar: bool
     dry_run: bool
+    ticks_pulled: int = 0  # logs made from tasks ticked on the phone
+    ticks_pushed: int = 0  # logs made here, shown on the tasks
+    conflicts: tuple[str, ...] = ()  # a session changed on both sides: which change won
+    skipped: tuple[str, ...] = ()  # objects on the server the sync could not use, and why
+    no_plan: bool = False  # runs pulled, nothing pushed: a plan is still to be built
+    tasks: str | None = None  # the task list, when tasks are on
+    requests: int = 0  # HTTP requests made
 
 
 @dataclass
 class _Pulled:
     runs: int = 0
     moves: int = 0
+    ticks: int = 0
     put_back: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     change: PlanChange | None = None
+
+
+@dataclass
+class _Fetched:
+    """What was read from the server, before the lock."""
+
+    calendar: remote.RemoteCalendar | None = None
+    events: list[Record] = field(default_factory=list)
+    task_list: remote.RemoteCalendar | None = None
+    tasks: list[Record] = field(default_factory=list)
+    runs_data: bytes | None = None
+    skipped: list[str] = field(default_factory=list)
+    left_alone: set[str] = field(default_factory=set)  # paths of the objects skipped
+    new_calendar: bool = False  # the plan's calendar is not there yet
+
+
+@dataclass
+class _Plan:
+    """The writes worked out under the lock."""
+
+    on_calendar: events.Pushes = field(default_factory=events.Pushes)
+    on_tasks: events.Pushes = field(default_factory=events.Pushes)
+    others: int = 0
+    ticks_pushed: int = 0
 
 
 class _DryRun(Exception):
     """Rolls the transaction back once a dry run knows what it would do."""
 
-    def __init__(self, report: SyncReport) -> None:
+    def __init__(self, plan: _Plan, pulled: _Pulled, no_plan: bool) -> None:
         super().__init__("dry run")
-        self.report = report
+        self.plan, self.pulled, self.no_plan = plan, pulled, no_plan
 
 
 def default_calendar(athlete: Athlete) -> str:
     return f"Hip mobility – {athlete.name}"
 
 
+def default_tasks(athlete: Athlete) -> str:
+    return f"Hip mobility tasks – {athlete.name}"
+
+
 def settings_for(repo: Repository, name: str, **given: str | None) -> tuple[Athlete, SyncSettings]:
-    """The athlete's stored settings with the flags given this time on top."""
+    """The athlete's stored settings (the squad's server and user under them) with the flags
+    given this time on top."""
     athlete = repo.get_athlete(name)
     if given.get("url"):
         given["url"] = parse_server_url(str(given["url"]))
@@ -109,139 +157,254 @@ def sync(
     dry_run: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
+    deadline_seconds: float | None = None,
 ) -> SyncReport:
-    """Make the server's calendar show the plan, after pulling runs and moves from it."""
+    """Make the server's calendar (and task list) show the plan, after pulling runs, moves and
+    ticks from it. With no plan yet, only runs are pulled."""
     now = now or clock.now()
     athlete = repo.get_athlete(name)
-    plans.get_plan(repo, athlete.name)  # no plan, no sync: said before any network traffic
     if not chosen.url or not chosen.user:
         missing = "url" if not chosen.url else "user"
         raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
+    has_plan = repo.get_plan(athlete.name) is not None
     calendar_name = chosen.calendar or default_calendar(athlete)
-    server = remote.Server(chosen.url, chosen.user, password)
+    want_events = (chosen.events or "on") != "off"
+    kept = state.load(state.state_path(repo.path, repo.file_of(athlete.name)))
+    server = remote.Server(chosen.url, chosen.user, password, deadline_seconds)
     try:
         server.connect()
-        target = server.find_calendar(calendar_name)
-        runs_data = None
-        if chosen.runs_calendar:
-            source = server.calendar(chosen.runs_calendar, "runs_calendar")
-            runs_data = _one_file(o.data for o in server.objects(source))
-        found = server.objects(target) if target else []
+        fetched = _fetch(server, kept, athlete, chosen, calendar_name, want_events, has_plan)
         try:
             with repo.transaction():
-                report = _sync_locked(
-                    repo, athlete, server, target, calendar_name, found, runs_data, chosen,
-                    dry_run, progress, now,
-                )  # fmt: skip
+                pulled = _Pulled()
+                todo, no_plan = _merge(repo, athlete, fetched, kept, chosen, now, pulled)
+                if dry_run:
+                    raise _DryRun(todo, pulled, no_plan)
         except _DryRun as done:
-            return done.report
-        return report
+            return _report(athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
+                           done.no_plan, True, server.requests)  # fmt: skip
+        try:
+            _push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
+        finally:
+            kept.save()
+        return _report(
+            athlete, calendar_name, chosen, fetched, todo, pulled, no_plan, False, server.requests
+        )
     finally:
         server.close()
 
 
-def _sync_locked(
+@dataclass(frozen=True)
+class SquadResult:
+    athlete: str
+    report: SyncReport | None  # None: this athlete's sync failed
+    error: str | None  # what failed, in one line
+
+
+def sync_all(
+    repo: Repository,
+    password_for: Callable[[str, str], str],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> list[SquadResult]:
+    """Every athlete with sync settings (all of them once the squad has a server and user),
+    one after the other; one athlete's failure is reported and the others go on. The password
+    is asked for once per server and user (`password_for`)."""
+    keys, squad = settings.athletes_with_settings()
+    athletes = [a for a in repo.athletes() if squad or a.key in keys]
+    passwords: dict[tuple[str, str], str] = {}
+    results = []
+    for number, athlete in enumerate(athletes):
+        if progress is not None:
+            progress(number, len(athletes))
+        try:
+            _, chosen = settings_for(repo, athlete.name)
+            if not chosen.url or not chosen.user:
+                missing = "url" if not chosen.url else "user"
+                raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
+            login = (chosen.url, chosen.user)
+            if login not in passwords:
+                passwords[login] = password_for(*login)
+            report = sync(repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now)
+        except PlannerError as exc:
+            results.append(SquadResult(athlete.name, None, str(exc)))
+            continue
+        if not dry_run:
+            remember(athlete, chosen)
+        results.append(SquadResult(athlete.name, report, None))
+    if progress is not None and athletes:
+        progress(len(athletes), len(athletes))
+    return results
+
+
+# -- 1. reading the server, without the lock --------------------------------------------------
+
+
+def _fetch(
+    server: remote.Server,
+    kept: state.SyncState,
+    athlete: Athlete,
+    chosen: SyncSettings,
+    calendar_name: str,
+    want_events: bool,
+    has_plan: bool,
+) -> _Fetched:
+    fetched = _Fetched()
+    tz = athlete.zone
+    if chosen.runs_calendar:
+        source = server.calendar(chosen.runs_calendar, "runs_calendar")
+        texts = _read(server, kept, source, lambda data: data.decode("utf-8"), fetched)
+        fetched.runs_data = _one_file(str(text).encode("utf-8") for _, _, text in texts)
+    if not has_plan:
+        return fetched
+
+    def parse(data: bytes) -> Any:
+        return events.read_object(data, tz)
+
+    if want_events:
+        fetched.calendar = server.find_calendar(calendar_name)
+        fetched.new_calendar = fetched.calendar is None
+        if fetched.calendar is not None:
+            fetched.events = _read(server, kept, fetched.calendar, parse, fetched)
+    if chosen.tasks:
+        fetched.task_list = server.find_calendar(chosen.tasks)
+        if fetched.task_list is not None:
+            fetched.tasks = _read(server, kept, fetched.task_list, parse, fetched)
+    return fetched
+
+
+def _read(
+    server: remote.Server,
+    kept: state.SyncState,
+    calendar: remote.RemoteCalendar,
+    parse: Callable[[bytes], Any],
+    fetched: _Fetched,
+) -> list[Record]:
+    """Every object of the collection, fetched only when its ETag is new here; one too big to
+    be a session's is reported and left alone (nothing is written over it either)."""
+    skipped = fetched.skipped
+    url = str(calendar.handle.url)
+    seen = kept.collection(url)
+    fresh: dict[str, state.Seen] = {}
+    records: list[Record] = []
+    for item in server.listing(calendar):
+        if item.size is not None and item.size > remote.MAX_OBJECT_BYTES:
+            skipped.append(_too_big(item.href, item.size, calendar.name))
+            fetched.left_alone.add(remote.path_of(item.href))
+            continue
+        cached = seen.get(item.href)
+        if cached is not None and item.etag is not None and cached.etag == item.etag:
+            record = cached.record
+        else:
+            data = server.fetch(item)
+            if data is None:
+                continue  # deleted since the listing
+            if len(data) > remote.MAX_OBJECT_BYTES:
+                skipped.append(_too_big(item.href, len(data), calendar.name))
+                fetched.left_alone.add(remote.path_of(item.href))
+                continue
+            try:
+                record = parse(data)
+            except UnicodeDecodeError:
+                skipped.append(f"{item.href} in {calendar.name!r}: not UTF-8 text")
+                continue
+        if item.etag is not None:
+            fresh[item.href] = state.Seen(item.etag, record)
+        records.append((item.href, item.etag, record))
+    kept.seen[url] = fresh
+    return records
+
+
+def _too_big(href: str, size: int, where: str) -> str:
+    return (
+        f"{href} in {where!r}: {size / 1024 / 1024:.1f} MiB, more than the"
+        f" {remote.MAX_OBJECT_BYTES // 1024} KiB a session's object may have; left alone"
+    )
+
+
+# -- 2. the merge, in one short transaction ----------------------------------------------------
+
+
+def _merge(
     repo: Repository,
     athlete: Athlete,
-    server: remote.Server,
-    target: remote.RemoteCalendar | None,
-    calendar_name: str,
-    found: list[remote.RemoteObject],
-    runs_data: bytes | None,
+    fetched: _Fetched,
+    kept: state.SyncState,
     chosen: SyncSettings,
-    dry_run: bool,
-    progress: Progress | None,
     now: datetime,
-) -> SyncReport:
-    pulled = _Pulled()
-    if runs_data is not None and chosen.runs_calendar:
+    pulled: _Pulled,
+) -> tuple[_Plan, bool]:
+    athlete = repo.get_athlete(athlete.name)
+    if fetched.runs_data is not None and chosen.runs_calendar:
         source = _source(chosen.runs_calendar)
-        _pull_runs(repo, athlete, runs_data, source, chosen.match or DEFAULT_MATCH, now, pulled)
-    objects = [(o.href, o.etag, o.data) for o in found]
-    own, others = events.own_events(objects, athlete.key, athlete.zone)
-    _pull_moves(repo, athlete, own, now, pulled)
+        match = chosen.match or DEFAULT_MATCH
+        _pull_runs(repo, athlete, fetched.runs_data, source, match, now, pulled)
+    todo = _Plan()
+    plan = repo.get_plan(athlete.name)
+    if plan is None:
+        return todo, True
+    meta = repo.plan_meta(athlete.name)
+    ids = [s.id for s in plan.sessions] + [s.id for s in meta.cancelled]
+    own_events, todo.others, notes = events.own_events(
+        fetched.events, athlete.key, {session_uid(athlete.key, i): i for i in ids}
+    )
+    own_tasks, _, task_notes = events.own_events(
+        fetched.tasks, athlete.key, {task_uid(athlete.key, i): i for i in ids}, "VTODO"
+    )
+    fetched.skipped.extend(notes + task_notes)
+    _pull_moves(repo, athlete, [*own_events.values(), *own_tasks.values()], kept, now, pulled)
+    if chosen.tasks:
+        ticks = sync_ticks.pull(repo, athlete, own_tasks, kept.pushed, now)
+        pulled.ticks = ticks.pulled
+        pulled.details.extend(ticks.details)
+        pulled.conflicts.extend(ticks.conflicts)
+        todo.ticks_pushed = ticks.to_push
     plan = plans.get_plan(repo, athlete.name)
     meta = repo.plan_meta(athlete.name)
-    wanted = event_objects(plan, athlete.key, meta, KIND_LABELS)
     cancelled = {s.id for s in meta.cancelled}
-    todo = events.pushes(wanted, own, athlete.zone, cancelled, now)
-    report = SyncReport(
-        athlete=athlete.name,
-        calendar=calendar_name,
-        created=len(todo.create),
-        updated=len(todo.update),
-        deleted=len(todo.delete),
-        unchanged=todo.unchanged,
-        runs_pulled=pulled.runs,
-        moves_pulled=pulled.moves,
-        put_back=tuple(pulled.put_back),
-        details=tuple(pulled.details),
-        change=pulled.change,
-        others=others,
-        new_calendar=target is None,
-        dry_run=dry_run,
-    )
-    if dry_run:
-        raise _DryRun(report)
-    if target is None:
-        target = server.create_calendar(calendar_name)
-    _push(server, target, todo, progress)
-    return report
-
-
-def _push(
-    server: remote.Server,
-    target: remote.RemoteCalendar,
-    todo: events.Pushes,
-    progress: Progress | None,
-) -> None:
-    total = todo.writes
-    done = 0
-
-    def step() -> None:
-        if progress is not None:
-            progress(done, total)
-
-    for item in todo.create:
-        step()
-        server.create(target, file_name(item.uid), item.data, f"the event of {item.session_id}")
-        done += 1
-    for item, old in todo.update:
-        step()
-        server.update(old.href, old.etag, item.data, f"the event of {item.session_id}")
-        done += 1
-    for old in todo.delete:
-        step()
-        server.delete(old.href, old.etag, f"the event of {old.session_id}")
-        done += 1
-    if total:
-        step()
+    if (chosen.events or "on") != "off":
+        wanted = event_objects(plan, athlete.key, meta, KIND_LABELS)
+        todo.on_calendar = events.pushes(wanted, own_events, athlete.zone, cancelled, now)
+    if chosen.tasks:
+        logs = logs_by_session(repo.logs(athlete.name))
+        wanted = task_objects(plan, athlete.key, meta, KIND_LABELS, logs)
+        todo.on_tasks = events.pushes(wanted, own_tasks, athlete.zone, cancelled, now)
+    return todo, False
 
 
 def _pull_moves(
     repo: Repository,
     athlete: Athlete,
-    own: dict[str, events.RemoteEvent],
+    own: Iterable[events.RemoteEvent],
+    kept: state.SyncState,
     now: datetime,
     pulled: _Pulled,
 ) -> None:
-    """Sessions moved on the server become moves here when the rules allow; the rest go back."""
-    plan = plans.get_plan(repo, athlete.name)
-    revisions = repo.plan_meta(athlete.name).revisions
-    for event in sorted(own.values(), key=lambda e: e.session_id):
-        session = plan.session(event.session_id)
-        if session is None or not events.moved_on_server(
-            event, session, revisions.get(session.id, 0)
-        ):
+    """Sessions moved on the server (their start or end is not what was pushed) become moves
+    here when the rules allow; the rest go back. An event and its task moved alike count once."""
+    done: set[str] = set()
+    for item in sorted(own, key=lambda e: (e.session_id, e.uid)):
+        plan = plans.get_plan(repo, athlete.name)
+        session = plan.session(item.session_id)
+        pushed = kept.pushed.get(item.uid)
+        if session is None or item.tampered or not events.moved_on_server(item, pushed):
             continue
-        if event.start is None:
+        if item.session_id in done:
+            continue
+        done.add(item.session_id)
+        if item.start is None:
             pulled.put_back.append(f"{session.id}: an all-day event has no time to move it to")
             continue
-        start = event.start.astimezone(athlete.zone)
+        start = item.start.astimezone(athlete.zone)
         try:
-            moves.move_session(repo, athlete.name, session.id, start, now)
+            moved = moves.move_session(repo, athlete.name, session.id, start, now)
         except PlannerError as exc:
             pulled.put_back.append(f"{session.id}: {exc}")
+            continue
+        landed = moved.session(session.id)
+        if landed is None or as_utc(landed.start) == as_utc(session.start):
             continue
         pulled.moves += 1
         pulled.details.append(
@@ -275,12 +438,13 @@ def _pull_runs(
         new = after.get(run_id)
         if new == old:
             continue
-        try:
-            runs.check_untouched(repo, athlete, old, now)
-        except PlannerError as exc:
-            merged[run_id] = old
-            pulled.details.append(f"kept the run at {describe(old)}: {exc}")
-            continue
+        if plan is not None:
+            try:
+                runs.check_untouched(repo, athlete, old, now)
+            except PlannerError as exc:
+                merged[run_id] = old
+                pulled.details.append(f"kept the run at {describe(old)}: {exc}")
+                continue
         words.append(
             f"cancelled the run at {describe(old)}"
             if new is None
@@ -293,8 +457,140 @@ def _pull_runs(
     repo.replace_imported_runs(athlete.name, source, _by_start(merged.values()))
     pulled.runs = len(words)
     pulled.details.extend(words)
-    why = f"{len(words)} run changes pulled from {source}"
-    pulled.change = plans.replan(repo, athlete, why, now)
+    if plan is not None:
+        why = f"{len(words)} run changes pulled from {source}"
+        pulled.change = plans.replan(repo, athlete, why, now)
+
+
+# -- 3. writing to the server, without the lock ------------------------------------------------
+
+
+def _push(
+    server: remote.Server,
+    fetched: _Fetched,
+    todo: _Plan,
+    kept: state.SyncState,
+    athlete: Athlete,
+    calendar_name: str,
+    chosen: SyncSettings,
+    progress: Progress | None,
+) -> None:
+    total = todo.on_calendar.writes + todo.on_tasks.writes
+    done = [0]
+
+    def step() -> None:
+        if progress is not None:
+            progress(done[0], total)
+
+    jobs = []
+    if (chosen.events or "on") != "off":
+        jobs.append((todo.on_calendar, fetched.calendar, calendar_name, "VEVENT", "event"))
+    if chosen.tasks:
+        jobs.append((todo.on_tasks, fetched.task_list, chosen.tasks, "VTODO", "task"))
+    for pushes, target, name, component, noun in jobs:
+        if target is None:
+            target = server.create_calendar(name, component)
+        writer = _Writer(server, kept, target, athlete, noun, fetched)
+        for item in pushes.create:
+            step()
+            writer.create(item)
+            done[0] += 1
+        for item, old in pushes.update:
+            step()
+            writer.update(item, old)
+            done[0] += 1
+        for old in pushes.delete:
+            step()
+            writer.delete(old)
+            done[0] += 1
+    if total:
+        step()
+
+
+@dataclass
+class _Writer:
+    """Each write to one collection, and what it leaves in the state: the pushed times (and a
+    task's status), and the object as seen, so the next sync need not fetch it."""
+
+    server: remote.Server
+    kept: state.SyncState
+    target: remote.RemoteCalendar
+    athlete: Athlete
+    noun: str
+    fetched: _Fetched
+
+    def create(self, item: Any) -> None:
+        what = f"the {self.noun} of {item.session_id}"
+        name = file_name(item.uid)
+        if remote.path_of(self.server.address(self.target, name)) in self.fetched.left_alone:
+            return  # the object there was skipped (and said so): not written over
+        try:
+            written = self.server.create(self.target, name, item.data, what)
+        except remote.AddressTaken as exc:
+            self.fetched.skipped.append(str(exc))
+            return
+        self._wrote(item, written)
+
+    def update(self, item: Any, old: events.RemoteEvent) -> None:
+        what = f"the {self.noun} of {item.session_id}"
+        self._wrote(item, self.server.update(old.href, old.etag, item.data, what))
+
+    def delete(self, old: events.RemoteEvent) -> None:
+        self.server.delete(old.href, old.etag, f"the {self.noun} of {old.session_id}")
+        self.kept.pushed.pop(old.uid, None)
+        self.kept.collection(str(self.target.handle.url)).pop(old.href, None)
+
+    def _wrote(self, item: Any, written: remote.Written) -> None:
+        record = events.read_object(item.data, self.athlete.zone)
+        assert record is not None  # the export writes one component per object
+        self.kept.pushed[item.uid] = {
+            "start": record["start"],
+            "end": record["end"],
+            "status": record["status"],
+            "percent": record["percent"],
+        }
+        seen = self.kept.collection(str(self.target.handle.url))
+        if written.etag is not None:
+            seen[written.href] = state.Seen(written.etag, record)
+        else:
+            seen.pop(written.href, None)
+
+
+def _report(
+    athlete: Athlete,
+    calendar_name: str,
+    chosen: SyncSettings,
+    fetched: _Fetched,
+    todo: _Plan,
+    pulled: _Pulled,
+    no_plan: bool,
+    dry_run: bool,
+    requests: int,
+) -> SyncReport:
+    both = (todo.on_calendar, todo.on_tasks)
+    return SyncReport(
+        athlete=athlete.name,
+        calendar=calendar_name,
+        created=sum(len(p.create) for p in both),
+        updated=sum(len(p.update) for p in both),
+        deleted=sum(len(p.delete) for p in both),
+        unchanged=sum(p.unchanged for p in both),
+        runs_pulled=pulled.runs,
+        moves_pulled=pulled.moves,
+        put_back=tuple(pulled.put_back),
+        details=tuple(pulled.details),
+        change=pulled.change,
+        others=todo.others,
+        new_calendar=fetched.new_calendar,
+        dry_run=dry_run,
+        ticks_pulled=pulled.ticks,
+        ticks_pushed=todo.ticks_pushed,
+        conflicts=tuple(pulled.conflicts),
+        skipped=tuple(fetched.skipped),
+        no_plan=no_plan,
+        tasks=chosen.tasks,
+        requests=requests,
+    )
 
 
 def _one_file(objects: Iterable[bytes]) -> bytes:

@@ -19,7 +19,9 @@ from planner.domain.errors import PlannerError
 from planner.fsutil import atomic_write
 
 FILE_NAME = "sync.toml"
-_KEYS = ("url", "user", "calendar", "runs_calendar", "match")
+_KEYS = ("url", "user", "calendar", "runs_calendar", "match", "tasks", "events")
+_SQUAD_KEYS = ("url", "user")
+SQUAD = "squad"  # the coach's table: the server and user every athlete shares unless their own
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class SyncSettings:
     calendar: str | None = None  # None: the athlete's own, "Hip mobility – NAME"
     runs_calendar: str | None = None  # None: no runs are pulled
     match: str | None = None  # what marks a run there; None: the importer's default
+    tasks: str | None = None  # the task list sessions also go to as tasks; None: no tasks
+    events: str | None = None  # "off": no events (tasks only); None or "on": events
 
     def merged(self, **given: str | None) -> SyncSettings:
         """These settings with every value given (not None) taking the place of the stored one."""
@@ -41,19 +45,39 @@ def settings_path() -> Path:
 
 
 def load(athlete_key: str, path: Path | None = None) -> SyncSettings:
-    table = _read(path or settings_path()).get(athlete_key, {})
+    """The athlete's settings, the squad's server and user where the athlete has none."""
+    tables = _read(path or settings_path())
+    table = {**tables.get(SQUAD, {}), **tables.get(athlete_key, {})}
     return SyncSettings(**{k: str(table[k]) for k in _KEYS if k in table})
 
 
+def athletes_with_settings(path: Path | None = None) -> tuple[list[str], bool]:
+    """The keys of athletes with a table of their own, and whether the squad has a server and
+    user (then every athlete can be synced)."""
+    tables = _read(path or settings_path())
+    squad = tables.get(SQUAD, {})
+    return sorted(k for k in tables if k != SQUAD), all(squad.get(k) for k in _SQUAD_KEYS)
+
+
 def save(athlete_key: str, settings: SyncSettings, path: Path | None = None) -> Path:
-    """Store one athlete's settings, keeping everyone else's; written atomically, owner only."""
+    """Store one athlete's settings, keeping everyone else's; written atomically, owner only.
+
+    The first server and user saved become the squad's, so the coach types them once; an
+    athlete keeps their own only where they differ from the squad's.
+    """
     path = path or settings_path()
     tables = _read(path)
+    squad = tables.setdefault(SQUAD, {})
+    if not all(squad.get(k) for k in _SQUAD_KEYS) and settings.url and settings.user:
+        tables[SQUAD] = squad = {"url": settings.url, "user": settings.user}
     tables[athlete_key] = {
         f.name: getattr(settings, f.name)
         for f in fields(settings)
         if getattr(settings, f.name) is not None
+        and not (f.name in _SQUAD_KEYS and squad.get(f.name) == getattr(settings, f.name))
     }
+    if not squad:
+        del tables[SQUAD]
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, _dump(tables).encode(), mode=0o600)
     return path
@@ -70,7 +94,11 @@ def _read(path: Path) -> dict[str, dict[str, object]]:
     athletes = data.get("athletes", {})
     if not isinstance(athletes, dict):
         raise PlannerError(f"{path}: [athletes] must be a table")
-    return {str(k): dict(v) for k, v in athletes.items() if isinstance(v, dict)}
+    tables = {str(k): dict(v) for k, v in athletes.items() if isinstance(v, dict)}
+    squad = data.get(SQUAD)
+    if isinstance(squad, dict):
+        tables[SQUAD] = dict(squad)
+    return tables
 
 
 def _dump(tables: dict[str, dict[str, object]]) -> str:
@@ -79,8 +107,8 @@ def _dump(tables: dict[str, dict[str, object]]) -> str:
         "# hipplan sync settings, one table per athlete. No passwords here: they come from",
         "# HIPPLAN_CALDAV_PASSWORD, the system keyring or a prompt.",
     ]
-    for key in sorted(tables):
-        lines += ["", f"[athletes.{_string(key)}]"]
+    for key in sorted(tables, key=lambda k: (k != SQUAD, k)):
+        lines += ["", f"[{SQUAD}]" if key == SQUAD else f"[athletes.{_string(key)}]"]
         for name in _KEYS:
             value = tables[key].get(name)
             if value is not None:

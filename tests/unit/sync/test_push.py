@@ -54,10 +54,9 @@ def test_second_sync_writes_nothing_and_needs_no_flags(
     assert dav.snapshot() == before
     path = Path(os.environ["XDG_CONFIG_HOME"]) / "hipplan" / "sync.toml"
     settings = tomllib.loads(path.read_text())
-    assert settings["athletes"]["ana tight"] == {
-        "url": caldav_account.url,
-        "user": caldav_account.user,
-    }
+    # the server and user are the squad's, typed once for every athlete
+    assert settings["squad"] == {"url": caldav_account.url, "user": caldav_account.user}
+    assert settings["athletes"]["ana tight"] == {}
     assert caldav_account.password not in path.read_text()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

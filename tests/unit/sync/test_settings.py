@@ -27,8 +27,10 @@ def test_round_trip_keeps_every_athlete(tmp_path: Path) -> None:
     settings.save("bo", SyncSettings(url="http://localhost:5232/", user="bo"), path)
     assert settings.load('zoë "the" runner', path) == odd
     assert settings.load("bo", path) == SyncSettings(url="http://localhost:5232/", user="bo")
-    assert settings.load("nobody", path) == SyncSettings()
+    # the first server saved is the squad's: an athlete with no table of their own gets it
+    assert settings.load("nobody", path) == SyncSettings(url=odd.url, user=odd.user)
     assert set(tomllib.loads(path.read_text())["athletes"]) == {'zoë "the" runner', "bo"}
+    assert settings.athletes_with_settings(path) == (["bo", 'zoë "the" runner'], True)
 
 
 def test_flags_given_replace_stored_values_only(tmp_path: Path) -> None:

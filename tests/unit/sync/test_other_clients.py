@@ -1,0 +1,176 @@
+"""Two-way sync against what other clients do to the calendar (issue #26, items 12 and 13):
+edits that move nothing are not moves; an event taken over, an event too big to read and a
+server that trickles its answer are reported, and no sync is stuck for good."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from planner.sync import remote
+from tests.radicale import Account, Radicale
+from tests.unit.sync.conftest import NAME, Dav, plan_sessions, run_sync
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _first_sync(cli, account: Account) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    return run_sync(cli, "--url", account.url, "--user", account.user)
+
+
+def test_a_save_by_another_client_after_a_rebuild_is_not_a_move(
+    cli, planned, dav: Dav, caldav_account: Account
+) -> None:  # type: ignore[no-untyped-def]
+    _first_sync(cli, caldav_account)
+    # a rebuild: Saturday's run an hour later, so its warm-up and cool-down move with it
+    assert cli("runs", "move", NAME, "run-20270306-0630", "--to", "2027-03-06 07:30").code == 0
+    rebuilt = plan_sessions(cli)
+    # then a second client (the caldav library) adds a note to every event without moving it;
+    # its save() raises SEQUENCE
+    for item in dav.calendar().search(event=True):
+        before = int(item.icalendar_component.get("SEQUENCE", 0))
+        item.icalendar_component.add("X-OTHER-CLIENT", "seen")
+        item.save()
+        item.load()
+        assert int(item.icalendar_component["SEQUENCE"]) > before
+
+    done = run_sync(cli)
+    assert done["moves_pulled"] == 0 and done["put_back"] == []
+    assert plan_sessions(cli) == rebuilt  # nothing put back at its stale time, nothing pinned
+    for session_id, (_, event) in dav.events().items():
+        assert _utc(event.decoded("DTSTART").isoformat()) == _utc(rebuilt[session_id]["start"])
+    again = run_sync(cli)
+    assert (again["moves_pulled"], again["created"], again["updated"], again["deleted"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
+
+
+def test_an_event_whose_session_id_was_changed_on_the_server_is_put_back(
+    cli, planned, dav: Dav, caldav_account: Account
+) -> None:  # type: ignore[no-untyped-def]
+    _first_sync(cli, caldav_account)
+    changed = {"20270304-loose": "nonsense-id", "20270305-loose": "20270308-pre"}
+    for session_id, new_id in changed.items():
+        item, _ = dav.events()[session_id]
+        dav.put(str(item.url), str(item.data).replace(session_id, new_id))
+
+    done = run_sync(cli)  # was: "changed on the server while syncing ... sync again", for ever
+    assert done["updated"] == 2 and done["created"] == 0 and done["moves_pulled"] == 0
+    assert len(done["skipped"]) == 2
+    assert any("nonsense-id" in line for line in done["skipped"])
+    assert set(dav.events()) == set(plan_sessions(cli))  # each event names its session again
+    again = run_sync(cli)
+    assert (again["created"], again["updated"], again["deleted"], again["skipped"]) == (0, 0, 0, [])
+
+
+def _stored_file(radicale: Radicale, url: str) -> Path:
+    """Where Radicale's filesystem storage keeps the object at this address."""
+    path = unquote(urlsplit(url).path).strip("/")
+    return radicale.folder / "collections" / "collection-root" / path
+
+
+def test_an_event_too_big_for_the_xml_parser_is_reported_and_skipped(
+    cli, planned, dav: Dav, caldav_account: Account, radicale_server: Radicale
+) -> None:  # type: ignore[no-untyped-def]
+    _first_sync(cli, caldav_account)
+    item, _ = dav.events()["20270304-loose"]
+    # A description over the XML parser's 10 MB limit for one text node (the finding had 20 MB).
+    # Written into Radicale's storage: a PUT of it takes Radicale minutes to check.
+    text = str(item.data).replace("DESCRIPTION:", "DESCRIPTION:" + "x" * (11 * 1000 * 1000), 1)
+    _stored_file(radicale_server, str(item.url)).write_text(text, newline="")
+    # and a change to the plan, so the sync has something to do besides
+    assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
+
+    done = run_sync(cli)  # was: an XML resource-limit error, every time
+    assert any("MiB, more than" in line for line in done["skipped"])
+    assert done["deleted"] == 3  # the rest of the plan's changes went through
+    assert "20270310-pre" not in dav.events()
+    assert run_sync(cli)["deleted"] == 0  # and the next sync works too
+    assert _stored_file(radicale_server, str(item.url)).stat().st_size > 10 * 1000 * 1000
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    """Answers every request a byte at a time, one every half second."""
+
+    stop = threading.Event()
+
+    def _answer(self) -> None:
+        self.send_response(207)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        while not self.stop.is_set():
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                return
+            self.stop.wait(0.5)
+
+    do_GET = do_PROPFIND = do_REPORT = do_PUT = do_OPTIONS = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    _Trickle.stop.clear()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    _Trickle.stop.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_server_that_trickles_meets_the_deadline(
+    cli, planned, db: Path, trickling_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", "x")
+    monkeypatch.setattr(remote, "SYNC_DEADLINE_SECONDS", 2.0, raising=False)
+    before = db.read_bytes()
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        outcome["result"] = cli("sync", NAME, "--url", trickling_server, "--user", "ana")
+
+    started = time.monotonic()
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(20)  # was: still running after 90 s
+    assert not worker.is_alive(), "the sync ran on past its deadline"
+    assert time.monotonic() - started < 10
+    result = outcome["result"]
+    assert result.code == 1  # type: ignore[attr-defined]
+    err = result.err  # type: ignore[attr-defined]
+    assert err.startswith("hipplan: error: ") and err.count("\n") == 1
+    assert "too slow" in err and trickling_server in err
+    assert db.read_bytes() == before
+
+
+def test_the_report_says_what_was_skipped_in_words(
+    cli, planned, dav: Dav, caldav_account: Account
+) -> None:  # type: ignore[no-untyped-def]
+    _first_sync(cli, caldav_account)
+    item, _ = dav.events()["20270304-loose"]
+    dav.put(str(item.url), str(item.data).replace("20270304-loose", "nonsense-id"))
+    result = cli("sync", NAME)
+    assert result.code == 0 and result.err == ""
+    assert "skipped 20270304-loose: its X-HIPPLAN-SESSION was changed on the server" in result.out
+    assert json.loads(cli("sync", NAME, "--json").out)["skipped"] == []
