@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from planner import clock
 from planner.cli import options
 from planner.cli.common import (
+    UsageError,
     argtype,
     changes_json,
     lazy_import,
@@ -15,6 +16,7 @@ from planner.cli.common import (
     print_change,
     print_json,
 )
+from planner.domain.errors import InvalidInput
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
 
 if TYPE_CHECKING:
@@ -129,11 +131,21 @@ def built_json(plan: Plan) -> dict[str, Any]:
 def plan_show(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         plan = plans.get_plan(repo, args.name)
+    if args.week is not None:
+        _check_week_given(plan, args.week)
     if args.json:
         print_json(plan_view.plan_json(plan, args.week))
     else:
         print(plan_view.plan_table(plan, args.week))
     return 0
+
+
+def _check_week_given(plan: Plan, week: int) -> None:
+    """A --week outside this plan is a bad value typed, so a usage error (exit 2) like any other."""
+    try:
+        plans.check_week(plan, week)
+    except InvalidInput as exc:
+        raise UsageError(f"plan show: argument --week: {exc}") from None
 
 
 def plan_move(args: argparse.Namespace) -> int:

@@ -1,0 +1,73 @@
+"""A week of real use from the command line: early logs, undo, `plan build --all`, bad weeks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+NOW = "2027-03-03T12:00:00+00:00"  # a Wednesday, noon in London
+
+
+@pytest.fixture
+def ana(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPPLAN_NOW", NOW)
+    assert cli("athlete", "add", "Ana", "--tightness", "4", "--tz", "Europe/London").code == 0
+    added = cli("runs", "add", "Ana", "--days", "mon wed sat", "--at", "19:00", "--minutes", "40")
+    assert added.code == 0, added.err
+    assert cli("plan", "build", "Ana", "--start", "2027-03-01", "--weeks", "3").code == 0
+    return cli
+
+
+def _sessions(cli) -> dict[str, dict]:  # type: ignore[no-untyped-def, type-arg]
+    shown = json.loads(cli("plan", "show", "Ana", "--json").out)
+    return {s["id"]: s for s in shown["sessions"]}
+
+
+def _open(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    weeks = json.loads(cli("adherence", "Ana", "--json").out)["weeks"]
+    return {"open": sum(w["open"] for w in weeks), "done": sum(w["done"] for w in weeks)}
+
+
+def test_tonights_session_done_at_lunch_is_logged(ana) -> None:  # type: ignore[no-untyped-def]
+    tonight = "20270303-pre"
+    assert tonight in _sessions(ana)
+    logged = ana("log", "Ana", tonight, "done", "--json")
+    assert logged.code == 0, logged.err
+    assert json.loads(logged.out)["logged"]["status"] == "done"
+    partial = ana("log", "Ana", "20270303-post", "partial", "--minutes", "1")
+    assert partial.code == 0, partial.err
+
+
+def test_a_session_on_a_day_to_come_is_only_skipped(ana) -> None:  # type: ignore[no-untyped-def]
+    saturday = "20270306-pre"
+    refused = ana("log", "Ana", saturday, "done")
+    assert refused.code == 1
+    assert refused.err.count("hipplan: error:") == 1 and "Sat 06 Mar 2027" in refused.err
+    assert ana("log", "Ana", saturday, "skipped").code == 0
+
+
+def test_undo_opens_the_session_again(ana) -> None:  # type: ignore[no-untyped-def]
+    before = _open(ana)
+    assert ana("log", "Ana", "20270301-pre", "done").code == 0
+    assert _open(ana)["done"] == before["done"] + 1
+    undone = ana("log", "Ana", "20270301-pre", "--undo", "--json")
+    assert undone.code == 0, undone.err
+    body = json.loads(undone.out)
+    assert body["undone"] == {"session_id": "20270301-pre", "status": "done"}
+    assert isinstance(body["plan_changes"], list)
+    assert _open(ana) == before
+    again = ana("log", "Ana", "20270301-pre", "--undo")
+    assert again.code == 1 and "not logged" in again.err
+
+
+def test_undo_with_a_status_or_a_log_without_one_is_a_usage_error(ana) -> None:  # type: ignore[no-untyped-def]
+    assert ana("log", "Ana", "20270301-pre", "done", "--undo").code == 2
+    missing = ana("log", "Ana", "20270301-pre")
+    assert missing.code == 2 and "status" in missing.err
+
+
+def test_a_week_out_of_range_is_a_usage_error(ana) -> None:  # type: ignore[no-untyped-def]
+    shown = ana("plan", "show", "Ana", "--week", "9")
+    assert shown.code == 2
+    assert shown.err.count("hipplan: error:") == 1 and "1 to 3" in shown.err
