@@ -77,6 +77,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("outcomes",): ["outcomes", NAME],
         ("sync",): ["sync", NAME, "--url", url, "--user", user],
         ("squad", "import"): ["squad", "import", str(tmp / "squad.csv")],
+        ("demo",): ["demo"],
     }
 
 

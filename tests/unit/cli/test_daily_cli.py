@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
+
+from planner.storage import Repository
 
 NOW = "2027-03-03T12:00:00+00:00"  # a Wednesday, noon in London
 
@@ -71,3 +75,35 @@ def test_a_week_out_of_range_is_a_usage_error(ana) -> None:  # type: ignore[no-u
     shown = ana("plan", "show", "Ana", "--week", "9")
     assert shown.code == 2
     assert shown.err.count("hipplan: error:") == 1 and "1 to 3" in shown.err
+
+
+def test_demo_json_builds_a_demo_database_apart_from_yours(cli, db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPPLAN_NOW", NOW)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    result = cli("demo", "--json")
+    assert result.code == 0, result.err
+    body = json.loads(result.out)
+    assert Path(body["demo"]).is_relative_to(tmp_path / "tmp")
+    assert len(body["athletes"]) == 3
+    assert not db.exists(), "the --db database is not touched"
+
+
+def test_demo_opens_the_tui_on_the_demo_and_cleans_up(cli, db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from planner.tui import app
+
+    monkeypatch.setenv("HIPPLAN_NOW", NOW)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    opened: list[Path] = []
+
+    def fake_tui(path: Path | None = None) -> int:
+        assert path is not None
+        opened.append(path)
+        assert len(Repository.open(path).athletes()) == 3
+        return 0
+
+    monkeypatch.setattr(app, "run_app", fake_tui)
+    assert cli("demo").code == 0
+    assert opened and not opened[0].parent.exists(), "the demo folder is gone afterwards"
+    assert not db.exists()
