@@ -107,3 +107,44 @@ def test_demo_opens_the_tui_on_the_demo_and_cleans_up(cli, db, tmp_path, monkeyp
     assert cli("demo").code == 0
     assert opened and not opened[0].parent.exists(), "the demo folder is gone afterwards"
     assert not db.exists()
+
+
+def test_build_all_builds_only_athletes_without_a_plan_unless_replace(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPPLAN_NOW", "2027-02-20T12:00:00+00:00")
+    for name in ("Ana", "Ben"):
+        assert cli("athlete", "add", name, "--tightness", "3", "--tz", "UTC").code == 0
+        assert (
+            cli("runs", "add", name, "--days", "tue;fri", "--at", "07:00", "--minutes", "30").code
+            == 0
+        )
+    assert cli("plan", "build", "Ana", "--start", "2027-03-01", "--weeks", "6").code == 0
+    handmade = cli("plan", "show", "Ana", "--json").out
+    built = cli("plan", "build", "--all", "--start", "2027-03-08", "--weeks", "4", "--json")
+    assert built.code == 0 and built.err == ""
+    body = json.loads(built.out)
+    assert [b["athlete"] for b in body["built"]] == ["Ben"]
+    assert body["kept"] == ["Ana"] and body["warnings"] == []
+    assert cli("plan", "show", "Ana", "--json").out == handmade, "a plan made by hand stays"
+    replaced = json.loads(
+        cli(
+            "plan", "build", "--all", "--start", "2027-03-08", "--weeks", "4", "--replace", "--json"
+        ).out
+    )
+    assert [b["athlete"] for b in replaced["built"]] == ["Ana", "Ben"]
+    assert replaced["kept"] == []
+    assert (
+        cli("plan", "build", "Ana", "--start", "2027-03-08", "--weeks", "4", "--replace").code == 2
+    )
+
+
+def test_build_all_warns_about_a_start_in_the_past(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPPLAN_NOW", NOW)
+    assert cli("athlete", "add", "Ana", "--tightness", "3", "--tz", "UTC").code == 0
+    assert (
+        cli("runs", "add", "Ana", "--days", "tue,fri", "--at", "07:00", "--minutes", "30").code == 0
+    )
+    built = cli("plan", "build", "--all", "--start", "2027-02-22", "--weeks", "4", "--json")
+    assert built.code == 0
+    warnings = json.loads(built.out)["warnings"]
+    assert len(warnings) == 1 and "2027-02-22 is 9 days in the past" in warnings[0]
+    assert built.err == f"hipplan: warning: {warnings[0]}\n"
