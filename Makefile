@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest screenshots bench clean
+.PHONY: run demo install-user test lint typecheck contracts pytest screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,18 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/hipplan
+
+# The TUI on demo athletes in a temporary folder: your own database is never opened.
+demo: $(STAMP)
+	$(BIN)/hipplan demo
+
+# `hipplan` on your PATH outside the checkout: pipx when it is there, else pip's user install.
+install-user:
+	@if command -v pipx >/dev/null 2>&1; then \
+		pipx install --force . ; \
+	else \
+		$(PYTHON) -m pip install --user . ; \
+	fi
 
 test: lint typecheck contracts pytest
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
 from planner.cli.common import (
+    UsageError,
     changes_json,
     iso,
     lazy_import,
@@ -29,12 +30,17 @@ def register(subparsers: Any) -> None:
         description=(
             "Log what was done with one session; logging it again replaces the earlier log. "
             "SESSION is an id from `plan show`, or next (the oldest session not logged yet), "
-            "today-pre or today-post (that day's warm-up or cool-down; --date picks the day)."
+            "today-pre or today-post (that day's warm-up or cool-down; --date picks the day). "
+            "Done or partial may be logged from the start of the session's day; skipped at any "
+            "time. --undo takes a log back: the session is open again."
         ),
     )
     options.add_name(log)
     log.add_argument("session", metavar="SESSION_ID|" + "|".join(SESSION_SHORTCUTS))
-    log.add_argument("status", choices=LOG_STATUSES)
+    log.add_argument("status", choices=LOG_STATUSES, nargs="?")
+    log.add_argument(
+        "--undo", action="store_true", help="take the session's log back (no status then)"
+    )
     options.add_minutes(log, options.session_minutes, help="minutes done (default for done: all)")
     options.add_note(log)
     options.add_date(log, help="the day it was done (default: today)")
@@ -43,6 +49,12 @@ def register(subparsers: Any) -> None:
 
 
 def log_command(args: argparse.Namespace) -> int:
+    if args.undo:
+        return undo_command(args)
+    if args.status is None:
+        raise UsageError(
+            f"log: the following arguments are required: status ({', '.join(LOG_STATUSES)})"
+        )
     with open_repo(args) as repo:
         result = logs.log_session(
             repo, args.name, args.session, args.status, args.minutes, args.note, args.date
@@ -61,3 +73,31 @@ def log_command(args: argparse.Namespace) -> int:
     print(f"logged {session.id} {entry.status}{done} for {result.athlete.name}")
     print_change(result.change)
     return 0
+
+
+def undo_command(args: argparse.Namespace) -> int:
+    given = [flag for flag, value in _log_only(args) if value]
+    if given:
+        raise UsageError(f"log: argument --undo: not allowed with {', '.join(given)}")
+    with open_repo(args) as repo:
+        result = logs.undo_log(repo, args.name, args.session)
+    if args.json:
+        undone = {"session_id": result.session.id, "status": result.undone.status}
+        print_json({"undone": undone, "plan_changes": changes_json(result.change)})
+        return 0
+    print(
+        f"took back the {result.undone.status} log of {result.session.id} for"
+        f" {result.athlete.name}; the session is open again"
+    )
+    print_change(result.change)
+    return 0
+
+
+def _log_only(args: argparse.Namespace) -> list[tuple[str, object]]:
+    """What only a log (not an undo) takes, as the flags a person typed."""
+    return [
+        ("STATUS", args.status),
+        ("--minutes", args.minutes),
+        ("--note", args.note),
+        ("--date", args.date),
+    ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
 from planner.cli import options
 from planner.cli.common import (
+    UsageError,
     argtype,
     changes_json,
     lazy_import,
@@ -15,6 +17,7 @@ from planner.cli.common import (
     print_change,
     print_json,
 )
+from planner.domain.errors import InvalidInput
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
 
 if TYPE_CHECKING:
@@ -39,9 +42,15 @@ def register(subparsers: Any) -> None:
         "build",
         help="build a plan around the athlete's runs (--all: every athlete's)",
         description="Build a plan around the athlete's runs, replacing the stored one. With --all,"
-        " every athlete's plan in one write; athletes without runs are reported and skipped.",
+        " the plan of every athlete without one, in one write (--replace: every athlete's);"
+        " athletes without runs are reported and skipped. A start in the past is warned about.",
     )
-    options.add_name_or_all(build, "build every athlete's plan")
+    options.add_name_or_all(build, "build the plan of every athlete without one")
+    build.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --all: replace the plans athletes have too",
+    )
     options.add_date(build, "--start", required=True, help="the plan's first day")
     options.add_weeks(build)
     build.add_argument(
@@ -85,6 +94,8 @@ def register(subparsers: Any) -> None:
 def plan_build(args: argparse.Namespace) -> int:
     if args.all:
         return _build_all(args)
+    if args.replace:
+        raise UsageError("plan build: argument --replace: only with --all")
     with open_repo(args) as repo:
         plan = plans.build_plan(repo, args.name, args.start, args.weeks, args.template)
     if args.json:
@@ -100,17 +111,38 @@ def plan_build(args: argparse.Namespace) -> int:
 
 def _build_all(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        results = squad.build_all(repo, args.start, args.weeks, args.template)
+        results = squad.build_all(
+            repo, args.start, args.weeks, args.template, replace=args.replace
+        )
     built = [r.plan for r in results if r.plan is not None]
-    skipped = [{"athlete": r.athlete, "reason": r.skipped} for r in results if r.plan is None]
+    kept = [r.athlete for r in results if r.kept]
+    skipped = [
+        {"athlete": r.athlete, "reason": r.skipped}
+        for r in results
+        if r.plan is None and not r.kept
+    ]
+    warning = squad.past_start_warning(args.start)
+    warnings = [warning] if warning else []
+    for line in warnings:  # stderr, also with --json: a script sees it, stdout stays JSON
+        print(f"hipplan: warning: {line}", file=sys.stderr)
     if args.json:
-        print_json({"built": [built_json(p) for p in built], "skipped": skipped})
+        print_json(
+            {
+                "built": [built_json(p) for p in built],
+                "skipped": skipped,
+                "kept": kept,
+                "warnings": warnings,
+            }
+        )
         return 0
     for plan in built:
         print(f"built a {plan.weeks}-week plan for {plan.athlete}: {len(plan.sessions)} sessions")
     for item in skipped:
         print(f"skipped {item['athlete']}: {item['reason']}")
-    print(f"{len(built)} plans built, {len(skipped)} athletes skipped")
+    summary = f"{len(built)} plans built, {len(skipped)} athletes skipped"
+    if kept:
+        summary += f", {len(kept)} kept their plan (--replace rebuilds those too)"
+    print(summary)
     return 0
 
 
@@ -129,11 +161,21 @@ def built_json(plan: Plan) -> dict[str, Any]:
 def plan_show(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         plan = plans.get_plan(repo, args.name)
+    if args.week is not None:
+        _check_week_given(plan, args.week)
     if args.json:
         print_json(plan_view.plan_json(plan, args.week))
     else:
         print(plan_view.plan_table(plan, args.week))
     return 0
+
+
+def _check_week_given(plan: Plan, week: int) -> None:
+    """A --week outside this plan is a bad value typed, so a usage error (exit 2) like any other."""
+    try:
+        plans.check_week(plan, week)
+    except InvalidInput as exc:
+        raise UsageError(f"plan show: argument --week: {exc}") from None
 
 
 def plan_move(args: argparse.Namespace) -> int:

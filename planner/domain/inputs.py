@@ -39,6 +39,12 @@ SCORE_NAMES: dict[str, str] = {
 }
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DAY_SEPARATORS = re.compile(r"[,;\s]+")
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES: dict[str, int] = {
+    **{name: index for index, name in enumerate(WEEKDAYS)},
+    **{name: index for index, name in enumerate(_FULL_DAY_NAMES)},
+}
 _WEEK_RANGE = re.compile(r"^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$")
 
 
@@ -164,17 +170,22 @@ def parse_score(text: str, field: str) -> int:
 
 
 def parse_days(text: str) -> tuple[int, ...]:
-    """'mon,wed,sat' -> (0, 2, 5); sorted, without repeats."""
+    """'mon,wed,sat', 'mon wed sat', 'mon;wed;sat' or 'Monday, Wednesday' -> (0, 2, 5).
+
+    Sorted, without repeats. Commas, semicolons and spaces all separate days (a squad CSV writes
+    'mon;wed;sat', a person types spaces); each part must be a whole day name, short or full, so
+    'monday-ish' or 'mo' is refused rather than read as another day or dropped.
+    """
     days: set[int] = set()
-    for part in text.split(","):
-        name = part.strip().lower()[:3]
-        if not name and len(text.split(",")) > 1:
+    for part in _DAY_SEPARATORS.split(text.strip()):
+        if not part:
             continue  # 'mon,,wed' or a trailing comma
-        if name not in WEEKDAYS:
+        day = _DAY_NAMES.get(part.lower())
+        if day is None:
             raise InvalidInput(
-                "days", f"unknown day name {part.strip()!r} (use mon,tue,wed,thu,fri,sat,sun)"
+                "days", f"unknown day name {part!r} (use mon,tue,wed,thu,fri,sat,sun)"
             )
-        days.add(WEEKDAYS.index(name))
+        days.add(day)
     if not days:
         raise InvalidInput("days", "no run days given (for example mon,wed,sat)")
     return tuple(sorted(days))

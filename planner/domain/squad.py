@@ -143,7 +143,7 @@ def _line(
     sport = cell("sport", _parse_sport, "run")
     sitting = cell("sitting_hours", parse_sitting_hours, "0")
     zone = cell("zone", parse_zone, default_zone)
-    days = cell("run_days", lambda text: parse_days(text.replace(";", ",")))
+    days = cell("run_days", parse_days)
     at = cell("time", parse_hhmm)
     minutes = cell("minutes", parse_run_minutes)
     if len(problems) > before:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from planner import clock
-from planner.domain import adapt
+from planner.domain import adapt, loggable
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError, UnknownSession
 from planner.domain.inputs import clean_note, zone
@@ -112,15 +112,15 @@ def check_minutes(session: Session, status: str, minutes: int | None) -> int:
     return minutes
 
 
-def check_timing(session: Session, status: str, now: datetime, day: date, today: date) -> None:
-    """A session cannot be done before it starts, nor on a day that has not come yet."""
+def check_timing(
+    session: Session, status: str, now: datetime, day: date, today: date, tz: str = "UTC"
+) -> None:
+    """Done or partial from the start of the session's local day; never on a day to come."""
     if day > today:
         raise InvalidInput("date", f"{day} is in the future (today is {today})")
-    if status != "skipped" and as_utc(session.start) > as_utc(now):
-        raise PlannerError(
-            f"session {session.id} starts {session.start:%a %d %b %Y %H:%M};"
-            f" it cannot be logged {status} before then (skipped can)"
-        )
+    reason = loggable.why_not_loggable(session, status, now, zone(tz))
+    if reason is not None:
+        raise PlannerError(reason)
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def log_session(
         today = now.astimezone(zone(plan.tz)).date()
         logs = repo.logs(athlete.name)
         session = find_session(plan, session_ref, set(logs_by_session(logs)), now, day or today)
-        check_timing(session, status, now, day or today, today)
+        check_timing(session, status, now, day or today, today, plan.tz)
         entry = LogEntry(
             session_id=session.id,
             status=_status(status),
@@ -165,6 +165,48 @@ def log_session(
         logs = [e for e in logs if e.session_id != session.id] + [entry]
         change = _adapt_after_log(repo, athlete, plan, logs, now)
     return LogResult(athlete, session, entry, change)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    athlete: Athlete
+    session: Session
+    undone: LogEntry
+    change: PlanChange | None
+
+
+def undo_log(
+    repo: Repository, name: str, session_ref: str, now: datetime | None = None
+) -> UndoResult:
+    """Take a log back: the session is open again, and the plan adapts as after any log.
+
+    One write, like a log. A session without a log is refused (there is nothing to take back).
+    """
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        plan = plans.get_plan(repo, athlete.name)
+        today = now.astimezone(zone(plan.tz)).date()
+        logs = repo.logs(athlete.name)
+        by_session = logs_by_session(logs)
+        session = _logged_session(plan, session_ref, by_session, now, today)
+        undone = by_session[session.id]
+        repo.unlog(athlete.name, session.id)
+        rest = [e for e in logs if e.session_id != session.id]
+        change = _adapt_after_log(repo, athlete, plan, rest, now)
+    return UndoResult(athlete, session, undone, change)
+
+
+def _logged_session(
+    plan: Plan, ref: str, by_session: dict[str, LogEntry], now: datetime, today: date
+) -> Session:
+    if ref.strip().lower() == "next":  # 'next' means the next open one: nothing to take back
+        raise InvalidInput("session", "give the id of a logged session to take its log back")
+    # The shortcuts pick an open session first, so look among logged ones for a day's session.
+    session = find_session(plan, ref, set(), now, today)
+    if session.id not in by_session:
+        raise PlannerError(f"session {session.id} is not logged; there is nothing to take back")
+    return session
 
 
 def _status(text: str) -> LogStatus:

@@ -52,13 +52,20 @@ class Built:
     athlete: str
     plan: Plan | None
     skipped: str = ""
+    kept: bool = False  # had a plan already, and the build was not asked to replace it
 
 
 def build_all(
-    repo: Repository, start: date, weeks: int, template_id: str = DEFAULT_TEMPLATE
+    repo: Repository,
+    start: date,
+    weeks: int,
+    template_id: str = DEFAULT_TEMPLATE,
+    *,
+    replace: bool = False,
 ) -> list[Built]:
-    """Build every athlete's plan from `start` (one write); athletes without runs in those
-    weeks are reported and skipped. Like building one plan, it replaces the stored ones."""
+    """Build the plans of the athletes who have none from `start` (one write); athletes without
+    runs in those weeks are reported and skipped. With `replace`, every athlete's plan is built
+    anew, replacing the stored ones (a coach's hand-made plans too, so it must be asked for)."""
     check_weeks(weeks)
     # read once for the squad: parsing the TOML for each athlete would cost a fifth of the time
     catalogue = plans_io.load_catalogue()
@@ -67,6 +74,9 @@ def build_all(
     results: list[Built] = []
     with repo.transaction(whole=True):
         for athlete in repo.athletes():
+            if not replace and repo.get_plan(athlete.name) is not None:
+                results.append(Built(athlete.name, None, "has a plan already", kept=True))
+                continue
             runs = plans.runs_for(repo, athlete.name, start, end)
             busy = repo.busy(athlete.name)
             try:
@@ -79,6 +89,18 @@ def build_all(
             repo.save_plan(plan)
             results.append(Built(athlete.name, plan))
     return results
+
+
+def past_start_warning(start: date, now: datetime | None = None) -> str | None:
+    """A start before today marks the weeks already gone as missed at once: worth a word."""
+    today = (now or clock.now()).date()
+    if start >= today:
+        return None
+    days = (today - start).days
+    return (
+        f"the start {start} is {days} day{'s' if days != 1 else ''} in the past: sessions"
+        " before today count as not done"
+    )
 
 
 @dataclass(frozen=True)

@@ -514,6 +514,20 @@ class Repository:
                 logs.update((e.session_id, codec.log_doc(e)) for e in new)
                 table.upsert({"athlete": key, "bucket": bucket, "entries": logs}, cond)
 
+    def unlog(self, name: str, session_id: str) -> bool:
+        """Take back the log of a session (it is open again); False when it had none."""
+        with self.transaction():
+            key = self.get_athlete(name).key
+            table = self._table(name, "logs")
+            cond = (_q.athlete == key) & (_q.bucket == codec.log_bucket(session_id))
+            doc = table.get(cond)
+            if not doc or session_id not in doc["entries"]:
+                return False
+            logs: dict[str, Any] = dict(doc["entries"])  # never edit in place
+            del logs[session_id]
+            table.upsert({"athlete": key, "bucket": doc["bucket"], "entries": logs}, cond)
+            return True
+
     def logs(self, name: str) -> list[LogEntry]:
         docs = self._table(name, "logs").search(_q.athlete.test(_same_key, name_key(name)))
         items = sorted(item for doc in docs for item in doc["entries"].items())

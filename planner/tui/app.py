@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,7 +26,7 @@ from textual.signal import Signal
 
 from planner import clock
 from planner.domain.errors import PlannerError, UnknownAthlete
-from planner.domain.model import KIND_LABELS, LogStatus, Session, name_key
+from planner.domain.model import KIND_LABELS, LogStatus, Session, as_utc, name_key
 from planner.tui import screens
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, change_words, loading_words, session_title
@@ -38,6 +39,7 @@ from planner.tui.messages import (
     PlayRequested,
     RunMoveRequested,
     RunSkipRequested,
+    UndoLogRequested,
 )
 from planner.tui.state import AthleteDetail, Board, load_board, load_detail
 from planner.tui.widgets.dialogs import (
@@ -116,6 +118,7 @@ class HipplanApp(App[None]):
         *,
         athlete: str | None = None,
         watch_seconds: float | None = 2.0,
+        clock_seconds: float | None = 20.0,
         open_wizard_when_empty: bool = True,
     ) -> None:
         super().__init__()
@@ -123,6 +126,10 @@ class HipplanApp(App[None]):
         self.board = Board(selected=athlete)
         self.board_changed: Signal[Board] = Signal(self, "board-changed")
         self._watch_seconds = watch_seconds
+        self._clock_seconds = clock_seconds
+        self._read_at = clock.now()  # the "now" the board shown was read with
+        # (athlete, session) of the latest log made here: what the palette's undo takes back first
+        self._last_logged: tuple[str, Session] | None = None
         self._open_wizard_when_empty = open_wizard_when_empty
         # TinyDB objects are not thread-safe: one worker at a time touches the repository.
         self.repo_lock = threading.RLock()
@@ -149,6 +156,8 @@ class HipplanApp(App[None]):
         self.reload()
         if self._watch_seconds:
             self.set_interval(self._watch_seconds, self._watch_file, name="watch-db")
+        if self._clock_seconds:
+            self.set_interval(self._clock_seconds, self.follow_clock, name="clock")
 
     def select_athlete(self, name: str) -> None:
         """Show another athlete: the list follows at once, their detail when it is read."""
@@ -164,7 +173,17 @@ class HipplanApp(App[None]):
         request wins."""
         self._generation += 1
         self._detail_generation += 1
+        self._read_at = clock.now()
         self._load_board(self._generation, self._detail_generation, self.board.selected)
+
+    def follow_clock(self) -> bool:
+        """Read the board again when the minute it was read in has passed, so what has started,
+        what is due and which day is today follow the clock (on a timer and before each log).
+        True when a fresh read was started."""
+        if _minute(clock.now()) == _minute(self._read_at):
+            return False
+        self.reload()
+        return True
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load_board(self, generation: int, detail_generation: int, selected: str | None) -> None:
@@ -279,6 +298,7 @@ class HipplanApp(App[None]):
             from planner.services import logs  # services load on first use, after Home
 
             logs.log_session(self.repo, name, session.id, status, minutes, note, None)
+            self._last_logged = (name, session)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
         self.run_in_background(job)
@@ -290,6 +310,7 @@ class HipplanApp(App[None]):
         """Log as asked. Replacing another log asks first; partial asks how many minutes were
         done (default half) unless the request says."""
         session, status = request.session, request.status
+        self.follow_clock()
         logged = self.detail.status(session) if self.detail and not request.athlete else None
 
         def log(minutes: int | None, note: str = "") -> None:
@@ -313,8 +334,45 @@ class HipplanApp(App[None]):
                 f"{STATUS_WORDS[logged]}. Log it as {STATUS_WORDS[status]} instead?"
             )
             self.push_screen(ConfirmDialog(question, title="Replace the log?"), go_on)
+        elif logged is None and as_utc(session.start) > as_utc(clock.now()):
+            # A session still to come: a stray key must not log it (a future warm-up skipped).
+            question = (
+                f"{session_title(session)} {session.start:%a %d %b %H:%M} has not started yet."
+                f" Log it as {STATUS_WORDS[status]} now?"
+            )
+            self.push_screen(ConfirmDialog(question, title="Log a session to come?"), go_on)
         else:
             go_on(True)
+
+    @on(UndoLogRequested)
+    def _undo_requested(self, request: UndoLogRequested) -> None:
+        """Take a log back: the session is open again, and the plan adapts as after a log."""
+        name, detail = self.athlete_name, self.detail
+        if name is None or detail is None:
+            return
+        mine = self._last_logged
+        remembered = mine[1] if mine and name_key(mine[0]) == name_key(name) else None
+        session = request.session or remembered or _last_logged(detail)
+        if session is None or detail.status(session) is None:
+            self.notify("No log to take back.", severity="warning")
+            return
+
+        def job() -> str:
+            from planner.services import logs  # services load on first use, after Home
+
+            result = logs.undo_log(self.repo, name, session.id)
+            self._last_logged = None
+            said = (
+                f"{session_title(session)} {session.start:%a %H:%M}: the"
+                f" {STATUS_WORDS[result.undone.status]} log taken back; open again"
+            )
+            return said + (f"\n{change_words(result.change)}" if result.change else "")
+
+        self.run_in_background(job)
+
+    def action_undo_last_log(self) -> None:
+        if not self._loading_hint():
+            self.post_message(UndoLogRequested())
 
     @on(PlayRequested)
     def _play_requested(self, request: PlayRequested) -> None:
@@ -582,6 +640,21 @@ def runs_changed(result: RunsChanged) -> str:
         return f"{said}. The plan stays as it was."
     why = change.reason.removeprefix(result.what).lstrip("; ")  # the reason repeats what
     return f"{said}. Plan rebuilt from week {change.week}" + (f": {why}" if why else ".")
+
+
+def _last_logged(detail: AthleteDetail) -> Session | None:
+    """The session of the athlete's most recent log, for the palette's undo."""
+    if detail.plan is None or not detail.logs:
+        return None
+    plan = detail.plan
+    sessions = [s for s in plan.sessions if s.id in detail.logs]
+    if not sessions:
+        return None
+    return max(sessions, key=lambda s: (as_utc(detail.logs[s.id].logged_at), as_utc(s.start)))
+
+
+def _minute(instant: datetime) -> datetime:
+    return as_utc(instant).replace(second=0, microsecond=0)
 
 
 def run_app(db_path: Path | None = None) -> int:

@@ -87,6 +87,12 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
             "Guided, exercise by exercise, for today's next open session",
             app.action_play_next,
         )
+    if detail and detail.logs:
+        yield Command(
+            "Undo the last log",
+            "Take the latest log back: its session is open again (u on a selected session)",
+            app.action_undo_last_log,
+        )
     for entry in screens.SCREENS:
         if entry.command:
             key = app.get_key_display(entry.binding("app"))

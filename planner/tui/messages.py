@@ -21,6 +21,13 @@ class LogRequested(Message):
 
 
 @dataclass
+class UndoLogRequested(Message):
+    """Take the log of `session` back (None: the selected athlete's latest log)."""
+
+    session: Session | None = None
+
+
+@dataclass
 class PlayRequested(Message):
     """Start the session player on `session`."""
 

@@ -87,8 +87,8 @@ def shots() -> list[Shot]:
         Shot("sync", ("e", "ctrl+s")),
         Shot("wizard", ("n",)),
         Shot("help", ("question_mark",)),
-        Shot("week-skipped-run", (*NEXT_WEEK_RUN, "s", "y"), prepare=quiet),
-        Shot("week-skipped-run-80x24", (*NEXT_WEEK_RUN, "s", "y"), size=SMALL, prepare=quiet),
+        Shot("week-skipped-run", (*NEXT_WEEK_RUN, "x", "y"), prepare=quiet),
+        Shot("week-skipped-run-80x24", (*NEXT_WEEK_RUN, "x", "y"), size=SMALL, prepare=quiet),
         # Two days later is Wednesday, onto that day's run: refused, the reason in the dialog.
         Shot("run-move-refused", (*NEXT_WEEK_RUN, "m", "2", "enter")),
         Shot("athlete", ("i",)),

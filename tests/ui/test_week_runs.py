@@ -56,7 +56,7 @@ def test_runs_skip_from_the_week_view_and_put_back(demo: HipplanApp) -> None:
             run_id = selected_run(demo).run.id  # type: ignore[union-attr]
             assert tied_to(demo, run_id) == ["post-run", "pre-run"]
 
-            await keys.press("s")
+            await keys.press("x")
             dialog = demo.screen
             assert isinstance(dialog, ConfirmDialog)
             assert "pre-run warm-up and post-run cool-down go with it" in dialog.question
@@ -71,9 +71,9 @@ def test_runs_skip_from_the_week_view_and_put_back(demo: HipplanApp) -> None:
             assert any(n.startswith("Skipped the run at") for n in notes(demo))
 
             await keys.press("m")
-            assert notes(demo)[-1] == "This run is skipped: s puts it back first"
+            assert notes(demo)[-1] == "This run is skipped: x puts it back first"
 
-            await keys.press("s")  # puts it back, no question asked
+            await keys.press("x")  # puts it back, no question asked
             assert not selected_run(demo).skipped
             assert tied_to(demo, run_id) == ["post-run", "pre-run"]
             assert any(n.startswith("Put back the run at") for n in notes(demo))
@@ -86,7 +86,7 @@ def test_runs_skip_can_be_declined(demo: HipplanApp) -> None:
         async with demo.run_test(size=SIZE) as pilot:
             keys = await to_next_weeks_run(pilot)
             run_id = selected_run(demo).run.id  # type: ignore[union-attr]
-            await keys.press("s", "n")
+            await keys.press("x", "n")
             assert isinstance(demo.screen, WeekScreen)
             assert not selected_run(demo).skipped
             assert tied_to(demo, run_id) == ["post-run", "pre-run"]
@@ -128,9 +128,9 @@ def test_runs_footer_and_keys_follow_the_selection(demo: HipplanApp) -> None:
             keys = await to_next_weeks_run(pilot)
             screen = demo.screen
             shown = {k: b.binding.description for k, b in screen.active_bindings.items()}
-            assert (shown["s"], shown["m"]) == ("Skip run", "Move run")
-            await keys.press("d", "space")
-            assert notes(demo)[-2:] == ["That is a run: s skips it, m moves it"] * 2
+            assert (shown["x"], shown["m"]) == ("Skip run", "Move run")
+            await keys.press("d", "space", "s")
+            assert notes(demo)[-3:] == ["That is a run: x skips it, m moves it"] * 3
             await keys.press("up")  # the warm-up before it: the keys act on sessions again
             shown = {k: b.binding.description for k, b in screen.active_bindings.items()}
             assert (shown["s"], shown["m"]) == ("Skip", "Move")
@@ -156,7 +156,7 @@ def test_runs_keys_are_in_the_palette_and_the_help(demo: HipplanApp) -> None:
 # -- keys that cannot act say why ------------------------------------------------------------
 
 
-CANNOT_ACT_KEYS = ("w", "space", "d", "p", "s", "m")
+CANNOT_ACT_KEYS = ("w", "space", "d", "p", "s", "m", "u")
 
 
 def test_cannot_act_without_an_athlete(make_app: AppFactory) -> None:
@@ -199,28 +199,34 @@ def test_cannot_act_in_the_week_says_why(demo: HipplanApp) -> None:
             await keys.press("m")
             assert notes(demo)[-1] == "This session has started; it stays"
             await keys.press("down")  # today's 06:30 run, started too
-            for key in ("s", "m"):
+            for key in ("x", "m"):
                 await keys.press(key)
                 assert notes(demo)[-1] == "This run has started; it stays", key
             await keys.press("down", "down")  # Thursday's loosening, this evening's tomorrow
             await keys.press("d")
-            assert notes(demo)[-1].startswith("This session starts Thu 18 Mar 19:00")
+            assert notes(demo)[-1].startswith("This session is on Thu 18 Mar;")
 
     run(scenario)
 
 
-def test_cannot_act_on_home_before_a_session_starts(demo: HipplanApp) -> None:
+def test_home_logs_a_session_of_today_early_once_asked(demo: HipplanApp) -> None:
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:
             await settle(pilot)
             keys = Keys(pilot)
             await keys.press("d")  # today's warm-up; the highlight moves to the cool-down
-            await keys.press("d")
-            assert (
-                notes(demo)[-1]
-                == "This session starts Wed 17 Mar 07:20; s logs it skipped before then"
-            )
-            await keys.press("space")  # playing it early is fine: the player opens
+            await settle(pilot)
+            await keys.press("d")  # the 07:20 cool-down at 07:00: the same day, so it may
+            dialog = demo.screen
+            assert isinstance(dialog, ConfirmDialog)
+            assert "Wed 17 Mar 07:20 has not started yet" in dialog.question
+            await keys.press("y")
+            await settle(pilot)
+            assert demo.detail is not None
+            assert [demo.detail.status(s) for s in demo.detail.sessions_on(date(2027, 3, 17))][
+                :2
+            ] == ["done", "done"]
+            await keys.press("space")  # playing one early is fine: the player opens
             assert not isinstance(demo.screen, HomeScreen)
 
     run(scenario)
@@ -241,8 +247,8 @@ def test_cannot_act_on_a_run_whose_warm_up_is_logged(demo: HipplanApp) -> None:
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:
             keys = await to_next_weeks_run(pilot)
-            await keys.press("up", "s")  # Monday's warm-up logged as skipped
-            await keys.press("down", "s")
+            await keys.press("up", "s", "y")  # Monday's warm-up logged skipped, once asked
+            await keys.press("down", "x")
             assert notes(demo)[-1] == "Its pre-run warm-up is logged; the run stays"
             assert isinstance(demo.screen, WeekScreen)
 

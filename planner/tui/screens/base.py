@@ -15,9 +15,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen, ScreenResultType
 
+from planner import clock
+from planner.domain import loggable
 from planner.domain.model import LogStatus, Session, as_utc
 from planner.tui.labels import loading_words
-from planner.tui.messages import LogRequested, MoveRequested, PlayRequested
+from planner.tui.messages import LogRequested, MoveRequested, PlayRequested, UndoLogRequested
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import Dialog
 
@@ -79,7 +81,7 @@ class SessionActions(HipplanScreen[None]):
     Subclasses say which session is selected (`session`).
     """
 
-    SESSION_ACTIONS: ClassVar[frozenset[str]] = frozenset({"play", "log", "move"})
+    SESSION_ACTIONS: ClassVar[frozenset[str]] = frozenset({"play", "log", "move", "undo"})
 
     @property
     def session(self) -> Session | None:
@@ -101,12 +103,19 @@ class SessionActions(HipplanScreen[None]):
             return "No plan yet: make one with n"
         if session is None:
             return "Nothing selected"
-        started = as_utc(session.start) <= as_utc(detail.now)
-        if action == "move" and started:
+        now = clock.now()  # fresh on every key, not the board's read time
+        if action == "undo" and detail.status(session) is None:
+            return "This session is not logged: nothing to take back"
+        if action == "move" and as_utc(session.start) <= as_utc(now):
             return "This session has started; it stays"
-        if action == "log" and parameters and parameters[0] != "skipped" and not started:
+        status = str(parameters[0]) if parameters else ""
+        if (
+            action == "log"
+            and status
+            and loggable.why_not_loggable(session, status, now, detail.athlete.zone)
+        ):
             local = session.start.astimezone(detail.athlete.zone)
-            return f"This session starts {local:%a %d %b %H:%M}; s logs it skipped before then"
+            return f"This session is on {local:%a %d %b}; s logs it skipped before that day"
         return ""
 
     def action_cannot(self, action: str, *parameters: object) -> None:
@@ -115,6 +124,10 @@ class SessionActions(HipplanScreen[None]):
     def action_log(self, status: LogStatus) -> None:
         if self.session is not None:
             self.request(LogRequested(self.session, status))
+
+    def action_undo(self) -> None:
+        if self.session is not None:
+            self.request(UndoLogRequested(self.session))
 
     def action_play(self) -> None:
         if self.session is not None:
@@ -139,4 +152,5 @@ def session_fallbacks() -> list[Binding]:
         cannot("p", "log", "partial"),
         cannot("s", "log", "skipped"),
         cannot("m", "move"),
+        cannot("u", "undo"),
     ]

@@ -52,6 +52,14 @@ class HomeScreen(SessionActions):
         Binding("p", "log('partial')", "Partial", id="home.partial", tooltip="Log it partly done"),
         Binding("s", "log('skipped')", "Skip", id="home.skip", tooltip="Log it as skipped"),
         Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="home.undo",
+            tooltip="Take the session's log back: it is open again",
+            show=False,
+        ),
+        Binding(
             "m",
             "move",
             "Move",
@@ -69,7 +77,9 @@ class HomeScreen(SessionActions):
         entry("outcomes").binding("home"),
         # not in the footer, which is full at 100 columns: help and the palette list it
         replace(entry("squad").binding("home"), show=False),
-        Binding("c", "next_athlete", "Athlete", id="home.athlete", tooltip="Show the next athlete"),
+        Binding(
+            "c", "next_athlete", "Next athlete", id="home.athlete", tooltip="Show the next athlete"
+        ),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
         # Pressed when they cannot act, these keys say why (see SessionActions).
         cannot("w", "open_week"),

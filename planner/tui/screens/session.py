@@ -29,6 +29,7 @@ class SessionScreen(SessionActions):
         Binding("p", "log('partial')", "Partial", id="session.partial", tooltip="Partly done"),
         Binding("s", "log('skipped')", "Skip", id="session.skip", tooltip="Log as skipped"),
         Binding("m", "move", "Move", id="session.move", tooltip="Another time or day"),
+        Binding("u", "undo", "Undo", id="session.undo", tooltip="Take the log back: open again"),
         *session_fallbacks(),  # pressed when they cannot act, the keys say why
     ]
 

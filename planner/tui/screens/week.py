@@ -41,15 +41,17 @@ class WeekScreen(SessionActions):
         Binding("d", "log('done')", "Done", id="week.done", tooltip="Log as done"),
         Binding("p", "log('partial')", "Partial", id="week.partial", tooltip="Partly done"),
         Binding("s", "log('skipped')", "Skip", id="week.skip", tooltip="Log as skipped"),
-        # On a selected run, s and m act on the run (only one binding of a key is enabled).
+        Binding("u", "undo", "Undo", id="week.undo", tooltip="Take the log back: open again"),
+        # s logs a session skipped, x takes a run off: one meaning per key. On a selected run,
+        # m moves the run (only one binding of a key is enabled).
         Binding(
-            "s",
+            "x",
             "skip_run",
             "Skip run",
             id="week.skip_run",
             tooltip="Take the run off; its warm-up and cool-down go with it",
         ),
-        Binding("s", "put_back_run", "Put back", id="week.put_back", tooltip="Run it after all"),
+        Binding("x", "put_back_run", "Put back", id="week.put_back", tooltip="Run it after all"),
         Binding("m", "move", "Move", id="week.move", tooltip="Another time or day"),
         Binding(
             "m",
@@ -82,11 +84,19 @@ class WeekScreen(SessionActions):
         cannot("space", "play"),
         cannot("d", "log", "done"),
         cannot("p", "log", "partial"),
-        cannot("s", "skip"),
+        cannot("s", "log", "skipped"),
+        cannot("x", "skip"),
         cannot("m", "move"),
+        cannot("u", "undo"),
     ]
     # Left out of the footer, in this order, while it does not fit; the keys still work.
-    FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("app.go_home", "today", "log('partial')", "play")
+    FOOTER_SPARE: ClassVar[tuple[str, ...]] = (
+        "app.go_home",
+        "today",
+        "undo",
+        "log('partial')",
+        "play",
+    )
     RUN_ACTIONS: ClassVar[frozenset[str]] = frozenset({"skip_run", "put_back_run", "move_run"})
 
     week: reactive[int] = reactive(1, init=False)
@@ -219,8 +229,8 @@ class WeekScreen(SessionActions):
             if run is None or (action != "move_run" and (action == "put_back_run") != run.skipped):
                 return False  # hidden: the key belongs to another binding now
             return None if self.why_not(action) else True
-        if run is not None and (action == "move" or parameters == ("skipped",)):
-            return False  # hidden: s and m act on the selected run
+        if run is not None and action == "move":
+            return False  # hidden: on a run, m moves the run
         if action == "open" and self.session is None:
             return None
         if action == "shift" and self.detail is not None and self.detail.plan is not None:
@@ -244,14 +254,14 @@ class WeekScreen(SessionActions):
         item, detail = self.run_item, self.detail
         if item is None or item.run is None or detail is None:
             if action == "skip":
-                return super().why_not("log", ("skipped",))
+                return "x takes a run off; s logs a session skipped"
             return super().why_not(action, parameters)
-        if action in ("play", "log"):
-            return "That is a run: s skips it, m moves it"
+        if action in ("play", "log", "undo"):
+            return "That is a run: x skips it, m moves it"
         if as_utc(item.start) <= as_utc(detail.now):
             return "This run has started; it stays"
         if action in ("move", "move_run") and item.skipped:
-            return "This run is skipped: s puts it back first"
+            return "This run is skipped: x puts it back first"
         for session in detail.sessions_of_run(item.run.id):
             if detail.status(session) or as_utc(session.start) <= as_utc(detail.now):
                 state = "is logged" if detail.status(session) else "has started"
@@ -284,12 +294,12 @@ def _span(first: date, last: date) -> str:
 
 
 def _run_line(item: Agenda, detail: AthleteDetail) -> Content:
-    """The selected run: when, how long, and what s and m do to it."""
+    """The selected run: when, how long, and what x and m do to it."""
     assert item.run is not None
     local = item.start.astimezone(detail.athlete.zone)
     tied = [KIND_LABELS[s.kind] for s in detail.sessions_of_run(item.run.id)]
     if item.skipped:
-        state, style, hint = "skipped", "$text-warning", "s puts it back"
+        state, style, hint = "skipped", "$text-warning", "x puts it back"
     else:
         state, style = "planned", "$text-accent"
         hint = f"with its {' and '.join(tied)}" if tied else "no session tied to it"

@@ -86,8 +86,11 @@ def test_shortcuts_pick_the_obvious_session(cli, at) -> None:  # type: ignore[no
     ("args", "message"),
     [
         (("nope", "done"), "unknown session 'nope' in Ana Tight's plan"),
-        (("20270310-pre", "done"), "session 20270310-pre starts Wed 10 Mar 2027 06:20; it cannot"),
-        (("20270310-pre", "partial", "--minutes", "3"), "cannot be logged partial before then"),
+        (
+            ("20270310-pre", "done"),
+            "session 20270310-pre is on Wed 10 Mar 2027; it can be logged done from that day",
+        ),
+        (("20270310-pre", "partial", "--minutes", "3"), "can be logged partial from that day on"),
         (("20270301-pre", "done", "--minutes", "11"), "--minutes: 11 minutes is more than the 10"),
         (("20270301-pre", "skipped", "--minutes", "5"), "--minutes: a skipped session has no"),
         (("20270301-pre", "partial"), "--minutes: partial needs the minutes done"),

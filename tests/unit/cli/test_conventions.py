@@ -77,6 +77,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("outcomes",): ["outcomes", NAME],
         ("sync",): ["sync", NAME, "--url", url, "--user", user],
         ("squad", "import"): ["squad", "import", str(tmp / "squad.csv")],
+        ("demo",): ["demo"],
     }
 
 
@@ -191,7 +192,7 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("frobnicate",), "invalid choice: 'frobnicate'"),
         (("athlete", "list", "--frob"), "athlete list: unrecognized arguments: --frob"),
         (("plan", "build", NAME, "--weeks", "4"), "required: --start"),
-        (("log", NAME), "are required: SESSION_ID|next|today-pre|today-post, status"),
+        (("log", NAME), "are required: SESSION_ID|next|today-pre|today-post"),
         (("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "99"), "--weeks: weeks must"),
         (("athlete", "add", "Tom", "--tightness", "9"), "--tightness: tightness must be 1 to 5"),
         (("athlete", "set", NAME, "--tz", "Mars/Base"), "--tz: unknown time zone 'Mars/Base'"),

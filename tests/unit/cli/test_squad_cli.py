@@ -102,14 +102,14 @@ def test_plan_build_all_builds_each_and_skips_athletes_without_runs(cli, squad_f
     ok(cli("squad", "import", str(squad_file)))
     ok(cli("athlete", "add", "Dee", "--tightness", "2", "--tz", "UTC"))
     data = json.loads(ok(cli(*BUILD_ALL, "--json")))
-    assert set(data) == {"built", "skipped"}
+    assert set(data) == {"built", "skipped", "kept", "warnings"}
     assert [b["athlete"] for b in data["built"]] == ["Ana Tight", "Ben Mid", "Cal Loose"]
     assert all(b["weeks"] == 4 and b["start"] == "2027-03-01" for b in data["built"])
     assert [s["athlete"] for s in data["skipped"]] == ["Dee"]
     assert "has no runs" in data["skipped"][0]["reason"]
     shown = json.loads(ok(cli("plan", "show", "Ben Mid", "--json")))
     assert (shown["start"], shown["weeks"]) == ("2027-03-01", 4)
-    text = ok(cli(*BUILD_ALL))
+    text = ok(cli(*BUILD_ALL, "--replace"))
     assert text.splitlines()[-1] == "3 plans built, 1 athletes skipped"
     assert "skipped Dee: " in text
 

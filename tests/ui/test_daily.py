@@ -1,0 +1,114 @@
+"""A week of real use in the TUI: undo, a clock that moves, one meaning per key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from planner import clock
+from planner.storage import Repository
+from planner.tui.app import HipplanApp
+from planner.tui.commands import HipplanCommands
+from planner.tui.pilot import FROZEN_NOW, SMALL, Keys, run, settle
+from planner.tui.screens.week import WeekScreen
+from planner.tui.widgets.dialogs import ConfirmDialog
+from tests.ui.helpers import log_of
+
+
+def _selected(app: HipplanApp):  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, WeekScreen)
+    assert screen.session is not None
+    return screen.session
+
+
+def test_u_takes_a_log_back_in_the_week_view(demo: HipplanApp, demo_repo: Repository) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("w")  # today's 06:20 warm-up, started
+            session = _selected(demo)
+            await keys.press("d")
+            assert log_of(demo_repo, session.id) is not None
+            assert demo.detail is not None and demo.detail.status(session) == "done"
+            await keys.press("u")
+            assert log_of(demo_repo, session.id) is None
+            assert demo.detail is not None and demo.detail.status(session) is None
+            await keys.press("u")  # nothing to take back now: says so
+            assert "not logged" in [n.message for n in demo._notifications][-1]
+
+    run(scenario)
+
+
+def test_the_palette_undoes_the_last_log(demo: HipplanApp, demo_repo: Repository) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("w")
+            session = _selected(demo)
+            await keys.press("d")
+            commands = {c.name: c for c in HipplanCommands(demo.screen).commands()}
+            commands["Undo the last log"].run()
+            await settle(pilot)
+            assert log_of(demo_repo, session.id) is None
+
+    run(scenario)
+
+
+def test_a_future_session_is_logged_only_once_asked(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("w", "]")  # next week: every session is still to come
+            session = _selected(demo)
+            await keys.press("s")
+            dialog = demo.screen
+            assert isinstance(dialog, ConfirmDialog)
+            assert "has not started yet" in dialog.question
+            await keys.press("n")
+            assert log_of(demo_repo, session.id) is None
+            await keys.press("s", "y")
+            entry = log_of(demo_repo, session.id)
+            assert entry is not None and entry.status == "skipped"
+
+    run(scenario)
+
+
+def test_the_tuis_now_follows_the_clock(demo_repo: Repository) -> None:
+    app = HipplanApp(demo_repo, watch_seconds=None, clock_seconds=0.05)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            assert app.detail is not None and app.detail.now == FROZEN_NOW
+            later = FROZEN_NOW + timedelta(hours=3, minutes=1)
+            clock.freeze(later)
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert app.detail is not None and app.detail.now == later
+
+    run(scenario)
+
+
+def test_a_key_sees_the_time_of_the_keypress(demo: HipplanApp) -> None:
+    """With the board read at 07:00, d on tomorrow's session at 00:05 the next day is allowed."""
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("w")
+            screen = demo.screen
+            assert isinstance(screen, WeekScreen)
+            await keys.press("down", "down", "down")  # Thursday's loosening
+            session = _selected(demo)
+            assert screen.why_not("log", ("done",)) != ""
+            clock.freeze(FROZEN_NOW.replace(hour=0, minute=5) + timedelta(days=1))
+            assert session.start.date() == (FROZEN_NOW + timedelta(days=1)).date()
+            assert screen.why_not("log", ("done",)) == ""
+
+    run(scenario)
