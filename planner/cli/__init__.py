@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "planner.cli.outcomes",
     "planner.cli.sync",
     "planner.cli.squad",
+    "planner.cli.activities",
 )
 
 __all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]
