@@ -356,16 +356,11 @@ def _follow(
     for session in moving:
         clash = first_clash(session, obstacles, [*staying, *placed])
         if clash is not None:
-            what = f"the run {planned.id} was done at {when}; the plan keeps it as planned: at"
-            return (
-                runs,
-                sessions,
-                [f"{what} the real times its {session.kind} would overlap {clash}"],
-            )
+            return runs, sessions, [_kept(planned, when, f"its {session.kind} session", clash)]
         placed.append(session)
     clash = first_clash(_as_session(real), other_runs, staying)
     if clash is not None:
-        return runs, sessions, [f"the run {planned.id} was done at {when}, over {clash}"]
+        return runs, sessions, [_kept(planned, when, "it", clash)]
     notes = [f"the run {planned.id} was done at {when}"]
     notes += [
         f"its {'warm-up' if s.kind == 'pre-run' else 'cool-down'} {s.id} follows (now {s.start:%H:%M})"
@@ -374,6 +369,13 @@ def _follow(
     ]
     runs = [real if r.id == planned.id else r for r in runs]
     return runs, sorted([*staying, *placed], key=lambda s: (as_utc(s.start), s.id)), notes
+
+
+def _kept(run: Run, when: str, what: str, clash: str) -> str:
+    return (
+        f"the run {run.id} was done at {when}; the plan keeps it as planned: at the real"
+        f" times {what} would overlap {clash}"
+    )
 
 
 def _hugging(session: Session, run: Run, tz: ZoneInfo) -> Session:
