@@ -63,8 +63,11 @@ def _check_musts(plan: Plan, logged: set[str]) -> None:
         [(as_utc(s.start), as_utc(s.end), s.id) for s in plan.sessions]
         + [(as_utc(r.start), as_utc(r.end), r.id) for r in plan.runs]
     )
-    for (_, end, one), (start, _, other) in zip(spans, spans[1:], strict=False):
-        assert end <= start, f"{one} overlaps {other}"
+    latest_end, latest = spans[0][0], ""
+    for start, end, what in spans:
+        assert latest_end <= start, f"{latest} overlaps {what}"
+        if end > latest_end:
+            latest_end, latest = end, what
     runs = {r.id: r for r in plan.runs}
     for s in plan.sessions:
         wanted = "dynamic" if s.kind == "pre-run" else "static"
