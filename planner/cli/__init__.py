@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "planner.cli.sync",
     "planner.cli.squad",
     "planner.cli.demo",
+    "planner.cli.activities",
 )
 
 __all__ = ["COMMAND_MODULES", "UsageError", "build_parser", "db_path", "main"]

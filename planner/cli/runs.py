@@ -24,13 +24,13 @@ from planner.domain.inputs import (
     parse_hhmm,
     parse_run_minutes,
 )
-from planner.domain.model import Run, RunRule, resolve_local
+from planner.domain.model import RunRule, resolve_local
 from planner.fsutil import read_input
 
 if TYPE_CHECKING:
     from planner.services import calendar, runs
     from planner.services.calendar import ImportSummary
-    from planner.services.runs import RunsChanged
+    from planner.services.runs import ListedRun, RunsChanged
 else:
     calendar = lazy_import("planner.services.calendar")
     runs = lazy_import("planner.services.runs")
@@ -149,12 +149,14 @@ def runs_list(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         athlete, first, last, listed = runs.list_runs(repo, args.name, args.start, args.until)
     if args.json:
-        print_json([_listed_json(item.run, item.skipped) for item in listed])
+        print_json([_listed_json(item) for item in listed])
         return 0
     print(f"{athlete.name}: {len(listed)} runs from {first} to {last}")
     for item in listed:
         r = item.run
         mark = "  skipped" if item.skipped else ""
+        if item.done is not None:
+            mark += "  done" if item.done else "  not done"
         print(
             f"  {r.start:%a %Y-%m-%d %H:%M %Z}  {r.minutes:>3} min  {r.id}"
             f"  ({r.rule_id or r.source}){mark}"
@@ -162,14 +164,18 @@ def runs_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listed_json(run: Run, skipped: bool) -> dict[str, Any]:
+def _listed_json(item: ListedRun) -> dict[str, Any]:
+    run = item.run
     return {
         "id": run.id,
         "start": iso(run.start),
         "end": iso(run.end),
         "source": run.source,
         "rule_id": run.rule_id,
-        "skipped": skipped,
+        "skipped": item.skipped,
+        "done": item.done,
+        "actual_start": iso(item.actual_start),
+        "actual_end": iso(item.actual_end),
     }
 
 

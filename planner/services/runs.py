@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner import clock
+from planner.domain.activities import ID_PREFIX as ACTIVITY_RUN_PREFIX
+from planner.domain.activities import RunOutcome
 from planner.domain.errors import InvalidInput, UnknownRun
 from planner.domain.inputs import MAX_WEEKS, WEEKDAYS
 from planner.domain.model import Athlete, PlanChange, Run, RunRule, as_utc
@@ -38,6 +40,11 @@ class RunsChanged:
 class ListedRun:
     run: Run
     skipped: bool
+    # from the watch: True when an activity matched it, False when its day passed without one
+    # among the day's activities, None when unknown; the real times when it was done
+    done: bool | None = None
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
 
 
 def add_runs(
@@ -95,11 +102,20 @@ def list_runs(
             plans.scheduled_runs(repo, athlete.name, first, end), changes, athlete.zone
         )
     }
+    outcomes = {o.run_id: o for o in repo.activity_record(athlete.name).outcomes}
     listed = [
-        ListedRun(planned.get(r.id, r), r.id in changes.skipped)
+        _listed(planned.get(r.id, r), r.id in changes.skipped, outcomes.get(r.id))
         for r in plans.scheduled_runs(repo, athlete.name, first, end)
     ]
     return athlete, first, last, sorted(listed, key=lambda item: as_utc(item.run.start))
+
+
+def _listed(run: Run, skipped: bool, outcome: RunOutcome | None) -> ListedRun:
+    if run.id.startswith(ACTIVITY_RUN_PREFIX):  # a run the watch recorded with no plan
+        return ListedRun(run, skipped, True, run.start, run.end)
+    if outcome is None:
+        return ListedRun(run, skipped)
+    return ListedRun(run, skipped, outcome.done, outcome.actual_start, outcome.actual_end)
 
 
 def remove_runs(repo: Repository, name: str, what: str, now: datetime | None = None) -> RunsChanged:

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planner.domain.activities import Activity, ActivityRecord, LastImport, RunOutcome
 from planner.domain.adherence import Tally
 from planner.domain.inputs import zone
 from planner.domain.model import (
@@ -28,6 +29,7 @@ from planner.domain.model import (
     RunRule,
     Session,
     Timing,
+    as_utc,
 )
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary
@@ -389,3 +391,67 @@ def summary_from(doc: Doc) -> Summary:
     if plan is not None and len(weeks) != plan.weeks:
         raise ValueError(f"{len(weeks)} week tallies for a {plan.weeks}-week plan")
     return Summary(athlete_from(doc["athlete"]), plan, weeks)
+
+
+# -- activities from the watch ---------------------------------------------------------------------
+
+
+def activity_record_doc(key: str, record: ActivityRecord) -> Doc:
+    """One document per athlete: the activities read, the runs' outcomes, the folder, the last
+    import. Times in UTC, so a change of the athlete's zone changes nothing stored here."""
+    last = record.last
+    return {
+        "athlete": key,
+        "activities": [
+            [a.key, a.kind, a.sport, _iso(as_utc(a.start)), _iso(as_utc(a.end)), a.source]
+            for a in record.activities
+        ],
+        "outcomes": [
+            [
+                o.run_id,
+                o.done,
+                _iso(as_utc(o.actual_start)) if o.actual_start else None,
+                _iso(as_utc(o.actual_end)) if o.actual_end else None,
+                o.activity,
+            ]
+            for o in record.outcomes
+        ],
+        "folder": record.folder,
+        "last": None
+        if last is None
+        else {
+            "at": _iso(last.at),
+            "source": last.source,
+            "counts": [
+                last.activities,
+                last.runs_matched,
+                last.runs_added,
+                last.sessions_logged,
+                last.ignored,
+            ],
+        },
+    }
+
+
+def activity_record_from(doc: Doc, tz: ZoneInfo) -> ActivityRecord:
+    last = doc.get("last")
+    return ActivityRecord(
+        activities=tuple(
+            Activity(str(k), kind, str(sport), _when(s, tz), _when(e, tz), str(src))
+            for k, kind, sport, s, e, src in doc.get("activities") or []
+        ),
+        outcomes=tuple(
+            RunOutcome(
+                str(run_id),
+                bool(done),
+                _when(s, tz) if s else None,
+                _when(e, tz) if e else None,
+                activity,
+            )
+            for run_id, done, s, e, activity in doc.get("outcomes") or []
+        ),
+        folder=doc.get("folder"),
+        last=None
+        if not last
+        else LastImport(datetime.fromisoformat(last["at"]), str(last["source"]), *last["counts"]),
+    )

@@ -23,6 +23,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from planner import clock
+from planner.domain.activities import ActivityRecord
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
     Athlete,
@@ -561,6 +562,22 @@ class Repository:
         docs = self._table(name, "checkins").search(_q.athlete.test(_same_key, name_key(name)))
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.checkin_from, item, "check-in") for item in items]
+
+    # -- activities from the watch -----------------------------------------------------------------
+
+    def activity_record(self, name: str) -> ActivityRecord:
+        """The athlete's activities, their runs' outcomes, import folder and last import."""
+        tz = self.get_athlete(name).zone
+        doc = self._table(name, "activities").get(_q.athlete == name_key(name))
+        if doc is None:
+            return ActivityRecord()
+        return self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
+
+    def save_activity_record(self, name: str, record: ActivityRecord) -> None:
+        with self.transaction():
+            key = self.get_athlete(name).key
+            doc = codec.activity_record_doc(key, record)
+            self._table(name, "activities").upsert(doc, _q.athlete == key)
 
     # -- maintenance -------------------------------------------------------------------------------
 

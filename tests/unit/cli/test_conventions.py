@@ -33,6 +33,14 @@ SQUAD_CSV = """name,tightness,sport,sitting_hours,zone,run_days,time,minutes
 Cy,2,run,1,UTC,tue;thu,07:00,30
 """
 
+MORNING_GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
+<trk><type>running</type><trkseg>
+<trkpt lat="51.5" lon="-0.1"><time>2027-03-01T06:40:00Z</time></trkpt>
+<trkpt lat="51.6" lon="-0.1"><time>2027-03-01T07:20:00Z</time></trkpt>
+</trkseg></trk></gpx>
+"""
+
 
 def _leaves(
     parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
@@ -78,6 +86,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("sync",): ["sync", NAME, "--url", url, "--user", user],
         ("squad", "import"): ["squad", "import", str(tmp / "squad.csv")],
         ("demo",): ["demo"],
+        ("activities", "import"): ["activities", "import", NAME, str(tmp / "morning.gpx")],
     }
 
 
@@ -100,6 +109,8 @@ WRITE_KEYS = {
     ("sync",): {"created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled",
                 "put_back", "plan_changes", "dry_run"},
     ("squad", "import"): {"imported"},
+    ("activities", "import"): {"activities", "runs_matched", "runs_added", "sessions_logged",
+                               "ignored", "plan_changes"},
 }  # fmt: skip
 
 
@@ -120,6 +131,7 @@ def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # typ
         assert result.code == 0, result.err
     (tmp_path / "club.ics").write_bytes(CLUB_ICS)
     (tmp_path / "squad.csv").write_text(SQUAD_CSV, encoding="utf-8")
+    (tmp_path / "morning.gpx").write_text(MORNING_GPX, encoding="utf-8")
     backup = cli("db", "backup", "--json")
     assert backup.code == 0, backup.err
     os.replace(json.loads(backup.out)["backup"], tmp_path / "sample.tar.gz")

@@ -1,0 +1,437 @@
+"""Activities from the watch: what the athlete really did, matched against the plan.
+
+Pure functions of the activities read so far, the planned runs, the plan and the logs. The
+whole outcome is worked out again from every stored activity on each import, so importing the
+same files twice gives the same outcome, and the order files come in does not matter.
+
+- A running activity that overlaps a planned run, or starts within `MATCH_WINDOW` of it on the
+  same local day, marks that run done with its real start and end. The run's warm-up and
+  cool-down, while not logged, follow the real times where they still fit (nothing overlaps, a
+  warm-up ends at the run's start and a cool-down starts at its end); the change says so.
+- A running activity with no planned run near it becomes a run of its own (source: its file).
+- A planned run on a day that has passed, with activities on that day but no run among them, was
+  not run: its unlogged warm-up and cool-down leave the plan (and so the week's planned minutes).
+- A flexibility, yoga or stretching activity near an open loosening or maintenance session logs
+  it done, or partial when it was shorter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from planner.domain.inputs import MAX_ICS_BYTES
+from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
+from planner.domain.moves import first_clash
+
+ActivityKind = Literal["run", "mobility", "other"]
+
+# Limits on what is read (the calendar's size limit, so one rule for every file read).
+MAX_ACTIVITY_BYTES = MAX_ICS_BYTES  # one file, after unpacking a .gz
+MAX_ARCHIVE_BYTES = 2 * 1024**3  # a whole export (.zip) as it lies on disk
+MAX_UNPACKED_TOTAL = 4 * 1024**3  # everything unpacked from one export, summed
+MAX_FILES = 20_000  # files in one folder or export
+MAX_FIT_MESSAGES = 2_000_000  # FIT messages read from one file
+MAX_SECONDS_PER_FILE = 10.0  # reading one file takes at most this long
+MAX_ACTIVITY_HOURS = 48  # longer than this is a broken clock, not an activity
+
+MATCH_WINDOW = timedelta(hours=2)
+ACTIVITY_KEY = "activity"  # in a log's extra: the activity that logged it
+ID_PREFIX = "act-"  # runs added from an activity: act-YYYYMMDD-HHMM
+
+# FIT sport / sub-sport names (and GPX, TCX, Strava words) that count as running or as mobility.
+RUN_WORDS = frozenset(
+    {"running", "run", "trail_running", "trail run", "treadmill", "treadmill_running",
+     "track", "track_running", "street", "virtual_run", "virtual_activity", "indoor_running",
+     "ultra", "9"}
+)  # fmt: skip
+MOBILITY_WORDS = frozenset(
+    {"flexibility_training", "flexibility", "yoga", "stretching", "pilates", "mobility",
+     "breathing", "43"}
+)  # fmt: skip
+
+
+def kind_of(*words: str | None) -> ActivityKind:
+    """What an activity is, from the sport words its file gives (sub-sport first)."""
+    cleaned = [w.strip().casefold().replace("-", "_") for w in words if w]
+    if any(w in MOBILITY_WORDS or w.replace("_", " ") in MOBILITY_WORDS for w in cleaned):
+        return "mobility"
+    if any(w in RUN_WORDS or w.replace("_", " ") in RUN_WORDS for w in cleaned):
+        return "run"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One recorded activity: its id (from the watch, or the file's hash), kind and times."""
+
+    key: str
+    kind: ActivityKind
+    sport: str
+    start: datetime
+    end: datetime
+    source: str  # the file it came from
+
+    @property
+    def minutes(self) -> int:
+        return int((as_utc(self.end) - as_utc(self.start)).total_seconds() // 60)
+
+
+def check_times(start: datetime, end: datetime) -> str | None:
+    """Why an activity's times cannot be used, or None."""
+    if start.tzinfo is None or end.tzinfo is None:
+        return "its times have no time zone"
+    if as_utc(end) <= as_utc(start):
+        return "it ends before it starts"
+    if as_utc(end) - as_utc(start) > timedelta(hours=MAX_ACTIVITY_HOURS):
+        return f"it lasts over {MAX_ACTIVITY_HOURS} hours"
+    return None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A planned run's fate: done with its real times, or not done."""
+
+    run_id: str
+    done: bool
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
+    activity: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the activities say about the plan, worked out whole from every activity."""
+
+    outcomes: tuple[RunOutcome, ...]
+    added: tuple[Run, ...]  # runs with no plan, one per running activity
+    logs: tuple[LogEntry, ...]  # mobility sessions the watch recorded
+    plan: Plan | None  # the plan with warm-ups and cool-downs following the real runs
+    notes: tuple[str, ...]  # what changed in the plan, in words
+
+    def outcome_of(self, run_id: str) -> RunOutcome | None:
+        return next((o for o in self.outcomes if o.run_id == run_id), None)
+
+
+@dataclass(frozen=True)
+class LastImport:
+    """What the last import read and did (the TUI shows it)."""
+
+    at: datetime
+    source: str
+    activities: int
+    runs_matched: int
+    runs_added: int
+    sessions_logged: int
+    ignored: int
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    """Everything stored about an athlete's activities: what was read, what it made of their
+    runs, the folder they import from, and the last import."""
+
+    activities: tuple[Activity, ...] = ()
+    outcomes: tuple[RunOutcome, ...] = ()
+    folder: str | None = None
+    last: LastImport | None = None
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def unique(activities: Iterable[Activity]) -> list[Activity]:
+    """Activities in time order, each once: the same key, or the same kind starting the same
+    minute (one activity from a FIT file and from an export's GPX), is one activity."""
+    seen: set[str] = set()
+    starts: set[tuple[str, datetime]] = set()
+    kept = []
+    for activity in sorted(activities, key=lambda a: (as_utc(a.start), a.key)):
+        minute = as_utc(activity.start).replace(second=0, microsecond=0)
+        if activity.key in seen or (activity.kind, minute) in starts:
+            continue
+        seen.add(activity.key)
+        starts.add((activity.kind, minute))
+        kept.append(activity)
+    return kept
+
+
+def days_of(activities: Iterable[Activity], tz: ZoneInfo) -> set[date]:
+    return {local_day(a.start, tz) for a in activities}
+
+
+def match_runs(
+    activities: Sequence[Activity],
+    planned: Sequence[Run],
+    tz: ZoneInfo,
+    window: timedelta = MATCH_WINDOW,
+) -> tuple[list[RunOutcome], list[Activity]]:
+    """Each running activity with the planned run it is (done), and those with none."""
+    runs = [r for r in planned if not r.id.startswith(ID_PREFIX)]
+    taken: set[str] = set()
+    done: list[RunOutcome] = []
+    alone: list[Activity] = []
+    for activity in activities:
+        if activity.kind != "run":
+            continue
+        run = _nearest(activity, [r for r in runs if r.id not in taken], tz, window)
+        if run is None:
+            alone.append(activity)
+            continue
+        taken.add(run.id)
+        done.append(RunOutcome(run.id, True, activity.start, activity.end, activity.key))
+    return done, alone
+
+
+def _nearest(
+    activity: Activity, runs: Sequence[Run], tz: ZoneInfo, window: timedelta
+) -> Run | None:
+    day = local_day(activity.start, tz)
+    start, end = as_utc(activity.start), as_utc(activity.end)
+    near = [
+        r
+        for r in runs
+        if local_day(r.start, tz) == day
+        and (
+            (as_utc(r.start) < end and start < as_utc(r.end))
+            or abs(as_utc(r.start) - start) <= window
+        )
+    ]
+    return min(near, key=lambda r: (abs(as_utc(r.start) - start), r.id), default=None)
+
+
+def missed_runs(
+    activities: Sequence[Activity],
+    planned: Sequence[Run],
+    done_ids: set[str],
+    tz: ZoneInfo,
+    now: datetime,
+) -> list[RunOutcome]:
+    """Planned runs on days that have passed, with activities imported for that day, none of
+    them the run: not done."""
+    today = local_day(now, tz)
+    days = {local_day(a.start, tz) for a in activities}
+    return [
+        RunOutcome(r.id, False)
+        for r in planned
+        if not r.id.startswith(ID_PREFIX)
+        and r.id not in done_ids
+        and local_day(r.start, tz) in days
+        and local_day(r.start, tz) < today
+    ]
+
+
+def added_run(activity: Activity, tz: ZoneInfo) -> Run:
+    start = activity.start.astimezone(tz)
+    return Run(
+        id=f"{ID_PREFIX}{start:%Y%m%d-%H%M}",
+        start=start,
+        end=activity.end.astimezone(tz),
+        source=activity.source,
+        title=f"Run ({activity.sport})" if activity.sport else "Run",
+    )
+
+
+def mobility_logs(
+    activities: Sequence[Activity],
+    plan: Plan | None,
+    logs: Sequence[LogEntry],
+    now: datetime,
+    window: timedelta = MATCH_WINDOW,
+) -> list[LogEntry]:
+    """A yoga or stretching activity near an open loosening or maintenance session logs it:
+    done, or partial with the activity's minutes when it was shorter."""
+    if plan is None:
+        return []
+    tz = ZoneInfo(plan.tz)
+    logged = {e.session_id for e in logs}
+    used = {e.extra.get(ACTIVITY_KEY) for e in logs}  # an activity logs one session, once
+    open_sessions = [
+        s for s in plan.sessions if s.kind in ("loosening", "maintenance") and s.id not in logged
+    ]
+    entries: list[LogEntry] = []
+    for activity in activities:
+        if activity.kind != "mobility" or activity.key in used:
+            continue
+        session = _nearest_session(activity, open_sessions, tz, window)
+        if session is None:
+            continue
+        open_sessions.remove(session)
+        full = activity.minutes >= session.minutes
+        entries.append(
+            LogEntry(
+                session_id=session.id,
+                status="done" if full else "partial",
+                minutes=session.minutes if full else max(1, activity.minutes),
+                logged_at=now,
+                note=f"from the watch: {activity.sport or 'mobility'} in {activity.source}",
+                day=local_day(activity.start, tz),
+                extra={ACTIVITY_KEY: activity.key},
+            )
+        )
+    return entries
+
+
+def _nearest_session(
+    activity: Activity, sessions: Sequence[Session], tz: ZoneInfo, window: timedelta
+) -> Session | None:
+    day = local_day(activity.start, tz)
+    start, end = as_utc(activity.start), as_utc(activity.end)
+    near = [
+        s
+        for s in sessions
+        if local_day(s.start, tz) == day
+        and (
+            (as_utc(s.start) < end and start < as_utc(s.end))
+            or abs(as_utc(s.start) - start) <= window
+        )
+    ]
+    return min(near, key=lambda s: (abs(as_utc(s.start) - start), s.id), default=None)
+
+
+def follow_real_runs(
+    plan: Plan,
+    outcomes: Sequence[RunOutcome],
+    logged: set[str],
+    now: datetime,
+) -> tuple[Plan, list[str]]:
+    """The plan with each done run at its real times, its open warm-up ending at the real start
+    and cool-down starting at the real end, where all of it fits (nothing overlaps); a run not
+    done loses its open warm-up and cool-down. What changed, in words."""
+    tz = ZoneInfo(plan.tz)
+    runs = list(plan.runs)
+    sessions = list(plan.sessions)
+    notes: list[str] = []
+    for outcome in outcomes:
+        if outcome.done:
+            runs, sessions, said = _follow(runs, sessions, outcome, logged, tz)
+        else:
+            sessions, said = _drop_missed(sessions, outcome, logged)
+        notes += said
+    if not notes:
+        return plan, []
+    week = min(
+        (plan.week_of(local_day(s.start, tz)) or 1 for s in plan.sessions if _named(s, notes)),
+        default=1,
+    )
+    moved = replace(
+        plan,
+        runs=tuple(sorted(runs, key=lambda r: (as_utc(r.start), r.id))),
+        sessions=tuple(sorted(sessions, key=lambda s: (as_utc(s.start), s.id))),
+        changes=(*plan.changes, PlanChange(week, "from the watch: " + "; ".join(notes), now)),
+    )
+    return moved, notes
+
+
+def _named(session: Session, notes: Sequence[str]) -> bool:
+    return any(session.id in note or (session.run_id or "-") in note for note in notes)
+
+
+def _follow(
+    runs: list[Run],
+    sessions: list[Session],
+    outcome: RunOutcome,
+    logged: set[str],
+    tz: ZoneInfo,
+) -> tuple[list[Run], list[Session], list[str]]:
+    """The run at its real times and its open warm-up and cool-down hugging it; all or nothing,
+    so a run never sits over a session and a warm-up never drifts from its run."""
+    planned = next((r for r in runs if r.id == outcome.run_id), None)
+    if planned is None or outcome.actual_start is None or outcome.actual_end is None:
+        return runs, sessions, []
+    real = replace(
+        planned, start=outcome.actual_start.astimezone(tz), end=outcome.actual_end.astimezone(tz)
+    )
+    when = f"{real.start:%a %d %b %H:%M}-{real.end:%H:%M}"
+    tied = [s for s in sessions if s.run_id == planned.id and s.kind in ("pre-run", "post-run")]
+    moving = [_hugging(s, real, tz) for s in tied if s.id not in logged]
+    staying = [s for s in sessions if s not in tied or s.id in logged]
+    other_runs = [r for r in runs if r.id != planned.id]
+    obstacles = [*other_runs, real]
+    placed: list[Session] = []
+    for session in moving:
+        clash = first_clash(session, obstacles, [*staying, *placed])
+        if clash is not None:
+            return runs, sessions, [_kept(planned, when, f"its {session.kind} session", clash)]
+        placed.append(session)
+    clash = first_clash(_as_session(real), other_runs, staying)
+    if clash is not None:
+        return runs, sessions, [_kept(planned, when, "it", clash)]
+    notes = [f"the run {planned.id} was done at {when}"]
+    notes += [
+        f"its {'warm-up' if s.kind == 'pre-run' else 'cool-down'} {s.id} follows (now {s.start:%H:%M})"
+        for s in placed
+        if s not in tied
+    ]
+    runs = [real if r.id == planned.id else r for r in runs]
+    return runs, sorted([*staying, *placed], key=lambda s: (as_utc(s.start), s.id)), notes
+
+
+def _kept(run: Run, when: str, what: str, clash: str) -> str:
+    return (
+        f"the run {run.id} was done at {when}; the plan keeps it as planned: at the real"
+        f" times {what} would overlap {clash}"
+    )
+
+
+def _hugging(session: Session, run: Run, tz: ZoneInfo) -> Session:
+    length = as_utc(session.end) - as_utc(session.start)
+    if session.kind == "pre-run":
+        start, end = as_utc(run.start) - length, as_utc(run.start)
+    else:
+        start, end = as_utc(run.end), as_utc(run.end) + length
+    if (start, end) == (as_utc(session.start), as_utc(session.end)):
+        return session
+    return replace(session, start=start.astimezone(tz), end=end.astimezone(tz), pinned=True)
+
+
+def _as_session(run: Run) -> Session:
+    """A run as a slot, to ask `first_clash` what it overlaps."""
+    return Session(run.id, 1, "maintenance", run.start, run.end, None, ())
+
+
+def _drop_missed(
+    sessions: list[Session], outcome: RunOutcome, logged: set[str]
+) -> tuple[list[Session], list[str]]:
+    gone = [
+        s
+        for s in sessions
+        if s.run_id == outcome.run_id and s.kind in ("pre-run", "post-run") and s.id not in logged
+    ]
+    if not gone:
+        return sessions, []
+    ids = {s.id for s in gone}
+    note = (
+        f"the run {outcome.run_id} was not run (the watch shows other activities that day):"
+        f" {', '.join(sorted(ids))} left the plan and its planned minutes"
+    )
+    return [s for s in sessions if s.id not in ids], [note]
+
+
+def reconcile(
+    activities: Sequence[Activity],
+    planned: Sequence[Run],
+    plan: Plan | None,
+    logs: Sequence[LogEntry],
+    tz: ZoneInfo,
+    now: datetime,
+    known: Iterable[RunOutcome] = (),
+    window: timedelta = MATCH_WINDOW,
+) -> Outcome:
+    """Everything the activities say, from all of them at once; the plan changes only for
+    outcomes not `known` before, so importing the same activities again changes nothing."""
+    every = unique(activities)
+    done, alone = match_runs(every, planned, tz, window)
+    done_ids = {o.run_id for o in done}
+    missed = missed_runs(every, planned, done_ids, tz, now)
+    outcomes = tuple(sorted([*done, *missed], key=lambda o: o.run_id))
+    entries = mobility_logs(every, plan, logs, now, window)
+    logged = {e.session_id for e in [*logs, *entries]}
+    fresh = [o for o in outcomes if o not in set(known)]
+    new_plan, notes = follow_real_runs(plan, fresh, logged, now) if plan is not None else (None, [])
+    added = tuple(added_run(a, tz) for a in alone)
+    return Outcome(outcomes, added, tuple(entries), new_plan, tuple(notes))

@@ -1,0 +1,208 @@
+"""Activities from the watch: `hipplan activities import` and the athlete screen's import.
+
+The files are read first, with no lock held (`planner.watch`, under its caps); then one
+transaction joins every activity stored so far and the new ones to the plan
+(`domain.activities.reconcile`): runs done or not done, runs with no plan added, mobility
+sessions logged, warm-ups and cool-downs following the real runs. Importing the same files
+again finds nothing new and writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner import clock, watch
+from planner.domain.activities import (
+    ID_PREFIX,
+    Activity,
+    ActivityRecord,
+    LastImport,
+    RunOutcome,
+    days_of,
+    reconcile,
+    unique,
+)
+from planner.domain.errors import InvalidInput
+from planner.domain.model import Athlete, PlanChange, Run
+from planner.domain.schedule import apply_changes
+from planner.services import logs as logs_service
+from planner.services import plans
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
+
+
+@dataclass(frozen=True)
+class Ignored:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    athlete: Athlete
+    source: str
+    activities: int  # new activities stored
+    known: int  # activities read that were stored already
+    runs_matched: int
+    runs_added: int
+    sessions_logged: int
+    ignored: tuple[Ignored, ...]
+    notes: tuple[str, ...]  # what changed in the plan, in words
+    change: PlanChange | None  # a loosening hold the new logs called for
+
+
+def import_activities(
+    repo: Repository, name: str, path: Path | None = None, now: datetime | None = None
+) -> ImportResult:
+    """Read `path` (a file, a folder or an export zip; None: the athlete's saved folder) and
+    join what it holds to the plan, in one write. A folder imported is saved as the athlete's."""
+    now = now or clock.now()
+    athlete = repo.get_athlete(name)
+    if path is None:
+        folder = repo.activity_record(athlete.name).folder
+        if folder is None:
+            raise InvalidInput("path", f"{athlete.name} has no activity folder saved; name a path")
+        path = Path(folder)
+    try:
+        reading = watch.read_activities(path)
+    except watch.Refused as refused:
+        raise InvalidInput("path", refused.reason) from None
+    ignored = [Ignored(i.file, i.reason) for i in reading.ignored]
+    fresh = [a for a in reading.activities if not _in_future(a, now, ignored)]
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        record = repo.activity_record(athlete.name)
+        result = _join(repo, athlete, record, fresh, now)
+        folder = str(path.resolve()) if path.is_dir() else record.folder
+        last = LastImport(
+            now,
+            str(path),
+            result.new,
+            result.matched,
+            result.added,
+            result.logged,
+            len(ignored),
+        )
+        changed = result.new or folder != record.folder
+        saved = replace(result.record, folder=folder, last=last if changed else record.last)
+        if changed:
+            repo.save_activity_record(athlete.name, saved)
+    return ImportResult(
+        athlete,
+        str(path),
+        result.new,
+        len(fresh) - result.new,
+        result.matched,
+        result.added,
+        result.logged,
+        tuple(ignored),
+        result.notes,
+        result.change,
+    )
+
+
+def _in_future(activity: Activity, now: datetime, ignored: list[Ignored]) -> bool:
+    if activity.end <= now:
+        return False
+    ignored.append(Ignored(activity.source, "it ends after now (is the clock right?)"))
+    return True
+
+
+@dataclass(frozen=True)
+class _Joined:
+    record: ActivityRecord
+    new: int
+    matched: int
+    added: int
+    logged: int
+    notes: tuple[str, ...]
+    change: PlanChange | None
+
+
+def _join(
+    repo: Repository,
+    athlete: Athlete,
+    record: ActivityRecord,
+    read: list[Activity],
+    now: datetime,
+) -> _Joined:
+    stored = unique(record.activities)
+    every = unique([*stored, *read])
+    kept = {a.key for a in stored}
+    new = [a for a in every if a.key not in kept]
+    if not new:
+        return _Joined(record, 0, 0, 0, 0, (), None)
+    tz = athlete.zone
+    planned = _planned_runs(repo, athlete, days_of(every, tz))
+    plan = repo.get_plan(athlete.name)
+    logs = repo.logs(athlete.name)
+    outcome = reconcile(every, planned, plan, logs, tz, now, known=record.outcomes)
+    matched = _newly_done(outcome.outcomes, record.outcomes)
+    added = _store_added(repo, athlete, outcome.added)
+    if outcome.logs:
+        repo.log_many(athlete.name, outcome.logs)
+    change = None
+    if plan is not None and outcome.plan is not None:
+        if outcome.plan != plan:
+            repo.save_plan(outcome.plan)
+        if outcome.logs or outcome.notes:
+            all_logs = [*logs, *outcome.logs]
+            change = logs_service._adapt_after_log(repo, athlete, outcome.plan, all_logs, now)
+    saved = replace(record, activities=tuple(every), outcomes=outcome.outcomes)
+    return _Joined(saved, len(new), matched, len(added), len(outcome.logs), outcome.notes, change)
+
+
+def _planned_runs(repo: Repository, athlete: Athlete, days: set[date]) -> list[Run]:
+    """The runs planned on the days activities were recorded (skipped runs left out, moved
+    runs where they went), not those an earlier import added."""
+    if not days:
+        return []
+    first, last = min(days), max(days) + timedelta(days=1)
+    scheduled = plans.scheduled_runs(repo, athlete.name, first - timedelta(days=7), last)
+    runs = apply_changes(scheduled, repo.run_changes(athlete.name), athlete.zone)
+    return [
+        r
+        for r in runs
+        if not r.id.startswith(ID_PREFIX) and r.start.astimezone(athlete.zone).date() in days
+    ]
+
+
+def _newly_done(outcomes: tuple[RunOutcome, ...], before: tuple[RunOutcome, ...]) -> int:
+    done_before = {o.run_id for o in before if o.done}
+    return sum(1 for o in outcomes if o.done and o.run_id not in done_before)
+
+
+def _store_added(repo: Repository, athlete: Athlete, runs: tuple[Run, ...]) -> list[Run]:
+    """Runs with no plan, stored like calendar runs under their file's name; those already
+    there (or overlapping a run already there) are not added again."""
+    existing = repo.imported_runs(athlete.name)
+    ids = {r.id for r in existing}
+    fresh = [r for r in runs if r.id not in ids and not _overlaps(r, existing)]
+    by_source: dict[str, list[Run]] = {}
+    for run in fresh:
+        by_source.setdefault(run.source, []).append(run)
+    for source, runs_of in by_source.items():
+        earlier = [r for r in existing if r.source == source]
+        repo.replace_imported_runs(athlete.name, source, [*earlier, *runs_of])
+    return fresh
+
+
+def _overlaps(run: Run, others: list[Run]) -> bool:
+    return any(o.start < run.end and run.start < o.end for o in others)
+
+
+def saved_folder(repo: Repository, name: str) -> str | None:
+    return repo.activity_record(repo.get_athlete(name).name).folder
+
+
+def last_import(repo: Repository, name: str) -> LastImport | None:
+    return repo.activity_record(repo.get_athlete(name).name).last
+
+
+def outcomes_by_run(repo: Repository, name: str) -> dict[str, RunOutcome]:
+    """Each run's outcome from the watch, by run id (runs without one are unknown)."""
+    return {o.run_id: o for o in repo.activity_record(name).outcomes}
