@@ -174,11 +174,15 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
         fsync_dir(folder)
         journal = folder / f"{_JOURNAL_PREFIX}{txid}{_JOURNAL_SUFFIX}"
         atomic_write(journal, encode_moves(moves), mode=FILE_MODE)  # the commit point
-    except BaseException:
+    except BaseException as exc:
         for move in moves:
             if move.new is not None:
                 with contextlib.suppress(OSError):
                     (folder / move.new).unlink()
+        if isinstance(exc, OSError):  # say where: a full disk is a fact about one folder
+            raise StorageError(
+                f"cannot write database files in {folder}: {exc.strerror or exc}; nothing changed"
+            ) from None
         raise
     try:
         _apply(folder, moves)

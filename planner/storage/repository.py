@@ -293,6 +293,11 @@ class Repository:
         the two writes, a copied folder) is read itself, so a summary is never stale.
         """
         entries = self._index.entries()
+        if entries and not os.path.lexists(self.folder):
+            raise StorageError(
+                f"database folder {self.folder} is missing, though the index lists"
+                f" {len(entries)} athlete(s); restore a backup (hipplan db check says more)"
+            )
         # Inside a transaction, athletes changed but not written yet read as they now stand.
         staged = [f for f in self._touched.values() if f.storage.staged]
         found = [

@@ -211,3 +211,47 @@ def test_a_squad_write_keeps_the_mode_of_each_file_it_replaces(db: Path) -> None
             repo.log(name, entry(f"{name}-2"))
     assert stat.S_IMODE(own.stat().st_mode) == 0o640
     assert _state(db) == {"Ann": ["Ann-1", "Ann-2"], "Bo": ["Bo-1", "Bo-2"]}
+
+
+# -- db check --------------------------------------------------------------------------------
+
+
+def test_db_check_reports_an_athlete_file_that_is_a_dangling_link(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _squad(db)
+    own = repo.file_of("Ann")
+    own.unlink()
+    own.symlink_to(db.parent / "gone.json")
+    result = cli("db", "check")
+    assert result.code == 1
+    assert f"{own} is a symbolic link to a missing file" in result.out
+    assert result.err.startswith("hipplan: error: 1 problem(s)") and result.err.count("\n") == 1
+
+
+def test_a_missing_athletes_folder_is_reported_not_read_as_an_empty_squad(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _squad(db)
+    import shutil
+
+    shutil.rmtree(repo.folder)
+    check = cli("db", "check")
+    assert check.code == 1 and "folder" in check.out and "missing" in check.out
+    assert check.err.count("\n") == 1
+    listed = cli("athlete", "list")
+    assert listed.code == 1 and "is missing" in listed.err and listed.out == ""
+
+
+def test_a_disk_error_names_the_file_it_was_writing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _squad(db)
+    from planner import fsutil
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsutil.os, "fsync", full)
+    with pytest.raises(StorageError) as refused:
+        Repository.open(db).log("Ann", entry("Ann-2"))
+    monkeypatch.undo()
+    assert str(repo.file_of("Ann")) in str(refused.value)
+    assert "No space left" in str(refused.value)
+    assert _state(db) == {"Ann": ["Ann-1"], "Bo": ["Bo-1"]}
