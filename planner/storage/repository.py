@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,20 +39,24 @@ from planner.domain.model import (
 )
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary
+from planner.fsutil import sweep_abandoned
 from planner.storage import codec, legacy
 from planner.storage.atomic import AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
     SUMMARIES,
+    TEMP_NAME,
     AthleteFile,
     Index,
     finish_for_file,
     finish_journals,
+    has_leftovers,
     pending_journals,
     removed,
     summary_doc_of,
     summary_entry,
     summary_of,
+    sweep_new_files,
     with_identity,
     write_files,
 )
@@ -103,6 +108,7 @@ class Repository:
         self._index = Index(self.path)
         self._squad_lock = WriteLock(self.folder / SQUAD_LOCK, shared=True)
         self._whole_lock = WriteLock(self.folder / SQUAD_LOCK)
+        self._backup_lock = WriteLock(self.path.with_name(self.path.name + ".backup"))
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
         self._depth = 0
@@ -565,8 +571,9 @@ class Repository:
         Each file is taken whole (files are only ever replaced), so the archive holds every
         athlete as of a write of theirs, even while other athletes are being written.
         """
-        target = self._backup_path(label, ".tar.gz")
-        archive(self.path, target)
+        with self._backup_lock:  # two backups in one second would pick one name
+            target = self._backup_path(label, ".tar.gz")
+            archive(self.path, target)
         return target
 
     def restore(self, archive: Path) -> tuple[Path | None, int]:
@@ -638,11 +645,15 @@ class Repository:
                 note = legacy.move_across(self._index, self.folder, self._backup_path)
             if note:
                 self.notes.append(note)
-        if pending_journals(self.folder) and self._whole_lock.try_acquire():
+        if has_leftovers(self.folder) and self._whole_lock.try_acquire():
             try:
                 self._finish_pending()
+                sweep_new_files(self.folder)
             finally:
                 self._whole_lock.__exit__()
+        # Temp files of killed writes (a live writer holds its own, so they stay).
+        sweep_abandoned(self.folder, TEMP_NAME)
+        sweep_abandoned(self.path.parent, _index_temp_name(self.path))
 
     def _entry_of(self, name: str) -> dict[str, Any] | None:
         file = AthleteFile(self.folder, name)
@@ -659,6 +670,12 @@ class Repository:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+def _index_temp_name(index: Path) -> re.Pattern[str]:
+    """Temp files beside the index: of the index itself and of backup archives."""
+    stem, name = re.escape(index.stem), re.escape(index.name)
+    return re.compile(rf"\.(?:{name}|{stem}\.[\w-]+\.tar\.gz)\.[0-9a-f]{{8}}\.tmp")
 
 
 def _reason(exc: BaseException) -> str:

@@ -255,3 +255,50 @@ def test_a_disk_error_names_the_file_it_was_writing(
     assert str(repo.file_of("Ann")) in str(refused.value)
     assert "No space left" in str(refused.value)
     assert _state(db) == {"Ann": ["Ann-1"], "Bo": ["Bo-1"]}
+
+
+# -- leftovers and backups ---------------------------------------------------------------------
+
+
+@posix_only
+def test_temp_files_of_killed_writes_are_swept_on_opening_but_not_a_live_writers(
+    db: Path,
+) -> None:
+    import fcntl
+
+    repo = _squad(db)
+    own = repo.file_of("Ann")
+    stale = [
+        repo.folder / f".{own.name}.0a1b2c3d.tmp",
+        repo.folder / f".{own.name}.0123456789ab.new",
+        repo.folder / ".commit-0123456789ab.journal.0a1b2c3d.tmp",
+        db.parent / f".{db.name}.0a1b2c3d.tmp",
+        db.parent / f".{db.stem}.backup-20270301T120000.tar.gz.0a1b2c3d.tmp",
+    ]
+    live = repo.folder / f".{own.name}.feedbeef.tmp"
+    others = [repo.folder / "notes.txt", db.parent / ".notes.tmp", db.parent / "mine.tar.gz"]
+    for path in [*stale, live, *others]:
+        path.write_text("x")
+    held = os.open(live, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # as a writer still writing holds its temp file
+    try:
+        assert [a.name for a in Repository.open(db).athletes()] == ["Ann", "Bo"]
+        assert [p for p in stale if p.exists()] == []
+        assert live.exists() and all(p.exists() for p in others)
+    finally:
+        os.close(held)
+
+
+def test_two_backups_are_locked_against_each_other(db: Path) -> None:
+    from planner.storage import errors, lock
+
+    repo = _squad(db)
+    other = lock.WriteLock(db.with_name(db.name + ".backup"))
+    with other:
+        waiting = Repository(db)
+        waiting._backup_lock.timeout = 0.2
+        with pytest.raises(errors.DatabaseBusy):
+            waiting.backup()
+    assert not list(db.parent.glob("*.tar.gz"))
+    first, second = repo.backup(), repo.backup()
+    assert first != second and first.exists() and second.exists()
