@@ -34,7 +34,6 @@ from planner.domain.model import (
     RunChanges,
     RunRule,
     Session,
-    as_utc,
     name_key,
 )
 from planner.domain.outcomes import CheckIn
@@ -71,6 +70,7 @@ from planner.storage.layout import (
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.revisions import revise
 from planner.storage.upkeep import archive, athletes_in, check_database
 
 T = TypeVar("T")
@@ -434,7 +434,7 @@ class Repository:
             self.get_athlete(plan.athlete)
             table = self._table(key, "plans")
             old = table.get((_q.athlete.test(_same_key, key)) & (_q.current == True))  # noqa: E712
-            revisions, cancelled = self._revise(plan, old)
+            revisions, cancelled = revise(plan, old, self._decode_plan)
             if old is not None and old["plan"]["start"] != plan.start.isoformat():
                 table.update({"current": False}, doc_ids=[old.doc_id])
                 old = None
@@ -450,35 +450,6 @@ class Repository:
                 table.insert(doc)
             else:
                 table.update(doc, doc_ids=[old.doc_id])
-
-    def _revise(
-        self, plan: Plan, old_doc: dict[str, Any] | None
-    ) -> tuple[dict[str, int], tuple[Session, ...]]:
-        if old_doc is None:
-            return {s.id: 0 for s in plan.sessions}, ()
-        old_plan, old_cancelled = self._decode(codec.plan_from, old_doc["plan"], "plan")
-        old_revisions: dict[str, int] = old_doc.get("revisions", {})
-        before = {s.id: s for s in (*old_cancelled, *old_plan.sessions)}
-        was_cancelled = {s.id for s in old_cancelled}
-        revisions: dict[str, int] = {}
-        for session in plan.sessions:
-            rev = old_revisions.get(session.id, -1)
-            # A session back from cancelled needs a higher SEQUENCE than its CANCELLED event.
-            unchanged = before.get(session.id) == session and session.id not in was_cancelled
-            revisions[session.id] = rev if unchanged and rev >= 0 else rev + 1
-        same_block = old_plan.start == plan.start
-        block_start = plan.sessions[0].start if plan.sessions else None
-        cancelled = []
-        for session in before.values():
-            if session.id in revisions:
-                continue
-            if not same_block and block_start and as_utc(session.start) < as_utc(block_start):
-                continue  # history of the previous block, not a removed session
-            cancelled.append(session)
-            is_new_cancel = session in old_plan.sessions
-            rev = old_revisions.get(session.id, 0)
-            revisions[session.id] = rev + 1 if is_new_cancel else rev
-        return revisions, tuple(sorted(cancelled, key=lambda s: as_utc(s.start)))
 
     def get_plan(self, name: str) -> Plan | None:
         doc = self._current_plan_doc(name)
@@ -659,6 +630,9 @@ class Repository:
         file = AthleteFile(self.folder, name)
         tables = file.storage.tables()
         return None if tables is None else self._entry(file, tables)
+
+    def _decode_plan(self, doc: Any) -> tuple[Plan, tuple[Session, ...]]:
+        return self._decode(codec.plan_from, doc, "plan")
 
     def _decode(
         self, decode: Callable[[Any], T], doc: Any, what: str, where: Path | None = None
