@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 import sys
@@ -189,6 +190,19 @@ def sweep_temp_files(target: Path) -> None:
     for leftover in target.parent.glob(temp_name_pattern(target)):
         with contextlib.suppress(OSError):
             _remove_if_abandoned(leftover)
+
+
+def sweep_abandoned(folder: Path, pattern: re.Pattern[str]) -> None:
+    """Remove the temp files of killed writes whose names match `pattern` in `folder` (only
+    regular files nobody holds, as `sweep_temp_files` does)."""
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return
+    for name in names:
+        if pattern.fullmatch(name):
+            with contextlib.suppress(OSError):
+                _remove_if_abandoned(folder / name)
 
 
 if sys.platform != "win32":

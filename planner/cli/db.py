@@ -4,6 +4,7 @@ file)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,10 @@ def db_check(args: argparse.Namespace) -> int:
             print(f"problem: {line}")
     else:
         print(f"{path}: ok")
-    return 1 if problems else 0
+    if problems:  # the exit status alone would leave a script's log silent
+        print(f"hipplan: error: {len(problems)} problem(s) in {path}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def db_backup(args: argparse.Namespace) -> int:

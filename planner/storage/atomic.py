@@ -137,6 +137,11 @@ class AtomicJSONStorage(Storage):
         except UnsafeTarget as exc:
             self.forget()
             raise StorageError(f"database {exc}") from None
+        except OSError as exc:  # a full disk or an I/O error says which file it was writing
+            self.forget()
+            raise StorageError(
+                f"cannot write database {self.path}: {exc.strerror or exc}; left as it was"
+            ) from None
         except BaseException:
             self.forget()
             raise

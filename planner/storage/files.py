@@ -47,6 +47,10 @@ _JOURNAL_NAME = re.compile(r"\.commit-[0-9a-f]{1,64}\.journal")
 _TARGET_NAME = re.compile(r"[^./\\\x00][^/\\\x00]{0,200}\.json")
 _NEW_NAME = re.compile(r"\.(?P<target>[^./\\\x00][^/\\\x00]{0,200}\.json)\.[0-9a-f]{12}\.new")
 _MAX_JOURNAL_BYTES = 16 * 1024 * 1024
+# `atomic_write`'s temp files in the folder: of athlete files and of journals.
+TEMP_NAME = re.compile(
+    r"\.(?:[^./\\\x00][^/\\\x00]{0,200}\.json|commit-[0-9a-f]{1,64}\.journal)\.[0-9a-f]{8}\.tmp"
+)
 
 
 class AthleteFile:
@@ -174,11 +178,15 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
         fsync_dir(folder)
         journal = folder / f"{_JOURNAL_PREFIX}{txid}{_JOURNAL_SUFFIX}"
         atomic_write(journal, encode_moves(moves), mode=FILE_MODE)  # the commit point
-    except BaseException:
+    except BaseException as exc:
         for move in moves:
             if move.new is not None:
                 with contextlib.suppress(OSError):
                     (folder / move.new).unlink()
+        if isinstance(exc, OSError):  # say where: a full disk is a fact about one folder
+            raise StorageError(
+                f"cannot write database files in {folder}: {exc.strerror or exc}; nothing changed"
+            ) from None
         raise
     try:
         _apply(folder, moves)
@@ -271,6 +279,15 @@ def pending_journals(folder: Path) -> list[Path]:
     except OSError:  # no folder (yet), or not one: the callers that need it say so
         return []
     return sorted(folder / n for n in names if _JOURNAL_NAME.fullmatch(n))
+
+
+def has_leftovers(folder: Path) -> bool:
+    """True when a journal or a new file of a killed squad write is in the folder."""
+    try:
+        names = [e.name for e in os.scandir(folder)]
+    except OSError:
+        return False
+    return any(_JOURNAL_NAME.fullmatch(n) or _NEW_NAME.fullmatch(n) for n in names)
 
 
 def read_journal(journal: Path) -> list[Move]:

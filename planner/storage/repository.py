@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,25 +35,28 @@ from planner.domain.model import (
     RunChanges,
     RunRule,
     Session,
-    as_utc,
     name_key,
 )
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary
+from planner.fsutil import sweep_abandoned
 from planner.storage import codec, legacy
 from planner.storage.atomic import AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
     SUMMARIES,
+    TEMP_NAME,
     AthleteFile,
     Index,
     finish_for_file,
     finish_journals,
+    has_leftovers,
     pending_journals,
     removed,
     summary_doc_of,
     summary_entry,
     summary_of,
+    sweep_new_files,
     with_identity,
     write_files,
 )
@@ -67,6 +71,7 @@ from planner.storage.layout import (
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.revisions import revise
 from planner.storage.upkeep import archive, athletes_in, check_database
 
 T = TypeVar("T")
@@ -104,6 +109,7 @@ class Repository:
         self._index = Index(self.path)
         self._squad_lock = WriteLock(self.folder / SQUAD_LOCK, shared=True)
         self._whole_lock = WriteLock(self.folder / SQUAD_LOCK)
+        self._backup_lock = WriteLock(self.path.with_name(self.path.name + ".backup"))
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
         self._depth = 0
@@ -294,6 +300,11 @@ class Repository:
         the two writes, a copied folder) is read itself, so a summary is never stale.
         """
         entries = self._index.entries()
+        if entries and not os.path.lexists(self.folder):
+            raise StorageError(
+                f"database folder {self.folder} is missing, though the index lists"
+                f" {len(entries)} athlete(s); restore a backup (hipplan db check says more)"
+            )
         # Inside a transaction, athletes changed but not written yet read as they now stand.
         staged = [f for f in self._touched.values() if f.storage.staged]
         found = [
@@ -424,7 +435,7 @@ class Repository:
             self.get_athlete(plan.athlete)
             table = self._table(key, "plans")
             old = table.get((_q.athlete.test(_same_key, key)) & (_q.current == True))  # noqa: E712
-            revisions, cancelled = self._revise(plan, old)
+            revisions, cancelled = revise(plan, old, self._decode_plan)
             if old is not None and old["plan"]["start"] != plan.start.isoformat():
                 table.update({"current": False}, doc_ids=[old.doc_id])
                 old = None
@@ -440,35 +451,6 @@ class Repository:
                 table.insert(doc)
             else:
                 table.update(doc, doc_ids=[old.doc_id])
-
-    def _revise(
-        self, plan: Plan, old_doc: dict[str, Any] | None
-    ) -> tuple[dict[str, int], tuple[Session, ...]]:
-        if old_doc is None:
-            return {s.id: 0 for s in plan.sessions}, ()
-        old_plan, old_cancelled = self._decode(codec.plan_from, old_doc["plan"], "plan")
-        old_revisions: dict[str, int] = old_doc.get("revisions", {})
-        before = {s.id: s for s in (*old_cancelled, *old_plan.sessions)}
-        was_cancelled = {s.id for s in old_cancelled}
-        revisions: dict[str, int] = {}
-        for session in plan.sessions:
-            rev = old_revisions.get(session.id, -1)
-            # A session back from cancelled needs a higher SEQUENCE than its CANCELLED event.
-            unchanged = before.get(session.id) == session and session.id not in was_cancelled
-            revisions[session.id] = rev if unchanged and rev >= 0 else rev + 1
-        same_block = old_plan.start == plan.start
-        block_start = plan.sessions[0].start if plan.sessions else None
-        cancelled = []
-        for session in before.values():
-            if session.id in revisions:
-                continue
-            if not same_block and block_start and as_utc(session.start) < as_utc(block_start):
-                continue  # history of the previous block, not a removed session
-            cancelled.append(session)
-            is_new_cancel = session in old_plan.sessions
-            rev = old_revisions.get(session.id, 0)
-            revisions[session.id] = rev + 1 if is_new_cancel else rev
-        return revisions, tuple(sorted(cancelled, key=lambda s: as_utc(s.start)))
 
     def get_plan(self, name: str) -> Plan | None:
         doc = self._current_plan_doc(name)
@@ -591,8 +573,9 @@ class Repository:
         Each file is taken whole (files are only ever replaced), so the archive holds every
         athlete as of a write of theirs, even while other athletes are being written.
         """
-        target = self._backup_path(label, ".tar.gz")
-        archive(self.path, target)
+        with self._backup_lock:  # two backups in one second would pick one name
+            target = self._backup_path(label, ".tar.gz")
+            archive(self.path, target)
         return target
 
     def restore(self, archive: Path) -> tuple[Path | None, int]:
@@ -664,16 +647,23 @@ class Repository:
                 note = legacy.move_across(self._index, self.folder, self._backup_path)
             if note:
                 self.notes.append(note)
-        if pending_journals(self.folder) and self._whole_lock.try_acquire():
+        if has_leftovers(self.folder) and self._whole_lock.try_acquire():
             try:
                 self._finish_pending()
+                sweep_new_files(self.folder)
             finally:
                 self._whole_lock.__exit__()
+        # Temp files of killed writes (a live writer holds its own, so they stay).
+        sweep_abandoned(self.folder, TEMP_NAME)
+        sweep_abandoned(self.path.parent, _index_temp_name(self.path))
 
     def _entry_of(self, name: str) -> dict[str, Any] | None:
         file = AthleteFile(self.folder, name)
         tables = file.storage.tables()
         return None if tables is None else self._entry(file, tables)
+
+    def _decode_plan(self, doc: Any) -> tuple[Plan, tuple[Session, ...]]:
+        return self._decode(codec.plan_from, doc, "plan")
 
     def _decode(
         self, decode: Callable[[Any], T], doc: Any, what: str, where: Path | None = None
@@ -685,6 +675,12 @@ class Repository:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+def _index_temp_name(index: Path) -> re.Pattern[str]:
+    """Temp files beside the index: of the index itself and of backup archives."""
+    stem, name = re.escape(index.stem), re.escape(index.name)
+    return re.compile(rf"\.(?:{name}|{stem}\.[\w-]+\.tar\.gz)\.[0-9a-f]{{8}}\.tmp")
 
 
 def _reason(exc: BaseException) -> str:

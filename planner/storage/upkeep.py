@@ -15,7 +15,13 @@ from planner.fsutil import UnsafeTarget, atomic_write, regular_file
 from planner.storage import codec, legacy
 from planner.storage.atomic import FILE_MODE, MAX_DB_BYTES, Tables, parse_tables, read_database
 from planner.storage.errors import DamagedDatabase, StorageError
-from planner.storage.files import SUMMARIES, pending_journals, stamped, summary_of
+from planner.storage.files import (
+    SUMMARIES,
+    pending_journals,
+    read_journal,
+    stamped,
+    summary_of,
+)
 from planner.storage.layout import (
     FOLDER_SUFFIX,
     Identity,
@@ -46,13 +52,40 @@ def check_database(path: Path) -> list[str]:
         change = "opening moves it to one file per athlete" if version < SCHEMA_VERSION else ""
         return [f"schema {version}; this hipplan uses {SCHEMA_VERSION} ({change or 'upgrade'})"]
     problems = _check_table(tables, SUMMARIES, codec.summary_from, f"{path.name}: ")
+    listed = len(tables.get(SUMMARIES) or {})
+    if listed and not os.path.lexists(folder):
+        problems.append(
+            f"the athletes' folder {folder} is missing: the index lists {listed} athlete(s)"
+            " whose files are gone; restore a backup"
+        )
+    problems += _dangling_links(folder)
     for found in files:
         problems += check_athlete_file(found.path)
-    problems += [
-        f"{journal}: a write was interrupted; opening the database finishes it"
-        for journal in pending_journals(folder)
-    ]
+    for journal in pending_journals(folder):
+        try:
+            read_journal(journal)
+        except StorageError as exc:
+            problems.append(str(exc))
+            continue
+        problems.append(f"{journal}: a write was interrupted; opening the database finishes it")
     return problems
+
+
+def _dangling_links(folder: Path) -> list[str]:
+    """Athlete files that are links to nothing: listing skips them, so their athlete would be
+    silently missing."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [
+        f"{entry.path} is a symbolic link to a missing file: its athlete cannot be read"
+        for entry in sorted(entries, key=lambda e: e.name)
+        if entry.name.endswith(".json")
+        and not entry.name.startswith(".")
+        and entry.is_symlink()
+        and not os.path.exists(entry.path)
+    ]
 
 
 def check_athlete_file(path: Path) -> list[str]:

@@ -244,3 +244,24 @@ def test_an_input_file_is_read_up_to_one_byte_past_its_limit(tmp_path: Path) -> 
     assert read_input(big, 100) == b"x" * 101
     with pytest.raises(FileNotFoundError):
         read_input(tmp_path / "missing.csv", 100)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
+def test_only_the_refusal_force_lifts_names_it(tmp_path: Path) -> None:
+    from planner.cli.errors import error_line
+
+    folder, fifo, frozen = tmp_path / "a.ics", tmp_path / "b.ics", tmp_path / "c.ics"
+    folder.mkdir()
+    os.mkfifo(fifo)
+    frozen.write_bytes(ICS)
+    frozen.chmod(0o444)
+    for target in (folder, fifo, frozen):
+        for force in (False, True):
+            with pytest.raises(UnsafeTarget) as refused:
+                write_output(target, ICS, force=force)
+            assert "--force" not in error_line(refused.value), target
+    foreign = tmp_path / "d.ics"
+    foreign.write_bytes(b"root:x:0:0\n")
+    with pytest.raises(UnsafeTarget) as refused:
+        write_output(foreign, ICS)
+    assert error_line(refused.value).startswith("--force to replace it: ")

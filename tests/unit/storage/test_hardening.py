@@ -211,3 +211,94 @@ def test_a_squad_write_keeps_the_mode_of_each_file_it_replaces(db: Path) -> None
             repo.log(name, entry(f"{name}-2"))
     assert stat.S_IMODE(own.stat().st_mode) == 0o640
     assert _state(db) == {"Ann": ["Ann-1", "Ann-2"], "Bo": ["Bo-1", "Bo-2"]}
+
+
+# -- db check --------------------------------------------------------------------------------
+
+
+def test_db_check_reports_an_athlete_file_that_is_a_dangling_link(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _squad(db)
+    own = repo.file_of("Ann")
+    own.unlink()
+    own.symlink_to(db.parent / "gone.json")
+    result = cli("db", "check")
+    assert result.code == 1
+    assert f"{own} is a symbolic link to a missing file" in result.out
+    assert result.err.startswith("hipplan: error: 1 problem(s)") and result.err.count("\n") == 1
+
+
+def test_a_missing_athletes_folder_is_reported_not_read_as_an_empty_squad(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = _squad(db)
+    import shutil
+
+    shutil.rmtree(repo.folder)
+    check = cli("db", "check")
+    assert check.code == 1 and "folder" in check.out and "missing" in check.out
+    assert check.err.count("\n") == 1
+    listed = cli("athlete", "list")
+    assert listed.code == 1 and "is missing" in listed.err and listed.out == ""
+
+
+def test_a_disk_error_names_the_file_it_was_writing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _squad(db)
+    from planner import fsutil
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsutil.os, "fsync", full)
+    with pytest.raises(StorageError) as refused:
+        Repository.open(db).log("Ann", entry("Ann-2"))
+    monkeypatch.undo()
+    assert str(repo.file_of("Ann")) in str(refused.value)
+    assert "No space left" in str(refused.value)
+    assert _state(db) == {"Ann": ["Ann-1"], "Bo": ["Bo-1"]}
+
+
+# -- leftovers and backups ---------------------------------------------------------------------
+
+
+@posix_only
+def test_temp_files_of_killed_writes_are_swept_on_opening_but_not_a_live_writers(
+    db: Path,
+) -> None:
+    import fcntl
+
+    repo = _squad(db)
+    own = repo.file_of("Ann")
+    stale = [
+        repo.folder / f".{own.name}.0a1b2c3d.tmp",
+        repo.folder / f".{own.name}.0123456789ab.new",
+        repo.folder / ".commit-0123456789ab.journal.0a1b2c3d.tmp",
+        db.parent / f".{db.name}.0a1b2c3d.tmp",
+        db.parent / f".{db.stem}.backup-20270301T120000.tar.gz.0a1b2c3d.tmp",
+    ]
+    live = repo.folder / f".{own.name}.feedbeef.tmp"
+    others = [repo.folder / "notes.txt", db.parent / ".notes.tmp", db.parent / "mine.tar.gz"]
+    for path in [*stale, live, *others]:
+        path.write_text("x")
+    held = os.open(live, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # as a writer still writing holds its temp file
+    try:
+        assert [a.name for a in Repository.open(db).athletes()] == ["Ann", "Bo"]
+        assert [p for p in stale if p.exists()] == []
+        assert live.exists() and all(p.exists() for p in others)
+    finally:
+        os.close(held)
+
+
+def test_two_backups_are_locked_against_each_other(db: Path) -> None:
+    from planner.storage import errors, lock
+
+    repo = _squad(db)
+    other = lock.WriteLock(db.with_name(db.name + ".backup"))
+    with other:
+        waiting = Repository(db)
+        waiting._backup_lock.timeout = 0.2
+        with pytest.raises(errors.DatabaseBusy):
+            waiting.backup()
+    assert not list(db.parent.glob("*.tar.gz"))
+    first, second = repo.backup(), repo.backup()
+    assert first != second and first.exists() and second.exists()
