@@ -86,8 +86,12 @@ class Block:
         body = self.text[self.start : self.end]
         stack: list[Block] = [self]
         for number, line in logical_lines(body, self.line):
-            if number == self.line or not line.strip():
+            if number == self.line or not line or line.isspace():
                 continue  # the BEGIN line
+            found = _NAME.match(line)
+            name = found.group(0).upper() if found else ""
+            if found and name not in self.keep and name not in ("BEGIN", "END"):
+                continue  # not used: not even checked (most lines of a big file)
             word = line.split(":", 1)[0].strip().upper()
             if word in ("BEGIN", "END") or word.startswith(("BEGIN;", "END;")):
                 name = line.partition(":")[2].strip().upper()
@@ -102,11 +106,10 @@ class Block:
                 elif len(stack) > 1:
                     stack.pop()
                 continue
-            found = _NAME.match(line)
-            if not found or found.group(0).upper() not in self.keep:
+            if not found or name not in self.keep:
                 continue  # not used: not even checked
             prop = parse_line(line, number)
-            if prop is None and found.group(0).upper() in TIMING:
+            if prop is None and name in TIMING:
                 self._problem = self._problem or f"line {number} is not an iCalendar line"
             elif prop is not None:  # a broken title or status line is left aside, as others do
                 owner = stack[-1]

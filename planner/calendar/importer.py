@@ -93,8 +93,9 @@ def read_calendar(
     reader = _Reader(tz, floating, zones, lo, hi, budget)
     sorter = _Sorter(tz, source, is_run, start, end)
 
-    wanted = [e for e in vevents if _may_touch(e, lo, hi)]
-    single = sum(1 for e in wanted if not _repeats(e))
+    repeating = {id(e) for e in vevents if _repeats(e)}
+    wanted = [e for e in vevents if id(e) in repeating or _may_touch(e, lo, hi)]
+    single = sum(1 for e in wanted if id(e) not in repeating)
     if single > MAX_OCCURRENCES:
         raise _too_many(source, start, end)
     for group in _series(wanted):
@@ -204,9 +205,8 @@ def _repeats(block: Block) -> bool:
 
 
 def _may_touch(block: Block, lo: datetime, hi: datetime) -> bool:
-    """False for a one-off event that surely lies outside the window, seen without parsing it."""
-    if _repeats(block):
-        return True
+    """False for a one-off event (repeating ones are set aside before) that surely lies outside
+    the window, seen without parsing it."""
     starts = block.search(_RAW_START)
     if starts is None:
         return True  # let the reader say what is wrong with it

@@ -20,6 +20,7 @@ from datetime import datetime
 from planner.domain import moves
 from planner.domain.adherence import WeekFigures, logs_by_session, weekly_figures
 from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
+from planner.domain.schedule import Intervals
 
 HOLD_BELOW = 0.5
 RELEASED = "no loosening week ended below 50 % any more"
@@ -76,15 +77,16 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
     kept = [s for s in stored.sessions if s.id in frozen]
     runs = _merge_runs(stored.runs, fresh.runs, now)
     pins, dropped = _pins(stored, fresh, frozen, runs, kept)
-    taken = {p.id for p in pins}
+    taken = frozen | {p.id for p in pins}
     run_ids = {r.id for r in runs}
+    held = Intervals([*kept, *pins])  # by bisection: a scan of them per session is quadratic
     future = [
         s
         for s in fresh.sessions
         if as_utc(s.start) > as_utc(now)
-        and s.id not in frozen | taken
+        and s.id not in taken
         and (s.run_id is None or s.run_id in run_ids)  # not tied to a run that has gone by
-        and not _overlaps_any(s, [*kept, *pins])
+        and not held.overlaps_any(s)
     ]
     sessions = tuple(sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id)))
     merged = replace(
@@ -237,11 +239,6 @@ def _fingerprint(session: Session) -> tuple[object, ...]:
         as_utc(session.end),
         session.exercises,
     )
-
-
-def _overlaps_any(session: Session, others: Iterable[Session]) -> bool:
-    start, end = as_utc(session.start), as_utc(session.end)
-    return any(as_utc(o.start) < end and as_utc(o.end) > start for o in others)
 
 
 def _merge_runs(stored: Sequence[Run], fresh: Sequence[Run], now: datetime) -> tuple[Run, ...]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
+from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
@@ -81,16 +82,31 @@ def apply_changes(runs: Iterable[Run], changes: RunChanges, tz: ZoneInfo) -> lis
     return sorted(kept, key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
 
 
-class Intervals:
-    """Runs sorted by start, with the latest end reached so far: the runs that overlap a span
-    are found by bisection, not by a scan of them all (O(log n) plus the overlaps found)."""
+class Span(Protocol):
+    @property
+    def start(self) -> datetime: ...
 
-    def __init__(self, runs: Iterable[Run]) -> None:
+    @property
+    def end(self) -> datetime: ...
+
+
+S = TypeVar("S", bound=Span)
+
+
+class Intervals(Generic[S]):
+    """Runs (or sessions) sorted by start, with the latest end reached so far: those that
+    overlap a span are found by bisection, not by a scan of them all (O(log n) plus the
+    overlaps found)."""
+
+    def __init__(self, runs: Iterable[S]) -> None:
         spans = sorted(((as_utc(r.start), as_utc(r.end), r) for r in runs), key=lambda t: t[0])
         self.starts = [start for start, _, _ in spans]
         self.ends = [end for _, end, _ in spans]
         self.runs = [run for _, _, run in spans]
         self.reach = list(accumulate(self.ends, max))
+
+    def overlaps_any(self, item: Span) -> bool:
+        return next(self.overlapping(as_utc(item.start), as_utc(item.end)), None) is not None
 
     def __len__(self) -> int:
         return len(self.runs)
@@ -137,7 +153,7 @@ def without_clashes(
     return kept, left_out
 
 
-def _first_overlap(others: Intervals, start: datetime, end: datetime, run: Run) -> int | None:
+def _first_overlap(others: Intervals[Run], start: datetime, end: datetime, run: Run) -> int | None:
     for index in others.overlapping(start, end):
         other = others.runs[index]
         same = (others.starts[index], others.ends[index]) == (start, end)
@@ -147,7 +163,7 @@ def _first_overlap(others: Intervals, start: datetime, end: datetime, run: Run) 
     return None
 
 
-def _first(span: tuple[datetime, datetime, Run]) -> datetime:
+def _first(span: tuple[datetime, datetime, S]) -> datetime:
     return span[0]
 
 

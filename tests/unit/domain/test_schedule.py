@@ -13,6 +13,7 @@ from planner.domain.errors import Conflict
 from planner.domain.inputs import zone
 from planner.domain.model import Run, RunRule, as_utc
 from planner.domain.schedule import (
+    Intervals,
     check_no_overlap,
     clashes,
     expand_rule,
@@ -237,3 +238,17 @@ def test_without_clashes_agrees_with_checking_each_run_against_those_kept(
     ]
     stored = _runs(existing, "old")
     assert without_clashes(fresh, stored) == _plain_without_clashes(fresh, stored)
+
+
+@settings(max_examples=200)
+@given(held=spans, probe=spans)
+def test_overlaps_any_agrees_with_checking_every_one(
+    held: list[tuple[int, int, str, str, bool]], probe: list[tuple[int, int, str, str, bool]]
+) -> None:
+    index = Intervals(_runs(held, "held"))
+    for item in _runs(probe, "probe"):
+        plain = any(
+            as_utc(o.start) < as_utc(item.end) and as_utc(o.end) > as_utc(item.start)
+            for o in _runs(held, "held")
+        )
+        assert index.overlaps_any(item) == plain
