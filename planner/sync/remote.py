@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -134,12 +136,22 @@ class Server:
         return found
 
     def create_calendar(self, name: str, component: str = "VEVENT") -> RemoteCalendar:
-        handle = self._timed(
-            f"create the calendar {name!r}",
-            lambda: self._principal.make_calendar(
-                name=name, supported_calendar_component_set=[component]
-            ),
-        )
+        """A new collection for one component, at an address made from its name
+        ("hip-mobility-ana-tight"), so a server's rights file can name it; where that address is
+        taken, wherever the server puts it."""
+
+        def make(cal_id: str | None) -> Any:
+            return self._principal.make_calendar(
+                name=name, cal_id=cal_id, supported_calendar_component_set=[component]
+            )
+
+        doing = f"create the calendar {name!r}"
+        try:
+            handle = self._timed(doing, lambda: make(slug(name) or None))
+        except SyncAuthError:
+            raise
+        except SyncError:
+            handle = self._timed(doing, lambda: make(None))
         made = RemoteCalendar(name, handle)
         if self._calendars is not None:
             self._calendars.append(made)
@@ -292,6 +304,12 @@ class Server:
                 f"the server at {self.url} sent an answer that is not CalDAV while trying to"
                 f" {doing} ({type(exc).__name__}: {_first_line(str(exc))})"
             ) from None
+
+
+def slug(name: str) -> str:
+    """'Hip mobility – Zoë O'Brien' -> 'hip-mobility-zoe-o-brien'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100]
 
 
 def path_of(url: str) -> str:
