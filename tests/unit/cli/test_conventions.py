@@ -97,7 +97,8 @@ WRITE_KEYS = {
     ("db", "backup"): {"backup"},
     ("checkin",): {"checked_in", "replaced", "warnings"},
     ("sync",): {"created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled",
-                "put_back", "plan_changes", "dry_run"},
+                "ticks_pulled", "ticks_pushed", "put_back", "conflicts", "skipped",
+                "plan_changes", "no_plan", "dry_run"},
     ("squad", "import"): {"imported"},
 }  # fmt: skip
 
