@@ -28,7 +28,7 @@ from planner.tui.screens.base import HipplanModal
 from planner.tui.screens.export import RunsCheckbox
 
 if TYPE_CHECKING:
-    from planner.services.sync import SyncReport
+    from planner.services.sync import SquadResult, SyncReport
     from planner.storage import Repository
     from planner.sync.settings import SyncSettings
 
@@ -135,8 +135,17 @@ def result_lines(done: SyncDone) -> list[str]:
         f"Runs pulled {report.runs_pulled} · moves pulled {report.moves_pulled}"
         f" · put back {len(report.put_back)}",
     ]
+    if report.tasks:
+        lines.append(
+            f"Ticks pulled {report.ticks_pulled} · logs pushed {report.ticks_pushed}"
+            f" · conflicts {len(report.conflicts)}"
+        )
+    if report.no_plan:
+        lines.append("No plan yet: a plan is still to be built, nothing was pushed")
     lines += [f"  {line}" for line in report.details]
     lines += [f"  put back: {line}" for line in report.put_back]
+    lines += [f"  both changed: {line}" for line in report.conflicts]
+    lines += [f"  skipped: {line}" for line in report.skipped]
     if report.change is not None:
         verb = "would change" if report.dry_run else "changed"
         lines.append(f"Plan {verb} from week {report.change.week}: {report.change.reason}")
@@ -313,6 +322,94 @@ class SyncScreen(HipplanModal[None]):
         error = self.query_one("#sync-error", Static)
         error.update(Content.styled(f"Not synced: {reason}", "$text-error") if reason else "")
         error.display = bool(reason)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        if self.syncing:
+            self.notify("Syncing: wait for it to finish", severity="warning")
+            return
+        self.dismiss(None)
+
+
+# -- the whole squad -------------------------------------------------------------------------------
+
+
+def run_sync_all(repo: Repository) -> list[SquadResult]:
+    """`hipplan sync --all`, with passwords from the environment or the keyring only."""
+    from planner.services import sync
+
+    def password_for(url: str, user: str) -> str:
+        found = sync.stored_password(url, user)
+        if found is None:
+            raise PlannerError(
+                f"no password stored for {user} at {url}: sync one athlete first and keep it"
+                " in the keyring, or set HIPPLAN_CALDAV_PASSWORD"
+            )
+        return found[0]
+
+    return sync.sync_all(repo, password_for)
+
+
+def squad_lines(results: list[SquadResult]) -> list[str]:
+    """One line per athlete, as `hipplan sync --all` prints them."""
+    lines = []
+    for result in results:
+        report = result.report
+        if report is None:
+            lines.append(f"✗ {result.athlete}: {result.error}")
+        elif report.no_plan:
+            lines.append(f"✓ {result.athlete}: runs pulled {report.runs_pulled}; no plan yet")
+        else:
+            lines.append(
+                f"✓ {result.athlete}: +{report.created} ~{report.updated} -{report.deleted}"
+                f" · moves {report.moves_pulled} · ticks {report.ticks_pulled}"
+                f" · logs pushed {report.ticks_pushed}"
+            )
+    return lines or ["No athlete has sync settings yet: sync one from its export dialog"]
+
+
+class SyncAllScreen(HipplanModal[None]):
+    """Every athlete with sync settings, synced one after the other, one line each."""
+
+    CSS_PATH = "sync.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="sync_all.close", tooltip="Back to the squad"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sync", classes="dialog") as dialog:
+            dialog.border_title = "Sync every athlete"
+            dialog.border_subtitle = "escape to close"
+            with VerticalScroll(id="sync-output"):
+                yield Static(Content.styled("Syncing…", "$text-muted"), id="sync-result")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="cancel")
+
+    def on_mount(self) -> None:
+        self._sync_all()
+
+    @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
+    def _sync_all(self) -> list[SquadResult]:
+        with self.hipplan.repo_lock:
+            return run_sync_all(self.hipplan.repo)
+
+    @property
+    def syncing(self) -> bool:
+        return any(w.group == "sync" and w.is_running for w in self.workers)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "sync":
+            return
+        result = self.query_one("#sync-result", Static)
+        if event.state == WorkerState.SUCCESS:
+            results = event.worker.result or []
+            result.update("\n".join(squad_lines(results)))
+            self.hipplan.reload()  # ticks, runs and moves pulled may have changed plans
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, PlannerError) else type(error).__name__
+            result.update(Content.styled(f"Not synced: {text}", "$text-error"))
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
