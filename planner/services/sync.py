@@ -158,9 +158,11 @@ def sync(
     progress: Progress | None = None,
     now: datetime | None = None,
     deadline_seconds: float | None = None,
+    logins: Logins | None = None,
 ) -> SyncReport:
     """Make the server's calendar (and task list) show the plan, after pulling runs, moves and
-    ticks from it. With no plan yet, only runs are pulled."""
+    ticks from it. With no plan yet, only runs are pulled. `logins` shares one login to a
+    server between the athletes of a squad sync."""
     now = now or clock.now()
     athlete = repo.get_athlete(name)
     if not chosen.url or not chosen.user:
@@ -170,9 +172,13 @@ def sync(
     calendar_name = chosen.calendar or default_calendar(athlete)
     want_events = (chosen.events or "on") != "off"
     kept = state.load(state.state_path(repo.path, repo.file_of(athlete.name)))
-    server = remote.Server(chosen.url, chosen.user, password, deadline_seconds)
-    try:
+    if logins is None:
+        server = remote.Server(chosen.url, chosen.user, password, deadline_seconds)
         server.connect()
+    else:
+        server = logins.server(chosen.url, chosen.user, password, deadline_seconds)
+    first_request = server.requests
+    try:
         fetched = _fetch(server, kept, athlete, chosen, calendar_name, want_events, has_plan)
         try:
             with repo.transaction():
@@ -182,16 +188,43 @@ def sync(
                     raise _DryRun(todo, pulled, no_plan)
         except _DryRun as done:
             return _report(athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
-                           done.no_plan, True, server.requests)  # fmt: skip
+                           done.no_plan, True, server.requests - first_request)  # fmt: skip
         try:
             _push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
         finally:
             kept.save()
         return _report(
-            athlete, calendar_name, chosen, fetched, todo, pulled, no_plan, False, server.requests
-        )
+            athlete, calendar_name, chosen, fetched, todo, pulled, no_plan, False,
+            server.requests - first_request,
+        )  # fmt: skip
     finally:
-        server.close()
+        if logins is None:
+            server.close()
+
+
+class Logins:
+    """One login per server and user, kept for a squad sync; each athlete's sync gets a deadline
+    of its own."""
+
+    def __init__(self) -> None:
+        self._servers: dict[tuple[str, str], remote.Server] = {}
+
+    def server(
+        self, url: str, user: str, password: str, deadline_seconds: float | None
+    ) -> remote.Server:
+        found = self._servers.get((url, user))
+        if found is None:
+            found = remote.Server(url, user, password, deadline_seconds)
+            found.connect()  # a failed login is not kept: the next athlete tries again
+            self._servers[(url, user)] = found
+        else:
+            found.renew_deadline(deadline_seconds)
+        return found
+
+    def close(self) -> None:
+        for server in self._servers.values():
+            server.close()
+        self._servers.clear()
 
 
 @dataclass(frozen=True)
@@ -216,27 +249,45 @@ def sync_all(
     athletes = [a for a in repo.athletes() if squad or a.key in keys]
     passwords: dict[tuple[str, str], str] = {}
     results = []
-    for number, athlete in enumerate(athletes):
-        if progress is not None:
-            progress(number, len(athletes))
-        try:
-            _, chosen = settings_for(repo, athlete.name)
-            if not chosen.url or not chosen.user:
-                missing = "url" if not chosen.url else "user"
-                raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
-            login = (chosen.url, chosen.user)
-            if login not in passwords:
-                passwords[login] = password_for(*login)
-            report = sync(repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now)
-        except PlannerError as exc:
-            results.append(SquadResult(athlete.name, None, str(exc)))
-            continue
-        if not dry_run:
-            remember(athlete, chosen)
-        results.append(SquadResult(athlete.name, report, None))
+    logins = Logins()
+    try:
+        for number, athlete in enumerate(athletes):
+            result = _sync_one(repo, athlete, passwords, password_for, logins, dry_run, now)
+            if progress is not None:
+                progress(number, len(athletes))
+            results.append(result)
+    finally:
+        logins.close()
     if progress is not None and athletes:
         progress(len(athletes), len(athletes))
     return results
+
+
+def _sync_one(
+    repo: Repository,
+    athlete: Athlete,
+    passwords: dict[tuple[str, str], str],
+    password_for: Callable[[str, str], str],
+    logins: Logins,
+    dry_run: bool,
+    now: datetime | None,
+) -> SquadResult:
+    try:
+        _, chosen = settings_for(repo, athlete.name)
+        if not chosen.url or not chosen.user:
+            missing = "url" if not chosen.url else "user"
+            raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
+        login = (chosen.url, chosen.user)
+        if login not in passwords:
+            passwords[login] = password_for(*login)
+        report = sync(
+            repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now, logins=logins
+        )
+    except PlannerError as exc:
+        return SquadResult(athlete.name, None, str(exc))
+    if not dry_run:
+        remember(athlete, chosen)
+    return SquadResult(athlete.name, report, None)
 
 
 # -- 1. reading the server, without the lock --------------------------------------------------

@@ -103,6 +103,11 @@ class Server:
 
         self._timed("log in", log_in)
 
+    def renew_deadline(self, seconds: float | None = None) -> None:
+        """A deadline of its own for the next sync over this login (a squad's next athlete)."""
+        self.seconds = SYNC_DEADLINE_SECONDS if seconds is None else seconds
+        self._deadline = time.monotonic() + self.seconds
+
     def close(self) -> None:
         if self._client is not None:
             with contextlib.suppress(Exception):
@@ -226,7 +231,7 @@ class Server:
                 f"the server at {self.url} refused to {verb} {what}: {status} {reason}".rstrip()
             )
         etag = (response.headers or {}).get("ETag")
-        return Written(url, str(etag) if etag else None)
+        return Written(normal(url), str(etag) if etag else None)
 
     def _timed(self, doing: str, work: Callable[[], T]) -> T:
         """`work` in a thread of its own, given what is left of the sync's deadline."""
@@ -312,6 +317,11 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100]
 
 
+def normal(url: str) -> str:
+    """One spelling of an address, however the server or caldav quoted it."""
+    return quote(unquote(url), safe="/@:+,;=~")
+
+
 def path_of(url: str) -> str:
     """An address's path without its quoting, to compare two spellings of one address."""
     return unquote(urlsplit(url).path)
@@ -327,7 +337,7 @@ def _listed(tree: Any, base: str) -> Iterator[Listed]:
         etag = response.findtext(f".//{_DAV}getetag")
         size = response.findtext(f".//{_DAV}getcontentlength")
         yield Listed(
-            urljoin(base, quote(unquote(href.strip()), safe="/@:+,;=~")),
+            normal(urljoin(base, href.strip())),
             etag.strip() if etag else None,
             int(size) if size and size.strip().isdigit() else None,
         )
