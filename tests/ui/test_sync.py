@@ -294,3 +294,32 @@ def test_squad_view_syncs_every_athlete_with_one_line_each(
             assert isinstance(demo.screen, SquadScreen)
 
     run(scenario)
+
+
+def test_a_password_typed_once_is_not_asked_again_until_the_app_closes(
+    demo: HipplanApp, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.tui.screens import sync as sync_screen
+
+    monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")  # and the tests' keyring is the failing one
+    monkeypatch.setattr(sync_screen, "_TYPED", {})
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            screen = await open_sync(pilot, keys)
+            fill(screen, url=caldav_account.url, user=caldav_account.user)
+            await keys.press("enter")  # no password anywhere: said in place
+            assert screen.done is None
+            fill(screen, password=caldav_account.password)
+            await keys.press("enter")
+            assert screen.done is not None
+            await keys.press("escape", "ctrl+s")
+            again = demo.screen
+            assert isinstance(again, SyncScreen)
+            await settle(pilot)
+            assert "typed earlier" in again.query_one("#sync-password", Input).placeholder
+            await keys.press("enter")  # the field left empty: the typed one is used
+            assert again.done is not None, result_of(again, "#sync-error")
+
+    run(scenario)

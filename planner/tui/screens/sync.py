@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from planner.sync.settings import SyncSettings
 
 
+# Passwords typed in this run of the app, by server and user: with no keyring, the next sync
+# (and "sync all" on the squad view) need not ask again until the app is closed. Memory only.
+_TYPED: dict[tuple[str, str], str] = {}
+
 # The input each error's field names (services and CalendarMissing use the settings' names).
 FIELDS = {
     "url": "#sync-url",
@@ -49,7 +53,7 @@ class Loaded:
 
     settings: SyncSettings
     default_calendar: str
-    password_from: str  # "environment", "keyring" or "" (type it)
+    password_from: str  # "environment", "keyring", "session" or "" (type it)
     can_keep: bool
 
 
@@ -75,9 +79,10 @@ def load_settings(repo: Repository, name: str) -> Loaded:
 
     athlete, stored = sync.settings_for(repo, name)
     found = sync.stored_password(stored.url, stored.user) if stored.url and stored.user else None
-    return Loaded(
-        stored, sync.default_calendar(athlete), found[1] if found else "", sync.can_keep_password()
-    )
+    source: str = found[1] if found else ""
+    if not source and (stored.url, stored.user) in _TYPED:
+        source = "session"
+    return Loaded(stored, sync.default_calendar(athlete), source, sync.can_keep_password())
 
 
 def run_sync(
@@ -96,7 +101,7 @@ def run_sync(
         chosen, calendar=fields.calendar or None, runs_calendar=fields.runs_calendar or None
     )
     assert chosen.url and chosen.user
-    password = fields.password
+    password = fields.password or _TYPED.get((chosen.url, chosen.user), "")
     if not password:
         found = sync.stored_password(chosen.url, chosen.user)
         if found is None:
@@ -108,6 +113,8 @@ def run_sync(
         repo, athlete.name, chosen, password, dry_run=fields.dry_run, progress=progress
     )
     kept = None
+    if fields.password:
+        _TYPED[(chosen.url, chosen.user)] = fields.password  # it worked: no need to ask again
     if not fields.dry_run:
         sync.remember(athlete, chosen)
         if fields.keep and fields.password:
@@ -226,6 +233,7 @@ class SyncScreen(HipplanModal[None]):
         password.placeholder = {
             "environment": "from HIPPLAN_CALDAV_PASSWORD",
             "keyring": "from the system keyring",
+            "session": "as typed earlier (kept until the app closes)",
         }.get(loaded.password_from, "")
         keep = self.query_one("#sync-keep", RunsCheckbox)
         keep.disabled = not loaded.can_keep
@@ -339,6 +347,8 @@ def run_sync_all(repo: Repository) -> list[SquadResult]:
     from planner.services import sync
 
     def password_for(url: str, user: str) -> str:
+        if (url, user) in _TYPED:
+            return _TYPED[(url, user)]
         found = sync.stored_password(url, user)
         if found is None:
             raise PlannerError(
