@@ -19,20 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
 from planner.calendar.export import event_objects, session_uid, task_objects, task_uid
-from planner.calendar.importer import DEFAULT_MATCH, read_calendar, run_matcher
+from planner.calendar.importer import DEFAULT_MATCH, run_matcher
 from planner.calendar.vdir import file_name
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import parse_server_url
-from planner.domain.model import KIND_LABELS, Athlete, PlanChange, Run, as_utc
-from planner.domain.schedule import describe
-from planner.services import moves, plans, runs, sync_ticks
-from planner.services.calendar import import_window, without_overlaps
+from planner.domain.model import KIND_LABELS, Athlete, PlanChange, as_utc
+from planner.services import moves, plans, sync_runs, sync_ticks
 from planner.sync import events, remote, secrets, settings, state
 from planner.sync.settings import SyncSettings
 
@@ -307,7 +305,7 @@ def _fetch(
     if chosen.runs_calendar:
         source = server.calendar(chosen.runs_calendar, "runs_calendar")
         texts = _read(server, kept, source, lambda data: data.decode("utf-8"), fetched)
-        fetched.runs_data = _one_file(str(text).encode("utf-8") for _, _, text in texts)
+        fetched.runs_data = sync_runs.one_file(str(text).encode("utf-8") for _, _, text in texts)
     if not has_plan:
         return fetched
 
@@ -389,9 +387,11 @@ def _merge(
 ) -> tuple[_Plan, bool]:
     athlete = repo.get_athlete(athlete.name)
     if fetched.runs_data is not None and chosen.runs_calendar:
-        source = _source(chosen.runs_calendar)
+        source = sync_runs.source_name(chosen.runs_calendar)
         match = chosen.match or DEFAULT_MATCH
-        _pull_runs(repo, athlete, fetched.runs_data, source, match, now, pulled)
+        pulled.runs, pulled.change = sync_runs.pull_runs(
+            repo, athlete, fetched.runs_data, source, match, now, pulled.details
+        )
     todo = _Plan()
     plan = repo.get_plan(athlete.name)
     if plan is None:
@@ -461,56 +461,6 @@ def _pull_moves(
         pulled.details.append(
             f"moved {session.id} to {start:%a %d %b %H:%M}, as it was moved in the calendar"
         )
-
-
-def _pull_runs(
-    repo: Repository,
-    athlete: Athlete,
-    data: bytes,
-    source: str,
-    match: str,
-    now: datetime,
-    pulled: _Pulled,
-) -> None:
-    """The runs calendar read like `runs import`; a run moved or cancelled there moves or
-    cancels its warm-up and cool-down here, unless the lifecycle rules keep it (it has started,
-    or one of its sessions is logged or under way)."""
-    plan = repo.get_plan(athlete.name)
-    first, last = import_window(athlete, plan.start if plan else None, None, None)
-    found = read_calendar(
-        data, tz=athlete.zone, source=source, start=first, end=last + timedelta(days=1), match=match
-    )
-    found, _ = without_overlaps(repo, athlete, source, found, first, last)
-    before = {r.id: r for r in repo.imported_runs(athlete.name) if r.source == source}
-    after = {r.id: r for r in found.runs}
-    merged = dict(after)
-    words: list[str] = []
-    for run_id, old in sorted(before.items(), key=lambda item: as_utc(item[1].start)):
-        new = after.get(run_id)
-        if new == old:
-            continue
-        if plan is not None:
-            try:
-                runs.check_untouched(repo, athlete, old, now)
-            except PlannerError as exc:
-                merged[run_id] = old
-                pulled.details.append(f"kept the run at {describe(old)}: {exc}")
-                continue
-        words.append(
-            f"cancelled the run at {describe(old)}"
-            if new is None
-            else f"moved the run at {describe(old)} to {_when(new, athlete)}"
-        )
-    for run_id in sorted(after.keys() - before.keys(), key=lambda i: as_utc(after[i].start)):
-        words.append(f"added the run at {describe(after[run_id])}")
-    if set(merged.values()) == set(before.values()):
-        return
-    repo.replace_imported_runs(athlete.name, source, _by_start(merged.values()))
-    pulled.runs = len(words)
-    pulled.details.extend(words)
-    if plan is not None:
-        why = f"{len(words)} run changes pulled from {source}"
-        pulled.change = plans.replan(repo, athlete, why, now)
 
 
 # -- 3. writing to the server, without the lock ------------------------------------------------
@@ -642,25 +592,3 @@ def _report(
         tasks=chosen.tasks,
         requests=requests,
     )
-
-
-def _one_file(objects: Iterable[bytes]) -> bytes:
-    """The runs calendar's objects as one .ics text for the importer (which reads several
-    VCALENDARs in a row); an empty calendar is an empty VCALENDAR, not an empty file."""
-    parts = [data.strip() for data in objects if data.strip()]
-    if not parts:
-        parts = [b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hipplan//sync//EN\r\nEND:VCALENDAR"]
-    return b"\r\n".join(parts) + b"\r\n"
-
-
-def _source(calendar: str) -> str:
-    """The runs' source name, as `runs list` shows it and `runs remove` takes it."""
-    return "caldav:" + calendar.replace("/", "-").replace("\\", "-")
-
-
-def _when(run: Run, athlete: Athlete) -> str:
-    return f"{run.start.astimezone(athlete.zone):%a %d %b %H:%M}"
-
-
-def _by_start(items: Iterable[Run]) -> list[Run]:
-    return sorted(items, key=lambda r: (as_utc(r.start), r.id))
