@@ -50,11 +50,14 @@ def test_sync_all_reports_each_athlete_and_goes_on_past_a_failure(
     assert rows[BO]["created"] == 0
 
     settings.save("bo run", SyncSettings())  # fixed: Bo syncs with the squad's server
+    dry = json.loads(cli("sync", "--all", "--dry-run", "--json").out)
+    would = {row["athlete"]: row for row in dry}[BO]
+    assert would["ok"] and would["dry_run"] and would["created"] > 0
     words = cli("sync", "--all")
     assert words.code == 0, words.err
     lines = words.out.splitlines()
     assert len(lines) == 2 and lines[0].startswith(f"{NAME}: 0 created")
-    assert lines[1].startswith(f"{BO}: ") and "created" in lines[1]
+    assert lines[1].startswith(f"{BO}: {would['created']} created")
 
 
 def test_sync_all_takes_no_per_athlete_flags(cli, planned) -> None:  # type: ignore[no-untyped-def]
