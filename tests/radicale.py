@@ -25,8 +25,9 @@ class Account:
 
 
 class Radicale:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, rights: str | None = None) -> None:
         self.folder = folder
+        self.rights = rights  # a rights file's text (type from_file); None: each user their own
         self.users = folder / "users"
         self.users.write_text("")
         self.port = free_port()
@@ -38,22 +39,26 @@ class Radicale:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def account(self) -> Account:
+    def account(self, user: str | None = None) -> Account:
         """A user of its own, so each test starts with an empty calendar home."""
         number = next(self._names)
-        user, password = f"runner{number}", f"pw-{number}-secret"
+        user, password = user or f"runner{number}", f"pw-{number}-secret"
         with self.users.open("a") as handle:
             handle.write(f"{user}:{password}\n")
         return Account(self.url, user, password)
 
     def start(self) -> None:
         config = self.folder / "config"
+        rights = "[rights]\ntype = owner_only\n"
+        if self.rights is not None:
+            (self.folder / "rights").write_text(self.rights)
+            rights = f"[rights]\ntype = from_file\nfile = {self.folder / 'rights'}\n"
         config.write_text(
             f"[server]\nhosts = 127.0.0.1:{self.port}\n"
             f"[auth]\ntype = htpasswd\nhtpasswd_filename = {self.users}\n"
             "htpasswd_encryption = plain\ndelay = 0.01\n"
             f"[storage]\nfilesystem_folder = {self.folder / 'collections'}\n"
-            "[rights]\ntype = owner_only\n[web]\ntype = none\n[logging]\nlevel = warning\n"
+            f"{rights}[web]\ntype = none\n[logging]\nlevel = warning\n"
         )
         env = {**os.environ, "HOME": str(self.folder)}
         self._log = (self.folder / "radicale.log").open("ab")

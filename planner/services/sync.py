@@ -19,20 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
 from planner.calendar.export import event_objects, session_uid, task_objects, task_uid
-from planner.calendar.importer import DEFAULT_MATCH, read_calendar, run_matcher
+from planner.calendar.importer import DEFAULT_MATCH, run_matcher
 from planner.calendar.vdir import file_name
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import parse_server_url
-from planner.domain.model import KIND_LABELS, Athlete, PlanChange, Run, as_utc
-from planner.domain.schedule import describe
-from planner.services import moves, plans, runs, sync_ticks
-from planner.services.calendar import import_window, without_overlaps
+from planner.domain.model import KIND_LABELS, Athlete, PlanChange, as_utc
+from planner.services import moves, plans, sync_runs, sync_ticks
 from planner.sync import events, remote, secrets, settings, state
 from planner.sync.settings import SyncSettings
 
@@ -158,9 +156,11 @@ def sync(
     progress: Progress | None = None,
     now: datetime | None = None,
     deadline_seconds: float | None = None,
+    logins: Logins | None = None,
 ) -> SyncReport:
     """Make the server's calendar (and task list) show the plan, after pulling runs, moves and
-    ticks from it. With no plan yet, only runs are pulled."""
+    ticks from it. With no plan yet, only runs are pulled. `logins` shares one login to a
+    server between the athletes of a squad sync."""
     now = now or clock.now()
     athlete = repo.get_athlete(name)
     if not chosen.url or not chosen.user:
@@ -170,9 +170,13 @@ def sync(
     calendar_name = chosen.calendar or default_calendar(athlete)
     want_events = (chosen.events or "on") != "off"
     kept = state.load(state.state_path(repo.path, repo.file_of(athlete.name)))
-    server = remote.Server(chosen.url, chosen.user, password, deadline_seconds)
-    try:
+    if logins is None:
+        server = remote.Server(chosen.url, chosen.user, password, deadline_seconds)
         server.connect()
+    else:
+        server = logins.server(chosen.url, chosen.user, password, deadline_seconds)
+    first_request = server.requests
+    try:
         fetched = _fetch(server, kept, athlete, chosen, calendar_name, want_events, has_plan)
         try:
             with repo.transaction():
@@ -182,16 +186,43 @@ def sync(
                     raise _DryRun(todo, pulled, no_plan)
         except _DryRun as done:
             return _report(athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
-                           done.no_plan, True, server.requests)  # fmt: skip
+                           done.no_plan, True, server.requests - first_request)  # fmt: skip
         try:
             _push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
         finally:
             kept.save()
         return _report(
-            athlete, calendar_name, chosen, fetched, todo, pulled, no_plan, False, server.requests
-        )
+            athlete, calendar_name, chosen, fetched, todo, pulled, no_plan, False,
+            server.requests - first_request,
+        )  # fmt: skip
     finally:
-        server.close()
+        if logins is None:
+            server.close()
+
+
+class Logins:
+    """One login per server and user, kept for a squad sync; each athlete's sync gets a deadline
+    of its own."""
+
+    def __init__(self) -> None:
+        self._servers: dict[tuple[str, str], remote.Server] = {}
+
+    def server(
+        self, url: str, user: str, password: str, deadline_seconds: float | None
+    ) -> remote.Server:
+        found = self._servers.get((url, user))
+        if found is None:
+            found = remote.Server(url, user, password, deadline_seconds)
+            found.connect()  # a failed login is not kept: the next athlete tries again
+            self._servers[(url, user)] = found
+        else:
+            found.renew_deadline(deadline_seconds)
+        return found
+
+    def close(self) -> None:
+        for server in self._servers.values():
+            server.close()
+        self._servers.clear()
 
 
 @dataclass(frozen=True)
@@ -216,27 +247,45 @@ def sync_all(
     athletes = [a for a in repo.athletes() if squad or a.key in keys]
     passwords: dict[tuple[str, str], str] = {}
     results = []
-    for number, athlete in enumerate(athletes):
-        if progress is not None:
-            progress(number, len(athletes))
-        try:
-            _, chosen = settings_for(repo, athlete.name)
-            if not chosen.url or not chosen.user:
-                missing = "url" if not chosen.url else "user"
-                raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
-            login = (chosen.url, chosen.user)
-            if login not in passwords:
-                passwords[login] = password_for(*login)
-            report = sync(repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now)
-        except PlannerError as exc:
-            results.append(SquadResult(athlete.name, None, str(exc)))
-            continue
-        if not dry_run:
-            remember(athlete, chosen)
-        results.append(SquadResult(athlete.name, report, None))
+    logins = Logins()
+    try:
+        for number, athlete in enumerate(athletes):
+            result = _sync_one(repo, athlete, passwords, password_for, logins, dry_run, now)
+            if progress is not None:
+                progress(number, len(athletes))
+            results.append(result)
+    finally:
+        logins.close()
     if progress is not None and athletes:
         progress(len(athletes), len(athletes))
     return results
+
+
+def _sync_one(
+    repo: Repository,
+    athlete: Athlete,
+    passwords: dict[tuple[str, str], str],
+    password_for: Callable[[str, str], str],
+    logins: Logins,
+    dry_run: bool,
+    now: datetime | None,
+) -> SquadResult:
+    try:
+        _, chosen = settings_for(repo, athlete.name)
+        if not chosen.url or not chosen.user:
+            missing = "url" if not chosen.url else "user"
+            raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
+        login = (chosen.url, chosen.user)
+        if login not in passwords:
+            passwords[login] = password_for(*login)
+        report = sync(
+            repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now, logins=logins
+        )
+    except PlannerError as exc:
+        return SquadResult(athlete.name, None, str(exc))
+    if not dry_run:
+        remember(athlete, chosen)
+    return SquadResult(athlete.name, report, None)
 
 
 # -- 1. reading the server, without the lock --------------------------------------------------
@@ -256,7 +305,7 @@ def _fetch(
     if chosen.runs_calendar:
         source = server.calendar(chosen.runs_calendar, "runs_calendar")
         texts = _read(server, kept, source, lambda data: data.decode("utf-8"), fetched)
-        fetched.runs_data = _one_file(str(text).encode("utf-8") for _, _, text in texts)
+        fetched.runs_data = sync_runs.one_file(str(text).encode("utf-8") for _, _, text in texts)
     if not has_plan:
         return fetched
 
@@ -338,9 +387,11 @@ def _merge(
 ) -> tuple[_Plan, bool]:
     athlete = repo.get_athlete(athlete.name)
     if fetched.runs_data is not None and chosen.runs_calendar:
-        source = _source(chosen.runs_calendar)
+        source = sync_runs.source_name(chosen.runs_calendar)
         match = chosen.match or DEFAULT_MATCH
-        _pull_runs(repo, athlete, fetched.runs_data, source, match, now, pulled)
+        pulled.runs, pulled.change = sync_runs.pull_runs(
+            repo, athlete, fetched.runs_data, source, match, now, pulled.details
+        )
     todo = _Plan()
     plan = repo.get_plan(athlete.name)
     if plan is None:
@@ -410,56 +461,6 @@ def _pull_moves(
         pulled.details.append(
             f"moved {session.id} to {start:%a %d %b %H:%M}, as it was moved in the calendar"
         )
-
-
-def _pull_runs(
-    repo: Repository,
-    athlete: Athlete,
-    data: bytes,
-    source: str,
-    match: str,
-    now: datetime,
-    pulled: _Pulled,
-) -> None:
-    """The runs calendar read like `runs import`; a run moved or cancelled there moves or
-    cancels its warm-up and cool-down here, unless the lifecycle rules keep it (it has started,
-    or one of its sessions is logged or under way)."""
-    plan = repo.get_plan(athlete.name)
-    first, last = import_window(athlete, plan.start if plan else None, None, None)
-    found = read_calendar(
-        data, tz=athlete.zone, source=source, start=first, end=last + timedelta(days=1), match=match
-    )
-    found, _ = without_overlaps(repo, athlete, source, found, first, last)
-    before = {r.id: r for r in repo.imported_runs(athlete.name) if r.source == source}
-    after = {r.id: r for r in found.runs}
-    merged = dict(after)
-    words: list[str] = []
-    for run_id, old in sorted(before.items(), key=lambda item: as_utc(item[1].start)):
-        new = after.get(run_id)
-        if new == old:
-            continue
-        if plan is not None:
-            try:
-                runs.check_untouched(repo, athlete, old, now)
-            except PlannerError as exc:
-                merged[run_id] = old
-                pulled.details.append(f"kept the run at {describe(old)}: {exc}")
-                continue
-        words.append(
-            f"cancelled the run at {describe(old)}"
-            if new is None
-            else f"moved the run at {describe(old)} to {_when(new, athlete)}"
-        )
-    for run_id in sorted(after.keys() - before.keys(), key=lambda i: as_utc(after[i].start)):
-        words.append(f"added the run at {describe(after[run_id])}")
-    if set(merged.values()) == set(before.values()):
-        return
-    repo.replace_imported_runs(athlete.name, source, _by_start(merged.values()))
-    pulled.runs = len(words)
-    pulled.details.extend(words)
-    if plan is not None:
-        why = f"{len(words)} run changes pulled from {source}"
-        pulled.change = plans.replan(repo, athlete, why, now)
 
 
 # -- 3. writing to the server, without the lock ------------------------------------------------
@@ -591,25 +592,3 @@ def _report(
         tasks=chosen.tasks,
         requests=requests,
     )
-
-
-def _one_file(objects: Iterable[bytes]) -> bytes:
-    """The runs calendar's objects as one .ics text for the importer (which reads several
-    VCALENDARs in a row); an empty calendar is an empty VCALENDAR, not an empty file."""
-    parts = [data.strip() for data in objects if data.strip()]
-    if not parts:
-        parts = [b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hipplan//sync//EN\r\nEND:VCALENDAR"]
-    return b"\r\n".join(parts) + b"\r\n"
-
-
-def _source(calendar: str) -> str:
-    """The runs' source name, as `runs list` shows it and `runs remove` takes it."""
-    return "caldav:" + calendar.replace("/", "-").replace("\\", "-")
-
-
-def _when(run: Run, athlete: Athlete) -> str:
-    return f"{run.start.astimezone(athlete.zone):%a %d %b %H:%M}"
-
-
-def _by_start(items: Iterable[Run]) -> list[Run]:
-    return sorted(items, key=lambda r: (as_utc(r.start), r.id))

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -101,6 +103,11 @@ class Server:
 
         self._timed("log in", log_in)
 
+    def renew_deadline(self, seconds: float | None = None) -> None:
+        """A deadline of its own for the next sync over this login (a squad's next athlete)."""
+        self.seconds = SYNC_DEADLINE_SECONDS if seconds is None else seconds
+        self._deadline = time.monotonic() + self.seconds
+
     def close(self) -> None:
         if self._client is not None:
             with contextlib.suppress(Exception):
@@ -134,12 +141,22 @@ class Server:
         return found
 
     def create_calendar(self, name: str, component: str = "VEVENT") -> RemoteCalendar:
-        handle = self._timed(
-            f"create the calendar {name!r}",
-            lambda: self._principal.make_calendar(
-                name=name, supported_calendar_component_set=[component]
-            ),
-        )
+        """A new collection for one component, at an address made from its name
+        ("hip-mobility-ana-tight"), so a server's rights file can name it; where that address is
+        taken, wherever the server puts it."""
+
+        def make(cal_id: str | None) -> Any:
+            return self._principal.make_calendar(
+                name=name, cal_id=cal_id, supported_calendar_component_set=[component]
+            )
+
+        doing = f"create the calendar {name!r}"
+        try:
+            handle = self._timed(doing, lambda: make(slug(name) or None))
+        except SyncAuthError:
+            raise
+        except SyncError:
+            handle = self._timed(doing, lambda: make(None))
         made = RemoteCalendar(name, handle)
         if self._calendars is not None:
             self._calendars.append(made)
@@ -214,7 +231,7 @@ class Server:
                 f"the server at {self.url} refused to {verb} {what}: {status} {reason}".rstrip()
             )
         etag = (response.headers or {}).get("ETag")
-        return Written(url, str(etag) if etag else None)
+        return Written(normal(url), str(etag) if etag else None)
 
     def _timed(self, doing: str, work: Callable[[], T]) -> T:
         """`work` in a thread of its own, given what is left of the sync's deadline."""
@@ -294,6 +311,17 @@ class Server:
             ) from None
 
 
+def slug(name: str) -> str:
+    """'Hip mobility – Zoë O'Brien' -> 'hip-mobility-zoe-o-brien'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100]
+
+
+def normal(url: str) -> str:
+    """One spelling of an address, however the server or caldav quoted it."""
+    return quote(unquote(url), safe="/@:+,;=~")
+
+
 def path_of(url: str) -> str:
     """An address's path without its quoting, to compare two spellings of one address."""
     return unquote(urlsplit(url).path)
@@ -309,7 +337,7 @@ def _listed(tree: Any, base: str) -> Iterator[Listed]:
         etag = response.findtext(f".//{_DAV}getetag")
         size = response.findtext(f".//{_DAV}getcontentlength")
         yield Listed(
-            urljoin(base, quote(unquote(href.strip()), safe="/@:+,;=~")),
+            normal(urljoin(base, href.strip())),
             etag.strip() if etag else None,
             int(size) if size and size.strip().isdigit() else None,
         )

@@ -260,3 +260,66 @@ def test_an_unexpected_failure_is_one_line_not_a_crash_with_the_password(
 def test_the_password_stays_out_of_worker_descriptions() -> None:
     fields = SyncFields(DOWN_URL, "ana", "", "", "s3cret-pw", keep=False, dry_run=False)
     assert "s3cret-pw" not in repr(fields)
+
+
+def test_squad_view_syncs_every_athlete_with_one_line_each(
+    demo: HipplanApp, demo_repo: Repository, caldav_account: Account
+) -> None:
+    from planner.services import sync as sync_service
+    from planner.tui.screens.squad import SquadScreen
+    from planner.tui.screens.sync import SyncAllScreen
+
+    # the coach synced one athlete once: the squad's server and user are known from then on
+    chosen = settings.SyncSettings(url=caldav_account.url, user=caldav_account.user)
+    with demo.repo_lock:
+        sync_service.sync(demo_repo, DEMO_ATHLETE, chosen, caldav_account.password)
+    sync_service.remember(demo_repo.get_athlete(DEMO_ATHLETE), chosen)
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("g")
+            assert isinstance(demo.screen, SquadScreen)
+            await keys.press("ctrl+s")
+            screen = demo.screen
+            assert isinstance(screen, SyncAllScreen)
+            await settle(pilot)
+            lines = str(screen.query_one("#sync-result", Static).render()).splitlines()
+            names = [a.name for a in demo_repo.athletes()]
+            assert len(lines) == len(names) >= 2
+            assert all(line.startswith("✓ ") for line in lines), lines
+            assert any(line.startswith(f"✓ {DEMO_ATHLETE}: +0 ~0 -0") for line in lines)
+            await keys.press("escape")
+            assert isinstance(demo.screen, SquadScreen)
+
+    run(scenario)
+
+
+def test_a_password_typed_once_is_not_asked_again_until_the_app_closes(
+    demo: HipplanApp, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.tui.screens import sync as sync_screen
+
+    monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")  # and the tests' keyring is the failing one
+    monkeypatch.setattr(sync_screen, "_TYPED", {})
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            screen = await open_sync(pilot, keys)
+            fill(screen, url=caldav_account.url, user=caldav_account.user)
+            await keys.press("enter")  # no password anywhere: said in place
+            assert screen.done is None
+            fill(screen, password=caldav_account.password)
+            await keys.press("enter")
+            assert screen.done is not None
+            await keys.press("escape", "ctrl+s")
+            again = demo.screen
+            assert isinstance(again, SyncScreen)
+            await settle(pilot)
+            assert "typed earlier" in again.query_one("#sync-password", Input).placeholder
+            await keys.press("enter")  # the field left empty: the typed one is used
+            assert again.done is not None, result_of(again, "#sync-error")
+
+    run(scenario)

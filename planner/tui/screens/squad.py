@@ -55,6 +55,13 @@ class SquadScreen(HipplanScreen[str | None]):
         Binding(
             "right_square_bracket", "shift(1)", "Later", id="squad.later", tooltip="Later weeks"
         ),
+        Binding(
+            "ctrl+s",
+            "sync_all",
+            "Sync all",
+            id="squad.sync_all",
+            tooltip="Sync every athlete's calendar and tasks with the CalDAV server",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -99,6 +106,11 @@ class SquadScreen(HipplanScreen[str | None]):
     def action_shift(self, weeks: int) -> None:
         self._shift += weeks
         self._draw(keep=self._highlighted())
+
+    def action_sync_all(self) -> None:
+        from planner.tui.screens.sync import SyncAllScreen  # loads only when asked for
+
+        self.app.push_screen(SyncAllScreen())
 
     def action_pick(self) -> None:
         name = self._highlighted()

@@ -28,10 +28,14 @@ from planner.tui.screens.base import HipplanModal
 from planner.tui.screens.export import RunsCheckbox
 
 if TYPE_CHECKING:
-    from planner.services.sync import SyncReport
+    from planner.services.sync import SquadResult, SyncReport
     from planner.storage import Repository
     from planner.sync.settings import SyncSettings
 
+
+# Passwords typed in this run of the app, by server and user: with no keyring, the next sync
+# (and "sync all" on the squad view) need not ask again until the app is closed. Memory only.
+_TYPED: dict[tuple[str, str], str] = {}
 
 # The input each error's field names (services and CalendarMissing use the settings' names).
 FIELDS = {
@@ -49,7 +53,7 @@ class Loaded:
 
     settings: SyncSettings
     default_calendar: str
-    password_from: str  # "environment", "keyring" or "" (type it)
+    password_from: str  # "environment", "keyring", "session" or "" (type it)
     can_keep: bool
 
 
@@ -75,9 +79,10 @@ def load_settings(repo: Repository, name: str) -> Loaded:
 
     athlete, stored = sync.settings_for(repo, name)
     found = sync.stored_password(stored.url, stored.user) if stored.url and stored.user else None
-    return Loaded(
-        stored, sync.default_calendar(athlete), found[1] if found else "", sync.can_keep_password()
-    )
+    source: str = found[1] if found else ""
+    if not source and (stored.url, stored.user) in _TYPED:
+        source = "session"
+    return Loaded(stored, sync.default_calendar(athlete), source, sync.can_keep_password())
 
 
 def run_sync(
@@ -96,7 +101,7 @@ def run_sync(
         chosen, calendar=fields.calendar or None, runs_calendar=fields.runs_calendar or None
     )
     assert chosen.url and chosen.user
-    password = fields.password
+    password = fields.password or _TYPED.get((chosen.url, chosen.user), "")
     if not password:
         found = sync.stored_password(chosen.url, chosen.user)
         if found is None:
@@ -108,6 +113,8 @@ def run_sync(
         repo, athlete.name, chosen, password, dry_run=fields.dry_run, progress=progress
     )
     kept = None
+    if fields.password:
+        _TYPED[(chosen.url, chosen.user)] = fields.password  # it worked: no need to ask again
     if not fields.dry_run:
         sync.remember(athlete, chosen)
         if fields.keep and fields.password:
@@ -135,8 +142,17 @@ def result_lines(done: SyncDone) -> list[str]:
         f"Runs pulled {report.runs_pulled} · moves pulled {report.moves_pulled}"
         f" · put back {len(report.put_back)}",
     ]
+    if report.tasks:
+        lines.append(
+            f"Ticks pulled {report.ticks_pulled} · logs pushed {report.ticks_pushed}"
+            f" · conflicts {len(report.conflicts)}"
+        )
+    if report.no_plan:
+        lines.append("No plan yet: a plan is still to be built, nothing was pushed")
     lines += [f"  {line}" for line in report.details]
     lines += [f"  put back: {line}" for line in report.put_back]
+    lines += [f"  both changed: {line}" for line in report.conflicts]
+    lines += [f"  skipped: {line}" for line in report.skipped]
     if report.change is not None:
         verb = "would change" if report.dry_run else "changed"
         lines.append(f"Plan {verb} from week {report.change.week}: {report.change.reason}")
@@ -217,6 +233,7 @@ class SyncScreen(HipplanModal[None]):
         password.placeholder = {
             "environment": "from HIPPLAN_CALDAV_PASSWORD",
             "keyring": "from the system keyring",
+            "session": "as typed earlier (kept until the app closes)",
         }.get(loaded.password_from, "")
         keep = self.query_one("#sync-keep", RunsCheckbox)
         keep.disabled = not loaded.can_keep
@@ -313,6 +330,96 @@ class SyncScreen(HipplanModal[None]):
         error = self.query_one("#sync-error", Static)
         error.update(Content.styled(f"Not synced: {reason}", "$text-error") if reason else "")
         error.display = bool(reason)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        if self.syncing:
+            self.notify("Syncing: wait for it to finish", severity="warning")
+            return
+        self.dismiss(None)
+
+
+# -- the whole squad -------------------------------------------------------------------------------
+
+
+def run_sync_all(repo: Repository) -> list[SquadResult]:
+    """`hipplan sync --all`, with passwords from the environment or the keyring only."""
+    from planner.services import sync
+
+    def password_for(url: str, user: str) -> str:
+        if (url, user) in _TYPED:
+            return _TYPED[(url, user)]
+        found = sync.stored_password(url, user)
+        if found is None:
+            raise PlannerError(
+                f"no password stored for {user} at {url}: sync one athlete first and keep it"
+                " in the keyring, or set HIPPLAN_CALDAV_PASSWORD"
+            )
+        return found[0]
+
+    return sync.sync_all(repo, password_for)
+
+
+def squad_lines(results: list[SquadResult]) -> list[str]:
+    """One line per athlete, as `hipplan sync --all` prints them."""
+    lines = []
+    for result in results:
+        report = result.report
+        if report is None:
+            lines.append(f"✗ {result.athlete}: {result.error}")
+        elif report.no_plan:
+            lines.append(f"✓ {result.athlete}: runs pulled {report.runs_pulled}; no plan yet")
+        else:
+            lines.append(
+                f"✓ {result.athlete}: +{report.created} ~{report.updated} -{report.deleted}"
+                f" · moves {report.moves_pulled} · ticks {report.ticks_pulled}"
+                f" · logs pushed {report.ticks_pushed}"
+            )
+    return lines or ["No athlete has sync settings yet: sync one from its export dialog"]
+
+
+class SyncAllScreen(HipplanModal[None]):
+    """Every athlete with sync settings, synced one after the other, one line each."""
+
+    CSS_PATH = "sync.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="sync_all.close", tooltip="Back to the squad"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sync", classes="dialog") as dialog:
+            dialog.border_title = "Sync every athlete"
+            dialog.border_subtitle = "escape to close"
+            with VerticalScroll(id="sync-output"):
+                yield Static(Content.styled("Syncing…", "$text-muted"), id="sync-result")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="cancel")
+
+    def on_mount(self) -> None:
+        self._sync_all()
+
+    @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
+    def _sync_all(self) -> list[SquadResult]:
+        with self.hipplan.repo_lock:
+            return run_sync_all(self.hipplan.repo)
+
+    @property
+    def syncing(self) -> bool:
+        return any(w.group == "sync" and w.is_running for w in self.workers)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "sync":
+            return
+        result = self.query_one("#sync-result", Static)
+        if event.state == WorkerState.SUCCESS:
+            results = event.worker.result or []
+            result.update("\n".join(squad_lines(results)))
+            self.hipplan.reload()  # ticks, runs and moves pulled may have changed plans
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, PlannerError) else type(error).__name__
+            result.update(Content.styled(f"Not synced: {text}", "$text-error"))
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:

@@ -15,7 +15,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from planner.domain.errors import SyncError
+from planner.services import sync as sync_service
+from planner.storage import Repository
 from planner.sync import remote
+from planner.sync.settings import SyncSettings
 from tests.radicale import Account, Radicale
 from tests.unit.sync.conftest import NAME, Dav, plan_sessions, run_sync
 
@@ -56,6 +60,33 @@ def test_a_save_by_another_client_after_a_rebuild_is_not_a_move(
         0,
         0,
     )
+
+
+def test_a_failed_sync_then_a_save_of_every_event_pulls_no_moves(
+    cli, planned, db: Path, dav: Dav, caldav_account: Account
+) -> None:  # type: ignore[no-untyped-def]
+    _first_sync(cli, caldav_account)
+    assert cli("runs", "move", NAME, "run-20270306-0630", "--to", "2027-03-06 07:30").code == 0
+    assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
+    rebuilt = plan_sessions(cli)
+
+    def cut_off(done: int, total: int) -> None:
+        if done == 2:  # the connection drops after two writes of the rebuild
+            raise SyncError("cannot reach the CalDAV server (connection reset)")
+
+    settings = SyncSettings(url=caldav_account.url, user=caldav_account.user)
+    with pytest.raises(SyncError):
+        sync_service.sync(Repository.open(db), NAME, settings, caldav_account.password,
+                          progress=cut_off)  # fmt: skip
+    for item in dav.calendar().search(event=True):  # then another client saves every event
+        item.icalendar_component.add("X-OTHER-CLIENT", "seen")
+        item.save()
+
+    done = run_sync(cli)  # was: a move pulled for every event the failed sync had not reached
+    assert done["moves_pulled"] == 0 and done["put_back"] == []
+    assert plan_sessions(cli) == rebuilt
+    again = run_sync(cli)
+    assert (again["created"], again["updated"], again["deleted"]) == (0, 0, 0)
 
 
 def test_an_event_whose_session_id_was_changed_on_the_server_is_put_back(
