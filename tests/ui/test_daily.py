@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import Digits, Static
+
 from planner import clock
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
 from planner.tui.pilot import FROZEN_NOW, SMALL, Keys, run, settle
+from planner.tui.screens.player import MIN_LOGGED_SECONDS, PlayerScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.widgets.dialogs import ConfirmDialog
 from tests.ui.helpers import log_of
@@ -110,5 +113,58 @@ def test_a_key_sees_the_time_of_the_keypress(demo: HipplanApp) -> None:
             clock.freeze(FROZEN_NOW.replace(hour=0, minute=5) + timedelta(days=1))
             assert session.start.date() == (FROZEN_NOW + timedelta(days=1)).date()
             assert screen.why_not("log", ("done",)) == ""
+
+    run(scenario)
+
+
+# -- the player at 80x24 -------------------------------------------------------------------------
+
+
+def _inside(inner, outer) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.right <= outer.right
+        and inner.bottom <= outer.bottom
+    )
+
+
+def test_the_player_at_80x24_shows_the_countdown_and_the_cue(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("space")
+            player = demo.screen
+            assert isinstance(player, PlayerScreen)
+            card = player.query_one("#player-card").content_region
+            countdown = player.query_one(Digits)
+            cue = player.query_one("#step-cue", Static)
+            assert countdown.region.height == 3 and _inside(countdown.region, card)
+            assert cue.region.height >= 1 and _inside(cue.region, card)
+            step = player.routine.step
+            assert step is not None and str(cue.render()) == step.prescription.cue
+            assert str(countdown.value) == "0:45"
+
+    run(scenario)
+
+
+def test_stopping_the_player_does_what_its_help_says(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("space")
+            player = demo.screen
+            assert isinstance(player, PlayerScreen)
+            stop = next(b for b in player.BINDINGS if getattr(b, "id", "") == "player.stop")
+            assert f"nothing under {MIN_LOGGED_SECONDS} s" in str(stop.tooltip)  # type: ignore[union-attr]
+            clock.freeze(FROZEN_NOW + timedelta(seconds=MIN_LOGGED_SECONDS - 1))
+            player.tick()
+            assert f"before {MIN_LOGGED_SECONDS} s of work" in player.stop_hint()
+            await Keys(pilot).press("q")
+            assert log_of(demo_repo, player.session.id) is None
+            said = [n.message for n in demo._notifications][-1]
+            assert said == f"Stopped before {MIN_LOGGED_SECONDS} s of work: nothing logged."
 
     run(scenario)
