@@ -111,9 +111,7 @@ def plan_build(args: argparse.Namespace) -> int:
 
 def _build_all(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        results = squad.build_all(
-            repo, args.start, args.weeks, args.template, replace=args.replace
-        )
+        results = squad.build_all(repo, args.start, args.weeks, args.template, replace=args.replace)
     built = [r.plan for r in results if r.plan is not None]
     kept = [r.athlete for r in results if r.kept]
     skipped = [
