@@ -14,6 +14,8 @@ from planner.tui.pilot import FROZEN_NOW, SMALL, Keys, run, settle
 from planner.tui.screens.player import MIN_LOGGED_SECONDS, PlayerScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.widgets.dialogs import ConfirmDialog
+from planner.tui.widgets.lists import AthleteList
+from planner.tui.widgets.week_grid import Cell
 from tests.ui.helpers import log_of
 
 
@@ -166,5 +168,55 @@ def test_stopping_the_player_does_what_its_help_says(
             assert log_of(demo_repo, player.session.id) is None
             said = [n.message for n in demo._notifications][-1]
             assert said == f"Stopped before {MIN_LOGGED_SECONDS} s of work: nothing logged."
+
+    run(scenario)
+
+
+# -- the smaller ones ------------------------------------------------------------------------------
+
+
+def test_home_at_80x24_keeps_each_athlete_on_two_lines(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            athletes = demo.screen.query_one(AthleteList)
+            athletes.focus()
+            await settle(pilot)
+            assert athletes.option_count == 3
+            assert athletes.virtual_size.height == 2 * athletes.option_count
+            footer = {
+                b.binding.key: b.binding.description for b in demo.screen.active_bindings.values()
+            }
+            assert footer["c"] == "Next athlete"
+
+    run(scenario)
+
+
+def test_a_past_session_nobody_logged_is_marked_apart_from_one_to_come(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("w")  # today's 06:20 warm-up: over at 06:30, not logged
+            screen = demo.screen
+            assert isinstance(screen, WeekScreen)
+            cells = {
+                c.item.session.id: str(c.render()) for c in screen.query(Cell) if c.item.session
+            }
+            assert "?" in cells["20270317-pre"] and "·" not in cells["20270317-pre"]
+            assert "·" in cells["20270318-loose"] and "?" not in cells["20270318-loose"]
+            selection = str(screen.query_one("#selection", Static).render())
+            assert "not logged" in selection
+
+    run(scenario)
+
+
+def test_palette_help_never_shows_an_empty_key(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            commands = {c.name: c.help for c in HipplanCommands(demo.screen).commands()}
+            assert commands["Sync with a CalDAV calendar"].endswith("(ctrl+s in the export dialog)")
+            assert not any(h.endswith("()") for h in commands.values())
+            assert commands["Export calendar"].endswith("(e)")
 
     run(scenario)
