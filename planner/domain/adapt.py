@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from planner.domain import moves
+from planner.domain import moves, rebuilt
 from planner.domain.adherence import WeekFigures, logs_by_session, weekly_figures
 from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
 from planner.domain.schedule import Intervals
@@ -132,6 +132,9 @@ def adapt(stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, wh
     if not result.changed:
         return Merge(stored, ())
     reason = f"{why}; {_what_changed(stored, result)}"
+    moved = rebuilt.moved_words(stored, result.plan)  # which sessions moved: the first few
+    if moved and not why.startswith(("loosening week", RELEASED)):  # a hold says its own
+        reason += f"; {moved}"
     if result.dropped_moves:
         reason += f"; moved sessions that no longer fit: {', '.join(result.dropped_moves)}"
     change = PlanChange(week=result.changed_weeks[0], reason=reason, at=now)

@@ -95,10 +95,11 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
         )
     for entry in screens.SCREENS:
         if entry.command:
-            key = app.get_key_display(entry.binding("app"))
+            # A screen without a key of its own (sync: ctrl+s in the export dialog) says no key.
+            key = f" ({app.get_key_display(entry.binding('app'))})" if entry.key else ""
             yield Command(
                 entry.command,
-                f"{entry.tooltip} ({key})",
+                f"{entry.tooltip}{key}",
                 partial(app.run_action, entry.action),
             )
     for summary in app.board.summaries:

@@ -6,11 +6,20 @@ bands coloured in `domain.adherence` (BAND_COLOURS): this module only maps them 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from planner.domain.adherence import BAND_COLOURS, Band, Tally, band
 from planner.domain.inputs import WEEKDAYS
-from planner.domain.model import KIND_LABELS, LogStatus, PlanChange, Run, RunRule, Session
+from planner.domain.model import (
+    KIND_LABELS,
+    LogStatus,
+    PlanChange,
+    Run,
+    RunRule,
+    Session,
+    as_utc,
+)
 
 if TYPE_CHECKING:
     from planner.tui.state import Board
@@ -26,6 +35,18 @@ STATUS_MARKS: dict[LogStatus | None, tuple[str, str]] = {
     "skipped": ("✗", "$text-error"),
     None: ("·", "$text-muted"),
 }
+# A session whose time is over and that nobody logged: not the same as one still to come.
+UNLOGGED_MARK: tuple[str, str] = ("?", "$text-warning")
+UNLOGGED_WORDS = "not logged"
+
+
+def status_mark(status: LogStatus | None, session: Session, now: datetime) -> tuple[str, str]:
+    """The mark of a session: its log's, '?' when it has ended unlogged, '·' still to come."""
+    if status is None and as_utc(session.end) <= as_utc(now):
+        return UNLOGGED_MARK
+    return STATUS_MARKS[status]
+
+
 STATUS_WORDS: dict[LogStatus, str] = {
     "done": "done",
     "partial": "partly done",

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import Digits, Static
+
 from planner import clock
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
 from planner.tui.pilot import FROZEN_NOW, SMALL, Keys, run, settle
+from planner.tui.screens.player import MIN_LOGGED_SECONDS, PlayerScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.widgets.dialogs import ConfirmDialog
+from planner.tui.widgets.lists import AthleteList
+from planner.tui.widgets.week_grid import Cell
 from tests.ui.helpers import log_of
 
 
@@ -110,5 +115,108 @@ def test_a_key_sees_the_time_of_the_keypress(demo: HipplanApp) -> None:
             clock.freeze(FROZEN_NOW.replace(hour=0, minute=5) + timedelta(days=1))
             assert session.start.date() == (FROZEN_NOW + timedelta(days=1)).date()
             assert screen.why_not("log", ("done",)) == ""
+
+    run(scenario)
+
+
+# -- the player at 80x24 -------------------------------------------------------------------------
+
+
+def _inside(inner, outer) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.right <= outer.right
+        and inner.bottom <= outer.bottom
+    )
+
+
+def test_the_player_at_80x24_shows_the_countdown_and_the_cue(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("space")
+            player = demo.screen
+            assert isinstance(player, PlayerScreen)
+            card = player.query_one("#player-card").content_region
+            countdown = player.query_one(Digits)
+            cue = player.query_one("#step-cue", Static)
+            assert countdown.region.height == 3 and _inside(countdown.region, card)
+            assert cue.region.height >= 1 and _inside(cue.region, card)
+            step = player.routine.step
+            assert step is not None and str(cue.render()) == step.prescription.cue
+            assert str(countdown.value) == "0:45"
+
+    run(scenario)
+
+
+def test_stopping_the_player_does_what_its_help_says(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("space")
+            player = demo.screen
+            assert isinstance(player, PlayerScreen)
+            stop = next(b for b in player.BINDINGS if getattr(b, "id", "") == "player.stop")
+            assert f"nothing under {MIN_LOGGED_SECONDS} s" in str(stop.tooltip)  # type: ignore[union-attr]
+            clock.freeze(FROZEN_NOW + timedelta(seconds=MIN_LOGGED_SECONDS - 1))
+            player.tick()
+            assert f"before {MIN_LOGGED_SECONDS} s of work" in player.stop_hint()
+            await Keys(pilot).press("q")
+            assert log_of(demo_repo, player.session.id) is None
+            said = [n.message for n in demo._notifications][-1]
+            assert said == f"Stopped before {MIN_LOGGED_SECONDS} s of work: nothing logged."
+
+    run(scenario)
+
+
+# -- the smaller ones ------------------------------------------------------------------------------
+
+
+def test_home_at_80x24_keeps_each_athlete_on_two_lines(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            athletes = demo.screen.query_one(AthleteList)
+            athletes.focus()
+            await settle(pilot)
+            assert athletes.option_count == 3
+            assert athletes.virtual_size.height == 2 * athletes.option_count
+            footer = {
+                b.binding.key: b.binding.description for b in demo.screen.active_bindings.values()
+            }
+            assert footer["c"] == "Next athlete"
+
+    run(scenario)
+
+
+def test_a_past_session_nobody_logged_is_marked_apart_from_one_to_come(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("w")  # today's 06:20 warm-up: over at 06:30, not logged
+            screen = demo.screen
+            assert isinstance(screen, WeekScreen)
+            cells = {
+                c.item.session.id: str(c.render()) for c in screen.query(Cell) if c.item.session
+            }
+            assert "?" in cells["20270317-pre"] and "·" not in cells["20270317-pre"]
+            assert "·" in cells["20270318-loose"] and "?" not in cells["20270318-loose"]
+            selection = str(screen.query_one("#selection", Static).render())
+            assert "not logged" in selection
+
+    run(scenario)
+
+
+def test_palette_help_never_shows_an_empty_key(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            commands = {c.name: c.help for c in HipplanCommands(demo.screen).commands()}
+            assert commands["Sync with a CalDAV calendar"].endswith("(ctrl+s in the export dialog)")
+            assert not any(h.endswith("()") for h in commands.values())
+            assert commands["Export calendar"].endswith("(e)")
 
     run(scenario)

@@ -72,7 +72,7 @@ def test_session_view_player_and_calendar_agree_on_the_length(demo: HipplanApp) 
             assert isinstance(player, PlayerScreen)
             in_player = title_minutes(player)
             played = math.ceil(player.routine.total / 60)
-            cue = str(player.query_one("#step-cue", Static).render())
+            cue = str(player.query_one("#step-how", Static).render())
             assert all(line in cue for line in session.exercises[0].instructions.lines())
             safety = str(player.query_one("#player-safety", Static).render())
             assert all(sign in safety for sign in STOP_SIGNS)
@@ -96,7 +96,7 @@ def test_the_player_says_what_stopping_will_log(demo: HipplanApp, demo_repo: Rep
             player = demo.screen
             assert isinstance(player, PlayerScreen)
             hint = player.query_one("#stop-hint", Static)
-            assert str(hint.render()) == "q: stop (nothing logged yet)"
+            assert str(hint.render()) == "q: stop (nothing logged before 30 s of work)"
 
             clock.freeze(FROZEN_NOW + timedelta(seconds=170))
             player.tick()

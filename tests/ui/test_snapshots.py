@@ -1,5 +1,5 @@
-"""Snapshot tests: every screen at 100x32 (and Home, Adherence, Outcomes and the week with a
-skipped run at 80x24; a few in the light theme), plus a refused run move, on demo data with the
+"""Snapshot tests: every screen at 100x32 (and Home, the week, the player, the export dialog,
+Adherence, Outcomes and the week with a skipped run at 80x24; a few in the light theme), plus a refused run move, on demo data with the
 clock frozen, driven exactly as `make screenshots` drives them.
 
 Update the baselines with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at the

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
 from planner import clock
@@ -141,7 +141,13 @@ class PlayerScreen(HipplanScreen[None]):
         Binding(
             "left", "back", "Back", id="player.back", tooltip="Restart or previous", key_display="←"
         ),
-        Binding("q", "stop", "Stop", id="player.stop", tooltip="Stop; logs what you did"),
+        Binding(
+            "q",
+            "stop",
+            "Stop",
+            id="player.stop",
+            tooltip=f"Stop; logs the minutes worked as partial (nothing under {MIN_LOGGED_SECONDS} s)",
+        ),
         Binding("escape", "stop", "Stop", id="player.escape", show=False),
     ]
 
@@ -158,13 +164,16 @@ class PlayerScreen(HipplanScreen[None]):
         with Horizontal(id="player-progress"):
             yield ProgressBar(total=max(1, self.routine.total), show_eta=False, id="progress")
             yield Static(id="time-left")
+        # The countdown and the cue come before the instructions, which take what room is left:
+        # at 80x24 a 30 s hold can still be timed, and the cue read, with the rest cut short.
         with Vertical(id="player-card"):
             yield Static(id="step-title")
             yield Static(id="step-dose")
-            yield Static(id="step-cue")
-            with Center():
+            with Horizontal(id="player-clock"):
                 yield Digits("0:00", id="countdown")
-            yield Static(id="step-state")
+                yield Static(id="step-state")
+            yield Static(id="step-cue")
+            yield Static(id="step-how")
         yield Static(id="up-next")
         yield Static(id="stop-hint")
         yield Static(STOP_ADVICE, id="player-safety")
@@ -221,7 +230,7 @@ class PlayerScreen(HipplanScreen[None]):
             return "q: leave (logged as done)"
         minutes = self.stop_minutes()
         if not minutes:
-            return "q: stop (nothing logged yet)"
+            return f"q: stop (nothing logged before {MIN_LOGGED_SECONDS} s of work)"
         return f"q: stop and log {minutes} of {self.session.minutes} min as partial"
 
     def _draw(self) -> None:
@@ -235,6 +244,7 @@ class PlayerScreen(HipplanScreen[None]):
             self.query_one("#step-title", Static).update("Session complete")
             self.query_one("#step-dose", Static).update("Logged as done. Well done!")
             self.query_one("#step-cue", Static).update("")
+            self.query_one("#step-how", Static).update("")
             self.query_one(Digits).update("0:00")
             state.update("q or escape to leave")
             self.query_one("#up-next", Static).update("")
@@ -243,7 +253,8 @@ class PlayerScreen(HipplanScreen[None]):
         self.query_one("#step-dose", Static).update(
             f"{step.dose} · exercise {self._exercise_number(step)} of {len(self.session.exercises)}"
         )
-        self.query_one("#step-cue", Static).update(_how_to(step.prescription))
+        self.query_one("#step-cue", Static).update(step.prescription.cue)
+        self.query_one("#step-how", Static).update(_how_to(step.prescription))
         self.query_one(Digits).update(_clock_text(routine.left))
         state.update("Paused: space to go on" if routine.paused else "")
         self.set_class(routine.paused, "-paused")
@@ -286,14 +297,13 @@ class PlayerScreen(HipplanScreen[None]):
         if minutes := self.stop_minutes():
             self._log("partial", minutes)
         elif not self.routine.finished:
-            self.notify("Stopped early: nothing logged.")
+            self.notify(f"Stopped before {MIN_LOGGED_SECONDS} s of work: nothing logged.")
         self.dismiss()
 
 
 def _how_to(prescription: Prescription) -> str:
-    """The cue, then the full instructions (set-up, movement, feel, the mistake to avoid)."""
-    lines = [prescription.cue] if prescription.cue else []
-    return "\n".join(lines + prescription.instructions.lines())
+    """The full instructions (set-up, movement, feel, the mistake to avoid); the cue is above."""
+    return "\n".join(prescription.instructions.lines())
 
 
 def _seconds_between(start: datetime, end: datetime) -> float:

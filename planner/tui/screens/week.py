@@ -12,14 +12,16 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from planner.domain.model import KIND_LABELS, Session, as_utc
+from planner.domain.model import KIND_LABELS, LogStatus, Session, as_utc
 from planner.tui.labels import (
-    STATUS_MARKS,
     STATUS_WORDS,
+    UNLOGGED_MARK,
+    UNLOGGED_WORDS,
     band_style,
     exercise_names,
     percent,
     session_title,
+    status_mark,
 )
 from planner.tui.messages import OpenSession, RunMoveRequested, RunSkipRequested
 from planner.tui.screens.base import SessionActions, cannot
@@ -198,7 +200,8 @@ class WeekScreen(SessionActions):
             return
         session = item.session
         status = detail.status(session)
-        mark, style = STATUS_MARKS[status]
+        mark, style = status_mark(status, session, detail.now)
+        unlogged = mark == UNLOGGED_MARK[0]
         local = session.start.astimezone(detail.athlete.zone)
         line.update(
             Content.assemble(
@@ -207,7 +210,7 @@ class WeekScreen(SessionActions):
                     f"{session_title(session)} · {local:%a %d %b %H:%M} · {session.minutes} min",
                     "bold",
                 ),
-                (f" · {STATUS_WORDS[status] if status else 'open'}", style),
+                (f" · {_status_words(status, unlogged)}", style),
                 "\n",
                 (exercise_names(session, limit=6), "$text-muted"),
             )
@@ -283,6 +286,12 @@ class WeekScreen(SessionActions):
     def action_open(self) -> None:
         if self.session is not None:
             self.request(OpenSession(self.session))
+
+
+def _status_words(status: LogStatus | None, unlogged: bool) -> str:
+    if status is not None:
+        return STATUS_WORDS[status]
+    return UNLOGGED_WORDS if unlogged else "open"
 
 
 def _span(first: date, last: date) -> str:

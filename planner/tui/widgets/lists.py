@@ -13,12 +13,12 @@ from textual.widgets.option_list import Option
 
 from planner.domain.model import Session
 from planner.tui.labels import (
-    STATUS_MARKS,
     band_style,
     exercise_names,
     percent,
     run_title,
     session_title,
+    status_mark,
 )
 from planner.tui.state import Agenda, AthleteDetail, AthleteSummary
 from planner.tui.widgets.bars import spark_weeks
@@ -30,7 +30,10 @@ class AthleteList(OptionList):
     """Every athlete with this week's adherence, streak and a sparkline of recent weeks."""
 
     DEFAULT_CSS = """
-    AthleteList { border: none; padding: 0; background: transparent; }
+    AthleteList {
+        border: none; padding: 0; background: transparent;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     AthleteList > .option-list--option { padding: 0 1; }
     """
 
@@ -59,6 +62,8 @@ class AthleteList(OptionList):
 
 
 def athlete_prompt(summary: AthleteSummary) -> Content:
+    """Two lines an athlete, never more: the name, then the week's figures (cut, not wrapped,
+    in a narrow column, so the list stays one athlete per two lines at 80 columns)."""
     if not summary.has_plan:
         figures = Content.styled("no plan yet", "$text-muted")
     elif summary.week is None:
@@ -66,9 +71,9 @@ def athlete_prompt(summary: AthleteSummary) -> Content:
     else:
         total = summary.week.total
         figures = Content.assemble(
-            (f"{percent(total) or 0:>3}%", band_style(total.ratio or 0.0, summary.target)),
-            (f" {spark_weeks(summary.recent[-6:], 6)}", "$text-accent"),
-            (f"  streak {summary.streak}", "$text-muted"),
+            (f"{percent(total) or 0}%", band_style(total.ratio or 0.0, summary.target)),
+            (f" {spark_weeks(summary.recent[-5:], 5)}", "$text-accent"),
+            (f" streak {summary.streak}", "$text-muted"),
         )
     return Content.assemble((summary.name, "bold"), "\n", figures)
 
@@ -140,7 +145,7 @@ class AgendaList(OptionList):
             return Content.assemble((at, "$text-muted"), (run_title(item.run), "bold $text-accent"))
         session = item.session
         assert session is not None
-        mark, style = STATUS_MARKS[self._detail.status(session)]
+        mark, style = status_mark(self._detail.status(session), session, self._detail.now)
         head = Content.assemble(
             at,
             (f"{mark} ", style),

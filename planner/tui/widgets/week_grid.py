@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from planner.domain.model import KIND_SHORT, Session
-from planner.tui.labels import STATUS_MARKS
+from planner.tui.labels import status_mark
 from planner.tui.state import Agenda, AthleteDetail
 
 Direction = Literal[-1, 1]
@@ -79,7 +79,7 @@ def cell_text(item: Agenda, detail: AthleteDetail, *, compact: bool = False) -> 
             return Content.assemble((f"{at} RUN", "strike"), "\n", (word, "italic"))
         minutes = f"{item.minutes} min" if compact else f" {item.minutes} min"
         return Content.assemble((f"{at} RUN", "bold $text-accent"), "\n", (minutes, "$text-muted"))
-    mark, style = STATUS_MARKS[detail.status(item.session)]
+    mark, style = status_mark(detail.status(item.session), item.session, detail.now)
     kind = KIND_SHORT[item.session.kind]
     if compact:
         return Content.assemble(

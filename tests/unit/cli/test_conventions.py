@@ -174,7 +174,9 @@ def test_write_json_says_what_was_done(cli, sample: Path) -> None:  # type: igno
         "added": {"rule_id": "rule-tusu-0705-30", "days": ["tue", "sun"], "at": "07:05",
                   "minutes": 30, "from": "2027-03-01", "until": None},
         "plan_changes": [{"week": 1, "reason": "runs added (tue,sun at 07:05 for 30 min);"
-                          " sessions still to come in weeks 1-4 rebuilt"}],
+                          " sessions still to come in weeks 1-4 rebuilt; moved: pre-run"
+                          " warm-up Tue 09 Mar 17:50 → 06:55, post-run cool-down"
+                          " Tue 09 Mar 19:00 → 07:35"}],
     }  # fmt: skip
     moved = json.loads(
         cli("plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00", "--json").out

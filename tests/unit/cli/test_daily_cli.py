@@ -148,3 +148,21 @@ def test_build_all_warns_about_a_start_in_the_past(cli, monkeypatch) -> None:  #
     warnings = json.loads(built.out)["warnings"]
     assert len(warnings) == 1 and "2027-02-22 is 9 days in the past" in warnings[0]
     assert built.err == f"hipplan: warning: {warnings[0]}\n"
+
+
+def test_a_rebuild_says_which_sessions_moved(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPPLAN_NOW", NOW)
+    assert cli("athlete", "add", "Tia", "--tightness", "5", "--tz", "Europe/London").code == 0
+    assert (
+        cli("runs", "add", "Tia", "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45").code
+        == 0
+    )
+    assert cli("plan", "build", "Tia", "--start", "2027-03-01", "--weeks", "8").code == 0
+    skipped = cli("runs", "skip", "Tia", "run-20270306-0630", "--json")
+    (change,) = json.loads(skipped.out)["plan_changes"]
+    assert change["reason"].endswith("moved: loosening Fri 05 Mar 19:00 → Sat 06 Mar 19:00")
+    many = cli("athlete", "set", "Tia", "--tightness", "3")
+    moved = many.out.split("moved: ", 1)[1].strip()
+    assert moved.count("→") == 3 and moved.endswith(" more")
+    more = int(moved.rsplit(" and ", 1)[1].split()[0])
+    assert more > 0
