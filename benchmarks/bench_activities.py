@@ -130,7 +130,7 @@ def child(side: str, folder: Path, db: Path, memory: bool) -> None:
 
     # the libraries are imported before the clock starts on both sides: imports are not the work
     import fitdecode  # noqa: F401
-    import gpxpy  # noqa: F401
+    import gpxpy
     import gpxpy.gpx  # noqa: F401
     from defusedxml import ElementTree  # noqa: F401
 
