@@ -39,6 +39,7 @@ MAX_SECONDS_PER_FILE = 10.0  # reading one file takes at most this long
 MAX_ACTIVITY_HOURS = 48  # longer than this is a broken clock, not an activity
 
 MATCH_WINDOW = timedelta(hours=2)
+_NEAR = timedelta(days=1)
 ACTIVITY_KEY = "activity"  # in a log's extra: the activity that logged it
 ID_PREFIX = "act-"  # runs added from an activity: act-YYYYMMDD-HHMM
 
@@ -349,8 +350,17 @@ def _follow(
     when = f"{real.start:%a %d %b %H:%M}-{real.end:%H:%M}"
     tied = [s for s in sessions if s.run_id == planned.id and s.kind in ("pre-run", "post-run")]
     moving = [_hugging(s, real, tz) for s in tied if s.id not in logged]
-    staying = [s for s in sessions if s not in tied or s.id in logged]
-    other_runs = [r for r in runs if r.id != planned.id]
+    moving_ids = {s.id for s in moving}
+    # only what lies within a day of the run can be in the way (a year's plan is long)
+    lo, hi = as_utc(real.start) - _NEAR, as_utc(real.end) + _NEAR
+    staying = [
+        s
+        for s in sessions
+        if s.id not in moving_ids and as_utc(s.end) > lo and as_utc(s.start) < hi
+    ]
+    other_runs = [
+        r for r in runs if r.id != planned.id and as_utc(r.end) > lo and as_utc(r.start) < hi
+    ]
     obstacles = [*other_runs, real]
     placed: list[Session] = []
     for session in moving:
@@ -365,10 +375,11 @@ def _follow(
     notes += [
         f"its {'warm-up' if s.kind == 'pre-run' else 'cool-down'} {s.id} follows (now {s.start:%H:%M})"
         for s in placed
-        if s not in tied
+        if all(s is not t for t in tied)  # `_hugging` gives a session already in place back
     ]
     runs = [real if r.id == planned.id else r for r in runs]
-    return runs, sorted([*staying, *placed], key=lambda s: (as_utc(s.start), s.id)), notes
+    by_id = {s.id: s for s in placed}
+    return runs, [by_id.get(s.id, s) for s in sessions], notes
 
 
 def _kept(run: Run, when: str, what: str, clash: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import clock, watch
+from planner.domain import adapt
 from planner.domain.activities import (
     ID_PREFIX,
     Activity,
@@ -26,7 +27,7 @@ from planner.domain.activities import (
     unique,
 )
 from planner.domain.errors import InvalidInput
-from planner.domain.model import Athlete, PlanChange, Run
+from planner.domain.model import Athlete, LogEntry, Plan, PlanChange, Run
 from planner.domain.schedule import apply_changes
 from planner.services import logs as logs_service
 from planner.services import plans
@@ -149,11 +150,23 @@ def _join(
     if plan is not None and outcome.plan is not None:
         if outcome.plan != plan:
             repo.save_plan(outcome.plan)
-        if outcome.logs or outcome.notes:
-            all_logs = [*logs, *outcome.logs]
+        all_logs = [*logs, *outcome.logs]
+        if _hold_moves(plan, logs, outcome.plan, all_logs, now):
             change = logs_service._adapt_after_log(repo, athlete, outcome.plan, all_logs, now)
     saved = replace(record, activities=tuple(every), outcomes=outcome.outcomes)
     return _Joined(saved, len(new), matched, len(added), len(outcome.logs), outcome.notes, change)
+
+
+def _hold_moves(
+    plan: Plan, logs: list[LogEntry], new: Plan, new_logs: list[LogEntry], now: datetime
+) -> bool:
+    """Whether the loosening hold may differ: the low loosening weeks or their figures changed
+    (a rebuild of the plan costs far more than this look)."""
+
+    def low(p: Plan, entries: list[LogEntry]) -> list[tuple[int, float | None]]:
+        return [(f.week, f.total.percent) for f in adapt.low_loosening_weeks(p, entries, now)]
+
+    return low(plan, logs) != low(new, new_logs)
 
 
 def _planned_runs(repo: Repository, athlete: Athlete, days: set[date]) -> list[Run]:

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from planner.domain.activities import (
     MAX_ACTIVITY_BYTES,
@@ -29,6 +30,7 @@ from planner.domain.activities import (
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 _MB = 1024 * 1024
+_CHUNK = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -122,11 +124,25 @@ class _Overflow(Exception):
     pass
 
 
+def _read_upto(handle: IO[bytes] | gzip.GzipFile, limit: int) -> bytes:
+    """At most `limit` bytes, in chunks: `read(limit)` on a .gz would set aside the whole
+    limit (10 MiB) for every small file."""
+    chunks = []
+    size = 0
+    while size < limit:
+        chunk = handle.read(min(_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _unpacked(handle: io.BufferedIOBase | io.RawIOBase | object, label: str) -> bytes:
     """A .gz unpacked, stopping at the limit (a gzip bomb is refused, not inflated)."""
     try:
         with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:  # type: ignore[arg-type]
-            data = unzipped.read(MAX_ACTIVITY_BYTES + 1)
+            data = _read_upto(unzipped, MAX_ACTIVITY_BYTES + 1)
     except (OSError, EOFError, zlib.error) as error:
         raise _Overflow(f"not a readable .gz file ({error})"[:200]) from None
     if len(data) > MAX_ACTIVITY_BYTES:
@@ -182,7 +198,7 @@ def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> b
     limit = min(MAX_ACTIVITY_BYTES, budget)
     try:
         with archive.open(member) as handle:
-            data = handle.read(limit + 1)
+            data = _read_upto(handle, limit + 1)
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise _Overflow(f"cannot be unpacked ({error})"[:200]) from None
     if len(data) > limit:
