@@ -113,7 +113,7 @@ def sync(
     """Make the server's calendar show the plan, after pulling runs and moves from it."""
     now = now or clock.now()
     athlete = repo.get_athlete(name)
-    plans.get_plan(repo, athlete.name)  # no plan, no sync: said before any network traffic
+    plans.get_plan(repo, athlete.name, now)  # no plan, no sync: said before any network traffic
     if not chosen.url or not chosen.user:
         missing = "url" if not chosen.url else "user"
         raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
@@ -160,7 +160,7 @@ def _sync_locked(
     objects = [(o.href, o.etag, o.data) for o in found]
     own, others = events.own_events(objects, athlete.key, athlete.zone)
     _pull_moves(repo, athlete, own, now, pulled)
-    plan = plans.get_plan(repo, athlete.name)
+    plan = plans.get_plan(repo, athlete.name, now)
     meta = repo.plan_meta(athlete.name)
     wanted = event_objects(plan, athlete.key, meta, KIND_LABELS)
     cancelled = {s.id for s in meta.cancelled}
@@ -226,7 +226,7 @@ def _pull_moves(
     pulled: _Pulled,
 ) -> None:
     """Sessions moved on the server become moves here when the rules allow; the rest go back."""
-    plan = plans.get_plan(repo, athlete.name)
+    plan = plans.get_plan(repo, athlete.name, now)
     revisions = repo.plan_meta(athlete.name).revisions
     for event in sorted(own.values(), key=lambda e: e.session_id):
         session = plan.session(event.session_id)

@@ -115,9 +115,13 @@ def test_a_day_of_an_archived_block_still_checks_in(repo: Repository) -> None:
 
 def test_outcomes_report_the_weeks_so_far(repo: Repository) -> None:
     outcomes.check_in(repo, NAME, date(2027, 3, 5), 5, 5, 3, now=NOW)
-    outcomes.check_in(repo, NAME, date(2027, 3, 17), 4, 2, 4, now=NOW)
+    outcomes.check_in(repo, NAME, date(2027, 3, 17), 3, 2, 5, now=NOW)
     report = outcomes.outcomes(repo, NAME, NOW)
     assert [w.week for w in report.weeks] == [1, 2, 3]
     assert [w.score("achilles") for w in report.weeks] == [5, None, 2]
     assert report.trend == {"calf": "improving", "achilles": "improving", "hip_score": "improving"}
+    one_point = outcomes.check_in(repo, NAME, date(2027, 3, 17), 4, 2, 4, now=NOW)
+    assert one_point.warnings == outcomes.warnings(repo, NAME, NOW)
+    report = outcomes.outcomes(repo, NAME, NOW)
+    assert report.trend == {"calf": "flat", "achilles": "improving", "hip_score": "flat"}
     assert "achilles pain fell from 5 to 2" in report.summary
