@@ -68,7 +68,7 @@ def check_in(
         day = day or today
         if day > today:
             raise InvalidInput("date", f"{day} is in the future (today is {today})")
-        plan, week = plan_week(repo, athlete, day)
+        plan, week = plan_week(repo, athlete, day, now)
         replaced = tuple(c for c in repo.checkins(athlete.name) if plan.week_of(c.day) == week)
         checkin = CheckIn(
             day,
@@ -88,10 +88,13 @@ def check_in(
     return CheckInResult(athlete, checkin, week, replaced, found, change)
 
 
-def plan_week(repo: Repository, athlete: Athlete, day: date) -> tuple[Plan, int]:
-    """The plan block `day` falls in and its week there: the current plan first, then the
-    archived blocks, newest first. A day outside every block is refused."""
-    current = plans.get_plan(repo, athlete.name)
+def plan_week(
+    repo: Repository, athlete: Athlete, day: date, now: datetime | None = None
+) -> tuple[Plan, int]:
+    """The plan block `day` falls in and its week there: the current plan first (as the weeks
+    ended by `now` make it), then the archived blocks, newest first. A day outside every block
+    is refused."""
+    current = plans.get_plan(repo, athlete.name, now)
     others = [p for p in repo.plan_history(athlete.name) if p.start != current.start]
     for plan in [current, *sorted(others, key=lambda p: p.start, reverse=True)]:
         week = plan.week_of(day)

@@ -196,7 +196,7 @@ def replan_now(repo: Repository, name: str, now: datetime) -> PlanChange | None:
     rules as any other rebuild, and None when it comes out as it was."""
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        get_plan(repo, athlete.name)
+        get_plan(repo, athlete.name, now)
         return replan(repo, athlete, "rebuilt on request", now)
 
 
@@ -205,7 +205,7 @@ def extend_plan(repo: Repository, name: str, weeks: int, now: datetime) -> tuple
     an athlete past loosening goes on in maintenance; the past stays as it is."""
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = get_plan(repo, athlete.name)
+        plan = get_plan(repo, athlete.name, now)
         total = plan.weeks + weeks
         if weeks < 1 or total > MAX_WEEKS:
             raise InvalidInput(

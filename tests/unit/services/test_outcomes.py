@@ -125,3 +125,18 @@ def test_outcomes_report_the_weeks_so_far(repo: Repository) -> None:
     report = outcomes.outcomes(repo, NAME, NOW)
     assert report.trend == {"calf": "flat", "achilles": "improving", "hip_score": "flat"}
     assert "achilles pain fell from 5 to 2" in report.summary
+
+
+def test_a_physio_warning_holds_the_doses_until_a_check_in_without_one(repo: Repository) -> None:
+    before = plans.get_plan(repo, NAME, NOW)  # as the ended weeks make it
+    warned = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=6)
+    assert [w.kind for w in warned.warnings] == ["physio"]
+    assert warned.plan_change is not None
+    assert "physio warning (pain during the run was 6 of 10 (above 5))" in warned.plan_change.reason
+    held = repo.get_plan(NAME)
+    assert held is not None and sum(held.weekly_minutes()) <= sum(before.weekly_minutes())
+    again = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=6)
+    assert again.plan_change is None  # already held: nothing more to change
+    clear = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=2)
+    assert clear.warnings == [] or all(w.kind != "physio" for w in clear.warnings)
+    assert clear.plan_change is not None and "doses may grow again" in clear.plan_change.reason
