@@ -18,7 +18,7 @@ from planner import clock
 from planner.calendar.export import event_objects
 from planner.calendar.importer import DEFAULT_MATCH, read_calendar, run_matcher
 from planner.calendar.vdir import file_name
-from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.errors import InvalidInput, NoPlan, PlannerError
 from planner.domain.inputs import parse_server_url
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, Run, as_utc
 from planner.domain.schedule import describe
@@ -113,7 +113,10 @@ def sync(
     """Make the server's calendar show the plan, after pulling runs and moves from it."""
     now = now or clock.now()
     athlete = repo.get_athlete(name)
-    plans.get_plan(repo, athlete.name, now)  # no plan, no sync: said before any network traffic
+    # No plan, no sync: said before any network traffic. The plan is settled (the hold rule)
+    # inside the sync's transaction, so a dry run writes nothing.
+    if repo.get_plan(athlete.name) is None:
+        raise NoPlan(athlete.name)
     if not chosen.url or not chosen.user:
         missing = "url" if not chosen.url else "user"
         raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
