@@ -3,7 +3,8 @@
 Templates are looked up in order: `$HIPPLAN_PLANS/templates`, the user config dir
 (`~/.config/hipplan/templates` on Linux) so a coach can copy one and edit it without touching
 code, then the templates bundled with hipplan. The catalogue comes from `$HIPPLAN_PLANS` if it
-holds an `exercises.toml`, else from the bundled one.
+holds an `exercises.toml`, else from the bundled one; the self-test's scoring (`selftest.toml`)
+the same way.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from planner.domain.catalogue import (
     validate_template,
 )
 from planner.domain.errors import CatalogueError, PlannerError
+from planner.domain.selftest import SelfTest, parse_selftest
 
 CATALOGUE_FILE = "exercises.toml"
+SELFTEST_FILE = "selftest.toml"
 TEMPLATES_DIR = "templates"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -60,6 +63,16 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
         # A catalogue copied before [timing] existed times its sessions like the bundled one.
         data["timing"] = read_toml(bundled_plans_dir() / CATALOGUE_FILE)["timing"]
     return parse_catalogue(data, _display(path))
+
+
+def load_selftest(path: Path | None = None) -> SelfTest:
+    """The self-test's scoring at `path`, or the first `selftest.toml` along `plans_dirs()`."""
+    if path is None:
+        path = next(
+            (d / SELFTEST_FILE for d in plans_dirs() if (d / SELFTEST_FILE).is_file()),
+            bundled_plans_dir() / SELFTEST_FILE,
+        )
+    return parse_selftest(read_toml(path), _display(path))
 
 
 def template_ids() -> list[str]:

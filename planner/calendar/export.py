@@ -19,6 +19,7 @@ from icalendar import Alarm, Calendar, Event, Todo, vText
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import check_alarm, zone
 from planner.domain.model import LogEntry, Plan, Run, Session, SessionKind, as_utc
+from planner.domain.safety import STOP_ADVICE
 
 PRODID = "-//hipplan//Hip mobility planner//EN"
 # Fixed forever: changing it would give every exported event a new UID (duplicates in calendars).
@@ -321,6 +322,7 @@ class _EventWriter:
             lines.extend(f"  {line}" for line in p.instructions.lines())
         if session.note:
             lines.append(f"Note: {session.note}")
+        lines.append(STOP_ADVICE)
         lines.append(f"Session id: {session.id}")
         return "\n".join(lines)
 

@@ -83,6 +83,7 @@ _MARK_TEXT = {
     "hit": "on target",
     "forgiven": "missed, forgiven",
     "missed": "missed",
+    "held": "held: loosening given again",
     "empty": "no sessions",
 }
 

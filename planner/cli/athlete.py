@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from planner import clock
+from planner import clock, plans_io
 from planner.cli import options
 from planner.cli.common import (
     UsageError,
@@ -16,8 +17,10 @@ from planner.cli.common import (
     print_change,
     print_json,
 )
-from planner.domain.inputs import parse_target_percent
+from planner.domain import selftest
+from planner.domain.inputs import parse_measure, parse_pass_fail, parse_target_percent
 from planner.domain.model import SPORTS, Athlete
+from planner.domain.selftest import Measures
 
 if TYPE_CHECKING:
     from planner.services import assessment, athletes, plans
@@ -76,6 +79,47 @@ def register(subparsers: Any) -> None:
     remove.add_argument("--yes", action="store_true", help="yes, remove them (required)")
     options.add_json_result(remove)
     remove.set_defaults(func=athlete_remove)
+    _register_assess(group)
+
+
+def _register_assess(group: Any) -> None:
+    """`athlete assess`: the measured self-test, scored by plans/selftest.toml."""
+    assess = group.add_parser(
+        "assess",
+        help="the measured self-test: a suggested tightness (applied only with --apply)",
+        description=(
+            "Score the measured self-test (the tighter side of each) into a suggested"
+            " tightness; the figures are kept as this week's check-in. The level changes only"
+            " with --apply. How to take each test, the cut-offs, how they combine and each"
+            " test's noise are in plans/selftest.toml (README: the self-test); the text"
+            " output repeats the one-line instructions."
+        ),
+    )
+    options.add_name(assess)
+    for flag, field, metavar, required, help in (
+        ("--knee-to-wall", "knee_to_wall", "CM", True, "knee-to-wall lunge, cm"),
+        ("--hip-ir", "hip_ir", "DEG", True, "seated hip internal rotation, degrees"),
+        ("--faber", "faber", "CM", False, "FABER height, cm"),
+    ):
+        assess.add_argument(
+            flag,
+            dest=field,
+            type=argtype(_measure(field)),
+            metavar=metavar,
+            required=required,
+            help=help,
+        )
+    assess.add_argument(
+        "--thomas",
+        type=argtype(_pass_fail),
+        metavar="pass|fail",
+        help="the modified Thomas test",
+    )
+    assess.add_argument(
+        "--apply", action="store_true", help="take the suggested tightness (rebuilds the plan)"
+    )
+    options.add_json_result(assess)
+    assess.set_defaults(func=athlete_assess)
 
 
 def athlete_json(athlete: Athlete) -> dict[str, Any]:
@@ -158,4 +202,52 @@ def athlete_remove(args: argparse.Namespace) -> int:
         print_json({"removed": athlete_json(athlete), "backup": str(backup)})
     else:
         print(f"removed {athlete.name}; the database as it was is in {backup}")
+    return 0
+
+
+def _measure(field: str) -> Callable[[str], float]:
+    def measure(text: str) -> float:
+        return parse_measure(text, field)
+
+    measure.__name__ = field
+    return measure
+
+
+def _pass_fail(text: str) -> bool:
+    return parse_pass_fail(text, "thomas")
+
+
+def athlete_assess(args: argparse.Namespace) -> int:
+    measures = Measures(args.knee_to_wall, args.hip_ir, args.thomas, args.faber)
+    with open_repo(args) as repo:
+        result = assessment.assess(repo, args.name, measures, apply=args.apply)
+    if args.json:
+        print_json(
+            {
+                "athlete": result.athlete.name,
+                "suggested": result.suggested,
+                "current": result.current,
+                "reasons": list(result.reasons),
+                "applied": result.applied,
+            }
+        )
+        return 0
+    print(f"{result.athlete.name}: the self-test suggests tightness {result.suggested}")
+    test = plans_io.load_selftest()
+    for reason in result.reasons:
+        print(f"  {reason}")
+    if result.applied:
+        print(f"tightness changed from {result.current} to {result.suggested}")
+        print_change(result.change)
+    elif result.suggested == result.current:
+        print(f"tightness stays {result.current}, as chosen")
+    else:
+        print(
+            f"tightness stays {result.current}, as chosen; to take {result.suggested}:"
+            f" hipplan athlete assess {args.name!r} ... --apply"
+            f" (or hipplan athlete set {args.name!r} --tightness {result.suggested})"
+        )
+    print("how each test is taken:")
+    for name, how in selftest.instructions(test):
+        print(f"  {name}: {how}")
     return 0

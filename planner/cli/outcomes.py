@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 from planner.cli import options
 from planner.cli.common import lazy_import, open_repo, print_json
 from planner.cli.style import ansi, use_colour
-from planner.domain.outcomes import SCORE_FIELDS, Outcomes, OutcomeWarning, OutcomeWeek
+from planner.domain.outcomes import (
+    SCORE_FIELDS,
+    TREND_FIELDS,
+    TREND_NAMES,
+    CheckIn,
+    Outcomes,
+    OutcomeWarning,
+    OutcomeWeek,
+    Trend,
+)
 
 if TYPE_CHECKING:
     from planner.services import outcomes
@@ -23,7 +32,7 @@ else:
 
 WRAP = 88
 _COLOURS = {"physio": "red", "reassess": "yellow"}
-_TREND_NAMES = {"calf": "calf", "achilles": "achilles", "hip_score": "hip score"}
+MEASURED = ("knee_to_wall", "hip_ir", "thomas", "faber")  # the measured self-test, per week
 
 
 def register(subparsers: Any) -> None:
@@ -70,6 +79,11 @@ def _week_json(week: OutcomeWeek) -> dict[str, Any]:
         "start": week.start.isoformat(),
         "adherence_percent": week.adherence_percent,
         **{name: week.score(name) for name in SCORE_FIELDS},
+        "morning_stiffness": None if week.checkin is None else week.checkin.morning_stiffness,
+        "run_pain": None if week.checkin is None else week.checkin.run_pain,
+        **{
+            name: None if week.checkin is None else getattr(week.checkin, name) for name in MEASURED
+        },
     }
 
 
@@ -83,15 +97,25 @@ def warnings_json(found: Sequence[OutcomeWarning]) -> list[dict[str, str]]:
 def outcomes_table(result: Outcomes, *, colour: bool = False) -> str:
     lines = [
         f"{result.athlete} · outcomes · adherence target {result.target * 100:g} %",
-        "calf and achilles: 0 none to 10 worst · hip: the self-test, 0 stiff to 10 free",
+        "calf, achilles, pain in the run: 0 none to 10 worst · hip: 0 stiff to 10 free",
+        "stiff: morning achilles stiffness · self-test: knee-to-wall, hip rotation, Thomas, FABER",
         "",
-        f"{'week':>4}  {'starts':<10}  {'adherence':>9}  {'calf':>4}  {'achilles':>8}  {'hip':>3}",
+        f"{'week':>4}  {'starts':<10}  {'adherence':>9}  {'calf':>4}  {'achilles':>8}  {'hip':>3}"
+        f"  {'stiff':>5}  {'pain':>4}  self-test",
     ]
     lines += [_week_row(w) for w in result.weeks]
     if not result.weeks:
         lines.append("(the plan has not started yet)")
-    trend = " · ".join(f"{_TREND_NAMES[name]} {result.trend[name] or '-'}" for name in SCORE_FIELDS)
-    lines += ["", f"trend, last 4 weeks: {trend}", *_wrap(result.summary, "")]
+    every: dict[str, Trend | None] = {}
+    every.update(result.trend.items())
+    every.update(result.measured_trend.items())
+    trend = " · ".join(
+        f"{TREND_NAMES[name]} {every[name] or '-'}"
+        for name in TREND_FIELDS
+        if name in SCORE_FIELDS or every[name] is not None
+    )
+    lines += ["", *_wrap(f"trend, last 4 weeks (past each measure's noise): {trend}", "  ")]
+    lines += _wrap(result.summary, "")
     for warning in result.warnings:
         lines += ["", *warning_text(warning, colour=colour)]
     return "\n".join(line.rstrip() for line in lines)
@@ -103,10 +127,29 @@ def _week_row(week: OutcomeWeek) -> str:
     scores = [week.score(name) for name in SCORE_FIELDS]
     calf, achilles, hip = ("-" if s is None else str(s) for s in scores)
     now = "  this week" if week.state == "current" else ""
+    c = week.checkin
+    stiff = "-" if c is None or c.morning_stiffness is None else _yes(c.morning_stiffness)
+    pain = "-" if c is None or c.run_pain is None else str(c.run_pain)
     return (
         f"{week.week:>4}  {week.start:%a %d %b}  {adherence:>9}  {calf:>4}  {achilles:>8}"
-        f"  {hip:>3}{now}"
+        f"  {hip:>3}  {stiff:>5}  {pain:>4}  {_measured(c)}{now}"
     )
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _measured(checkin: CheckIn | None) -> str:
+    """'9 cm · 32° · Thomas fail · 14 cm', or '-' without a self-test that week."""
+    if checkin is None or not checkin.measured:
+        return "-"
+    parts = [f"{checkin.knee_to_wall:g} cm", f"{checkin.hip_ir:g}°"]
+    if checkin.thomas is not None:
+        parts.append("Thomas " + ("pass" if checkin.thomas else "fail"))
+    if checkin.faber is not None:
+        parts.append(f"FABER {checkin.faber:g} cm")
+    return " · ".join(parts)
 
 
 def warning_text(warning: OutcomeWarning, *, colour: bool = False) -> list[str]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cli.common import iso, lazy_import
 from planner.domain.model import KIND_LABELS, Plan, Run, Session
+from planner.domain.safety import STOP_ADVICE
 from planner.domain.timing import exercise_seconds
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ def session_json(session: Session) -> dict[str, Any]:
         "minutes": session.minutes,
         "run_id": session.run_id,
         "note": session.note or None,
+        "stop_signs": STOP_ADVICE,
         "exercises": [
             {
                 "id": p.exercise_id,
@@ -87,6 +89,7 @@ def plan_table(plan: Plan, week: int | None = None) -> str:
         lines.append(
             f"Week {w} · {first:%d %b} – {last:%d %b %Y} · {plan.phase(w)} · {minutes[w - 1]} min"
         )
+        lines.append(f"  Every session: {STOP_ADVICE}")
         lines.extend(_week_rows(plan, w))
         lines.extend(f"  ! changed: {c.reason}" for c in plan.changes if c.week == w)
     return "\n".join(lines)

@@ -1,9 +1,11 @@
 """Adaptation: a plan that reacts to what the athlete did, without rewriting the past.
 
-The coaching rule (a must of the coaching rules): when a loosening week ends below 50 % adherence, the
-loosening phase is held one more week, so the taper starts later; an athlete who has not loosened
-up is not tapered. A re-assessment (a new tightness, sport, sitting hours or zone) rebuilds the
-future the same way.
+The coaching rule (a must of DOMAIN.md): when a loosening week ends with under half of its
+loosening work done (loosening sessions and cool-downs, by minutes; `domain.adherence.plan_holds`),
+the loosening phase is held one more week, so the taper starts later; an athlete who has not
+loosened up is not tapered. At most two holds in a row: a third such week asks for a
+re-assessment instead (`reassess_hold`). A week counts when it ends, logged or not. A
+re-assessment (a new tightness, sport, sitting hours or zone) rebuilds the future the same way.
 
 The caller builds a fresh plan (with `extra_loosening_weeks` from `held_weeks`) and `merge`
 joins it to the stored one: sessions already logged or already started stay exactly as they are;
@@ -18,35 +20,50 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from planner.domain import moves, rebuilt
-from planner.domain.adherence import WeekFigures, logs_by_session, weekly_figures
+from planner.domain.adherence import (
+    HOLD_BELOW_PERCENT,
+    HOLDS_IN_A_ROW,
+    Hold,
+    logs_by_session,
+    plan_holds,
+)
 from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
 from planner.domain.schedule import Intervals
 
-HOLD_BELOW = 0.5
-RELEASED = "no loosening week ended below 50 % any more"
+RELEASED = f"no loosening week ended under {HOLD_BELOW_PERCENT} % of its loosening work any more"
 
 
-def low_loosening_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[WeekFigures]:
-    """Loosening weeks of the plan that have ended below 50 % adherence.
+def low_loosening_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[Hold]:
+    """The loosening weeks that hold the phase as of `now` (at most two in a row).
 
     Weeks held earlier are loosening weeks of the stored plan too, so a held week that also ends
-    low holds the phase once more; a corrected log that lifts a week above 50 % releases it.
+    low holds the phase once more; a corrected log that lifts a week to half releases it.
     """
-    # The target does not matter here: only the ratio against HOLD_BELOW is used.
-    figures = weekly_figures(plan, logs, now, target=1.0)
-    return [
-        f
-        for f in figures
-        if f.phase == "loosening"
-        and f.state == "ended"
-        and f.total.ratio is not None
-        and f.total.ratio < HOLD_BELOW
-    ]
+    return [h for h in plan_holds(plan, logs, now) if h.held]
 
 
 def held_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> int:
     """How many extra loosening weeks the logs call for (`build_plan(extra_loosening_weeks=)`)."""
     return len(low_loosening_weeks(plan, logs, now))
+
+
+def reassess_hold(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> Hold | None:
+    """A third loosening week in a row under half its loosening work: not held, re-assess."""
+    return next((h for h in plan_holds(plan, logs, now) if not h.held), None)
+
+
+def reassess_reason(hold: Hold) -> str:
+    """Why a re-assessment is asked for, with the figures."""
+    return (
+        f"loosening week {hold.week} ended with {_work(hold)}, the third week in a row:"
+        f" loosening is held at most {HOLDS_IN_A_ROW} weeks in a row,"
+        " so it is not held again; re-assess the tightness (the self-test) before going on"
+    )
+
+
+def needs_settling(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> bool:
+    """Whether the ended weeks call for another number of held weeks than the plan holds."""
+    return held_weeks(plan, logs, now) != plan.held
 
 
 def frozen_ids(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> set[str]:
@@ -94,6 +111,7 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
         tz=fresh.tz,
         loosening_weeks=fresh.loosening_weeks,
         taper_weeks=fresh.taper_weeks,
+        held=fresh.held,
         runs=runs,
         sessions=sessions,
     )
@@ -143,7 +161,7 @@ def adapt(stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, wh
 
 
 def settle_hold(
-    stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, low: Sequence[WeekFigures]
+    stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, low: Sequence[Hold]
 ) -> Merge:
     """`adapt` for a hold (or its release) that the logs call for, settling to one change.
 
@@ -153,13 +171,25 @@ def settle_hold(
     """
     why = hold_reason(low) if low else RELEASED
     if _phases(fresh) == _phases(stored):
-        return Merge(_refreshed(stored, why, now), ())
+        return Merge(replace(_refreshed(stored, why, now), held=fresh.held), ())
     result = adapt(stored, fresh, logs, now, why)
     if not result.changed:
         return result
     new = result.plan.changes[-1]
     earlier = [c for c in result.plan.changes[:-1] if not (is_hold(c) and c.week == new.week)]
     return replace(result, plan=replace(result.plan, changes=(*earlier, new)))
+
+
+def one_change(before: Plan, after: Plan) -> Plan:
+    """`after` with the hold changes added since `before` made one: the latest reason (it names
+    every week held) at the first week they changed."""
+    added = after.changes[len(before.changes) :]
+    holds = [c for c in added if is_hold(c)]
+    if len(holds) < 2:
+        return after
+    merged = replace(holds[-1], week=min(c.week for c in holds))
+    others = [c for c in added if not is_hold(c)]
+    return replace(after, changes=(*before.changes, *others, merged))
 
 
 def is_hold(change: PlanChange) -> bool:
@@ -179,20 +209,20 @@ def _refreshed(plan: Plan, why: str, now: datetime) -> Plan:
     return replace(plan, changes=tuple(again if c is last else c for c in plan.changes))
 
 
-def hold_reason(low: Sequence[WeekFigures]) -> str:
-    """Why loosening is held, e.g. 'loosening week 1 ended at 20 % (below 50 %), so loosening
-    is held 1 more week'."""
-    parts = " and ".join(f"week {f.week} at {_percent(f)} %" for f in low)
+def hold_reason(low: Sequence[Hold]) -> str:
+    """Why loosening is held, with the figures, e.g. 'loosening week 1 ended with 12 of 111
+    minutes of loosening work done (10.8 %, under 50 %), so loosening is held 1 more week'."""
+    parts = " and week ".join(f"{h.week} ended with {_work(h)}" for h in low)
     plural = "s" if len(low) > 1 else ""
+    return f"loosening week {parts}, so loosening is held {len(low)} more week{plural}"
+
+
+def _work(hold: Hold) -> str:
+    work = hold.work
     return (
-        f"loosening {parts} ended below {HOLD_BELOW * 100:.0f} %,"
-        f" so loosening is held {len(low)} more week{plural}"
+        f"{work.done_minutes} of {work.planned_minutes} minutes of loosening work done"
+        f" ({hold.percent:g} %, under {HOLD_BELOW_PERCENT} %)"
     )
-
-
-def _percent(figure: WeekFigures) -> str:
-    percent = figure.total.percent
-    return "0" if percent is None else f"{percent:g}"
 
 
 def describe_phases(plan: Plan) -> str:

@@ -8,6 +8,12 @@ Everything here is a pure function of the plan, the logs and an instant `now`:
 - `streak`: consecutive weeks at or above the athlete's target. One missed week in any 6 counted
   weeks is forgiven (the skip budget); a second miss within 6 weeks breaks the streak. Every
   miss spends the budget, forgiven or not (a miss with no streak to keep is marked missed).
+  A loosening week that held the loosening phase is marked held: the plan gives that week
+  again, so it is neither forgiven nor missed (it spends nothing and breaks nothing).
+- `plan_holds`: the hold rule. A loosening week that ended with under half of its loosening
+  work done (loosening sessions and cool-downs, by minutes) holds the loosening phase one more
+  week, at most twice in a row; a third such week in a row is not held but asks for a
+  re-assessment. Judged when the week ends, whether or not anything was logged.
 - `report`: both together, plus whether the current week is about to break the streak.
 
 Weeks are the plan's local weeks (`Session.week`); whether a week has ended is decided by the
@@ -36,12 +42,17 @@ from planner.domain.model import (
 
 WeekState = Literal["ended", "current", "upcoming"]
 Band = Literal["met", "short", "low"]  # at/above target, 50 % to target, below 50 %
-Mark = Literal["hit", "forgiven", "missed", "pending", "empty"]
+Mark = Literal["hit", "forgiven", "missed", "held", "pending", "empty"]
 
 LOW_BAND = 0.5
 # The one colour of each band, for every screen, table and JSON export.
 BAND_COLOURS: dict[Band, str] = {"met": "green", "short": "yellow", "low": "red"}
 FORGIVE_WINDOW = 6  # one missed week in any 6 counted weeks is forgiven
+# The hold rule (DOMAIN.md): the work it judges, the share below which a week holds, and how
+# many holds in a row before a re-assessment is asked for instead.
+LOOSENING_WORK: frozenset[SessionKind] = frozenset({"loosening", "post-run"})
+HOLD_BELOW_PERCENT = 50
+HOLDS_IN_A_ROW = 2
 # Floating-point slack for "at or above target": 8 of 10 minutes must meet an 80 % target.
 _EPSILON = 1e-9
 
@@ -115,6 +126,7 @@ class WeekFigures:
     by_kind: dict[SessionKind, Tally]
     band: Band | None  # None for a week without sessions
     mark: Mark = "pending"  # what the week did to the streak; set by `streak`
+    held: bool = False  # this week held the loosening phase (`plan_holds`)
 
     @property
     def empty(self) -> bool:
@@ -155,12 +167,83 @@ def weekly_figures(
 ) -> list[WeekFigures]:
     """One entry per plan week, weeks without sessions included."""
     by_session = logs_by_session(logs)
+    states = week_states(plan, now)
+    held = _held_weeks(plan, states, loosening_works(plan, by_session))
     figures = []
-    for week, state in enumerate(week_states(plan, now), start=1):
+    for week, state in enumerate(states, start=1):
         sessions = plan.sessions_in_week(week)
         total = tally(sessions, by_session)
-        figures.append(_week(plan, week, state, total, _by_kind(sessions, by_session), target))
+        figure = _week(plan, week, state, total, _by_kind(sessions, by_session), target)
+        figures.append(replace(figure, held=week in held))
     return figures
+
+
+# -- the hold rule -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A loosening week that ended with under half of its loosening work done."""
+
+    week: int
+    work: Tally  # its loosening sessions and cool-downs
+    held: bool  # False: the third such week in a row, so not held: re-assess instead
+
+    @property
+    def percent(self) -> float:
+        return self.work.percent or 0.0
+
+
+def loosening_work(sessions: Iterable[Session], logs: Mapping[str, LogEntry]) -> Tally:
+    """The loosening work of some sessions: loosening sessions and cool-downs, by minutes."""
+    return tally((s for s in sessions if s.kind in LOOSENING_WORK), logs)
+
+
+def loosening_works(plan: Plan, logs: Mapping[str, LogEntry]) -> tuple[Tally, ...]:
+    """Each plan week's loosening work (what a summary keeps to judge holds later)."""
+    return tuple(loosening_work(plan.sessions_in_week(w), logs) for w in range(1, plan.weeks + 1))
+
+
+def is_low(work: Tally) -> bool:
+    """Under half of the loosening work done (exactly half is not under)."""
+    return work.planned_minutes > 0 and work.done_minutes * 100 < (
+        work.planned_minutes * HOLD_BELOW_PERCENT
+    )
+
+
+def holds(
+    phases: Sequence[Phase], states: Sequence[WeekState], works: Sequence[Tally]
+) -> list[Hold]:
+    """The ended loosening weeks with too little loosening work, in order. The first two in a
+    row hold; the third in a row is not held (re-assess) and nothing after it is judged."""
+    found: list[Hold] = []
+    in_a_row = 0
+    for week, (phase, state, work) in enumerate(zip(phases, states, works, strict=True), 1):
+        if phase != "loosening" or state != "ended":
+            continue
+        if not is_low(work):
+            in_a_row = 0
+            continue
+        in_a_row += 1
+        found.append(Hold(week, work, held=in_a_row <= HOLDS_IN_A_ROW))
+        if in_a_row > HOLDS_IN_A_ROW:
+            break
+    return found
+
+
+def plan_holds(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[Hold]:
+    """The hold rule over a plan as of `now` (see `holds`)."""
+    works = loosening_works(plan, logs_by_session(logs))
+    return _holds_of(plan, week_states(plan, now), works)
+
+
+def _holds_of(plan: Plan, states: Sequence[WeekState], works: Sequence[Tally]) -> list[Hold]:
+    phases = [plan.phase(w) for w in range(1, plan.weeks + 1)]
+    return holds(phases, states, works)
+
+
+def _held_weeks(plan: Plan, states: Sequence[WeekState], works: Sequence[Tally]) -> set[int]:
+    return {h.week for h in _holds_of(plan, states, works) if h.held}
 
 
 def week_states(plan: Plan, now: datetime) -> list[WeekState]:
@@ -187,13 +270,18 @@ def week_totals(plan: Plan, logs: Iterable[LogEntry]) -> tuple[Tally, ...]:
 
 
 def figures_from_totals(
-    plan: Plan, totals: Sequence[Tally], now: datetime, target: float
+    plan: Plan,
+    totals: Sequence[Tally],
+    now: datetime,
+    target: float,
+    works: Sequence[Tally] = (),
 ) -> list[WeekFigures]:
     """The weekly figures from stored week tallies (no split by kind): what lists of athletes
-    show without reading every session."""
+    show without reading every session. `works`, each week's loosening work, marks held weeks."""
     states = week_states(plan, now)
+    held = _held_weeks(plan, states, works) if len(works) == len(states) else set()
     return [
-        _week(plan, n, state, total, {}, target)
+        replace(_week(plan, n, state, total, {}, target), held=n in held)
         for n, (state, total) in enumerate(zip(states, totals, strict=True), start=1)
     ]
 
@@ -261,6 +349,10 @@ def streak(figures: Sequence[WeekFigures], target: float) -> tuple[Streak, list[
     forgiven: list[int] = []  # weeks forgiven within the streak that is going
     last_miss: int | None = None  # counted index of the latest miss, forgiven or not
     for figure in figures:
+        if figure.held:
+            # The plan gives this week again: that is its consequence, not the skip budget.
+            marked.append(replace(figure, mark="held"))
+            continue
         if not _counts(figure):
             marked.append(figure)
             continue
@@ -351,9 +443,15 @@ def report(plan: Plan, logs: Sequence[LogEntry], now: datetime, target: float) -
     )
 
 
-def summary_report(plan: Plan, totals: Sequence[Tally], now: datetime, target: float) -> Report:
+def summary_report(
+    plan: Plan,
+    totals: Sequence[Tally],
+    now: datetime,
+    target: float,
+    works: Sequence[Tally] = (),
+) -> Report:
     """The report from week tallies alone: weeks and streak, without the split by kind."""
-    result, marked = streak(figures_from_totals(plan, totals, now, target), target)
+    result, marked = streak(figures_from_totals(plan, totals, now, target, works), target)
     return Report(athlete=plan.athlete, target=target, weeks=marked, streak=result)
 
 

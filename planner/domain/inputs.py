@@ -36,6 +36,13 @@ SCORE_NAMES: dict[str, str] = {
     "calf": "calf tightness",
     "achilles": "achilles pain",
     "hip_score": "the hip score",
+    "run_pain": "pain during the run",
+}
+# The measured self-test: what a figure may be (cm or degrees), so a typo is refused.
+MEASURE_LIMITS: dict[str, tuple[str, float, float, str]] = {
+    "knee_to_wall": ("knee-to-wall", 0.0, 30.0, "cm"),
+    "hip_ir": ("hip internal rotation", 0.0, 90.0, "degrees"),
+    "faber": ("FABER height", 0.0, 60.0, "cm"),
 }
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -167,6 +174,39 @@ def check_score(value: object, field: str) -> int:
 def parse_score(text: str, field: str) -> int:
     """'7' -> 7 for a check-in score; '5.5', 'x', '-1' and '11' are refused."""
     return check_score(whole_number(text, field, SCORE_NAMES.get(field, field)), field)
+
+
+def parse_yes_no(text: str, field: str) -> bool:
+    """'yes' -> True, 'no' -> False; nothing else (no guessing from 'y' or 'true')."""
+    answer = str(text).strip().lower()
+    if answer not in ("yes", "no"):
+        raise InvalidInput(field, f"{field.replace('_', ' ')} must be yes or no, not {text!r}")
+    return answer == "yes"
+
+
+def parse_pass_fail(text: str, field: str) -> bool:
+    """'pass' -> True, 'fail' -> False."""
+    answer = str(text).strip().lower()
+    if answer not in ("pass", "fail"):
+        raise InvalidInput(field, f"the {field} test must be pass or fail, not {text!r}")
+    return answer == "pass"
+
+
+def check_measure(value: float, field: str) -> float:
+    """A self-test figure within its limits (`MEASURE_LIMITS`)."""
+    what, low, high, unit = MEASURE_LIMITS[field]
+    if not low <= value <= high:
+        raise InvalidInput(field, f"{what} must be {low:g} to {high:g} {unit}, not {value:g}")
+    return value
+
+
+def parse_measure(text: str, field: str) -> float:
+    """'9.5' -> 9.5 cm (or degrees) for a self-test figure."""
+    what = MEASURE_LIMITS[field][0]
+    value = decimal_number(text, field, what)
+    if value != value:  # NaN
+        raise InvalidInput(field, f"{what} must be a number, not {text!r}")
+    return check_measure(value, field)
 
 
 def parse_days(text: str) -> tuple[int, ...]:

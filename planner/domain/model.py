@@ -299,6 +299,7 @@ class Plan:
     runs: tuple[Run, ...]
     sessions: tuple[Session, ...]
     changes: tuple[PlanChange, ...] = ()
+    held: int = 0  # loosening weeks the hold rule added (`domain.adherence.plan_holds`)
 
     @property
     def end(self) -> date:

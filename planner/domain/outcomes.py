@@ -1,17 +1,20 @@
 """Outcomes: is the hip work helping the calves? The weekly check-in next to adherence.
 
 A check-in scores calf tightness and achilles pain (0 none to 10 worst) and the hip self-test
-(0 stiff to 10 free). Everything here is a pure function of the plan, the logs, the check-ins
-and an instant `now`:
+(0 stiff to 10 free), asks about morning achilles stiffness and pain during the run (0-10), and
+may hold the figures of the measured self-test (`domain.selftest`). Everything here is a pure
+function of the plan, the logs, the check-ins, each measure's noise and an instant `now`:
 
 - `weeks`: one row per plan week that has begun, adherence next to that week's check-in (the
   latest when a week has several; None in a week without one).
-- `trend`: each score over the last 4 weeks, first check-in against last: improving, flat or
-  worse (calf and achilles improve when they fall, the hip score when it rises); None with
-  fewer than two check-ins.
-- `warnings`: "physio" when the latest calf or achilles score is 6 or more, or achilles pain
-  rose two check-ins in a row; "reassess" when the hip score has not risen over three check-ins
-  while the weeks they span met the adherence target.
+- `trend`: each score and measure over the last 4 weeks, first check-in against last: improving,
+  flat or worse (pain and tightness improve when they fall, the hip score and ranges when they
+  rise); a change no larger than the measure's noise (MDC) is flat; None with fewer than two.
+- `warnings`: "physio" (the pain-monitoring model) when the latest calf or achilles score is 6
+  or more, pain during the run is above 5, morning achilles stiffness came in two check-ins in
+  a row, or achilles pain rose two check-ins in a row; "reassess" when the hip score has not
+  risen over three check-ins while the weeks they span met the adherence target. Warnings come
+  from the answers, never from the free-text note.
 - `summary`: the same in one plain sentence.
 """
 
@@ -22,19 +25,43 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from planner.domain.adapt import reassess_hold, reassess_reason
 from planner.domain.adherence import WeekFigures, WeekState, weekly_figures
 from planner.domain.inputs import SCORE_NAMES, check_score, clean_note
 from planner.domain.model import LogEntry, Plan, as_utc
+from planner.domain.selftest import beyond_noise
 
 Score = Literal["calf", "achilles", "hip_score"]
+Trended = Literal["calf", "achilles", "hip_score", "run_pain", "knee_to_wall", "hip_ir", "faber"]
 Trend = Literal["improving", "flat", "worse"]
 WarningKind = Literal["physio", "reassess"]
 
 SCORE_FIELDS: tuple[Score, ...] = ("calf", "achilles", "hip_score")
-# Pain and tightness get better as they fall; the hip self-test as it rises.
-LOWER_IS_BETTER: dict[Score, bool] = {"calf": True, "achilles": True, "hip_score": False}
+TREND_FIELDS: tuple[Trended, ...] = (*SCORE_FIELDS, "run_pain", "knee_to_wall", "hip_ir", "faber")
+# Pain and tightness get better as they fall; the hip self-test and the ranges as they rise.
+LOWER_IS_BETTER: dict[Trended, bool] = {
+    "calf": True,
+    "achilles": True,
+    "hip_score": False,
+    "run_pain": True,
+    "knee_to_wall": False,
+    "hip_ir": False,
+    "faber": True,
+}
+TREND_NAMES: dict[Trended, str] = {
+    "calf": "calf tightness",
+    "achilles": "achilles pain",
+    "hip_score": "hip score",
+    "run_pain": "pain during the run",
+    "knee_to_wall": "knee-to-wall",
+    "hip_ir": "hip internal rotation",
+    "faber": "FABER height",
+}
+Noise = dict[str, float]  # each measure's MDC (`SelfTest.noise()`, from plans/selftest.toml)
 TREND_WEEKS = 4
 PHYSIO_SCORE = 6  # a calf or achilles score from here on is a reason to see a physio
+RUN_PAIN_LIMIT = 5  # pain during the run up to 5 of 10 is acceptable (Silbernagel)
+STIFF_MORNINGS = 2  # morning achilles stiffness in this many check-ins in a row
 STALL_CHECKINS = 3  # check-ins without a rise in the hip score before a re-assessment
 MAX_SCORE = 10
 
@@ -50,39 +77,43 @@ PHYSIO_ADVICE = (
     " work) until they have looked at it; stop at once for sharp pain or swelling"
 )
 
-# When mobility work has to stop and a physio look (DOMAIN.md); shown with every session.
-STOP_SIGNS = (
-    "sharp or shooting pain",
-    "pain that is still there after the session",
-    "achilles pain and stiffness in the morning that keeps coming back",
-    "swelling",
-)
-STOP_ADVICE = (
-    "Mild tension, never pain. Stop and see a physio or doctor for "
-    + ", ".join(STOP_SIGNS[:-1])
-    + f" or {STOP_SIGNS[-1]}."
-)
-
 
 @dataclass(frozen=True)
 class CheckIn:
-    """One weekly check-in. Scores are whole numbers 0 to 10."""
+    """One weekly check-in. Scores are whole numbers 0 to 10; None where not asked (a check-in
+    that holds only the figures of the measured self-test)."""
 
     day: date
-    calf: int
-    achilles: int
-    hip_score: int
+    calf: int | None
+    achilles: int | None
+    hip_score: int | None
     note: str = ""
     logged_at: datetime | None = None
+    morning_stiffness: bool | None = None  # achilles stiffness first thing in the morning
+    run_pain: int | None = None  # pain during the run, 0 none to 10 worst
+    knee_to_wall: float | None = None  # the measured self-test: cm
+    hip_ir: float | None = None  # degrees
+    thomas: bool | None = None  # True: passed
+    faber: float | None = None  # cm
 
     def __post_init__(self) -> None:
-        for name in SCORE_FIELDS:
-            check_score(getattr(self, name), name)
+        for name in (*SCORE_FIELDS, "run_pain"):
+            if getattr(self, name) is not None:
+                check_score(getattr(self, name), name)
         clean_note(self.note)
 
-    def score(self, name: Score) -> int:
-        value: int = getattr(self, name)
+    def score(self, name: Score) -> int | None:
+        value: int | None = getattr(self, name)
         return value
+
+    def value(self, name: Trended) -> float | None:
+        found: float | None = getattr(self, name)
+        return found
+
+    @property
+    def measured(self) -> bool:
+        """Whether it holds figures of the measured self-test."""
+        return self.knee_to_wall is not None or self.hip_ir is not None
 
 
 @dataclass(frozen=True)
@@ -99,6 +130,9 @@ class OutcomeWeek:
 
     def score(self, name: Score) -> int | None:
         return None if self.checkin is None else self.checkin.score(name)
+
+    def value(self, name: Trended) -> float | None:
+        return None if self.checkin is None else self.checkin.value(name)
 
     @property
     def counts(self) -> bool:
@@ -122,6 +156,8 @@ class Outcomes:
     trend: dict[Score, Trend | None]
     warnings: list[OutcomeWarning]
     summary: str
+    # pain during the run and the measured self-test, past each measure's noise
+    measured_trend: dict[Trended, Trend | None]
 
 
 # -- the weeks -------------------------------------------------------------------------------------
@@ -174,42 +210,62 @@ def _checkins(rows: Sequence[OutcomeWeek]) -> list[CheckIn]:
 # -- trends ----------------------------------------------------------------------------------------
 
 
-def trend(name: Score, checkins: Sequence[CheckIn]) -> Trend | None:
-    """First against last check-in: improving, flat or worse; None with fewer than two."""
-    if len(checkins) < 2:
+def trend(name: Trended, checkins: Sequence[CheckIn], noise: Noise) -> Trend | None:
+    """First against last check-in that has the figure: improving, flat or worse; a change no
+    larger than the measure's noise is flat; None with fewer than two."""
+    values = [v for c in checkins if (v := c.value(name)) is not None]
+    if len(values) < 2:
         return None
-    change = checkins[-1].score(name) - checkins[0].score(name)
-    if change == 0:
+    change = values[-1] - values[0]
+    if not beyond_noise(change, noise.get(name, 0.0)):
         return "flat"
     better = change < 0 if LOWER_IS_BETTER[name] else change > 0
     return "improving" if better else "worse"
 
 
-def trends(rows: Sequence[OutcomeWeek]) -> dict[Score, Trend | None]:
+def trends(rows: Sequence[OutcomeWeek], noise: Noise) -> dict[Trended, Trend | None]:
     recent = _checkins(window(rows))
-    return {name: trend(name, recent) for name in SCORE_FIELDS}
+    return {name: trend(name, recent, noise) for name in TREND_FIELDS}
 
 
 # -- warnings --------------------------------------------------------------------------------------
 
 
 def physio_warning(checkins: Sequence[CheckIn]) -> OutcomeWarning | None:
-    """The latest calf or achilles score at PHYSIO_SCORE or above, or achilles pain that rose
-    at each of the last two check-ins (a gap week between them does not matter)."""
-    if not checkins:
-        return None
-    latest = checkins[-1]
-    reasons = [
-        f"{SCORE_NAMES[name]} is {latest.score(name)} of 10"
-        for name in ("calf", "achilles")
-        if latest.score(name) >= PHYSIO_SCORE
-    ]
-    last3 = [c.achilles for c in checkins[-3:]]
-    if len(last3) == 3 and last3[0] < last3[1] < last3[2]:
-        reasons.append(f"achilles pain rose two check-ins in a row ({_figures(last3)})")
+    """The pain-monitoring model over the check-ins so far (see `physio_reasons`)."""
+    reasons = physio_reasons(checkins)
     if not reasons:
         return None
     return OutcomeWarning("physio", f"{' and '.join(reasons)}: {PHYSIO_ADVICE}")
+
+
+def physio_reasons(checkins: Sequence[CheckIn]) -> list[str]:
+    """Why a physio should look, each with its figures: the latest calf or achilles score at
+    PHYSIO_SCORE or above, pain during the run above RUN_PAIN_LIMIT, morning achilles stiffness
+    in the last STIFF_MORNINGS check-ins, or achilles pain that rose at each of the last two
+    check-ins (a gap week between them does not matter). Only the answers count, never a note.
+    """
+    answered = [c for c in checkins if c.calf is not None or c.run_pain is not None]
+    if not answered:
+        return []
+    latest = answered[-1]
+    reasons = [
+        f"{SCORE_NAMES[name]} is {value} of 10 ({PHYSIO_SCORE} or more)"
+        for name in ("calf", "achilles")
+        if (value := latest.score(name)) is not None and value >= PHYSIO_SCORE
+    ]
+    if latest.run_pain is not None and latest.run_pain > RUN_PAIN_LIMIT:
+        reasons.append(f"pain during the run was {latest.run_pain} of 10 (above {RUN_PAIN_LIMIT})")
+    stiff = [c for c in answered if c.morning_stiffness is not None][-STIFF_MORNINGS:]
+    if len(stiff) == STIFF_MORNINGS and all(c.morning_stiffness for c in stiff):
+        days = " and ".join(f"{c.day:%d %b}" for c in stiff)
+        reasons.append(
+            f"morning achilles stiffness in {STIFF_MORNINGS} check-ins in a row ({days})"
+        )
+    last3 = [a for c in answered if (a := c.achilles) is not None][-3:]
+    if len(last3) == 3 and last3[0] < last3[1] < last3[2]:
+        reasons.append(f"achilles pain rose two check-ins in a row ({_figures(last3)})")
+    return reasons
 
 
 def reassess_warning(rows: Sequence[OutcomeWeek], target: float) -> OutcomeWarning | None:
@@ -218,11 +274,11 @@ def reassess_warning(rows: Sequence[OutcomeWeek], target: float) -> OutcomeWarni
 
     A hip already at 10 cannot rise, so it never calls for one.
     """
-    with_checkin = [r for r in rows if r.checkin is not None][-STALL_CHECKINS:]
+    with_checkin = [r for r in rows if r.score("hip_score") is not None][-STALL_CHECKINS:]
     if len(with_checkin) < STALL_CHECKINS:
         return None
-    scores = [c.hip_score for c in _checkins(with_checkin)]
-    if scores[-1] >= MAX_SCORE or max(scores[1:]) > scores[0]:
+    scores = [s for c in _checkins(with_checkin) if (s := c.hip_score) is not None]
+    if len(scores) < STALL_CHECKINS or scores[-1] >= MAX_SCORE or max(scores[1:]) > scores[0]:
         return None
     first, last = with_checkin[0].week, with_checkin[-1].week
     # The current week is still open: below target so far, it neither proves nor disproves.
@@ -247,10 +303,11 @@ def warnings(rows: Sequence[OutcomeWeek], target: float) -> list[OutcomeWarning]
 # -- the summary -----------------------------------------------------------------------------------
 
 
-def summary(rows: Sequence[OutcomeWeek], target: float) -> str:
-    """'achilles pain fell from 5 to 2 while adherence stayed above 80 %'."""
+def summary(rows: Sequence[OutcomeWeek], target: float, noise: Noise) -> str:
+    """'achilles pain fell from 5 to 2 while adherence stayed above 80 %': what the figures
+    say, in their order, a change within a measure's noise called so."""
     recent = window(rows)
-    checkins = _checkins(recent)
+    checkins = [c for c in _checkins(recent) if c.calf is not None]
     if not checkins:
         return "no check-in in the last 4 weeks: score calf, achilles and the hip once a week"
     if len(checkins) == 1:
@@ -259,26 +316,33 @@ def summary(rows: Sequence[OutcomeWeek], target: float) -> str:
             f"one check-in in the last 4 weeks (calf {c.calf}, achilles {c.achilles},"
             f" hip {c.hip_score}): a trend needs two"
         )
-    first, last = checkins[0], checkins[-1]
-    changes = _join([_change(name, first.score(name), last.score(name)) for name in SCORE_FIELDS])
+    changes = _join([_change(name, checkins, noise) for name in SCORE_FIELDS])
     percents = [r.adherence_percent for r in recent if r.counts]
     clause = _adherence_clause([p for p in percents if p is not None], target)
     return f"{changes}, {clause}" if clause else changes
 
 
-def _change(name: Score, before: int, after: int) -> str:
+def _change(name: Score, checkins: Sequence[CheckIn], noise: Noise) -> str:
     label = SCORE_NAMES[name].removeprefix("the ")
+    values = [v for c in checkins if (v := c.score(name)) is not None]
+    before, after = values[0], values[-1]
     if before == after:
         return f"{label} stayed at {after}"
     verb = "fell" if after < before else "rose"
-    return f"{label} {verb} from {before} to {after}"
+    said = f"{label} {verb} from {before} to {after}"
+    mdc = noise.get(name, 0.0)
+    if not beyond_noise(after - before, mdc):
+        return f"{said} (within the {mdc:g}-point noise)"
+    return said
 
 
 def _adherence_clause(percents: Sequence[float], target: float) -> str:
+    """Adherence over the weeks, in the order the weeks came (100 then 0 is a fall)."""
     if not percents:
         return ""
     goal = _pct(target)
     low, high = min(percents), max(percents)
+    first, last = percents[0], percents[-1]
     if low > target * 100:
         return f"while adherence stayed above {goal} %"
     if low >= target * 100:
@@ -287,7 +351,11 @@ def _adherence_clause(percents: Sequence[float], target: float) -> str:
         return "while no mobility work was logged"
     if high < target * 100:
         return f"while adherence stayed below {goal} % (at most {high:g} %)"
-    return f"with adherence from {low:g} to {high:g} % (target {goal} %)"
+    if first > last:
+        return f"while adherence fell from {first:g} to {last:g} % (target {goal} %)"
+    if first < last:
+        return f"while adherence rose from {first:g} to {last:g} % (target {goal} %)"
+    return f"with adherence between {low:g} and {high:g} % (target {goal} %)"
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -314,13 +382,18 @@ def report(
     checkins: Sequence[CheckIn],
     now: datetime,
     target: float,
+    noise: Noise,
 ) -> Outcomes:
     rows = weeks(plan, logs, checkins, now, target)
+    third = reassess_hold(plan, logs, now)
+    held_too_often = [OutcomeWarning("reassess", reassess_reason(third))] if third else []
+    every = trends(rows, noise)
     return Outcomes(
         athlete=athlete,
         target=target,
         weeks=rows,
-        trend=trends(rows),
-        warnings=warnings(rows, target),
-        summary=summary(rows, target),
+        trend={name: every[name] for name in SCORE_FIELDS},
+        warnings=warnings(rows, target) + held_too_often,
+        summary=summary(rows, target, noise),
+        measured_trend={k: v for k, v in every.items() if k not in SCORE_FIELDS},
     )

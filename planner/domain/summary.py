@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from planner.domain.adherence import Report, Tally, summary_report, week_totals
+from planner.domain.adherence import (
+    Report,
+    Tally,
+    logs_by_session,
+    loosening_works,
+    summary_report,
+    week_totals,
+)
 from planner.domain.model import Athlete, LogEntry, Plan
 
 
@@ -22,6 +29,7 @@ class Summary:
     athlete: Athlete
     plan: Plan | None  # the header only: no runs, sessions or changes
     weeks: tuple[Tally, ...] = ()  # one per plan week
+    loosening: tuple[Tally, ...] = ()  # each week's loosening work, to mark held weeks
 
     @property
     def name(self) -> str:
@@ -31,11 +39,12 @@ class Summary:
         """Weeks and streak as of `now`; None without a plan."""
         if self.plan is None:
             return None
-        return summary_report(self.plan, self.weeks, now, self.athlete.target)
+        return summary_report(self.plan, self.weeks, now, self.athlete.target, self.loosening)
 
 
 def summarise(athlete: Athlete, plan: Plan | None, logs: Sequence[LogEntry]) -> Summary:
     if plan is None:
         return Summary(athlete, None)
     header = replace(plan, runs=(), sessions=(), changes=())
-    return Summary(athlete, header, week_totals(plan, logs))
+    works = loosening_works(plan, logs_by_session(logs))
+    return Summary(athlete, header, week_totals(plan, logs), works)

@@ -164,7 +164,7 @@ def _hold_moves(
     (a rebuild of the plan costs far more than this look)."""
 
     def low(p: Plan, entries: list[LogEntry]) -> list[tuple[int, float | None]]:
-        return [(f.week, f.total.percent) for f in adapt.low_loosening_weeks(p, entries, now)]
+        return [(h.week, h.work.percent) for h in adapt.low_loosening_weeks(p, entries, now)]
 
     return low(plan, logs) != low(new, new_logs)
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def adherence(repo: Repository, name: str, now: datetime | None = None) -> Report:
     athlete = repo.get_athlete(name)
-    plan = plans.get_plan(repo, athlete.name)
+    plan = plans.get_plan(repo, athlete.name, now)
     return report(plan, repo.logs(athlete.name), now or clock.now(), athlete.target)
 
 

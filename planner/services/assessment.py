@@ -1,5 +1,6 @@
 """Re-assessing an athlete (`hipplan athlete set`, the TUI's athlete screen): the new figures
-are saved and the future of the plan is rebuilt, with what changed and why."""
+are saved and the future of the plan is rebuilt, with what changed and why; the measured
+self-test (`hipplan athlete assess`): a suggested level, applied only when asked."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from planner import clock
+from planner import clock, plans_io
 from planner.domain import adapt
 from planner.domain.errors import InvalidInput
+from planner.domain.inputs import check_measure
 from planner.domain.model import Athlete, Plan, PlanChange, Run
+from planner.domain.outcomes import CheckIn
 from planner.domain.schedule import apply_changes, runs_between
+from planner.domain.selftest import Measures, suggest
 from planner.services import plans
 
 if TYPE_CHECKING:
@@ -157,3 +161,76 @@ def _describe(field: str, old: Athlete, new: Athlete) -> str:
     if isinstance(before, float):
         before, after = f"{before:g}", f"{after:g}"
     return f"{_FIELD_WORDS[field]} {before} → {after}"
+
+
+# -- the measured self-test ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessResult:
+    athlete: Athlete  # as stored after the assessment (the new level only if applied)
+    suggested: int
+    current: int  # the level before the assessment
+    reasons: tuple[str, ...]
+    applied: bool
+    checkin: CheckIn  # where the figures are kept
+    change: PlanChange | None  # the plan's rebuild when the suggestion was applied
+
+
+def assess(
+    repo: Repository,
+    name: str,
+    measures: Measures,
+    *,
+    apply: bool = False,
+    now: datetime | None = None,
+) -> AssessResult:
+    """Score the measured self-test and keep its figures as the week's check-in, in one write.
+
+    The level the person chose changes only with `apply` (their yes to the suggestion); it then
+    goes through `set_athlete`, so the plan's future is rebuilt with what changed and why.
+    """
+    now = now or clock.now()
+    for field in ("knee_to_wall", "hip_ir"):
+        check_measure(getattr(measures, field), field)
+    if measures.faber is not None:
+        check_measure(measures.faber, "faber")
+    suggestion = suggest(measures, plans_io.load_selftest())
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        checkin = _keep_measures(repo, athlete, measures, now)
+        current = athlete.tightness
+        applied = apply and suggestion.level != current
+        change = None
+        if applied:
+            result = set_athlete(repo, athlete.name, tightness=suggestion.level, now=now)
+            athlete, change = result.athlete, result.change
+    return AssessResult(
+        athlete, suggestion.level, current, suggestion.reasons, applied, checkin, change
+    )
+
+
+def _keep_measures(
+    repo: Repository, athlete: Athlete, measures: Measures, now: datetime
+) -> CheckIn:
+    """The week's check-in with the figures added (a check-in of its own when the week has
+    none yet: its scores stay unanswered)."""
+    today = now.astimezone(athlete.zone).date()
+    plan = repo.get_plan(athlete.name)
+    week = plan.week_of(today) if plan is not None else None
+    same = [
+        c
+        for c in repo.checkins(athlete.name)
+        if c.day == today or (plan is not None and week and plan.week_of(c.day) == week)
+    ]
+    base = max(same, key=lambda c: c.day) if same else CheckIn(today, None, None, None)
+    checkin = replace(
+        base,
+        knee_to_wall=measures.knee_to_wall,
+        hip_ir=measures.hip_ir,
+        thomas=measures.thomas,
+        faber=measures.faber,
+        logged_at=now,
+    )
+    repo.save_checkin(athlete.name, checkin, replacing=[c.day for c in same])
+    return checkin

@@ -195,7 +195,7 @@ def due(
     --within N reports each session exactly once."""
     check_within(within_minutes)
     athlete = repo.get_athlete(name)
-    plan = get_plan(repo, athlete.name)
+    plan = get_plan(repo, athlete.name, now)
     begin = as_utc(now or clock.now())
     end = begin + timedelta(minutes=within_minutes)
     upcoming = sorted(

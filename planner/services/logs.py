@@ -1,7 +1,8 @@
 """Logging what was done with a session: `hipplan log` and the TUI's d/p/s keys.
 
-A log and the plan it adapts are one write: after the log, a loosening week that ended below 50 %
-holds the loosening phase (`domain.adapt`), never touching a logged or started session.
+A log and the plan it adapts are one write: after the log, a loosening week that ended with under
+half of its loosening work done holds the loosening phase (`domain.adapt`), never touching a
+logged or started session.
 """
 
 from __future__ import annotations
@@ -148,7 +149,9 @@ def log_session(
     now = now or clock.now()
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = plans.get_plan(repo, athlete.name)
+        stored = repo.get_plan(athlete.name) or plans.get_plan(repo, athlete.name)  # NoPlan
+        plan = plans.settle(repo, athlete, stored, now)  # the weeks ended before this log
+        settled = plan.changes[-1] if len(plan.changes) > len(stored.changes) else None
         today = now.astimezone(zone(plan.tz)).date()
         logs = repo.logs(athlete.name)
         session = find_session(plan, session_ref, set(logs_by_session(logs)), now, day or today)
@@ -163,7 +166,7 @@ def log_session(
         )
         repo.log(athlete.name, entry)
         logs = [e for e in logs if e.session_id != session.id] + [entry]
-        change = _adapt_after_log(repo, athlete, plan, logs, now)
+        change = _adapt_after_log(repo, athlete, plan, logs, now) or settled
     return LogResult(athlete, session, entry, change)
 
 
@@ -185,7 +188,7 @@ def undo_log(
     now = now or clock.now()
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = plans.get_plan(repo, athlete.name)
+        plan = plans.get_plan(repo, athlete.name, now)
         today = now.astimezone(zone(plan.tz)).date()
         logs = repo.logs(athlete.name)
         by_session = logs_by_session(logs)
@@ -229,7 +232,7 @@ def _adapt_after_log(
     """
     low = adapt.low_loosening_weeks(plan, logs, now)
     try:
-        fresh = plans.rebuild(repo, athlete, plan, len(low))
+        fresh = plans.rebuild(repo, athlete, plan, len(low), now)
     except PlannerError:
         return None  # the runs or template are gone: the log stands, the plan stays as it is
     result = adapt.settle_hold(plan, fresh, logs, now, low)

@@ -7,15 +7,23 @@ same write, and the result says which it replaced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from planner import clock
-from planner.domain.errors import InvalidInput, NoPlan
+from planner import clock, plans_io
+from planner.domain.errors import InvalidInput, NoPlan, PlannerError
 from planner.domain.inputs import check_score, clean_note
-from planner.domain.model import Athlete, Plan
-from planner.domain.outcomes import SCORE_FIELDS, CheckIn, Outcomes, OutcomeWarning, report
+from planner.domain.model import Athlete, Plan, PlanChange
+from planner.domain.outcomes import (
+    SCORE_FIELDS,
+    CheckIn,
+    Outcomes,
+    OutcomeWarning,
+    physio_reasons,
+    report,
+)
 from planner.services import plans
 
 if TYPE_CHECKING:
@@ -29,6 +37,7 @@ class CheckInResult:
     week: int  # the week of the plan the day falls in
     replaced: tuple[CheckIn, ...]  # the earlier check-ins of that week, now gone
     warnings: list[OutcomeWarning]
+    plan_change: PlanChange | None = None  # doses held by a physio warning, or let grow again
 
 
 def check_in(
@@ -40,11 +49,18 @@ def check_in(
     hip_score: int,
     note: str = "",
     now: datetime | None = None,
+    *,
+    morning_stiffness: bool | None = None,
+    run_pain: int | None = None,
 ) -> CheckInResult:
-    """Record the week's check-in (`day` None: today in the athlete's zone), in one write."""
+    """Record the week's check-in (`day` None: today in the athlete's zone), in one write.
+
+    The figures of a self-test taken earlier that week stay with the new check-in."""
     now = now or clock.now()
     for field, value in zip(SCORE_FIELDS, (calf, achilles, hip_score), strict=True):
         check_score(value, field)
+    if run_pain is not None:
+        check_score(run_pain, "run_pain")
     note = clean_note(note)
     with repo.transaction():
         athlete = repo.get_athlete(name)
@@ -52,17 +68,33 @@ def check_in(
         day = day or today
         if day > today:
             raise InvalidInput("date", f"{day} is in the future (today is {today})")
-        plan, week = plan_week(repo, athlete, day)
+        plan, week = plan_week(repo, athlete, day, now)
         replaced = tuple(c for c in repo.checkins(athlete.name) if plan.week_of(c.day) == week)
-        checkin = CheckIn(day, calf, achilles, hip_score, note, logged_at=now)
+        checkin = CheckIn(
+            day,
+            calf,
+            achilles,
+            hip_score,
+            note,
+            logged_at=now,
+            morning_stiffness=morning_stiffness,
+            run_pain=run_pain,
+        )
+        checkin = _with_measures(checkin, replaced)
+        before = repo.checkins(athlete.name)
         repo.save_checkin(athlete.name, checkin, replacing=[c.day for c in replaced])
-    return CheckInResult(athlete, checkin, week, replaced, warnings(repo, athlete.name, now))
+        change = _doses_after(repo, athlete, before, now)
+    found = warnings(repo, athlete.name, now)
+    return CheckInResult(athlete, checkin, week, replaced, found, change)
 
 
-def plan_week(repo: Repository, athlete: Athlete, day: date) -> tuple[Plan, int]:
-    """The plan block `day` falls in and its week there: the current plan first, then the
-    archived blocks, newest first. A day outside every block is refused."""
-    current = plans.get_plan(repo, athlete.name)
+def plan_week(
+    repo: Repository, athlete: Athlete, day: date, now: datetime | None = None
+) -> tuple[Plan, int]:
+    """The plan block `day` falls in and its week there: the current plan first (as the weeks
+    ended by `now` make it), then the archived blocks, newest first. A day outside every block
+    is refused."""
+    current = plans.get_plan(repo, athlete.name, now)
     others = [p for p in repo.plan_history(athlete.name) if p.start != current.start]
     for plan in [current, *sorted(others, key=lambda p: p.start, reverse=True)]:
         week = plan.week_of(day)
@@ -78,7 +110,7 @@ def plan_week(repo: Repository, athlete: Athlete, day: date) -> tuple[Plan, int]
 
 def outcomes(repo: Repository, name: str, now: datetime | None = None) -> Outcomes:
     athlete = repo.get_athlete(name)
-    plan = plans.get_plan(repo, athlete.name)
+    plan = plans.get_plan(repo, athlete.name, now)
     return _report(repo, athlete, plan, now or clock.now())
 
 
@@ -86,7 +118,7 @@ def warnings(repo: Repository, name: str, now: datetime | None = None) -> list[O
     """The warnings for the athlete as of now; none without a plan."""
     athlete = repo.get_athlete(name)
     try:
-        plan = plans.get_plan(repo, athlete.name)
+        plan = plans.get_plan(repo, athlete.name, now)
     except NoPlan:
         return []
     return _report(repo, athlete, plan, now or clock.now()).warnings
@@ -94,9 +126,47 @@ def warnings(repo: Repository, name: str, now: datetime | None = None) -> list[O
 
 def _report(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Outcomes:
     logs, checkins = repo.logs(athlete.name), repo.checkins(athlete.name)
-    return report(athlete.name, plan, logs, checkins, now, athlete.target)
+    noise = plans_io.load_selftest().noise()
+    return report(athlete.name, plan, logs, checkins, now, athlete.target, noise)
 
 
 def checkins(repo: Repository, name: str) -> list[CheckIn]:
     """Every check-in of the athlete, oldest first (for the CSV export)."""
     return repo.checkins(repo.get_athlete(name).name)
+
+
+def _with_measures(checkin: CheckIn, replaced: Sequence[CheckIn]) -> CheckIn:
+    """The new check-in with the week's latest self-test figures, so replacing keeps them."""
+    measured = [c for c in replaced if c.measured]
+    if checkin.measured or not measured:
+        return checkin
+    last = max(measured, key=lambda c: c.day)
+    return replace(
+        checkin,
+        knee_to_wall=last.knee_to_wall,
+        hip_ir=last.hip_ir,
+        thomas=last.thomas,
+        faber=last.faber,
+    )
+
+
+def _doses_after(
+    repo: Repository, athlete: Athlete, before: Sequence[CheckIn], now: datetime
+) -> PlanChange | None:
+    """While a physio warning stands the plan's doses do not increase: a check-in that raises
+    one holds them (`plans.rebuild` caps the future), one without it lets them grow again."""
+    was = physio_reasons(before)
+    reasons = physio_reasons(repo.checkins(athlete.name))
+    if reasons:
+        why = (
+            f"physio warning ({' and '.join(reasons)}): doses held at the level reached so far"
+            " until a check-in without a warning"
+        )
+    elif was:
+        why = "a check-in without a physio warning: doses may grow again"
+    else:
+        return None
+    try:
+        return plans.replan(repo, athlete, why, now)
+    except PlannerError:
+        return None  # no plan or no runs: the check-in stands, nothing to hold

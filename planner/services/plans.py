@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from planner import plans_io
-from planner.domain import adapt, builder
+from planner import clock, plans_io
+from planner.domain import adapt, builder, caution
 from planner.domain.errors import Conflict, InvalidInput, NoPlan, NoRuns, PlannerError
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
@@ -19,6 +19,7 @@ from planner.domain.model import (
     PlanChange,
     Run,
 )
+from planner.domain.outcomes import physio_warning
 from planner.domain.schedule import apply_changes, runs_between
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def preview_plan(
     if runs is None:
         runs = runs_for(repo, athlete.name, start, end)
     busy = repo.busy(athlete.name) if _known(repo, athlete) else []
-    return builder.build_plan(
+    plan = builder.build_plan(
         athlete,
         runs,
         start,
@@ -67,6 +68,7 @@ def preview_plan(
         extra_loosening_weeks=extra_loosening_weeks,
         busy=busy,
     )
+    return replace(plan, held=extra_loosening_weeks)
 
 
 def build_plan(
@@ -89,12 +91,44 @@ def build_plan(
     return plan
 
 
-def get_plan(repo: Repository, name: str) -> Plan:
+def get_plan(repo: Repository, name: str, now: datetime | None = None) -> Plan:
+    """The athlete's plan as the weeks ended by `now` make it (`settle`); NoPlan without one."""
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
     if plan is None:
         raise NoPlan(athlete.name)
-    return plan
+    return settle(repo, athlete, plan, now or clock.now())
+
+
+def settle(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
+    """The plan with the hold rule applied to every week ended by `now`, stored if it changed.
+
+    A week counts when it ends, logged or not, so the first command after a week's end (a read
+    too: plan show, due, export, sync, the TUI) settles it, under the athlete's lock and in one
+    write like any other change; the check is a pure function of the plan and the logs, so a
+    plan already settled costs no write.
+    """
+    if not adapt.needs_settling(plan, repo.logs(athlete.name), now):
+        return plan
+    with repo.transaction():
+        stored = repo.get_plan(athlete.name) or plan  # again under the lock: another writer
+        logs = repo.logs(athlete.name)
+        settled = stored
+        # A hold turns the next week into loosening, which may have ended low too: settle
+        # until the ended weeks call for no other hold (at most once per week).
+        for _ in range(stored.weeks):
+            if not adapt.needs_settling(settled, logs, now):
+                break
+            low = adapt.low_loosening_weeks(settled, logs, now)
+            try:
+                fresh = rebuild(repo, athlete, settled, len(low), now)
+            except PlannerError:
+                return stored  # the runs or template are gone: shown as stored, as a log leaves it
+            settled = adapt.settle_hold(settled, fresh, logs, now, low).plan
+        if settled is not stored:
+            settled = adapt.one_change(stored, settled)
+            repo.save_plan(settled)
+    return settled
 
 
 def _known(repo: Repository, athlete: Athlete) -> bool:
@@ -105,12 +139,18 @@ def _known(repo: Repository, athlete: Athlete) -> bool:
     return True
 
 
-def rebuild(repo: Repository, athlete: Athlete, plan: Plan, extra: int) -> Plan:
-    """The plan the athlete's current figures and runs give, with `extra` loosening weeks held;
-    not saved (`save_merged` keeps its past)."""
-    return preview_plan(
+def rebuild(
+    repo: Repository, athlete: Athlete, plan: Plan, extra: int, now: datetime | None = None
+) -> Plan:
+    """The plan the athlete's current figures and runs give, with `extra` loosening weeks held
+    and, while a physio warning stands, no dose above those reached by `now`; not saved
+    (`save_merged` keeps its past)."""
+    fresh = preview_plan(
         repo, athlete, plan.start, plan.weeks, plan.template, extra_loosening_weeks=extra
     )
+    if physio_warning(repo.checkins(athlete.name)) is None:
+        return fresh
+    return caution.hold_doses(fresh, plan, now or clock.now())
 
 
 def save_merged(
@@ -143,7 +183,7 @@ def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanC
     if low:
         why += "; " + adapt.hold_reason(low)
     try:
-        fresh = rebuild(repo, athlete, plan, len(low))
+        fresh = rebuild(repo, athlete, plan, len(low), now)
     except NoRuns:
         raise Conflict(
             f"that would leave {athlete.name}'s plan without runs; add other runs first"
@@ -156,7 +196,7 @@ def replan_now(repo: Repository, name: str, now: datetime) -> PlanChange | None:
     rules as any other rebuild, and None when it comes out as it was."""
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        get_plan(repo, athlete.name)
+        get_plan(repo, athlete.name, now)
         return replan(repo, athlete, "rebuilt on request", now)
 
 
@@ -165,7 +205,7 @@ def extend_plan(repo: Repository, name: str, weeks: int, now: datetime) -> tuple
     an athlete past loosening goes on in maintenance; the past stays as it is."""
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = get_plan(repo, athlete.name)
+        plan = get_plan(repo, athlete.name, now)
         total = plan.weeks + weeks
         if weeks < 1 or total > MAX_WEEKS:
             raise InvalidInput(

@@ -412,7 +412,7 @@ def _merge(
         pulled.details.extend(ticks.details)
         pulled.conflicts.extend(ticks.conflicts)
         todo.ticks_pushed = ticks.to_push
-    plan = plans.get_plan(repo, athlete.name)
+    plan = plans.get_plan(repo, athlete.name, now)
     meta = repo.plan_meta(athlete.name)
     cancelled = {s.id for s in meta.cancelled}
     if (chosen.events or "on") != "off":
@@ -437,7 +437,7 @@ def _pull_moves(
     here when the rules allow; the rest go back. An event and its task moved alike count once."""
     done: set[str] = set()
     for item in sorted(own, key=lambda e: (e.session_id, e.uid)):
-        plan = plans.get_plan(repo, athlete.name)
+        plan = plans.get_plan(repo, athlete.name, now)
         session = plan.session(item.session_id)
         pushed = kept.pushed.get(item.uid)
         if session is None or item.tampered or not events.moved_on_server(item, pushed):

@@ -54,7 +54,7 @@ def pull(
     now: datetime,
 ) -> Ticks:
     ticks = Ticks()
-    plan = plans.get_plan(repo, athlete.name)
+    plan = plans.get_plan(repo, athlete.name, now)
     entries = logs_by_session(repo.logs(athlete.name))
     for task in sorted(tasks.values(), key=lambda t: t.session_id):
         session = plan.session(task.session_id)

@@ -195,6 +195,11 @@ def checkin_bucket(day: date) -> str:
     return f"{day.year:04d}"
 
 
+# Asked since the safety round (older check-ins lack them and read as None): morning
+# stiffness, pain during the run, the measured self-test.
+_CHECKIN_EXTRAS = ("morning_stiffness", "run_pain", "knee_to_wall", "hip_ir", "thomas", "faber")
+
+
 def checkin_doc(checkin: CheckIn) -> Doc:
     return {
         "calf": checkin.calf,
@@ -202,6 +207,7 @@ def checkin_doc(checkin: CheckIn) -> Doc:
         "hip_score": checkin.hip_score,
         "note": checkin.note,
         "logged_at": _iso(checkin.logged_at) if checkin.logged_at else None,
+        **{f: getattr(checkin, f) for f in _CHECKIN_EXTRAS if getattr(checkin, f) is not None},
     }
 
 
@@ -215,6 +221,7 @@ def checkin_from(item: tuple[str, Doc]) -> CheckIn:
         hip_score=doc["hip_score"],
         note=doc.get("note", ""),
         logged_at=datetime.fromisoformat(logged_at) if logged_at else None,
+        **{f: doc[f] for f in _CHECKIN_EXTRAS if doc.get(f) is not None},
     )
 
 
@@ -333,6 +340,7 @@ def _header_doc(plan: Plan) -> Doc:
         "template": plan.template,
         "loosening_weeks": plan.loosening_weeks,
         "taper_weeks": plan.taper_weeks,
+        "held": plan.held,
     }
 
 
@@ -345,6 +353,7 @@ def _header_from(doc: Doc) -> dict[str, Any]:
         "template": doc["template"],
         "loosening_weeks": int(doc["loosening_weeks"]),
         "taper_weeks": int(doc["taper_weeks"]),
+        "held": int(doc.get("held", 0)),  # older files: settled again on the next read
     }
 
 
@@ -379,6 +388,7 @@ def summary_doc(summary: Summary) -> Doc:
         "athlete": athlete_doc(summary.athlete),
         "plan": None if plan is None else _header_doc(plan),
         "weeks": [[getattr(t, f) for f in _TALLY_FIELDS] for t in summary.weeks],
+        "loosening": [[getattr(t, f) for f in _TALLY_FIELDS] for t in summary.loosening],
     }
 
 
@@ -390,7 +400,11 @@ def summary_from(doc: Doc) -> Summary:
     weeks = tuple(Tally(*(int(n) for n in row)) for row in doc["weeks"])
     if plan is not None and len(weeks) != plan.weeks:
         raise ValueError(f"{len(weeks)} week tallies for a {plan.weeks}-week plan")
-    return Summary(athlete_from(doc["athlete"]), plan, weeks)
+    # each week's loosening work, for held weeks; older indexes lack it (no week marked held)
+    loosening = tuple(Tally(*(int(n) for n in row)) for row in doc.get("loosening", []))
+    if len(loosening) != len(weeks):
+        loosening = ()
+    return Summary(athlete_from(doc["athlete"]), plan, weeks, loosening)
 
 
 # -- activities from the watch ---------------------------------------------------------------------

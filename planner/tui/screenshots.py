@@ -60,6 +60,10 @@ async def quiet(pilot: Pilot[None]) -> None:
 NEXT_WEEK_RUN = ("w", "right_square_bracket", "down")
 
 
+# The check-in form filled in: scores, morning stiffness and pain during the run.
+CHECKIN_TYPED = ("k", "3", "tab", "2", "tab", "5", "tab", "y", "e", "s", "tab", "6")
+
+
 @dataclass(frozen=True)
 class Shot:
     """One picture: the keys that lead to the screen from launch, and the terminal size."""
@@ -97,6 +101,7 @@ def shots() -> list[Shot]:
         Shot("athlete", ("i",)),
         Shot("athlete-80x24", ("i",), size=SMALL),
         Shot("new-block", ("b", "enter")),
+        Shot("checkin-80x24", CHECKIN_TYPED, size=SMALL),
         Shot("outcomes", ("o",)),
         Shot("outcomes-80x24", ("o",), size=SMALL),
         # The next athlete, whose achilles pain rose twice: the physio warning.

@@ -17,6 +17,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from planner import plans_io
+from planner.domain.adapt import needs_settling
 from planner.domain.adherence import Report, WeekFigures
 from planner.domain.adherence import report as adherence_report
 from planner.domain.model import (
@@ -270,10 +272,21 @@ def skipped_runs(repo: Repository, athlete: Athlete, plan: Plan | None) -> tuple
     return tuple(r for r in scheduled if r.id in skipped)
 
 
+def _settled(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
+    """The plan as the weeks ended by now make it (the hold rule), settled like every read."""
+    from planner.services import plans  # the plan engine, loaded only when a week needs it
+
+    if not needs_settling(plan, repo.logs(athlete.name), now):
+        return plan
+    return plans.settle(repo, athlete, plan, now)
+
+
 def load_detail(repo: Repository, name: str, now: datetime) -> AthleteDetail:
     """Everything the screens show of one athlete; UnknownAthlete if they are gone."""
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
+    if plan is not None:
+        plan = _settled(repo, athlete, plan, now)
     entries = repo.logs(athlete.name)
     logs = {entry.session_id: entry for entry in entries}
     report = adherence_report(plan, entries, now, athlete.target) if plan else None
@@ -283,7 +296,10 @@ def load_detail(repo: Repository, name: str, now: datetime) -> AthleteDetail:
     outcomes = None
     if plan is not None:
         checkins = repo.checkins(athlete.name)
-        outcomes = outcomes_report(athlete.name, plan, entries, checkins, now, athlete.target)
+        noise = plans_io.load_selftest().noise()
+        outcomes = outcomes_report(
+            athlete.name, plan, entries, checkins, now, athlete.target, noise
+        )
     return AthleteDetail(
         athlete,
         plan,

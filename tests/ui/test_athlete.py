@@ -122,6 +122,32 @@ def test_a_tightness_edit_says_what_changed_and_saves(
     assert plan is not None and "tightness 5 → 4" in plan.changes[-1].reason
 
 
+def test_the_self_test_suggests_and_only_a_yes_changes_the_level(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            screen = await open_athlete(pilot)
+            screen.query_one("#test-knee_to_wall", Input).value = "9"
+            screen.query_one("#test-hip_ir", Input).value = "31"
+            screen.query_one("#test-thomas", Input).value = "fail"
+            await pilot.pause()
+            said = str(screen.query_one("#self-test-result").render())
+            assert said.startswith("suggests tightness 4: knee-to-wall lunge 9 cm: level 3")
+            assert "modified Thomas test failed" in said
+            tightness = screen.query_one("#tightness")
+            assert tightness.pressed_index == 4  # the chosen 5 stands
+            assert not screen.query_one("#change-panel").display
+            screen.query_one("#self-test-accept").press()
+            await pilot.pause()
+            assert tightness.pressed_index == 3  # 4, taken on the person's yes
+            assert "tightness 5 → 4" in str(screen.query_one("#change-reason").render())
+            demo_repo.refresh()
+            assert demo_repo.get_athlete(DEMO_ATHLETE).tightness == 5  # saved only with ctrl+s
+
+    run(scenario)
+
+
 def test_a_wrong_figure_is_marked_in_place_and_nothing_saved(
     demo: HipplanApp, demo_repo: Repository
 ) -> None:
@@ -327,7 +353,8 @@ def test_a_new_block_previews_before_and_after_then_saves(
             assert wizard.query_one("#start", Input).value == old.end.isoformat()
             await keys.press("enter")
             chart = wizard.query_one(MinutesChart)
-            assert chart.before == old and chart.plan is not None
+            demo_repo.refresh()  # the plan as the ended weeks made it (settled on opening)
+            assert chart.before == demo_repo.get_plan(DEMO_ATHLETE) and chart.plan is not None
             assert "→" in str(chart.render()).splitlines()[0]
             await keys.press("enter")
             await wait_for(pilot, lambda: isinstance(demo.screen, HomeScreen))

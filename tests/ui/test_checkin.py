@@ -19,15 +19,23 @@ def home_notes(app: HipplanApp) -> str:
     return str(app.screen.query_one("#outcome-notes", Static).render())
 
 
-async def fill(keys: Keys, calf: str, achilles: str, hip: str, note: str = "") -> None:
-    await keys.type(calf)
-    await keys.press("tab")
-    await keys.type(achilles)
-    await keys.press("tab")
-    await keys.type(hip)
-    if note:
-        await keys.press("tab")
-        await keys.type(note)
+async def fill(
+    keys: Keys,
+    calf: str,
+    achilles: str,
+    hip: str,
+    note: str = "",
+    stiff: str = "",
+    run_pain: str = "",
+) -> None:
+    """Type into the fields in their order (an empty value leaves a field blank)."""
+    values = (calf, achilles, hip, stiff, run_pain, note)
+    last = max(n for n, value in enumerate(values) if value)
+    for n, value in enumerate(values[: last + 1]):
+        if value:
+            await keys.type(value)
+        if n < last:
+            await keys.press("tab")
 
 
 def test_a_check_in_is_saved_and_home_stops_asking(demo: HipplanApp, demo_repo: Repository) -> None:
@@ -138,5 +146,32 @@ def test_home_warns_and_the_self_test_is_one_key_away(demo: HipplanApp) -> None:
             assert "physio" not in notes
             await keys.press("i")
             assert isinstance(demo.screen, AthleteScreen)
+
+    run(scenario)
+
+
+def test_the_form_asks_about_morning_stiffness_and_run_pain(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("k")
+            dialog = demo.screen
+            await fill(keys, "3", "2", "5", stiff="maybe", run_pain="6")
+            await keys.press("enter")
+            await settle(pilot)
+            assert demo.screen is dialog  # refused in place, in the parser's words
+            error = str(dialog.query_one("#dialog-error", Label).render())
+            assert "morning stiffness must be yes or no" in error
+            stiff = dialog.query_one("#morning_stiffness", Input)
+            stiff.value = "yes"
+            await keys.press("enter")
+            await settle(pilot)
+            assert isinstance(demo.screen, HomeScreen)
+            demo_repo.refresh()
+            latest = demo_repo.checkins(DEMO_ATHLETE)[-1]
+            assert (latest.morning_stiffness, latest.run_pain) == (True, 6)
 
     run(scenario)

@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 from planner import clock
 from planner.calendar.export import SESSION_ID_PROPERTY, export_calendar
 from planner.domain.model import KIND_LABELS, KIND_REASONS, Session
-from planner.domain.outcomes import STOP_SIGNS
+from planner.domain.safety import STOP_SIGNS
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, run, settle

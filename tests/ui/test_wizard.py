@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Input, Label, RadioSet, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, RadioButton, RadioSet, Static
 
 from planner import plans_io
 from planner.domain.model import Athlete, RunRule
@@ -22,8 +22,8 @@ from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.wizard import PlanWizard, next_monday
 from planner.tui.widgets.wizard_chart import MinutesChart, bar
-from planner.tui.widgets.wizard_fields import YesNo, ZoneSuggester
-from planner.tui.widgets.wizard_tightness import suggested_tightness, tightness_meaning
+from planner.tui.widgets.wizard_fields import ZoneSuggester
+from planner.tui.widgets.wizard_tightness import tightness_meaning
 from tests.ui.helpers import AppFactory
 
 KEY_BUDGET = 30  # issue 6: empty DB to a saved 8-week plan, name and run days typed
@@ -137,23 +137,6 @@ def test_tightness_5_preview_shows_front_loading_then_the_taper(make_app: AppFac
     run(scenario)
 
 
-def test_self_test_suggests_a_level(make_app: AppFactory) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            tightness = screen.query_one("#tightness", RadioSet)
-            await keys.press("tab", "tab", "space")  # one "yes"
-            assert tightness.pressed_index + 1 == 2
-            await keys.press("tab", "space", "tab", "space", "tab", "space")  # four
-            assert tightness.pressed_index + 1 == 5
-            meaning = str(screen.query_one("#tightness-meaning", Static).content)
-            assert meaning.startswith("5: very tight")
-
-    run(scenario)
-
-
 def test_tightness_hint_gives_the_loosening_weeks_the_preview_builds(make_app: AppFactory) -> None:
     """A very tight triathlete who sits 9 h a day: one more loosening week, in hint and plan."""
 
@@ -176,17 +159,61 @@ def test_tightness_hint_gives_the_loosening_weeks_the_preview_builds(make_app: A
 
 
 def test_a_newcomer_sees_hints_as_hints(make_app: AppFactory) -> None:
-    """The days example reads as an example, and unticked self-test boxes look empty."""
+    """The days example reads as an example, and the self-test's fields say their unit."""
 
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_on_empty_db(pilot)
             assert screen.query_one("#days", Input).placeholder.startswith("e.g.")
-            box = screen.query_one("#test-0", YesNo)
-            assert str(box.render())[:3] == "▐ ▌"
-            await pilot.press("tab", "tab", "space")
-            assert str(box.render())[:3] == "▐✓▌"
+            assert screen.query_one("#test-knee_to_wall", Input).placeholder == "cm"
+            assert screen.query_one("#test-thomas", Input).placeholder == "pass or fail"
+
+    run(scenario)
+
+
+def test_the_self_test_suggests_and_never_overrides_the_chosen_level(
+    make_app: AppFactory,
+) -> None:
+    """Item 7 of the week of real use: 5 chosen, a self-test taken: still 5 until accepted."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            tightness = screen.query_one("#tightness", RadioSet)
+            list(tightness.query(RadioButton))[4].value = True
+            await pilot.pause()
+            screen.query_one("#test-knee_to_wall", Input).value = "11"
+            screen.query_one("#test-hip_ir", Input).value = "37"
+            await pilot.pause()
+            said = str(screen.query_one("#self-test-result", Static).render())
+            assert said.startswith("suggests tightness 2: knee-to-wall lunge 11 cm: level 2")
+            assert tightness.pressed_index == 4  # the chosen 5 stands
+            accept = screen.query_one("#self-test-accept", Button)
+            assert str(accept.label) == "Use 2" and not accept.disabled
+            accept.press()
+            await pilot.pause()
+            assert tightness.pressed_index == 1  # taken only now, on the person's yes
+            meaning = str(screen.query_one("#tightness-meaning", Static).render())
+            assert meaning.startswith("2: ")
+
+    run(scenario)
+
+
+def test_the_hint_follows_the_sitting_hours_like_the_preview(make_app: AppFactory) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            tightness = screen.query_one("#tightness", RadioSet)
+            list(tightness.query(RadioButton))[4].value = True
+            await pilot.pause()
+            meaning = screen.query_one("#tightness-meaning", Static)
+            assert "3 loosening weeks" in str(meaning.render())
+            screen.query_one("#sitting", Input).value = "9"
+            await pilot.pause()
+            assert "4 loosening weeks" in str(meaning.render())
 
     run(scenario)
 
@@ -204,10 +231,10 @@ def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
         assert order == [
             "name",
             "tightness",
-            "test-0",
-            "test-1",
-            "test-2",
-            "test-3",
+            "test-knee_to_wall",
+            "test-hip_ir",
+            "test-thomas",
+            "test-faber",
             "sport",
             "sitting",
             "zone",
@@ -501,8 +528,7 @@ def test_tightness_meaning_follows_the_builder() -> None:
     assert "2 loosening weeks" in short and "one more" not in short
 
 
-def test_self_test_scale_and_bars() -> None:
-    assert [suggested_tightness(n) for n in range(5)] == [1, 2, 3, 4, 5]
+def test_bars() -> None:
     assert bar(2.5) == "██▌"
     assert bar(3) == "███"
     assert bar(0.05) == ""

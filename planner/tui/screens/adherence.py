@@ -36,6 +36,7 @@ MARK_WORDS: dict[Mark, str] = {
     "hit": "✓ on target",
     "forgiven": "~ forgiven",
     "missed": "✗ missed",
+    "held": "↻ held",
     "pending": "",
     "empty": "no sessions",
 }
@@ -232,6 +233,7 @@ def _mark_style(mark: Mark, current: bool) -> str:
         "hit": "$text-success",
         "forgiven": "$text-warning",
         "missed": "$text-error",
+        "held": "$text-warning",
     }.get(mark, "$text-muted")
 
 

@@ -192,8 +192,9 @@ class AthleteScreen(HipplanScreen[None]):
             )
         )
 
-    @on(SelfTest.Suggested)
-    def _self_test_suggests(self, event: SelfTest.Suggested) -> None:
+    @on(SelfTest.Accepted)
+    def _self_test_accepted(self, event: SelfTest.Accepted) -> None:
+        """The person took the suggestion: the level changes on screen, stored with Save."""
         self._press("tightness", event.level - 1)
 
     def _tightness(self) -> int:

@@ -1,4 +1,6 @@
-"""The weekly check-in: calf tightness, achilles pain and the hip self-test, 0 to 10, and a note.
+"""The weekly check-in: calf tightness, achilles pain and the hip self-test, 0 to 10; morning
+achilles stiffness (yes or no) and pain during the run (0 to 10), the answers the physio warning
+comes from; and a note.
 
 The scores are checked by the domain's parser (`tui/validators.Parses`), so the form refuses
 what `hipplan checkin` refuses, in the same words. A second check-in in the same plan week
@@ -18,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from planner import clock
 from planner.domain.errors import PlannerError
-from planner.domain.inputs import clean_note, parse_score
+from planner.domain.inputs import clean_note, parse_score, parse_yes_no
 from planner.domain.outcomes import SCORE_FIELDS, Score
 from planner.services import outcomes
 from planner.services.outcomes import CheckInResult
@@ -34,6 +36,22 @@ FIELD_LABELS: dict[Score, str] = {
     "hip_score": "Hip score",
 }
 # One line on scoring the hip: the kneeling lunge of the self-test (DOMAIN.md).
+ANSWER_LABELS = {"morning_stiffness": "Stiff achilles mornings", "run_pain": "Pain in the run"}
+
+
+def _stiffness(text: str) -> bool | None:
+    """Yes or no; left empty: not answered."""
+    return parse_yes_no(text, "morning_stiffness") if text.strip() else None
+
+
+def _run_pain(text: str) -> int | None:
+    return parse_score(text, "run_pain") if text.strip() else None
+
+
+ANSWER_RULES: dict[str, Parses[bool | None] | Parses[int | None]] = {
+    "morning_stiffness": Parses(_stiffness),
+    "run_pain": Parses(_run_pain),
+}
 HIP_HOW = (
     "Hip: kneel in a lunge, back knee down, push the pelvis forward: 0 a hard pull in front"
     " of the hip, 10 well forward."
@@ -68,6 +86,13 @@ class CheckInDialog(HipplanModal[bool]):
                             name, SCORE_RULES[name], placeholder="0 to 10", select_on_focus=True
                         )
             yield Static(HIP_HOW, id="checkin-how", markup=False)
+            with Horizontal(classes="dialog-fields"):
+                for answer, hint in (("morning_stiffness", "yes or no"), ("run_pain", "0 to 10")):
+                    with Vertical():
+                        yield Label(ANSWER_LABELS[answer])
+                        yield checked_input(
+                            answer, ANSWER_RULES[answer], placeholder=hint, select_on_focus=True
+                        )
             yield Label("Note (optional)")
             yield Input(id="note", placeholder="how the calves felt on the runs", compact=True)
             yield Label("", id="checkin-replaces")
@@ -97,6 +122,8 @@ class CheckInDialog(HipplanModal[bool]):
                 self.refuse(exc)
                 return
         try:
+            stiff = parsed(self.query_one("#morning_stiffness", Input), Parses(_stiffness))
+            run_pain = parsed(self.query_one("#run_pain", Input), Parses(_run_pain))
             note = clean_note(self.query_one("#note", Input).value)
         except PlannerError as exc:
             self.refuse(exc)
@@ -106,7 +133,7 @@ class CheckInDialog(HipplanModal[bool]):
         def job() -> str:
             result = outcomes.check_in(
                 repo, athlete, None, scores["calf"], scores["achilles"], scores["hip_score"],
-                note, clock.now(),
+                note, clock.now(), morning_stiffness=stiff, run_pain=run_pain,
             )  # fmt: skip
             return saved_words(result)
 
@@ -115,7 +142,7 @@ class CheckInDialog(HipplanModal[bool]):
     def refuse(self, error: PlannerError) -> None:
         """Keep the form open with the reason, the field it names marked."""
         self.query_one("#dialog-error", Label).update(f"Not saved: {error}")
-        if error.field in SCORE_FIELDS or error.field == "note":
+        if error.field in (*SCORE_FIELDS, *ANSWER_RULES, "note"):
             field = self.query_one(f"#{error.field}", Input)
             field.add_class("-invalid")
             field.focus()
@@ -135,4 +162,6 @@ def saved_words(result: CheckInResult) -> str:
     if result.replaced:
         days = ", ".join(f"{c.day:%a %d %b}" for c in result.replaced)
         said += f" It replaced the one of {days}."
+    if result.plan_change is not None:
+        said += f" Plan: {result.plan_change.reason}."
     return said

@@ -213,7 +213,8 @@ def trend_text(found: Outcomes) -> Content:
 def warning_text(found: Outcomes) -> Content:
     if not found.warnings:
         return Content(
-            "None: no calf or achilles score of 6 or more, no rising achilles pain, no stalled hip."
+            "None: no calf or achilles score of 6 or more, no run pain above 5, no morning"
+            " stiffness twice in a row, no rising achilles pain, no stalled hip."
         )
     lines = []
     for warning in found.warnings:

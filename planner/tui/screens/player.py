@@ -18,7 +18,7 @@ from textual.widgets import Digits, Footer, ProgressBar, Static
 from planner import clock
 from planner.domain import timing
 from planner.domain.model import Prescription, Session, as_utc
-from planner.domain.outcomes import STOP_ADVICE
+from planner.domain.safety import STOP_ADVICE
 from planner.tui.labels import session_title
 from planner.tui.messages import LogRequested
 from planner.tui.screens.base import HipplanScreen

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from planner.domain.model import Prescription, Session
-from planner.domain.outcomes import STOP_ADVICE
+from planner.domain.safety import STOP_ADVICE
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, session_title
 from planner.tui.screens.base import SessionActions, session_fallbacks
 from planner.tui.state import AthleteDetail, Board

@@ -441,6 +441,8 @@ class PlanWizard(HipplanScreen[str | None]):
     # -- what the choices mean ----------------------------------------------------------------------
 
     @on(RadioSet.Changed)
+    @on(Input.Changed, "#sitting")
+    @on(Input.Changed, "#weeks")
     def _show_meaning(self) -> None:
         """The level's meaning and the loosening weeks it gives this athlete, by the builder's
         own rule (sport and sitting add a week), for the chosen template and length."""
@@ -458,8 +460,9 @@ class PlanWizard(HipplanScreen[str | None]):
         except PlannerError:
             return default
 
-    @on(SelfTest.Suggested)
-    def _self_test_suggests(self, event: SelfTest.Suggested) -> None:
+    @on(SelfTest.Accepted)
+    def _self_test_accepted(self, event: SelfTest.Accepted) -> None:
+        """The person took the suggestion (never before: the chosen level is theirs)."""
         buttons = list(self.query_one("#tightness", RadioSet).query(RadioButton))
         buttons[event.level - 1].value = True  # the RadioSet turns the others off and says Changed
 

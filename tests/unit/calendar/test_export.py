@@ -14,6 +14,7 @@ import pytest
 from planner.calendar.export import session_uid
 from planner.domain.errors import InvalidInput
 from planner.domain.model import Athlete, Plan, as_utc
+from planner.domain.safety import STOP_SIGNS
 
 from .conftest import STAMP, History, export, make_plan, parse_icalendar, parse_vobject
 
@@ -278,3 +279,15 @@ def test_the_repeated_hour_of_a_fall_back_night_is_written_in_utc() -> None:
     ordinary = (datetime(2027, 7, 1, 6, 30, tzinfo=london), datetime(2027, 7, 1, 7, tzinfo=london))
     assert unambiguous(*ordinary) == ordinary
     assert unambiguous(*ordinary)[0].tzinfo is london
+
+
+def test_every_event_of_a_whole_export_holds_the_stop_signs() -> None:
+    """DOMAIN.md Safety: the stop signs in every session wherever the athlete reads it."""
+    athlete, plan = make_plan(weeks=8)
+    calendar = icalendar.Calendar.from_ical(export(athlete, plan, with_runs=True).data)
+    events = [c for c in calendar.walk("VEVENT") if "X-HIPPLAN-SESSION" in c]
+    assert len(events) == len(plan.sessions) > 60
+    for event in events:
+        text = str(event.get("DESCRIPTION"))
+        assert "physio or doctor" in text
+        assert all(sign in text for sign in STOP_SIGNS), event.get("UID")

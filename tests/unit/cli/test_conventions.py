@@ -63,6 +63,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("athlete", "add"): ["athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC"],
         ("athlete", "list"): ["athlete", "list"],
         ("athlete", "set"): ["athlete", "set", NAME, "--tightness", "3"],
+        ("athlete", "assess"): ["athlete", "assess", NAME, "--knee-to-wall", "9", "--hip-ir", "31"],
         ("runs", "add"): ["runs", "add", NAME, "--days", "tue", "--at", "12:00", "--minutes", "30"],
         ("runs", "list"): ["runs", "list", NAME],
         ("runs", "import"): ["runs", "import", NAME, str(tmp / "club.ics")],
@@ -94,6 +95,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
 WRITE_KEYS = {
     ("athlete", "add"): {"added"},
     ("athlete", "set"): {"updated", "plan_changes"},
+    ("athlete", "assess"): {"athlete", "suggested", "current", "reasons", "applied"},
     ("runs", "add"): {"added", "plan_changes"},
     ("runs", "remove"): {"done", "plan_changes"},
     ("runs", "skip"): {"done", "plan_changes"},

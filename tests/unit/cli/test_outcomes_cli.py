@@ -16,10 +16,11 @@ SCORES = ("--calf", "3", "--achilles", "2", "--hip-score", "5")
 
 @pytest.fixture
 def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """A 6-week plan from Mon 1 Mar 2027; today is Wednesday 24 March (week 4)."""
+    """A 6-week plan from Mon 1 Mar 2027; today is Wednesday 24 March (week 4). Tightness 2:
+    no loosening weeks, so the weeks that ended unlogged hold nothing (see test_hold_*)."""
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-24T12:00:00+00:00")
     calls = [
-        ("athlete", "add", NAME, "--tightness", "3", "--tz", "Europe/London"),
+        ("athlete", "add", NAME, "--tightness", "2", "--tz", "Europe/London"),
         ("runs", "add", NAME, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45"),
         ("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "6"),
     ]
@@ -47,7 +48,8 @@ def test_checkin_says_what_it_stored_and_what_it_replaced(cli, athlete) -> None:
     data = json.loads(ok(cli("checkin", NAME, *SCORES, "--json")))
     assert data == {
         "checked_in": {"athlete": NAME, "date": "2027-03-24", "week": 4, "calf": 3,
-                       "achilles": 2, "hip_score": 5, "note": ""},
+                       "achilles": 2, "hip_score": 5, "morning_stiffness": None,
+                       "run_pain": None, "note": ""},
         "replaced": [],
         "warnings": [],
     }  # fmt: skip
@@ -90,35 +92,44 @@ def test_an_unknown_athlete_fails_in_one_line_and_stores_nothing(cli, athlete, d
 
 def test_outcomes_json_has_the_contract_shape(cli, athlete) -> None:  # type: ignore[no-untyped-def]
     checkin(cli, "2027-03-05", 5, 5, 3)
-    checkin(cli, "2027-03-19", 4, 2, 4)  # week 2 has no check-in
+    checkin(cli, "2027-03-19", 3, 2, 5)  # week 2 has no check-in
     data = json.loads(ok(cli("outcomes", NAME, "--json")))
     assert set(data) == {"athlete", "weeks", "trend", "warnings", "summary"}
     assert data["athlete"] == NAME
+    measured = {"knee_to_wall", "hip_ir", "thomas", "faber"}
     assert [set(w) for w in data["weeks"]] == [
-        {"week", "start", "adherence_percent", "calf", "achilles", "hip_score"}
-    ] * 4
+        {"week", "start", "adherence_percent", "calf", "achilles", "hip_score",
+         "morning_stiffness", "run_pain", *measured}
+    ] * 4  # fmt: skip
     assert data["weeks"][1] == {
         "week": 2, "start": "2027-03-08", "adherence_percent": 0.0,
         "calf": None, "achilles": None, "hip_score": None,
+        "morning_stiffness": None, "run_pain": None, **dict.fromkeys(measured),
     }  # fmt: skip
     assert data["weeks"][2]["achilles"] == 2
     assert data["trend"] == {"calf": "improving", "achilles": "improving", "hip_score": "improving"}
     assert data["warnings"] == []
     assert data["summary"].startswith(
-        "calf tightness fell from 5 to 4, achilles pain fell from 5 to 2 and hip score rose"
+        "calf tightness fell from 5 to 3, achilles pain fell from 5 to 2 and hip score rose"
     )
 
 
 def test_outcomes_table_is_readable(cli, athlete) -> None:  # type: ignore[no-untyped-def]
     checkin(cli, "2027-03-05", 5, 5, 3)
-    checkin(cli, "2027-03-12", 4, 6, 4)
+    checkin(cli, "2027-03-12", 3, 7, 5)
     lines = ok(cli("outcomes", NAME)).splitlines()
     assert lines[0] == "Ana Tight · outcomes · adherence target 80 %"
-    assert lines[3].split() == ["week", "starts", "adherence", "calf", "achilles", "hip"]
-    assert lines[4].split() == ["1", "Mon", "01", "Mar", "0", "%", "5", "5", "3"]
-    assert lines[7].endswith("-  this week")
-    assert "trend, last 4 weeks: calf improving · achilles worse · hip score improving" in lines
-    assert any(line.startswith("PHYSIO: achilles pain is 6 of 10") for line in lines)
+    header = ["week", "starts", "adherence", "calf", "achilles", "hip", "stiff", "pain"]
+    assert lines[4].split() == [*header, "self-test"]
+    assert lines[5].split() == ["1", "Mon", "01", "Mar", "0", "%", "5", "5", "3", "-", "-", "-"]
+    assert lines[8].endswith("-  this week")
+    text = " ".join(lines)
+    assert (
+        "trend, last 4 weeks (past each measure's noise): calf tightness improving ·"
+        " achilles pain worse · hip score improving"
+    ) in " ".join(line.strip() for line in lines)
+    assert text
+    assert any(line.startswith("PHYSIO: achilles pain is 7 of 10") for line in lines)
     assert max(len(line) for line in lines) <= 88
     assert "\033" not in "".join(lines)
 
@@ -128,6 +139,36 @@ def test_checkin_shows_a_new_warning_at_once(cli, athlete) -> None:  # type: ign
     checkin(cli, "2027-03-12", 2, 2, 5)
     out = ok(cli("checkin", NAME, "--calf", "2", "--achilles", "3", "--hip-score", "5"))
     assert "PHYSIO: achilles pain rose two check-ins in a row (1, 2, 3)" in out
+
+
+def test_checkin_takes_morning_stiffness_and_run_pain(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+    first = json.loads(
+        ok(cli("checkin", NAME, "--date", "2027-03-12", *SCORES, "--morning-stiffness", "yes",
+               "--run-pain", "5", "--json"))
+    )  # fmt: skip
+    assert (first["checked_in"]["morning_stiffness"], first["checked_in"]["run_pain"]) == (True, 5)
+    assert first["warnings"] == []  # stiffness once, pain 5: no warning yet
+    out = ok(cli("checkin", NAME, *SCORES, "--morning-stiffness", "yes", "--run-pain", "6"))
+    assert "morning stiffness yes, pain during the run 6" in out.splitlines()[0]
+    warning = " ".join(out.split())
+    assert "pain during the run was 6 of 10 (above 5)" in warning
+    assert "morning achilles stiffness in 2 check-ins in a row (12 Mar and 24 Mar)" in warning
+    weeks = json.loads(ok(cli("outcomes", NAME, "--json")))["weeks"]
+    assert [(w["morning_stiffness"], w["run_pain"]) for w in weeks] == [
+        (None, None), (True, 5), (None, None), (True, 6),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--morning-stiffness", "y"), "--morning-stiffness: morning stiffness must be yes or no"),
+        (("--run-pain", "11"), "--run-pain: pain during the run must be 0 to 10, not 11"),
+    ],
+)
+def test_bad_answers_are_usage_errors(cli, athlete, args, needle) -> None:  # type: ignore[no-untyped-def]
+    result = cli("checkin", NAME, *SCORES, *args)
+    assert result.code == 2 and needle in result.err
 
 
 def _due(cli, *flags: str) -> Any:  # type: ignore[no-untyped-def]

@@ -91,7 +91,8 @@ def test_the_change_is_recorded_at_the_first_changed_week(
     assert change.week == 4
     assert change.at == WEEK2_TUESDAY
     assert change.reason == (
-        "loosening week 1 at 0 % ended below 50 %, so loosening is held 1 more week;"
+        "loosening week 1 ended with 0 of 220 minutes of loosening work done (0 %, under 50 %),"
+        " so loosening is held 1 more week;"
         " now loosening weeks 1-4, taper 5-6, maintenance 7-8 (weeks 4-8 rebuilt)"
     )
 

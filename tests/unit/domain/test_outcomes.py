@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +22,12 @@ from planner.domain.outcomes import (
     report,
 )
 from planner.domain.schedule import runs_between
+from planner.domain.selftest import parse_selftest
 
+PLANS = Path(__file__).resolve().parents[3] / "plans"
+NOISE = parse_selftest(
+    tomllib.loads((PLANS / "selftest.toml").read_text(encoding="utf-8")), "plans/selftest.toml"
+).noise()
 START = date(2027, 3, 1)  # a Monday
 # Wednesday of week 5: weeks 1-4 have ended.
 NOW = datetime(2027, 3, 31, 12, 0, tzinfo=UTC)
@@ -53,7 +61,7 @@ def outcomes(
     logs: Sequence[LogEntry] = (),
     now: datetime = NOW,
 ) -> Outcomes:
-    return report("Ada", plan, logs, checkins, now, target=0.8)
+    return report("Ada", plan, logs, checkins, now, target=0.8, noise=NOISE)
 
 
 def kinds(result: Outcomes) -> list[str]:
@@ -84,13 +92,13 @@ def test_the_latest_check_in_of_a_week_stands_for_it(plan: Plan) -> None:
 
 
 def test_rows_put_adherence_next_to_the_scores_and_a_gap_week_has_nulls(plan: Plan) -> None:
-    result = outcomes(plan, [check(1, 5, 4, 3), check(3, 4, 3, 4)], done(plan, 1, 3))
+    result = outcomes(plan, [check(1, 5, 4, 3), check(3, 3, 2, 5)], done(plan, 1, 3))
     assert [r.week for r in result.weeks] == [1, 2, 3, 4, 5]  # begun weeks; 6-8 are to come
     first, gap, third = result.weeks[:3]
     assert (first.adherence_percent, first.score("calf"), first.score("hip_score")) == (100, 5, 3)
     assert gap.adherence_percent == 0 and gap.checkin is None
     assert [gap.score(name) for name in ("calf", "achilles", "hip_score")] == [None, None, None]
-    assert third.score("achilles") == 3
+    assert third.score("achilles") == 2
     assert result.trend == {"calf": "improving", "achilles": "improving", "hip_score": "improving"}
 
 
@@ -186,7 +194,9 @@ def test_high_and_rising_make_one_warning(plan: Plan) -> None:
     result = outcomes(plan, [check(2, achilles=3), check(3, achilles=5), check(4, achilles=6)])
     assert kinds(result) == ["physio"]
     message = result.warnings[0].message
-    assert message.startswith("achilles pain is 6 of 10 and achilles pain rose two check-ins")
+    assert message.startswith(
+        "achilles pain is 6 of 10 (6 or more) and achilles pain rose two check-ins"
+    )
 
 
 # -- the reassess warning --------------------------------------------------------------------------
@@ -247,7 +257,12 @@ def test_the_summary_in_plain_words(plan: Plan) -> None:
         " while adherence stayed above 80 %"
     )
     low = outcomes(plan, checkins, done(plan, 2))
-    assert low.summary.endswith("with adherence from 0 to 100 % (target 80 %)")
+    assert low.summary.endswith("with adherence between 0 and 100 % (target 80 %)")
+    # In the order the weeks came: 100 then 0 is a fall, never "from 0 to 100".
+    falling = outcomes(plan, checkins, done(plan, 1, 2))
+    assert falling.summary.endswith("while adherence fell from 100 to 0 % (target 80 %)")
+    rising = outcomes(plan, checkins, done(plan, 3, 4))
+    assert rising.summary.endswith("while adherence rose from 0 to 100 % (target 80 %)")
     assert outcomes(plan, checkins).summary.endswith("while no mobility work was logged")
     half = [LogEntry(s.id, "done", s.minutes, logged_at=s.end) for s in plan.sessions[:3]]
     assert outcomes(plan, checkins, half).summary.endswith(
@@ -257,3 +272,57 @@ def test_the_summary_in_plain_words(plan: Plan) -> None:
 
 def test_the_summary_without_check_ins(plan: Plan) -> None:
     assert outcomes(plan, []).summary.startswith("no check-in in the last 4 weeks")
+
+
+# -- the pain-monitoring model and the noise ---------------------------------------------------
+
+
+def answered(week: int, stiff: bool | None = None, run_pain: int | None = None) -> CheckIn:
+    day = START + timedelta(weeks=week - 1, days=5)
+    return CheckIn(day, 2, 2, 5, morning_stiffness=stiff, run_pain=run_pain)
+
+
+@pytest.mark.parametrize(("pain", "warned"), [(5, False), (6, True)])
+def test_run_pain_above_5_raises_the_physio_warning(plan: Plan, pain: int, warned: bool) -> None:
+    result = outcomes(plan, [answered(4, run_pain=pain)])
+    assert ("physio" in kinds(result)) is warned
+    if warned:
+        assert "pain during the run was 6 of 10 (above 5)" in result.warnings[0].message
+
+
+def test_morning_stiffness_twice_in_a_row_warns_once_does_not(plan: Plan) -> None:
+    assert kinds(outcomes(plan, [answered(3, stiff=False), answered(4, stiff=True)])) == []
+    twice = outcomes(plan, [answered(3, stiff=True), answered(4, stiff=True)])
+    assert kinds(twice) == ["physio"]
+    assert "morning achilles stiffness in 2 check-ins in a row" in twice.warnings[0].message
+    broken = outcomes(
+        plan, [answered(2, stiff=True), answered(3, stiff=False), answered(4, stiff=True)]
+    )
+    assert kinds(broken) == []
+
+
+def test_a_note_alone_never_carries_the_warning(plan: Plan) -> None:
+    """The issue's athlete: achilles 5, 5, 5 and a note; the answers decide, not the words."""
+    noted = [
+        CheckIn(START + timedelta(weeks=w - 1, days=5), 2, 5, 5, "stiff achilles every morning")
+        for w in (2, 3, 4)
+    ]
+    assert kinds(outcomes(plan, noted)) == []
+    stiff = [replace(c, morning_stiffness=True) for c in noted]
+    assert kinds(outcomes(plan, stiff)) == ["physio"]
+
+
+@pytest.mark.parametrize(("after", "trend"), [(3, "flat"), (2, "improving"), (7, "worse")])
+def test_a_one_point_change_is_within_the_noise(plan: Plan, after: int, trend: str) -> None:
+    result = outcomes(plan, [check(2, calf=4), check(4, calf=after, day=4)])
+    assert result.trend["calf"] == trend
+
+
+@pytest.mark.parametrize(("after", "trend"), [(10.9, "flat"), (11.0, "improving"), (7.0, "worse")])
+def test_knee_to_wall_counts_only_past_its_mdc(plan: Plan, after: float, trend: str) -> None:
+    """MDC 1.9 cm: 9.0 to 10.9 equals the noise (flat); 9.0 to 11.0 is past it."""
+    first = replace(check(2), knee_to_wall=9.0, hip_ir=30.0)
+    last = replace(check(4), knee_to_wall=after, hip_ir=30.0)
+    result = outcomes(plan, [first, last])
+    assert result.measured_trend["knee_to_wall"] == trend
+    assert result.measured_trend["hip_ir"] == "flat"

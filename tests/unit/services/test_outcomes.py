@@ -115,9 +115,28 @@ def test_a_day_of_an_archived_block_still_checks_in(repo: Repository) -> None:
 
 def test_outcomes_report_the_weeks_so_far(repo: Repository) -> None:
     outcomes.check_in(repo, NAME, date(2027, 3, 5), 5, 5, 3, now=NOW)
-    outcomes.check_in(repo, NAME, date(2027, 3, 17), 4, 2, 4, now=NOW)
+    outcomes.check_in(repo, NAME, date(2027, 3, 17), 3, 2, 5, now=NOW)
     report = outcomes.outcomes(repo, NAME, NOW)
     assert [w.week for w in report.weeks] == [1, 2, 3]
     assert [w.score("achilles") for w in report.weeks] == [5, None, 2]
     assert report.trend == {"calf": "improving", "achilles": "improving", "hip_score": "improving"}
+    one_point = outcomes.check_in(repo, NAME, date(2027, 3, 17), 4, 2, 4, now=NOW)
+    assert one_point.warnings == outcomes.warnings(repo, NAME, NOW)
+    report = outcomes.outcomes(repo, NAME, NOW)
+    assert report.trend == {"calf": "flat", "achilles": "improving", "hip_score": "flat"}
     assert "achilles pain fell from 5 to 2" in report.summary
+
+
+def test_a_physio_warning_holds_the_doses_until_a_check_in_without_one(repo: Repository) -> None:
+    before = plans.get_plan(repo, NAME, NOW)  # as the ended weeks make it
+    warned = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=6)
+    assert [w.kind for w in warned.warnings] == ["physio"]
+    assert warned.plan_change is not None
+    assert "physio warning (pain during the run was 6 of 10 (above 5))" in warned.plan_change.reason
+    held = repo.get_plan(NAME)
+    assert held is not None and sum(held.weekly_minutes()) <= sum(before.weekly_minutes())
+    again = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=6)
+    assert again.plan_change is None  # already held: nothing more to change
+    clear = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=2)
+    assert clear.warnings == [] or all(w.kind != "physio" for w in clear.warnings)
+    assert clear.plan_change is not None and "doses may grow again" in clear.plan_change.reason
