@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -446,3 +446,32 @@ async def palette_run(command: Command) -> None:
     result = command.run()
     if inspect.isawaitable(result):
         await result
+
+
+def test_the_watch_folder_is_imported_from_the_athlete_screen(
+    make_app: AppFactory, repo: Repository, tmp_path: Path
+) -> None:
+    from planner.services import activities
+    from tests.unit.watch.files import gpx_text
+
+    athletes.add_athlete(repo, Athlete("Wat Chan", 3, "run", 2.0, "Europe/London"))
+    runs.add_runs(repo, "Wat Chan", RunRule((0, 2, 5), time(7, 0), 45))
+    plans.build_plan(repo, "Wat Chan", date(2027, 3, 1), 4)
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    (folder / "old.gpx").write_text(gpx_text(datetime(2027, 3, 2, 12, tzinfo=UTC), 30))
+    activities.import_activities(repo, "Wat Chan", folder)  # saves the folder
+    (folder / "new.gpx").write_text(gpx_text(datetime(2027, 3, 4, 12, tzinfo=UTC), 30))
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.detail is not None)
+            await open_athlete(pilot)
+            await Keys(pilot).press("ctrl+o")
+            await settle(pilot)
+            assert "Watch: 1 new activities" in notes(app)
+            assert "1 added" in notes(app)
+
+    run(scenario)
+    assert len(repo.imported_runs("Wat Chan")) == 2

@@ -19,7 +19,7 @@ from textual.widgets import Button, Collapsible, Footer, Input, Label, RadioButt
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import parse_sitting_hours, parse_target_percent, parse_zone
 from planner.domain.model import Athlete, Sport
-from planner.services import assessment, athletes, runs
+from planner.services import activities, assessment, athletes, runs
 from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
 from planner.tui.screens.base import HipplanScreen
@@ -84,6 +84,14 @@ class AthleteScreen(HipplanScreen[None]):
             id="athlete.remove",
             tooltip="Remove the athlete and everything of theirs (asks; a backup first)",
             priority=True,  # over the fields' own ctrl+d
+        ),
+        Binding(
+            "ctrl+o",
+            "watch_import",
+            "Watch",
+            id="athlete.watch",
+            tooltip="Import the watch's activities from the saved folder (activities import)",
+            show=False,  # no room in the footer at 80 columns; help and the palette list it
         ),
     ]
 
@@ -355,6 +363,29 @@ class AthleteScreen(HipplanScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_watch_import(self) -> None:
+        """Runs and sessions done, from the folder the last `activities import` saved."""
+        detail = self.detail
+        if detail is None:
+            return
+        name = detail.athlete.name
+
+        def job() -> str:
+            result = activities.import_activities(self.hipplan.repo, name)
+            return (
+                f"Watch: {result.activities} new activities, {result.runs_matched} runs done,"
+                f" {result.runs_added} added, {result.sessions_logged} sessions logged,"
+                f" {len(result.ignored)} files skipped."
+            )
+
+        self._status("Importing from the watch folder…")
+        self.hipplan.run_in_background(
+            job, done=lambda: self._status("Watch import done."), failed=self._watch_failed
+        )
+
+    def _watch_failed(self, reason: str) -> None:
+        self._status(reason, error=True)
 
     # -- removing the athlete ----------------------------------------------------------------------
 
