@@ -48,16 +48,33 @@ def _big_database(db: Path, size_mb: int) -> int:
     return own.stat().st_size
 
 
+_BUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from bench_restore_memory import _big_database
+from planner.storage import Repository
+db = Path(sys.argv[1])
+size = _big_database(db, int(sys.argv[2]))
+print(size, Repository(db).backup())
+"""
+
+
 def main() -> None:
     size_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 60
+    here = str(Path(__file__).parent)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "hipplan.json"
-        size = _big_database(db, size_mb)
-        from planner.storage import Repository
-
-        archive = Repository(db).backup()
+        # Built in its own process: a child's peak RSS starts from its parent's on Linux, so
+        # the process that spawns the measured one must stay small.
+        built = subprocess.run(
+            [sys.executable, "-c", _BUILD, str(db), str(size_mb), here],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        size_text, archive = built.stdout.split()
+        size = int(size_text)
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(db), str(archive)],
+            [sys.executable, "-c", _CHILD, str(db), archive],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         base_kb, peak_kb = map(int, done.stdout.split())

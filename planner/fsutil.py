@@ -16,7 +16,9 @@ import secrets
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from planner.domain.errors import PlannerError
 
@@ -135,7 +137,15 @@ def read_head(path: Path, size: int = _HEAD_BYTES) -> bytes | None:
 
 
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write `data` to `path` so a crash leaves either the old file or the new one, never a mix.
+    """`atomic_write_with` for bytes already in memory."""
+    atomic_write_with(path, lambda handle: handle.write(data), mode)
+
+
+def atomic_write_with(
+    path: Path, write: Callable[[BinaryIO], object], mode: int | None = None
+) -> None:
+    """Write to `path` what `write` writes to the handle it is given, so a crash leaves either
+    the old file or the new one, never a mix (a large file is streamed, never held whole).
 
     `mode` is for a new file (default 0o666), less the umask; an existing file keeps its own mode
     and owner. A symlink is followed and its target replaced. Refused (UnsafeTarget): a path that
@@ -153,7 +163,7 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         if existing is not None:
             _keep_owner_and_mode(fd, existing)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
             os.replace(tmp, target)  # while the temp file is still locked against sweeping

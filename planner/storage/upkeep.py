@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from planner.fsutil import UnsafeTarget, atomic_write, regular_file
+from planner.fsutil import UnsafeTarget, atomic_write, atomic_write_with, regular_file
 from planner.storage import codec, legacy
-from planner.storage.atomic import FILE_MODE, MAX_DB_BYTES, Tables, parse_tables, read_database
+from planner.storage.atomic import (
+    FILE_MODE,
+    MAX_DB_BYTES,
+    Tables,
+    open_database,
+    parse_tables,
+    read_database,
+)
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
     SUMMARIES,
@@ -153,26 +159,44 @@ def _check_table(
 
 
 def archive(path: Path, target: Path) -> int:
-    """Write the index and every athlete file into one .tar.gz at `target`; how many files."""
+    """Write the index and every athlete file into one .tar.gz at `target`; how many files.
+
+    Each file is streamed from an open descriptor (taken whole: files are only ever replaced),
+    one at a time, so a large database is never held in memory.
+    """
     folder = folder_of(path)
-    members: list[tuple[str, bytes]] = []
-    index = read_database(path)
-    if index is not None:
-        members.append((path.name, index))
-    for found in athlete_files(folder):
-        data = read_database(found.path)
-        if data is not None:
-            members.append((f"{folder.name}/{found.name}", data))
-    if not members:
+    sources = [(path.name, path)]
+    sources += [(f"{folder.name}/{found.name}", found.path) for found in athlete_files(folder)]
+    if regular_file_or_none(path) is None and len(sources) == 1:
         raise StorageError(f"database {path} does not exist yet: nothing to back up")
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, data in members:
-            info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), FILE_MODE
-            tar.addfile(info, io.BytesIO(data))
-    atomic_write(target, buffer.getvalue(), mode=FILE_MODE)
-    return len(members)
+    written = 0
+
+    def write(handle: BinaryIO) -> None:
+        nonlocal written
+        with tarfile.open(fileobj=handle, mode="w:gz") as tar:
+            for name, source in sources:
+                opened = open_database(source)
+                if opened is None:
+                    continue  # removed since the listing
+                fd, st = opened
+                try:
+                    info = tarfile.TarInfo(name)
+                    info.size, info.mode = st.st_size, FILE_MODE
+                    with os.fdopen(os.dup(fd), "rb") as data:
+                        tar.addfile(info, data)
+                finally:
+                    os.close(fd)
+                written += 1
+
+    atomic_write_with(target, write, mode=FILE_MODE)
+    return written
+
+
+def regular_file_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return regular_file(path)
+    except UnsafeTarget as exc:
+        raise StorageError(f"database {exc}") from None
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -256,7 +280,9 @@ def athletes_in(archive: Path) -> dict[str, Tables]:
     split on the way. Nothing is written; the whole archive is checked first, every record of it
     decoded, so a restore that begins never stops on a damaged record."""
     _, index, files = read_archive(archive)
-    tables_of = {name: parse_tables(data, archive / name) for name, data in files.items()}
+    names = list(files)
+    # Each member's bytes are let go once parsed.
+    tables_of = {name: parse_tables(files.pop(name), archive / name) for name in names}
     if index is not None:
         whole = parse_tables(index, archive)
         check_version(version_of(whole), archive)
@@ -264,7 +290,7 @@ def athletes_in(archive: Path) -> dict[str, Tables]:
             split = legacy.split(migrate(whole, str(archive)))
             tables_of.update((f"{name} (in the index)", t) for name, t in split.items())
         else:
-            _check_index(whole, files, archive)
+            _check_index(whole, names, archive)
     found: dict[str, Tables] = {}
     for name, tables in tables_of.items():
         check_version(version_of(tables), archive)
@@ -289,7 +315,7 @@ def athletes_in(archive: Path) -> dict[str, Tables]:
     return found
 
 
-def _check_index(index: Tables, files: dict[str, bytes], archive: Path) -> None:
+def _check_index(index: Tables, files: list[str], archive: Path) -> None:
     """The archive's index must be sound and every athlete it lists must have its file there:
     an index alone would otherwise restore an empty squad over the present one."""
     problems = _check_table(index, SUMMARIES, codec.summary_from, "the index: ")

@@ -302,3 +302,24 @@ def test_two_backups_are_locked_against_each_other(db: Path) -> None:
     assert not list(db.parent.glob("*.tar.gz"))
     first, second = repo.backup(), repo.backup()
     assert first != second and first.exists() and second.exists()
+
+
+def test_a_failure_after_the_commit_point_is_a_warning_not_an_error(
+    cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from planner.storage import files
+
+    def io_error(*_: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    squad_csv = tmp_path / "squad.csv"
+    squad_csv.write_text(
+        "name,tightness,sport,sitting_hours,tz,days,time,minutes\n"
+        "Ann,3,run,0,UTC,mon,07:00,30\nBo,4,run,0,UTC,tue,07:00,30\n"
+    )
+    monkeypatch.setattr(files, "_apply", io_error)  # the renames after the journal fail
+    result = cli("squad", "import", str(squad_csv))
+    monkeypatch.undo()
+    assert result.code == 0, result.err
+    assert result.err.startswith("hipplan: warning: the change is stored")
+    assert sorted(_state(db)) == ["Ann", "Bo"] and check_file(db) == []
