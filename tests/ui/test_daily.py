@@ -257,3 +257,16 @@ def test_export_at_80x24_keeps_the_button_in_view_and_escape_from_sync_renames_n
             assert field.value == before, "keys after escape must not rename the file"
 
     run(scenario)
+
+
+def test_help_lists_next_athlete_and_undo(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("question_mark")
+            text = "\n".join(str(s.render()) for s in demo.screen.query(".help-section"))
+            assert "c  Show the next athlete" in text
+            assert "u  Undo: Take the session's log back" in text
+            assert "x  Skip run: Take the run off" in text
+
+    run(scenario)
