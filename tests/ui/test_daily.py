@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Digits, Static
+from textual.geometry import Region
+from textual.widgets import Button, Digits, Input, Label, Static
 
 from planner import clock
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
 from planner.tui.pilot import FROZEN_NOW, SMALL, Keys, run, settle
+from planner.tui.screens.export import ExportScreen, export_folder, shown_path
 from planner.tui.screens.player import MIN_LOGGED_SECONDS, PlayerScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.widgets.dialogs import ConfirmDialog
@@ -218,5 +220,53 @@ def test_palette_help_never_shows_an_empty_key(demo: HipplanApp) -> None:
             assert commands["Sync with a CalDAV calendar"].endswith("(ctrl+s in the export dialog)")
             assert not any(h.endswith("()") for h in commands.values())
             assert commands["Export calendar"].endswith("(e)")
+
+    run(scenario)
+
+
+# -- the export dialog at 80x24 --------------------------------------------------------------------
+
+
+def test_export_at_80x24_keeps_the_button_in_view_and_escape_from_sync_renames_nothing(
+    demo: HipplanApp,
+) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            keys = Keys(pilot)
+            await keys.press("e")
+            screen = demo.screen
+            assert isinstance(screen, ExportScreen)
+            field = screen.query_one("#export-path", Input)
+            folder = shown_path(export_folder())
+            assert field.value.startswith(folder) and folder in str(
+                screen.query_one("#export-path-label", Label).render()
+            )
+            await keys.press("enter")
+            assert screen.written is not None
+            whole = Region(0, 0, *SMALL)
+            button = screen.query_one("#ok", Button)
+            assert whole.contains_region(button.region) and button.region.height > 0
+            await keys.press("ctrl+s")
+            assert demo.screen is not screen  # the sync dialog
+            await keys.press("escape")
+            assert demo.screen is screen
+            assert field.selected_text == ""
+            before = field.value
+            await keys.type("qclear")
+            assert field.value == before, "keys after escape must not rename the file"
+
+    run(scenario)
+
+
+def test_help_lists_next_athlete_and_undo(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await Keys(pilot).press("question_mark")
+            text = "\n".join(str(s.render()) for s in demo.screen.query(".help-section"))
+            assert "c  Show the next athlete" in text
+            assert "u  Undo: Take the session's log back" in text
+            assert "x  Skip run: Take the run off" in text
 
     run(scenario)

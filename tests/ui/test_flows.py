@@ -15,7 +15,13 @@ from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, run, settle
 from planner.tui.screens.adherence import AdherenceScreen, RowLayout, WeekRows
-from planner.tui.screens.export import ExportScreen, RunsCheckbox, parse_alarm, parse_weeks
+from planner.tui.screens.export import (
+    ExportScreen,
+    RunsCheckbox,
+    export_folder,
+    parse_alarm,
+    parse_weeks,
+)
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.player import PlayerScreen
 from planner.tui.screens.week import WeekScreen
@@ -68,7 +74,7 @@ def test_main_path_home_week_log_adherence_export(demo: HipplanApp, demo_repo: R
             assert week_row.startswith("▸   3") and "this week" in week_row
 
             await keys.press("escape", "e", "enter")
-            written = Path.cwd() / EXPORT_FILE
+            written = export_folder() / EXPORT_FILE
             assert written.exists()
             events = events_in(written)
             assert demo.detail is not None and demo.detail.plan is not None
@@ -104,7 +110,7 @@ def test_export_from_launch_in_at_most_four_keys(demo: HipplanApp) -> None:
             keys = Keys(pilot)
             await keys.press("e", "enter")
             assert keys.count <= EXPORT_MAX_KEYS
-            written = Path.cwd() / EXPORT_FILE
+            written = export_folder() / EXPORT_FILE
             assert len(events_in(written)) > 0
             print(f"export: {keys.count} key(s)")
 
@@ -149,7 +155,7 @@ def test_export_refuses_bad_fields_and_writes_nothing(demo: HipplanApp) -> None:
             await pilot.press("enter")
             await settle(pilot)
             assert "outside this plan's weeks 1-8" in text_of(screen, "#export-error")
-            assert not (Path.cwd() / EXPORT_FILE).exists()
+            assert not (export_folder() / EXPORT_FILE).exists()
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(demo.screen, HomeScreen)

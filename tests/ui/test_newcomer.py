@@ -10,7 +10,7 @@ from textual.widgets import Input
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, Keys, run, settle
-from planner.tui.screens.export import ExportScreen, default_path
+from planner.tui.screens.export import ExportScreen, default_path, export_folder, shown_path
 from planner.tui.widgets.dialogs import MinutesDialog
 from tests.ui.helpers import log_of
 
@@ -33,14 +33,16 @@ def test_newcomer_export_field_is_selected_so_typing_replaces_it(
             screen = demo.screen
             assert isinstance(screen, ExportScreen)
             field = screen.query_one("#export-path", Input)
-            assert field.value == "ana-tight-hipplan.ics"  # the current folder, not home
+            # the documented folder, in full: never the folder hipplan was started from
+            assert field.value == shown_path(export_folder() / "ana-tight-hipplan.ics")
             assert field.selected_text == field.value
-            await keys.type("mine.ics")
-            assert field.value == "mine.ics"
+            await keys.type("mine")
+            assert field.value == "mine"
             await keys.press("enter")
             assert screen.written is not None
-            assert screen.written.path == in_tmp_folder / "mine.ics"
-            assert (in_tmp_folder / "mine.ics").exists()
+            assert screen.written.path == export_folder() / "mine.ics"  # .ics added
+            assert (export_folder() / "mine.ics").exists()
+            assert not list(in_tmp_folder.glob("*.ics"))
 
     run(scenario)
 

@@ -1,7 +1,10 @@
 """Export: write the athlete's plan as an .ics file, with defaults that need no typing.
 
 `e` opens it with the path, all weeks, no alarm and no runs filled in, so Enter writes at once:
-an export from launch is two keys. The file is written atomically in a worker, and the dialog
+an export from launch is two keys. The file goes to the platform's documents folder (else the
+downloads folder, else home: `export_folder`), shown in full before anything is written, never
+to whatever folder hipplan was started from (a git checkout, say); `.ics` is added when the name
+lacks it. The file is written atomically in a worker, and the dialog
 says where it went and how many events it holds. ctrl+s (or the Sync button) opens the CalDAV
 sync dialog over it.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+import platformdirs
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -51,8 +55,30 @@ class ExportDone:
 
 
 def default_path(name: str) -> str:
-    """`ana-tight-hipplan.ics`: in the folder hipplan was started from, as the CLI writes."""
+    """`ana-tight-hipplan.ics`: the file name; it goes in `export_folder()`."""
     return f"{slug(name)}-hipplan.ics"
+
+
+def export_folder() -> Path:
+    """Where exports go: the documents folder, else the downloads folder, else home."""
+    for folder in (platformdirs.user_documents_path(), platformdirs.user_downloads_path()):
+        if folder.is_dir():
+            return folder
+    return Path.home()
+
+
+def shown_path(path: Path) -> str:
+    """`~/Documents/ana-tight-hipplan.ics`: the full place, short where home is in it."""
+    home = Path.home()
+    if not path.is_relative_to(home):
+        return str(path)
+    inside = path.relative_to(home)
+    return "~" if inside == Path() else f"~/{inside}"
+
+
+def with_ics(path: Path) -> Path:
+    """`plan` -> `plan.ics`: a calendar app looks for the suffix."""
+    return path if path.suffix.lower() == ".ics" else path.with_name(path.name + ".ics")
 
 
 def slug(name: str) -> str:
@@ -122,14 +148,19 @@ class ExportScreen(HipplanModal[None]):
         super().__init__()
         self.athlete = name
         self.written: ExportDone | None = None
+        self._resumed = False  # the first resume is the dialog opening
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog") as dialog:
             dialog.border_title = f"Export {self.athlete}'s plan"
             dialog.border_subtitle = "enter to write · ctrl+s to sync · escape to close"
-            yield Label("File (.ics)")
-            # Selected on focus: typing a new name replaces the default instead of appending to it.
-            yield Input(default_path(self.athlete), id="export-path", select_on_focus=True)
+            folder = shown_path(export_folder())
+            yield Label(f"File (.ics; a bare name goes in {folder})", id="export-path-label")
+            # Selected when the dialog opens: typing a new name replaces the default instead of
+            # appending to it. Not on later focus: back from the sync dialog, keys must not
+            # silently rename the file.
+            path = shown_path(export_folder() / default_path(self.athlete))
+            yield Input(path, id="export-path", select_on_focus=False)
             with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label(self._weeks_label())
@@ -155,17 +186,29 @@ class ExportScreen(HipplanModal[None]):
         return f"Weeks (1-{weeks})" if weeks else "Weeks"
 
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        field = self.query_one("#export-path", Input)
+        field.focus()
+        field.select_all()
+
+    def on_screen_resume(self) -> None:
+        """Back from the sync dialog: the focus goes to the Export button, not the file name."""
+        if self._resumed:
+            field = self.query_one("#export-path", Input)
+            field.cursor_position = len(field.value)  # no selection left for a key to replace
+            self.query_one("#ok", Button).focus()
+        self._resumed = True
 
     def read_fields(self) -> ExportRequest:
         """The fields as an export request; PlannerError says which field is wrong."""
         path_text = self.query_one("#export-path", Input).value.strip()
         if not path_text:
             raise PlannerError("file: give a path for the .ics file")
-        # Absolute, so the result line says exactly where the file went.
-        path = Path(path_text).expanduser().absolute()
+        # Absolute, so the result line says exactly where the file went; a bare name goes in
+        # the export folder the label names.
+        path = export_folder() / Path(path_text).expanduser()
         if path.is_dir():
             path = path / Path(default_path(self.athlete)).name
+        path = with_ics(path)
         return ExportRequest(
             path=path,
             weeks=parse_weeks(self.query_one("#export-weeks", Input).value, self.plan_weeks),
