@@ -17,7 +17,7 @@ from planner.cli.common import (
     print_json,
 )
 from planner.domain.inputs import parse_target_percent
-from planner.domain.model import SPORTS, Athlete
+from planner.domain.model import KIND_REASONS, SPORTS, Athlete
 
 if TYPE_CHECKING:
     from planner.services import assessment, athletes, plans
@@ -39,6 +39,7 @@ def register(subparsers: Any) -> None:
     add.add_argument("--sport", choices=SPORTS, default="run")
     options.add_sitting_hours(add, default=0.0)
     options.add_tz(add, help="IANA zone (default: this machine's)")
+    _add_strength(add, default="off")
     options.add_json_result(add)
     add.set_defaults(func=athlete_add)
 
@@ -65,6 +66,7 @@ def register(subparsers: Any) -> None:
         metavar="PERCENT",
         help="weekly adherence target, 1-100",
     )
+    _add_strength(change)
     options.add_json_result(change)
     change.set_defaults(func=athlete_set)
 
@@ -78,6 +80,19 @@ def register(subparsers: Any) -> None:
     remove.set_defaults(func=athlete_remove)
 
 
+def _add_strength(parser: Any, default: str | None = None) -> None:
+    parser.add_argument(
+        "--strength",
+        choices=("on", "off"),
+        default=default,
+        help=f"the hip-and-calf strength track, twice a week ({KIND_REASONS['strength']})",
+    )
+
+
+def _strength(value: str | None) -> bool | None:
+    return None if value is None else value == "on"
+
+
 def athlete_json(athlete: Athlete) -> dict[str, Any]:
     return {
         "name": athlete.name,
@@ -86,6 +101,7 @@ def athlete_json(athlete: Athlete) -> dict[str, Any]:
         "sitting_hours": athlete.sitting_hours,
         "tz": athlete.tz,
         "target": athlete.target,
+        "strength": athlete.strength,
     }
 
 
@@ -96,6 +112,7 @@ def athlete_add(args: argparse.Namespace) -> int:
         sport=args.sport,
         sitting_hours=args.sitting_hours,
         tz=args.tz or clock.local_zone_name(),
+        strength=bool(_strength(args.strength)),
     )
     with open_repo(args) as repo:
         athletes.add_athlete(repo, athlete)
@@ -133,6 +150,7 @@ def athlete_set(args: argparse.Namespace) -> int:
             sitting_hours=args.sitting_hours,
             tz=args.tz,
             target=args.target,
+            strength=_strength(args.strength),
         )
     a = result.athlete
     if args.json:
@@ -140,7 +158,7 @@ def athlete_set(args: argparse.Namespace) -> int:
         return 0
     print(
         f"updated {a.name}: tightness {a.tightness}, {a.sport}, {a.sitting_hours:g} h sitting,"
-        f" {a.tz}, target {a.target * 100:g} %"
+        f" {a.tz}, target {a.target * 100:g} %, strength track {'on' if a.strength else 'off'}"
     )
     print_change(result.change)
     return 0
