@@ -75,7 +75,7 @@ _ID_SUFFIX: dict[SessionKind, str] = {
 }
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
-    ("maintenance", "loosening", "strength"),
+    ("maintenance", "loosening"),
     ("post-run",),
     ("pre-run",),
 )
@@ -165,6 +165,10 @@ class _Fitted:
                     state.used[(week, group)] = state.used.get((week, group), 0) + side
         return state
 
+    def mobility_in(self, week: int) -> list[Slot]:
+        """The week's mobility sessions (the strength track is not trimmed with them)."""
+        return [s for s in self.slots if s.kind != "strength" and self.week_of(s.start) == week]
+
     def index(self, slot: Slot) -> int:
         return next(n for n, s in enumerate(self.slots) if s is slot)
 
@@ -186,16 +190,15 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
     with no sessions at all (runs that start later) do not set a cap of zero.
     """
     cap: int | None = None
-    week_of = fitted.week_of
     for week in range(max(loosening_weeks, 1), window.weeks + 1):
         fitted.fit_through(week)
-        sessions = [s for s in fitted.slots if week_of(s.start) == week]
+        sessions = fitted.mobility_in(week)
         total = sum(s.minutes for s in sessions)
         if cap is not None and total > cap and fitted.prescriber.growth_weeks >= week:
             # doses stop growing from here on: maintenance keeps what was gained
             fitted.prescriber.growth_weeks = week - 1
             fitted.fit_from(fitted.index(sessions[0]), until=week)
-            sessions = [s for s in fitted.slots if week_of(s.start) == week]
+            sessions = fitted.mobility_in(week)
             total = sum(s.minutes for s in sessions)
         for _ in range(TRIM_TRIES):
             if cap is None or total <= cap:
@@ -206,7 +209,7 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
             _trim_to(kept, cap)
             fitted.drop(s for s in sessions if s not in kept)
             fitted.fit_from(first, until=week)
-            sessions = [s for s in fitted.slots if week_of(s.start) == week]
+            sessions = fitted.mobility_in(week)
             total = sum(s.minutes for s in sessions)
         if cap is not None or total > 0:
             cap = total if cap is None else min(cap, total)
@@ -282,6 +285,8 @@ def _even_taper(fitted: _Fitted, loosening: int, taper: int) -> None:
 def _totals(fitted: _Fitted) -> dict[int, int]:
     totals: dict[int, int] = defaultdict(int)
     for slot in fitted.slots:
+        if slot.kind == "strength":
+            continue
         week = fitted.week_of(slot.start)
         if week is not None:
             totals[week] += slot.minutes
@@ -290,20 +295,23 @@ def _totals(fitted: _Fitted) -> dict[int, int]:
 
 def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
     """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
-    sessions = [s for s in fitted.slots if fitted.week_of(s.start) == week]
-    if not sessions or sum(s.minutes for s in sessions) <= limit:
-        return
-    first = fitted.index(sessions[0])
-    kept = list(sessions)
-    _trim_to(kept, limit)
-    fitted.drop(s for s in sessions if s not in kept)
-    fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
+    for _ in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
+        sessions = fitted.mobility_in(week)
+        if not sessions or sum(s.minutes for s in sessions) <= limit:
+            return
+        first = fitted.index(sessions[0])
+        kept = list(sessions)
+        _trim_to(kept, limit)
+        fitted.drop(s for s in sessions if s not in kept)
+        fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
 
 
-def _limit_falls(fitted: _Fitted, window: Window) -> None:
+def _limit_falls(fitted: _Fitted, window: Window, loosening: int) -> None:
     """No week falls by more than 40 % from the one before (DOMAIN.md): from the end back, a
-    week far above the next is trimmed, so a short plan steps down instead of dropping."""
-    for week in range(window.weeks - 1, 0, -1):
+    taper week far above the next is trimmed, so a short plan steps down instead of dropping.
+    Loosening weeks are not trimmed: their minutes for hip flexors and glutes are a must (a plan
+    too short for any taper falls from its loosening week straight to maintenance)."""
+    for week in range(window.weeks - 1, loosening, -1):
         later = _totals(fitted).get(week + 1, 0)
         if later:
             _trim_week(fitted, week, math.floor(later / (1 - MOST_WEEKLY_FALL)))
@@ -408,7 +416,7 @@ def build_plan(
     fitted = _Fitted(slots, prescriber, window)
     _cap_weekly_minutes(fitted, window, loosening)
     _even_taper(fitted, loosening, taper)
-    _limit_falls(fitted, window)
+    _limit_falls(fitted, window, loosening)
     _cap_weekly_minutes(fitted, window, loosening)
     plan = Plan(
         athlete=athlete.name,

@@ -254,16 +254,29 @@ class Prescriber:
     ) -> None:
         """One more set for each in turn while time, the budget and gradual change allow; the
         front of the hip first for athletes who need more of it."""
+        floor = set(self.template.budget.floor_groups)
         order = sorted(
             range(len(chosen)),
-            key=lambda n: (not (self.emphasis and chosen[n].exercise.id in self.front), n),
+            key=lambda n: (
+                not (self.emphasis and chosen[n].exercise.id in self.front),
+                not floor & set(chosen[n].exercise.targets),  # then hip flexors and glutes
+                n,
+            ),
         )
         grew = True
         while grew:
             grew = False
             for number in order:
                 pick = chosen[number]
+                if (
+                    self.emphasis >= 2
+                    and pick.exercise.style == "static"
+                    and pick.exercise.id not in self.front
+                    and not floor & set(pick.exercise.targets)
+                ):
+                    continue  # both bike and desk: spare time to the front of the hip, glutes kept
                 if pick.rounds >= pick.most_rounds:
+                    spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
                     continue
                 last = state.progress.get(pick.exercise.id, Progress())
                 unit = self._unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
@@ -276,6 +289,25 @@ class Prescriber:
                     chosen[number] = bigger
                     spare -= more
                     grew = True
+
+    def _first_reps_up(
+        self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState
+    ) -> tuple[int, bool]:
+        """A drill done for the first time may start higher in its range to fill the warm-up
+        (nothing came before it to grow from)."""
+        pick = chosen[number]
+        exercise = pick.exercise
+        if exercise.style != "dynamic" or exercise.id in state.progress:
+            return spare, grew
+        assert exercise.reps is not None
+        if pick.unit >= exercise.reps.high:
+            return spare, grew
+        bigger = replace(pick, unit=pick.unit + 1, target=pick.unit + 1)
+        more = self._seconds(bigger) - self._seconds(pick)
+        if more > spare:
+            return spare, grew
+        chosen[number] = bigger
+        return spare - more, True
 
     def _commit(self, chosen: list[_Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
         prescriptions = []
@@ -312,6 +344,8 @@ class Prescriber:
         what gradual change from its last appearance allows."""
         last = state.progress.get(exercise.id, Progress())
         target = self._target(exercise, kind, week)
+        if exercise.style == "dynamic" and last.unit is not None:
+            target = max(target, last.unit)  # a drill's reps do not fall back without need
         low, high = self._rounds(exercise, kind)
         if self.emphasis and exercise.id in self.front:
             low = min(low + 1, high)

@@ -17,6 +17,7 @@ from planner.domain.model import (
 
 SITTING_HOURS_LIMIT = 8
 MIN_SESSION_MINUTES = 5  # a session shorter than this is left out
+TAPER_SPARE = 1.3  # taper sessions are shaped above the even line; the builder trims onto it
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,23 @@ def _taper_shape(
     extra_days = 1 if own.maintenance_extra_minutes else 0
     # a little above the straight line: the builder trims each taper week onto it
     minutes = math.ceil(
-        _between(loose.loosening_minutes, own.maintenance_extra_minutes, step) * 1.1
+        _between(loose.loosening_minutes, own.maintenance_extra_minutes, step) * TAPER_SPARE
     )
     return WeekShape(
         week=week,
         phase="taper",
         pre_minutes=template.pre_run_taper_minutes,
-        post_minutes=_between(loose.post_run_loosening_minutes, own.maintenance_post_minutes, step),
+        post_minutes=math.ceil(
+            _between(loose.post_run_loosening_minutes, own.maintenance_post_minutes, step) + 1
+        ),
         free_day_kind="loosening",
         free_day_minutes=max(minutes, MIN_SESSION_MINUTES),
-        free_days=math.ceil(loose.loosening_days + (extra_days - loose.loosening_days) * step),
+        free_days=min(
+            loose.loosening_days,
+            math.ceil(
+                (loose.loosening_days + (extra_days - loose.loosening_days) * step) * TAPER_SPARE
+            ),
+        ),
     )
 
 
