@@ -46,7 +46,9 @@ def in_order(ids: list[str]) -> bool:
 def main() -> None:
     print("weekly minutes, runner, three runs a week, 8 weeks (standard):")
     for tightness in (5, 3, 1):
-        print(f"  tightness {tightness}: {plan(tightness, PATTERNS['three a week']).weekly_minutes()}")
+        print(
+            f"  tightness {tightness}: {plan(tightness, PATTERNS['three a week']).weekly_minutes()}"
+        )
     pre = post = pre_ok = post_ok = 0
     for tightness in range(1, 6):
         for sport in ("run", "triathlon"):
@@ -60,9 +62,11 @@ def main() -> None:
                             pre_ok += in_order(ids)
                         elif session.kind == "post-run":
                             post += 1
-                            post_ok += STRETCHES <= set(ids)
+                            post_ok += set(ids) >= STRETCHES
     print(f"warm-ups with the five drills in order: {pre_ok}/{pre} ({100 * pre_ok / pre:.0f} %)")
-    print(f"cool-downs with the five stretches:     {post_ok}/{post} ({100 * post_ok / post:.0f} %)")
+    print(
+        f"cool-downs with the five stretches:     {post_ok}/{post} ({100 * post_ok / post:.0f} %)"
+    )
 
 
 if __name__ == "__main__":

@@ -433,6 +433,17 @@ def build_plan(
     return replace(plan, sessions=tuple(_sessions(fitted, window, why)))
 
 
+NEW_MODEL_REASON = (
+    "the future rebuilt with the second edition of the coaching rules: doses sized by the"
+    " evidence, the article's routine whole, a range cue with every dose"
+)
+
+
+def built_with_an_older_model(plan: Plan) -> bool:
+    """A stored plan from before the second edition: none of its sessions says why."""
+    return bool(plan.sessions) and not any(s.why for s in plan.sessions)
+
+
 def _runs_in(runs: Iterable[Run], window: Window) -> list[Run]:
     """Runs whose local start date is in the plan, in time order, exact duplicates once."""
     unique: dict[tuple[datetime, datetime], Run] = {}

@@ -280,8 +280,9 @@ class Session:
 
     @property
     def reasons(self) -> list[str]:
-        """Why it is there (for a session without a run) and what its note says."""
-        found = [KIND_REASONS.get(self.kind, ""), self.note]
+        """Why it is there and why its dose (the builder's `why`; for older plans, why a session
+        without a run is there), and what its note says."""
+        found = [*(self.why or (KIND_REASONS.get(self.kind, ""),)), self.note]
         return [r for r in found if r]
 
 

@@ -292,7 +292,8 @@ class PlayerScreen(HipplanScreen[None]):
 
 def _how_to(prescription: Prescription) -> str:
     """The cue, then the full instructions (set-up, movement, feel, the mistake to avoid)."""
-    lines = [prescription.cue] if prescription.cue else []
+    lines = [f"Range: {prescription.progression}"] if prescription.progression else []
+    lines += [prescription.cue] if prescription.cue else []
     return "\n".join(lines + prescription.instructions.lines())
 
 
