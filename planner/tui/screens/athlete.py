@@ -56,7 +56,7 @@ SITTING = Parses(parse_sitting_hours)
 ZONE = Parses(parse_zone)
 TARGET = Parses(parse_target_percent)
 SPORTS = tuple(SPORT_WORDS.items())
-STRENGTH_HINT = "hip and calf: cuts injuries, stretching alone does not"
+STRENGTH_HINT = "hip and calf: strength cuts injuries"
 FIELDS = ("tightness", "sport", "sitting", "zone", "target")
 # The domain's name of a field where the form's differs.
 FIELD_IDS = {"sitting_hours": "sitting", "tz": "zone"}
