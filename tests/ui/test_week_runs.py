@@ -204,7 +204,7 @@ def test_cannot_act_in_the_week_says_why(demo: HipplanApp) -> None:
                 assert notes(demo)[-1] == "This run has started; it stays", key
             await keys.press("down", "down")  # Thursday's loosening, this evening's tomorrow
             await keys.press("d")
-            assert notes(demo)[-1].startswith("This session starts Thu 18 Mar 19:00")
+            assert notes(demo)[-1].startswith("This session starts ")
 
     run(scenario)
 
