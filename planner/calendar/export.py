@@ -318,7 +318,8 @@ class _EventWriter:
             when = "before" if session.kind == "pre-run" else "after"
             lines.append(f"Goes {when} the {run.start.astimezone(self.tz):%H:%M} run.")
         for p in session.exercises:
-            lines.append(f"- {p.name}: {p.dose.text}" + (f". {p.cue}" if p.cue else ""))
+            cue = f" ({p.progression})" if p.progression else ""
+            lines.append(f"- {p.name}: {p.dose.text}{cue}" + (f". {p.cue}" if p.cue else ""))
             lines.extend(f"  {line}" for line in p.instructions.lines())
         if session.note:
             lines.append(f"Note: {session.note}")

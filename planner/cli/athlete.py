@@ -19,7 +19,7 @@ from planner.cli.common import (
 )
 from planner.domain import selftest
 from planner.domain.inputs import parse_measure, parse_pass_fail, parse_target_percent
-from planner.domain.model import SPORTS, Athlete
+from planner.domain.model import KIND_REASONS, SPORTS, Athlete
 from planner.domain.selftest import Measures
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def register(subparsers: Any) -> None:
     add.add_argument("--sport", choices=SPORTS, default="run")
     options.add_sitting_hours(add, default=0.0)
     options.add_tz(add, help="IANA zone (default: this machine's)")
+    _add_strength(add, default="off")
     options.add_json_result(add)
     add.set_defaults(func=athlete_add)
 
@@ -68,6 +69,7 @@ def register(subparsers: Any) -> None:
         metavar="PERCENT",
         help="weekly adherence target, 1-100",
     )
+    _add_strength(change)
     options.add_json_result(change)
     change.set_defaults(func=athlete_set)
 
@@ -122,6 +124,19 @@ def _register_assess(group: Any) -> None:
     assess.set_defaults(func=athlete_assess)
 
 
+def _add_strength(parser: Any, default: str | None = None) -> None:
+    parser.add_argument(
+        "--strength",
+        choices=("on", "off"),
+        default=default,
+        help=f"the hip-and-calf strength track, twice a week ({KIND_REASONS['strength']})",
+    )
+
+
+def _strength(value: str | None) -> bool | None:
+    return None if value is None else value == "on"
+
+
 def athlete_json(athlete: Athlete) -> dict[str, Any]:
     return {
         "name": athlete.name,
@@ -130,6 +145,7 @@ def athlete_json(athlete: Athlete) -> dict[str, Any]:
         "sitting_hours": athlete.sitting_hours,
         "tz": athlete.tz,
         "target": athlete.target,
+        "strength": athlete.strength,
     }
 
 
@@ -140,6 +156,7 @@ def athlete_add(args: argparse.Namespace) -> int:
         sport=args.sport,
         sitting_hours=args.sitting_hours,
         tz=args.tz or clock.local_zone_name(),
+        strength=bool(_strength(args.strength)),
     )
     with open_repo(args) as repo:
         athletes.add_athlete(repo, athlete)
@@ -177,6 +194,7 @@ def athlete_set(args: argparse.Namespace) -> int:
             sitting_hours=args.sitting_hours,
             tz=args.tz,
             target=args.target,
+            strength=_strength(args.strength),
         )
     a = result.athlete
     if args.json:
@@ -184,7 +202,7 @@ def athlete_set(args: argparse.Namespace) -> int:
         return 0
     print(
         f"updated {a.name}: tightness {a.tightness}, {a.sport}, {a.sitting_hours:g} h sitting,"
-        f" {a.tz}, target {a.target * 100:g} %"
+        f" {a.tz}, target {a.target * 100:g} %, strength track {'on' if a.strength else 'off'}"
     )
     print_change(result.change)
     return 0

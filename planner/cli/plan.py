@@ -65,6 +65,11 @@ def register(subparsers: Any) -> None:
     show = group.add_parser("show", help="show the plan week by week")
     options.add_name(show)
     options.add_week(show)
+    show.add_argument(
+        "--why",
+        action="store_true",
+        help="why each session is there and why its dose, with each dose's range cue",
+    )
     options.add_json(show)
     show.set_defaults(func=plan_show)
 
@@ -164,7 +169,7 @@ def plan_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(plan_view.plan_json(plan, args.week))
     else:
-        print(plan_view.plan_table(plan, args.week))
+        print(plan_view.plan_table(plan, args.week, why=args.why))
     return 0
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner.cli.common import iso, lazy_import
-from planner.domain.model import KIND_LABELS, Plan, Run, Session
+from planner.domain.model import KIND_LABELS, Plan, Prescription, Run, Session
 from planner.domain.safety import STOP_ADVICE
 from planner.domain.timing import exercise_seconds
 
@@ -27,12 +27,14 @@ def session_json(session: Session) -> dict[str, Any]:
         "run_id": session.run_id,
         "note": session.note or None,
         "stop_signs": STOP_ADVICE,
+        "why": list(session.why) or session.reasons,
         "exercises": [
             {
                 "id": p.exercise_id,
                 "name": p.name,
                 "style": p.style,
                 "dose": p.dose.text,
+                "progression": p.progression or None,
                 "sets": p.dose.rounds,
                 "reps": p.dose.reps if p.dose.hold_seconds is None else None,
                 "hold_seconds": p.dose.hold_seconds,
@@ -70,12 +72,20 @@ def plan_json(plan: Plan, week: int | None = None) -> dict[str, Any]:
     }
 
 
+def dose_line(p: Prescription) -> str:
+    """One exercise with its dose and range cue: `Lying hip rotations: 2 x 8 reps each side
+    (feet 1.25 shoulder-widths apart)`."""
+    cue = f" ({p.progression})" if p.progression else ""
+    return f"{p.name}: {p.dose.text}{cue}"
+
+
 def _runs_in_week(plan: Plan, week: int) -> tuple[Run, ...]:
     return tuple(r for r in plan.runs if plan.week_of(r.start.date()) == week)
 
 
-def plan_table(plan: Plan, week: int | None = None) -> str:
-    """A readable week-by-week listing of runs and sessions."""
+def plan_table(plan: Plan, week: int | None = None, why: bool = False) -> str:
+    """A readable week-by-week listing of runs and sessions; with `why`, each session's reasons
+    and each dose with its range cue under it."""
     weeks = [plans.check_week(plan, week)] if week is not None else range(1, plan.weeks + 1)
     minutes = plan.weekly_minutes()
     lines = [
@@ -90,12 +100,12 @@ def plan_table(plan: Plan, week: int | None = None) -> str:
             f"Week {w} · {first:%d %b} – {last:%d %b %Y} · {plan.phase(w)} · {minutes[w - 1]} min"
         )
         lines.append(f"  Every session: {STOP_ADVICE}")
-        lines.extend(_week_rows(plan, w))
+        lines.extend(_week_rows(plan, w, why))
         lines.extend(f"  ! changed: {c.reason}" for c in plan.changes if c.week == w)
     return "\n".join(lines)
 
 
-def _week_rows(plan: Plan, week: int) -> list[str]:
+def _week_rows(plan: Plan, week: int, why: bool = False) -> list[str]:
     events: list[tuple[datetime, str]] = [
         (r.start, f"RUN {r.minutes} min") for r in _runs_in_week(plan, week)
     ]
@@ -105,6 +115,9 @@ def _week_rows(plan: Plan, week: int) -> list[str]:
         label = f"{KIND_LABELS[s.kind]:<19} {s.minutes:>3} min  {s.id:<16} {names}{more}"
         if s.note:
             label += f"  [{s.note}]"
+        if why:
+            label += "".join(f"\n      why: {reason}" for reason in (s.why or s.reasons))
+            label += "".join(f"\n      - {dose_line(p)}" for p in s.exercises)
         events.append((s.start, label))
     if not events:
         return ["  (nothing planned)"]

@@ -20,24 +20,24 @@ wall-clock arithmetic on aware datetimes is wrong across DST changes.
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from planner.domain.catalogue import Catalogue, Exercise, Template
+from planner.domain.catalogue import Catalogue, Template
+from planner.domain.dosing import DoseState, Prescriber, emphasis_level
 from planner.domain.errors import NoRuns
 from planner.domain.inputs import check_weeks
 from planner.domain.model import (
     Athlete,
     BusyBlock,
-    Dose,
     Plan,
     Prescription,
     Run,
     Session,
     SessionKind,
-    Timing,
     as_utc,
 )
 from planner.domain.phases import (
@@ -53,20 +53,25 @@ from planner.domain.placement import (
     Window,
     place_free_day_sessions,
     place_run_sessions,
+    place_strength,
+    place_third_days,
+    quiet_blocks,
+    set_rooms,
 )
-from planner.domain.timing import dose_seconds, minutes_for
+from planner.domain.reasons import Why as _Why
+from planner.domain.timing import minutes_for
 
-# A static stretch outside loosening sessions: about 60 s in all per side (DOMAIN.md doses),
-# a spare set allowed up to 90 s.
-STATIC_SIDE_SECONDS = 60
-STATIC_SIDE_MOST_SECONDS = 90
 CAPPED = "weekly minutes do not rise after loosening"
+MOBILITY_DAYS_A_WEEK = 3  # DOMAIN.md: mobility on at least 3 different days in every week
+MOST_WEEKLY_FALL = 0.4
+TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
 
 _ID_SUFFIX: dict[SessionKind, str] = {
     "pre-run": "pre",
     "post-run": "post",
     "loosening": "loose",
     "maintenance": "maint",
+    "strength": "str",
 }
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
@@ -76,185 +81,93 @@ _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
 )
 
 
-# -- 3. prescription: sessions filled with exercises and sets -------------------------------------
-
-
-@dataclass(frozen=True)
-class _Progress:
-    """Where one exercise stands within one kind of session: how often it has been done, and
-    its last reps or hold and sets. Each exercise rises from its own last dose, so one that was
-    left out of short sessions comes back where it left off instead of jumping ahead."""
-
-    done: int = 0
-    unit: int | None = None  # reps or hold seconds
-    rounds: int | None = None
-
-
-_Progresses = dict[tuple[SessionKind, str], _Progress]
-
-
-def _copy(progress: _Progresses) -> _Progresses:
-    # Entries are frozen and replaced, never changed, so a snapshot before each session needs
-    # only a shallow copy.
-    return dict(progress)
-
-
-@dataclass
-class _Pick:
-    """One exercise being dosed for a session: reps or hold set, sets between low and high."""
-
-    exercise: Exercise
-    reps: int | None
-    hold: int | None
-    low: int
-    high: int
-    range_level: int
-
-    def dose(self, rounds: int) -> Dose:
-        return Dose(
-            reps=self.reps, hold_seconds=self.hold, rounds=rounds,
-            per_side=self.exercise.per_side, range_level=self.range_level,
-        )  # fmt: skip
+# -- 3. prescription: sessions filled with exercises and doses (`domain.dosing`) -------------------
 
 
 def emphasis_note(athlete: Athlete) -> str:
     """Why the athlete gets more hip-flexor and quad work, or '' when they do not."""
+    reasons = []
     if athlete.sport == "triathlon":
-        why = "hours bent forward on the bike shorten the front of the hip"
-    elif athlete.sitting_hours > SITTING_HOURS_LIMIT:
-        why = f"{athlete.sitting_hours:g} h of sitting a day shortens the front of the hip"
-    else:
+        reasons.append("hours bent forward on the bike")
+    if athlete.sitting_hours > SITTING_HOURS_LIMIT:
+        reasons.append(f"{athlete.sitting_hours:g} h of sitting a day")
+    if not reasons:
         return ""
-    return f"more hip-flexor and quad work: {why}"
-
-
-class _Prescriber:
-    """Doses and fills one session at a time, advancing each exercise's progress."""
-
-    def __init__(self, template: Template, catalogue: Catalogue, emphasis: bool) -> None:
-        self.template = template
-        self.timing: Timing = catalogue.timing
-        self.emphasis = emphasis
-        self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
-        self.lists: dict[SessionKind, list[Exercise]] = {}
-        for kind, ids in template.exercises.items():
-            listed = [catalogue.get(e) for e in ids]
-            if emphasis:  # front-of-hip work first, so even a short session has it
-                listed = [e for e in listed if e.front_of_hip] + [
-                    e for e in listed if not e.front_of_hip
-                ]
-            self.lists[kind] = listed
-
-    def fit(self, slot: Slot, progress: _Progresses) -> tuple[Prescription, ...]:
-        """The slot's time filled: exercises in order of priority at their fewest sets while
-        they fit, then one more set for each in turn while that fits. Never longer than the
-        slot; the time left over is under one increment (a set or an exercise)."""
-        budget = slot.minutes * 60
-        move = self.timing.transition_seconds
-        chosen: list[tuple[_Pick, int]] = []
-        used = 0
-        for exercise in self.lists[slot.kind]:
-            state = progress.get((slot.kind, exercise.id), _Progress())
-            pick = self._pick(exercise, slot.kind, state)
-            cost = self._seconds(pick, pick.low) + (move if chosen else 0)
-            if used + cost <= budget:
-                chosen.append((pick, pick.low))
-                used += cost
-        grew = True
-        while grew:
-            grew = False
-            for number, (pick, rounds) in enumerate(chosen):
-                if rounds >= pick.high:
-                    continue
-                more = self._seconds(pick, rounds + 1) - self._seconds(pick, rounds)
-                if used + more <= budget:
-                    chosen[number] = (pick, rounds + 1)
-                    used += more
-                    grew = True
-        prescriptions = []
-        for pick, rounds in chosen:
-            key = (slot.kind, pick.exercise.id)
-            done = progress.get(key, _Progress()).done
-            prescriptions.append(self._prescription(pick, rounds, done))
-            unit = pick.reps if pick.reps is not None else pick.hold
-            progress[key] = _Progress(done + 1, unit, rounds)
-        return tuple(prescriptions)
-
-    def _seconds(self, pick: _Pick, rounds: int) -> int:
-        return dose_seconds(pick.dose(rounds), self.timing)
-
-    def _pick(self, exercise: Exercise, kind: SessionKind, state: _Progress) -> _Pick:
-        """Reps or hold one step above the last (the range's start the first time); sets within
-        the range, at most one more than last time, and about 60 s a side for a static stretch
-        outside loosening sessions."""
-        steps = self.template.progression
-        loosening = kind == "loosening"
-        if exercise.dose_kind == "reps":
-            span, step, rounds = exercise.reps, steps.reps_step, exercise.rounds
-        else:
-            span = exercise.loosening_hold_seconds if loosening else exercise.hold_seconds
-            step = steps.hold_step
-            rounds = (exercise.loosening_rounds if loosening else None) or exercise.rounds
-        assert span is not None  # the catalogue gives every exercise the span of its kind
-        unit = span.low if state.unit is None else min(state.unit + step, span.high)
-        low, high = rounds.low, rounds.high
-        if exercise.dose_kind == "hold" and not loosening:
-            low = max(low, round(STATIC_SIDE_SECONDS / unit))
-            high = max(low, min(high, STATIC_SIDE_MOST_SECONDS // unit))
-        if state.rounds is not None:
-            high = max(rounds.low, min(high, state.rounds + steps.rounds_step))
-        if self.emphasis and exercise.front_of_hip:
-            low += 1
-        is_reps = exercise.dose_kind == "reps"
-        return _Pick(
-            exercise=exercise,
-            reps=unit if is_reps else None,
-            hold=None if is_reps else unit,
-            low=min(low, high),
-            high=high,
-            range_level=min(1 + state.done * steps.range_step, steps.max_range_level),
-        )
-
-    def _prescription(self, pick: _Pick, rounds: int, done: int) -> Prescription:
-        exercise = pick.exercise
-        return Prescription(
-            exercise_id=exercise.id,
-            name=exercise.name,
-            style=exercise.style,
-            dose=pick.dose(rounds),
-            timing=self.timing,
-            cue=exercise.cues[done % len(exercise.cues)],  # a different reminder each time
-            instructions=exercise.instructions,
-        )
+    return f"more hip-flexor and quad work: {' and '.join(reasons)} shorten the front of the hip"
 
 
 class _Fitted:
-    """The sessions in time order with their exercises, and the progress before each, so a
+    """The sessions in time order with their exercises, and the dosing state before each, so a
     change in one week re-fits only from there on. Each session takes its real length."""
 
-    def __init__(self, slots: Iterable[Slot], prescriber: _Prescriber) -> None:
+    def __init__(self, slots: Iterable[Slot], prescriber: Prescriber, window: Window) -> None:
         self.slots = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
         self.exercises: list[tuple[Prescription, ...]] = []
-        self.before: list[_Progresses] = []
+        self.before: list[DoseState] = []
         self.prescriber = prescriber
+        self.week_of = functools.cache(window.week_of)
+        self._next = DoseState()
         self.fit_from(0)
 
-    def fit_from(self, index: int) -> None:
-        progress = _copy(self.before[index]) if index < len(self.before) else {}
-        del self.exercises[index:], self.before[index:]
+    def fit_from(self, index: int, until: int | None = None) -> None:
+        """Sessions from `index` on fitted again (only through week `until`, if given: the rest
+        waits for `fit_through`, so a week-by-week pass does not re-fit the whole plan)."""
+        del self.exercises[index:], self.before[index + 1 :]
+        self.fit_through(until)
+
+    def fit_through(self, until: int | None = None) -> None:
+        """Fit the sessions not fitted yet, through week `until` (all if None)."""
+        index = len(self.exercises)
+        if index < len(self.before):
+            state = self.before[index].copy()
+            del self.before[index:]
+        else:
+            state = self._next.copy()
         while index < len(self.slots):
             slot = self.slots[index]
-            snapshot = _copy(progress)
-            exercises = self.prescriber.fit(slot, progress)
-            minutes = minutes_for(exercises)
-            if minutes < MIN_SESSION_MINUTES:  # nothing fits: the session goes
+            week = self.week_of(slot.start)
+            assert week is not None  # placement keeps every session inside the plan
+            if until is not None and week > until:
+                break
+            snapshot = state.copy()
+            exercises = self.prescriber.fit(slot, week, state, self._cool_downs_after(index, week))
+            minutes = minutes_for(exercises) if exercises else 0
+            if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
-                progress = snapshot
+                state = snapshot
                 continue
             slot.resize(minutes)
             self.exercises.append(exercises)
             self.before.append(snapshot)
             index += 1
+        self._next = state
+
+    def _cool_downs_after(self, index: int, week: int) -> int:
+        count = 0
+        for slot in self.slots[index + 1 :]:
+            if self.week_of(slot.start) != week:
+                break
+            count += slot.kind == "post-run"
+        return count
+
+    def state_after(self, index: int) -> DoseState:
+        """The dosing state once session `index` is done (for the why of its budget)."""
+        if index + 1 < len(self.before):
+            return self.before[index + 1]
+        state = self.before[index].copy()
+        week = self.week_of(self.slots[index].start)
+        assert week is not None
+        for item in self.exercises[index]:
+            exercise = self.prescriber.exercises[item.exercise_id]
+            if exercise.style == "static":
+                side = (item.dose.hold_seconds or 0) * item.dose.rounds
+                for group in exercise.targets:
+                    state.used[(week, group)] = state.used.get((week, group), 0) + side
+        return state
+
+    def mobility_in(self, week: int) -> list[Slot]:
+        """The week's mobility sessions (the strength track is not trimmed with them)."""
+        return [s for s in self.slots if s.kind != "strength" and self.week_of(s.start) == week]
 
     def index(self, slot: Slot) -> int:
         return next(n for n, s in enumerate(self.slots) if s is slot)
@@ -263,8 +176,8 @@ class _Fitted:
         gone = {id(s) for s in slots}
         keep = [n for n, s in enumerate(self.slots) if id(s) not in gone]
         self.slots = [self.slots[n] for n in keep]
-        self.exercises = [self.exercises[n] for n in keep]
-        self.before = [self.before[n] for n in keep]
+        self.exercises = [self.exercises[n] for n in keep if n < len(self.exercises)]
+        self.before = [self.before[n] for n in keep if n < len(self.before)]
 
 
 # -- 4. weekly minutes never rise after loosening --------------------------------------------------
@@ -277,19 +190,30 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
     with no sessions at all (runs that start later) do not set a cap of zero.
     """
     cap: int | None = None
-    week_of = functools.cache(window.week_of)  # asked for every slot in every week
     for week in range(max(loosening_weeks, 1), window.weeks + 1):
-        sessions = [s for s in fitted.slots if week_of(s.start) == week]
+        fitted.fit_through(week)
+        sessions = fitted.mobility_in(week)
         total = sum(s.minutes for s in sessions)
-        if cap is not None and total > cap:
+        if cap is not None and total > cap and fitted.prescriber.growth_weeks >= week:
+            # doses stop growing from here on: maintenance keeps what was gained
+            fitted.prescriber.growth_weeks = week - 1
+            fitted.fit_from(fitted.index(sessions[0]), until=week)
+            sessions = fitted.mobility_in(week)
+            total = sum(s.minutes for s in sessions)
+        for _ in range(TRIM_TRIES):
+            if cap is None or total <= cap:
+                break
+            # a re-fitted routine may take a minute more than trimmed: trim again
             first = fitted.index(sessions[0])
             kept = list(sessions)
             _trim_to(kept, cap)
             fitted.drop(s for s in sessions if s not in kept)
-            fitted.fit_from(first)
-            total = sum(s.minutes for s in fitted.slots if week_of(s.start) == week)
+            fitted.fit_from(first, until=week)
+            sessions = fitted.mobility_in(week)
+            total = sum(s.minutes for s in sessions)
         if cap is not None or total > 0:
-            cap = total
+            cap = total if cap is None else min(cap, total)
+    fitted.fit_through()
 
 
 def _trim_to(sessions: list[Slot], cap: int) -> None:
@@ -308,6 +232,8 @@ def _trim_to(sessions: list[Slot], cap: int) -> None:
             if longest is None:
                 break
             longest.resize(longest.minutes - 1)
+            longest.wish = longest.minutes
+            longest.room = 0  # its routine may no longer run over its length
             longest.shortened = CAPPED
             excess -= 1
     dropped = False
@@ -334,16 +260,78 @@ def _give_back(
             if grow <= 0:
                 continue
             slot.resize(slot.minutes + grow)
+            slot.wish = slot.minutes
             spare -= grow
             slot.shortened = shortened if (slot.start, slot.end) == (start, end) else CAPPED
 
 
-def _sessions(fitted: _Fitted, window: Window, emphasis: str) -> list[Session]:
+def _even_taper(fitted: _Fitted, loosening: int, taper: int) -> None:
+    """The taper falls by the same amount each week (a must of DOMAIN.md): each taper week is
+    trimmed to the straight line from the last loosening week down to the first maintenance
+    week. Taper weeks are shaped a little above that line, so trimming is enough."""
+    if not loosening or not taper:
+        return
+    totals = _totals(fitted)
+    top, bottom = totals.get(loosening, 0), totals.get(loosening + taper + 1, 0)
+    if not top or not bottom or bottom >= top:
+        return
+    for step in range(1, taper + 1):
+        line = math.floor(top - (top - bottom) * step / (taper + 1))
+        _trim_week(fitted, loosening + step, line)
+        fitted.fit_through(loosening + step + 1)
+    fitted.fit_through()
+
+
+def _totals(fitted: _Fitted) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for slot in fitted.slots:
+        if slot.kind == "strength":
+            continue
+        week = fitted.week_of(slot.start)
+        if week is not None:
+            totals[week] += slot.minutes
+    return totals
+
+
+def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
+    """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
+    for _ in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
+        sessions = fitted.mobility_in(week)
+        if not sessions or sum(s.minutes for s in sessions) <= limit:
+            return
+        first = fitted.index(sessions[0])
+        kept = list(sessions)
+        _trim_to(kept, limit)
+        fitted.drop(s for s in sessions if s not in kept)
+        fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
+
+
+def _limit_falls(fitted: _Fitted, window: Window, loosening: int) -> None:
+    """No week falls by more than 40 % from the one before (DOMAIN.md): from the end back, a
+    taper week far above the next is trimmed, so a short plan steps down instead of dropping.
+    Loosening weeks are not trimmed: their minutes for hip flexors and glutes are a must (a plan
+    too short for any taper falls from its loosening week straight to maintenance)."""
+    for week in range(window.weeks - 1, loosening, -1):
+        later = _totals(fitted).get(week + 1, 0)
+        if later:
+            _trim_week(fitted, week, math.floor(later / (1 - MOST_WEEKLY_FALL)))
+    fitted.fit_through()
+
+
+def _sessions(fitted: _Fitted, window: Window, why: _Why) -> list[Session]:
     ids = _session_ids(fitted.slots, window)
-    return [
-        _session(slot, session_id, exercises, window, emphasis, fitted.prescriber.front)
-        for slot, session_id, exercises in zip(fitted.slots, ids, fitted.exercises, strict=True)
-    ]
+    prescriber = fitted.prescriber
+    targets = {e.id: e.targets for e in prescriber.exercises.values()}
+    sessions = []
+    for n, (slot, session_id, exercises) in enumerate(
+        zip(fitted.slots, ids, fitted.exercises, strict=True)
+    ):
+        week = fitted.week_of(slot.start)
+        assert week is not None
+        used = fitted.state_after(n).used
+        reasons = why.of(slot.kind, week, slot.why, exercises, used, prescriber.limits, targets)
+        sessions.append(_session(slot, session_id, exercises, window, reasons))
+    return sessions
 
 
 def _session(
@@ -351,16 +339,13 @@ def _session(
     session_id: str,
     exercises: tuple[Prescription, ...],
     window: Window,
-    emphasis: str,
-    front: set[str],
+    why: tuple[str, ...],
 ) -> Session:
     week = window.week_of(slot.start)
     assert week is not None  # placement keeps every session inside the plan
     notes = [slot.note]
     if slot.shortened:
         notes.append(f"shortened to {slot.minutes} min: {slot.shortened}")
-    if emphasis and any(p.exercise_id in front for p in exercises):
-        notes.append(emphasis)
     note = "; ".join(n for n in notes if n)
     return Session(
         id=session_id,
@@ -371,6 +356,7 @@ def _session(
         run_id=slot.run_id,
         exercises=exercises,
         note=note,
+        why=why,
     )
 
 
@@ -414,13 +400,25 @@ def build_plan(
         )
     loosening, taper = phase_lengths(athlete, template, weeks, extra_loosening_weeks)
     shapes = week_shapes(athlete, template, weeks, loosening, taper)
-    calendar = Calendar([*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()])
+    calendar = Calendar(
+        [*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()], quiet_blocks(runs)
+    )
+    at = template.loosening_time
     slots = place_run_sessions(plan_runs, shapes, window, calendar)
-    slots += place_free_day_sessions(plan_runs, shapes, window, calendar, template.loosening_time)
-    emphasis = emphasis_note(athlete)
-    fitted = _Fitted(slots, _Prescriber(template, catalogue, emphasis=bool(emphasis)))
+    slots += place_free_day_sessions(plan_runs, shapes, window, calendar, at)
+    slots += place_third_days(slots, shapes, window, calendar, at, MOBILITY_DAYS_A_WEEK)
+    if athlete.strength:
+        slots += place_strength(plan_runs, shapes, window, calendar, at, template)
+    set_rooms(slots, calendar)
+    emphasis = emphasis_level(athlete.sport, athlete.sitting_hours, SITTING_HOURS_LIMIT)
+    growth = max(loosening + taper + 1, template.progression.growth_weeks)
+    prescriber = Prescriber(template, catalogue, emphasis, growth)
+    fitted = _Fitted(slots, prescriber, window)
     _cap_weekly_minutes(fitted, window, loosening)
-    return Plan(
+    _even_taper(fitted, loosening, taper)
+    _limit_falls(fitted, window, loosening)
+    _cap_weekly_minutes(fitted, window, loosening)
+    plan = Plan(
         athlete=athlete.name,
         tz=athlete.tz,
         start=start,
@@ -429,8 +427,21 @@ def build_plan(
         loosening_weeks=loosening,
         taper_weeks=taper,
         runs=tuple(plan_runs),
-        sessions=tuple(_sessions(fitted, window, emphasis)),
+        sessions=(),
     )
+    why = _Why(athlete, template, plan, extra_loosening_weeks, emphasis_note(athlete))
+    return replace(plan, sessions=tuple(_sessions(fitted, window, why)))
+
+
+NEW_MODEL_REASON = (
+    "the future rebuilt with the second edition of the coaching rules: doses sized by the"
+    " evidence, the article's routine whole, a range cue with every dose"
+)
+
+
+def built_with_an_older_model(plan: Plan) -> bool:
+    """A stored plan from before the second edition: none of its sessions says why."""
+    return bool(plan.sessions) and not any(s.why for s in plan.sessions)
 
 
 def _runs_in(runs: Iterable[Run], window: Window) -> list[Run]:

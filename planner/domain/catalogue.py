@@ -19,6 +19,16 @@ from planner.domain.model import SESSION_KINDS, Instructions, SessionKind, Style
 DoseKind = Literal["reps", "hold"]
 TIGHTNESS_LEVELS = (1, 2, 3, 4, 5)
 RUN_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
+STYLES: tuple[Style, ...] = ("dynamic", "static", "relaxed", "strength")
+# Which styles each kind of session takes (DOMAIN.md: dynamic only before runs; static holds and
+# relaxed movements after runs and in loosening and maintenance sessions).
+KIND_STYLES: dict[SessionKind, tuple[Style, ...]] = {
+    "pre-run": ("dynamic",),
+    "post-run": ("static", "relaxed"),
+    "loosening": ("static", "relaxed"),
+    "maintenance": ("static", "relaxed"),
+    "strength": ("strength",),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,14 @@ class Exercise:
     instructions: Instructions = field(default_factory=Instructions)
     # Opens the front of the hip (hip flexors, quads): more of it for triathletes and sitters.
     front_of_hip: bool = False
+    # What the range looks like at each level, shown with the dose ("feet 1.5 shoulder-widths")
+    range_cues: tuple[str, ...] = ()
+    from_week: int = 1  # the hardest stretches wait for the second week
+
+    def range_cue(self, level: int) -> str:
+        if not self.range_cues:
+            return ""
+        return self.range_cues[min(level, len(self.range_cues)) - 1]
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,24 @@ class Progression:
     rounds_step: int = 1
     range_step: int = 1
     max_range_level: int = 5
+    range_weeks: int = 2  # the range level rises every this many weeks
+    growth_weeks: int = 3  # reps and holds grow at least this many weeks, then hold
+
+    def range_level(self, week: int) -> int:
+        return min(1 + (week - 1) // self.range_weeks * self.range_step, self.max_range_level)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Weekly static stretching per muscle group and side (DOMAIN.md: under 12 minutes; at least
+    5 for hip flexors and glutes in loosening weeks). The front of the hip gets a larger share
+    for triathlon and long sitting: `front_minutes` by how many of the two apply (0, 1, 2)."""
+
+    group_minutes: float = 11.0
+    front_minutes: tuple[float, float, float] = (7.0, 9.0, 11.0)
+    front_groups: tuple[str, ...] = ("hip flexors", "quadriceps")
+    floor_minutes: float = 5.0
+    floor_groups: tuple[str, ...] = ("hip flexors", "glutes")
 
 
 @dataclass(frozen=True)
@@ -103,6 +139,9 @@ class Template:
     exercises: Mapping[SessionKind, tuple[str, ...]]
     progression: Progression
     source: str = ""
+    budget: Budget = Budget()
+    strength_minutes: int = 12
+    strength_days: int = 2
 
     def row(self, tightness: int) -> TightnessRow:
         return self.tightness[tightness]
@@ -206,7 +245,7 @@ def _show(value: Any) -> str:
 
 _EXERCISE_FIELDS = {
     "name", "style", "targets", "per_side", "cues", "progression", "dose", "front_of_hip",
-    "setup", "movement", "feel", "mistake",
+    "setup", "movement", "feel", "mistake", "range_cues", "from_week",
 }  # fmt: skip
 _TIMING_FIELDS = {"seconds_per_rep", "side_switch_seconds", "transition_seconds"}
 _DOSE_FIELDS = {
@@ -247,18 +286,18 @@ def _parse_timing(table: _Fields) -> Timing:
 def _parse_exercise(exercise_id: str, body: Any, source: str) -> Exercise:
     fields = _Fields(body, source, f"exercise {exercise_id!r}")
     fields.reject_unknown(_EXERCISE_FIELDS)
-    style = fields.choice("style", ("dynamic", "static"))
+    style = fields.choice("style", STYLES)
     dose = fields.table("dose")
     dose.reject_unknown(_DOSE_FIELDS)
     kind = dose.choice("kind", ("reps", "hold"))
-    expected = "reps" if style == "dynamic" else "hold"
+    expected = "hold" if style == "static" else "reps"
     if kind != expected:
         dose.fail(f"must be {expected} for a {style} exercise, not {kind!r}", "kind")
     is_hold = kind == "hold"
     return Exercise(
         id=exercise_id,
         name=fields.text("name"),
-        style="dynamic" if style == "dynamic" else "static",
+        style=next(s for s in STYLES if s == style),
         targets=fields.texts("targets"),
         dose_kind="hold" if is_hold else "reps",
         per_side=fields.flag("per_side"),
@@ -276,6 +315,10 @@ def _parse_exercise(exercise_id: str, body: Any, source: str) -> Exercise:
             mistake=fields.text("mistake"),
         ),
         front_of_hip=fields.flag("front_of_hip", default=False),
+        range_cues=fields.texts("range_cues", low=1, high=10)
+        if "range_cues" in fields.data
+        else (),
+        from_week=fields.integer("from_week", 1, 52, 1),
     )
 
 
@@ -288,14 +331,17 @@ def _required(span: Span | None) -> Span:
 
 _TEMPLATE_FIELDS = {
     "id", "name", "description", "loosening_time", "pre_run_loosening_minutes",
-    "pre_run_taper_minutes", "sessions", "progression", "tightness",
+    "pre_run_taper_minutes", "sessions", "progression", "tightness", "budget", "strength",
 }  # fmt: skip
 _ROW_FIELDS = {
     "loosening_weeks", "loosening_minutes", "loosening_days", "post_run_loosening_minutes",
     "taper_weeks", "maintenance_pre_minutes", "maintenance_post_minutes",
     "maintenance_extra_minutes",
 }  # fmt: skip
-_PROGRESSION_FIELDS = {"reps_step", "hold_step", "rounds_step", "range_step", "max_range_level"}
+_PROGRESSION_FIELDS = {
+    "reps_step", "hold_step", "rounds_step", "range_step", "max_range_level", "range_weeks",
+    "growth_weeks",
+}  # fmt: skip
 
 
 def parse_template(data: Mapping[str, Any], source: str) -> Template:
@@ -314,6 +360,9 @@ def parse_template(data: Mapping[str, Any], source: str) -> Template:
         exercises=_parse_session_lists(fields.table("sessions")),
         progression=_parse_progression(fields.table("progression")),
         source=source,
+        budget=_parse_budget(fields.table("budget")) if "budget" in fields.data else Budget(),
+        strength_minutes=_strength(fields, "minutes", 12, 5, 30),
+        strength_days=_strength(fields, "days", 2, 1, 4),
     )
     _check_warm_ups_fall(fields, template)
     return template
@@ -329,6 +378,34 @@ def _check_warm_ups_fall(fields: _Fields, template: Template) -> None:
             f"must be at least the longest maintenance_pre_minutes ({longest})",
             "pre_run_taper_minutes",
         )
+
+
+def _strength(fields: _Fields, key: str, default: int, low: int, high: int) -> int:
+    if "strength" not in fields.data:
+        return default
+    table = fields.table("strength")
+    table.reject_unknown({"minutes", "days"})
+    return table.integer(key, low, high, default)
+
+
+def _parse_budget(table: _Fields) -> Budget:
+    table.reject_unknown({"group_minutes", "front_minutes", "floor_minutes"})
+    group = table.integer("group_minutes", 5, 11, 11)
+    front = table.raw("front_minutes", [7, 9, 11], required=False)
+    ok = (
+        isinstance(front, list)
+        and len(front) == 3
+        and all(isinstance(v, int) and not isinstance(v, bool) and 5 <= v <= group for v in front)
+        and front == sorted(front)
+    )
+    if not ok:
+        table.fail(f"must be three rising whole minutes from 5 to {group}", "front_minutes")
+    floor = table.integer("floor_minutes", 0, min(front), 5)
+    return Budget(
+        group_minutes=float(group),
+        front_minutes=(float(front[0]), float(front[1]), float(front[2])),
+        floor_minutes=float(floor),
+    )
 
 
 def _clock_time(fields: _Fields, key: str) -> time:
@@ -388,6 +465,9 @@ def _parse_session_lists(table: _Fields) -> dict[SessionKind, tuple[str, ...]]:
     table.reject_unknown(set(SESSION_KINDS))
     lists: dict[SessionKind, tuple[str, ...]] = {}
     for kind in SESSION_KINDS:
+        if kind == "strength" and kind not in table.data:
+            lists[kind] = ()
+            continue
         ids = table.texts(kind, low=1, high=20)
         if len(set(ids)) != len(ids):
             table.fail("names an exercise twice", kind)
@@ -403,6 +483,8 @@ def _parse_progression(table: _Fields) -> Progression:
         rounds_step=table.integer("rounds_step", 1, 2, 1),
         range_step=table.integer("range_step", 1, 2, 1),
         max_range_level=table.integer("max_range_level", 1, 10, 5),
+        range_weeks=table.integer("range_weeks", 1, 8, 2),
+        growth_weeks=table.integer("growth_weeks", 1, 52, 3),
     )
 
 
@@ -410,7 +492,7 @@ def validate_template(template: Template, catalogue: Catalogue) -> None:
     """Cross-checks: every named exercise exists and has the style its session kind allows."""
     where = f"{template.source or template.id}: sessions"
     for kind, ids in template.exercises.items():
-        wanted: Style = "dynamic" if kind == "pre-run" else "static"
+        wanted = KIND_STYLES[kind]
         for exercise_id in ids:
             exercise = catalogue.exercises.get(exercise_id)
             if exercise is None:
@@ -418,8 +500,8 @@ def validate_template(template: Template, catalogue: Catalogue) -> None:
                     f"{where}: field '{kind}' names unknown exercise {exercise_id!r}"
                     f" (known: {', '.join(catalogue.ids())})"
                 )
-            if exercise.style != wanted:
+            if exercise.style not in wanted:
                 raise CatalogueError(
                     f"{where}: field '{kind}' names {exercise.style} exercise {exercise_id!r};"
-                    f" {kind} sessions take {wanted} exercises only"
+                    f" {kind} sessions take {' or '.join(wanted)} exercises only"
                 )

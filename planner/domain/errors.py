@@ -71,6 +71,17 @@ class Conflict(PlannerError):
     """The request clashes with what is planned (an overlap, a rule of the plan)."""
 
 
+class QuietTime(Conflict):
+    """A loosening or maintenance session may not end in the two hours before a run, nor run
+    at night; `rule` says which ("before-run" or "night")."""
+
+    field = "to"
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
 class NoRuns(Conflict):
     """A plan is built around runs, and there are none in its weeks."""
 

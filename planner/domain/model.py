@@ -25,8 +25,9 @@ from planner.domain.inputs import (
 )
 
 Sport = Literal["run", "triathlon"]
-SessionKind = Literal["pre-run", "post-run", "loosening", "maintenance"]
-Style = Literal["dynamic", "static"]
+SessionKind = Literal["pre-run", "post-run", "loosening", "maintenance", "strength"]
+# relaxed: a slow movement dosed in reps (lying hip rotations), never a held stretch
+Style = Literal["dynamic", "static", "relaxed", "strength"]
 Phase = Literal["loosening", "taper", "maintenance"]
 LogStatus = Literal["done", "partial", "skipped"]
 
@@ -37,6 +38,7 @@ KIND_LABELS: dict[SessionKind, str] = {
     "post-run": "post-run cool-down",
     "loosening": "loosening",
     "maintenance": "maintenance extra",
+    "strength": "strength",
 }
 # For tight columns (the week grid at 80 columns).
 KIND_SHORT: dict[SessionKind, str] = {
@@ -44,6 +46,7 @@ KIND_SHORT: dict[SessionKind, str] = {
     "post-run": "post",
     "loosening": "loose",
     "maintenance": "maint",
+    "strength": "str",
 }
 # Why a session on a day without a run is there at all: it has no run to hang on.
 KIND_REASONS: dict[SessionKind, str] = {
@@ -51,6 +54,8 @@ KIND_REASONS: dict[SessionKind, str] = {
     " warm-ups and cool-downs alone give",
     "maintenance": "an extra session on a day without a run: it keeps the range the loosening"
     " weeks gained, which slips back without it",
+    "strength": "hip and calf strength: in trials strength work cut sports injuries to about a"
+    " third, where stretching alone showed no preventive effect",
 }
 LOG_STATUSES: tuple[str, ...] = get_args(LogStatus)
 # What `hipplan log` accepts besides a session id.
@@ -94,6 +99,7 @@ class Athlete:
     sitting_hours: float = 0.0
     tz: str = "UTC"
     target: float = DEFAULT_TARGET
+    strength: bool = False  # the optional hip-and-calf strength track
 
     def __post_init__(self) -> None:
         clean_name(self.name)
@@ -248,6 +254,7 @@ class Prescription:
     timing: Timing
     cue: str = ""
     instructions: Instructions = Instructions()
+    progression: str = ""  # the range cue of this dose ("feet 1.5 shoulder-widths apart")
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,7 @@ class Session:
     exercises: tuple[Prescription, ...]
     note: str = ""
     pinned: bool = False  # moved by hand: a rebuild keeps it where it still fits
+    why: tuple[str, ...] = ()  # why it is there and why its dose, with figures
 
     @property
     def minutes(self) -> int:
@@ -269,12 +277,15 @@ class Session:
 
     @property
     def style(self) -> Style:
+        if self.kind == "strength":
+            return "strength"
         return "dynamic" if self.kind == "pre-run" else "static"
 
     @property
     def reasons(self) -> list[str]:
-        """Why it is there (for a session without a run) and what its note says."""
-        found = [KIND_REASONS.get(self.kind, ""), self.note]
+        """Why it is there and why its dose (the builder's `why`; for older plans, why a session
+        without a run is there), and what its note says."""
+        found = [*(self.why or (KIND_REASONS.get(self.kind, ""),)), self.note]
         return [r for r in found if r]
 
 

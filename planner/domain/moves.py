@@ -12,15 +12,18 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from planner.domain.errors import Conflict, InvalidInput
+from planner.domain.errors import Conflict, InvalidInput, QuietTime
 from planner.domain.inputs import zone
-from planner.domain.model import Plan, Run, Session, as_utc
+from planner.domain.model import Plan, Run, Session, SessionKind, as_utc
+from planner.domain.placement import NIGHT_ENDS, NIGHT_STARTS, QUIET_BEFORE_RUN
 
 # A pre-run session still belongs to its run when it ends at most this long before the run starts
 # (and a post-run session when it starts at most this long after the run ends).
 RUN_LINK_SLACK = timedelta(minutes=15)
 
 Obstacle = tuple[datetime, datetime, str]
+# Sessions on their own, mostly static holds: kept out of the two hours before a run and the night
+QUIET_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
 
 
 def moved_session(plan: Plan, session: Session, new_start: datetime) -> Session:
@@ -55,10 +58,47 @@ def check_tied_to_run(plan: Plan, session: Session) -> Session:
 
 
 def check_free(plan: Plan, session: Session, extra: Sequence[Obstacle] = ()) -> None:
-    """Refuse a slot that overlaps a run, another session or a busy block, naming the clash."""
+    """Refuse a slot that overlaps a run, another session or a busy block, naming the clash,
+    and a loosening or maintenance session in quiet time (`check_quiet`)."""
     clash = first_clash(session, plan.runs, plan.sessions, extra)
     if clash is not None:
         raise Conflict(f"{session.start:%a %H:%M}–{session.end:%H:%M} would overlap {clash}")
+    check_quiet(plan.runs, session)
+
+
+def check_quiet(runs: Sequence[Run], session: Session) -> None:
+    """A loosening or maintenance session may not end in the two hours before a run (long
+    static holds right before running can lower performance, Behm 2016), nor run between 23:00
+    and 05:00 local (a must of the coaching rules), whether the engine or a hand placed it."""
+    if session.kind not in QUIET_KINDS:
+        return
+    start, end = session.start, session.end.astimezone(session.start.tzinfo)
+    if _at_night(start, end):
+        raise QuietTime(
+            "night",
+            f"a {session.kind} session may not run between {NIGHT_STARTS:%H:%M} and"
+            f" {NIGHT_ENDS:%H:%M}; {start:%H:%M}–{end:%H:%M} does",
+        )
+    for run in runs:
+        gap = as_utc(run.start) - as_utc(session.end)
+        if timedelta(0) <= gap < QUIET_BEFORE_RUN:
+            hours = QUIET_BEFORE_RUN.total_seconds() / 3600
+            raise QuietTime(
+                "before-run",
+                f"a {session.kind} session may not end in the {hours:g} hours before a run:"
+                f" it would end {end:%H:%M}, the run starts {run.start:%a %H:%M}",
+            )
+
+
+def _at_night(start: datetime, end: datetime) -> bool:
+    """Whether [start, end) touches 23:00-05:00 local on any day it spans."""
+    moment = start
+    while moment < end:
+        clock = moment.time()
+        if clock >= NIGHT_STARTS or clock < NIGHT_ENDS:
+            return True
+        moment += timedelta(minutes=1)
+    return False
 
 
 def first_clash(
@@ -79,6 +119,14 @@ def first_clash(
         if as_utc(start) < as_utc(session.end) and as_utc(session.start) < as_utc(end):
             return what
     return None
+
+
+def _quiet_ok(runs: Sequence[Run], session: Session) -> bool:
+    try:
+        check_quiet(runs, session)
+    except QuietTime:
+        return False
+    return True
 
 
 def linked_run(runs: Sequence[Run], session: Session) -> Run | None:
@@ -107,7 +155,11 @@ def keep_pins(
     dropped: list[Session] = []
     for session in pinned:
         tied = session.kind not in ("pre-run", "post-run") or linked_run(runs, session)
-        if tied and first_clash(session, runs, [*others, *kept]) is None:
+        if (
+            tied
+            and first_clash(session, runs, [*others, *kept]) is None
+            and _quiet_ok(runs, session)
+        ):
             kept.append(session)
         else:
             dropped.append(session)

@@ -4,7 +4,7 @@ athlete and a template, and what each week asks for."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.domain.catalogue import Template, TightnessRow
 from planner.domain.errors import PlannerError
@@ -17,6 +17,7 @@ from planner.domain.model import (
 
 SITTING_HOURS_LIMIT = 8
 MIN_SESSION_MINUTES = 5  # a session shorter than this is left out
+TAPER_SPARE = 1.3  # taper sessions are shaped above the even line; the builder trims onto it
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class WeekShape:
     free_day_kind: SessionKind
     free_day_minutes: int
     free_days: int
+    # the row behind the maintenance numbers (short sessions on a third day, the taper's end)
+    short_minutes: int = 0
 
 
 def needs_extra_loosening(athlete: Athlete) -> bool:
@@ -42,17 +45,26 @@ def phase_lengths(
 ) -> tuple[int, int]:
     """(loosening weeks, taper weeks) for a plan of `weeks` weeks.
 
-    The final week is always maintenance, so a short plan gives up taper weeks first, then
-    loosening weeks.
+    The final week is always maintenance. A plan shorter than loosening + taper + 1 shortens both
+    in proportion (DOMAIN.md), keeping a loosening week when any fits, so the fall from loosening
+    to maintenance still comes in steps. A held loosening phase (extra weeks) takes from the
+    taper first: holding is what the athlete needs now.
     """
     check_weeks(weeks)
     if extra_loosening_weeks < 0:
         raise PlannerError(f"extra loosening weeks must be 0 or more, not {extra_loosening_weeks}")
     row = template.row(athlete.tightness)
-    wanted = row.loosening_weeks + int(needs_extra_loosening(athlete)) + extra_loosening_weeks
-    loosening = min(wanted, weeks - 1)
-    taper = min(row.taper_weeks, weeks - 1 - loosening)
-    return loosening, taper
+    planned = row.loosening_weeks + int(needs_extra_loosening(athlete))
+    available = weeks - 1
+    taper_wanted = row.taper_weeks if planned or extra_loosening_weeks else 0
+    if planned + taper_wanted <= available:
+        loosening = min(planned + extra_loosening_weeks, available)
+        return loosening, min(taper_wanted, available - loosening)
+    loosening = math.floor(available * planned / (planned + taper_wanted) + 0.5)
+    if planned and available:
+        loosening = max(loosening, 1)
+    loosening = min(loosening + extra_loosening_weeks, available)
+    return loosening, min(taper_wanted, available - loosening)
 
 
 def week_shapes(
@@ -70,7 +82,7 @@ def week_shapes(
             shapes.append(_taper_shape(week, template, loose, own, step))
         else:
             shapes.append(_maintenance_shape(week, own))
-    return shapes
+    return [replace(s, short_minutes=own.maintenance_post_minutes) for s in shapes]
 
 
 def _loosening_shape(week: int, template: Template, row: TightnessRow) -> WeekShape:
@@ -90,15 +102,25 @@ def _taper_shape(
 ) -> WeekShape:
     """`step` of the way (0 < step < 1) from loosening numbers down to maintenance ones."""
     extra_days = 1 if own.maintenance_extra_minutes else 0
-    minutes = _between(loose.loosening_minutes, own.maintenance_extra_minutes, step)
+    # a little above the straight line: the builder trims each taper week onto it
+    minutes = math.ceil(
+        _between(loose.loosening_minutes, own.maintenance_extra_minutes, step) * TAPER_SPARE
+    )
     return WeekShape(
         week=week,
         phase="taper",
         pre_minutes=template.pre_run_taper_minutes,
-        post_minutes=_between(loose.post_run_loosening_minutes, own.maintenance_post_minutes, step),
+        post_minutes=math.ceil(
+            _between(loose.post_run_loosening_minutes, own.maintenance_post_minutes, step) + 1
+        ),
         free_day_kind="loosening",
         free_day_minutes=max(minutes, MIN_SESSION_MINUTES),
-        free_days=_between(loose.loosening_days, extra_days, step),
+        free_days=min(
+            loose.loosening_days,
+            math.ceil(
+                (loose.loosening_days + (extra_days - loose.loosening_days) * step) * TAPER_SPARE
+            ),
+        ),
     )
 
 

@@ -4,11 +4,13 @@ without a run; nothing overlaps a run, a busy block or another session. All inst
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from planner.domain.model import (
@@ -19,12 +21,34 @@ from planner.domain.model import (
 )
 from planner.domain.phases import MIN_SESSION_MINUTES, WeekShape
 
+
+class StrengthPlan(Protocol):
+    """What placing the strength track needs of a template."""
+
+    @property
+    def strength_days(self) -> int: ...
+
+    @property
+    def strength_minutes(self) -> int: ...
+
+
 DAY_OPENS = time(6, 0)
 DAY_CLOSES = time(22, 0)
 SLOT_GRID_MINUTES = 5
 # Blocks longer than this are looked at by every question about the calendar; shorter ones only
 # when they start within this much of the moment asked about.
 _SHORT = timedelta(days=1)
+# A warm-up or cool-down may run this much over its length when the article's routine needs it
+# and the time is free (a short session does fewer repetitions first).
+ROOM_MINUTES = 3
+# Static holds right before a run can lower performance (Behm 2016): no loosening, maintenance or
+# strength session ends in the two hours before a run (a must of DOMAIN.md).
+QUIET_BEFORE_RUN = timedelta(hours=2)
+# A session on a run's day for a daily runner keeps well away from the run's end too.
+AWAY_AFTER_RUN = timedelta(hours=3)
+# Nor does one run at night (a must of DOMAIN.md; the engine keeps to 06-22 anyway).
+NIGHT_STARTS = time(23, 0)
+NIGHT_ENDS = time(5, 0)
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,12 @@ class Slot:
     run_id: str | None
     shortened: str = ""  # why it is shorter than the week asks for, if it is
     note: str = ""  # where it moved, if it did
+    room: int = 0  # minutes it may grow to without touching anything (0: its own length)
+    why: str = ""  # why it is there beyond its kind (a third day of mobility)
+    wish: int = 0  # the minutes it is meant to hold (its length as placed or trimmed)
+
+    def __post_init__(self) -> None:
+        self.wish = self.wish or self.minutes
 
     @property
     def minutes(self) -> int:
@@ -63,7 +93,8 @@ class Slot:
 
 
 class Calendar:
-    """Everything already taken in the plan's time: runs, busy blocks, placed sessions.
+    """Everything already taken in the plan's time: runs, busy blocks, placed sessions; and the
+    quiet time around runs that sessions on their own keep out of (a calendar of its own).
 
     Blocks up to a day long are kept sorted by start, so a question about one moment looks only
     at the blocks near it (bisection), not at every block of the plan; longer ones (the plan's
@@ -71,13 +102,15 @@ class Calendar:
     were taken, so ties resolve as they always have.
     """
 
-    def __init__(self, blocks: Iterable[Block]) -> None:
+    def __init__(self, blocks: Iterable[Block], quiet: Iterable[Block] = ()) -> None:
         self._starts: list[datetime] = []
         self._short: list[tuple[int, Block]] = []
         self._long: list[tuple[int, Block]] = []
         self._count = 0
         for block in blocks:
             self._add(block)
+        quiet = list(quiet)
+        self._quiet = Calendar(quiet) if quiet else None
 
     @property
     def blocks(self) -> list[Block]:
@@ -125,9 +158,13 @@ class Calendar:
             return wanted, None
         return max(limit.start - moment, timedelta(0)), limit
 
-    def gaps(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        """The free intervals within [start, end)."""
+    def gaps(
+        self, start: datetime, end: datetime, *, quiet: bool = False
+    ) -> list[tuple[datetime, datetime]]:
+        """The free intervals within [start, end) (also clear of the quiet time if asked)."""
         near = self._near(start, end)
+        if quiet and self._quiet is not None:
+            near = [*near, *self._quiet._near(start, end)]
         taken = sorted((b for b in near if b.end > start and b.start < end), key=_span)
         free, cursor = [], start
         for block in taken:
@@ -202,7 +239,7 @@ def _place_warm_up(
     earlier_week = window.week_of(run_start - timedelta(minutes=minutes))
     if earlier_week is not None and earlier_week != week:
         minutes = shapes[earlier_week - 1].pre_minutes
-    room, limit = calendar.room_before(run_start, timedelta(minutes=minutes))
+    room, limit = calendar.room_before(run_start, timedelta(minutes=minutes + ROOM_MINUTES))
     fits = _whole_minutes(room)
     if fits < MIN_SESSION_MINUTES:
         return None
@@ -210,7 +247,7 @@ def _place_warm_up(
     if fits < minutes and limit is not None:
         why = f"{limit.label} ends {window.hhmm(limit.end)}"
     start = run_start - timedelta(minutes=min(fits, minutes))
-    return Slot("pre-run", start, run_start, run.id, why)
+    return Slot("pre-run", start, run_start, run.id, why, room=fits)
 
 
 def _place_cool_down(
@@ -222,7 +259,7 @@ def _place_cool_down(
     if week is None:
         return None
     minutes = shapes[week - 1].post_minutes
-    room, limit = calendar.room_after(run_end, timedelta(minutes=minutes))
+    room, limit = calendar.room_after(run_end, timedelta(minutes=minutes + ROOM_MINUTES))
     fits = _whole_minutes(room)
     if fits < MIN_SESSION_MINUTES:
         return None
@@ -230,7 +267,7 @@ def _place_cool_down(
     if fits < minutes and limit is not None:
         why = f"{limit.label} starts {window.hhmm(limit.start)}"
     end = run_end + timedelta(minutes=min(fits, minutes))
-    return Slot("post-run", run_end, end, run.id, why)
+    return Slot("post-run", run_end, end, run.id, why, room=fits)
 
 
 def _whole_minutes(span: timedelta) -> int:
@@ -260,6 +297,18 @@ def _spread(candidates: Sequence[date], count: int) -> list[date]:
     return [candidates[(2 * i + 1) * n // (2 * count)] for i in range(count)]
 
 
+def quiet_blocks(runs: Iterable[Run]) -> list[Block]:
+    """The two hours before each run, and the hours just after it: no session on its own there."""
+    return [
+        Block(
+            as_utc(run.start) - QUIET_BEFORE_RUN,
+            as_utc(run.end) + AWAY_AFTER_RUN,
+            f"the {run.start:%H:%M} run",
+        )
+        for run in runs
+    ]
+
+
 def place_free_day_sessions(
     runs: Sequence[Run],
     shapes: Sequence[WeekShape],
@@ -267,34 +316,105 @@ def place_free_day_sessions(
     calendar: Calendar,
     preferred: time,
 ) -> list[Slot]:
-    """Loosening or maintenance sessions on days without a run, spread over each week."""
+    """Loosening or maintenance sessions on days without a run, spread over each week.
+
+    A daily runner, who has too few days without a run, gets the loosening sessions on run days,
+    well away from the runs (DOMAIN.md: daily runners get their loosening too).
+    """
     run_days = {window.local_date(run.start) for run in runs}
     slots = []
     for shape in shapes:
         if not shape.free_days or not shape.free_day_minutes:
             continue
-        rest_days = [d for d in window.days_of_week(shape.week) if d not in run_days]
+        days = window.days_of_week(shape.week)
+        rest_days = [d for d in days if d not in run_days]
         wanted = _spread(rest_days, shape.free_days)
-        used: set[date] = set(wanted)
-        for day in wanted:
-            fallbacks = [d for d in rest_days if d > day and d not in used]
-            slot = _first_free_slot([day, *fallbacks], shape, window, calendar, preferred)
-            if slot is None:
-                continue
-            used.add(window.local_date(slot.start))
-            calendar.take(slot)
-            slots.append(slot)
+        if shape.free_day_kind == "loosening" and len(wanted) < shape.free_days:
+            busy_days = [d for d in days if d in run_days]
+            wanted = sorted([*wanted, *_spread(busy_days, shape.free_days - len(wanted))])
+        length = shape.free_day_minutes
+        slots += _place_on_days(wanted, days, shape.free_day_kind, length, window, calendar,
+                                preferred)  # fmt: skip
     return slots
+
+
+def _place_on_days(
+    wanted: Sequence[date],
+    days: Sequence[date],
+    kind: SessionKind,
+    minutes: int,
+    window: Window,
+    calendar: Calendar,
+    preferred: time,
+    why: str = "",
+) -> list[Slot]:
+    slots = []
+    used: set[date] = set(wanted)
+    for day in wanted:
+        fallbacks = [d for d in days if d > day and d not in used]
+        slot = _first_free_slot([day, *fallbacks], kind, minutes, window, calendar, preferred)
+        if slot is None:
+            continue
+        slot.why = why
+        used.add(window.local_date(slot.start))
+        calendar.take(slot)
+        slots.append(slot)
+    return slots
+
+
+def place_third_days(
+    slots: Sequence[Slot],
+    shapes: Sequence[WeekShape],
+    window: Window,
+    calendar: Calendar,
+    preferred: time,
+    days_wanted: int,
+) -> list[Slot]:
+    """Short maintenance sessions on other days until each week has mobility on `days_wanted`
+    different days (DOMAIN.md: at least 3, whatever the run pattern)."""
+    taken: dict[int, set[date]] = {}
+    for slot in slots:
+        week = window.week_of(slot.start)
+        if week is not None:
+            taken.setdefault(week, set()).add(window.local_date(slot.start))
+    added: list[Slot] = []
+    for shape in shapes:
+        have = taken.get(shape.week, set())
+        missing = days_wanted - len(have)
+        if missing <= 0 or not shape.short_minutes:
+            continue
+        days = window.days_of_week(shape.week)
+        free = [d for d in days if d not in have]
+        why = f"mobility on at least {days_wanted} days a week"
+        chosen = set(have)
+        while missing > 0 and free:
+            # the day furthest from the days that already have mobility, earliest on a tie
+            day = max(
+                free,
+                key=lambda d: (min((abs((d - c).days) for c in chosen), default=7), -d.toordinal()),
+            )
+            free.remove(day)
+            extra = _first_free_slot([day], "maintenance", shape.short_minutes, window, calendar,
+                                     preferred)  # fmt: skip
+            if extra is None:
+                continue
+            extra.why = why
+            calendar.take(extra)
+            added.append(extra)
+            chosen.add(day)
+            missing -= 1
+    return added
 
 
 def _first_free_slot(
     days: Sequence[date],
-    shape: WeekShape,
+    kind: SessionKind,
+    minutes: int,
     window: Window,
     calendar: Calendar,
     preferred: time,
 ) -> Slot | None:
-    length = timedelta(minutes=shape.free_day_minutes)
+    length = timedelta(minutes=minutes)
     for day in days:
         start = _nearest_free_start(day, length, window, calendar, preferred)
         if start is None:
@@ -305,8 +425,89 @@ def _first_free_slot(
             note = f"moved from {days[0]:%a %d %b}: no free time that day"
         elif start != wish:
             note = f"moved to {window.hhmm(start)}: {window.hhmm(wish)} is taken"
-        return Slot(shape.free_day_kind, start, start + length, None, note=note)
+        return Slot(kind, start, start + length, None, note=note)
     return None
+
+
+def set_rooms(slots: Sequence[Slot], calendar: Calendar) -> None:
+    """How far each warm-up and cool-down may grow, now that every session is placed."""
+    own = {(s.start, s.end, s.as_block().label) for s in slots}
+    index = _DayIndex(calendar.blocks)
+    for slot in slots:
+        if slot.kind == "pre-run":
+            limit = index.latest_end(slot.start - timedelta(minutes=ROOM_MINUTES), slot.end, own)
+            slot.room = _whole_minutes(slot.end - max(limit, slot.end - _room(slot)))
+        elif slot.kind == "post-run":
+            first = index.earliest_start(slot.start, slot.end + timedelta(minutes=ROOM_MINUTES),
+                                         own)  # fmt: skip
+            slot.room = _whole_minutes(min(first, slot.start + _room(slot)) - slot.start)
+
+    _share_gaps(sorted(slots, key=lambda s: (s.start, s.end)))
+
+
+def _share_gaps(ordered: Sequence[Slot]) -> None:
+    """A cool-down and the next warm-up may not both grow into the same free minutes."""
+    for first, second in itertools.pairwise(ordered):
+        if (first.kind, second.kind) != ("post-run", "pre-run"):
+            continue
+        gap = _whole_minutes(second.start - first.end)
+        grow_first = max(first.room - first.minutes, 0)
+        grow_second = max(second.room - second.minutes, 0)
+        if grow_first + grow_second > gap:
+            grow_first = min(grow_first, gap // 2)
+            grow_second = min(grow_second, gap - grow_first)
+            first.room = first.minutes + grow_first
+            second.room = second.minutes + grow_second
+
+
+def _room(slot: Slot) -> timedelta:
+    return timedelta(minutes=slot.minutes + ROOM_MINUTES)
+
+
+class _DayIndex:
+    """Blocks by UTC day, so finding a slot's neighbours does not scan the whole plan."""
+
+    def __init__(self, blocks: Iterable[Block]) -> None:
+        self.by_day: dict[date, list[Block]] = {}
+        self.long: list[Block] = []
+        for block in blocks:
+            if block.end - block.start > timedelta(days=2):
+                self.long.append(block)
+                continue
+            day = block.start.date()
+            while day <= block.end.date():
+                self.by_day.setdefault(day, []).append(block)
+                day += timedelta(days=1)
+
+    def near(self, start: datetime, end: datetime) -> Iterable[Block]:
+        day = start.date() - timedelta(days=1)
+        while day <= end.date():
+            yield from self.by_day.get(day, ())
+            day += timedelta(days=1)
+        yield from self.long
+
+    def latest_end(
+        self, start: datetime, end: datetime, own: set[tuple[datetime, datetime, str]]
+    ) -> datetime:
+        """The latest end of a block (not a slot itself) touching [start, end), else start."""
+        latest = start
+        for block in self.near(start, end):
+            if (block.start, block.end, block.label) in own and block.end == end:
+                continue
+            if block.start < end and block.end > start:
+                latest = max(latest, min(block.end, end))
+        return latest
+
+    def earliest_start(
+        self, start: datetime, end: datetime, own: set[tuple[datetime, datetime, str]]
+    ) -> datetime:
+        earliest = end
+        for block in self.near(start, end):
+            if (block.start, block.end, block.label) in own and block.start == start:
+                continue
+            if block.start < end and block.end > start:
+                earliest = min(earliest, max(block.start, start))
+        return earliest
 
 
 def _nearest_free_start(
@@ -316,7 +517,8 @@ def _nearest_free_start(
     wish = window.at(day, preferred)
     later: list[datetime] = []
     earlier: list[datetime] = []
-    for gap_start, gap_end in calendar.gaps(window.at(day, DAY_OPENS), window.at(day, DAY_CLOSES)):
+    opens, closes = window.at(day, DAY_OPENS), window.at(day, DAY_CLOSES)
+    for gap_start, gap_end in calendar.gaps(opens, closes, quiet=True):
         start = _on_grid(max(gap_start, wish), up=True)
         if start + length <= gap_end:
             later.append(start)
@@ -334,3 +536,29 @@ def _on_grid(moment: datetime, *, up: bool) -> datetime:
     seconds = moment.timestamp()
     steps = math.ceil(seconds / grid) if up else math.floor(seconds / grid)
     return datetime.fromtimestamp(steps * grid, UTC)
+
+
+def place_strength(
+    runs: Sequence[Run],
+    shapes: Sequence[WeekShape],
+    window: Window,
+    calendar: Calendar,
+    preferred: time,
+    template: StrengthPlan,
+) -> list[Slot]:
+    """The strength track: its sessions on days without a run, spread over each week, days
+    without another session on its own first."""
+    run_days = {window.local_date(run.start) for run in runs}
+    taken = {window.local_date(b.start) for b in calendar.blocks if b.label.endswith("session")}
+    slots = []
+    for shape in shapes:
+        days = window.days_of_week(shape.week)
+        rest = [d for d in days if d not in run_days]
+        calm = [d for d in rest if d not in taken]
+        wanted = _spread(calm, template.strength_days)
+        if len(wanted) < template.strength_days:
+            others = [d for d in rest if d not in wanted]
+            wanted = sorted([*wanted, *_spread(others, template.strength_days - len(wanted))])
+        slots += _place_on_days(wanted, rest, "strength", template.strength_minutes, window,
+                                calendar, preferred)  # fmt: skip
+    return slots

@@ -29,13 +29,14 @@ class SetResult:
 
 
 # Fields whose change alters the plan (the adherence target only changes how weeks are judged).
-_PLAN_FIELDS = ("tightness", "sport", "sitting_hours", "tz")
+_PLAN_FIELDS = ("tightness", "sport", "sitting_hours", "tz", "strength")
 _FIELD_WORDS = {
     "tightness": "tightness",
     "sport": "sport",
     "sitting_hours": "sitting hours",
     "tz": "time zone",
     "target": "target",
+    "strength": "strength track",
 }
 
 
@@ -49,12 +50,14 @@ def set_athlete(
     tz: str | None = None,
     target: float | None = None,
     now: datetime | None = None,
+    strength: bool | None = None,
 ) -> SetResult:
     """Update an athlete (a re-assessment) and rebuild the future of their plan."""
-    changes = _given(tightness, sport, sitting_hours, tz, target)
+    changes = _given(tightness, sport, sitting_hours, tz, target, strength)
     if not changes:
         raise InvalidInput(
-            "changes", "nothing to change: give a tightness, sport, sitting hours, zone or target"
+            "changes",
+            "nothing to change: give a tightness, sport, sitting hours, zone, target or strength",
         )
     now = now or clock.now()
     with repo.transaction():
@@ -86,12 +89,13 @@ def preview_set(
     tz: str | None = None,
     target: float | None = None,
     now: datetime | None = None,
+    strength: bool | None = None,
 ) -> SetPreview:
     """The plan `set_athlete` with these figures would store, by the same rebuild; stores
     nothing."""
     now = now or clock.now()
     old = repo.get_athlete(name)
-    new, why = _reassessed(old, _given(tightness, sport, sitting_hours, tz, target))
+    new, why = _reassessed(old, _given(tightness, sport, sitting_hours, tz, target, strength))
     plan = repo.get_plan(old.name)
     if plan is None or not why:
         return SetPreview(new, plan, None, "")
@@ -135,6 +139,7 @@ def _given(
     sitting_hours: float | None,
     tz: str | None,
     target: float | None,
+    strength: bool | None = None,
 ) -> dict[str, Any]:
     """The figures a re-assessment was given (None: left as it is)."""
     given = {
@@ -143,6 +148,7 @@ def _given(
         "sitting_hours": sitting_hours,
         "tz": tz,
         "target": target,
+        "strength": strength,
     }
     return {k: v for k, v in given.items() if v is not None}
 
@@ -158,6 +164,8 @@ def _reassessed(old: Athlete, changes: dict[str, Any]) -> tuple[Athlete, str]:
 
 def _describe(field: str, old: Athlete, new: Athlete) -> str:
     before, after = getattr(old, field), getattr(new, field)
+    if isinstance(before, bool):
+        before, after = ("on" if before else "off"), ("on" if after else "off")
     if isinstance(before, float):
         before, after = f"{before:g}", f"{after:g}"
     return f"{_FIELD_WORDS[field]} {before} → {after}"

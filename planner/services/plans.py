@@ -182,6 +182,8 @@ def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanC
     low = adapt.low_loosening_weeks(plan, logs, now)
     if low:
         why += "; " + adapt.hold_reason(low)
+    if builder.built_with_an_older_model(plan):  # logged history stays, the future is new
+        why += "; " + builder.NEW_MODEL_REASON
     try:
         fresh = rebuild(repo, athlete, plan, len(low), now)
     except NoRuns:

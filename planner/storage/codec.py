@@ -64,6 +64,8 @@ def athlete_doc(a: Athlete) -> Doc:
         "sitting_hours": a.sitting_hours,
         "tz": a.tz,
         "target": a.target,
+        # only athletes on the strength track carry the flag, so other files stay as they were
+        **({"strength": True} if a.strength else {}),
     }
 
 
@@ -75,6 +77,7 @@ def athlete_from(doc: Doc) -> Athlete:
         sitting_hours=float(doc.get("sitting_hours", 0.0)),
         tz=doc.get("tz", "UTC"),
         target=float(doc.get("target", 0.8)),
+        strength=bool(doc.get("strength", False)),
     )
 
 
@@ -262,20 +265,24 @@ class _PrescriptionTable:
                         p.instructions.feel,
                         p.instructions.mistake,
                     ],
+                    # the range cue came with the second edition of the coaching rules
+                    *([p.progression] if p.progression else []),
                 ]
             )
         return found
 
 
 def _prescription_from(row: list[Any]) -> Prescription:
-    """A row of nine (older plans) or eleven fields: timing and instructions came later."""
+    """A row of nine (older plans), eleven or twelve fields: timing, instructions and the range
+    cue came later."""
     ex_id, name, style, reps, hold, rounds, per_side, level, cue, *later = row
     dose = Dose(reps=reps, hold_seconds=hold, rounds=rounds, per_side=per_side, range_level=level)
     timing = Timing(*(int(n) for n in later[0])) if later else UNTIMED
     how = Instructions(*later[1]) if len(later) > 1 else Instructions()
+    progression = str(later[2]) if len(later) > 2 else ""
     return Prescription(
         exercise_id=ex_id, name=name, style=style, dose=dose, timing=timing, cue=cue,
-        instructions=how,
+        instructions=how, progression=progression,
     )  # fmt: skip
 
 
@@ -290,8 +297,9 @@ def sessions_doc(sessions: tuple[Session, ...], table: _PrescriptionTable) -> li
             s.run_id,
             [table.ref(p) for p in s.exercises],
             s.note,
-            # only a pinned session carries the flag, so older plans encode as they always did
-            *([True] if s.pinned else []),
+            # only a pinned session or one with reasons carries the flag (and then the reasons),
+            # so older plans encode as they always did
+            *([s.pinned, list(s.why)] if s.why else [True] if s.pinned else []),
         ]
         for s in sessions
     ]
@@ -308,9 +316,10 @@ def sessions_from(rows: list[list[Any]], table: list[Prescription], tz: ZoneInfo
             run_id=run_id,
             exercises=tuple(table[i] for i in refs),
             note=note,
-            pinned=bool(pinned and pinned[0]),
+            pinned=bool(rest and rest[0]),
+            why=tuple(str(w) for w in rest[1]) if len(rest) > 1 else (),
         )
-        for sid, week, kind, start, end, run_id, refs, note, *pinned in rows
+        for sid, week, kind, start, end, run_id, refs, note, *rest in rows
     ]
 
 

@@ -14,7 +14,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Collapsible, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Collapsible,
+    Footer,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import parse_sitting_hours, parse_target_percent, parse_zone
@@ -46,6 +56,7 @@ SITTING = Parses(parse_sitting_hours)
 ZONE = Parses(parse_zone)
 TARGET = Parses(parse_target_percent)
 SPORTS = tuple(SPORT_WORDS.items())
+STRENGTH_HINT = "hip and calf: strength cuts injuries"
 FIELDS = ("tightness", "sport", "sitting", "zone", "target")
 # The domain's name of a field where the form's differs.
 FIELD_IDS = {"sitting_hours": "sitting", "tz": "zone"}
@@ -134,6 +145,10 @@ class AthleteScreen(HipplanScreen[None]):
         yield field_row("Zone", "zone", zone)
         target = checked_input("target", TARGET, type="number")
         yield field_row("Target", "target", inline(target, "% of each week's sessions"))
+        # the strength track, with its reason (strength work prevents injuries where
+        # stretching alone does not)
+        strength = Checkbox("twice a week", id="strength", compact=True)
+        yield field_row("Strength", "strength", inline(strength, STRENGTH_HINT))
 
     def on_mount(self) -> None:
         for error in self.query(".field-error"):
@@ -165,6 +180,7 @@ class AthleteScreen(HipplanScreen[None]):
         self.query_one("#sitting", Input).value = f"{athlete.sitting_hours:g}"
         self.query_one("#zone", Input).value = athlete.tz
         self.query_one("#target", Input).value = f"{athlete.target * 100:g}"
+        self.query_one("#strength", Checkbox).value = athlete.strength
         for field_id in FIELDS:
             self._set_error(field_id, None)
         self._show_meaning()
@@ -336,6 +352,7 @@ class AthleteScreen(HipplanScreen[None]):
         assert sitting is not None and zone is not None and target is not None
         name, has_plan = detail.athlete.name, detail.plan is not None
         tightness, sport = self._tightness(), self._sport()
+        strength = self.query_one("#strength", Checkbox).value
         self._status("Saving…")
 
         def job() -> str:
@@ -347,6 +364,7 @@ class AthleteScreen(HipplanScreen[None]):
                 sitting_hours=sitting,
                 tz=zone,
                 target=target,
+                strength=strength,
             )
             return f"Saved {name}. {change_words(result.change, has_plan=has_plan)}"
 

@@ -302,8 +302,10 @@ class PlayerScreen(HipplanScreen[None]):
 
 
 def _how_to(prescription: Prescription) -> str:
-    """The full instructions (set-up, movement, feel, the mistake to avoid); the cue is above."""
-    return "\n".join(prescription.instructions.lines())
+    """The range cue, then the full instructions (set-up, movement, feel, the mistake to avoid);
+    the one-line cue is above."""
+    lines = [f"Range: {prescription.progression}"] if prescription.progression else []
+    return "\n".join(lines + prescription.instructions.lines())
 
 
 def _seconds_between(start: datetime, end: datetime) -> float:

@@ -88,7 +88,9 @@ def exercise_text(number: int, prescription: Prescription) -> Content:
         (f"{number}. {prescription.name}", "bold"),
         ("  ·  ", "$text-muted"),
         (prescription.dose.text, "$text-accent"),
-    )
+        *([("  ·  ", "$text-muted"), (prescription.progression, "$text-accent")]
+          if prescription.progression else []),
+    )  # fmt: skip
     lines = [title]
     if prescription.cue:
         lines.append(Content.styled(prescription.cue, "$text-muted"))

@@ -117,7 +117,9 @@ def test_summary_description_and_categories(london_plan) -> None:  # type: ignor
     assert event.summary == f"Hip mobility: pre-run warm-up ({pre.minutes} min)"
     assert event.categories == ("Hip mobility", "pre-run")
     for p in pre.exercises:
-        assert f"- {p.name}: {p.dose.text}. {p.cue}" in event.description.splitlines()
+        # each dose with its range cue (DOMAIN.md second edition), then the reminder
+        line = f"- {p.name}: {p.dose.text} ({p.progression}). {p.cue}"
+        assert p.progression and line in event.description.splitlines()
         assert f"  Set-up: {p.instructions.setup}" in event.description.splitlines()
         assert f"  Avoid: {p.instructions.mistake}" in event.description.splitlines()
     loose = next(s for s in plan.sessions if s.kind == "loosening")

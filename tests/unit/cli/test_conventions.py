@@ -74,7 +74,7 @@ def _examples(tmp: Path, dav: Account | None = None) -> dict[tuple[str, ...], li
         ("plan", "extend"): ["plan", "extend", NAME, "--weeks", "2"],
         ("plan", "build"): ["plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"],
         ("plan", "show"): ["plan", "show", NAME],
-        ("plan", "move"): ["plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00"],
+        ("plan", "move"): ["plan", "move", NAME, "20270305-loose", "--to", "2027-03-05 20:00"],
         ("log",): ["log", NAME, "next", "done"],
         ("adherence",): ["adherence", NAME],
         ("export",): ["export", NAME, "-o", str(tmp / "plan.ics")],
@@ -181,10 +181,10 @@ def test_write_json_says_what_was_done(cli, sample: Path) -> None:  # type: igno
                           " Tue 09 Mar 19:00 → 07:35"}],
     }  # fmt: skip
     moved = json.loads(
-        cli("plan", "move", NAME, "20270304-loose", "--to", "2027-03-04 20:00", "--json").out
+        cli("plan", "move", NAME, "20270305-loose", "--to", "2027-03-05 20:00", "--json").out
     )
-    assert moved["moved"]["id"] == "20270304-loose"
-    assert moved["moved"]["start"] == "2027-03-04T20:00:00+00:00"
+    assert moved["moved"]["id"] == "20270305-loose"
+    assert moved["moved"]["start"] == "2027-03-05T20:00:00+00:00"
     changed = json.loads(cli("athlete", "set", NAME, "--tightness", "2", "--json").out)
     assert changed["updated"]["tightness"] == 2
     assert [set(c) for c in changed["plan_changes"]] == [{"week", "reason"}]

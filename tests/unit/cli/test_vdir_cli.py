@@ -41,10 +41,10 @@ def _stats(folder: Path) -> dict[str, tuple[int, int]]:
 def test_one_file_per_event_named_by_uid(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "hip"
     done = _export(cli, folder, "--with-runs")
-    assert done["files"] == {"created": 23, "updated": 0, "removed": 0, "unchanged": 0}
-    assert (done["sessions"], done["runs"]) == (17, 6)
+    assert done["files"] == {"created": 22, "updated": 0, "removed": 0, "unchanged": 0}
+    assert (done["sessions"], done["runs"]) == (16, 6)
     files = sorted(folder.glob("*.ics"))
-    assert len(files) == 23
+    assert len(files) == 22
     for path in files:
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
         (event,) = calendar.walk("VEVENT")
@@ -60,7 +60,7 @@ def test_second_export_writes_nothing(cli, athlete, tmp_path: Path) -> None:  # 
     _export(cli, folder)
     before = _stats(folder)
     done = _export(cli, folder)
-    assert done["files"] == {"created": 0, "updated": 0, "removed": 0, "unchanged": 17}
+    assert done["files"] == {"created": 0, "updated": 0, "removed": 0, "unchanged": 16}
     assert _stats(folder) == before
 
 
@@ -117,7 +117,7 @@ def test_khal_reads_the_folder(cli, athlete, tmp_path: Path) -> None:  # type: i
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout  # fmt: skip
     lines = [line for line in out.splitlines() if line.strip()]
-    assert len(lines) == 23
+    assert len(lines) == 22
     assert "2027-03-01 06:20 2027-03-01 06:30 Hip mobility: pre-run warm-up (10 min)" in lines
     assert "2027-03-01 06:30 2027-03-01 07:15 Run (45 min)" in lines
 

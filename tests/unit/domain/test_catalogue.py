@@ -18,8 +18,11 @@ from planner.domain.errors import CatalogueError
 
 DOMAIN_IDS = {
     "dynamic": {"leg-swing-front-back", "leg-swing-side", "hip-rotations", "long-lunge", "low-squat"},
-    "static": {"standing-quad", "kneeling-hip-flexor", "knee-to-chest", "thigh-across",
-               "supine-hip-rotations"},
+    "static": {"standing-quad", "kneeling-hip-flexor", "knee-to-chest", "thigh-across"},
+    # lying hip rotations: a slow relaxed movement in reps (DOMAIN.md second edition); knee
+    # circles open sessions on their own with relaxed movement
+    "relaxed": {"supine-hip-rotations", "lying-knee-circles"},
+    "strength": {"glute-bridge", "side-lying-abduction", "calf-raise-straight", "calf-raise-bent"},
 }  # fmt: skip
 # Well-known static hip stretches added so long sessions fill with work (DOMAIN.md allows them).
 ADDED_STATIC = {"figure-four", "butterfly", "ninety-ninety", "pigeon-stretch", "couch-stretch",
@@ -34,16 +37,20 @@ def test_catalogue_holds_the_domain_exercises(catalogue: Catalogue) -> None:
         assert {e.id for e in catalogue.exercises.values() if e.style == style} == ids | added
     for exercise in catalogue.exercises.values():
         assert 1 <= len(exercise.cues) <= 3
-        if exercise.style == "dynamic":
+        if exercise.style in ("dynamic", "strength"):
             assert exercise.dose_kind == "reps"
             assert exercise.reps is not None and (exercise.reps.low, exercise.reps.high) == (8, 15)
-        else:
+        elif exercise.id == "supine-hip-rotations":  # 6-12 slow repetitions each way
+            assert exercise.reps is not None and (exercise.reps.low, exercise.reps.high) == (6, 12)
+        elif exercise.style == "static":
             assert exercise.dose_kind == "hold"
             assert exercise.hold_seconds is not None
             assert (exercise.hold_seconds.low, exercise.hold_seconds.high) == (20, 30)
             assert exercise.loosening_hold_seconds is not None
             assert 45 <= exercise.loosening_hold_seconds.high <= 60
-            assert (exercise.rounds.low, exercise.rounds.high) == (2, 4)
+            # fewer sets in a short session, up to 3 in loosening (2-4 with the spare)
+            assert 1 <= exercise.rounds.low <= exercise.rounds.high <= 4
+        assert exercise.range_cues, "every exercise shows its range"
 
 
 def test_lookup_of_an_unknown_exercise_names_it(catalogue: Catalogue) -> None:
@@ -60,7 +67,11 @@ def test_bundled_templates_match_the_domain_table(standard: Template, gentle: Te
     assert {level: standard.row(level).taper_weeks for level in range(1, 6)} == {
         5: 2, 4: 2, 3: 1, 2: 0, 1: 0,
     }  # fmt: skip
-    assert standard.row(5).maintenance_extra_minutes == 15
+    assert standard.row(5).maintenance_extra_minutes == 12
+    loose = {level: standard.row(level).loosening_minutes for level in (5, 4, 3)}
+    assert 25 <= loose[5] <= 30 and 20 <= loose[4] <= 25 and 15 <= loose[3] <= 20
+    assert standard.row(5).loosening_days == standard.row(4).loosening_days == 3
+    assert standard.budget.group_minutes < 12 and max(standard.budget.front_minutes) < 12
     assert standard.loosening_row(1) == standard.row(3)
     assert str(standard.loosening_time) == "19:00:00"
 
@@ -72,7 +83,8 @@ PlanFile = Callable[[str], dict[str, Any]]
     ("change", "message"),
     [
         (lambda d: d["exercises"]["low-squat"].update(style="bouncy"),
-         "exercise 'low-squat': field 'style' must be dynamic or static, not 'bouncy'"),
+         "exercise 'low-squat': field 'style' must be dynamic or static or relaxed or strength,"
+         " not 'bouncy'"),
         (lambda d: d["exercises"]["low-squat"].pop("name"),
          "exercise 'low-squat': field 'name' is missing"),
         (lambda d: d["exercises"]["low-squat"].update(cues=[]),

@@ -43,20 +43,22 @@ def check_minutes_are_content(plan: Plan, catalogue: Catalogue) -> None:
 
 
 def check_doses_in_range(session: Session) -> None:
+    """DOMAIN.md doses (second edition): drills 8-15 reps; lying hip rotations 6-12 slow reps
+    each way; holds never over 60 s, up to 45 in loosening, near 20-30 elsewhere (a cool-down
+    after a loosening day may hold a little longer: change between appearances is gradual)."""
     for p in session.exercises:
         dose = p.dose
-        if p.style == "dynamic":
+        if p.style in ("dynamic", "strength"):
             assert dose.hold_seconds is None and dose.reps is not None
             assert 8 <= dose.reps <= 15 and 1 <= dose.rounds <= 3, (session.id, dose)
             continue
+        if p.style == "relaxed":
+            assert dose.hold_seconds is None and dose.reps is not None
+            assert 6 <= dose.reps <= 12, (session.id, dose)
+            continue
         assert dose.reps is None and dose.hold_seconds is not None
-        assert 2 <= dose.rounds <= 4, (session.id, dose)
-        if session.kind == "loosening":
-            assert 20 <= dose.hold_seconds <= 60, (session.id, dose)
-        else:
-            assert 20 <= dose.hold_seconds <= 30, (session.id, dose)
-            # about 60 s in all per stretch and side
-            assert 40 <= dose.rounds * dose.hold_seconds <= 90, (session.id, dose)
+        assert 1 <= dose.rounds <= 4, (session.id, dose)
+        assert 10 <= dose.hold_seconds <= 45, (session.id, dose)
 
 
 @PROPERTIES
@@ -88,39 +90,51 @@ def test_the_player_plays_exactly_the_sessions_minutes(
 
 
 def test_sessions_fill_their_time_with_work(standard: Template, catalogue: Catalogue) -> None:
-    # The DOMAIN.md table's minutes, within a minute, where the content allows it.
+    # The DOMAIN.md table's minutes for tightness 5, where content and the weekly budget allow.
     plan = plan_of(standard, catalogue, 5)
-    week8 = {s.kind: s.minutes for s in plan.sessions_in_week(8)}
-    assert week8 == {"pre-run": 8, "post-run": 10, "maintenance": 15}
+    final = plan.sessions_in_week(8)
+    assert {s.kind for s in final} == {"pre-run", "post-run", "maintenance"}
+    assert all(5 <= s.minutes <= 8 for s in final if s.kind == "pre-run")
+    assert all(8 <= s.minutes <= 10 for s in final if s.kind == "post-run")
+    assert all(8 <= s.minutes <= 12 for s in final if s.kind == "maintenance")
     week1 = plan.sessions_in_week(1)
-    assert {s.minutes for s in week1 if s.kind == "pre-run"} == {10}
-    assert {s.minutes for s in week1 if s.kind == "post-run"} == {20}
-    assert {s.minutes for s in week1 if s.kind == "loosening"} == {40}
+    assert all(8 <= s.minutes <= 10 for s in week1 if s.kind == "pre-run")
+    assert all(8 <= s.minutes <= 15 for s in week1 if s.kind == "post-run")
+    loosening = [s.minutes for s in week1 if s.kind == "loosening"]
+    assert len(loosening) == 3 and max(loosening) >= 25 and all(m <= 30 for m in loosening)
+    assert 120 <= plan.weekly_minutes()[0] <= 170
+    assert 45 <= plan.weekly_minutes()[-1] <= 70
 
 
 def front_share(plan: Plan, catalogue: Catalogue) -> float:
+    """Of the static time in the cool-downs (alike for every athlete), the front of the hip's share."""
     front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
-    week1 = plan.sessions_in_week(1)
-    every = [p for s in week1 for p in s.exercises]
+    every = [
+        p for s in plan.sessions if s.kind == "post-run" for p in s.exercises if p.style == "static"
+    ]
     total = sum(seconds_of(p, catalogue) for p in every)
     return sum(seconds_of(p, catalogue) for p in every if p.exercise_id in front) / total
 
 
-@pytest.mark.parametrize(
-    ("athlete", "why"),
-    [({"sport": "triathlon"}, "bent forward on the bike"), ({"sitting_hours": 10.0}, "10 h")],
-)
-def test_triathlon_and_long_sitting_get_more_front_of_hip_work(
-    standard: Template, catalogue: Catalogue, athlete: dict[str, object], why: str
+@pytest.mark.parametrize("tightness", [5, 3])
+def test_triathlon_and_long_sitting_raise_the_front_of_hip_share(
+    standard: Template, catalogue: Catalogue, tightness: int
 ) -> None:
-    runner = plan_of(standard, catalogue, 3)
-    closed = plan_of(standard, catalogue, 3, **athlete)
-    assert front_share(closed, catalogue) > front_share(runner, catalogue) + 0.05
-    front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
-    for session in closed.sessions:
-        assert session.exercises[0].exercise_id in front, session.id  # comes first
-        assert "more hip-flexor and quad work" in session.note and why in session.note
-    assert not any("hip-flexor" in s.note for s in runner.sessions)
+    runner = plan_of(standard, catalogue, tightness)
+    bike = plan_of(standard, catalogue, tightness, sport="triathlon")
+    desk = plan_of(standard, catalogue, tightness, sitting_hours=10.0)
+    both = plan_of(standard, catalogue, tightness, sport="triathlon", sitting_hours=10.0)
+    shares = [front_share(p, catalogue) for p in (runner, bike, desk, both)]
+    assert shares[1] > shares[0] and shares[2] > shares[0], shares
+    assert shares[3] > max(shares[1], shares[2]), shares  # together more than either alone
+    for plan, why in ((bike, "bent forward on the bike"), (desk, "10 h"), (both, "bike and 10 h")):
+        for session in plan.sessions:
+            if session.kind == "post-run":  # never at the cost of the glutes or outer hip
+                ids = {p.exercise_id for p in session.exercises}
+                assert {"knee-to-chest", "thigh-across"} <= ids, session.id
+        told = [w for s in plan.sessions for w in s.why if "more hip-flexor and quad work" in w]
+        assert told and all(why.split(" and ")[-1] in w for w in told)
+    assert not any("hip-flexor and quad" in w for s in runner.sessions for w in s.why)
 
 
 def test_every_exercise_has_a_complete_instruction(catalogue: Catalogue) -> None:
@@ -129,7 +143,9 @@ def test_every_exercise_has_a_complete_instruction(catalogue: Catalogue) -> None
         assert how.setup and how.movement and how.feel and how.mistake, exercise.id
         if exercise.style == "static":
             assert "mild tension, never pain, no bouncing" in how.feel, exercise.id
-    rotation = catalogue.get("supine-hip-rotations").instructions
-    assert "both knees drop" in rotation.movement and "shoulders stay down" in rotation.movement
+    rotation = catalogue.get("supine-hip-rotations")
+    assert rotation.style == "relaxed" and rotation.dose_kind == "reps"  # a movement, not a hold
+    assert "never hold" in rotation.instructions.movement
+    assert "shoulders stay down" in rotation.instructions.mistake
     assert catalogue.timing.seconds_per_rep == 3
     assert (catalogue.timing.side_switch_seconds, catalogue.timing.transition_seconds) == (5, 15)

@@ -1,0 +1,463 @@
+"""Stage 3 of the plan engine: each session's time filled with exercises and doses.
+
+The rules (DOMAIN.md, second edition):
+
+- A warm-up holds the article's five drills in its order and a cool-down its five stretches; a
+  short one does fewer repetitions or sets, never fewer of these. Loosening and maintenance
+  sessions start with 2-4 minutes of relaxed movement; only loosening adds extra stretches.
+- One progression per exercise across every kind of session: between two consecutive
+  appearances its hold changes by at most 15 s, its reps by at most 2 and its time per side by
+  at most half. Reps and holds rise a step a week toward the top of the session kind's range;
+  the range level (the cue shown with the dose) rises every few weeks.
+- A weekly budget of static stretching per muscle group and side, under 12 minutes, with a
+  larger share for the front of the hip for triathletes and long sitters; cool-downs still to
+  come in the week keep their share of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from planner.domain.catalogue import Catalogue, Exercise, Span, Template
+from planner.domain.model import Dose, Prescription, SessionKind, Timing
+from planner.domain.placement import Slot
+from planner.domain.timing import dose_seconds
+
+HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must)
+REPS_MOST_CHANGE = 2
+HOLD_LONGEST = 60  # never over 60 s (DOMAIN.md doses)
+HOLD_SHORTEST = 10  # a cool-down short of weekly budget holds down to 10 s (ACSM: 10-30 s)
+SETS_MOST = 4
+ROUTINE_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
+STANDALONE_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
+# Extras come on top only in loosening sessions; maintenance and run sessions hold the routine.
+EXTRA_KINDS: tuple[SessionKind, ...] = ("loosening",)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one exercise stands: how often done, its last reps or hold, sets and time per side."""
+
+    done: int = 0
+    unit: int | None = None
+    rounds: int | None = None
+    side_seconds: int | None = None
+
+
+@dataclass
+class DoseState:
+    """Progress per exercise and static seconds per (week, group) so far; copied before each
+    session so a later change re-fits from there."""
+
+    progress: dict[str, Progress] = field(default_factory=dict)
+    used: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def copy(self) -> DoseState:
+        # entries are frozen or ints, replaced and never changed: shallow copies suffice
+        return DoseState(dict(self.progress), dict(self.used))
+
+
+@dataclass
+class _Pick:
+    exercise: Exercise
+    unit: int
+    rounds: int
+    most_rounds: int
+    required: bool
+    target: int
+
+    def dose(self, per_rep: int, level: int) -> Dose:
+        is_reps = self.exercise.dose_kind == "reps"
+        return Dose(
+            reps=self.unit if is_reps else None,
+            hold_seconds=None if is_reps else self.unit,
+            rounds=self.rounds,
+            per_side=self.exercise.per_side,
+            range_level=level,
+        )
+
+
+def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
+    """0, 1 or 2: how many of triathlon and long sitting close this athlete's hips."""
+    return int(athlete_sport == "triathlon") + int(sitting_hours > limit)
+
+
+class Prescriber:
+    """Doses and fills one session at a time, advancing each exercise's progress."""
+
+    def __init__(
+        self, template: Template, catalogue: Catalogue, emphasis: int, growth_weeks: int
+    ) -> None:
+        self.template = template
+        # doses grow through loosening and taper, then hold: maintenance keeps what was gained
+        self.growth_weeks = growth_weeks
+        self.timing: Timing = catalogue.timing
+        self.emphasis = emphasis
+        self.exercises = catalogue.exercises
+        self._seconds_cache: dict[tuple[str, int, int], int] = {}
+        self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
+        self.lists: dict[SessionKind, list[Exercise]] = {
+            kind: [catalogue.get(e) for e in ids] for kind, ids in template.exercises.items()
+        }
+        budget = template.budget
+        self.limits: dict[str, int] = {}
+        for exercise in catalogue.exercises.values():
+            for group in exercise.targets:
+                minutes = budget.group_minutes
+                if group in budget.front_groups:
+                    minutes = budget.front_minutes[min(emphasis, 2)]
+                self.limits[group] = int(minutes * 60)
+        self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
+
+    def _cool_down_need(self, group: str, picks: list[_Pick], state: DoseState) -> int:
+        """What one cool-down to come needs at least of a group: each of its stretches once,
+        as short as gradual change from its latest dose (this session's, if in it) allows."""
+        need = 0
+        for exercise in self.cool_down_static:
+            if group not in exercise.targets:
+                continue
+            now = next((p for p in picks if p.exercise.id == exercise.id), None)
+            if now is not None:
+                side = self._side_seconds(exercise, now.unit, now.rounds)
+            else:
+                side = state.progress.get(exercise.id, Progress()).side_seconds or 0
+            need += max(HOLD_SHORTEST, -(-side // 2))
+        return need
+
+    # -- one session ------------------------------------------------------------------------------
+
+    def fit(
+        self, slot: Slot, week: int, state: DoseState, cool_downs_after: int
+    ) -> tuple[Prescription, ...] | None:
+        """The slot filled, or None when the routine it must hold does not fit (time or the
+        weekly budget): the session is then left out."""
+        wish = slot.wish * 60
+        most = max(wish, slot.room * 60)
+        reserve = cool_downs_after
+        listed = [e for e in self.lists.get(slot.kind, []) if e.from_week <= week]
+        picks: dict[str, _Pick] = {}
+        for exercise in listed:  # the routine first: all of it, or no session
+            if self._required(exercise, slot.kind):
+                pick = self._pick(exercise, slot.kind, week, state)
+                if pick is None:
+                    return None
+                picks[exercise.id] = pick
+        if not self._routine_within_budget(picks, week, state, reserve):
+            return None
+        if not self._shrink_to(picks, wish, most, state):
+            return None
+        for exercise in listed:  # then the rest, in order, while time and the budget allow
+            if exercise.id in picks:
+                continue
+            pick = self._pick(exercise, slot.kind, week, state)
+            if pick is None or not self._within(pick, week, state, reserve, [*picks.values()]):
+                continue
+            if self._total([*picks.values(), pick]) <= wish:
+                picks[exercise.id] = pick
+        chosen = [picks[e.id] for e in listed if e.id in picks]
+        if not chosen:
+            return None
+        self._grow(chosen, wish - self._total(chosen), week, state, reserve)
+        return self._commit(chosen, week, state)
+
+    def _routine_within_budget(
+        self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int
+    ) -> bool:
+        """Shorter holds or fewer sets of the routine, largest first, while a group runs over
+        the week's budget: first leaving the cool-downs to come their share, then at least
+        within the budget itself. False when gradual change does not allow enough."""
+        for spare_reserve in (False, True):
+            while (group := self._over(picks, week, state, reserve, spare_reserve)) is not None:
+                sharing = sorted(
+                    (p for p in picks.values() if group in p.exercise.targets),
+                    key=lambda p: -self._side_seconds(p.exercise, p.unit, p.rounds),
+                )
+                for pick in sharing:
+                    last = state.progress.get(pick.exercise.id, Progress())
+                    shorter = self._shorter(pick, last)
+                    if shorter is not None:
+                        picks[pick.exercise.id] = shorter
+                        break
+                else:
+                    if spare_reserve:
+                        return False
+                    break
+        return True
+
+    def _over(
+        self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int, spare: bool
+    ) -> str | None:
+        """The first group the picks take over its budget, or None."""
+        chosen = [*picks.values()]
+        taken: dict[str, int] = {}
+        for pick in chosen:
+            if pick.exercise.style == "static":
+                side = self._side_seconds(pick.exercise, pick.unit, pick.rounds)
+                for group in pick.exercise.targets:
+                    taken[group] = taken.get(group, 0) + side
+        for group, seconds in taken.items():
+            keep = 0
+            if reserve and not spare:
+                keep = reserve * self._cool_down_need(group, chosen, state)
+            if state.used.get((week, group), 0) + seconds + keep > self.limits.get(group, 0):
+                return group
+        return None
+
+    def _shorter(self, pick: _Pick, last: Progress) -> _Pick | None:
+        """A shorter hold, else one set fewer, as far as gradual change allows."""
+        if pick.exercise.dose_kind == "reps":
+            return None
+        unit = self._unit_for(pick.exercise, pick.rounds, pick.unit - 5, last, HOLD_SHORTEST)
+        if unit is not None and unit < pick.unit:
+            return replace(pick, unit=unit, target=unit)
+        if pick.rounds > 1:
+            fewer = pick.rounds - 1
+            unit = self._unit_for(pick.exercise, fewer, HOLD_SHORTEST, last, HOLD_SHORTEST)
+            if unit is not None:
+                return replace(pick, unit=unit, rounds=fewer, target=unit)
+        return None
+
+    def _total(self, picks: list[_Pick]) -> int:
+        moves = self.timing.transition_seconds * max(len(picks) - 1, 0)
+        return sum(self._seconds(p) for p in picks) + moves
+
+    def _shrink_to(self, picks: dict[str, _Pick], wish: int, most: int, state: DoseState) -> bool:
+        """Fewer repetitions or shorter holds, a step for each exercise in turn from the last,
+        while the routine runs over the session's length; False when gradual change does not
+        allow enough and it still runs over the room it has."""
+        shrunk = True
+        while shrunk and self._total([*picks.values()]) > wish:
+            shrunk = False
+            for key in reversed(list(picks)):
+                pick = picks[key]
+                last = state.progress.get(key, Progress())
+                step = 1 if pick.exercise.dose_kind == "reps" else 5
+                unit = self._unit_for(pick.exercise, pick.rounds, pick.unit - step, last)
+                if unit is not None and unit < pick.unit:
+                    picks[key] = replace(pick, unit=unit, target=unit)
+                    shrunk = True
+                    if self._total([*picks.values()]) <= wish:
+                        break
+        return self._total([*picks.values()]) <= most
+
+    def _required(self, exercise: Exercise, kind: SessionKind) -> bool:
+        """The article's routine in run sessions; the relaxed start of a session on its own."""
+        return kind in ROUTINE_KINDS or (kind in STANDALONE_KINDS and exercise.style == "relaxed")
+
+    def _grow(
+        self,
+        chosen: list[_Pick],
+        spare: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+    ) -> None:
+        """One more set for each in turn while time, the budget and gradual change allow; the
+        front of the hip first for athletes who need more of it."""
+        floor = set(self.template.budget.floor_groups)
+        order = sorted(
+            range(len(chosen)),
+            key=lambda n: (
+                not (self.emphasis and chosen[n].exercise.id in self.front),
+                not floor & set(chosen[n].exercise.targets),  # then hip flexors and glutes
+                n,
+            ),
+        )
+        grew = True
+        while grew:
+            grew = False
+            for number in order:
+                pick = chosen[number]
+                if (
+                    self.emphasis >= 2
+                    and pick.exercise.style == "static"
+                    and pick.exercise.id not in self.front
+                    and not floor & set(pick.exercise.targets)
+                ):
+                    continue  # both bike and desk: spare time to the front of the hip, glutes kept
+                if pick.rounds >= pick.most_rounds:
+                    spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
+                    continue
+                last = state.progress.get(pick.exercise.id, Progress())
+                unit = self._unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
+                if unit is None:
+                    continue
+                bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
+                more = self._seconds(bigger) - self._seconds(pick)
+                others = [c for c in chosen if c is not pick]
+                if more <= spare and self._within(bigger, week, state, reserve, others):
+                    chosen[number] = bigger
+                    spare -= more
+                    grew = True
+
+    def _first_reps_up(
+        self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState
+    ) -> tuple[int, bool]:
+        """A drill done for the first time may start higher in its range to fill the warm-up
+        (nothing came before it to grow from)."""
+        pick = chosen[number]
+        exercise = pick.exercise
+        if exercise.style != "dynamic" or exercise.id in state.progress:
+            return spare, grew
+        assert exercise.reps is not None
+        if pick.unit >= exercise.reps.high:
+            return spare, grew
+        bigger = replace(pick, unit=pick.unit + 1, target=pick.unit + 1)
+        more = self._seconds(bigger) - self._seconds(pick)
+        if more > spare:
+            return spare, grew
+        chosen[number] = bigger
+        return spare - more, True
+
+    def _commit(self, chosen: list[_Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
+        prescriptions = []
+        for pick in chosen:
+            exercise = pick.exercise
+            last = state.progress.get(exercise.id, Progress())
+            level = self.template.progression.range_level(week)
+            prescriptions.append(
+                Prescription(
+                    exercise_id=exercise.id,
+                    name=exercise.name,
+                    style=exercise.style,
+                    dose=pick.dose(self.timing.seconds_per_rep, level),
+                    timing=self.timing,
+                    cue=exercise.cues[last.done % len(exercise.cues)],
+                    instructions=exercise.instructions,
+                    progression=exercise.range_cue(level),
+                )
+            )
+            side = self._side_seconds(exercise, pick.unit, pick.rounds)
+            state.progress[exercise.id] = Progress(last.done + 1, pick.unit, pick.rounds, side)
+            if exercise.style == "static":
+                for group in exercise.targets:
+                    key = (week, group)
+                    state.used[key] = state.used.get(key, 0) + side
+        return tuple(prescriptions)
+
+    # -- one exercise -----------------------------------------------------------------------------
+
+    def _pick(
+        self, exercise: Exercise, kind: SessionKind, week: int, state: DoseState
+    ) -> _Pick | None:
+        """The exercise at its fewest sets for this kind, at this week's reps or hold, within
+        what gradual change from its last appearance allows."""
+        last = state.progress.get(exercise.id, Progress())
+        target = self._target(exercise, kind, week)
+        if exercise.style == "dynamic" and last.unit is not None:
+            target = max(target, last.unit)  # a drill's reps do not fall back without need
+        low, high = self._rounds(exercise, kind)
+        if self.emphasis and exercise.id in self.front:
+            low = min(low + 1, high)
+        if last.rounds is not None:
+            high = max(1, min(high, last.rounds + self.template.progression.rounds_step))
+        tries = [*range(low, 0, -1), *range(low + 1, SETS_MOST + 1)]
+        for rounds in tries:
+            unit = self._unit_for(exercise, rounds, target, last, HOLD_SHORTEST)
+            if unit is not None:
+                required = self._required(exercise, kind)
+                return _Pick(exercise, unit, rounds, max(high, rounds), required, target)
+        return None
+
+    def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
+        """This week's reps or hold for the kind: a step a week from the start of its range."""
+        span = self._unit_span(exercise, kind)
+        steps = self.template.progression
+        step = steps.reps_step if exercise.dose_kind == "reps" else steps.hold_step
+        return min(span.high, span.low + step * (min(week, self.growth_weeks) - 1))
+
+    def _unit_span(self, exercise: Exercise, kind: SessionKind) -> Span:
+        if exercise.dose_kind == "reps":
+            assert exercise.reps is not None  # the catalogue gives reps to every reps exercise
+            return exercise.reps
+        loose = exercise.loosening_hold_seconds if kind == "loosening" else None
+        span = loose or exercise.hold_seconds
+        assert span is not None  # the catalogue gives holds to every static exercise
+        return span
+
+    def _rounds(self, exercise: Exercise, kind: SessionKind) -> tuple[int, int]:
+        span = exercise.rounds
+        if kind == "loosening" and exercise.loosening_rounds is not None:
+            span = exercise.loosening_rounds
+        return span.low, min(span.high, SETS_MOST)
+
+    def _unit_for(
+        self,
+        exercise: Exercise,
+        rounds: int,
+        target: int,
+        last: Progress,
+        shortest: int | None = None,
+    ) -> int | None:
+        """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
+        last appearance (unit and time per side), or None when no unit is."""
+        if exercise.dose_kind == "reps":
+            assert exercise.reps is not None
+            low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
+            per_unit = self.timing.seconds_per_rep
+        else:
+            assert exercise.hold_seconds is not None
+            low, high, most = exercise.hold_seconds.low, HOLD_LONGEST, HOLD_MOST_CHANGE
+            low = min(low, shortest or low)
+            per_unit = 1
+        if last.unit is not None:
+            low, high = max(low, last.unit - most), min(high, last.unit + most)
+        if last.side_seconds:
+            old, each = last.side_seconds, rounds * per_unit
+            low = max(low, -(-old // (2 * each)))  # at least half the time per side
+            high = min(high, (3 * old) // (2 * each))  # at most half as much again
+        if low > high:
+            return None
+        return min(max(target, low), high)
+
+    def _side_seconds(self, exercise: Exercise, unit: int, rounds: int) -> int:
+        per_unit = self.timing.seconds_per_rep if exercise.dose_kind == "reps" else 1
+        return unit * rounds * per_unit
+
+    def _within(
+        self,
+        pick: _Pick,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        others: list[_Pick],
+        *,
+        spare_reserve: bool = False,
+    ) -> bool:
+        """Whether the weekly budget of each group the exercise stretches still holds it, and
+        (unless it is the routine's least) leaves the cool-downs still to come their share."""
+        if pick.exercise.style != "static":
+            return True
+        return all(
+            self._group_within(g, pick, week, state, reserve, others, spare_reserve)
+            for g in pick.exercise.targets
+        )
+
+    def _group_within(
+        self,
+        group: str,
+        pick: _Pick,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        others: list[_Pick],
+        spare_reserve: bool,
+    ) -> bool:
+        taken = state.used.get((week, group), 0) + sum(
+            self._side_seconds(o.exercise, o.unit, o.rounds)
+            for o in others
+            if o.exercise.style == "static" and group in o.exercise.targets
+        )
+        side = self._side_seconds(pick.exercise, pick.unit, pick.rounds)
+        keep = 0
+        if reserve and not spare_reserve:
+            keep = reserve * self._cool_down_need(group, [*others, pick], state)
+        return taken + side + keep <= self.limits.get(group, 0)
+
+    def _seconds(self, pick: _Pick) -> int:
+        key = (pick.exercise.id, pick.unit, pick.rounds)
+        seconds = self._seconds_cache.get(key)
+        if seconds is None:
+            seconds = dose_seconds(pick.dose(self.timing.seconds_per_rep, 1), self.timing)
+            self._seconds_cache[key] = seconds
+        return seconds

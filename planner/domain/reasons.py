@@ -1,0 +1,97 @@
+"""Why each session is there and why its dose is what it is, in short lines with figures
+(`plan show --why`, the JSON `why` list, the session view)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from planner.domain.catalogue import Template
+from planner.domain.model import KIND_REASONS, Athlete, Plan, Prescription, SessionKind
+from planner.domain.phases import SITTING_HOURS_LIMIT
+
+RUN_REASONS: dict[SessionKind, str] = {
+    "pre-run": "before the run: the article's five drills, swings first, lunges and squats last,"
+    " range growing within the set",
+    "post-run": "after the run: the article's five stretches, held to mild tension, never pain",
+}
+SHOWN_GROUPS = ("hip flexors", "glutes", "quadriceps", "outer hip")
+HARDEST = ("pigeon stretch", "couch stretch")
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds / 60:.1f}".removesuffix(".0")
+
+
+class Why:
+    """The reasons of every session of one plan."""
+
+    def __init__(
+        self, athlete: Athlete, template: Template, plan: Plan, held: int, emphasis: str
+    ) -> None:
+        self.athlete = athlete
+        self.template = template
+        self.plan = plan
+        self.held = held
+        self.emphasis = emphasis
+
+    def of(
+        self,
+        kind: SessionKind,
+        week: int,
+        extra: str,
+        exercises: Sequence[Prescription],
+        used: Mapping[tuple[int, str], int],
+        limits: Mapping[str, int],
+        targets: Mapping[str, tuple[str, ...]],
+    ) -> tuple[str, ...]:
+        front = {e for e, groups in targets.items() if "hip flexors" in groups}
+        lines = [self.phase(week), RUN_REASONS.get(kind) or KIND_REASONS.get(kind, "")]
+        if extra:
+            lines.append(extra)
+        if self.emphasis and any(p.exercise_id in front for p in exercises):
+            lines.append(self.emphasis)
+        relaxed = [p for p in exercises if p.style == "relaxed"]
+        if kind in ("loosening", "maintenance") and relaxed:
+            lines.append("starts with relaxed movement before the first hold")
+        if kind == "loosening" and week == 1:
+            lines.append(f"{' and '.join(HARDEST)} wait for week 2")
+        lines.extend(self._budget(exercises, week, used, limits, targets))
+        return tuple(line for line in lines if line)
+
+    def phase(self, week: int) -> str:
+        plan = self.plan
+        phase = plan.phase(week)
+        if phase == "loosening":
+            causes = [f"tightness {self.athlete.tightness}"]
+            if self.athlete.sport == "triathlon":
+                causes.append("triathlon")
+            if self.athlete.sitting_hours > SITTING_HOURS_LIMIT:
+                causes.append(f"{self.athlete.sitting_hours:g} h sitting")
+            line = f"loosening week {week} of {plan.loosening_weeks}: {' + '.join(causes)}"
+            if self.held:
+                line += f" (held {self.held} more week{'s' if self.held > 1 else ''})"
+            return line
+        if phase == "taper":
+            step = week - plan.loosening_weeks
+            return f"taper week {step} of {plan.taper_weeks}: falling evenly to maintenance"
+        return f"maintenance: keeps the range (tightness {self.athlete.tightness})"
+
+    def _budget(
+        self,
+        exercises: Sequence[Prescription],
+        week: int,
+        used: Mapping[tuple[int, str], int],
+        limits: Mapping[str, int],
+        targets: Mapping[str, tuple[str, ...]],
+    ) -> list[str]:
+        """The static minutes per side so far this week of the groups this session stretches."""
+        groups = [
+            g
+            for g in SHOWN_GROUPS
+            if any(p.style == "static" and g in targets.get(p.exercise_id, ()) for p in exercises)
+        ]
+        return [
+            f"{g} {_minutes(used.get((week, g), 0))} of {_minutes(limits.get(g, 0))} min"
+            " a side this week"
+            for g in groups
+        ]

@@ -1,0 +1,329 @@
+"""The musts of DOMAIN.md (second edition), checked over generated athletes and run patterns.
+
+Athletes: tightness 1-5, runner or triathlete, 0-14 h sitting; run patterns: one run a week,
+three a week, daily, two a day, 05:00 and 22:30 runs; zones with DST and odd offsets; plans of
+1 to 52 weeks. Each check is a rule of the domain, not a figure of the engine.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.domain.builder import build_plan
+from planner.domain.catalogue import Catalogue, Template
+from planner.domain.errors import QuietTime
+from planner.domain.inputs import zone
+from planner.domain.model import Athlete, Plan, Run, RunRule, Session, as_utc
+from planner.domain.moves import check_quiet
+from planner.domain.schedule import runs_between
+from planner.domain.timing import content_seconds
+
+DRILLS = ["leg-swing-front-back", "leg-swing-side", "hip-rotations", "long-lunge", "low-squat"]
+STRETCHES = {"standing-quad", "kneeling-hip-flexor", "knee-to-chest", "thigh-across",
+             "supine-hip-rotations"}  # fmt: skip
+HARDEST = {"pigeon-stretch", "couch-stretch"}
+EVERY_DAY = tuple(range(7))
+PATTERNS: dict[str, tuple[RunRule, ...]] = {
+    "once a week": (RunRule(days=(6,), at=time(9, 0), minutes=90),),
+    "three a week": (RunRule(days=(0, 2, 5), at=time(7, 0), minutes=45),),
+    "daily": (RunRule(days=EVERY_DAY, at=time(18, 0), minutes=40),),
+    "two a day": (
+        RunRule(days=EVERY_DAY, at=time(6, 30), minutes=30),
+        RunRule(days=EVERY_DAY, at=time(18, 0), minutes=30),
+    ),
+    "05:00": (RunRule(days=(1, 3, 5), at=time(5, 0), minutes=50),),
+    "22:30": (RunRule(days=(0, 3), at=time(22, 30), minutes=40),),
+}
+ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Pacific/Chatham"]
+# A generous bound on hypothesis's time (CI profile in tests/conftest.py: derandomized).
+RULES = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@dataclass(frozen=True)
+class Case:
+    tightness: int
+    sport: str
+    sitting: float
+    tz: str
+    start: date
+    weeks: int
+    pattern: str
+
+    def athlete(self, tightness: int | None = None) -> Athlete:
+        return Athlete(
+            "Ada", tightness or self.tightness, sport=self.sport,  # type: ignore[arg-type]
+            sitting_hours=self.sitting, tz=self.tz,
+        )  # fmt: skip
+
+    def runs(self) -> list[Run]:
+        end = self.start + timedelta(weeks=self.weeks)
+        return runs_between(PATTERNS[self.pattern], [], zone(self.tz), self.start, end)
+
+    def build(self, template: Template, catalogue: Catalogue, tightness: int | None = None) -> Plan:
+        athlete = self.athlete(tightness)
+        return build_plan(athlete, self.runs(), self.start, self.weeks, template, catalogue)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    pattern = draw(st.sampled_from(sorted(PATTERNS)))
+    longest = 16 if pattern in ("two a day", "daily") else 52  # keeps the run bounded in time
+    return Case(
+        tightness=draw(st.integers(1, 5)),
+        sport=draw(st.sampled_from(["run", "triathlon"])),
+        sitting=float(draw(st.integers(0, 14))),
+        tz=draw(st.sampled_from(ZONES)),
+        start=draw(st.dates(date(2026, 10, 1), date(2028, 3, 31))),
+        weeks=draw(st.one_of(st.integers(1, 10), st.integers(1, longest))),
+        pattern=pattern,
+    )
+
+
+# -- the checks ------------------------------------------------------------------------------------
+
+
+def check_placement(plan: Plan) -> None:
+    """Dynamic only before runs; warm-ups end at and cool-downs start at their run; nothing
+    overlaps; no session on its own ends in the 2 hours before a run or runs at night."""
+    runs = {r.id: r for r in plan.runs}
+    spans = sorted((as_utc(s.start), as_utc(s.end)) for s in plan.sessions)
+    for a, b in pairwise(spans):
+        assert a[1] <= b[0], "sessions overlap"
+    for session in plan.sessions:
+        styles = {p.style for p in session.exercises}
+        if session.kind == "pre-run":
+            assert styles == {"dynamic"}
+            assert as_utc(session.end) == as_utc(runs[session.run_id or ""].start)
+        elif session.kind == "post-run":
+            assert styles <= {"static", "relaxed"}
+            assert as_utc(session.start) == as_utc(runs[session.run_id or ""].end)
+        elif session.kind == "strength":
+            assert styles == {"strength"}
+        else:
+            assert styles <= {"static", "relaxed"}
+            check_quiet(plan.runs, session)  # raises QuietTime
+        for run in plan.runs:
+            assert not (as_utc(run.start) < as_utc(session.end) and
+                        as_utc(session.start) < as_utc(run.end)), "session overlaps a run"  # fmt: skip
+
+
+def check_routine_whole(plan: Plan) -> None:
+    """Every warm-up holds the five drills in the article's order, every cool-down the five
+    stretches; sessions on their own start with 2-4 minutes of relaxed movement."""
+    for session in plan.sessions:
+        ids = [p.exercise_id for p in session.exercises]
+        if session.kind == "pre-run":
+            assert ids == DRILLS, session.id
+        elif session.kind == "post-run":
+            assert set(ids) == STRETCHES, session.id  # extras only on top, in loosening
+        elif session.kind in ("loosening", "maintenance"):
+            lead = 0
+            for number, p in enumerate(session.exercises):
+                if p.style != "relaxed":
+                    break
+                lead += content_seconds(session.exercises[number : number + 1])
+                lead += p.timing.transition_seconds
+            assert 120 <= lead <= 240, (session.id, lead)
+        if session.kind != "pre-run" and session.week == 1:
+            assert not HARDEST & set(ids), session.id
+
+
+def check_budget(plan: Plan, catalogue: Catalogue) -> None:
+    """Static time per muscle group and side in a week under 12 minutes."""
+    used: dict[tuple[int, str], int] = defaultdict(int)
+    for session in plan.sessions:
+        for p in session.exercises:
+            if p.style != "static":
+                continue
+            assert p.dose.hold_seconds is not None
+            for group in catalogue.get(p.exercise_id).targets:
+                used[(session.week, group)] += p.dose.hold_seconds * p.dose.rounds
+    assert all(seconds < 12 * 60 for seconds in used.values()), max(used.values())
+
+
+def floor_in_loosening(plan: Plan, catalogue: Catalogue) -> dict[tuple[int, str], int]:
+    used: dict[tuple[int, str], int] = defaultdict(int)
+    for session in plan.sessions:
+        for p in session.exercises:
+            if p.style == "static" and plan.phase(session.week) == "loosening":
+                for group in catalogue.get(p.exercise_id).targets:
+                    used[(session.week, group)] += (p.dose.hold_seconds or 0) * p.dose.rounds
+    return used
+
+
+def check_three_days(plan: Plan) -> None:
+    tz = zone(plan.tz)
+    for week in range(1, plan.weeks + 1):
+        days = {s.start.astimezone(tz).date() for s in plan.sessions_in_week(week)}
+        assert len(days) >= 3, (week, sorted(days))
+
+
+def check_gradual(plan: Plan) -> None:
+    """Between consecutive appearances of an exercise, whatever the kind: hold +-15 s, reps
+    +-2, time per side changes by at most half."""
+    last: dict[str, tuple[int | None, int | None, int]] = {}
+    for session in plan.sessions:
+        for p in session.exercises:
+            d = p.dose
+            unit = d.hold_seconds if d.hold_seconds is not None else 3 * (d.reps or 0)
+            side = unit * d.rounds
+            before = last.get(p.exercise_id)
+            if before is not None:
+                hold, reps, side_before = before
+                if d.hold_seconds is not None and hold is not None:
+                    assert abs(d.hold_seconds - hold) <= 15, (session.id, p.exercise_id)
+                if d.reps is not None and reps is not None:
+                    assert abs(d.reps - reps) <= 2, (session.id, p.exercise_id)
+                assert 2 * abs(side - side_before) <= side_before, (session.id, p.exercise_id)
+            last[p.exercise_id] = (d.hold_seconds, d.reps, side)
+
+
+def check_weekly_shape(plan: Plan) -> None:
+    """After loosening, weekly minutes never rise; the final week is maintenance."""
+    weekly = plan.weekly_minutes()
+    assert plan.phase(plan.weeks) == "maintenance"
+    after = weekly[max(plan.loosening_weeks, 1) - 1 :]
+    assert all(b <= a for a, b in pairwise(after)), weekly
+
+
+def check_cues(plan: Plan) -> None:
+    for session in plan.sessions:
+        assert session.why, session.id
+        for p in session.exercises:
+            assert p.progression, (session.id, p.exercise_id)
+
+
+@RULES
+@given(case=cases())
+def test_every_plan_keeps_the_musts(case: Case, standard: Template, catalogue: Catalogue) -> None:
+    plan = case.build(standard, catalogue)
+    check_placement(plan)
+    check_routine_whole(plan)
+    check_budget(plan, catalogue)
+    check_three_days(plan)
+    check_gradual(plan)
+    check_weekly_shape(plan)
+    check_cues(plan)
+    for session in plan.sessions:
+        needed = content_seconds(session.exercises)
+        assert needed <= session.minutes * 60 < needed + 60
+
+
+@RULES
+@given(case=cases())
+def test_the_gentle_template_keeps_them_too(
+    case: Case, gentle: Template, catalogue: Catalogue
+) -> None:
+    plan = case.build(gentle, catalogue)
+    check_placement(plan)
+    check_routine_whole(plan)
+    check_budget(plan, catalogue)
+    check_three_days(plan)
+    check_gradual(plan)
+    check_weekly_shape(plan)
+
+
+@RULES
+@given(case=cases())
+def test_loosening_weeks_reach_five_minutes_for_hip_flexors_and_glutes(
+    case: Case, standard: Template, catalogue: Catalogue
+) -> None:
+    plan = case.build(standard, catalogue)
+    used = floor_in_loosening(plan, catalogue)
+    for week in range(1, plan.loosening_weeks + 1):
+        for group in ("hip flexors", "glutes"):
+            assert used[(week, group)] >= 5 * 60, (week, group, used[(week, group)])
+
+
+@RULES
+@given(case=cases())
+def test_tighter_athletes_start_with_more(
+    case: Case, standard: Template, catalogue: Catalogue
+) -> None:
+    first = {t: case.build(standard, catalogue, t).weekly_minutes()[0] for t in (1, 3, 4, 5)}
+    assert first[5] >= first[4] >= first[3] >= first[1], first
+    assert min(first[4], first[5]) > first[3], first
+
+
+def test_the_taper_falls_evenly_and_no_week_falls_by_more_than_40_percent(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    for weeks in range(2, 9):
+        for tightness in (5, 4, 3):
+            case = Case(tightness, "run", 0.0, "Europe/London", date(2027, 3, 1), weeks,
+                        "three a week")  # fmt: skip
+            plan = case.build(standard, catalogue)
+            weekly = plan.weekly_minutes()
+            if not plan.taper_weeks:
+                continue  # no room for a taper: loosening, then the final maintenance week
+            top = plan.loosening_weeks - 1
+            stepped = weekly[top:]
+            assert all(b >= 0.6 * a for a, b in pairwise(stepped)), (weeks, tightness, weekly)
+            falls = [a - b for a, b in pairwise(stepped[: plan.taper_weeks + 2])]
+            mean = sum(falls) / len(falls)
+            assert max(falls) - min(falls) <= max(5, 0.25 * mean), (weeks, tightness, weekly)
+
+
+def test_daily_runners_get_their_loosening(standard: Template, catalogue: Catalogue) -> None:
+    case = Case(5, "run", 9.0, "Europe/London", date(2027, 3, 1), 8, "daily")
+    plan = case.build(standard, catalogue)
+    loosening = [s for s in plan.sessions if s.kind == "loosening"]
+    assert loosening and all(s.week <= plan.loosening_weeks + plan.taper_weeks for s in loosening)
+    for session in loosening:  # well away from the day's run, never right before it
+        for run in plan.runs:
+            assert not timedelta(0) <= as_utc(run.start) - as_utc(session.end) < timedelta(hours=2)
+
+
+def test_one_run_a_week_still_gives_three_days(standard: Template, catalogue: Catalogue) -> None:
+    for tightness in (1, 3, 5):
+        case = Case(tightness, "run", 0.0, "UTC", date(2027, 3, 1), 6, "once a week")
+        check_three_days(case.build(standard, catalogue))
+
+
+def test_a_loosening_session_may_not_be_moved_before_a_run_or_into_the_night(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    plan = Case(5, "run", 0.0, "Europe/London", date(2027, 3, 1), 4, "three a week").build(
+        standard, catalogue
+    )
+    loose = next(s for s in plan.sessions if s.kind == "loosening")
+    tz = zone(plan.tz)
+    length = loose.end - loose.start
+    run = plan.runs[1]
+    for start, rule in (
+        (run.start - length - timedelta(minutes=30), "before-run"),
+        (datetime.combine(loose.start.date(), time(23, 30), tz), "night"),
+        (datetime.combine(loose.start.date(), time(4, 0), tz), "night"),
+    ):
+        moved = Session(loose.id, loose.week, loose.kind, start, start + length, None,
+                        loose.exercises)  # fmt: skip
+        try:
+            check_quiet(plan.runs, moved)
+        except QuietTime as refused:
+            assert refused.rule == rule and refused.field == "to"
+        else:
+            raise AssertionError(f"{start} was accepted")
+
+
+def test_the_strength_track_twice_a_week_on_days_without_a_run(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    athlete = Athlete("Ada", 3, tz="Europe/London", strength=True)
+    start = date(2027, 3, 1)
+    runs = runs_between(
+        PATTERNS["three a week"], [], athlete.zone, start, start + timedelta(weeks=4)
+    )
+    plan = build_plan(athlete, runs, start, 4, standard, catalogue)
+    run_days = {r.start.date() for r in plan.runs}
+    for week in range(1, 5):
+        strength = [s for s in plan.sessions_in_week(week) if s.kind == "strength"]
+        assert len(strength) == 2
+        assert all(10 <= s.minutes <= 15 and s.start.date() not in run_days for s in strength)
+    plain = build_plan(Athlete("Ada", 3, tz="Europe/London"), runs, start, 4, standard, catalogue)
+    assert not any(s.kind == "strength" for s in plain.sessions)
