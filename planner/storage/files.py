@@ -47,9 +47,10 @@ _JOURNAL_NAME = re.compile(r"\.commit-[0-9a-f]{1,64}\.journal")
 _TARGET_NAME = re.compile(r"[^./\\\x00][^/\\\x00]{0,200}\.json")
 _NEW_NAME = re.compile(r"\.(?P<target>[^./\\\x00][^/\\\x00]{0,200}\.json)\.[0-9a-f]{12}\.new")
 _MAX_JOURNAL_BYTES = 16 * 1024 * 1024
-# `atomic_write`'s temp files in the folder: of athlete files and of journals.
+# `atomic_write`'s temp files in the folder: of athlete files and of journals (a journal's
+# name starts with a dot, so its temp file's with two).
 TEMP_NAME = re.compile(
-    r"\.(?:[^./\\\x00][^/\\\x00]{0,200}\.json|commit-[0-9a-f]{1,64}\.journal)\.[0-9a-f]{8}\.tmp"
+    r"\.(?:[^./\\\x00][^/\\\x00]{0,200}\.json|\.?commit-[0-9a-f]{1,64}\.journal)\.[0-9a-f]{8}\.tmp"
 )
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
+import shutil
 import tarfile
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,9 @@ import pytest
 from planner.domain.model import Athlete, name_key
 from planner.storage import Repository, StorageError, check_file
 from planner.storage.errors import DamagedDatabase
+from planner.storage.files import pending_journals
+from tests.unit.storage.conftest import entry
+from tests.unit.storage.faults import every_fault, run_in_child
 
 _ENTRY = {
     "status": "done",
@@ -167,3 +173,54 @@ def test_a_restore_keeps_the_mode_of_each_file_it_replaces(db: Path) -> None:
     own.chmod(0o640)
     Repository(db).restore(archive)
     assert own.stat().st_mode & 0o777 == 0o640
+
+
+def _restore_state(db: Path) -> dict[str, list[str]]:
+    repo = Repository.open(db)  # finishes a committed restore, sweeps a refused one's files
+    return {a.name: sorted(e.session_id for e in repo.logs(a.name)) for a in repo.athletes()}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+def test_a_fault_at_any_step_of_a_restore_leaves_before_or_after_as_reported(
+    tmp_path: Path,
+) -> None:
+    base = tmp_path / "base" / "hipplan.json"
+    base.parent.mkdir()
+    repo = _squad(base)
+    repo.log("Ann", entry("Ann-1"))
+    archive = shutil.copy(repo.backup(), tmp_path / "archive.tar.gz")
+    repo.remove_athlete("Bo")
+    repo.add_athlete(Athlete("Di", 2))
+    repo.log("Ann", entry("Ann-2"))
+    before = _restore_state(base)
+
+    def restore(db: Path) -> None:
+        Repository(db).restore(Path(archive))
+
+    def copy(into: str) -> Path:
+        shutil.copytree(base.parent, tmp_path / into, symlinks=True)
+        return tmp_path / into / base.name
+
+    clean_db = copy("clean")
+    clean = run_in_child(partial(restore, clean_db))
+    assert clean.ok, clean.error
+    after = _restore_state(clean_db)
+    assert after == {"Ann": ["Ann-1"], "Bo": [], "Cy": []} and after != before
+    faults = every_fault(clean.counts)
+    assert len(faults) >= 30
+    seen = set()
+    for n, fault in enumerate(faults):
+        db = copy(f"run{n}")
+        outcome = run_in_child(partial(restore, db), fault)
+        state = _restore_state(db)
+        where = f"{fault}: {outcome}"
+        assert state in (before, after), where
+        if outcome.ok:
+            assert state == after, f"reported restored but not: {where}"
+        elif not outcome.killed:
+            assert state == before, f"reported failed but restored: {where}"
+        assert check_file(db) == [], where
+        assert _leftovers(Repository(db)) == [], where
+        assert not pending_journals(Repository(db).folder), where
+        seen.add("after" if state == after else "before")
+    assert seen == {"before", "after"}
