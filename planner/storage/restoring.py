@@ -170,19 +170,26 @@ def _stage_member(
             _write_new(staged, target, tables, summary)
             return
         del tables  # before the next member is read
-        replacing = replaceable(staged.folder / target)
-        if replacing is not None:
-            keep_owner_and_mode(fd, replacing)  # never reset a mode chosen
-        new = f".{target}.{hex_part}.new"
-        staged.moves.append(Move(new, target))  # so that a failure from here removes it
-        os.rename(incoming, staged.folder / new)
-        staged.summaries[target] = summary
-    except OSError as exc:
-        raise _cannot_write(staged.folder, exc) from None
+        _place(staged, incoming, fd, target, f".{target}.{hex_part}.new", summary)
     finally:
         os.close(fd)
         with contextlib.suppress(OSError):
             incoming.unlink()  # gone once renamed; a refused member's bytes otherwise
+
+
+def _place(
+    staged: Staged, incoming: Path, fd: int, target: str, new: str, summary: dict[str, Any]
+) -> None:
+    """Give a checked member the name of a new file of its target, and the target's mode."""
+    replacing = replaceable(staged.folder / target)
+    staged.moves.append(Move(new, target))  # so that a failure from here removes it
+    try:
+        if replacing is not None:
+            keep_owner_and_mode(fd, replacing)  # never reset a mode chosen
+        os.rename(incoming, staged.folder / new)
+    except OSError as exc:
+        raise _cannot_write(staged.folder, exc) from None
+    staged.summaries[target] = summary
 
 
 def _copy(tar: tarfile.TarFile, member: tarfile.TarInfo, fd: int, folder: Path) -> None:
