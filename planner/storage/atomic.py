@@ -222,19 +222,33 @@ def _read_all(fd: int, size: int, path: Path) -> bytes:
 
 def parse_tables(raw: bytes, path: Path) -> Tables:
     """The tables of a database file, or a StorageError naming the file and what is wrong."""
-    where = f"database {path}"
     if len(raw) > MAX_DB_BYTES:
-        raise DamagedDatabase(f"{where} is larger than {MAX_DB_BYTES >> 20} MB; left untouched")
-    if not raw.strip():
+        raise DamagedDatabase(
+            f"database {path} is larger than {MAX_DB_BYTES >> 20} MB; left untouched"
+        )
+    return parse_text(decode_text(raw, path), path)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """A database file's bytes as text, or DamagedDatabase when they are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _corrupt(f"database {path}", exc) from None
+
+
+def parse_text(text: str, path: Path) -> Tables:
+    """The tables of a database file's text (`parse_tables` once decoded): a caller that drops
+    the bytes first holds one copy of the file while it is parsed, not two."""
+    where = f"database {path}"
+    if not text.strip(_ASCII_SPACE):
         raise DamagedDatabase(
             f"{where} is empty (truncated?); left untouched: restore a backup or remove it"
         )
     try:
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except (UnicodeDecodeError, json.JSONDecodeError, _DuplicateKey, RecursionError) as exc:
-        raise DamagedDatabase(
-            f"{where} is corrupt ({_reason(exc)}); left untouched: restore a backup or move it away"
-        ) from None
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except (json.JSONDecodeError, _DuplicateKey, RecursionError) as exc:
+        raise _corrupt(where, exc) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DamagedDatabase(f"{where} is not a hipplan database; left untouched")
     for name, table in data.items():
@@ -251,6 +265,15 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
                 f"{where} has a damaged schema version ({json.dumps(schema)[:40]}); left untouched"
             )
     return data
+
+
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
+
+
+def _corrupt(where: str, exc: Exception) -> DamagedDatabase:
+    return DamagedDatabase(
+        f"{where} is corrupt ({_reason(exc)}); left untouched: restore a backup or move it away"
+    )
 
 
 class _DuplicateKey(ValueError):

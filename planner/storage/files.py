@@ -47,9 +47,10 @@ _JOURNAL_NAME = re.compile(r"\.commit-[0-9a-f]{1,64}\.journal")
 _TARGET_NAME = re.compile(r"[^./\\\x00][^/\\\x00]{0,200}\.json")
 _NEW_NAME = re.compile(r"\.(?P<target>[^./\\\x00][^/\\\x00]{0,200}\.json)\.[0-9a-f]{12}\.new")
 _MAX_JOURNAL_BYTES = 16 * 1024 * 1024
-# `atomic_write`'s temp files in the folder: of athlete files and of journals.
+# `atomic_write`'s temp files in the folder: of athlete files and of journals (a journal's
+# name starts with a dot, so its temp file's with two).
 TEMP_NAME = re.compile(
-    r"\.(?:[^./\\\x00][^/\\\x00]{0,200}\.json|commit-[0-9a-f]{1,64}\.journal)\.[0-9a-f]{8}\.tmp"
+    r"\.(?:[^./\\\x00][^/\\\x00]{0,200}\.json|\.?commit-[0-9a-f]{1,64}\.journal)\.[0-9a-f]{8}\.tmp"
 )
 
 
@@ -166,45 +167,76 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
     try:
         for file, tables in staged:
             if removed(tables):
-                try:
-                    st = os.lstat(file.path)
-                except FileNotFoundError:
-                    continue
-                moves.append(Move(None, file.name, identity(st)))
+                gone = removal(folder, file.name)
+                if gone is not None:
+                    moves.append(gone)
                 continue
             new = folder / f".{file.name}.{txid}.new"
             moves.append(Move(new.name, file.name))  # so that a failure below sweeps it
-            _write_synced(new, file.storage.encode(stamped(tables)), _replaceable(file.path))
-        fsync_dir(folder)
-        journal = folder / f"{_JOURNAL_PREFIX}{txid}{_JOURNAL_SUFFIX}"
-        atomic_write(journal, encode_moves(moves), mode=FILE_MODE)  # the commit point
+            write_synced(new, file.storage.encode(stamped(tables)), replaceable(file.path))
     except BaseException as exc:
-        for move in moves:
-            if move.new is not None:
-                with contextlib.suppress(OSError):
-                    (folder / move.new).unlink()
-        if isinstance(exc, OSError):  # say where: a full disk is a fact about one folder
-            raise StorageError(
-                f"cannot write database files in {folder}: {exc.strerror or exc}; nothing changed"
-            ) from None
-        raise
-    try:
-        _apply(folder, moves)
-        journal.unlink()
-        fsync_dir(folder)
-    except OSError as exc:
+        raise _refused(folder, moves, exc) from None
+    unfinished = commit_moves(folder, moves, txid)
+    if unfinished:
         for file, _ in staged:
             file.storage.forget()
-        return [
-            f"the change is stored, but finishing it in {folder} failed "
-            f"({exc.strerror or exc}); the next command finishes it"
-        ]
+        return unfinished
     for file, tables in staged:
         if removed(tables):
             file.storage.forget()
         else:
             file.storage.written(tables)
     return []
+
+
+def removal(folder: Path, name: str) -> Move | None:
+    """The step deleting an athlete file as it is now (None: there is none)."""
+    try:
+        st = os.lstat(folder / name)
+    except FileNotFoundError:
+        return None
+    return Move(None, name, identity(st))
+
+
+def commit_moves(folder: Path, moves: Sequence[Move], txid: str | None = None) -> list[str]:
+    """Journal the steps (their new files written and synced), then do them: all or none.
+
+    A failure before the journal is written (the commit point) removes every new file and is
+    raised; one after it is returned as a warning, the next writer or opening finishing it.
+    """
+    journal = folder / f"{_JOURNAL_PREFIX}{txid or secrets.token_hex(6)}{_JOURNAL_SUFFIX}"
+    try:
+        fsync_dir(folder)
+        atomic_write(journal, encode_moves(moves), mode=FILE_MODE)  # the commit point
+    except BaseException as exc:
+        raise _refused(folder, moves, exc) from None
+    try:
+        _apply(folder, moves)
+        journal.unlink()
+        fsync_dir(folder)
+    except OSError as exc:
+        return [
+            f"the change is stored, but finishing it in {folder} failed "
+            f"({exc.strerror or exc}); the next command finishes it"
+        ]
+    return []
+
+
+def discard_new_files(folder: Path, moves: Sequence[Move]) -> None:
+    for move in moves:
+        if move.new is not None:
+            with contextlib.suppress(OSError):
+                (folder / move.new).unlink()
+
+
+def _refused(folder: Path, moves: Sequence[Move], exc: BaseException) -> BaseException:
+    """What to raise for a failure before the commit point, the new files removed."""
+    discard_new_files(folder, moves)
+    if isinstance(exc, OSError):  # say where: a full disk is a fact about one folder
+        return StorageError(
+            f"cannot write database files in {folder}: {exc.strerror or exc}; nothing changed"
+        )
+    return exc
 
 
 def _write_one(file: AthleteFile, tables: Tables) -> None:
@@ -217,7 +249,7 @@ def _write_one(file: AthleteFile, tables: Tables) -> None:
         file.storage.flush(stamped(tables))
 
 
-def _replaceable(path: Path) -> os.stat_result | None:
+def replaceable(path: Path) -> os.stat_result | None:
     """The stat of the athlete file a squad write replaces; a read-only one refuses the write,
     as a write of that athlete alone does."""
     try:
@@ -226,7 +258,7 @@ def _replaceable(path: Path) -> os.stat_result | None:
         raise StorageError(f"database {exc}") from None
 
 
-def _write_synced(path: Path, data: bytes, replacing: os.stat_result | None) -> None:
+def write_synced(path: Path, data: bytes, replacing: os.stat_result | None) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
         if replacing is not None:

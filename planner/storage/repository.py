@@ -48,10 +48,12 @@ from planner.storage.files import (
     TEMP_NAME,
     AthleteFile,
     Index,
+    commit_moves,
     finish_for_file,
     finish_journals,
     has_leftovers,
     pending_journals,
+    removal,
     removed,
     summary_doc_of,
     summary_entry,
@@ -62,7 +64,6 @@ from planner.storage.files import (
 )
 from planner.storage.layout import (
     athlete_files,
-    file_name,
     file_names,
     folder_of,
     identity,
@@ -71,8 +72,9 @@ from planner.storage.layout import (
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.restoring import Staged, stage_archive
 from planner.storage.revisions import revise
-from planner.storage.upkeep import archive, athletes_in, check_database
+from planner.storage.upkeep import archive, check_database
 
 T = TypeVar("T")
 DB_FILENAME = "hipplan.json"
@@ -583,17 +585,19 @@ class Repository:
         athletes added since are gone. Works on a damaged database too: the database as it was
         is archived first (None when there was nothing yet). Returns that archive and how many
         athletes were restored."""
-        athletes = athletes_in(archive)  # the whole archive checked before anything changes
         self._index.check_writable()
         make_folder(self.folder)
         with self._whole_lock, self._index.lock:
-            self._finish_pending()
+            self._finish_pending()  # a dead write's journal would sweep the staged files
+            # The whole archive is checked, one member at a time, before anything changes.
+            staged = stage_archive(archive, self.folder)
             before = None
-            if self.path.exists() or any(athlete_files(self.folder)):
-                before = self.backup("before-restore")
             try:
-                self._put_back(athletes)
+                if self.path.exists() or any(athlete_files(self.folder)):
+                    before = self.backup("before-restore")
+                self._put_back(staged)
             except BaseException as exc:
+                staged.discard()
                 if before is None:
                     raise
                 raise StorageError(
@@ -602,22 +606,17 @@ class Repository:
                 ) from None
             finally:
                 self._files.clear()
-        return before, len(athletes)
+        return before, len(staged.moves)
 
-    def _put_back(self, athletes: dict[str, Tables]) -> None:
-        staged = [(AthleteFile(self.folder, file_name(k)), t) for k, t in athletes.items()]
-        keep = {file.name for file, _ in staged}
-        staged += [
-            (AthleteFile(self.folder, listed.name), {})  # no athlete: deleted
-            for listed in athlete_files(self.folder)
-            if listed.name not in keep
-        ]
-        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
-        unfinished = write_files(self.folder, staged)  # all or none: one journal
+    def _put_back(self, staged: Staged) -> None:
+        keep = {move.target for move in staged.moves}
+        gone = [removal(self.folder, f.name) for f in athlete_files(self.folder)]
+        moves = staged.moves + [m for m in gone if m is not None and m.target not in keep]
+        unfinished = commit_moves(self.folder, moves)  # all or none: one journal
         self.notes += unfinished
         if unfinished:
             return
-        entries = {name: self._with_identity(name, doc) for name, doc in docs.items() if doc}
+        entries = {name: self._with_identity(name, doc) for name, doc in staged.summaries.items()}
         try:
             self._index.storage.flush(stamp({SUMMARIES: entries}))
         except (OSError, StorageError) as exc:

@@ -11,25 +11,22 @@ from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from planner.fsutil import UnsafeTarget, atomic_write, atomic_write_with, regular_file
-from planner.storage import codec, legacy
+from planner.storage import codec
 from planner.storage.atomic import (
     FILE_MODE,
-    MAX_DB_BYTES,
     Tables,
     open_database,
     parse_tables,
     read_database,
 )
-from planner.storage.errors import DamagedDatabase, StorageError
+from planner.storage.errors import StorageError
 from planner.storage.files import (
     SUMMARIES,
     pending_journals,
     read_journal,
-    stamped,
     summary_of,
 )
 from planner.storage.layout import (
-    FOLDER_SUFFIX,
     Identity,
     athlete_files,
     file_names,
@@ -37,7 +34,7 @@ from planner.storage.layout import (
     identity,
     make_folder,
 )
-from planner.storage.migrations import SCHEMA_VERSION, check_version, migrate, version_of
+from planner.storage.migrations import SCHEMA_VERSION, version_of
 
 _UTC = ZoneInfo("UTC")
 
@@ -57,7 +54,7 @@ def check_database(path: Path) -> list[str]:
     if version != SCHEMA_VERSION:
         change = "opening moves it to one file per athlete" if version < SCHEMA_VERSION else ""
         return [f"schema {version}; this hipplan uses {SCHEMA_VERSION} ({change or 'upgrade'})"]
-    problems = _check_table(tables, SUMMARIES, codec.summary_from, f"{path.name}: ")
+    problems = check_table(tables, SUMMARIES, codec.summary_from, f"{path.name}: ")
     listed = len(tables.get(SUMMARIES) or {})
     if listed and not os.path.lexists(folder):
         problems.append(
@@ -117,25 +114,23 @@ def check_athlete_file(path: Path) -> list[str]:
 def check_athlete_tables(tables: Tables, where: str) -> list[str]:
     """Every record of an athlete file's tables that does not decode, and a count of athletes
     other than one; `where` starts each line."""
-    problems = _check_table(tables, "athletes", codec.athlete_from, where)
+    problems = check_table(tables, "athletes", codec.athlete_from, where)
     athletes = list((tables.get("athletes") or {}).values())
     if len(athletes) != 1:
         problems.append(f"{where}holds {len(athletes)} athletes, not one")
-    problems += _check_table(tables, "rules", codec.rule_from, where)
-    problems += _check_table(
-        tables, "run_changes", lambda d: codec.run_changes_from(d, _UTC), where
-    )
-    problems += _check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]), where)
-    problems += _check_table(
+    problems += check_table(tables, "rules", codec.rule_from, where)
+    problems += check_table(tables, "run_changes", lambda d: codec.run_changes_from(d, _UTC), where)
+    problems += check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]), where)
+    problems += check_table(
         tables, "logs", lambda d: [codec.log_from(i) for i in d["entries"].items()], where
     )
-    problems += _check_table(
+    problems += check_table(
         tables, "checkins", lambda d: [codec.checkin_from(i) for i in d["entries"].items()], where
     )
-    problems += _check_table(
+    problems += check_table(
         tables, "imported", lambda d: [codec.run_from(r, _UTC) for r in d["runs"]], where
     )
-    problems += _check_table(
+    problems += check_table(
         tables, "busy", lambda d: [codec.busy_from(b, _UTC) for b in d["blocks"]], where
     )
     if not problems:
@@ -146,7 +141,7 @@ def check_athlete_tables(tables: Tables, where: str) -> list[str]:
     return problems
 
 
-def _check_table(
+def check_table(
     tables: dict[str, Any], name: str, decode: Callable[[Any], object], where: str
 ) -> list[str]:
     problems = []
@@ -223,110 +218,3 @@ def copy_database(source: Path, target: Path) -> None:
         if was is not None and tuple(entry.get("id", ())) == was:
             entry["id"] = list(now)  # type: ignore[arg-type]
     atomic_write(target, json.dumps(tables, ensure_ascii=False).encode(), mode=FILE_MODE)
-
-
-MAX_ARCHIVE_MEMBERS = 100_000
-
-
-def read_archive(archive: Path) -> tuple[str, bytes | None, dict[str, bytes]]:
-    """The index name, its bytes and the athlete files (by name) of a `db backup` archive.
-
-    Only what `archive` writes is accepted: regular files, one index at the top and `.json`
-    files in its folder, each within the database size limit. Anything else is refused whole.
-    """
-    where = f"backup {archive}"
-    try:
-        if regular_file(archive) is None:
-            raise StorageError(f"{where} does not exist; nothing was restored")
-        with tarfile.open(archive, mode="r:gz") as tar:
-            return _members(tar, where)
-    except UnsafeTarget as exc:
-        raise StorageError(f"backup {exc}") from None
-    except (OSError, tarfile.TarError, EOFError) as exc:
-        raise StorageError(f"{where} cannot be read ({exc}); nothing was restored") from None
-
-
-def _members(tar: tarfile.TarFile, where: str) -> tuple[str, bytes | None, dict[str, bytes]]:
-    members = tar.getmembers()
-    if len(members) > MAX_ARCHIVE_MEMBERS:
-        raise StorageError(f"{where} holds too many files; nothing was restored")
-    tops = [m.name for m in members if "/" not in m.name]
-    if len(tops) != 1:
-        raise StorageError(f"{where} is not a hipplan backup; nothing was restored")
-    index_name, index, files = tops[0], None, {}
-    for member in members:
-        folder, _, name = member.name.partition("/")
-        fits = member.name == index_name or (
-            folder == index_name + FOLDER_SUFFIX
-            and "/" not in name
-            and name.endswith(".json")
-            and not name.startswith(".")
-        )
-        if not (fits and member.isfile() and member.size <= MAX_DB_BYTES):
-            raise StorageError(
-                f"{where} holds {member.name[:80]!r}, which a backup does not; nothing was restored"
-            )
-        data = tar.extractfile(member)
-        content = data.read() if data is not None else b""
-        if member.name == index_name:
-            index = content
-        else:
-            files[name] = content
-    return index_name, index, files
-
-
-def athletes_in(archive: Path) -> dict[str, Tables]:
-    """Each athlete's tables in a `db backup` archive, by name key; an old single-file backup is
-    split on the way. Nothing is written; the whole archive is checked first, every record of it
-    decoded, so a restore that begins never stops on a damaged record."""
-    _, index, files = read_archive(archive)
-    names = list(files)
-    # Each member's bytes are let go once parsed.
-    tables_of = {name: parse_tables(files.pop(name), archive / name) for name in names}
-    if index is not None:
-        whole = parse_tables(index, archive)
-        check_version(version_of(whole), archive)
-        if version_of(whole) < SCHEMA_VERSION:
-            split = legacy.split(migrate(whole, str(archive)))
-            tables_of.update((f"{name} (in the index)", t) for name, t in split.items())
-        else:
-            _check_index(whole, names, archive)
-    found: dict[str, Tables] = {}
-    for name, tables in tables_of.items():
-        check_version(version_of(tables), archive)
-        problems = check_athlete_tables(tables, f"{name}: ")
-        if problems:
-            raise DamagedDatabase(
-                f"backup {archive} holds a damaged record ({problems[0]}); nothing was restored"
-            )
-        [athlete] = (tables.get("athletes") or {}).values()
-        key = codec.athlete_from(athlete).key
-        if key in found:
-            raise DamagedDatabase(
-                f"backup {archive} holds the athlete {athlete.get('name')!r} twice;"
-                " nothing was restored"
-            )
-        found[key] = stamped(tables)
-    if not found:
-        raise StorageError(
-            f"backup {archive} holds no athlete file (only an index?); restoring it would"
-            " delete every athlete, so nothing was restored"
-        )
-    return found
-
-
-def _check_index(index: Tables, files: list[str], archive: Path) -> None:
-    """The archive's index must be sound and every athlete it lists must have its file there:
-    an index alone would otherwise restore an empty squad over the present one."""
-    problems = _check_table(index, SUMMARIES, codec.summary_from, "the index: ")
-    if problems:
-        raise DamagedDatabase(
-            f"backup {archive} holds a damaged record ({problems[0]}); nothing was restored"
-        )
-    missing = sorted(set(index.get(SUMMARIES) or {}) - set(files))
-    if missing:
-        raise DamagedDatabase(
-            f"backup {archive} lists {len(index.get(SUMMARIES) or {})} athlete(s) in its index"
-            f" but lacks {len(missing)} of their files ({missing[0][:60]}); it is incomplete:"
-            " nothing was restored"
-        )

@@ -89,14 +89,16 @@ def test_a_restore_failing_after_the_archive_of_the_database_names_it(
     archive = repo.backup()
     from planner.storage import files
 
-    def disk_full(*_: object) -> None:
+    def disk_full(*_: object, **__: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files, "_write_synced", disk_full)
+    # The journal, written once every member is checked and staged and the database archived.
+    monkeypatch.setattr(files, "atomic_write", disk_full)
     with pytest.raises(StorageError, match=r"No space left.*as it was is in .*before-restore"):
         Repository(db).restore(archive)
     monkeypatch.undo()
     assert _state(db) == {"Ann": ["Ann-1"], "Bo": ["Bo-1"]}
+    assert not list(repo.folder.glob(".*.new"))  # the staged files are removed
 
 
 # -- journals ------------------------------------------------------------------------------------
