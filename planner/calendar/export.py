@@ -60,6 +60,7 @@ class Exported:
     sessions: int
     cancelled: int
     runs: int
+    session_ids: tuple[str, ...] = ()  # the sessions written, cancelled ones included
 
     @property
     def events(self) -> int:
@@ -89,7 +90,8 @@ def export_calendar(
     for run in runs:
         calendar.add_component(writer.run(run))
     _add_time_zones(calendar, [*sessions, *cancelled], runs, tz)
-    return Exported(calendar.to_ical(), len(sessions), len(cancelled), len(runs))
+    ids = tuple(s.id for s in [*sessions, *cancelled])
+    return Exported(calendar.to_ical(), len(sessions), len(cancelled), len(runs), ids)
 
 
 @dataclass(frozen=True)

@@ -51,16 +51,27 @@ def export_cmd(args: argparse.Namespace) -> int:
     to_stdout = args.output == "-"
     if to_stdout and args.json:
         raise UsageError("export: argument --json: not allowed with -o - (stdout is the calendar)")
+    output = Path(args.output)
+
+    def write(data: bytes) -> None:
+        write_output(output, data, force=args.force)
+
+    # To stdout the calendar is written once the export is recorded, so no lock waits on a
+    # pipe's reader; it counts as published all the same (it may well be piped into a file).
     with open_repo(args) as repo:
         exported = calendar.export_plan(
-            repo, args.name, args.weeks, with_runs=args.with_runs, alarm=args.alarm
+            repo,
+            args.name,
+            args.weeks,
+            with_runs=args.with_runs,
+            alarm=args.alarm,
+            write=None if to_stdout else write,
         )
     if to_stdout:
         sys.stdout.flush()
         sys.stdout.buffer.write(exported.data)
         sys.stdout.buffer.flush()
         return 0
-    write_output(Path(args.output), exported.data, force=args.force)
     if args.json:
         print_json(
             {

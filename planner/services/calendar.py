@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +15,8 @@ from planner.calendar.export import (
     event_objects,
     export_calendar,
     session_summary,
+    session_uid,
+    task_uid,
 )
 from planner.calendar.importer import DEFAULT_MATCH, CalendarImport, read_calendar
 from planner.calendar.vdir import VdirResult, write_vdir
@@ -32,9 +34,10 @@ from planner.domain.model import (
 from planner.domain.schedule import clash_words, clashes
 from planner.services import plans
 from planner.services.plans import get_plan
+from planner.sync import state
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import PlanMeta, Repository
 
 DEFAULT_DUE_MINUTES = 30
 
@@ -45,12 +48,26 @@ def export_plan(
     weeks: tuple[int, int] | None = None,
     with_runs: bool = False,
     alarm: int | None = None,
+    write: Callable[[bytes], None] | None = None,
 ) -> Exported:
-    """The athlete's plan as .ics bytes (`.data`) and how many events it holds (`.events`)."""
-    athlete = repo.get_athlete(name)
-    plan = get_plan(repo, athlete.name)
+    """The athlete's plan as .ics bytes (`.data`) and how many events it holds (`.events`).
+
+    The sessions it holds are recorded as published, in the same write, after `write` (if
+    given) stored the bytes: a file that could not be written publishes nothing. A cancelled
+    session is exported only once an earlier export or a sync gave a calendar its event.
+    """
     options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
-    return export_calendar(plan, athlete.key, repo.plan_meta(athlete.name), KIND_LABELS, options)
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        plan = get_plan(repo, athlete.name)
+        meta = repo.plan_meta(athlete.name)
+        published = repo.published(athlete.name)
+        shown = replace(meta, cancelled=_published_only(repo, athlete, meta, published))
+        exported = export_calendar(plan, athlete.key, shown, KIND_LABELS, options)
+        if write is not None:
+            write(exported.data)
+        _publish(repo, athlete.name, published, meta, exported.session_ids)
+    return exported
 
 
 @dataclass(frozen=True)
@@ -68,16 +85,48 @@ def export_vdir(
     with_runs: bool = False,
     alarm: int | None = None,
 ) -> VdirExport:
-    """The plan as one .ics file per event in `folder`, for khal and vdirsyncer."""
-    athlete = repo.get_athlete(name)
-    plan = get_plan(repo, athlete.name)
+    """The plan as one .ics file per event in `folder`, for khal and vdirsyncer; the sessions
+    written are recorded as published, in the same write."""
     options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
-    meta = repo.plan_meta(athlete.name)
-    objects = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
-    cancelled = {s.id for s in meta.cancelled}
-    files = write_vdir(folder, objects, athlete.key, cancelled, clock.now())
-    runs = sum(1 for o in objects if o.session_id is None)
-    return VdirExport(files, len(objects) - runs, runs)
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        plan = get_plan(repo, athlete.name)
+        meta = repo.plan_meta(athlete.name)
+        objects = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
+        cancelled = {s.id for s in meta.cancelled}
+        files = write_vdir(folder, objects, athlete.key, cancelled, clock.now())
+        written = tuple(o.session_id for o in objects if o.session_id is not None)
+        _publish(repo, athlete.name, repo.published(athlete.name), meta, written)
+    runs = len(objects) - len(written)
+    return VdirExport(files, len(written), runs)
+
+
+def _published_only(
+    repo: Repository, athlete: Athlete, meta: PlanMeta, published: dict[str, int]
+) -> tuple[Session, ...]:
+    """The plan's cancelled sessions a calendar may hold: those an export wrote, or a sync
+    pushed (its state keeps each UID it wrote). The others no calendar ever saw."""
+    if not meta.cancelled:
+        return ()
+    pushed = state.load(state.state_path(repo.path, repo.file_of(athlete.name))).pushed
+    return tuple(
+        s
+        for s in meta.cancelled
+        if s.id in published
+        or session_uid(athlete.key, s.id) in pushed
+        or task_uid(athlete.key, s.id) in pushed
+    )
+
+
+def _publish(
+    repo: Repository, name: str, before: dict[str, int], meta: PlanMeta, ids: Sequence[str]
+) -> None:
+    """Add the sessions just written, at the revision written; no write when nothing is new."""
+    after = dict(before)
+    for session_id in ids:
+        after[session_id] = meta.revisions.get(session_id, 0)
+    if after != before:
+        repo.save_published(name, after)
 
 
 @dataclass(frozen=True)

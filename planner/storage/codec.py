@@ -190,6 +190,18 @@ def log_from(item: tuple[str, Doc]) -> LogEntry:
     )
 
 
+# -- what calendars were given ---------------------------------------------------------------------
+
+
+def published_doc(key: str, revisions: dict[str, int]) -> Doc:
+    """One document per athlete: each session id an export wrote, at the revision it wrote."""
+    return {"athlete": key, "sessions": dict(sorted(revisions.items()))}
+
+
+def published_from(doc: Doc) -> dict[str, int]:
+    return {str(k): int(v) for k, v in (doc.get("sessions") or {}).items()}
+
+
 # -- check-ins ---------------------------------------------------------------------------------
 
 

@@ -547,6 +547,22 @@ class Repository:
         items = sorted(item for doc in docs for item in doc["entries"].items())
         return [self._decode(codec.checkin_from, item, "check-in") for item in items]
 
+    # -- what exports gave calendars ----------------------------------------------------------------
+
+    def published(self, name: str) -> dict[str, int]:
+        """The session ids an export has written for the athlete, each at its last revision
+        written: a cancelled session is exported only if a calendar may hold it."""
+        doc = self._table(name, "published").get(_q.athlete.test(_same_key, name_key(name)))
+        if doc is None:
+            return {}
+        return self._decode(codec.published_from, doc, "published sessions")
+
+    def save_published(self, name: str, revisions: dict[str, int]) -> None:
+        with self.transaction():
+            key = self.get_athlete(name).key
+            doc = codec.published_doc(key, revisions)
+            self._table(name, "published").upsert(doc, _q.athlete.test(_same_key, key))
+
     # -- activities from the watch -----------------------------------------------------------------
 
     def activity_record(self, name: str) -> ActivityRecord:

@@ -3,11 +3,15 @@ are refused in place in the parser's words, and a second check-in says it replac
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from textual.widgets import Input, Label, Static
 
+from planner import clock
+from planner.services import outcomes
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import SIZE, Keys, run, settle
+from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, demo_app, run, settle
 from planner.tui.screens.athlete import AthleteScreen
 from planner.tui.screens.checkin import CheckInDialog
 from planner.tui.screens.home import HomeScreen
@@ -175,3 +179,39 @@ def test_the_form_asks_about_morning_stiffness_and_run_pain(
             assert (latest.morning_stiffness, latest.run_pain) == (True, 6)
 
     run(scenario)
+
+
+def test_a_check_in_goes_to_the_week_the_form_names(demo_repo: Repository) -> None:
+    """Opened on the last evening of a week and saved after midnight, the check-in still goes
+    to the week the form's title named, not to the week that has just begun."""
+    plan = demo_repo.get_plan(DEMO_ATHLETE)
+    assert plan is not None
+    zone = demo_repo.get_athlete(DEMO_ATHLETE).zone
+    week = plan.week_of(FROZEN_NOW.date())
+    assert week is not None
+    sunday = plan.week_start(week) + timedelta(days=6)
+    clock.freeze(datetime.combine(sunday, time(23, 58), zone))
+    app = demo_app(demo_repo)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("k")
+            dialog = app.screen
+            assert isinstance(dialog, CheckInDialog)
+            title = str(dialog.query_one(".dialog").border_title)
+            assert f"week {week}, {sunday:%a %d %b}" in title
+            clock.freeze(datetime.combine(sunday + timedelta(days=1), time(0, 2), zone))
+            await fill(keys, "3", "1", "6")
+            await keys.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, CheckInDialog)
+
+    run(scenario)
+    demo_repo.refresh()
+    latest = max(demo_repo.checkins(DEMO_ATHLETE), key=lambda c: c.day)
+    assert (latest.day, latest.calf, latest.hip_score) == (sunday, 3, 6)
+    found = outcomes.outcomes(demo_repo, DEMO_ATHLETE)
+    filed = [row.week for row in found.weeks if row.checkin == latest]
+    assert filed == [week]

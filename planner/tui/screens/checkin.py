@@ -9,6 +9,7 @@ replaces the first: the form says so before saving, and the notification after.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import ClassVar
 
@@ -21,7 +22,7 @@ from textual.widgets import Button, Input, Label, Static
 from planner import clock
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import clean_note, parse_score, parse_yes_no
-from planner.domain.outcomes import SCORE_FIELDS, Score
+from planner.domain.outcomes import SCORE_FIELDS, OutcomeWeek, Score
 from planner.services import outcomes
 from planner.services.outcomes import CheckInResult
 from planner.tui.screens.base import HipplanModal
@@ -73,6 +74,10 @@ class CheckInDialog(HipplanModal[bool]):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.athlete = name
+        # The day (and plan week) the form names, fixed when it opens: saved after midnight
+        # ending a week, the check-in still goes to the week the form said.
+        self.day: date | None = None
+        self.week: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
@@ -103,13 +108,28 @@ class CheckInDialog(HipplanModal[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#calf", Input).focus()
-        row = self.detail.this_week_outcome if self.detail else None
+        row = self._pin_the_week()
         if row is not None and row.checkin is not None:
             c = row.checkin
             self.query_one("#checkin-replaces", Label).update(
                 f"Replaces this week's check-in of {c.day:%a %d %b}"
                 f" (calf {c.calf}, achilles {c.achilles}, hip {c.hip_score})."
             )
+
+    def _pin_the_week(self) -> OutcomeWeek | None:
+        """Name today's plan week in the title and keep it; its outcome row, if any."""
+        detail = self.detail
+        if detail is None or detail.plan is None:
+            return None
+        day = clock.now().astimezone(detail.athlete.zone).date()
+        week = detail.plan.week_of(day)
+        if week is None:
+            return detail.this_week_outcome
+        self.day, self.week = day, week
+        dialog = self.query_one(".dialog", Vertical)
+        dialog.border_title = f"Check-in · {self.athlete} · week {week}, {day:%a %d %b}"
+        rows = detail.outcomes.weeks if detail.outcomes else []
+        return next((r for r in rows if r.week == week), None)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
@@ -128,11 +148,11 @@ class CheckInDialog(HipplanModal[bool]):
         except PlannerError as exc:
             self.refuse(exc)
             return
-        athlete, repo = self.athlete, self.hipplan.repo
+        athlete, repo, day = self.athlete, self.hipplan.repo, self.day
 
         def job() -> str:
             result = outcomes.check_in(
-                repo, athlete, None, scores["calf"], scores["achilles"], scores["hip_score"],
+                repo, athlete, day, scores["calf"], scores["achilles"], scores["hip_score"],
                 note, clock.now(), morning_stiffness=stiff, run_pain=run_pain,
             )  # fmt: skip
             return saved_words(result)

@@ -115,12 +115,17 @@ def parse_alarm(text: str) -> int | None:
 
 def write_export(repo: Repository, name: str, request: ExportRequest) -> ExportDone:
     """Export through the calendar service and write the file atomically."""
-    exported = calendar.export_plan(repo, name, request.weeks, request.with_runs, request.alarm)
-    try:
-        write_output(request.path, exported.data)  # refuses to replace a file it did not write
-    except OSError as exc:
-        # Not a PlannerError by nature, but the person needs the reason in the dialog.
-        raise PlannerError(f"could not write {request.path}: {exc.strerror or exc}") from exc
+
+    def write(data: bytes) -> None:
+        try:
+            write_output(request.path, data)  # refuses to replace a file it did not write
+        except OSError as exc:
+            # Not a PlannerError by nature, but the person needs the reason in the dialog.
+            raise PlannerError(f"could not write {request.path}: {exc.strerror or exc}") from exc
+
+    exported = calendar.export_plan(
+        repo, name, request.weeks, request.with_runs, request.alarm, write=write
+    )
     return ExportDone(
         request.path, exported.events, exported.sessions, exported.cancelled, exported.runs
     )

@@ -211,3 +211,17 @@ def test_the_adherence_csv_carries_the_check_ins(cli, athlete, tmp_path: Path) -
     )  # fmt: skip
     assert (second["session_id"], second["status"], second["minutes"]) == ("", "", "")
     assert second["note"] == "'=sum(A1)"
+
+
+@pytest.mark.parametrize("day", ["2027-03-01", "2027-03-07", "2027-03-08", "2027-03-14"])
+def test_a_check_in_shows_under_the_week_it_was_saved_as(
+    cli, athlete, monkeypatch: pytest.MonkeyPatch, day: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Saved just after midnight ending a week, for the day before: the week `checkin` names is
+    the week `outcomes` files it under, at each edge of a week."""
+    saved = json.loads(ok(cli("checkin", NAME, "--date", day, *SCORES, "--json")))
+    monkeypatch.setenv("HIPPLAN_NOW", "2027-03-15T00:02:00+00:00")  # Monday of week 3
+    shown = json.loads(ok(cli("outcomes", NAME, "--json")))
+    under = [w["week"] for w in shown["weeks"] if w["calf"] is not None]
+    assert under == [saved["checked_in"]["week"]]
+    assert saved["checked_in"]["week"] == (1 if day < "2027-03-08" else 2)
