@@ -99,6 +99,7 @@ class _Plan:
     on_tasks: events.Pushes = field(default_factory=events.Pushes)
     others: int = 0
     ticks_pushed: int = 0
+    agreed: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> task state to keep
 
 
 class _DryRun(Exception):
@@ -187,6 +188,7 @@ def sync(
         except _DryRun as done:
             return _report(athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
                            done.no_plan, True, server.requests - first_request)  # fmt: skip
+        kept.pushed.update(todo.agreed)  # before the writes, which record what they write
         try:
             _push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
         finally:
@@ -412,6 +414,7 @@ def _merge(
         pulled.details.extend(ticks.details)
         pulled.conflicts.extend(ticks.conflicts)
         todo.ticks_pushed = ticks.to_push
+        todo.agreed = ticks.agreed
     plan = plans.get_plan(repo, athlete.name, now)
     meta = repo.plan_meta(athlete.name)
     cancelled = {s.id for s in meta.cancelled}
