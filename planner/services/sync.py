@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from planner import clock
 from planner.calendar.export import (
     ExportOptions,
+    cancelled_task_objects,
     event_objects,
     session_uid,
     task_objects,
@@ -441,6 +442,9 @@ def _merge(
     if chosen.tasks:
         logs = logs_by_session(repo.logs(athlete.name))
         wanted = task_objects(plan, athlete.key, meta, KIND_LABELS, logs, options)
+        # A task of a session the plan dropped is struck out, never made where there was none.
+        dropped = cancelled_task_objects(plan, athlete.key, meta, KIND_LABELS)
+        wanted += [item for item in dropped if item.uid in own_tasks]
         todo.on_tasks = events.pushes(wanted, own_tasks, athlete.zone, cancelled, now)
     return todo, False
 
