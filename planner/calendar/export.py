@@ -157,6 +157,27 @@ def task_objects(
     return objects
 
 
+def cancelled_task_objects(
+    plan: Plan,
+    athlete_key: str,
+    history: PlanHistory,
+    labels: Mapping[SessionKind, str],
+) -> list[EventObject]:
+    """Each session the plan dropped as a VTODO with STATUS:CANCELLED: a task the athlete has
+    on a phone is struck out, not taken away (the SEQUENCE is the raised one the ICS export's
+    cancelled event carries)."""
+    _, cancelled, _ = _selected(plan, history, ExportOptions())
+    tz = zone(plan.tz)
+    writer = _EventWriter(plan, athlete_key, tz, _stamp(plan, history.updated_at), labels)
+    objects = []
+    for session in cancelled:
+        revision = history.revisions.get(session.id, 1)
+        todo = writer.task(session, revision, None, None, cancelled=True)
+        data = _object_calendar(todo, [session], [], tz)
+        objects.append(EventObject(str(todo["UID"]), session.id, revision, data))
+    return objects
+
+
 def task_state(session: Session, log: LogEntry | None) -> tuple[str, int]:
     """A log as a task's STATUS and PERCENT-COMPLETE (and back: `sync` reads ticks with it)."""
     if log is None:
@@ -254,7 +275,13 @@ class _EventWriter:
         return event
 
     def task(
-        self, session: Session, revision: int, alarm_minutes: int | None, log: LogEntry | None
+        self,
+        session: Session,
+        revision: int,
+        alarm_minutes: int | None,
+        log: LogEntry | None,
+        *,
+        cancelled: bool = False,
     ) -> Todo:
         todo = Todo()
         todo.add("uid", task_uid(self.athlete_key, session.id))
@@ -267,7 +294,7 @@ class _EventWriter:
         todo.add("description", self._description(session))
         todo.add("categories", [SESSION_CATEGORY, session.kind])
         todo.add(SESSION_ID_PROPERTY, vText(session.id))
-        status, percent = task_state(session, log)
+        status, percent = ("CANCELLED", 0) if cancelled else task_state(session, log)
         todo.add("status", status)
         if percent:
             todo.add("percent-complete", percent)

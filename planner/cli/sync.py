@@ -78,6 +78,12 @@ def register(subparsers: Any) -> None:
         help="off: no calendar events, only tasks (default on)",
     )
     parser.add_argument(
+        "--alarm",
+        type=argtype(options.alarm_minutes),
+        metavar="MINUTES",
+        help="a reminder this many minutes before each session, on its event and task",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
     options.add_json_result(parser)
@@ -98,6 +104,7 @@ def sync_cmd(args: argparse.Namespace) -> int:
             match=args.match,
             tasks=args.tasks,
             events=args.events,
+            alarm=None if args.alarm is None else str(args.alarm),
         )
         for flag, value in (("--url URL", chosen.url), ("--user USER", chosen.user)):
             if not value:

@@ -23,12 +23,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from planner import clock
-from planner.calendar.export import event_objects, session_uid, task_objects, task_uid
+from planner.calendar.export import (
+    ExportOptions,
+    cancelled_task_objects,
+    event_objects,
+    session_uid,
+    task_objects,
+    task_uid,
+)
 from planner.calendar.importer import DEFAULT_MATCH, run_matcher
 from planner.calendar.vdir import file_name
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.domain.inputs import parse_server_url
+from planner.domain.inputs import check_alarm, parse_server_url, whole_number
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, as_utc
 from planner.services import moves, plans, sync_runs, sync_ticks
 from planner.sync import events, remote, secrets, settings, state
@@ -99,6 +106,7 @@ class _Plan:
     on_tasks: events.Pushes = field(default_factory=events.Pushes)
     others: int = 0
     ticks_pushed: int = 0
+    agreed: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> task state to keep
 
 
 class _DryRun(Exception):
@@ -123,9 +131,18 @@ def settings_for(repo: Repository, name: str, **given: str | None) -> tuple[Athl
     athlete = repo.get_athlete(name)
     if given.get("url"):
         given["url"] = parse_server_url(str(given["url"]))
+    if given.get("alarm") is not None:
+        alarm_minutes(str(given["alarm"]))
     if given.get("match") is not None:
         run_matcher(str(given["match"]))  # an empty one is refused before any network traffic
     return athlete, settings.load(athlete.key).merged(**given)
+
+
+def alarm_minutes(text: str | None) -> int | None:
+    """The reminder's minutes from the settings (None: no reminder), checked as export's."""
+    if text is None or not text.strip():
+        return None
+    return check_alarm(whole_number(text, "alarm", "the reminder"))
 
 
 def remember(athlete: Athlete, chosen: SyncSettings) -> None:
@@ -166,6 +183,7 @@ def sync(
     if not chosen.url or not chosen.user:
         missing = "url" if not chosen.url else "user"
         raise InvalidInput(missing, f"no CalDAV {missing} known for {athlete.name}")
+    alarm_minutes(chosen.alarm)  # a bad stored value is refused before any network traffic
     has_plan = repo.get_plan(athlete.name) is not None
     calendar_name = chosen.calendar or default_calendar(athlete)
     want_events = (chosen.events or "on") != "off"
@@ -187,6 +205,7 @@ def sync(
         except _DryRun as done:
             return _report(athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
                            done.no_plan, True, server.requests - first_request)  # fmt: skip
+        kept.pushed.update(todo.agreed)  # before the writes, which record what they write
         try:
             _push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
         finally:
@@ -412,15 +431,20 @@ def _merge(
         pulled.details.extend(ticks.details)
         pulled.conflicts.extend(ticks.conflicts)
         todo.ticks_pushed = ticks.to_push
+        todo.agreed = ticks.agreed
     plan = plans.get_plan(repo, athlete.name, now)
     meta = repo.plan_meta(athlete.name)
     cancelled = {s.id for s in meta.cancelled}
+    options = ExportOptions(alarm_minutes=alarm_minutes(chosen.alarm))
     if (chosen.events or "on") != "off":
-        wanted = event_objects(plan, athlete.key, meta, KIND_LABELS)
+        wanted = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
         todo.on_calendar = events.pushes(wanted, own_events, athlete.zone, cancelled, now)
     if chosen.tasks:
         logs = logs_by_session(repo.logs(athlete.name))
-        wanted = task_objects(plan, athlete.key, meta, KIND_LABELS, logs)
+        wanted = task_objects(plan, athlete.key, meta, KIND_LABELS, logs, options)
+        # A task of a session the plan dropped is struck out, never made where there was none.
+        dropped = cancelled_task_objects(plan, athlete.key, meta, KIND_LABELS)
+        wanted += [item for item in dropped if item.uid in own_tasks]
         todo.on_tasks = events.pushes(wanted, own_tasks, athlete.zone, cancelled, now)
     return todo, False
 

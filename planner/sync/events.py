@@ -194,8 +194,12 @@ def pushes(
 def content_of(event: Component, tz: ZoneInfo) -> Content:
     start, end = _moment(event, "DTSTART", tz), _end(event, tz)
     categories = event.get("CATEGORIES")
+    alarms = [
+        _text(a.get("TRIGGER").to_ical().decode()) for a in event.walk("VALARM") if "TRIGGER" in a
+    ]
     groups = categories if isinstance(categories, list) else [categories] if categories else []
     cats = sorted(str(c) for g in groups for c in getattr(g, "cats", [g]))
+    alarm = (",".join(sorted(alarms)),) if alarms else ()  # only then: older records stay equal
     return (
         as_utc(start).isoformat() if start else "",
         as_utc(end).isoformat() if end else "",
@@ -204,6 +208,7 @@ def content_of(event: Component, tz: ZoneInfo) -> Content:
         _text(event.get("STATUS")).upper(),
         ",".join(cats),
         str(_int(event.get("PERCENT-COMPLETE"))) if event.name == "VTODO" else "",
+        *alarm,
     )
 
 

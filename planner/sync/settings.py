@@ -19,7 +19,7 @@ from planner.domain.errors import PlannerError
 from planner.fsutil import atomic_write
 
 FILE_NAME = "sync.toml"
-_KEYS = ("url", "user", "calendar", "runs_calendar", "match", "tasks", "events")
+_KEYS = ("url", "user", "calendar", "runs_calendar", "match", "tasks", "events", "alarm")
 _SQUAD_KEYS = ("url", "user")
 SQUAD = "squad"  # the coach's table: the server and user every athlete shares unless their own
 
@@ -33,6 +33,7 @@ class SyncSettings:
     match: str | None = None  # what marks a run there; None: the importer's default
     tasks: str | None = None  # the task list sessions also go to as tasks; None: no tasks
     events: str | None = None  # "off": no events (tasks only); None or "on": events
+    alarm: str | None = None  # minutes before each session for a reminder; None: no reminder
 
     def merged(self, **given: str | None) -> SyncSettings:
         """These settings with every value given (not None) taking the place of the stored one."""

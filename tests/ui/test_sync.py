@@ -331,3 +331,51 @@ def test_a_password_typed_once_is_not_asked_again_until_the_app_closes(
             assert again.done is not None, result_of(again, "#sync-error")
 
     run(scenario)
+
+
+def _visible(screen: SyncScreen, selector: str) -> bool:
+    region = screen.query_one(selector).region
+    return region.height > 0 and region.y >= 0 and region.bottom <= 24 and region.right <= 80
+
+
+def test_task_list_and_events_off_at_80x24_are_synced_and_come_back(
+    demo: HipplanApp, demo_repo: Repository, caldav_account: Account
+) -> None:
+    tasks = "Phone ticks"
+
+    async def scenario() -> None:
+        async with demo.run_test(size=(80, 24)) as pilot:
+            keys = Keys(pilot)
+            screen = await open_sync(pilot, keys)
+            for selector in ("#sync-url", "#sync-tasks", "#sync-events", "#ok"):
+                assert _visible(screen, selector), selector
+            events = screen.query_one("#sync-events", RunsCheckbox)
+            assert events.value  # on unless turned off
+            fill(screen, url=caldav_account.url, user=caldav_account.user, tasks=tasks)
+            screen.query_one("#sync-tasks", Input).focus()
+            await keys.press("tab", "space")  # to the events box, and off
+            assert not events.value
+            await keys.press("enter")
+            assert screen.done is not None, result_of(screen, "#sync-error")
+            report = screen.done.report
+            assert report.tasks == tasks and report.created > 0
+            assert "Ticks pulled 0 · logs pushed 0" in result_of(screen)
+            assert _visible(screen, "#ok")
+
+            await keys.press("escape", "ctrl+s")  # opened again: the settings come back
+            again = demo.screen
+            assert isinstance(again, SyncScreen) and again is not screen
+            await settle(pilot)
+            assert again.query_one("#sync-tasks", Input).value == tasks
+            assert not again.query_one("#sync-events", RunsCheckbox).value
+
+    run(scenario)
+    assert server_events(caldav_account) == 0  # events off: no calendar of events
+    client = caldav.DAVClient(
+        url=caldav_account.url, username=caldav_account.user, password=caldav_account.password
+    )
+    found = [c for c in client.principal().calendars() if c.get_display_name() == tasks]
+    assert len(found) == 1 and len(found[0].search(todo=True)) > 0
+    key = demo_repo.get_athlete(DEMO_ATHLETE).key
+    stored = settings.load(key)
+    assert (stored.tasks, stored.events) == (tasks, "off")

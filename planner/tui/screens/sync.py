@@ -1,5 +1,5 @@
-"""Sync: the plan pushed to a CalDAV calendar, runs and moved sessions pulled back, from the
-export dialog (ctrl+s there).
+"""Sync: the plan pushed to a CalDAV calendar (and task list), runs, moved sessions and ticks
+pulled back, from the export dialog (ctrl+s there).
 
 The fields come prefilled from the athlete's stored settings; the password field starts empty
 every time. An empty password means the one in HIPPLAN_CALDAV_PASSWORD or the system keyring.
@@ -44,6 +44,7 @@ FIELDS = {
     "password": "#sync-password",
     "calendar": "#sync-calendar",
     "runs_calendar": "#sync-runs",
+    "tasks": "#sync-tasks",
 }
 
 
@@ -66,6 +67,8 @@ class SyncFields:
     password: str = field(repr=False)  # a worker's description shows its arguments' repr
     keep: bool
     dry_run: bool
+    tasks: str = ""  # the task list sessions also go to; empty: no tasks
+    events: bool = True  # off: tasks only
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,11 @@ def run_sync(
     athlete, chosen = sync.settings_for(repo, name, url=fields.url, user=fields.user)
     # An emptied field means "none" here, not "keep the stored one" as a missing flag does.
     chosen = replace(
-        chosen, calendar=fields.calendar or None, runs_calendar=fields.runs_calendar or None
+        chosen,
+        calendar=fields.calendar or None,
+        runs_calendar=fields.runs_calendar or None,
+        tasks=fields.tasks or None,
+        events=_events_setting(fields.events, chosen.events),
     )
     assert chosen.url and chosen.user
     password = fields.password or _TYPED.get((chosen.url, chosen.user), "")
@@ -120,6 +127,13 @@ def run_sync(
         if fields.keep and fields.password:
             kept = sync.keep_password(chosen.url, chosen.user, fields.password)
     return SyncDone(report, kept)
+
+
+def _events_setting(on: bool, stored: str | None) -> str | None:
+    """ "off", or on as stored (None and "on" both mean on: an untouched box rewrites nothing)."""
+    if not on:
+        return "off"
+    return "on" if stored == "off" else stored
 
 
 def result_lines(done: SyncDone) -> list[str]:
@@ -179,25 +193,32 @@ class SyncScreen(HipplanModal[None]):
         with Vertical(id="sync", classes="dialog") as dialog:
             dialog.border_title = f"Sync {self.athlete}'s plan with a CalDAV calendar"
             dialog.border_subtitle = "enter to sync · escape to close"
-            yield Label("Server URL")
-            yield Input(id="sync-url", placeholder="https://dav.example.com/")
+            # Two fields a row and the switches on one line: it all fits 80x24 with a result.
             with Horizontal(classes="dialog-fields"):
+                with Vertical(id="sync-url-box"):
+                    yield Label("Server URL")
+                    yield Input(id="sync-url", placeholder="https://dav.example.com/")
                 with Vertical():
                     yield Label("User")
                     yield Input(id="sync-user")
+            with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label("Password")
                     yield Input(id="sync-password", password=True)
-            with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label("Calendar for the plan")
                     yield Input(id="sync-calendar")
+            with Horizontal(classes="dialog-fields"):
                 with Vertical():
                     yield Label("Runs calendar")
                     yield Input(id="sync-runs", placeholder="none")
+                with Vertical():
+                    yield Label("Task list, ticked on a phone")
+                    yield Input(id="sync-tasks", placeholder="none: no tasks")
             with Horizontal(id="sync-options"):
+                yield RunsCheckbox("Events", value=True, id="sync-events")
                 yield RunsCheckbox("Keep the password in the keyring", id="sync-keep")
-                yield RunsCheckbox("Dry run: change nothing", id="sync-dry")
+                yield RunsCheckbox("Dry run", id="sync-dry")
             yield ProgressBar(id="sync-progress", show_eta=False)
             # Scrolls when many runs or moves were pulled: the dialog must fit 80x24.
             with VerticalScroll(id="sync-output"):
@@ -224,11 +245,13 @@ class SyncScreen(HipplanModal[None]):
             ("#sync-user", stored.user),
             ("#sync-calendar", stored.calendar),
             ("#sync-runs", stored.runs_calendar),
+            ("#sync-tasks", stored.tasks),
         ):
             widget = self.query_one(selector, Input)
             if value and not widget.value:  # what was typed meanwhile wins
                 widget.value = value
         self.query_one("#sync-calendar", Input).placeholder = loaded.default_calendar
+        self.query_one("#sync-events", RunsCheckbox).value = stored.events != "off"
         password = self.query_one("#sync-password", Input)
         password.placeholder = {
             "environment": "from HIPPLAN_CALDAV_PASSWORD",
@@ -252,6 +275,8 @@ class SyncScreen(HipplanModal[None]):
             password=self.query_one("#sync-password", Input).value,  # spaces may be part of it
             keep=self.query_one("#sync-keep", RunsCheckbox).value,
             dry_run=self.query_one("#sync-dry", RunsCheckbox).value,
+            tasks=text("#sync-tasks"),
+            events=self.query_one("#sync-events", RunsCheckbox).value,
         )
 
     @on(Input.Submitted)
