@@ -148,6 +148,41 @@ def test_the_self_test_suggests_and_only_a_yes_changes_the_level(
     run(scenario)
 
 
+def test_the_self_test_figures_are_kept_as_the_weeks_check_in(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    """Like `hipplan athlete assess` without --apply: the figures are stored at once, the
+    level only with ctrl+s."""
+    before = demo_repo.checkins(DEMO_ATHLETE)
+
+    def measured() -> list[Any]:
+        demo_repo.refresh()
+        return [c for c in demo_repo.checkins(DEMO_ATHLETE) if c.knee_to_wall is not None]
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            screen = await open_athlete(pilot)
+            screen.query_one("#test-knee_to_wall", Input).value = "9"
+            screen.query_one("#test-hip_ir", Input).value = "31"
+            screen.query_one("#test-thomas", Input).value = "fail"
+            await pilot.pause()
+            assert not measured()  # typing alone stores nothing
+            screen.query_one("#self-test-accept").press()
+            await wait_for(pilot, lambda: bool(measured()))
+            assert pilot.app.screen is screen
+            assert screen.query_one("#tightness").pressed_index == 3  # the edit stands
+            messages = [n.message for n in pilot.app._notifications]
+            assert any("Self-test of Ana Tight kept with the check-in of" in m for m in messages)
+
+    run(scenario)
+    [kept] = measured()
+    assert (kept.knee_to_wall, kept.hip_ir, kept.thomas, kept.faber) == (9.0, 31.0, False, None)
+    this_week = [c for c in before if c.day == kept.day]
+    if this_week:  # the week's scores stay with the figures
+        assert (kept.calf, kept.achilles) == (this_week[0].calf, this_week[0].achilles)
+    assert demo_repo.get_athlete(DEMO_ATHLETE).tightness == 5
+
+
 def test_a_wrong_figure_is_marked_in_place_and_nothing_saved(
     demo: HipplanApp, demo_repo: Repository
 ) -> None:

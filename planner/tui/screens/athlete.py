@@ -22,6 +22,7 @@ from planner.domain.model import Athlete, Sport
 from planner.services import activities, assessment, athletes, runs
 from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
+from planner.tui.messages import SelfTestTaken
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.screens.wizard import template_or_error
 from planner.tui.state import AthleteDetail, Board
@@ -202,8 +203,10 @@ class AthleteScreen(HipplanScreen[None]):
 
     @on(SelfTest.Accepted)
     def _self_test_accepted(self, event: SelfTest.Accepted) -> None:
-        """The person took the suggestion: the level changes on screen, stored with Save."""
+        """The person took the suggestion: the level changes on screen, stored with Save; the
+        measured figures are kept at once as the week's check-in (the app's write)."""
         self._press("tightness", event.level - 1)
+        self.post_message(SelfTestTaken(event.measures, self._name))
 
     def _tightness(self) -> int:
         return max(self.query_one("#tightness", RadioSet).pressed_index, 0) + 1
