@@ -156,6 +156,7 @@ class AthleteScreen(HipplanScreen[None]):
         block = f"{plan.weeks}-week block from {plan.start:%a %d %b %Y}" if plan else "no plan yet"
         self.query_one(TopBar).show(f"hipplan · {athlete.name}", block)
         self.query_one(RunsEditor).show(detail.rules, detail.calendars)
+        self.query_one("#runs-panel").border_subtitle = last_import_words(detail)
         if athlete != self._shown:  # another athlete, or saved: edits in progress stay otherwise
             self._fill(athlete)
 
@@ -488,6 +489,19 @@ class AthleteScreen(HipplanScreen[None]):
                 self.hipplan.run_in_background(job, refused=lambda e: editor.refuse(str(e)))
 
         self.app.push_screen(ConfirmDialog(question, title="Remove runs?", yes="Remove"), answered)
+
+
+def last_import_words(detail: AthleteDetail) -> str:
+    """The watch's last import, in the athlete's zone: when and what it found."""
+    last = detail.last_import
+    if last is None:
+        return "watch: no import yet"
+    when = last.at.astimezone(detail.athlete.zone)
+    return (
+        f"watch {when:%a %d %b %H:%M}: {last.activities} new, {last.runs_matched} runs"
+        f" done, {last.runs_added} added, {last.sessions_logged} logged"
+        + (f", {last.ignored} skipped" if last.ignored else "")
+    )
 
 
 def _belongings(detail: AthleteDetail) -> str:
