@@ -63,6 +63,7 @@ def _week_json(week: WeekFigures) -> dict[str, Any]:
         "colour": BAND_COLOURS[week.band] if week.band else None,
         "streak": week.mark,
         "by_kind": {kind: _tally_json(t) for kind, t in week.by_kind.items()},
+        "runs_not_run": week.runs_not_run,
     }
 
 
@@ -100,6 +101,7 @@ def adherence_table(result: Report, *, colour: bool = False) -> str:
         f"{'%':>7}  {'':<{BAR_WIDTH}}  {'done':>4} {'part':>4} {'skip':>4} {'open':>4}",
     ]
     lines += [_week_row(w, colour) for w in result.weeks]
+    lines += _not_run_lines(result)
     lines += _outlook(result)
     lines += _kind_rows(result)
     if result.unmatched_logs:
@@ -147,6 +149,25 @@ def _mark(week: WeekFigures) -> str:
     if week.state == "upcoming":
         return ""
     return _MARK_TEXT.get(week.mark, "")
+
+
+def _not_run_lines(result: Report) -> list[str]:
+    """Why a week's planned minutes fell: runs the watch shows were not run."""
+    missed = [w for w in result.weeks if w.runs_not_run]
+    if not missed:
+        return []
+    lines = [""]
+    for week in missed:
+        runs = (
+            "1 planned run was"
+            if week.runs_not_run == 1
+            else f"{week.runs_not_run} planned runs were"
+        )
+        lines.append(
+            f"week {week.week}: {runs} not run (the watch shows other activities that day);"
+            " their open warm-ups and cool-downs left the planned minutes"
+        )
+    return lines
 
 
 def _outlook(result: Report) -> list[str]:

@@ -6,7 +6,15 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from planner.cli import options
-from planner.cli.common import argtype, iso, lazy_import, open_repo, print_change, print_json
+from planner.cli.common import (
+    argtype,
+    changes_json,
+    iso,
+    lazy_import,
+    open_repo,
+    print_change,
+    print_json,
+)
 from planner.cli.outcomes import print_warnings, warnings_json
 from planner.domain.inputs import parse_score, parse_yes_no
 from planner.domain.outcomes import HIP_SELF_TEST, CheckIn
@@ -82,6 +90,7 @@ def checkin_command(args: argparse.Namespace) -> int:
                 "checked_in": checked_in,
                 "replaced": [iso(r.day) for r in result.replaced],
                 "warnings": warnings_json(result.warnings),
+                "plan_changes": changes_json(result.plan_change),
             }
         )
         return 0

@@ -23,7 +23,7 @@ instant its last local day ends, so a week that crosses a DST change ends at the
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -127,6 +127,8 @@ class WeekFigures:
     band: Band | None  # None for a week without sessions
     mark: Mark = "pending"  # what the week did to the streak; set by `streak`
     held: bool = False  # this week held the loosening phase (`plan_holds`)
+    # planned runs the watch shows were not run: their warm-ups and cool-downs left the plan
+    runs_not_run: int = 0
 
     @property
     def empty(self) -> bool:
@@ -428,8 +430,31 @@ class Report:
         return next((w for w in self.weeks if w.state == "current"), None)
 
 
-def report(plan: Plan, logs: Sequence[LogEntry], now: datetime, target: float) -> Report:
-    figures = weekly_figures(plan, logs, now, target)
+def runs_not_run_by_week(plan: Plan, not_run: Collection[str]) -> dict[int, int]:
+    """How many of each week's planned runs are known not to have been run (by run id)."""
+    counts: dict[int, int] = {}
+    tz = zone(plan.tz)
+    for run in plan.runs:
+        week = plan.week_of(run.start.astimezone(tz).date())
+        if run.id in not_run and week is not None:
+            counts[week] = counts.get(week, 0) + 1
+    return counts
+
+
+def report(
+    plan: Plan,
+    logs: Sequence[LogEntry],
+    now: datetime,
+    target: float,
+    not_run: Collection[str] = (),
+) -> Report:
+    """The weeks, the streak and the split by kind; `not_run`: ids of planned runs the watch
+    shows were not run, so each week can say why its planned minutes fell."""
+    missed = runs_not_run_by_week(plan, not_run)
+    figures = [
+        replace(w, runs_not_run=missed.get(w.week, 0))
+        for w in weekly_figures(plan, logs, now, target)
+    ]
     result, marked = streak(figures, target)
     by_session = logs_by_session(logs)
     planned_ids = {s.id for s in plan.sessions}

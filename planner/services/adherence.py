@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 def adherence(repo: Repository, name: str, now: datetime | None = None) -> Report:
     athlete = repo.get_athlete(name)
     plan = plans.get_plan(repo, athlete.name, now)
-    return report(plan, repo.logs(athlete.name), now or clock.now(), athlete.target)
+    outcomes = repo.activity_record(athlete.name).outcomes
+    not_run = {o.run_id for o in outcomes if not o.done}
+    return report(plan, repo.logs(athlete.name), now or clock.now(), athlete.target, not_run)
 
 
 def plan_and_logs(repo: Repository, name: str) -> tuple[Plan, list[LogEntry]]:

@@ -39,6 +39,7 @@ from planner.tui.messages import (
     PlayRequested,
     RunMoveRequested,
     RunSkipRequested,
+    SelfTestTaken,
     UndoLogRequested,
 )
 from planner.tui.state import AthleteDetail, Board, load_board, load_detail
@@ -438,6 +439,20 @@ class HipplanApp(App[None]):
             return runs_changed(runs.move_run(self.repo, name, run_id, start))
 
         self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+
+    @on(SelfTestTaken)
+    def _self_test_taken(self, request: SelfTestTaken) -> None:
+        name, measures = request.athlete or self.athlete_name, request.measures
+        if name is None:
+            return
+
+        def job() -> str:
+            from planner.services import assessment
+
+            kept = assessment.assess(self.repo, name, measures).checkin
+            return f"Self-test of {name} kept with the check-in of {kept.day:%a %d %b}"
+
+        self.run_in_background(job)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.

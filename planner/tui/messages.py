@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from planner.domain.model import LogStatus, Run, Session
+from planner.domain.selftest import Measures
 
 
 @dataclass
@@ -75,3 +76,12 @@ class RunMoveRequested(Message):
     """Ask where to move `run`, then move it with its warm-up and cool-down."""
 
     run: Run
+
+
+@dataclass
+class SelfTestTaken(Message):
+    """Keep the measured self-test figures as the week's check-in of `athlete` (None: the
+    selected one), as `hipplan athlete assess` does; the level is left as it is."""
+
+    measures: Measures
+    athlete: str | None = None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner import plans_io
+from planner.domain.activities import LastImport
 from planner.domain.adapt import needs_settling
 from planner.domain.adherence import Report, WeekFigures
 from planner.domain.adherence import report as adherence_report
@@ -104,6 +105,7 @@ class AthleteDetail:
     calendars: tuple[tuple[str, int], ...] = ()  # imported calendar files and their run counts
     # Check-ins next to adherence, week by week, with trends and warnings; None without a plan.
     outcomes: Outcomes | None = None
+    last_import: LastImport | None = None  # the watch's last activities import
 
     @property
     def weeks(self) -> tuple[WeekFigures, ...]:
@@ -310,6 +312,7 @@ def load_detail(repo: Repository, name: str, now: datetime) -> AthleteDetail:
         rules=rules,
         calendars=calendars,
         outcomes=outcomes,
+        last_import=repo.activity_record(athlete.name).last,
     )
 
 

@@ -148,6 +148,41 @@ def test_the_self_test_suggests_and_only_a_yes_changes_the_level(
     run(scenario)
 
 
+def test_the_self_test_figures_are_kept_as_the_weeks_check_in(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    """Like `hipplan athlete assess` without --apply: the figures are stored at once, the
+    level only with ctrl+s."""
+    before = demo_repo.checkins(DEMO_ATHLETE)
+
+    def measured() -> list[Any]:
+        demo_repo.refresh()
+        return [c for c in demo_repo.checkins(DEMO_ATHLETE) if c.knee_to_wall is not None]
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            screen = await open_athlete(pilot)
+            screen.query_one("#test-knee_to_wall", Input).value = "9"
+            screen.query_one("#test-hip_ir", Input).value = "31"
+            screen.query_one("#test-thomas", Input).value = "fail"
+            await pilot.pause()
+            assert not measured()  # typing alone stores nothing
+            screen.query_one("#self-test-accept").press()
+            await wait_for(pilot, lambda: bool(measured()))
+            assert pilot.app.screen is screen
+            assert screen.query_one("#tightness").pressed_index == 3  # the edit stands
+            messages = [n.message for n in pilot.app._notifications]
+            assert any("Self-test of Ana Tight kept with the check-in of" in m for m in messages)
+
+    run(scenario)
+    [kept] = measured()
+    assert (kept.knee_to_wall, kept.hip_ir, kept.thomas, kept.faber) == (9.0, 31.0, False, None)
+    this_week = [c for c in before if c.day == kept.day]
+    if this_week:  # the week's scores stay with the figures
+        assert (kept.calf, kept.achilles) == (this_week[0].calf, this_week[0].achilles)
+    assert demo_repo.get_athlete(DEMO_ATHLETE).tightness == 5
+
+
 def test_a_wrong_figure_is_marked_in_place_and_nothing_saved(
     demo: HipplanApp, demo_repo: Repository
 ) -> None:
@@ -475,3 +510,48 @@ def test_the_watch_folder_is_imported_from_the_athlete_screen(
 
     run(scenario)
     assert len(repo.imported_runs("Wat Chan")) == 2
+
+
+def test_the_athlete_screen_opens_with_the_last_watch_import(
+    make_app: AppFactory, repo: Repository, tmp_path: Path
+) -> None:
+    from planner.services import activities
+    from tests.unit.watch.files import gpx_text
+
+    athletes.add_athlete(repo, Athlete("Wat Chan", 3, "run", 2.0, "Europe/London"))
+    runs.add_runs(repo, "Wat Chan", RunRule((0, 2, 5), time(7, 0), 45))
+    plans.build_plan(repo, "Wat Chan", date(2027, 3, 1), 4)
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    (folder / "old.gpx").write_text(gpx_text(datetime(2027, 3, 2, 12, tzinfo=UTC), 30))
+    (folder / "broken.gpx").write_text("not a gpx file")
+    at = datetime(2027, 3, 4, 18, 5, tzinfo=UTC)
+    activities.import_activities(repo, "Wat Chan", folder, now=at)
+    (folder / "new.gpx").write_text(gpx_text(datetime(2027, 3, 4, 12, tzinfo=UTC), 30))
+
+    def subtitle(screen: AthleteScreen) -> str:
+        return str(screen.query_one("#runs-panel").border_subtitle)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.detail is not None)
+            screen = await open_athlete(pilot)
+            said = subtitle(screen)
+            assert said.startswith("watch Thu 04 Mar 18:05: 1 new, 0 runs done, 1 added")
+            assert said.endswith("1 skipped")
+            assert len(said) <= 76  # on the panel's border at 80 columns
+            await Keys(pilot).press("ctrl+o")
+            await wait_for(pilot, lambda: subtitle(screen) != said)
+            assert ": 1 new, 0 runs done, 1 added, 0 logged, 1 skipped" in subtitle(screen)
+
+    run(scenario)
+
+
+def test_an_athlete_never_imported_says_so(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            screen = await open_athlete(pilot)
+            assert screen.query_one("#runs-panel").border_subtitle == "watch: no import yet"
+
+    run(scenario)

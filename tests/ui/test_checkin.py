@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 from textual.widgets import Input, Label, Static
 
 from planner import clock
-from planner.services import outcomes
+from planner.domain.selftest import Measures
+from planner.services import assessment, outcomes
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, demo_app, run, settle
@@ -215,3 +216,40 @@ def test_a_check_in_goes_to_the_week_the_form_names(demo_repo: Repository) -> No
     found = outcomes.outcomes(demo_repo, DEMO_ATHLETE)
     filed = [row.week for row in found.weeks if row.checkin == latest]
     assert filed == [week]
+
+
+def test_the_outcomes_screen_shows_the_answers_and_measured_figures_at_80x24(
+    demo: HipplanApp, demo_repo: Repository
+) -> None:
+    clock_now = clock.now()
+    outcomes.check_in(
+        demo_repo, DEMO_ATHLETE, None, 4, 2, 5, "", morning_stiffness=True, run_pain=6
+    )
+    assessment.assess(
+        demo_repo, DEMO_ATHLETE, Measures(7.5, 28.0, thomas=False, faber=12.0), now=clock_now
+    )
+
+    async def scenario() -> None:
+        async with demo.run_test(size=(80, 24)) as pilot:
+            keys = Keys(pilot)
+            await settle(pilot)
+            await keys.press("o")
+            screen = demo.screen
+            assert isinstance(screen, OutcomesScreen)
+            head = str(screen.query_one("#outcome-head", OutcomeRows).render()).split()
+            assert head[-4:] == ["stiff", "pain", "wall", "IR°"]
+            lines = str(screen.query_one("#outcome-rows", OutcomeRows).render()).splitlines()
+            current = next(line for line in lines if line.startswith("▸"))
+            assert current.split()[-4:] == ["yes", "6", "7.5", "28"]
+            earlier = [line for line in lines if not line.startswith("▸")]
+            assert not any("7.5" in line for line in earlier)
+            assert screen.query_one("#outcome-rows").region.right <= 80
+            await pilot.resize_terminal(130, 32)
+            await settle(pilot)
+            head = str(screen.query_one("#outcome-head", OutcomeRows).render()).split()
+            assert head[-2:] == ["Thom", "FABER"]
+            lines = str(screen.query_one("#outcome-rows", OutcomeRows).render()).splitlines()
+            current = next(line for line in lines if line.startswith("▸"))
+            assert current.split()[-6:] == ["yes", "6", "7.5", "28", "fail", "12"]
+
+    run(scenario)

@@ -203,6 +203,43 @@ def test_the_self_test_suggests_and_never_overrides_the_chosen_level(
     run(scenario)
 
 
+def test_the_self_test_figures_are_kept_as_a_check_in_when_the_plan_is_saved(
+    make_app: AppFactory, repo: Repository
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            keys = Keys(pilot)
+            await keys.type("Ana Tight")
+            screen.query_one("#test-knee_to_wall", Input).value = "11"
+            screen.query_one("#test-hip_ir", Input).value = "37"
+            screen.query_one("#test-faber", Input).value = "14"
+            await pilot.pause()
+            screen.query_one("#name", Input).focus()
+            await keys.press("enter")
+            assert current_step(screen) == "runs"
+            await keys.type("mon,wed,sat")
+            await keys.press("enter")
+            await keys.press("enter")
+            assert current_step(screen) == "preview"
+            assert_nothing_saved(repo)
+            await keys.press("enter")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+            def kept() -> bool:
+                repo.refresh()
+                return bool(repo.athletes()) and bool(repo.checkins("Ana Tight"))
+
+            await wait_for(pilot, kept)
+
+    run(scenario)
+    [checkin] = repo.checkins("Ana Tight")
+    assert (checkin.knee_to_wall, checkin.hip_ir, checkin.faber) == (11.0, 37.0, 14.0)
+    assert checkin.thomas is None and checkin.calf is None  # measured only, nothing made up
+    assert repo.get_athlete("Ana Tight").tightness == 3  # the chosen level, not the suggested 2
+
+
 def test_the_hint_follows_the_sitting_hours_like_the_preview(make_app: AppFactory) -> None:
     async def scenario() -> None:
         app = make_app()

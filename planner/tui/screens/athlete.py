@@ -32,6 +32,7 @@ from planner.domain.model import Athlete, Sport
 from planner.services import activities, assessment, athletes, runs
 from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
+from planner.tui.messages import SelfTestTaken
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.screens.wizard import template_or_error
 from planner.tui.state import AthleteDetail, Board
@@ -170,6 +171,7 @@ class AthleteScreen(HipplanScreen[None]):
         block = f"{plan.weeks}-week block from {plan.start:%a %d %b %Y}" if plan else "no plan yet"
         self.query_one(TopBar).show(f"hipplan · {athlete.name}", block)
         self.query_one(RunsEditor).show(detail.rules, detail.calendars)
+        self.query_one("#runs-panel").border_subtitle = last_import_words(detail)
         if athlete != self._shown:  # another athlete, or saved: edits in progress stay otherwise
             self._fill(athlete)
 
@@ -218,8 +220,10 @@ class AthleteScreen(HipplanScreen[None]):
 
     @on(SelfTest.Accepted)
     def _self_test_accepted(self, event: SelfTest.Accepted) -> None:
-        """The person took the suggestion: the level changes on screen, stored with Save."""
+        """The person took the suggestion: the level changes on screen, stored with Save; the
+        measured figures are kept at once as the week's check-in (the app's write)."""
         self._press("tightness", event.level - 1)
+        self.post_message(SelfTestTaken(event.measures, self._name))
 
     def _tightness(self) -> int:
         return max(self.query_one("#tightness", RadioSet).pressed_index, 0) + 1
@@ -503,6 +507,19 @@ class AthleteScreen(HipplanScreen[None]):
                 self.hipplan.run_in_background(job, refused=lambda e: editor.refuse(str(e)))
 
         self.app.push_screen(ConfirmDialog(question, title="Remove runs?", yes="Remove"), answered)
+
+
+def last_import_words(detail: AthleteDetail) -> str:
+    """The watch's last import, in the athlete's zone: when and what it found."""
+    last = detail.last_import
+    if last is None:
+        return "watch: no import yet"
+    when = last.at.astimezone(detail.athlete.zone)
+    return (
+        f"watch {when:%a %d %b %H:%M}: {last.activities} new, {last.runs_matched} runs"
+        f" done, {last.runs_added} added, {last.sessions_logged} logged"
+        + (f", {last.ignored} skipped" if last.ignored else "")
+    )
 
 
 def _belongings(detail: AthleteDetail) -> str:

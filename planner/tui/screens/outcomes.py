@@ -1,6 +1,7 @@
 """Outcomes: is the hip work helping the calves? Adherence and the three check-in scores side by
-side, one row per plan week, so a week's work lines up with how the legs felt; then the trend of
-each score over the last 4 weeks, the summary sentence and any warning.
+side, one row per plan week, so a week's work lines up with how the legs felt, then the week's
+answers (morning stiffness, pain during the run) and measured self-test figures; then the trend
+of each score over the last 4 weeks, the summary sentence and any warning.
 
 The figures are the board's outcomes report (`AthleteDetail.outcomes`, the same
 `domain.outcomes` report `hipplan outcomes` prints), so a check-in shows here at once.
@@ -8,8 +9,8 @@ The figures are the board's outcomes report (`AthleteDetail.outcomes`, the same
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import events
@@ -23,7 +24,9 @@ from planner.domain.outcomes import (
     LOWER_IS_BETTER,
     MAX_SCORE,
     PHYSIO_SCORE,
+    RUN_PAIN_LIMIT,
     SCORE_FIELDS,
+    CheckIn,
     Outcomes,
     OutcomeWeek,
     Score,
@@ -48,6 +51,7 @@ PERCENT_WIDTH = 5  # " 100%"
 SCORE_WIDTH = 3  # " 10"
 GAP = 2
 MIN_BAR, MAX_BAR = 4, 20
+ROOM_FOR_MORE = 8  # the bar width the optional columns must leave
 TABLE_SHARE = 0.45  # of the screen's height, for the weeks
 MIN_TABLE_ROWS = 3
 
@@ -70,7 +74,9 @@ class OutcomesScreen(HipplanScreen[None]):
         yield TopBar()
         with Vertical(id="outcome-weeks-panel", classes="panel") as weeks:
             weeks.border_title = "Week by week"
-            weeks.border_subtitle = "calf, achilles: lower is better · hip: higher is better"
+            weeks.border_subtitle = (
+                "calf, achilles: lower is better · hip: higher · wall: knee-to-wall cm"
+            )
             yield OutcomeRows(id="outcome-head", header=True)
             with VerticalScroll(id="outcome-scroll"):
                 yield OutcomeRows(id="outcome-rows")
@@ -140,29 +146,87 @@ class OutcomeRows(Static):
         self._draw()
 
     def _draw(self) -> None:
-        bar = bar_width(self.size.width or 96)
+        bar, extras = layout(self.size.width or 96)
         if self.header:
-            self.update(header(bar))
+            self.update(header(bar, extras))
         elif not self._weeks:
             self.update(Content.styled("No weeks begun yet.", "$text-muted"))
         else:
-            self.update(Content("\n").join(row(w, bar, self._target) for w in self._weeks))
+            lines = (row(w, bar, self._target, extras) for w in self._weeks)
+            self.update(Content("\n").join(lines))
 
 
-def bar_width(width: int) -> int:
-    """The same bar width for adherence and the three scores, from what the row leaves."""
+@dataclass(frozen=True)
+class Column:
+    """A week's answer or measured figure, as text right-aligned in `width` (its gap included)."""
+
+    head: str
+    width: int
+    value: Callable[[CheckIn], str]
+    style: Callable[[CheckIn], str] = lambda checkin: ""
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _yes_no(value: bool | None, yes: str, no: str) -> str:
+    return "–" if value is None else (yes if value else no)
+
+
+def _pain_style(checkin: CheckIn) -> str:
+    pain = checkin.run_pain
+    return "bold $text-error" if pain is not None and pain > RUN_PAIN_LIMIT else ""
+
+
+# Always shown (80 columns keep them): the pain-monitoring answers and the two measures every
+# self-test takes; the optional tests only where the row has room.
+MAIN_COLUMNS = (
+    Column(
+        "stiff",
+        6,
+        lambda c: _yes_no(c.morning_stiffness, "yes", "no"),
+        lambda c: "bold $text-warning" if c.morning_stiffness else "",
+    ),
+    Column("pain", 5, lambda c: _figure(c.run_pain), _pain_style),
+    Column("wall", 5, lambda c: _figure(c.knee_to_wall)),
+    Column("IR°", 4, lambda c: _figure(c.hip_ir)),
+)
+MORE_COLUMNS = (
+    Column("Thom", 5, lambda c: _yes_no(c.thomas, "pass", "fail")),
+    Column("FABER", 6, lambda c: _figure(c.faber)),
+)
+
+
+def layout(width: int) -> tuple[int, tuple[Column, ...]]:
+    """The same bar width for adherence and the three scores, from what the row leaves after
+    the figures' columns (the optional ones only when the bars keep ROOM_FOR_MORE)."""
     fixed = WEEK_WIDTH + PERCENT_WIDTH + 3 * SCORE_WIDTH + 3 * GAP
-    return max(MIN_BAR, min(MAX_BAR, (width - fixed) // 4))
+    for extras in (MAIN_COLUMNS + MORE_COLUMNS, MAIN_COLUMNS):
+        bar = (width - fixed - sum(c.width for c in extras)) // 4
+        if bar >= ROOM_FOR_MORE or extras == MAIN_COLUMNS:
+            return max(MIN_BAR, min(MAX_BAR, bar)), extras
+    raise AssertionError("unreachable")
 
 
-def header(bar: int) -> Content:
+def header(bar: int, extras: Sequence[Column] = MAIN_COLUMNS) -> Content:
     text = f"{'':<{WEEK_WIDTH}}{'adherence':<{bar + PERCENT_WIDTH}}"
     for name in SCORE_FIELDS:
         text += f"{'':<{GAP}}{HEADS[name]:<{bar + SCORE_WIDTH}}"
+    text += "".join(f"{c.head:>{c.width}}" for c in extras)
     return Content.styled(text.rstrip(), "bold $text-muted")
 
 
-def row(week: OutcomeWeek, bar: int, target: float) -> Content:
+def figures(checkin: CheckIn | None, extras: Sequence[Column]) -> list[tuple[str, str]]:
+    """The week's answers and measured figures, blank without a check-in."""
+    if checkin is None:
+        return [(" " * sum(c.width for c in extras), "")]
+    return [(f"{c.value(checkin):>{c.width}}", c.style(checkin)) for c in extras]
+
+
+def row(
+    week: OutcomeWeek, bar: int, target: float, extras: Sequence[Column] = MAIN_COLUMNS
+) -> Content:
     current = week.state == "current"
     parts: list[tuple[str, str] | str | Content] = [
         (f"{'▸' if current else ' '} wk {week.week:<2}", "bold" if current else "")
@@ -183,6 +247,7 @@ def row(week: OutcomeWeek, bar: int, target: float) -> Content:
         else:
             style = score_style(name, value)
             parts += [_bar(value / MAX_SCORE, bar, style), (f"{value:>3}", f"bold {style}")]
+    parts += figures(week.checkin, extras)
     return Content.assemble(*parts)
 
 

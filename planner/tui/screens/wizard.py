@@ -53,6 +53,7 @@ from planner.domain.inputs import (
 from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, RunRule, Sport, name_key
 from planner.services import onboarding
 from planner.services.onboarding import Draft, Preview
+from planner.tui.messages import SelfTestTaken
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.validators import Parses, checked_input, parsed
 from planner.tui.widgets.topbar import TopBar
@@ -543,6 +544,10 @@ class PlanWizard(HipplanScreen[str | None]):
 
     def _saved(self, name: str, plan: Plan) -> None:
         self.app.notify(f"Saved {name}: {plan.weeks}-week plan from {plan.start:%a %d %b %Y}")
+        tests = self.query(SelfTest)
+        measures = tests.first().measures if tests else None
+        if measures is not None:  # measured: kept as a check-in, taken or not (the app's write)
+            self.app.post_message(SelfTestTaken(measures, name))
         self.dismiss(name)  # the app reloads its board and selects the new athlete
 
     def _set_busy(self, busy: bool, status: str = "") -> None:

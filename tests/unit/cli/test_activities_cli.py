@@ -94,3 +94,15 @@ def test_errors_are_one_line_and_exit_1(planned, tmp_path: Path, args, needle: s
 def test_an_unknown_athlete_is_an_error(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = planned("activities", "import", "Nobody", str(_watch(tmp_path / "watch")))
     assert result.code == 1 and "Nobody" in result.err
+
+
+def test_adherence_says_which_weeks_lost_a_run_to_the_watch(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = json.loads(planned("adherence", NAME, "--json").out)["weeks"]
+    assert [w["runs_not_run"] for w in before] == [0, 0, 0, 0]
+    planned("activities", "import", NAME, str(_watch(tmp_path / "watch")))  # Monday: a ride only
+    weeks = json.loads(planned("adherence", NAME, "--json").out)["weeks"]
+    assert [w["runs_not_run"] for w in weeks] == [1, 0, 0, 0]
+    assert weeks[0]["planned_minutes"] < before[0]["planned_minutes"]
+    text = planned("adherence", NAME).out
+    assert "week 1: 1 planned run was not run (the watch shows other activities that day)" in text
+    assert "week 2:" not in text

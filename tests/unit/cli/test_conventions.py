@@ -107,7 +107,7 @@ WRITE_KEYS = {
     ("log",): {"logged", "plan_changes"},
     ("export",): {"written", "events", "sessions", "cancelled", "runs"},
     ("db", "backup"): {"backup"},
-    ("checkin",): {"checked_in", "replaced", "warnings"},
+    ("checkin",): {"checked_in", "replaced", "warnings", "plan_changes"},
     ("sync",): {"created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled",
                 "ticks_pulled", "ticks_pushed", "put_back", "conflicts", "skipped",
                 "plan_changes", "no_plan", "dry_run"},

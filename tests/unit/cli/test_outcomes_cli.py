@@ -52,6 +52,7 @@ def test_checkin_says_what_it_stored_and_what_it_replaced(cli, athlete) -> None:
                        "run_pain": None, "note": ""},
         "replaced": [],
         "warnings": [],
+        "plan_changes": [],
     }  # fmt: skip
 
 
@@ -157,6 +158,20 @@ def test_checkin_takes_morning_stiffness_and_run_pain(cli, athlete) -> None:  # 
     assert [(w["morning_stiffness"], w["run_pain"]) for w in weeks] == [
         (None, None), (True, 5), (None, None), (True, 6),
     ]  # fmt: skip
+
+
+def test_checkin_json_gives_the_plan_change_a_physio_warning_makes(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+    raised = json.loads(ok(cli("checkin", NAME, *SCORES, "--run-pain", "6", "--json")))
+    assert set(raised) == {"checked_in", "replaced", "warnings", "plan_changes"}
+    assert raised["warnings"] and len(raised["plan_changes"]) == 1
+    change = raised["plan_changes"][0]
+    assert set(change) == {"week", "reason"} and change["week"] == 4
+    assert "physio warning" in change["reason"] and "doses held" in change["reason"]
+    lifted = json.loads(ok(cli("checkin", NAME, *SCORES, "--run-pain", "1", "--json")))
+    assert lifted["warnings"] == []
+    assert "doses may grow again" in lifted["plan_changes"][0]["reason"]
+    same = json.loads(ok(cli("checkin", NAME, *SCORES, "--run-pain", "1", "--json")))
+    assert same["plan_changes"] == []
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,22 @@ def test_a_week_crossing_the_dst_change(standard: Template, catalogue: Catalogue
     assert week_state(plan, 1, at("2027-03-28T23:00")) == "ended"
 
 
+def test_runs_not_run_are_counted_in_the_week_of_their_local_day(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    # a Sunday run just after midnight belongs to the week that Sunday ends
+    late = RunRule(days=(6,), at=time(0, 30), minutes=30)
+    plan = make_plan(standard, catalogue, weeks=3, rules=(MON_WED_SAT, late))
+    by_id = {r.id: r for r in plan.runs}
+    week2_monday = next(r for r in plan.runs if r.start.date() == date(2027, 3, 8))
+    sunday = next(r for r in plan.runs if r.start.date() == date(2027, 3, 7))
+    not_run = {week2_monday.id, sunday.id, "run-not-in-this-plan"}
+    assert set(not_run) - set(by_id) == {"run-not-in-this-plan"}
+    weeks = report(plan, [], at("2027-03-20T12:00"), 0.8, not_run).weeks
+    assert [w.runs_not_run for w in weeks] == [1, 1, 0]
+    assert [w.runs_not_run for w in report(plan, [], at("2027-03-20T12:00"), 0.8).weeks] == [0] * 3
+
+
 def test_bands_and_minutes_to_target() -> None:
     assert band(0.8, 0.8) == "met"
     assert band(0.79, 0.8) == "short"
