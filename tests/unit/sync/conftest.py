@@ -102,3 +102,9 @@ def plan_sessions(cli) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-
 
 def db_bytes(db: Path) -> bytes:
     return db.read_bytes()
+
+
+def loosening_ids(cli) -> list[str]:  # type: ignore[no-untyped-def]
+    """The plan's loosening sessions, earliest first: tied to no run, so free to be dragged."""
+    sessions = sorted(plan_sessions(cli).values(), key=lambda s: str(s["start"]))
+    return [str(s["id"]) for s in sessions if s["kind"] == "loosening"]

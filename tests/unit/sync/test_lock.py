@@ -21,7 +21,7 @@ from planner.services import sync as sync_service
 from planner.storage import Repository
 from planner.sync.settings import SyncSettings
 from tests.radicale import Account, Radicale
-from tests.unit.sync.conftest import NAME, Dav, plan_sessions, run_sync
+from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
 DELAY = 4.0  # seconds the proxy holds the first write of the sync
 
@@ -77,9 +77,10 @@ def test_a_log_during_a_slow_sync_lands_at_once_and_nothing_is_lost(
 ) -> None:  # type: ignore[no-untyped-def]
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     # the athlete drags a session on the phone, and the plan changes here (a write to push)
+    loose = loosening_ids(cli)[0]
     start = datetime(2027, 3, 4, 20, 0, tzinfo=UTC)
-    minutes = plan_sessions(cli)["20270304-loose"]["minutes"]
-    dav.move("20270304-loose", start, start + timedelta(minutes=minutes))
+    minutes = plan_sessions(cli)[loose]["minutes"]
+    dav.move(loose, start, start + timedelta(minutes=minutes))
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
 
     settings = SyncSettings(url=slow_proxy, user=caldav_account.user)
@@ -111,4 +112,4 @@ def test_a_log_during_a_slow_sync_lands_at_once_and_nothing_is_lost(
     assert report.moves_pulled == 1  # type: ignore[attr-defined]
     weeks = json.loads(cli("adherence", NAME, "--json").out)["weeks"]
     assert weeks[0]["done"] == 1  # the log is kept
-    assert datetime.fromisoformat(plan_sessions(cli)["20270304-loose"]["start"]) == start
+    assert datetime.fromisoformat(plan_sessions(cli)[loose]["start"]) == start

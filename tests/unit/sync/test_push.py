@@ -34,10 +34,11 @@ def test_push_creates_the_calendar_and_one_event_per_session(
     cli, planned, dav: Dav, caldav_account: Account
 ) -> None:  # type: ignore[no-untyped-def]
     done = run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
-    assert _counts(done) == (17, 0, 0, 0, 0, 0)
+    sessions = len(plan_sessions(cli))
+    assert _counts(done) == (sessions, 0, 0, 0, 0, 0)
     assert done["put_back"] == [] and done["dry_run"] is False
     events = dav.events()
-    assert len(events) == 17
+    assert set(events) == set(plan_sessions(cli))
     item, event = events["20270301-pre"]
     assert str(event["UID"]).endswith("@hipplan") and int(event["SEQUENCE"]) == 0
     assert str(item.url).endswith(f"{event['UID']}.ics".replace("@", "%40"))
@@ -50,7 +51,7 @@ def test_second_sync_writes_nothing_and_needs_no_flags(
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     before = dav.snapshot()
     done = run_sync(cli)  # the settings file supplies the server, the user and the calendar
-    assert _counts(done) == (0, 0, 0, 17, 0, 0)
+    assert _counts(done) == (0, 0, 0, len(plan_sessions(cli)), 0, 0)
     assert dav.snapshot() == before
     path = Path(os.environ["XDG_CONFIG_HOME"]) / "hipplan" / "sync.toml"
     settings = tomllib.loads(path.read_text())
@@ -65,13 +66,18 @@ def test_a_rebuild_updates_and_deletes(cli, planned, dav: Dav, caldav_account: A
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     before = {sid: int(e["SEQUENCE"]) for sid, (_, e) in dav.events().items()}
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
+    rebuilt = plan_sessions(cli)
+    added, dropped = set(rebuilt) - set(before), set(before) - set(rebuilt)
+    assert added and dropped  # the week's sessions still to come are rebuilt round the skip
     done = run_sync(cli)
-    assert _counts(done) == (1, 2, 3, 12, 0, 0)
     after = {sid: int(e["SEQUENCE"]) for sid, (_, e) in dav.events().items()}
+    assert set(after) == set(rebuilt)
     assert "20270310-pre" not in after and "20270310-post" not in after
     raised = {sid for sid in after if sid in before and after[sid] > before[sid]}
-    assert len(raised) == 2  # the updated ones, SEQUENCE up
-    assert _counts(run_sync(cli)) == (0, 0, 0, 15, 0, 0)
+    assert raised and all(rebuilt[sid]["week"] == 2 for sid in raised)  # only week 2 changed
+    kept = len(before) - len(dropped)
+    assert _counts(done) == (len(added), len(raised), len(dropped), kept - len(raised), 0, 0)
+    assert _counts(run_sync(cli)) == (0, 0, 0, len(rebuilt), 0, 0)
 
 
 def test_other_events_are_left_alone(cli, planned, dav: Dav, caldav_account: Account) -> None:  # type: ignore[no-untyped-def]
@@ -98,13 +104,14 @@ def test_dry_run_says_what_would_change_and_changes_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     before = db.read_bytes()
     done = run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user, "--dry-run")
-    assert _counts(done) == (17, 0, 0, 0, 0, 0) and done["dry_run"] is True
+    sessions = len(plan_sessions(cli))
+    assert _counts(done) == (sessions, 0, 0, 0, 0, 0) and done["dry_run"] is True
     assert [c.get_display_name() for c in dav.principal.calendars()] == []
     assert db.read_bytes() == before
     assert not (Path(os.environ["XDG_CONFIG_HOME"]) / "hipplan" / "sync.toml").exists()
     text = cli("sync", NAME, "--url", caldav_account.url, "--user", caldav_account.user,
                "--dry-run")  # fmt: skip
-    assert "would create 17" in text.out and "(the calendar would be created)" in text.out
+    assert f"would create {sessions}" in text.out and "(the calendar would be created)" in text.out
 
 
 def test_a_new_block_leaves_the_past_in_the_calendar(

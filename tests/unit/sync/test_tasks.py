@@ -11,7 +11,7 @@ from typing import Any
 import icalendar
 
 from tests.radicale import Account
-from tests.unit.sync.conftest import NAME, Dav, plan_sessions, run_sync
+from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
 TASKS = "Ana's sessions"
 
@@ -57,8 +57,9 @@ def test_every_session_is_also_a_task_with_the_events_description(
     assert done["created"] == 2 * len(sessions)  # an event and a task each
     tasks, events = _tasks(dav), dav.events()
     assert set(tasks) == set(sessions)
-    _, todo = tasks["20270304-loose"]
-    _, event = events["20270304-loose"]
+    loose = loosening_ids(cli)[0]
+    _, todo = tasks[loose]
+    _, event = events[loose]
     assert str(todo["DESCRIPTION"]) == str(event["DESCRIPTION"])
     assert todo.decoded("DTSTART") == event.decoded("DTSTART")
     assert todo.decoded("DUE") == event.decoded("DTEND")
@@ -75,7 +76,10 @@ def test_ticks_come_back_as_logs(cli, planned, dav: Dav, caldav_account: Account
     _edit(dav, "20270305-loose", STATUS="CANCELLED")
     done = run_sync(cli)
     assert done["ticks_pulled"] == 3 and done["conflicts"] == []
-    assert _logs(cli) == {"done": 1, "partial": 1, "skipped": 1, "done_minutes": 10 + 10}
+    sessions = plan_sessions(cli)
+    # done in full, and the share ticked of the partial one (rounded to whole minutes)
+    minutes = sessions["20270301-pre"]["minutes"] + round(sessions["20270301-post"]["minutes"] / 2)
+    assert _logs(cli) == {"done": 1, "partial": 1, "skipped": 1, "done_minutes": minutes}
     again = run_sync(cli)
     assert (again["ticks_pulled"], again["ticks_pushed"], again["updated"]) == (0, 0, 0)
 
@@ -108,7 +112,8 @@ def test_a_tick_and_a_log_of_the_same_session_the_later_wins_and_is_reported(
     assert len(conflicts) == 2
     assert conflicts[0].startswith("20270301-post") and "phone's change is later" in conflicts[0]
     assert conflicts[1].startswith("20270301-pre") and "made here is later" in conflicts[1]
-    assert _logs(cli) == {"done": 2, "partial": 0, "skipped": 0, "done_minutes": 30}
+    both = sum(plan_sessions(cli)[sid]["minutes"] for sid in ("20270301-pre", "20270301-post"))
+    assert _logs(cli) == {"done": 2, "partial": 0, "skipped": 0, "done_minutes": both}
     _, todo = _tasks(dav)["20270301-pre"]
     assert str(todo["STATUS"]) == "COMPLETED"  # the log made here won, and shows on the phone
 
@@ -117,24 +122,26 @@ def test_a_task_deleted_on_the_phone_comes_back(
     cli, planned, dav: Dav, caldav_account: Account
 ) -> None:  # type: ignore[no-untyped-def]
     _first(cli, caldav_account)
-    item, _ = _tasks(dav)["20270304-loose"]
+    loose = loosening_ids(cli)[0]
+    item, _ = _tasks(dav)[loose]
     item.delete()
     done = run_sync(cli)
-    assert done["created"] == 1 and "20270304-loose" in _tasks(dav)
+    assert done["created"] == 1 and loose in _tasks(dav)
 
 
 def test_a_task_moved_on_the_phone_moves_the_session(
     cli, planned, dav: Dav, caldav_account: Account
 ) -> None:  # type: ignore[no-untyped-def]
     _first(cli, caldav_account)
-    minutes = plan_sessions(cli)["20270304-loose"]["minutes"]
+    loose = loosening_ids(cli)[0]
+    minutes = plan_sessions(cli)[loose]["minutes"]
     start = datetime(2027, 3, 4, 20, 0, tzinfo=UTC)
-    _edit(dav, "20270304-loose", DTSTART=start, DUE=start + timedelta(minutes=minutes))
+    _edit(dav, loose, DTSTART=start, DUE=start + timedelta(minutes=minutes))
     done = run_sync(cli)
     assert done["moves_pulled"] == 1 and done["put_back"] == []
-    moved = datetime.fromisoformat(plan_sessions(cli)["20270304-loose"]["start"])
+    moved = datetime.fromisoformat(plan_sessions(cli)[loose]["start"])
     assert moved == start
-    _, event = dav.events()["20270304-loose"]
+    _, event = dav.events()[loose]
     assert event.decoded("DTSTART") == start  # the event follows the task
     again = run_sync(cli)
     assert (again["moves_pulled"], again["updated"]) == (0, 0)
