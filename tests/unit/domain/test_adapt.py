@@ -19,6 +19,7 @@ from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.model import Athlete, LogEntry, LogStatus, Plan, RunRule, Session
 from planner.domain.schedule import runs_between
+from tests.unit.domain.test_coaching_rules import check_gradual
 
 MON_WED_SAT = RunRule(days=(0, 2, 5), at=time(6, 30), minutes=45)
 START = date(2027, 3, 1)
@@ -193,3 +194,22 @@ def _session(plan: Plan, session_id: str) -> Session:
     found = plan.session(session_id)
     assert found is not None, session_id
     return found
+
+
+def test_a_hold_made_mid_week_follows_the_days_already_done_gradually(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    # Tightness 3: week 2 was taper and its Monday warm-up has been done by Tuesday; the held
+    # week 2 of the rebuild warms up with more sets. The first of them follows Monday's gradually.
+    stored = build(standard, catalogue, tightness=3)
+    logs = log_week(stored, 1, "skipped")
+    low = low_loosening_weeks(stored, logs, WEEK2_TUESDAY)
+    fresh = build(standard, catalogue, tightness=3, extra=len(low))
+    held = adapt(stored, fresh, logs, WEEK2_TUESDAY, hold_reason(low)).plan
+    assert held.phase(2) == "loosening" and stored.phase(2) == "taper"
+    check_gradual(held)
+    # only lowered where the jump was too large, so each such session got shorter, never longer
+    by_id = {s.id: s for s in fresh.sessions}
+    later = [s for s in held.sessions if s.start > WEEK2_TUESDAY and s.id in by_id]
+    assert all(s.minutes <= by_id[s.id].minutes for s in later)
+    assert any(s.minutes < by_id[s.id].minutes for s in later)
