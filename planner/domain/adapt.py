@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from planner.domain import moves, rebuilt
+from planner.domain import caution, moves, rebuilt
 from planner.domain.adherence import (
     HOLD_BELOW_PERCENT,
     HOLDS_IN_A_ROW,
@@ -105,7 +105,9 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
         and (s.run_id is None or s.run_id in run_ids)  # not tied to a run that has gone by
         and not held.overlaps_any(s)
     ]
-    sessions = tuple(sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id)))
+    ordered = sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id))
+    # the future follows the kept past gradually, even when that past had other phases
+    sessions = tuple(caution.keep_gradual(ordered, frozen))
     merged = replace(
         stored,
         tz=fresh.tz,

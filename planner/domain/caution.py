@@ -9,10 +9,12 @@ a warning: the next rebuild then lets the doses grow again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from planner.domain.model import Plan, Prescription, Session, SessionKind, as_utc
+from planner.domain.dosing import HOLD_MOST_CHANGE, REPS_MOST_CHANGE
+from planner.domain.model import Dose, Plan, Prescription, Session, SessionKind, Timing, as_utc
 from planner.domain.timing import exercise_seconds, minutes_for
 
 
@@ -38,6 +40,12 @@ def _capped(session: Session, reached: dict[tuple[str, SessionKind], Prescriptio
     )
     if exercises == session.exercises:
         return session
+    return _resized(session, exercises)
+
+
+def _resized(session: Session, exercises: tuple[Prescription, ...]) -> Session:
+    """The session with these exercises and its length to match: a warm-up keeps its end at
+    the run's start, any other session its start."""
     length = timedelta(minutes=minutes_for(exercises))
     if session.kind == "pre-run":
         return replace(session, exercises=exercises, start=session.end - length)
@@ -48,3 +56,74 @@ def _lower(given: Prescription, reached: Prescription | None) -> Prescription:
     if reached is None or exercise_seconds(given) <= exercise_seconds(reached):
         return given
     return reached
+
+
+def keep_gradual(sessions: Sequence[Session], kept: Set[str]) -> list[Session]:
+    """`sessions` (in time order) with each one not in `kept` lowered where its dose would jump
+    up from the same exercise's previous appearance by more than gradual change allows.
+
+    A rebuild's future follows a past built from other phases (a hold or a re-assessment made
+    mid-week): a warm-up of the held loosening week may double the taper warm-up done the day
+    before. Only lowering is done, so a session only gets shorter, as in `hold_doses`.
+    """
+    last: dict[str, Dose] = {}
+    result = []
+    for session in sessions:
+        if session.id not in kept:
+            exercises = tuple(_gradual_after(p, last.get(p.exercise_id)) for p in session.exercises)
+            if exercises != session.exercises:
+                session = _resized(session, exercises)
+        for given in session.exercises:
+            last[given.exercise_id] = given.dose
+        result.append(session)
+    return result
+
+
+def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
+    """The prescription, or the largest lower dose within gradual change from `before`."""
+    if before is None or _is_gradual(before, given.dose, given.timing):
+        return given
+    dose = given.dose
+    unit = dose.hold_seconds if dose.hold_seconds is not None else dose.reps
+    last = before.hold_seconds if dose.hold_seconds is not None else before.reps
+    if unit is None or last is None:
+        return given
+    step = HOLD_MOST_CHANGE if dose.hold_seconds is not None else REPS_MOST_CHANGE
+    best: Dose | None = None
+    for rounds in range(dose.rounds, 0, -1):
+        for value in range(min(unit, last + step), max(1, last - step) - 1, -1):
+            lower = (
+                replace(dose, rounds=rounds, hold_seconds=value)
+                if dose.hold_seconds is not None
+                else replace(dose, rounds=rounds, reps=value)
+            )
+            if _is_gradual(before, lower, given.timing) and (
+                best is None or _side(lower, given.timing) > _side(best, given.timing)
+            ):
+                best = lower
+    if best is None or _side(best, given.timing) >= _side(dose, given.timing):
+        return given
+    return replace(given, dose=best)
+
+
+def _is_gradual(before: Dose, after: Dose, timing: Timing) -> bool:
+    """DOMAIN.md: hold within 15 s, reps within 2, time per side changed by at most half."""
+    side_before = _side(before, timing)
+    return (
+        _close(before.hold_seconds, after.hold_seconds, HOLD_MOST_CHANGE)
+        and _close(before.reps, after.reps, REPS_MOST_CHANGE)
+        and 2 * abs(_side(after, timing) - side_before) <= side_before
+    )
+
+
+def _close(before: int | None, after: int | None, most: int) -> bool:
+    return before is None or after is None or abs(after - before) <= most
+
+
+def _side(dose: Dose, timing: Timing) -> int:
+    unit = (
+        dose.hold_seconds
+        if dose.hold_seconds is not None
+        else timing.seconds_per_rep * (dose.reps or 0)
+    )
+    return unit * dose.rounds

@@ -14,10 +14,12 @@ from planner.domain.adapt import (
     low_loosening_weeks,
     merge,
 )
+from planner.domain.adherence import LOOSENING_WORK
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.model import Athlete, LogEntry, LogStatus, Plan, RunRule, Session
 from planner.domain.schedule import runs_between
+from tests.unit.domain.test_coaching_rules import check_gradual
 
 MON_WED_SAT = RunRule(days=(0, 2, 5), at=time(6, 30), minutes=45)
 START = date(2027, 3, 1)
@@ -91,8 +93,11 @@ def test_the_change_is_recorded_at_the_first_changed_week(
     (change,) = plan.changes
     assert change.week == 4
     assert change.at == WEEK2_TUESDAY
+    # The loosening work the rule judges: week 1's loosening sessions and cool-downs.
+    work = sum(s.minutes for s in stored.sessions_in_week(1) if s.kind in LOOSENING_WORK)
+    assert work > 0
     assert change.reason == (
-        "loosening week 1 ended with 0 of 220 minutes of loosening work done (0 %, under 50 %),"
+        f"loosening week 1 ended with 0 of {work} minutes of loosening work done (0 %, under 50 %),"
         " so loosening is held 1 more week;"
         " now loosening weeks 1-4, taper 5-6, maintenance 7-8 (weeks 4-8 rebuilt)"
     )
@@ -189,3 +194,22 @@ def _session(plan: Plan, session_id: str) -> Session:
     found = plan.session(session_id)
     assert found is not None, session_id
     return found
+
+
+def test_a_hold_made_mid_week_follows_the_days_already_done_gradually(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    # Tightness 3: week 2 was taper and its Monday warm-up has been done by Tuesday; the held
+    # week 2 of the rebuild warms up with more sets. The first of them follows Monday's gradually.
+    stored = build(standard, catalogue, tightness=3)
+    logs = log_week(stored, 1, "skipped")
+    low = low_loosening_weeks(stored, logs, WEEK2_TUESDAY)
+    fresh = build(standard, catalogue, tightness=3, extra=len(low))
+    held = adapt(stored, fresh, logs, WEEK2_TUESDAY, hold_reason(low)).plan
+    assert held.phase(2) == "loosening" and stored.phase(2) == "taper"
+    check_gradual(held)
+    # only lowered where the jump was too large, so each such session got shorter, never longer
+    by_id = {s.id: s for s in fresh.sessions}
+    later = [s for s in held.sessions if s.start > WEEK2_TUESDAY and s.id in by_id]
+    assert all(s.minutes <= by_id[s.id].minutes for s in later)
+    assert any(s.minutes < by_id[s.id].minutes for s in later)
