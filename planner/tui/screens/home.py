@@ -86,8 +86,14 @@ class HomeScreen(SessionActions):
         *(cannot(entry(n).key, entry(n).action) for n in NEEDS_DETAIL),
         *session_fallbacks(),
     ]
-    # Left out of the footer, in this order, while it does not fit; the keys still work.
-    FOOTER_SPARE: ClassVar[tuple[str, ...]] = ("move", "log('partial')", "app.export")
+    # Left out of the footer, in this order, while it does not fit; the keys still work. Next
+    # athlete goes last: the athlete list beside it is on screen (at 80 columns ?Help then fits).
+    FOOTER_SPARE: ClassVar[tuple[str, ...]] = (
+        "move",
+        "log('partial')",
+        "app.export",
+        "next_athlete",
+    )
 
     _enabled: tuple[bool, bool, bool, bool] | None = None
 

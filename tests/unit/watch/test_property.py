@@ -58,6 +58,9 @@ def _snapshot(repo: Repository) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in files if p.is_file() and not p.name.endswith(".lock")}
 
 
+_STYLES_BY_KIND = {"pre-run": {"dynamic"}, "strength": {"strength"}}
+
+
 def _check_musts(plan: Plan, logged: set[str]) -> None:
     spans = sorted(
         [(as_utc(s.start), as_utc(s.end), s.id) for s in plan.sessions]
@@ -70,10 +73,17 @@ def _check_musts(plan: Plan, logged: set[str]) -> None:
             latest_end, latest = end, what
     runs = {r.id: r for r in plan.runs}
     for s in plan.sessions:
-        wanted = "dynamic" if s.kind == "pre-run" else "static"
-        assert {p.style for p in s.exercises} <= {wanted}, s.id
+        # dynamic only before runs; static holds and relaxed movements after runs and in
+        # loosening and maintenance sessions
+        wanted = _STYLES_BY_KIND.get(s.kind, {"static", "relaxed"})
+        assert {p.style for p in s.exercises} <= wanted, s.id
         if s.kind in ("loosening", "maintenance"):  # never between 23:00 and 05:00 local
             assert s.start.hour >= 5 and (s.end.hour < 23 or s.end.strftime("%H:%M") == "23:00")
+            # nor ending in the two hours before a run (quiet time)
+            assert not any(
+                timedelta(0) <= as_utc(r.start) - as_utc(s.end) < timedelta(hours=2)
+                for r in plan.runs
+            ), s.id
         if s.kind not in ("pre-run", "post-run") or s.id in logged:
             continue
         run = runs[s.run_id or ""]
