@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
@@ -14,7 +15,7 @@ from planner.services import athletes
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
-from planner.tui.pilot import SIZE, SMALL, Keys, run, settle
+from planner.tui.pilot import FROZEN_NOW, SIZE, SMALL, Keys, run, settle
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.state import Agenda
@@ -202,9 +203,13 @@ def test_cannot_act_in_the_week_says_why(demo: HipplanApp) -> None:
             for key in ("x", "m"):
                 await keys.press(key)
                 assert notes(demo)[-1] == "This run has started; it stays", key
-            await keys.press("down", "down")  # Thursday's loosening, this evening's tomorrow
+            await keys.press("down", "down")  # past today's cool-down: a later day's session
+            screen = demo.screen
+            assert isinstance(screen, WeekScreen) and screen.session is not None
+            day = screen.session.start.astimezone(ZoneInfo("Europe/London"))
+            assert day.date() > FROZEN_NOW.date()
             await keys.press("d")
-            assert notes(demo)[-1].startswith("This session is on Thu 18 Mar;")
+            assert notes(demo)[-1].startswith(f"This session is on {day:%a %d %b};")
 
     run(scenario)
 
