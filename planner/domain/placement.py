@@ -432,14 +432,14 @@ def _first_free_slot(
 def set_rooms(slots: Sequence[Slot], calendar: Calendar) -> None:
     """How far each warm-up and cool-down may grow, now that every session is placed."""
     own = {(s.start, s.end, s.as_block().label) for s in slots}
-    index = _DayIndex(calendar.blocks)
     for slot in slots:
         if slot.kind == "pre-run":
-            limit = index.latest_end(slot.start - timedelta(minutes=ROOM_MINUTES), slot.end, own)
+            reach = slot.start - timedelta(minutes=ROOM_MINUTES)
+            limit = _latest_end(calendar, reach, slot.end, own)
             slot.room = _whole_minutes(slot.end - max(limit, slot.end - _room(slot)))
         elif slot.kind == "post-run":
-            first = index.earliest_start(slot.start, slot.end + timedelta(minutes=ROOM_MINUTES),
-                                         own)  # fmt: skip
+            reach = slot.end + timedelta(minutes=ROOM_MINUTES)
+            first = _earliest_start(calendar, slot.start, reach, own)
             slot.room = _whole_minutes(min(first, slot.start + _room(slot)) - slot.start)
 
     _share_gaps(sorted(slots, key=lambda s: (s.start, s.end)))
@@ -464,50 +464,30 @@ def _room(slot: Slot) -> timedelta:
     return timedelta(minutes=slot.minutes + ROOM_MINUTES)
 
 
-class _DayIndex:
-    """Blocks by UTC day, so finding a slot's neighbours does not scan the whole plan."""
+def _latest_end(
+    calendar: Calendar, start: datetime, end: datetime, own: set[tuple[datetime, datetime, str]]
+) -> datetime:
+    """The latest end of a block (not a slot itself) touching [start, end), else start."""
+    latest = start
+    for block in calendar._near(start, end):
+        if (block.start, block.end, block.label) in own and block.end == end:
+            continue
+        if block.start < end and block.end > start:
+            latest = max(latest, min(block.end, end))
+    return latest
 
-    def __init__(self, blocks: Iterable[Block]) -> None:
-        self.by_day: dict[date, list[Block]] = {}
-        self.long: list[Block] = []
-        for block in blocks:
-            if block.end - block.start > timedelta(days=2):
-                self.long.append(block)
-                continue
-            day = block.start.date()
-            while day <= block.end.date():
-                self.by_day.setdefault(day, []).append(block)
-                day += timedelta(days=1)
 
-    def near(self, start: datetime, end: datetime) -> Iterable[Block]:
-        day = start.date() - timedelta(days=1)
-        while day <= end.date():
-            yield from self.by_day.get(day, ())
-            day += timedelta(days=1)
-        yield from self.long
-
-    def latest_end(
-        self, start: datetime, end: datetime, own: set[tuple[datetime, datetime, str]]
-    ) -> datetime:
-        """The latest end of a block (not a slot itself) touching [start, end), else start."""
-        latest = start
-        for block in self.near(start, end):
-            if (block.start, block.end, block.label) in own and block.end == end:
-                continue
-            if block.start < end and block.end > start:
-                latest = max(latest, min(block.end, end))
-        return latest
-
-    def earliest_start(
-        self, start: datetime, end: datetime, own: set[tuple[datetime, datetime, str]]
-    ) -> datetime:
-        earliest = end
-        for block in self.near(start, end):
-            if (block.start, block.end, block.label) in own and block.start == start:
-                continue
-            if block.start < end and block.end > start:
-                earliest = min(earliest, max(block.start, start))
-        return earliest
+def _earliest_start(
+    calendar: Calendar, start: datetime, end: datetime, own: set[tuple[datetime, datetime, str]]
+) -> datetime:
+    """The earliest start of a block (not a slot itself) touching [start, end), else end."""
+    earliest = end
+    for block in calendar._near(start, end):
+        if (block.start, block.end, block.label) in own and block.start == start:
+            continue
+        if block.start < end and block.end > start:
+            earliest = min(earliest, max(block.start, start))
+    return earliest
 
 
 def _nearest_free_start(
