@@ -121,7 +121,7 @@ def _disk_file(path: Path, label: str) -> Found | Ignored:
 
 
 class _Overflow(Exception):
-    pass
+    """A compressed file that cannot be unpacked within the caps; its message says why."""
 
 
 def _read_upto(handle: IO[bytes] | gzip.GzipFile, limit: int) -> bytes:
