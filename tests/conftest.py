@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,8 +58,19 @@ class CliResult:
     err: str
 
 
+class Cli(Protocol):
+    def __call__(self, *args: str) -> CliResult: ...
+
+
+def json_object(text: str) -> dict[str, Any]:
+    """The JSON object a command printed (a list or a number there fails the test)."""
+    data = json.loads(text)
+    assert isinstance(data, dict), text
+    return data
+
+
 @pytest.fixture
-def cli(db: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(db: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
     """Run `hipplan --db <tmp> ARGS...` in-process and capture what it printed."""
 
     def run(*args: str) -> CliResult:

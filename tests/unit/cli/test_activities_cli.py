@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Cli
 from tests.unit.watch.files import fit_bytes, gpx_text
 
 NAME = "Ana Tight"
 
 
 @pytest.fixture
-def planned(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def planned(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-04T12:00:00+00:00")
     for call in [
         ("athlete", "add", NAME, "--tightness", "4", "--tz", "Europe/London"),
@@ -34,7 +35,7 @@ def _watch(folder: Path) -> Path:
     return folder
 
 
-def test_import_prints_its_counts_and_each_skipped_file(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_prints_its_counts_and_each_skipped_file(planned: Cli, tmp_path: Path) -> None:
     folder = _watch(tmp_path / "watch")
     result = planned("activities", "import", NAME, str(folder), "--json")
     assert result.code == 0, result.err
@@ -53,7 +54,7 @@ def test_import_prints_its_counts_and_each_skipped_file(planned, tmp_path: Path)
     assert (again["activities"], again["runs_matched"], again["plan_changes"]) == (0, 0, [])
 
 
-def test_runs_list_says_which_runs_were_done(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_runs_list_says_which_runs_were_done(planned: Cli, tmp_path: Path) -> None:
     planned("activities", "import", NAME, str(_watch(tmp_path / "watch")))
     listed = json.loads(planned("runs", "list", NAME, "--json").out)
     by_id = {r["id"]: r for r in listed}
@@ -67,7 +68,7 @@ def test_runs_list_says_which_runs_were_done(planned, tmp_path: Path) -> None:  
     assert "not done" in text and "  done" in text
 
 
-def test_the_text_report_names_the_skipped_file(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_text_report_names_the_skipped_file(planned: Cli, tmp_path: Path) -> None:
     result = planned("activities", "import", NAME, str(_watch(tmp_path / "watch")))
     assert result.code == 0
     assert "skipped broken.fit: not a readable FIT file" in result.out
@@ -82,7 +83,9 @@ def test_the_text_report_names_the_skipped_file(planned, tmp_path: Path) -> None
         ((), "has no activity folder saved"),
     ],
 )
-def test_errors_are_one_line_and_exit_1(planned, tmp_path: Path, args, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_one_line_and_exit_1(
+    planned: Cli, tmp_path: Path, args: tuple[str, ...], needle: str
+) -> None:
     (tmp_path / "plan.ics").write_text("BEGIN:VCALENDAR")
     paths = [str(tmp_path / a) for a in args]
     result = planned("activities", "import", NAME, *paths)
@@ -91,12 +94,12 @@ def test_errors_are_one_line_and_exit_1(planned, tmp_path: Path, args, needle: s
     assert needle in result.err
 
 
-def test_an_unknown_athlete_is_an_error(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_athlete_is_an_error(planned: Cli, tmp_path: Path) -> None:
     result = planned("activities", "import", "Nobody", str(_watch(tmp_path / "watch")))
     assert result.code == 1 and "Nobody" in result.err
 
 
-def test_adherence_says_which_weeks_lost_a_run_to_the_watch(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_adherence_says_which_weeks_lost_a_run_to_the_watch(planned: Cli, tmp_path: Path) -> None:
     before = json.loads(planned("adherence", NAME, "--json").out)["weeks"]
     assert [w["runs_not_run"] for w in before] == [0, 0, 0, 0]
     planned("activities", "import", NAME, str(_watch(tmp_path / "watch")))  # Monday: a ride only

@@ -6,19 +6,22 @@ import csv
 import io
 import json
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from planner.cli import style
+from tests.conftest import Cli, CliResult, json_object
 
 NAME = "Ana Tight"
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "adherence-example.txt"
 
 
 @pytest.fixture
-def at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """Pin the CLI's clock (HIPPLAN_NOW) to a UTC instant given as 'YYYY-MM-DDTHH:MM'."""
 
     def pin(moment: str) -> None:
@@ -27,38 +30,40 @@ def at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return pin
 
 
-def setup(cli, name: str = NAME, tightness: str = "5", weeks: str = "6") -> None:  # type: ignore[no-untyped-def]
+def setup(cli: Cli, name: str = NAME, tightness: str = "5", weeks: str = "6") -> None:
     assert cli("athlete", "add", name, "--tightness", tightness, "--tz", "Europe/London").code == 0
     runs = ("runs", "add", name, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45")
     assert cli(*runs).code == 0
     assert cli("plan", "build", name, "--start", "2027-03-01", "--weeks", weeks).code == 0
 
 
-def plan(cli, name: str = NAME) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def plan(cli: Cli, name: str = NAME) -> dict[str, Any]:
     result = cli("plan", "show", name, "--json")
     assert result.code == 0, result.err
-    return json.loads(result.out)  # type: ignore[no-any-return]
+    return json_object(result.out)
 
 
-def week_sessions(cli, week: int, name: str = NAME) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def week_sessions(cli: Cli, week: int, name: str = NAME) -> list[dict[str, Any]]:
     return [s for s in plan(cli, name)["sessions"] if s["week"] == week]
 
 
-def report(cli, name: str = NAME) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def report(cli: Cli, name: str = NAME) -> dict[str, Any]:
     result = cli("adherence", name, "--json")
     assert result.code == 0, result.err
-    return json.loads(result.out)  # type: ignore[no-any-return]
+    return json_object(result.out)
 
 
-def ok(result) -> str:  # type: ignore[no-untyped-def]
+def ok(result: CliResult) -> str:
     assert result.code == 0, result.err
-    return result.out  # type: ignore[no-any-return]
+    return result.out
 
 
 # -- logging ---------------------------------------------------------------------------------------
 
 
-def test_done_logs_the_planned_minutes_and_a_second_log_replaces_it(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_done_logs_the_planned_minutes_and_a_second_log_replaces_it(
+    cli: Cli, at: Callable[[str], None]
+) -> None:
     setup(cli)
     at("2027-03-02T12:00")
     out = ok(cli("log", "ana tight", "20270301-post", "done"))
@@ -70,7 +75,7 @@ def test_done_logs_the_planned_minutes_and_a_second_log_replaces_it(cli, at) -> 
     assert (week["done_minutes"], week["done"], week["partial"]) == (5, 0, 1)
 
 
-def test_shortcuts_pick_the_obvious_session(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_shortcuts_pick_the_obvious_session(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli)
     at("2027-03-03T09:00")  # Wednesday after the run
     assert "20270303-pre done" in ok(cli("log", NAME, "today-pre", "done"))
@@ -101,7 +106,9 @@ def test_shortcuts_pick_the_obvious_session(cli, at) -> None:  # type: ignore[no
         (("today-pre", "done"), "no pre-run session on Tue 02 Mar 2027 in Ana Tight's plan"),
     ],
 )
-def test_bad_logs_fail_with_one_line(cli, at, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_logs_fail_with_one_line(
+    cli: Cli, at: Callable[[str], None], args: tuple[str, ...], message: str
+) -> None:
     setup(cli)
     at("2027-03-02T12:00")
     result = cli("log", NAME, *args)
@@ -114,14 +121,14 @@ def test_bad_logs_fail_with_one_line(cli, at, args: tuple[str, ...], message: st
     assert report(cli)["weeks"][0]["done"] == 0  # nothing was written
 
 
-def test_a_future_session_may_be_skipped_ahead(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_a_future_session_may_be_skipped_ahead(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli)
     at("2027-03-02T12:00")
     assert "skipped" in ok(cli("log", NAME, "20270310-pre", "skipped", "--note", "travel"))
     assert report(cli)["weeks"][1]["skipped"] == 1
 
 
-def test_unknown_athlete_and_missing_plan(cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_athlete_and_missing_plan(cli: Cli) -> None:
     result = cli("log", "Nobody", "next", "done")
     assert (result.code, result.err) == (
         1,
@@ -136,7 +143,7 @@ def test_unknown_athlete_and_missing_plan(cli) -> None:  # type: ignore[no-untyp
 # -- the report ------------------------------------------------------------------------------------
 
 
-def test_adherence_json_has_the_contract_keys(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_adherence_json_has_the_contract_keys(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli)
     at("2027-03-09T12:00")
     for session in week_sessions(cli, 1):
@@ -159,7 +166,7 @@ def test_adherence_json_has_the_contract_keys(cli, at) -> None:  # type: ignore[
     assert set(data["by_kind"]) == {"pre-run", "post-run", "loosening"}
 
 
-def test_table_has_no_colour_off_a_terminal(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_table_has_no_colour_off_a_terminal(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli)
     at("2027-03-09T12:00")
     out = ok(cli("adherence", NAME))
@@ -172,14 +179,14 @@ def test_colour_only_for_a_terminal_without_no_color(monkeypatch: pytest.MonkeyP
         def isatty(self) -> bool:
             return True
 
-    monkeypatch.setattr(style.sys, "stdout", Tty())
+    monkeypatch.setattr(sys, "stdout", Tty())
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert style.use_colour() is True
     monkeypatch.setenv("NO_COLOR", "1")
     assert style.use_colour() is False
 
 
-def test_csv_export(cli, at, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export(cli: Cli, at: Callable[[str], None], tmp_path: Path) -> None:
     setup(cli)
     at("2027-03-02T12:00")
     ok(cli("log", NAME, "20270301-pre", "done"))
@@ -209,14 +216,16 @@ def _fingerprint(session: dict[str, Any]) -> tuple[Any, ...]:
     return (session["id"], session["start"], session["minutes"], session["exercises"])
 
 
-def _log_week(cli, week: int, status: str, name: str = NAME) -> list[str]:  # type: ignore[no-untyped-def]
+def _log_week(cli: Cli, week: int, status: str, name: str = NAME) -> list[str]:
     ids = [s["id"] for s in week_sessions(cli, week, name)]
     for session_id in ids:
         ok(cli("log", name, session_id, status))
     return ids
 
 
-def test_a_tight_athlete_who_skips_week_one_tapers_later(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_a_tight_athlete_who_skips_week_one_tapers_later(
+    cli: Cli, at: Callable[[str], None]
+) -> None:
     skipper, keeper = "Ana Skip", "Bea Keep"
     setup(cli, skipper, weeks="8")
     setup(cli, keeper, weeks="8")
@@ -242,7 +251,7 @@ def test_a_tight_athlete_who_skips_week_one_tapers_later(cli, at) -> None:  # ty
     assert "! changed: loosening week 1 ended with 0 of" in table
 
 
-def test_athlete_set_rebuilds_only_the_future(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_athlete_set_rebuilds_only_the_future(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli, weeks="8")
     at("2027-03-09T12:00")
     logged = _log_week(cli, 1, "done")
@@ -269,7 +278,7 @@ def test_athlete_set_rebuilds_only_the_future(cli, at) -> None:  # type: ignore[
         (("--target", "0"), "target must be above 0 and at most 100"),
     ],
 )
-def test_bad_athlete_set(cli, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_athlete_set(cli: Cli, args: tuple[str, ...], message: str) -> None:
     setup(cli)
     result = cli("athlete", "set", NAME, *args)
     assert result.code == (2 if "argument" in result.err else 1)  # a bad flag value: usage
@@ -277,7 +286,7 @@ def test_bad_athlete_set(cli, args: tuple[str, ...], message: str) -> None:  # t
     assert message in result.err
 
 
-def test_target_change_does_not_touch_the_plan(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_target_change_does_not_touch_the_plan(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli)
     at("2027-03-09T12:00")
     before = plan(cli)
@@ -304,7 +313,7 @@ def _habit(week: int, session: dict[str, Any]) -> tuple[str, ...]:
     return ("done",)
 
 
-def test_six_week_example(cli, at) -> None:  # type: ignore[no-untyped-def]
+def test_six_week_example(cli: Cli, at: Callable[[str], None]) -> None:
     setup(cli, weeks="6")
     for week, sunday in enumerate(SUNDAYS, 1):
         at(f"{sunday}T21:00")

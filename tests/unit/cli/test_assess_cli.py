@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.conftest import Cli, json_object
 
 NAME = "Ana Tight"
 
 
 @pytest.fixture
-def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def athlete(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-03T12:00:00+00:00")
     for call in (
         ("athlete", "add", NAME, "--tightness", "2", "--tz", "Europe/London"),
@@ -20,13 +24,13 @@ def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-un
         assert cli(*call).code == 0
 
 
-def _assess(cli, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _assess(cli: Cli, *args: str) -> dict[str, Any]:
     result = cli("athlete", "assess", NAME, *args, "--json")
     assert result.code == 0, result.err
-    return json.loads(result.out)  # type: ignore[no-any-return]
+    return json_object(result.out)
 
 
-def test_a_suggestion_never_changes_the_chosen_level(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_a_suggestion_never_changes_the_chosen_level(cli: Cli, athlete: None) -> None:
     data = _assess(cli, "--knee-to-wall", "7", "--hip-ir", "28", "--thomas", "fail")
     assert set(data) == {"athlete", "suggested", "current", "reasons", "applied"}
     assert (data["athlete"], data["suggested"], data["current"], data["applied"]) == (
@@ -38,7 +42,7 @@ def test_a_suggestion_never_changes_the_chosen_level(cli, athlete) -> None:  # t
     assert listed[0]["tightness"] == 2  # chosen, kept
 
 
-def test_apply_takes_the_suggestion_and_rebuilds(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_apply_takes_the_suggestion_and_rebuilds(cli: Cli, athlete: None) -> None:
     before = json.loads(cli("plan", "show", NAME, "--json").out)["phases"]
     data = _assess(cli, "--knee-to-wall", "7", "--hip-ir", "28", "--apply")
     assert (data["suggested"], data["current"], data["applied"]) == (4, 2, True)
@@ -47,7 +51,7 @@ def test_apply_takes_the_suggestion_and_rebuilds(cli, athlete) -> None:  # type:
     assert before.count("loosening") == 0 and after.count("loosening") == 2
 
 
-def test_the_figures_are_kept_as_a_check_in_and_shown_in_outcomes(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_the_figures_are_kept_as_a_check_in_and_shown_in_outcomes(cli: Cli, athlete: None) -> None:
     _assess(cli, "--knee-to-wall", "9.5", "--hip-ir", "31", "--faber", "14")
     out = cli("checkin", NAME, "--calf", "3", "--achilles", "2", "--hip-score", "5")
     assert out.code == 0
@@ -69,13 +73,15 @@ def test_the_figures_are_kept_as_a_check_in_and_shown_in_outcomes(cli, athlete) 
         (("--hip-ir", "30",), "required: --knee-to-wall"),
     ],
 )  # fmt: skip
-def test_bad_figures_are_usage_errors_and_store_nothing(cli, athlete, db, args, needle) -> None:  # type: ignore[no-untyped-def]
+def test_bad_figures_are_usage_errors_and_store_nothing(
+    cli: Cli, athlete: None, db: Path, args: tuple[str, ...], needle: str
+) -> None:
     before = sorted(p.read_bytes() for p in db.parent.rglob("*.json"))
     result = cli("athlete", "assess", NAME, *args)
     assert result.code == 2 and needle in result.err and result.err.count("\n") == 1
     assert sorted(p.read_bytes() for p in db.parent.rglob("*.json")) == before
 
 
-def test_unknown_athlete_is_one_line(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_athlete_is_one_line(cli: Cli, athlete: None) -> None:
     result = cli("athlete", "assess", "Nobody", "--knee-to-wall", "9", "--hip-ir", "30")
     assert result.code == 1 and result.err.startswith("hipplan: error: ")

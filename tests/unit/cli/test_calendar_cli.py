@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from planner import clock
 from planner.calendar.export import session_uid
 from planner.domain.model import as_utc, name_key
+from tests.conftest import Cli, json_object
 
 NAME = "Ana Tight"
 RUNS_ICS = """BEGIN:VCALENDAR\r
@@ -40,7 +42,7 @@ END:VCALENDAR\r
 """
 
 
-def _setup(cli, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def _setup(cli: Cli, tmp_path: Path) -> Path:
     assert cli("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London").code == 0
     assert (
         cli("runs", "add", NAME, "--days", "mon,sat", "--at", "06:30", "--minutes", "45").code == 0
@@ -49,11 +51,11 @@ def _setup(cli, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     return tmp_path
 
 
-def _plan(cli) -> dict:  # type: ignore[no-untyped-def, type-arg]
-    return json.loads(cli("plan", "show", NAME, "--json").out)
+def _plan(cli: Cli) -> dict[str, Any]:
+    return json_object(cli("plan", "show", NAME, "--json").out)
 
 
-def test_export_writes_every_session_and_twice_is_byte_identical(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_writes_every_session_and_twice_is_byte_identical(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     first, second = tmp_path / "a.ics", tmp_path / "out" / "b.ics"
     second.parent.mkdir()
@@ -73,7 +75,7 @@ def test_export_writes_every_session_and_twice_is_byte_identical(cli, tmp_path: 
     assert len(events) == len(plan["sessions"]) + len(plan["runs"])
 
 
-def test_export_to_stdout(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_to_stdout(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     result = cli("export", NAME, "-o", "-", "--weeks", "2-2")
     assert result.code == 0, result.err
@@ -83,8 +85,8 @@ def test_export_to_stdout(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
 
 
 def test_sequence_rises_and_removed_sessions_are_cancelled_after_a_rebuild(
-    cli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, tmp_path: Path
+) -> None:
     _setup(cli, tmp_path)
     ics = tmp_path / "club.ics"
     ics.write_bytes(RUNS_ICS.encode())
@@ -99,8 +101,8 @@ def test_sequence_rises_and_removed_sessions_are_cancelled_after_a_rebuild(
     assert cli("plan", "build", NAME, "--start", "2027-03-22", "--weeks", "3").code == 0
     after = icalendar.Calendar.from_ical(cli("export", NAME, "-o", "-").out.encode())
 
-    old = {str(e["UID"]): e for e in before.walk("VEVENT")}
-    new = {str(e["UID"]): e for e in after.walk("VEVENT")}
+    old = {e.uid: e for e in before.events}
+    new = {e.uid: e for e in after.events}
     assert set(old) <= set(new), "every old event is kept, updated or cancelled, none forgotten"
     cancelled = [
         u
@@ -109,19 +111,19 @@ def test_sequence_rises_and_removed_sessions_are_cancelled_after_a_rebuild(
     ]
     assert len(cancelled) >= 4  # warm-up and cool-down of two club runs
     for uid in cancelled:
-        assert int(new[uid]["SEQUENCE"]) > int(old[uid]["SEQUENCE"])
+        assert new[uid].sequence > old[uid].sequence
     for uid in set(old) - set(cancelled):  # live ones, and ones cancelled before and still
         changed = any(
             str(old[uid].get(prop)) != str(new[uid].get(prop))
             for prop in ("DTSTART", "DTEND", "DESCRIPTION", "STATUS")
         )
-        rise = int(new[uid]["SEQUENCE"]) - int(old[uid]["SEQUENCE"])
+        rise = new[uid].sequence - old[uid].sequence
         assert rise == (1 if changed else 0), uid
-    stamps = {str(e["DTSTAMP"].to_ical(), "ascii") for e in after.walk("VEVENT")}
-    assert stamps == {"20270324T080000Z"}
+    stamps = {e.DTSTAMP for e in after.events}
+    assert stamps == {datetime(2027, 3, 24, 8, 0, tzinfo=UTC)}
 
 
-def test_export_errors_are_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
     assert cli("athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC").code == 0
     result = cli("export", "Bo", "-o", str(tmp_path / "x.ics"))
     assert result.code == 1 and "no plan yet" in result.err
@@ -139,7 +141,7 @@ def test_export_errors_are_one_line(cli, tmp_path: Path) -> None:  # type: ignor
         assert result.err.count("\n") == 1
 
 
-def test_runs_import_then_rebuild_plans_around_them(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_runs_import_then_rebuild_plans_around_them(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     ics = tmp_path / "club.ics"
     ics.write_bytes(RUNS_ICS.encode())
@@ -185,7 +187,7 @@ def test_runs_import_then_rebuild_plans_around_them(cli, tmp_path: Path) -> None
         assert all(end <= m_start or start >= m_end for m_start, m_end in meetings), s["id"]
 
 
-def test_runs_import_bad_files_change_nothing(cli, tmp_path: Path, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_runs_import_bad_files_change_nothing(cli: Cli, tmp_path: Path, db: Path) -> None:
     _setup(cli, tmp_path)
     before = db.read_bytes()
     cases = {
@@ -208,7 +210,7 @@ def test_runs_import_bad_files_change_nothing(cli, tmp_path: Path, db: Path) -> 
     assert db.read_bytes() == before
 
 
-def test_runs_import_window_flags(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_runs_import_window_flags(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     ics = tmp_path / "club.ics"
     ics.write_bytes(RUNS_ICS.encode())
@@ -228,8 +230,8 @@ def test_runs_import_window_flags(cli, tmp_path: Path) -> None:  # type: ignore[
     ],
 )
 def test_due(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str, within: str, expected: int
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str, within: str, expected: int
+) -> None:
     _setup(cli, tmp_path)
     monkeypatch.setenv("HIPPLAN_NOW", now)
     result = cli("due", NAME, "--within", within)
@@ -241,14 +243,14 @@ def test_due(
         assert "Hip mobility: pre-run warm-up" in lines[0] and "20270322-pre" in lines[0]
 
 
-def test_due_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_due_errors(cli: Cli, tmp_path: Path) -> None:
     assert cli("due", "nobody").code == 1
     _setup(cli, tmp_path)
     result = cli("due", NAME, "--within", "0")
     assert result.code != 0 and result.err.startswith("hipplan: error:")
 
 
-def test_export_into_a_missing_folder_fails_without_creating_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_into_a_missing_folder_fails_without_creating_it(cli: Cli, tmp_path: Path) -> None:
     assert cli("athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC").code == 0
     assert cli("runs", "add", "Bo", "--days", "mon", "--at", "07:00", "--minutes", "30").code == 0
     assert cli("plan", "build", "Bo", "--start", "2027-03-01", "--weeks", "2").code == 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import CliResult
+from tests.conftest import Cli, CliResult
 
 
-def _setup(cli, *extra: str) -> None:  # type: ignore[no-untyped-def]
+def _setup(cli: Cli, *extra: str) -> None:
     assert cli("athlete", "add", "Ada", "--tightness", "5", "--sport", "triathlon",
                "--tz", "Europe/London", *extra).code == 0  # fmt: skip
     assert cli("runs", "add", "Ada", "--days", "mon,wed,sat", "--at", "07:00", "--minutes", "45",
@@ -15,7 +15,7 @@ def _setup(cli, *extra: str) -> None:  # type: ignore[no-untyped-def]
     assert cli("plan", "build", "Ada", "--start", "2027-03-01", "--weeks", "8").code == 0
 
 
-def test_plan_show_why_gives_reasons_with_figures_and_range_cues(cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_show_why_gives_reasons_with_figures_and_range_cues(cli: Cli) -> None:
     _setup(cli)
     shown: CliResult = cli("plan", "show", "Ada", "--week", "2", "--why")
     assert shown.code == 0
@@ -34,7 +34,7 @@ def test_plan_show_why_gives_reasons_with_figures_and_range_cues(cli) -> None:  
     assert all(e["reps"] and e["hold_seconds"] is None for e in rotations)
 
 
-def test_strength_on_and_off(cli) -> None:  # type: ignore[no-untyped-def]
+def test_strength_on_and_off(cli: Cli) -> None:
     _setup(cli, "--strength", "on")
     listed = json.loads(cli("athlete", "list", "--json").out)
     assert listed[0]["strength"] is True
@@ -45,7 +45,7 @@ def test_strength_on_and_off(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("athlete", "set", "Ada", "--strength", "maybe").code == 2
 
 
-def test_a_loosening_session_moved_right_before_a_run_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_loosening_session_moved_right_before_a_run_is_refused(cli: Cli) -> None:
     _setup(cli)
     moved = cli("plan", "move", "Ada", "20270302-loose", "--to", "2027-03-03 05:30")
     assert moved.code == 1

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import build_parser
+from tests.conftest import Cli
 from tests.radicale import Account
 
 NAME = "Ana Tight"
@@ -118,7 +119,7 @@ WRITE_KEYS = {
 
 
 @pytest.fixture
-def sample(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+def sample(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An athlete with weekly runs, a 4-week plan and one log, on Tue 2 Mar 2027."""
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
     (tmp_path / "club.ics").write_bytes(CLUB_ICS)
@@ -146,7 +147,9 @@ def test_every_command_has_an_example() -> None:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS), ids=" ".join)
-def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...], request) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_prints_json(
+    cli: Cli, sample: Path, command: tuple[str, ...], request: pytest.FixtureRequest
+) -> None:
     assert "--json" in COMMANDS[command]._option_string_actions, "every command takes --json"
     dav = request.getfixturevalue("caldav_account") if command == ("sync",) else None
     args = _examples(sample, dav).get(command)
@@ -160,7 +163,7 @@ def test_every_command_prints_json(cli, sample: Path, command: tuple[str, ...], 
         assert set(data) == WRITE_KEYS[command]
 
 
-def test_write_json_says_what_was_done(cli, sample: Path) -> None:  # type: ignore[no-untyped-def]
+def test_write_json_says_what_was_done(cli: Cli, sample: Path) -> None:
     logged = json.loads(
         cli("log", NAME, "20270301-post", "partial", "--minutes", "5", "--json").out
     )
@@ -191,7 +194,7 @@ def test_write_json_says_what_was_done(cli, sample: Path) -> None:  # type: igno
     assert [set(c) for c in changed["plan_changes"]] == [{"week", "reason"}]
 
 
-def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore[no-untyped-def]
+def test_due_json_lists_the_sessions(cli: Cli, sample: Path) -> None:
     due = json.loads(cli("due", NAME, "--within", "1440", "--json").out)
     assert [s["id"] for s in due] == ["20270302-loose", "20270303-pre", "20270303-post"]
     assert due[1] == {
@@ -229,7 +232,9 @@ def test_due_json_lists_the_sessions(cli, sample: Path) -> None:  # type: ignore
         (("sync", NAME, "--url", "https://ana:hunter2@x/"), "--url: the address holds a password"),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors_exit_2_with_one_line(
+    cli: Cli, sample: Path, db: Path, args: tuple[str, ...], needle: str
+) -> None:
     before = db.read_bytes()
     result = cli(*args)
     assert result.code == 2
@@ -255,7 +260,9 @@ def test_usage_errors_exit_2_with_one_line(cli, sample: Path, db: Path, args, ne
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
-def test_runtime_errors_exit_1_with_one_line(cli, sample: Path, args, needle, as_json) -> None:  # type: ignore[no-untyped-def]
+def test_runtime_errors_exit_1_with_one_line(
+    cli: Cli, sample: Path, args: tuple[str, ...], needle: str, as_json: bool
+) -> None:
     assert cli("athlete", "add", "Bo", "--tightness", "2", "--tz", "UTC").code == 0
     result = cli(*args, *(["--json"] if as_json else []))
     assert result.code == 1

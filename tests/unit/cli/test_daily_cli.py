@@ -6,17 +6,19 @@ import json
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner.storage import Repository
+from tests.conftest import Cli
 
 NOW = "2027-03-03T12:00:00+00:00"  # a Wednesday, noon in London
 
 
 @pytest.fixture
-def ana(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def ana(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("HIPPLAN_NOW", NOW)
     assert cli("athlete", "add", "Ana", "--tightness", "4", "--tz", "Europe/London").code == 0
     added = cli("runs", "add", "Ana", "--days", "mon wed sat", "--at", "19:00", "--minutes", "40")
@@ -25,12 +27,12 @@ def ana(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return cli
 
 
-def _sessions(cli) -> dict[str, dict]:  # type: ignore[no-untyped-def, type-arg]
+def _sessions(cli: Cli) -> dict[str, dict[str, Any]]:
     shown = json.loads(cli("plan", "show", "Ana", "--json").out)
     return {s["id"]: s for s in shown["sessions"]}
 
 
-def _loosenings(cli, name: str) -> dict[tuple[str, str], datetime]:  # type: ignore[no-untyped-def]
+def _loosenings(cli: Cli, name: str) -> dict[tuple[str, str], datetime]:
     """The plan's loosening sessions by (id, start), each start in London time, in time order."""
     shown = json.loads(cli("plan", "show", name, "--json").out)
     london = ZoneInfo("Europe/London")
@@ -42,12 +44,12 @@ def _loosenings(cli, name: str) -> dict[tuple[str, str], datetime]:  # type: ign
     return dict(sorted(starts.items(), key=lambda item: item[1]))
 
 
-def _open(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _open(cli: Cli) -> dict[str, int]:
     weeks = json.loads(cli("adherence", "Ana", "--json").out)["weeks"]
     return {"open": sum(w["open"] for w in weeks), "done": sum(w["done"] for w in weeks)}
 
 
-def test_tonights_session_done_at_lunch_is_logged(ana) -> None:  # type: ignore[no-untyped-def]
+def test_tonights_session_done_at_lunch_is_logged(ana: Cli) -> None:
     tonight = "20270303-pre"
     assert tonight in _sessions(ana)
     logged = ana("log", "Ana", tonight, "done", "--json")
@@ -57,7 +59,7 @@ def test_tonights_session_done_at_lunch_is_logged(ana) -> None:  # type: ignore[
     assert partial.code == 0, partial.err
 
 
-def test_a_session_on_a_day_to_come_is_only_skipped(ana) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_on_a_day_to_come_is_only_skipped(ana: Cli) -> None:
     saturday = "20270306-pre"
     refused = ana("log", "Ana", saturday, "done")
     assert refused.code == 1
@@ -65,7 +67,7 @@ def test_a_session_on_a_day_to_come_is_only_skipped(ana) -> None:  # type: ignor
     assert ana("log", "Ana", saturday, "skipped").code == 0
 
 
-def test_undo_opens_the_session_again(ana) -> None:  # type: ignore[no-untyped-def]
+def test_undo_opens_the_session_again(ana: Cli) -> None:
     before = _open(ana)
     assert ana("log", "Ana", "20270301-pre", "done").code == 0
     assert _open(ana)["done"] == before["done"] + 1
@@ -79,19 +81,21 @@ def test_undo_opens_the_session_again(ana) -> None:  # type: ignore[no-untyped-d
     assert again.code == 1 and "not logged" in again.err
 
 
-def test_undo_with_a_status_or_a_log_without_one_is_a_usage_error(ana) -> None:  # type: ignore[no-untyped-def]
+def test_undo_with_a_status_or_a_log_without_one_is_a_usage_error(ana: Cli) -> None:
     assert ana("log", "Ana", "20270301-pre", "done", "--undo").code == 2
     missing = ana("log", "Ana", "20270301-pre")
     assert missing.code == 2 and "status" in missing.err
 
 
-def test_a_week_out_of_range_is_a_usage_error(ana) -> None:  # type: ignore[no-untyped-def]
+def test_a_week_out_of_range_is_a_usage_error(ana: Cli) -> None:
     shown = ana("plan", "show", "Ana", "--week", "9")
     assert shown.code == 2
     assert shown.err.count("hipplan: error:") == 1 and "1 to 3" in shown.err
 
 
-def test_demo_json_builds_a_demo_database_apart_from_yours(cli, db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_demo_json_builds_a_demo_database_apart_from_yours(
+    cli: Cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", NOW)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
@@ -103,7 +107,9 @@ def test_demo_json_builds_a_demo_database_apart_from_yours(cli, db, tmp_path, mo
     assert not db.exists(), "the --db database is not touched"
 
 
-def test_demo_opens_the_tui_on_the_demo_and_cleans_up(cli, db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_demo_opens_the_tui_on_the_demo_and_cleans_up(
+    cli: Cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from planner.tui import app
 
     monkeypatch.setenv("HIPPLAN_NOW", NOW)
@@ -123,7 +129,9 @@ def test_demo_opens_the_tui_on_the_demo_and_cleans_up(cli, db, tmp_path, monkeyp
     assert not db.exists()
 
 
-def test_build_all_builds_only_athletes_without_a_plan_unless_replace(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_build_all_builds_only_athletes_without_a_plan_unless_replace(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-02-20T12:00:00+00:00")
     for name in ("Ana", "Ben"):
         assert cli("athlete", "add", name, "--tightness", "3", "--tz", "UTC").code == 0
@@ -151,7 +159,9 @@ def test_build_all_builds_only_athletes_without_a_plan_unless_replace(cli, monke
     )
 
 
-def test_build_all_warns_about_a_start_in_the_past(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_build_all_warns_about_a_start_in_the_past(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", NOW)
     assert cli("athlete", "add", "Ana", "--tightness", "3", "--tz", "UTC").code == 0
     assert (
@@ -164,7 +174,7 @@ def test_build_all_warns_about_a_start_in_the_past(cli, monkeypatch) -> None:  #
     assert built.err == f"hipplan: warning: {warnings[0]}\n"
 
 
-def test_a_rebuild_says_which_sessions_moved(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_says_which_sessions_moved(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", NOW)
     assert cli("athlete", "add", "Tia", "--tightness", "5", "--tz", "Europe/London").code == 0
     assert (

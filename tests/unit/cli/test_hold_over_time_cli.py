@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner import clock
+from tests.conftest import Cli
 
 LONDON = ZoneInfo("Europe/London")
 START = date(2027, 3, 1)
@@ -23,7 +25,7 @@ def _at(day: date, hour: int) -> None:
     clock.freeze(datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON))
 
 
-def _loosening_weeks(cli) -> list[int]:  # type: ignore[no-untyped-def]
+def _loosening_weeks(cli: Cli) -> list[int]:
     shown = json.loads(cli("plan", "show", "Ana", "--json").out)
     return [n for n, phase in enumerate(shown["phases"], 1) if phase == "loosening"]
 
@@ -34,8 +36,8 @@ def _unfolded(ics: bytes) -> bytes:
 
 
 def test_weeks_that_end_without_logs_hold_the_plan_then_ask_for_a_reassessment(
-    cli, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, tmp_path: Path
+) -> None:
     _at(START - timedelta(days=1), 12)
     assert cli("athlete", "add", "Ana", "--tightness", "3", "--tz", "Europe/London").code == 0
     assert (
@@ -80,7 +82,7 @@ def test_weeks_that_end_without_logs_hold_the_plan_then_ask_for_a_reassessment(
 
 
 @pytest.mark.parametrize("hour", [7])
-def test_a_read_settles_once_and_then_writes_nothing(cli, db, hour) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_settles_once_and_then_writes_nothing(cli: Cli, db: Path, hour: int) -> None:
     _at(START - timedelta(days=1), 12)
     cli("athlete", "add", "Ana", "--tightness", "3", "--tz", "Europe/London")
     cli("runs", "add", "Ana", "--days", "mon,wed,sat", "--at", "18:00", "--minutes", "45")

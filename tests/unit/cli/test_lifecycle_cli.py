@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.archives import archived_text
+from tests.conftest import Cli, json_object
 
 NAME = "Ana Tight"
 
 
 @pytest.fixture
-def planned(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def planned(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
     for call in [
         ("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London"),
@@ -25,8 +27,8 @@ def planned(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
     return cli
 
 
-def _plan(cli) -> dict:  # type: ignore[no-untyped-def]
-    return json.loads(cli("plan", "show", NAME, "--json").out)
+def _plan(cli: Cli) -> dict[str, Any]:
+    return json_object(cli("plan", "show", NAME, "--json").out)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,9 @@ def _plan(cli) -> dict:  # type: ignore[no-untyped-def]
         (("athlete", "remove", NAME), 2, "add --yes to go ahead"),
     ],
 )  # fmt: skip
-def test_refusals_are_one_line_and_change_nothing(planned, db: Path, args, code, needle) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_are_one_line_and_change_nothing(
+    planned: Cli, db: Path, args: tuple[str, ...], code: int, needle: str
+) -> None:
     before = db.read_bytes()
     result = planned(*args)
     assert (result.code, result.out) == (code, "")
@@ -64,7 +68,7 @@ def test_refusals_are_one_line_and_change_nothing(planned, db: Path, args, code,
     assert db.read_bytes() == before
 
 
-def test_skip_then_undo_and_move_say_what_changed(planned) -> None:  # type: ignore[no-untyped-def]
+def test_skip_then_undo_and_move_say_what_changed(planned: Cli) -> None:
     out = planned("runs", "skip", NAME, "run-20270310-0700").out
     assert "skipped the run at Wed 10 Mar 2027 07:00-07:45" in out and "plan changed" in out
     assert not [s for s in _plan(planned)["sessions"] if s["run_id"] == "run-20270310-0700"]
@@ -83,14 +87,14 @@ def test_skip_then_undo_and_move_say_what_changed(planned) -> None:  # type: ign
     assert pre["end"] <= "2027-03-10T18:00:00+00:00" and pre["run_id"] == "run-20270310-0700"
 
 
-def test_a_manual_move_survives_a_reassessment(planned) -> None:  # type: ignore[no-untyped-def]
+def test_a_manual_move_survives_a_reassessment(planned: Cli) -> None:
     assert planned("plan", "move", NAME, "20270316-loose", "--to", "2027-03-16 12:00").code == 0
     assert planned("athlete", "set", NAME, "--sport", "triathlon").code == 0
     loose = next(s for s in _plan(planned)["sessions"] if s["id"] == "20270316-loose")
     assert loose["start"] == "2027-03-16T12:00:00+00:00"
 
 
-def test_extend_and_remove(planned, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_extend_and_remove(planned: Cli, db: Path) -> None:
     out = planned("plan", "extend", NAME, "--weeks", "4").out
     assert "the block is now 12 weeks" in out
     assert _plan(planned)["phases"][-4:] == ["maintenance"] * 4

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from tests.conftest import Cli
+
 
 @pytest.fixture
-def planned(cli):  # type: ignore[no-untyped-def]
+def planned(cli: Cli) -> Cli:
     assert cli("athlete", "add", "Ana", "--tightness", "5", "--tz", "Europe/London").code == 0
     assert (
         cli("runs", "add", "Ana", "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45").code
@@ -18,12 +21,12 @@ def planned(cli):  # type: ignore[no-untyped-def]
     return cli
 
 
-def _session(cli, session_id: str) -> dict:  # type: ignore[no-untyped-def]
+def _session(cli: Cli, session_id: str) -> dict[str, Any]:
     plan = json.loads(cli("plan", "show", "Ana", "--json").out)
     return next(s for s in plan["sessions"] if s["id"] == session_id)
 
 
-def test_move_keeps_length_and_is_recorded(planned) -> None:  # type: ignore[no-untyped-def]
+def test_move_keeps_length_and_is_recorded(planned: Cli) -> None:
     before = _session(planned, "20270323-loose")
     result = planned("plan", "move", "ana", "20270323-loose", "--to", "2027-03-23 17:15")
     assert result.code == 0, result.err
@@ -34,7 +37,7 @@ def test_move_keeps_length_and_is_recorded(planned) -> None:  # type: ignore[no-
     assert any("moved 20270323-loose" in c["reason"] for c in changes)
 
 
-def test_move_across_the_dst_change_keeps_elapsed_minutes(planned) -> None:  # type: ignore[no-untyped-def]
+def test_move_across_the_dst_change_keeps_elapsed_minutes(planned: Cli) -> None:
     # London springs forward on Sun 28 Mar 2027 at 01:00: Fri 26 is on GMT, Sun 28 on BST.
     before = _session(planned, "20270326-loose")
     assert before["start"].endswith("+00:00")
@@ -61,7 +64,7 @@ def test_move_across_the_dst_change_keeps_elapsed_minutes(planned) -> None:  # t
         ("2027-03-23", "--to: expected a local date and time", 2),
     ],
 )
-def test_bad_moves_are_refused_in_one_line(planned, to: str, message: str, code: int) -> None:  # type: ignore[no-untyped-def]
+def test_bad_moves_are_refused_in_one_line(planned: Cli, to: str, message: str, code: int) -> None:
     before = planned("plan", "show", "Ana", "--json").out
     result = planned("plan", "move", "Ana", "20270323-loose", "--to", to)
     assert result.code == code
@@ -69,6 +72,6 @@ def test_bad_moves_are_refused_in_one_line(planned, to: str, message: str, code:
     assert planned("plan", "show", "Ana", "--json").out == before
 
 
-def test_unknown_session_is_refused(planned) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_session_is_refused(planned: Cli) -> None:
     result = planned("plan", "move", "Ana", "20270399-x", "--to", "2027-03-23 10:00")
     assert result.code == 1 and "no session '20270399-x'" in result.err

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import Cli, CliResult
+
 NAME = "Ana Tight"
 SCORES = ("--calf", "3", "--achilles", "2", "--hip-score", "5")
 
 
 @pytest.fixture
-def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def athlete(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 6-week plan from Mon 1 Mar 2027; today is Wednesday 24 March (week 4). Tightness 2:
     no loosening weeks, so the weeks that ended unlogged hold nothing (see test_hold_*)."""
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-24T12:00:00+00:00")
@@ -28,17 +30,17 @@ def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-un
         assert cli(*call).code == 0
 
 
-def ok(result) -> str:  # type: ignore[no-untyped-def]
+def ok(result: CliResult) -> str:
     assert result.code == 0, result.err
-    return result.out  # type: ignore[no-any-return]
+    return result.out
 
 
-def checkin(cli, day: str, calf: int, achilles: int, hip: int) -> None:  # type: ignore[no-untyped-def]
+def checkin(cli: Cli, day: str, calf: int, achilles: int, hip: int) -> None:
     args = ("--calf", str(calf), "--achilles", str(achilles), "--hip-score", str(hip))
     ok(cli("checkin", NAME, "--date", day, *args))
 
 
-def test_checkin_says_what_it_stored_and_what_it_replaced(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_checkin_says_what_it_stored_and_what_it_replaced(cli: Cli, athlete: None) -> None:
     out = ok(cli("checkin", "ana tight", "--date", "2027-03-19", *SCORES, "--note", "ok"))
     assert out == (
         "checked in for Ana Tight on Fri 19 Mar 2027 (week 3): calf 3, achilles 2, hip score 5\n"
@@ -69,8 +71,8 @@ def test_checkin_says_what_it_stored_and_what_it_replaced(cli, athlete) -> None:
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
-def test_bad_check_ins_fail_in_one_line_and_store_nothing(  # type: ignore[no-untyped-def]
-    cli, athlete, db: Path, args: tuple[str, ...], code: int, needle: str, as_json: bool
+def test_bad_check_ins_fail_in_one_line_and_store_nothing(
+    cli: Cli, athlete: None, db: Path, args: tuple[str, ...], code: int, needle: str, as_json: bool
 ) -> None:
     before = db.read_bytes()
     result = cli("checkin", NAME, *args, *(["--json"] if as_json else []))
@@ -80,7 +82,9 @@ def test_bad_check_ins_fail_in_one_line_and_store_nothing(  # type: ignore[no-un
     assert db.read_bytes() == before
 
 
-def test_an_unknown_athlete_fails_in_one_line_and_stores_nothing(cli, athlete, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_athlete_fails_in_one_line_and_stores_nothing(
+    cli: Cli, athlete: None, db: Path
+) -> None:
     before = db.read_bytes()
     for command in (("checkin", "Nobody", *SCORES), ("outcomes", "Nobody")):
         result = cli(*command)
@@ -91,7 +95,7 @@ def test_an_unknown_athlete_fails_in_one_line_and_stores_nothing(cli, athlete, d
     assert db.read_bytes() == before
 
 
-def test_outcomes_json_has_the_contract_shape(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_outcomes_json_has_the_contract_shape(cli: Cli, athlete: None) -> None:
     checkin(cli, "2027-03-05", 5, 5, 3)
     checkin(cli, "2027-03-19", 3, 2, 5)  # week 2 has no check-in
     data = json.loads(ok(cli("outcomes", NAME, "--json")))
@@ -115,7 +119,7 @@ def test_outcomes_json_has_the_contract_shape(cli, athlete) -> None:  # type: ig
     )
 
 
-def test_outcomes_table_is_readable(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_outcomes_table_is_readable(cli: Cli, athlete: None) -> None:
     checkin(cli, "2027-03-05", 5, 5, 3)
     checkin(cli, "2027-03-12", 3, 7, 5)
     lines = ok(cli("outcomes", NAME)).splitlines()
@@ -135,14 +139,14 @@ def test_outcomes_table_is_readable(cli, athlete) -> None:  # type: ignore[no-un
     assert "\033" not in "".join(lines)
 
 
-def test_checkin_shows_a_new_warning_at_once(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_checkin_shows_a_new_warning_at_once(cli: Cli, athlete: None) -> None:
     checkin(cli, "2027-03-05", 2, 1, 5)
     checkin(cli, "2027-03-12", 2, 2, 5)
     out = ok(cli("checkin", NAME, "--calf", "2", "--achilles", "3", "--hip-score", "5"))
     assert "PHYSIO: achilles pain rose two check-ins in a row (1, 2, 3)" in out
 
 
-def test_checkin_takes_morning_stiffness_and_run_pain(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_checkin_takes_morning_stiffness_and_run_pain(cli: Cli, athlete: None) -> None:
     first = json.loads(
         ok(cli("checkin", NAME, "--date", "2027-03-12", *SCORES, "--morning-stiffness", "yes",
                "--run-pain", "5", "--json"))
@@ -160,7 +164,7 @@ def test_checkin_takes_morning_stiffness_and_run_pain(cli, athlete) -> None:  # 
     ]  # fmt: skip
 
 
-def test_checkin_json_gives_the_plan_change_a_physio_warning_makes(cli, athlete) -> None:  # type: ignore[no-untyped-def]
+def test_checkin_json_gives_the_plan_change_a_physio_warning_makes(cli: Cli, athlete: None) -> None:
     raised = json.loads(ok(cli("checkin", NAME, *SCORES, "--run-pain", "6", "--json")))
     assert set(raised) == {"checked_in", "replaced", "warnings", "plan_changes"}
     assert raised["warnings"] and len(raised["plan_changes"]) == 1
@@ -181,16 +185,20 @@ def test_checkin_json_gives_the_plan_change_a_physio_warning_makes(cli, athlete)
         (("--run-pain", "11"), "--run-pain: pain during the run must be 0 to 10, not 11"),
     ],
 )
-def test_bad_answers_are_usage_errors(cli, athlete, args, needle) -> None:  # type: ignore[no-untyped-def]
+def test_bad_answers_are_usage_errors(
+    cli: Cli, athlete: None, args: tuple[str, ...], needle: str
+) -> None:
     result = cli("checkin", NAME, *SCORES, *args)
     assert result.code == 2 and needle in result.err
 
 
-def _due(cli, *flags: str) -> Any:  # type: ignore[no-untyped-def]
+def _due(cli: Cli, *flags: str) -> Any:
     return cli("due", NAME, "--within", "4000", *flags)
 
 
-def test_due_gives_the_warnings_on_stderr_beside_its_sessions(cli, athlete, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_due_gives_the_warnings_on_stderr_beside_its_sessions(
+    cli: Cli, athlete: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     quiet_text, quiet_json = _due(cli), _due(cli, "--json")
     checkin(cli, "2027-03-19", 3, 7, 5)
     text, as_json = _due(cli), _due(cli, "--json")
@@ -206,7 +214,7 @@ def test_due_gives_the_warnings_on_stderr_beside_its_sessions(cli, athlete, monk
     assert (nothing.out, nothing.err) == ("", "")
 
 
-def test_the_adherence_csv_carries_the_check_ins(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_adherence_csv_carries_the_check_ins(cli: Cli, athlete: None, tmp_path: Path) -> None:
     ok(cli("log", NAME, "20270301-pre", "done"))
     checkin(cli, "2027-03-01", 3, 2, 5)
     ok(cli("checkin", NAME, "--date", "2027-03-10", *SCORES, "--note", "=sum(A1)"))
@@ -230,8 +238,8 @@ def test_the_adherence_csv_carries_the_check_ins(cli, athlete, tmp_path: Path) -
 
 @pytest.mark.parametrize("day", ["2027-03-01", "2027-03-07", "2027-03-08", "2027-03-14"])
 def test_a_check_in_shows_under_the_week_it_was_saved_as(
-    cli, athlete, monkeypatch: pytest.MonkeyPatch, day: str
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, athlete: None, monkeypatch: pytest.MonkeyPatch, day: str
+) -> None:
     """Saved just after midnight ending a week, for the day before: the week `checkin` names is
     the week `outcomes` files it under, at each edge of a week."""
     saved = json.loads(ok(cli("checkin", NAME, "--date", day, *SCORES, "--json")))

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Cli
+
 NAME = "Ana Tight"
 
 
 @pytest.fixture
-def planned(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def planned(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
     for call in [
         ("athlete", "add", NAME, "--tightness", "3", "--tz", "Europe/London"),
@@ -25,7 +27,7 @@ def planned(cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
     return cli
 
 
-def test_export_refuses_to_replace_a_document_unless_forced(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_refuses_to_replace_a_document_unless_forced(planned: Cli, tmp_path: Path) -> None:
     letter = tmp_path / "letter.ics"
     letter.write_text("Dear coach,\n")
     result = planned("export", NAME, "-o", str(letter))
@@ -37,7 +39,7 @@ def test_export_refuses_to_replace_a_document_unless_forced(planned, tmp_path: P
     assert planned("export", NAME, "-o", str(letter)).code == 0  # its own file: replaced
 
 
-def test_the_csv_of_logs_is_private(planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_csv_of_logs_is_private(planned: Cli, tmp_path: Path) -> None:
     target = tmp_path / "logs.csv"
     old = os.umask(0o022)
     try:

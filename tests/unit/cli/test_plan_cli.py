@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import Cli
 
-def _setup(cli, name: str = "Ana Tight", tightness: str = "5") -> None:  # type: ignore[no-untyped-def]
+
+def _setup(cli: Cli, name: str = "Ana Tight", tightness: str = "5") -> None:
     assert cli("athlete", "add", name, "--tightness", tightness, "--tz", "Europe/London").code == 0
     assert (
         cli("runs", "add", name, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45").code
@@ -18,7 +21,7 @@ def _setup(cli, name: str = "Ana Tight", tightness: str = "5") -> None:  # type:
     )
 
 
-def test_athlete_add_and_list_json(cli) -> None:  # type: ignore[no-untyped-def]
+def test_athlete_add_and_list_json(cli: Cli) -> None:
     result = cli(
         "athlete",
         "add",
@@ -47,7 +50,7 @@ def test_athlete_add_and_list_json(cli) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_runs_list_json_is_in_the_athletes_zone(cli) -> None:  # type: ignore[no-untyped-def]
+def test_runs_list_json_is_in_the_athletes_zone(cli: Cli) -> None:
     _setup(cli)
     assert cli("plan", "build", "ana tight", "--start", "2027-03-22", "--weeks", "2").code == 0
     listed = cli(
@@ -61,12 +64,12 @@ def test_runs_list_json_is_in_the_athletes_zone(cli) -> None:  # type: ignore[no
     first = datetime.fromisoformat(runs[0]["start"])
     assert first.utcoffset() is not None
     # 22 Mar is GMT, 29 Mar (after the 28 Mar change) is BST.
-    offsets = {datetime.fromisoformat(r["start"]).utcoffset().total_seconds() for r in runs}
-    assert offsets == {0, 3600}
+    offsets = {datetime.fromisoformat(r["start"]).utcoffset() for r in runs}
+    assert offsets == {timedelta(0), timedelta(hours=1)}
     assert all(datetime.fromisoformat(r["start"]).strftime("%H:%M") == "06:30" for r in runs)
 
 
-def test_plan_show_json_has_the_contract_shape(cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_show_json_has_the_contract_shape(cli: Cli) -> None:
     _setup(cli)
     built = cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "8")
     assert built.code == 0, built.err
@@ -107,7 +110,7 @@ def test_plan_show_json_has_the_contract_shape(cli) -> None:  # type: ignore[no-
         assert all(e["dose"] and e["name"] and e["id"] for e in session["exercises"])
 
 
-def test_plan_show_json_minutes_are_the_exercises_seconds(cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_show_json_minutes_are_the_exercises_seconds(cli: Cli) -> None:
     # CLI.md [minutes]: sum(seconds) <= minutes*60 <= sum(seconds) + 20*len(exercises) + 60
     _setup(cli)
     assert cli("athlete", "set", "Ana Tight", "--sport", "triathlon").code == 0
@@ -134,7 +137,7 @@ def test_plan_show_json_minutes_are_the_exercises_seconds(cli) -> None:  # type:
             assert any("bike" in why for why in session["why"])
 
 
-def test_plan_show_week_filter_and_table(cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_show_week_filter_and_table(cli: Cli) -> None:
     _setup(cli)
     cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "8")
     week2 = json.loads(cli("plan", "show", "Ana Tight", "--week", "2", "--json").out)
@@ -143,7 +146,7 @@ def test_plan_show_week_filter_and_table(cli) -> None:  # type: ignore[no-untype
     assert "Week 1" in table and "Week 8" in table and "loosening" in table and "RUN" in table
 
 
-def test_rebuilding_gives_the_same_session_ids(cli) -> None:  # type: ignore[no-untyped-def]
+def test_rebuilding_gives_the_same_session_ids(cli: Cli) -> None:
     _setup(cli)
     cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "4")
     first = [
@@ -213,7 +216,7 @@ def test_rebuilding_gives_the_same_session_ids(cli) -> None:  # type: ignore[no-
         ),
     ],
 )
-def test_bad_input_is_one_clear_line(cli, args, needle) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_clear_line(cli: Cli, args: tuple[str, ...], needle: str) -> None:
     _setup(cli)
     cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "8")
     result = cli(*args)
@@ -225,14 +228,14 @@ def test_bad_input_is_one_clear_line(cli, args, needle) -> None:  # type: ignore
     assert "Traceback" not in result.err
 
 
-def test_plan_for_an_athlete_without_runs_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_for_an_athlete_without_runs_is_refused(cli: Cli) -> None:
     cli("athlete", "add", "Bare", "--tightness", "3")
     result = cli("plan", "build", "Bare", "--start", "2027-03-01", "--weeks", "4")
     assert result.code != 0
     assert "no runs" in result.err and result.err.count("\n") == 1
 
 
-def test_bad_input_leaves_stored_data_alone(cli, db) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_leaves_stored_data_alone(cli: Cli, db: Path) -> None:
     _setup(cli)
     cli("plan", "build", "Ana Tight", "--start", "2027-03-01", "--weeks", "4")
     before = db.read_bytes()
@@ -241,7 +244,7 @@ def test_bad_input_leaves_stored_data_alone(cli, db) -> None:  # type: ignore[no
     assert db.read_bytes() == before
 
 
-def test_the_real_command_never_prints_a_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_real_command_never_prints_a_traceback(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     env_run = [sys.executable, "-m", "planner", "--db", str(db)]
     version = subprocess.run(

@@ -14,10 +14,11 @@ from planner.domain.model import name_key
 from planner.services import calendar
 from planner.storage import Repository
 from planner.sync import state
+from tests.conftest import Cli
 from tests.unit.cli.test_calendar_cli import NAME, RUNS_ICS, _setup
 
 
-def _import_club(cli, tmp_path: Path, count: int) -> None:  # type: ignore[no-untyped-def]
+def _import_club(cli: Cli, tmp_path: Path, count: int) -> None:
     ics = tmp_path / "club.ics"
     text = (
         RUNS_ICS
@@ -29,7 +30,7 @@ def _import_club(cli, tmp_path: Path, count: int) -> None:  # type: ignore[no-un
     assert cli("plan", "build", NAME, "--start", "2027-03-22", "--weeks", "3").code == 0
 
 
-def _rebuilt(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _rebuilt(cli: Cli, tmp_path: Path) -> None:
     """A plan built around four club runs, then rebuilt around one: sessions were dropped."""
     _setup(cli, tmp_path)
     _import_club(cli, tmp_path, 4)
@@ -46,7 +47,7 @@ def _cancelled(data: bytes) -> set[str]:
     return {uid for uid, status in _statuses(data).items() if status == "CANCELLED"}
 
 
-def test_a_first_export_of_a_rebuilt_plan_has_no_cancelled_event(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_first_export_of_a_rebuilt_plan_has_no_cancelled_event(cli: Cli, tmp_path: Path) -> None:
     _rebuilt(cli, tmp_path)
     out = tmp_path / "first.ics"
     result = cli("export", NAME, "-o", str(out), "--json")
@@ -55,7 +56,9 @@ def test_a_first_export_of_a_rebuilt_plan_has_no_cancelled_event(cli, tmp_path: 
     assert '"cancelled": 0' in result.out
 
 
-def test_an_export_after_an_export_cancels_what_that_one_published(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_after_an_export_cancels_what_that_one_published(
+    cli: Cli, tmp_path: Path
+) -> None:
     _setup(cli, tmp_path)
     _import_club(cli, tmp_path, 4)
     first = tmp_path / "first.ics"
@@ -73,7 +76,7 @@ def test_an_export_after_an_export_cancels_what_that_one_published(cli, tmp_path
     assert again.read_bytes() == twice.read_bytes()  # deterministic on re-export
 
 
-def test_stdout_and_a_vdir_publish_too(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stdout_and_a_vdir_publish_too(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     _import_club(cli, tmp_path, 4)
     shown = cli("export", NAME, "-o", "-")
@@ -87,7 +90,7 @@ def test_stdout_and_a_vdir_publish_too(cli, tmp_path: Path) -> None:  # type: ig
     )
 
 
-def test_an_export_that_could_not_write_publishes_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_that_could_not_write_publishes_nothing(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     _import_club(cli, tmp_path, 4)
     taken = tmp_path / "taken.ics"
@@ -102,16 +105,20 @@ def test_an_export_that_could_not_write_publishes_nothing(cli, tmp_path: Path) -
 
 
 def test_a_session_a_sync_pushed_is_cancelled_by_a_first_export(
-    cli, tmp_path: Path, db: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, tmp_path: Path, db: Path
+) -> None:
     _setup(cli, tmp_path)
     _import_club(cli, tmp_path, 4)
     repo = Repository.open(db)
-    before = {s.id for s in repo.get_plan(NAME).sessions}  # type: ignore[union-attr]
+    first = repo.get_plan(NAME)
+    assert first is not None
+    before = {s.id for s in first.sessions}
     clock.freeze(datetime(2027, 3, 24, 8, 0, tzinfo=UTC))
     _import_club(cli, tmp_path, 1)
     repo = Repository.open(db)
-    dropped = sorted(before - {s.id for s in repo.get_plan(NAME).sessions})  # type: ignore[union-attr]
+    rebuilt = repo.get_plan(NAME)
+    assert rebuilt is not None
+    dropped = sorted(before - {s.id for s in rebuilt.sessions})
     assert len(dropped) >= 2
     kept = state.SyncState(state.state_path(repo.path, repo.file_of(NAME)))
     kept.pushed[session_uid(name_key(NAME), dropped[0])] = {"start": "x", "end": "y"}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.domain.squad import HEADER
+from tests.conftest import Cli, CliResult
 
 SQUAD = f"""{HEADER}
 Ana Tight,5,triathlon,9,Europe/London,mon;wed;fri,06:30,50
@@ -28,12 +29,12 @@ def squad_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def ok(result) -> str:  # type: ignore[no-untyped-def]
+def ok(result: CliResult) -> str:
     assert result.code == 0, result.err
-    return result.out  # type: ignore[no-any-return]
+    return result.out
 
 
-def test_squad_import_adds_every_athlete_and_says_so(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
+def test_squad_import_adds_every_athlete_and_says_so(cli: Cli, squad_file: Path) -> None:
     out = ok(cli("squad", "import", str(squad_file)))
     assert out.splitlines()[-1] == "imported 3 athletes from squad.csv"
     listed = json.loads(ok(cli("athlete", "list", "--json")))
@@ -44,7 +45,9 @@ def test_squad_import_adds_every_athlete_and_says_so(cli, squad_file: Path) -> N
     ]
 
 
-def test_squad_import_json_lists_each_athlete_with_line_and_runs(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
+def test_squad_import_json_lists_each_athlete_with_line_and_runs(
+    cli: Cli, squad_file: Path
+) -> None:
     data = json.loads(ok(cli("squad", "import", str(squad_file), "--json")))
     assert list(data) == ["imported"]
     first = data["imported"][1]
@@ -72,8 +75,8 @@ def test_squad_import_json_lists_each_athlete_with_line_and_runs(cli, squad_file
         ),
     ],
 )
-def test_a_bad_line_is_one_error_line_and_nothing_is_stored(  # type: ignore[no-untyped-def]
-    cli, squad_file: Path, db: Path, old: str, new: str, message: str
+def test_a_bad_line_is_one_error_line_and_nothing_is_stored(
+    cli: Cli, squad_file: Path, db: Path, old: str, new: str, message: str
 ) -> None:
     ok(cli("athlete", "add", "Zed", "--tightness", "2", "--tz", "UTC"))
     before = db.read_bytes()
@@ -84,7 +87,7 @@ def test_a_bad_line_is_one_error_line_and_nothing_is_stored(  # type: ignore[no-
     assert db.read_bytes() == before
 
 
-def test_names_already_stored_are_bad_lines(cli, squad_file: Path, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_names_already_stored_are_bad_lines(cli: Cli, squad_file: Path, db: Path) -> None:
     ok(cli("squad", "import", str(squad_file)))
     result = cli("squad", "import", str(squad_file))
     assert result.code == 1
@@ -92,13 +95,15 @@ def test_names_already_stored_are_bad_lines(cli, squad_file: Path, db: Path) -> 
     assert result.err.count("\n") == 1
 
 
-def test_a_missing_file_or_a_folder_is_a_runtime_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_file_or_a_folder_is_a_runtime_error(cli: Cli, tmp_path: Path) -> None:
     for target in (tmp_path / "nope.csv", tmp_path):
         result = cli("squad", "import", str(target))
         assert result.code == 1 and result.err.startswith("hipplan: error: ")
 
 
-def test_plan_build_all_builds_each_and_skips_athletes_without_runs(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_build_all_builds_each_and_skips_athletes_without_runs(
+    cli: Cli, squad_file: Path
+) -> None:
     ok(cli("squad", "import", str(squad_file)))
     ok(cli("athlete", "add", "Dee", "--tightness", "2", "--tz", "UTC"))
     data = json.loads(ok(cli(*BUILD_ALL, "--json")))
@@ -124,7 +129,9 @@ def test_plan_build_all_builds_each_and_skips_athletes_without_runs(cli, squad_f
         (("adherence", "--all", "--csv", "-", "--json"), "--json: not allowed with --csv -"),
     ],
 )
-def test_name_and_all_go_alone(cli, squad_file: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
+def test_name_and_all_go_alone(
+    cli: Cli, squad_file: Path, args: tuple[str, ...], needle: str
+) -> None:
     result = cli(*args)
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith("hipplan: error: ") and result.err.count("\n") == 1
@@ -132,7 +139,7 @@ def test_name_and_all_go_alone(cli, squad_file: Path, args, needle) -> None:  # 
 
 
 @pytest.fixture
-def squad(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
+def squad(cli: Cli, squad_file: Path) -> None:
     """Three plans in week 2; Ana did all of week 1, Ben a warm-up, Cal nothing; Dee no plan."""
     ok(cli("squad", "import", str(squad_file)))
     ok(cli(*BUILD_ALL))
@@ -143,7 +150,7 @@ def squad(cli, squad_file: Path) -> None:  # type: ignore[no-untyped-def]
     ok(cli("log", "Ben Mid", "20270302-pre", "done"))
 
 
-def test_adherence_all_json_is_the_squad_who_needs_attention_first(cli, squad) -> None:  # type: ignore[no-untyped-def]
+def test_adherence_all_json_is_the_squad_who_needs_attention_first(cli: Cli, squad: None) -> None:
     data = json.loads(ok(cli("adherence", "--all", "--json")))
     assert [row["athlete"] for row in data] == ["Cal Loose", "Ben Mid", "Ana Tight", "Dee"]
     cal, ben, ana, dee = data
@@ -161,8 +168,8 @@ def test_adherence_all_json_is_the_squad_who_needs_attention_first(cli, squad) -
     assert dee == {"athlete": "Dee", "target": 0.8, "streak": 0, "current_week": None, "weeks": []}
 
 
-def test_adherence_all_csv_has_a_row_per_athlete_and_a_column_per_week(  # type: ignore[no-untyped-def]
-    cli, squad, tmp_path: Path
+def test_adherence_all_csv_has_a_row_per_athlete_and_a_column_per_week(
+    cli: Cli, squad: None, tmp_path: Path
 ) -> None:
     out = ok(cli("adherence", "--all", "--csv", "-"))
     rows = list(csv.reader(io.StringIO(out)))
@@ -178,7 +185,9 @@ def test_adherence_all_csv_has_a_row_per_athlete_and_a_column_per_week(  # type:
     assert (target.stat().st_mode & 0o777) == 0o600
 
 
-def test_adherence_all_table_colours_only_on_a_terminal(cli, squad, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_adherence_all_table_colours_only_on_a_terminal(
+    cli: Cli, squad: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = ok(cli("adherence", "--all"))
     lines = out.splitlines()
     assert lines[2].split() == ["athlete", "streak", "target", "w1", "w2"]

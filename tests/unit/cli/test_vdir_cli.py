@@ -3,22 +3,24 @@ removed, everything else in the folder left alone; khal reads the folder."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
 import vobject
+
+from tests.conftest import Cli, json_object
 
 NAME = "Ana Tight"
 FOREIGN = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:dentist@example\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270305T100000Z\r\nDTEND:20270305T110000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
 
 @pytest.fixture
-def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def athlete(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
     for call in (
         ("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London"),
@@ -28,17 +30,17 @@ def athlete(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-un
         assert cli(*call).code == 0
 
 
-def _export(cli, folder: Path, *extra: str) -> dict:  # type: ignore[no-untyped-def]
+def _export(cli: Cli, folder: Path, *extra: str) -> dict[str, Any]:
     result = cli("export", NAME, "--vdir", str(folder), "--json", *extra)
     assert result.code == 0, result.err
-    return json.loads(result.out)
+    return json_object(result.out)
 
 
 def _stats(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-def test_one_file_per_event_named_by_uid(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_one_file_per_event_named_by_uid(cli: Cli, athlete: None, tmp_path: Path) -> None:
     folder = tmp_path / "hip"
     done = _export(cli, folder, "--with-runs")
     assert done["files"] == {"created": 22, "updated": 0, "removed": 0, "unchanged": 0}
@@ -55,7 +57,7 @@ def test_one_file_per_event_named_by_uid(cli, athlete, tmp_path: Path) -> None: 
     assert not list(folder.glob(".*"))  # no temporary file left behind
 
 
-def test_second_export_writes_nothing(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_second_export_writes_nothing(cli: Cli, athlete: None, tmp_path: Path) -> None:
     folder = tmp_path / "hip"
     _export(cli, folder)
     before = _stats(folder)
@@ -65,8 +67,8 @@ def test_second_export_writes_nothing(cli, athlete, tmp_path: Path) -> None:  # 
 
 
 def test_a_rebuild_updates_and_removes_only_this_athletes_files(
-    cli, athlete, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, athlete: None, tmp_path: Path
+) -> None:
     folder = tmp_path / "hip"
     _export(cli, folder)
     anas = {p.name for p in folder.iterdir()}
@@ -95,7 +97,7 @@ def test_a_rebuild_updates_and_removes_only_this_athletes_files(
     assert len(list(folder.iterdir())) == done["sessions"] + len(others)
 
 
-def test_khal_reads_the_folder(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_khal_reads_the_folder(cli: Cli, athlete: None, tmp_path: Path) -> None:
     khal = Path(sys.executable).with_name("khal")
     if not khal.exists():
         khal = Path(shutil.which("khal") or "missing")
@@ -122,21 +124,21 @@ def test_khal_reads_the_folder(cli, athlete, tmp_path: Path) -> None:  # type: i
     assert "2027-03-01 06:30 2027-03-01 07:15 Run (45 min)" in lines
 
 
-def test_vdir_and_output_exclude_each_other(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_vdir_and_output_exclude_each_other(cli: Cli, athlete: None, tmp_path: Path) -> None:
     result = cli("export", NAME, "-o", str(tmp_path / "a.ics"), "--vdir", str(tmp_path))
     assert result.code == 2
     assert "not allowed with argument" in result.err
 
 
-def test_vdir_in_a_missing_folder_tree_is_one_line(cli, athlete, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_vdir_in_a_missing_folder_tree_is_one_line(cli: Cli, athlete: None, tmp_path: Path) -> None:
     result = cli("export", NAME, "--vdir", str(tmp_path / "no" / "such"))
     assert result.code == 1
     assert result.err.startswith("hipplan: error: ") and result.err.count("\n") == 1
 
 
 def test_a_new_block_leaves_the_past_in_the_folder(
-    cli, athlete, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, athlete: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "hip"
     _export(cli, folder)
     first_week = {p.name for p in folder.iterdir() if _session_id(p) < "20270308"}
