@@ -90,7 +90,7 @@ def parse_icalendar(data: bytes) -> list[Parsed]:
             categories=tuple(str(c) for c in e.categories),
             alarms=len(e.walk("VALARM")),
         )
-        for e in calendar.walk("VEVENT")
+        for e in calendar.events
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -16,13 +17,15 @@ from planner.domain.errors import InvalidInput
 from planner.domain.model import Athlete, Plan, as_utc
 from planner.domain.safety import STOP_SIGNS
 
-from .conftest import STAMP, History, export, make_plan, parse_icalendar, parse_vobject
+from .conftest import STAMP, History, Parsed, export, make_plan, parse_icalendar, parse_vobject
 
 PARSERS = [parse_icalendar, parse_vobject]
 
 
 @pytest.mark.parametrize("parse", PARSERS, ids=["icalendar", "vobject"])
-def test_every_session_once_at_the_same_instant(london_plan, parse) -> None:  # type: ignore[no-untyped-def]
+def test_every_session_once_at_the_same_instant(
+    london_plan: tuple[Athlete, Plan], parse: Callable[[bytes], list[Parsed]]
+) -> None:
     athlete, plan = london_plan
     events = parse(export(athlete, plan).data)
 
@@ -38,7 +41,9 @@ def test_every_session_once_at_the_same_instant(london_plan, parse) -> None:  # 
         assert event.sequence == 0
 
 
-def test_the_plan_crosses_a_dst_change_and_keeps_local_times(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_plan_crosses_a_dst_change_and_keeps_local_times(
+    london_plan: tuple[Athlete, Plan],
+) -> None:
     athlete, plan = london_plan  # 22 Mar to 11 Apr 2027: BST starts on 28 Mar
     events = {e.uid: e for e in parse_vobject(export(athlete, plan).data)}
     offsets = {as_utc(s.start).hour - s.start.hour for s in plan.sessions}
@@ -64,7 +69,7 @@ def test_the_same_athlete_in_another_spelling_gets_the_same_uids() -> None:
     assert export(athlete, plan).data == export(again, plan).data
 
 
-def test_dtstamp_is_the_plans_last_change_in_utc(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_dtstamp_is_the_plans_last_change_in_utc(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     changed = datetime(2027, 3, 5, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
     data = export(athlete, plan, History(updated_at=changed)).data
@@ -74,7 +79,7 @@ def test_dtstamp_is_the_plans_last_change_in_utc(london_plan) -> None:  # type: 
     }
 
 
-def test_sequence_follows_the_stored_revision(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_sequence_follows_the_stored_revision(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     moved = plan.sessions[4]
     before = {e.uid: e for e in parse_icalendar(export(athlete, plan).data)}
@@ -87,7 +92,9 @@ def test_sequence_follows_the_stored_revision(london_plan) -> None:  # type: ign
     assert all(after[u].sequence == 0 for u in after if u != uid)
 
 
-def test_cancelled_sessions_are_exported_cancelled_with_their_higher_revision(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_cancelled_sessions_are_exported_cancelled_with_their_higher_revision(
+    london_plan: tuple[Athlete, Plan],
+) -> None:
     athlete, plan = london_plan
     dropped = plan.sessions[-1]
     rebuilt = replace(plan, sessions=plan.sessions[:-1])
@@ -101,7 +108,9 @@ def test_cancelled_sessions_are_exported_cancelled_with_their_higher_revision(lo
         assert gone.start == as_utc(dropped.start)
 
 
-def test_a_cancelled_id_back_in_the_plan_is_exported_once_as_live(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_id_back_in_the_plan_is_exported_once_as_live(
+    london_plan: tuple[Athlete, Plan],
+) -> None:
     athlete, plan = london_plan
     back = plan.sessions[0]
     events = parse_icalendar(export(athlete, plan, History(cancelled=(back,))).data)
@@ -109,7 +118,7 @@ def test_a_cancelled_id_back_in_the_plan_is_exported_once_as_live(london_plan) -
     assert statuses == ["CONFIRMED"]
 
 
-def test_summary_description_and_categories(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_summary_description_and_categories(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     events = {e.uid: e for e in parse_icalendar(export(athlete, plan).data)}
     pre = next(s for s in plan.sessions if s.kind == "pre-run")
@@ -126,7 +135,7 @@ def test_summary_description_and_categories(london_plan) -> None:  # type: ignor
     assert events[session_uid(athlete.key, loose.id)].summary.startswith("Hip mobility: loosening")
 
 
-def test_alarm_only_when_asked(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_alarm_only_when_asked(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     assert b"VALARM" not in export(athlete, plan).data
     calendar = icalendar.Calendar.from_ical(export(athlete, plan, alarm_minutes=15).data)
@@ -138,7 +147,7 @@ def test_alarm_only_when_asked(london_plan) -> None:  # type: ignore[no-untyped-
         export(athlete, plan, alarm_minutes=-1)
 
 
-def test_weeks_filter_and_runs(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_weeks_filter_and_runs(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     exported = export(athlete, plan, weeks=(2, 3), with_runs=True)
     week_one = {session_uid(athlete.key, s.id) for s in plan.sessions_in_week(1)}
@@ -157,7 +166,9 @@ def test_weeks_filter_and_runs(london_plan) -> None:  # type: ignore[no-untyped-
         assert caught.value.field == "week_range"
 
 
-def test_layout_crlf_folding_calendar_fields_and_no_floating_times(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_layout_crlf_folding_calendar_fields_and_no_floating_times(
+    london_plan: tuple[Athlete, Plan],
+) -> None:
     athlete, plan = london_plan
     data = export(athlete, plan, with_runs=True, alarm_minutes=5).data
     assert b"\n" not in data.replace(b"\r\n", b"")
@@ -202,7 +213,9 @@ def _hostile(plan: Plan) -> Plan:
 
 
 @pytest.mark.parametrize("parse", PARSERS, ids=["icalendar", "vobject"])
-def test_hostile_text_cannot_add_a_line_or_a_component(london_plan, parse) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_text_cannot_add_a_line_or_a_component(
+    london_plan: tuple[Athlete, Plan], parse: Callable[[bytes], list[Parsed]]
+) -> None:
     athlete, plan = london_plan
     hostile = _hostile(plan)
     data = export(athlete, hostile, alarm_minutes=5).data
@@ -239,7 +252,7 @@ def test_folding_counts_octets_and_never_splits_a_character() -> None:
     assert calname == f"Hip mobility – {noted.athlete}"
 
 
-def test_an_export_of_nothing_is_still_a_valid_calendar(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_of_nothing_is_still_a_valid_calendar(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     empty = replace(plan, sessions=(), runs=())
     exported = export(athlete, empty)
@@ -248,13 +261,15 @@ def test_an_export_of_nothing_is_still_a_valid_calendar(london_plan) -> None:  #
     assert parse_vobject(exported.data) == []
 
 
-def test_dtstamp_of_a_never_saved_plan_is_stable(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_dtstamp_of_a_never_saved_plan_is_stable(london_plan: tuple[Athlete, Plan]) -> None:
     athlete, plan = london_plan
     data = export(athlete, plan, History(updated_at=None)).data
     assert b"DTSTAMP:20270322T000000Z" in data  # the plan's start day
 
 
-def test_the_weeks_filter_places_cancelled_sessions_by_the_current_plans_weeks(london_plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_weeks_filter_places_cancelled_sessions_by_the_current_plans_weeks(
+    london_plan: tuple[Athlete, Plan],
+) -> None:
     athlete, plan = london_plan
     # Cancelled from an older block that started a month earlier: its week number is 5 there.
     old = replace(plan.sessions_in_week(1)[0], id="20270322-old", week=5)

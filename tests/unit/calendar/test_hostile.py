@@ -35,10 +35,10 @@ def read(
     return read_calendar(data, tz=tz, source="mine.ics", start=start, end=end)
 
 
-def timed(data: bytes, **kwargs: object) -> tuple[CalendarImport | None, float]:
+def timed(data: bytes) -> tuple[CalendarImport | None, float]:
     began = time.perf_counter()
     try:
-        found: CalendarImport | None = read(data, **kwargs)  # type: ignore[arg-type]
+        found: CalendarImport | None = read(data)
     except PlannerError as exc:
         assert "\n" not in str(exc) and not any(w in str(exc) for w in INTERNALS), str(exc)
         found = None

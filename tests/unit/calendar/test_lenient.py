@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.calendar import events, importer
+from planner.calendar.ics import Block
 from planner.calendar.importer import CalendarImport, read_calendar
 from planner.domain.model import as_utc
 
@@ -29,8 +30,8 @@ def read(
     return read_calendar(data, tz=LONDON, source="mine.ics", start=start, end=end)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +115,7 @@ def test_an_event_the_reader_fails_on_is_skipped_in_words(monkeypatch: pytest.Mo
     """A reader bug in one event (here made on purpose) costs that event, not the file."""
     original = events.Reader.occurrences
 
-    def failing(self: events.Reader, group: list[events.Block]) -> list[events.Occurrence]:
+    def failing(self: events.Reader, group: list[Block]) -> list[events.Occurrence]:
         if events.plain(group[0].first("UID")) == "bad":
             raise AttributeError("'datetime.date' object has no attribute 'astimezone'")
         return original(self, group)

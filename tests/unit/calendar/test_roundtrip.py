@@ -7,6 +7,7 @@ calendar (zoned, UTC or floating) and imported come back as the same instants.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -52,7 +53,7 @@ plans = st.fixed_dictionaries(
 
 @settings(max_examples=30, deadline=None)
 @given(spec=plans)
-def test_export_round_trip_keeps_every_session(spec: dict) -> None:  # type: ignore[type-arg]
+def test_export_round_trip_keeps_every_session(spec: dict[str, Any]) -> None:
     athlete, plan = make_plan(**spec)
     exported = export(athlete, plan, with_runs=True)
     expected = {
@@ -87,7 +88,8 @@ def _user_calendar(runs: list[tuple[datetime, datetime]], style: str, tz: ZoneIn
             event.add("dtend", end)
         calendar.add_component(event)
     calendar.add_missing_timezones(first_date=date(2026, 1, 1), last_date=date(2029, 1, 1))
-    return calendar.to_ical()
+    written: bytes = calendar.to_ical()
+    return written
 
 
 @settings(max_examples=40, deadline=None)
@@ -96,7 +98,9 @@ def _user_calendar(runs: list[tuple[datetime, datetime]], style: str, tz: ZoneIn
     style=st.sampled_from(["zoned", "utc", "floating"]),
     reader_zone=st.sampled_from(ZONES),
 )
-def test_import_round_trip_keeps_every_run(spec: dict, style: str, reader_zone: str) -> None:  # type: ignore[type-arg]
+def test_import_round_trip_keeps_every_run(
+    spec: dict[str, Any], style: str, reader_zone: str
+) -> None:
     tz = ZoneInfo(spec["tz"])
     start, end = spec["start"], spec["start"] + timedelta(weeks=spec["weeks"])
     hour, minute = (int(x) for x in spec["at"].split(":"))
