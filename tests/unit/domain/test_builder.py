@@ -23,6 +23,7 @@ from planner.domain.model import (
     Run,
     RunRule,
     Session,
+    Sport,
     as_utc,
     resolve_local,
 )
@@ -102,10 +103,10 @@ def test_no_runs_is_refused(standard: Template, catalogue: Catalogue) -> None:
     ],
 )
 def test_phase_lengths(
-    standard: Template, tightness: int, sport: str, sitting: float, weeks: int, extra: int,
+    standard: Template, tightness: int, sport: Sport, sitting: float, weeks: int, extra: int,
     expected: tuple[int, int],
 ) -> None:  # fmt: skip
-    athlete = Athlete("Ada", tightness, sport=sport, sitting_hours=sitting)  # type: ignore[arg-type]
+    athlete = Athlete("Ada", tightness, sport=sport, sitting_hours=sitting)
     assert phase_lengths(athlete, standard, weeks, extra) == expected
 
 
@@ -150,7 +151,7 @@ class Case:
     """One random input: who, which zone, when, how long, and what is in the calendar."""
 
     tightness: int
-    sport: str
+    sport: Sport
     sitting: float
     tz: str
     start: date
@@ -161,7 +162,7 @@ class Case:
 
     def athlete(self, tightness: int | None = None) -> Athlete:
         return Athlete(
-            "Ada", tightness or self.tightness, sport=self.sport,  # type: ignore[arg-type]
+            "Ada", tightness or self.tightness, sport=self.sport,
             sitting_hours=self.sitting, tz=self.tz,
         )  # fmt: skip
 
@@ -476,7 +477,10 @@ def test_overlapping_and_back_to_back_runs_share_the_time_between(
 ) -> None:
     athlete = Athlete("Ada", 3, tz="UTC")
     day = date(2027, 3, 1)
-    at = lambda h, m: datetime(2027, 3, 1, h, m, tzinfo=UTC)  # noqa: E731
+
+    def at(h: int, m: int) -> datetime:
+        return datetime(2027, 3, 1, h, m, tzinfo=UTC)
+
     runs = [
         Run("a", at(6, 0), at(7, 0)),
         Run("b", at(6, 30), at(7, 30)),  # overlaps a: no warm-up fits, a's cool-down neither
@@ -552,6 +556,9 @@ def test_shortened_sessions_give_up_sets_not_reps_or_holds(
     # The eight minutes are filled, not left half empty: fewer sets or reps, never fewer drills
     # (a slot far shorter than the last warm-up is left out: reps change by 2 at most).
     assert content_seconds(after.exercises) > 7 * 60
-    sets = lambda s: sum(p.dose.rounds * (p.dose.reps or 0) for p in s.exercises)  # noqa: E731
+
+    def sets(s: Session) -> int:
+        return sum(p.dose.rounds * (p.dose.reps or 0) for p in s.exercises)
+
     assert sets(after) < sets(before)
     assert [p.exercise_id for p in after.exercises] == [p.exercise_id for p in before.exercises]

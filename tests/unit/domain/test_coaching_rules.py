@@ -19,7 +19,7 @@ from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.errors import QuietTime
 from planner.domain.inputs import zone
-from planner.domain.model import Athlete, Plan, Run, RunRule, Session, as_utc
+from planner.domain.model import Athlete, Plan, Run, RunRule, Session, Sport, as_utc
 from planner.domain.moves import check_quiet
 from planner.domain.schedule import runs_between
 from planner.domain.timing import content_seconds
@@ -48,7 +48,7 @@ RULES = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCh
 @dataclass(frozen=True)
 class Case:
     tightness: int
-    sport: str
+    sport: Sport
     sitting: float
     tz: str
     start: date
@@ -57,7 +57,7 @@ class Case:
 
     def athlete(self, tightness: int | None = None) -> Athlete:
         return Athlete(
-            "Ada", tightness or self.tightness, sport=self.sport,  # type: ignore[arg-type]
+            "Ada", tightness or self.tightness, sport=self.sport,
             sitting_hours=self.sitting, tz=self.tz,
         )  # fmt: skip
 

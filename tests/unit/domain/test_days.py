@@ -8,6 +8,7 @@ import pytest
 
 from planner.domain.errors import InvalidInput
 from planner.domain.inputs import parse_days
+from tests.conftest import Cli
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_an_empty_list_is_refused(text: str) -> None:
         parse_days(text)
 
 
-def test_the_cli_stores_every_day_typed_and_refuses_a_bad_one(cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_stores_every_day_typed_and_refuses_a_bad_one(cli: Cli) -> None:
     assert cli("athlete", "add", "Ana", "--tightness", "3").code == 0
     added = cli("runs", "add", "Ana", "--days", "mon;thu", "--at", "15:00", "--minutes", "20")
     assert added.code == 0, added.err

@@ -17,6 +17,7 @@ from planner.domain.adapt import (
 from planner.domain.adherence import (
     HOLDS_IN_A_ROW,
     Tally,
+    WeekState,
     holds,
     is_low,
     loosening_work,
@@ -24,7 +25,7 @@ from planner.domain.adherence import (
 )
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.model import Athlete, LogEntry, Plan, RunRule
+from planner.domain.model import Athlete, LogEntry, Phase, Plan, RunRule
 from planner.domain.schedule import runs_between
 
 MON_WED_SAT = RunRule(days=(0, 2, 5), at=time(6, 30), minutes=45)
@@ -97,9 +98,9 @@ def test_a_third_low_week_in_a_row_is_not_held_but_asks_for_a_reassessment(
 
 def test_holds_count_in_a_row_only() -> None:
     low, ok = Tally(10, 0), Tally(10, 10)
-    phases = ["loosening"] * 6
-    states = ["ended"] * 6
-    found = holds(phases, states, [low, ok, low, low, low, low])  # type: ignore[arg-type]
+    phases: list[Phase] = ["loosening"] * 6
+    states: list[WeekState] = ["ended"] * 6
+    found = holds(phases, states, [low, ok, low, low, low, low])
     assert [(h.week, h.held) for h in found] == [(1, True), (3, True), (4, True), (5, False)]
 
 

@@ -27,7 +27,11 @@ START = date(2027, 3, 1)
 def seconds_of(p: Prescription, catalogue: Catalogue) -> int:
     clock = catalogue.timing
     dose = p.dose
-    each = dose.hold_seconds if dose.hold_seconds is not None else clock.seconds_per_rep * dose.reps
+    if dose.hold_seconds is not None:
+        each = dose.hold_seconds
+    else:
+        assert dose.reps is not None, p
+        each = clock.seconds_per_rep * dose.reps
     sides = 2 if dose.per_side else 1
     count = dose.rounds * sides
     return count * each + (count - 1) * clock.side_switch_seconds

@@ -27,7 +27,9 @@ moments = st.integers(-200, 900).map(lambda m: BASE + timedelta(minutes=5 * m))
 spans = st.sampled_from([timedelta(minutes=m) for m in (5, 15, 45, 90, 600)])
 
 
-def _room_before(taken: list[Block], moment: datetime, wanted: timedelta) -> tuple:
+def _room_before(
+    taken: list[Block], moment: datetime, wanted: timedelta
+) -> tuple[timedelta, Block | None]:
     limit = None
     for block in taken:
         touches = block.start < moment and block.end > moment - wanted
@@ -36,7 +38,9 @@ def _room_before(taken: list[Block], moment: datetime, wanted: timedelta) -> tup
     return (wanted, None) if limit is None else (max(moment - limit.end, timedelta(0)), limit)
 
 
-def _room_after(taken: list[Block], moment: datetime, wanted: timedelta) -> tuple:
+def _room_after(
+    taken: list[Block], moment: datetime, wanted: timedelta
+) -> tuple[timedelta, Block | None]:
     limit = None
     for block in taken:
         touches = block.end > moment and block.start < moment + wanted
