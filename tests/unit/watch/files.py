@@ -51,7 +51,8 @@ def fit_bytes(
     session.sport = sport
     session.sub_sport = sub_sport
     builder.add(session)
-    return builder.build().to_bytes()
+    data: bytes = builder.build().to_bytes()
+    return data
 
 
 def _z(moment: datetime) -> str:

@@ -11,7 +11,7 @@ from fit_tool.profile.profile_type import Sport, SubSport
 
 from planner.domain.adherence import report
 from planner.domain.errors import InvalidInput
-from planner.domain.model import Athlete, LogEntry, Plan, RunRule, as_utc
+from planner.domain.model import Athlete, LogEntry, Plan, RunRule, Session, as_utc
 from planner.services import activities, plans, runs
 from planner.storage import Repository
 from tests.unit.watch.conftest import NAME, NOW
@@ -30,7 +30,7 @@ def _plan(repo: Repository) -> Plan:
     return plan
 
 
-def _session(repo: Repository, session_id: str):  # type: ignore[no-untyped-def]
+def _session(repo: Repository, session_id: str) -> Session:
     session = _plan(repo).session(session_id)
     assert session is not None, session_id
     return session

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from fit_tool.profile.profile_type import Sport, SubSport
 
-from planner.domain.activities import MAX_ACTIVITY_BYTES, kind_of
+from planner.domain.activities import MAX_ACTIVITY_BYTES, Activity, kind_of
 from planner.watch import Refused, read_activities
 from tests.unit.watch.files import fit_bytes, gpx_text, strava_zip, tcx_text
 
 START = datetime(2027, 3, 3, 7, 40, tzinfo=UTC)
 
 
-def _only(path: Path):  # type: ignore[no-untyped-def]
+def _only(path: Path) -> Activity:
     reading = read_activities(path)
     assert reading.ignored == [], reading.ignored
     assert len(reading.activities) == 1
