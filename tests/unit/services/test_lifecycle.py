@@ -38,12 +38,12 @@ def _plan(repo: Repository) -> Plan:
 
 def _ties_hold(plan: Plan) -> None:
     """Every warm-up ends 0-15 min before its run; every cool-down starts 0-15 min after it."""
-    by_id = {r.id: r for r in plan.runs}
+    by_id: dict[str | None, Run] = {r.id: r for r in plan.runs}  # a session's run_id may be None
     for s in plan.sessions:
         if s.kind == "pre-run":
-            gap = as_utc(by_id[s.run_id].start) - as_utc(s.end)  # type: ignore[index]
+            gap = as_utc(by_id[s.run_id].start) - as_utc(s.end)
         elif s.kind == "post-run":
-            gap = as_utc(s.start) - as_utc(by_id[s.run_id].end)  # type: ignore[index]
+            gap = as_utc(s.start) - as_utc(by_id[s.run_id].end)
         else:
             continue
         assert timedelta(0) <= gap <= RUN_LINK_SLACK, s.id

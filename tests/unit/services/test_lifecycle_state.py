@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class BlockLife(RuleBasedStateMachine):
         assert plan is not None
         return plan
 
-    def attempt(self, what: str, change) -> None:  # type: ignore[no-untyped-def]
+    def attempt(self, what: str, change: Callable[[], object]) -> None:
         """Run a change; a refusal must leave the database file exactly as it was."""
         before = self.repo.path.read_bytes()
         try:

@@ -11,12 +11,13 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner.domain.inputs import parse_days, parse_hhmm
-from planner.domain.model import Athlete, LogEntry, RunRule, resolve_local
-from planner.domain.moves import first_clash
+from planner.domain.model import Athlete, LogEntry, Plan, RunRule, Session, resolve_local
+from planner.domain.moves import first_clash, moved_session
 from planner.services import logs, moves, plans, runs
 from planner.storage import Repository
 from tests.unit.services.forking import in_child
@@ -40,8 +41,9 @@ def _setup(db: Path) -> tuple[str, datetime]:
     loose = next(s for s in plan.sessions_in_week(3) if s.kind == "loosening")
     day = loose.start.date()
     for hour in range(10, 17):
-        start = resolve_local(day, parse_hhmm(f"{hour}:00"), loose.start.tzinfo)  # type: ignore[arg-type]
-        candidate = moves.moved_session(plan, loose, start)
+        assert isinstance(loose.start.tzinfo, ZoneInfo)
+        start = resolve_local(day, parse_hhmm(f"{hour}:00"), loose.start.tzinfo)
+        candidate = moved_session(plan, loose, start)
         if first_clash(candidate, plan.runs, plan.sessions) is None:
             return loose.id, start
     raise AssertionError("no free slot for the test's move")
@@ -53,14 +55,13 @@ def test_a_log_that_adapts_waits_for_a_move_in_flight(db: Path) -> None:
     go_r, go_w = os.pipe()
 
     def move() -> None:
-        original = moves.moved_session
-
-        def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def held(plan: Plan, session: Session, new_start: datetime) -> Session:
             os.write(reached_w, b"x")  # the plan has been read inside the transaction
             os.read(go_r, 1)
-            return original(*args, **kwargs)
+            return moved_session(plan, session, new_start)
 
-        moves.moved_session = held  # type: ignore[assignment]
+        # the service looks the domain function up in its own namespace
+        setattr(moves, "moved_session", held)  # noqa: B010
         moves.move_session(Repository.open(db), NAME, session_id, new_start, now=WEEK_ONE_OVER)
 
     def log() -> None:
