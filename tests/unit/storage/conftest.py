@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain.model import Athlete, LogEntry
+from planner.domain.model import Athlete, LogEntry, LogStatus
 from planner.storage import Repository
 
 LOGGED_AT = datetime(2027, 3, 3, 12, 0, tzinfo=UTC)
 
 
-def entry(session_id: str, status: str = "done", minutes: int = 10) -> LogEntry:
-    return LogEntry(session_id, status, minutes, LOGGED_AT)  # type: ignore[arg-type]
+def entry(session_id: str, status: LogStatus = "done", minutes: int = 10) -> LogEntry:
+    return LogEntry(session_id, status, minutes, LOGGED_AT)
 
 
 @pytest.fixture

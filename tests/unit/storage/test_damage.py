@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from planner.domain.model import Athlete
 from planner.storage import Repository, StorageError, check_file
 from tests.archives import unpack
+from tests.conftest import Cli
 
-DAMAGE = {
+DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "truncated": lambda good: good[: len(good) // 2],
     "empty": lambda good: b"",
     "binary": lambda good: bytes(range(256)),
@@ -45,7 +47,7 @@ def test_damaged_record_is_named_by_check(db: Path) -> None:
         Repository.open(db).athletes()
 
 
-def test_cli_reports_corruption_in_one_line(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_reports_corruption_in_one_line(cli: Cli, db: Path) -> None:
     db.write_text('{"athletes": {"1": {"name": "Ann"')
     result = cli("athlete", "list")
     assert result.code != 0
@@ -56,7 +58,7 @@ def test_cli_reports_corruption_in_one_line(cli, db: Path) -> None:  # type: ign
     assert db.read_text() == '{"athletes": {"1": {"name": "Ann"'
 
 
-def test_db_check_and_backup(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_db_check_and_backup(cli: Cli, db: Path) -> None:
     assert cli("athlete", "add", "Ann", "--tightness", "3", "--tz", "UTC").code == 0
     assert cli("db", "check").out.strip() == f"{db}: ok"
     backup = cli("db", "backup")
@@ -85,7 +87,7 @@ def test_a_folder_given_as_the_database_is_one_clear_line(tmp_path: Path) -> Non
         Repository.open(tmp_path)
 
 
-def test_db_restore_puts_a_backup_back_and_keeps_what_was_there(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_db_restore_puts_a_backup_back_and_keeps_what_was_there(cli: Cli, db: Path) -> None:
     assert cli("athlete", "add", "Ann", "--tightness", "3", "--tz", "UTC").code == 0
     archive = Path(json.loads(cli("db", "backup", "--json").out)["backup"])
     db.write_text('{"summaries": {"1": ')  # torn

@@ -18,6 +18,7 @@ from planner.domain.model import Athlete
 from planner.storage import Repository, StorageError, check_file
 from planner.storage.errors import DamagedDatabase
 from planner.storage.files import pending_journals
+from tests.conftest import Cli
 from tests.unit.storage.conftest import entry
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
@@ -37,11 +38,14 @@ def _rewrite(archive: Path, edit: dict[str, bytes | None]) -> Path:
     with tarfile.open(archive) as src, tarfile.open(target, "w:gz") as out:
         for member in src.getmembers():
             name = member.name.rsplit("/", 1)[-1]
-            data = src.extractfile(member).read()  # type: ignore[union-attr]
+            extracted = src.extractfile(member)
+            assert extracted is not None, member.name
+            data = extracted.read()
             if name in edit:
-                if edit[name] is None:
+                replacement = edit[name]
+                if replacement is None:
                     continue
-                data = edit[name]  # type: ignore[assignment]
+                data = replacement
             member.size = len(data)
             out.addfile(member, io.BytesIO(data))
     return target
@@ -218,7 +222,7 @@ def test_a_squad_write_keeps_the_mode_of_each_file_it_replaces(db: Path) -> None
 # -- db check --------------------------------------------------------------------------------
 
 
-def test_db_check_reports_an_athlete_file_that_is_a_dangling_link(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_db_check_reports_an_athlete_file_that_is_a_dangling_link(cli: Cli, db: Path) -> None:
     repo = _squad(db)
     own = repo.file_of("Ann")
     own.unlink()
@@ -229,7 +233,9 @@ def test_db_check_reports_an_athlete_file_that_is_a_dangling_link(cli, db: Path)
     assert result.err.startswith("hipplan: error: 1 problem(s)") and result.err.count("\n") == 1
 
 
-def test_a_missing_athletes_folder_is_reported_not_read_as_an_empty_squad(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_athletes_folder_is_reported_not_read_as_an_empty_squad(
+    cli: Cli, db: Path
+) -> None:
     repo = _squad(db)
     import shutil
 
@@ -245,12 +251,11 @@ def test_a_disk_error_names_the_file_it_was_writing(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = _squad(db)
-    from planner import fsutil
 
     def full(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fsutil.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # the os module fsutil syncs with
     with pytest.raises(StorageError) as refused:
         Repository.open(db).log("Ann", entry("Ann-2"))
     monkeypatch.undo()
@@ -307,8 +312,8 @@ def test_two_backups_are_locked_against_each_other(db: Path) -> None:
 
 
 def test_a_failure_after_the_commit_point_is_a_warning_not_an_error(
-    cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from planner.storage import files
 
     def io_error(*_: object) -> None:

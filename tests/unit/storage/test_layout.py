@@ -13,12 +13,13 @@ import pytest
 
 from planner import plans_io
 from planner.domain.builder import build_plan
-from planner.domain.model import Athlete, RunRule
+from planner.domain.model import Athlete, Plan, RunRule
 from planner.domain.schedule import runs_between
 from planner.domain.summary import summarise
 from planner.fsutil import atomic_write
 from planner.storage import Repository, StorageError, atomic, check_file, copy_database, files
 from planner.storage.layout import file_name
+from tests.conftest import Cli
 from tests.unit.storage.conftest import entry
 
 START = date(2027, 3, 1)
@@ -34,6 +35,12 @@ def _with_plan(repo: Repository, name: str, weeks: int = 4) -> None:
     repo.save_plan(
         build_plan(athlete, runs, START, weeks, plans_io.load_template("standard"), catalogue)
     )
+
+
+def _plan_of(repo: Repository, name: str) -> Plan:
+    plan = repo.get_plan(name)
+    assert plan is not None, name
+    return plan
 
 
 @pytest.fixture
@@ -75,7 +82,7 @@ def test_names_that_are_not_file_names_get_safe_distinct_files(db: Path) -> None
 def test_summaries_follow_the_logs(db: Path) -> None:
     repo = Repository.open(db)
     _with_plan(repo, "Ann")
-    first = repo.get_plan("Ann").sessions[0]  # type: ignore[union-attr]
+    first = _plan_of(repo, "Ann").sessions[0]
     repo.log("Ann", entry(first.id, minutes=first.minutes))
     [summary] = Repository.open(db).summaries()
     assert summary.plan is not None and summary.plan.weeks == 4 and not summary.plan.sessions
@@ -89,7 +96,7 @@ def test_a_summary_older_than_its_file_is_not_believed(db: Path) -> None:
     repo = Repository.open(db)
     _with_plan(repo, "Ann")
     index_before = db.read_bytes()
-    first = repo.get_plan("Ann").sessions[0]  # type: ignore[union-attr]
+    first = _plan_of(repo, "Ann").sessions[0]
     repo.log("Ann", entry(first.id, minutes=first.minutes))
     db.write_bytes(index_before)  # as if the index write never happened
     [summary] = Repository.open(db).summaries()
@@ -131,7 +138,7 @@ def test_a_squad_write_killed_before_its_journal_leaves_nothing(
 ) -> None:
     repo = Repository.open(db)
     repo.add_athlete(Athlete("Ann", 3))
-    real = files.atomic_write
+    real = atomic_write
 
     def killed_at_the_journal(path: Path, data: bytes, **options: Any) -> None:
         if Path(path).suffix == ".journal":
@@ -172,7 +179,7 @@ def _single_file(tmp: Path) -> dict[str, Any]:
     repo = Repository.open(tmp / "new.json")
     _with_plan(repo, "Ann Lee")
     repo.add_athlete(Athlete("Bo", 2, sport="triathlon"))
-    first = repo.get_plan("Ann Lee").sessions[0]  # type: ignore[union-attr]
+    first = _plan_of(repo, "Ann Lee").sessions[0]
     repo.log("Ann Lee", entry(first.id, minutes=first.minutes))
     tables: dict[str, Any] = {"_meta": {"1": {"schema": 2}}}
     for own in repo.folder.glob("*.json"):
@@ -223,7 +230,7 @@ def test_a_move_across_killed_before_the_index_starts_again(
     assert [a.name for a in repo.athletes()] == ["Ann Lee", "Bo"] and check_file(db) == []
 
 
-def test_the_cli_says_what_the_move_did_on_stderr(cli, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_says_what_the_move_did_on_stderr(cli: Cli, db: Path, tmp_path: Path) -> None:
     db.write_text(json.dumps(_single_file(tmp_path)))
     result = cli("athlete", "list", "--json")
     assert result.code == 0
@@ -268,7 +275,7 @@ def test_a_backup_is_restored_whole_and_what_was_there_is_kept(db: Path) -> None
     expected = repo.summaries()
     repo.remove_athlete("Bo")
     repo.add_athlete(Athlete("Cy", 4))
-    first = repo.get_plan("Ann").sessions[0]  # type: ignore[union-attr]
+    first = _plan_of(repo, "Ann").sessions[0]
     repo.log("Ann", entry(first.id, minutes=first.minutes))
 
     before, count = Repository(db).restore(archive)

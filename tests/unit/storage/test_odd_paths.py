@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import pytest
 from planner.domain.model import Athlete
 from planner.storage import Repository, StorageError, check_file
 from planner.storage.errors import DamagedDatabase
+from tests.conftest import Cli
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -62,7 +64,7 @@ def test_a_link_to_a_fifo_is_refused_too(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def unix_socket(tmp_path: Path):  # type: ignore[no-untyped-def]
+def unix_socket(tmp_path: Path) -> Iterator[Path]:
     if not hasattr(socket, "AF_UNIX"):
         pytest.skip("no unix sockets here")
     path = tmp_path / "hipplan.json"
@@ -157,7 +159,7 @@ def test_damaged_shapes_are_one_line(db: Path, text: str, says: str) -> None:
     assert db.read_text() == text
 
 
-def test_db_check_catches_a_duplicate_table_the_next_write_would_drop(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_db_check_catches_a_duplicate_table_the_next_write_would_drop(cli: Cli, db: Path) -> None:
     assert cli("athlete", "add", "Ann", "--tightness", "3").code == 0
     data = json.loads(db.read_text())
     tables = json.dumps(data)[1:-1]

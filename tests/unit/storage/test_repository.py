@@ -14,15 +14,18 @@ import pytest
 from planner import plans_io
 from planner.domain.builder import build_plan
 from planner.domain.errors import PlannerError
-from planner.domain.model import Athlete, RunRule
+from planner.domain.model import Athlete, Plan, RunRule
 from planner.domain.schedule import expand_rule
+from planner.fsutil import atomic_write
 from planner.storage import Repository, atomic
 from tests.unit.storage.conftest import entry
 
 RULE = RunRule((0, 2, 5), time(6, 30), 45)
 
 
-def _plan(repo: Repository, start: date = date(2027, 3, 1), weeks: int = 8, rule: RunRule = RULE):
+def _plan(
+    repo: Repository, start: date = date(2027, 3, 1), weeks: int = 8, rule: RunRule = RULE
+) -> Plan:
     athlete = repo.get_athlete("Ann Lee")
     runs = expand_rule(rule, athlete.zone, start, start.replace(year=start.year + 1))
     runs = [r for r in runs if r.start.date() < date.fromordinal(start.toordinal() + 7 * weeks)]
@@ -67,12 +70,12 @@ def test_plan_round_trips_exactly(repo: Repository) -> None:
 
 def test_a_52_week_plan_is_one_write(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     writes: list[str] = []
-    real = atomic.atomic_write
-    monkeypatch.setattr(
-        atomic,
-        "atomic_write",
-        lambda path, *a, **k: writes.append(Path(path).name) or real(path, *a, **k),
-    )
+
+    def counted(path: Path, data: bytes, mode: int | None = None) -> None:
+        writes.append(Path(path).name)
+        atomic_write(path, data, mode)
+
+    monkeypatch.setattr(atomic, "atomic_write", counted)
     repo.save_plan(_plan(repo, weeks=52))
     assert writes == [repo.file_of("Ann Lee").name, repo.path.name]  # the athlete, the index
 

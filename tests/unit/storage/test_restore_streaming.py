@@ -104,7 +104,9 @@ def _rewrite(archive: Path, edit: dict[str, bytes]) -> Path:
     target = archive.with_name("edited.tar.gz")
     with tarfile.open(archive) as src, tarfile.open(target, "w:gz") as out:
         for member in src.getmembers():
-            data = src.extractfile(member).read()  # type: ignore[union-attr]
+            extracted = src.extractfile(member)
+            assert extracted is not None, member.name
+            data = extracted.read()
             data = edit.get(member.name.rsplit("/", 1)[-1], data)
             member.size = len(data)
             out.addfile(member, io.BytesIO(data))
