@@ -23,6 +23,7 @@ from planner.fsutil import (
     temp_name_pattern,
     write_output,
 )
+from tests.conftest import Cli
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 CSV = b"session,date,status,minutes,note\r\n20270301-pre,2027-03-01,done,10,sore\r\n"
@@ -175,7 +176,7 @@ def test_a_live_writers_temp_file_is_not_swept(tmp_path: Path) -> None:
     assert not live.exists()
 
 
-def test_export_to_a_fifo_is_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_to_a_fifo_is_one_line(cli: Cli, tmp_path: Path) -> None:
     assert cli("athlete", "add", "Ann", "--tightness", "3").code == 0
     assert cli("runs", "add", "Ann", "--days", "mon", "--at", "06:30", "--minutes", "40").code == 0
     assert cli("plan", "build", "Ann", "--start", "2027-03-01", "--weeks", "1").code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import json, sys
@@ -27,7 +28,7 @@ def test_help_imports_no_textual() -> None:
     assert not {m for m in _modules_after("--help") if m.startswith(("textual", "rich"))}
 
 
-def test_listing_athletes_imports_no_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_listing_athletes_imports_no_textual(tmp_path: Path) -> None:
     loaded = _modules_after("--db", str(tmp_path / "db.json"), "athlete", "list", "--json")
     assert not {m for m in loaded if m.startswith(("textual", "rich"))}
 
@@ -37,12 +38,12 @@ def test_help_loads_neither_storage_nor_calendar_libraries() -> None:
     assert not {m for m in _modules_after("--help") if m.startswith(("tinydb", "icalendar"))}
 
 
-def test_listing_athletes_loads_no_icalendar(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_listing_athletes_loads_no_icalendar(tmp_path: Path) -> None:
     loaded = _modules_after("--db", str(tmp_path / "db.json"), "athlete", "list", "--json")
     assert not {m for m in loaded if m.startswith("icalendar")}
 
 
-def test_only_sync_loads_caldav_and_keyring(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_only_sync_loads_caldav_and_keyring(tmp_path: Path) -> None:
     sync_libraries = ("caldav", "keyring", "niquests")
     assert not {m for m in _modules_after("--help") if m.startswith(sync_libraries)}
     db = str(tmp_path / "db.json")

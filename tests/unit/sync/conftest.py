@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import caldav
 import icalendar
 import pytest
+from caldav.davclient import DAVClient
 
+from tests.conftest import Cli
 from tests.radicale import Account
 
 NAME = "Ana Tight"
@@ -25,10 +26,10 @@ class Dav:
     account: Account
 
     def __post_init__(self) -> None:
-        self.client = caldav.DAVClient(
+        self.client = DAVClient(
             url=self.account.url, username=self.account.user, password=self.account.password
         )
-        self.principal = self.client.principal()
+        self.principal = self.client.principal()  # type: ignore[no-untyped-call]  # caldav leaves it untyped
 
     def calendar(self, name: str = CALENDAR) -> Any:
         for found in self.principal.calendars():
@@ -50,7 +51,7 @@ class Dav:
         """hipplan's events by session id, with the caldav object."""
         found = {}
         for item in self.calendar(name).search(event=True):
-            event = icalendar.Calendar.from_ical(item.data).walk("VEVENT")[0]
+            event = icalendar.Calendar.from_ical(item.data).events[0]
             if "X-HIPPLAN-SESSION" in event:
                 found[str(event["X-HIPPLAN-SESSION"])] = (item, event)
         return found
@@ -72,7 +73,7 @@ class Dav:
 
 
 @pytest.fixture
-def planned(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def planned(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ana: weekly runs mon, wed, sat at 06:30, a 2-week plan from Mon 1 Mar 2027; now Tue noon."""
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
     for call in (
@@ -88,14 +89,14 @@ def dav(caldav_account: Account) -> Dav:
     return Dav(caldav_account)
 
 
-def run_sync(cli, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def run_sync(cli: Cli, *args: str) -> dict[str, Any]:
     result = cli("sync", NAME, *args, "--json")
     assert result.code == 0, result.err
     assert result.err == ""
     return dict(json.loads(result.out))
 
 
-def plan_sessions(cli) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def plan_sessions(cli: Cli) -> dict[str, dict[str, Any]]:
     plan = json.loads(cli("plan", "show", NAME, "--json").out)
     return {s["id"]: s for s in plan["sessions"]}
 
@@ -104,7 +105,7 @@ def db_bytes(db: Path) -> bytes:
     return db.read_bytes()
 
 
-def loosening_ids(cli) -> list[str]:  # type: ignore[no-untyped-def]
+def loosening_ids(cli: Cli) -> list[str]:
     """The plan's loosening sessions, earliest first: tied to no run, so free to be dragged."""
     sessions = sorted(plan_sessions(cli).values(), key=lambda s: str(s["start"]))
     return [str(s["id"]) for s in sessions if s["kind"] == "loosening"]

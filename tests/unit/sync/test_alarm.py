@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, Dav, run_sync
 from tests.unit.sync.test_tasks import TASKS, _tasks
@@ -15,8 +16,8 @@ def _triggers(component) -> list[timedelta]:  # type: ignore[no-untyped-def]
 
 
 def test_an_alarm_on_every_event_and_task_remembered(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     args = ("--url", caldav_account.url, "--user", caldav_account.user, "--tasks", TASKS)
     run_sync(cli, *args)
     assert all(_triggers(todo) == [] for _, todo in _tasks(dav).values())
@@ -30,8 +31,8 @@ def test_an_alarm_on_every_event_and_task_remembered(
 
 
 def test_an_alarm_out_of_range_is_refused_as_by_export(
-    cli, planned, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, caldav_account: Account
+) -> None:
     args = ("--url", caldav_account.url, "--user", caldav_account.user)
     exported = cli("export", NAME, "--alarm", "-5")
     synced = cli("sync", NAME, *args, "--alarm", "-5")

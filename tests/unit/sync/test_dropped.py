@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, Dav, plan_sessions, run_sync
 from tests.unit.sync.test_tasks import _first, _logs, _tasks
 
 
 def test_a_dropped_session_cancels_its_task(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     before = set(_tasks(dav))
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0

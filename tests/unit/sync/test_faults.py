@@ -16,11 +16,12 @@ from planner.domain.errors import SyncConflict, SyncError
 from planner.services import sync as sync_service
 from planner.storage import Repository
 from planner.sync.settings import SyncSettings
+from tests.conftest import Cli
 from tests.radicale import Account, Radicale, free_port
 from tests.unit.sync.conftest import NAME, Dav, plan_sessions, run_sync
 
 
-def _fails(cli, db: Path, *args: str, code: int = 1) -> str:  # type: ignore[no-untyped-def]
+def _fails(cli: Cli, db: Path, *args: str, code: int = 1) -> str:
     before = db.read_bytes()
     result = cli("sync", NAME, *args)
     assert result.code == code
@@ -30,21 +31,23 @@ def _fails(cli, db: Path, *args: str, code: int = 1) -> str:  # type: ignore[no-
     return str(result.err)
 
 
-def test_server_down(cli, planned, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_server_down(cli: Cli, planned: None, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", "x")
     url = f"http://127.0.0.1:{free_port()}/"
     err = _fails(cli, db, "--url", url, "--user", "ana")
     assert f"cannot reach the CalDAV server at {url} (connection refused)" in err
 
 
-def test_wrong_password(cli, planned, db: Path, caldav_account: Account, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password(
+    cli: Cli, planned: None, db: Path, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", "not-it")
     err = _fails(cli, db, "--url", caldav_account.url, "--user", caldav_account.user)
     assert "refused the user name or password" in err
     assert "not-it" not in err
 
 
-def test_runs_calendar_missing(cli, planned, db: Path, caldav_account: Account) -> None:  # type: ignore[no-untyped-def]
+def test_runs_calendar_missing(cli: Cli, planned: None, db: Path, caldav_account: Account) -> None:
     args = ("--url", caldav_account.url, "--user", caldav_account.user)
     run_sync(cli, *args)
     err = _fails(cli, db, *args, "--runs-calendar", "Club")
@@ -52,18 +55,20 @@ def test_runs_calendar_missing(cli, planned, db: Path, caldav_account: Account) 
     assert "Hip mobility – Ana Tight" in err  # the calendars there are
 
 
-def test_no_server_known_is_a_usage_error(cli, planned, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_known_is_a_usage_error(cli: Cli, planned: None, db: Path) -> None:
     assert "give --url URL once" in _fails(cli, db, code=2)
 
 
-def test_no_password_off_a_terminal(cli, planned, db: Path, caldav_account, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_password_off_a_terminal(
+    cli: Cli, planned: None, db: Path, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")
     err = _fails(cli, db, "--url", caldav_account.url, "--user", caldav_account.user)
     assert "no password for" in err and "HIPPLAN_CALDAV_PASSWORD" in err
 
 
 class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         self.store: dict[tuple[str, str], str] = {}
@@ -78,7 +83,9 @@ class _MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
-def test_password_from_the_keyring(cli, planned, caldav_account: Account, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_password_from_the_keyring(
+    cli: Cli, planned: None, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")
     memory = _MemoryKeyring()
     previous = keyring.get_keyring()
@@ -97,8 +104,8 @@ def _settings(account: Account) -> SyncSettings:
 
 
 def test_412_when_an_event_changed_on_the_server_meanwhile(
-    cli, planned, db: Path, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, db: Path, dav: Dav, caldav_account: Account
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0  # 1 create, 2 updates
 
@@ -124,8 +131,8 @@ def test_412_when_an_event_changed_on_the_server_meanwhile(
 
 
 def test_a_sync_cut_off_half_way_is_finished_by_the_next(
-    cli, planned, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "own-radicale").mkdir()
     server = Radicale(tmp_path / "own-radicale")
     server.start()
@@ -176,7 +183,9 @@ def nonsense_server() -> Iterator[str]:
     httpd.server_close()
 
 
-def test_garbage_answers(cli, planned, db: Path, nonsense_server: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_garbage_answers(
+    cli: Cli, planned: None, db: Path, nonsense_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", "x")
     err = _fails(cli, db, "--url", nonsense_server, "--user", "ana")
     assert nonsense_server in err and "not CalDAV" in err

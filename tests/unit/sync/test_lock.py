@@ -20,6 +20,7 @@ import pytest
 from planner.services import sync as sync_service
 from planner.storage import Repository
 from planner.sync.settings import SyncSettings
+from tests.conftest import Cli
 from tests.radicale import Account, Radicale
 from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
@@ -73,8 +74,8 @@ def slow_proxy(radicale_server: Radicale) -> Iterator[str]:
 
 
 def test_a_log_during_a_slow_sync_lands_at_once_and_nothing_is_lost(
-    cli, planned, db: Path, dav: Dav, caldav_account: Account, slow_proxy: str
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, db: Path, dav: Dav, caldav_account: Account, slow_proxy: str
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     # the athlete drags a session on the phone, and the plan changes here (a write to push)
     loose = loosening_ids(cli)[0]

@@ -20,6 +20,7 @@ from planner.services import sync as sync_service
 from planner.storage import Repository
 from planner.sync import remote
 from planner.sync.settings import SyncSettings
+from tests.conftest import Cli
 from tests.radicale import Account, Radicale
 from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
@@ -28,13 +29,13 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def _first_sync(cli, account: Account) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _first_sync(cli: Cli, account: Account) -> dict:  # type: ignore[type-arg]
     return run_sync(cli, "--url", account.url, "--user", account.user)
 
 
 def test_a_save_by_another_client_after_a_rebuild_is_not_a_move(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first_sync(cli, caldav_account)
     # a rebuild: Saturday's run an hour later, so its warm-up and cool-down move with it
     assert cli("runs", "move", NAME, "run-20270306-0630", "--to", "2027-03-06 07:30").code == 0
@@ -63,8 +64,8 @@ def test_a_save_by_another_client_after_a_rebuild_is_not_a_move(
 
 
 def test_a_failed_sync_then_a_save_of_every_event_pulls_no_moves(
-    cli, planned, db: Path, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, db: Path, dav: Dav, caldav_account: Account
+) -> None:
     _first_sync(cli, caldav_account)
     assert cli("runs", "move", NAME, "run-20270306-0630", "--to", "2027-03-06 07:30").code == 0
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
@@ -90,8 +91,8 @@ def test_a_failed_sync_then_a_save_of_every_event_pulls_no_moves(
 
 
 def test_an_event_whose_session_id_was_changed_on_the_server_is_put_back(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first_sync(cli, caldav_account)
     first, second = loosening_ids(cli)[:2]
     changed = {first: "nonsense-id", second: "20270308-pre"}  # the latter another session's
@@ -115,8 +116,8 @@ def _stored_file(radicale: Radicale, url: str) -> Path:
 
 
 def test_an_event_too_big_for_the_xml_parser_is_reported_and_skipped(
-    cli, planned, dav: Dav, caldav_account: Account, radicale_server: Radicale
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account, radicale_server: Radicale
+) -> None:
     _first_sync(cli, caldav_account)
     item, _ = dav.events()[loosening_ids(cli)[0]]
     # A description over the XML parser's 10 MB limit for one text node (the finding had 20 MB).
@@ -174,8 +175,8 @@ def trickling_server() -> Iterator[str]:
 
 
 def test_a_server_that_trickles_meets_the_deadline(
-    cli, planned, db: Path, trickling_server: str, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, db: Path, trickling_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", "x")
     monkeypatch.setattr(remote, "SYNC_DEADLINE_SECONDS", 2.0, raising=False)
     before = db.read_bytes()
@@ -199,8 +200,8 @@ def test_a_server_that_trickles_meets_the_deadline(
 
 
 def test_the_report_says_what_was_skipped_in_words(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first_sync(cli, caldav_account)
     loose = loosening_ids(cli)[0]
     item, _ = dav.events()[loose]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
@@ -59,15 +60,15 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def _tied(cli, day: str) -> dict[str, dict]:  # type: ignore[no-untyped-def, type-arg]
+def _tied(cli: Cli, day: str) -> dict[str, dict]:  # type: ignore[type-arg]
     return {
         s["kind"]: s for sid, s in plan_sessions(cli).items() if sid.startswith(day) and s["run_id"]
     }
 
 
 def test_runs_pulled_follow_moves_and_cancellations(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     training = dav.make_calendar("Training")
     url = str(training.url.join("club.ics"))
     dav.put(url, CLUB.format(exdate="", override=""))
@@ -105,8 +106,8 @@ def test_runs_pulled_follow_moves_and_cancellations(
 
 
 def test_a_session_moved_on_the_server_comes_back_as_a_move(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     loose = loosening_ids(cli)[0]
     start = datetime(2027, 3, 4, 20, 0, tzinfo=UTC)
@@ -117,15 +118,15 @@ def test_a_session_moved_on_the_server_comes_back_as_a_move(
     assert _utc(plan_sessions(cli)[loose]["start"]) == start
     # the event now carries the revision the move gave the session
     _, event = dav.events()[loose]
-    assert int(event["SEQUENCE"]) == 1
+    assert event.sequence == 1
     assert _utc(event.decoded("DTSTART").isoformat()) == start
     again = run_sync(cli)
     assert (again["moves_pulled"], again["updated"], again["created"]) == (0, 0, 0)
 
 
 def test_a_session_moved_where_it_does_not_fit_is_put_back(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     loose = loosening_ids(cli)[0]
     where = plan_sessions(cli)[loose]
@@ -144,8 +145,8 @@ def test_a_session_moved_where_it_does_not_fit_is_put_back(
 
 
 def test_an_empty_runs_calendar_pulls_nothing_and_fails_nothing(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     dav.make_calendar("Training")
     done = run_sync(
         cli,

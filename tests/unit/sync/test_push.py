@@ -8,6 +8,9 @@ import stat
 import tomllib
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import CALENDAR, NAME, Dav, plan_sessions, run_sync
 
@@ -31,8 +34,8 @@ def _counts(done: dict) -> tuple[int, ...]:  # type: ignore[type-arg]
 
 
 def test_push_creates_the_calendar_and_one_event_per_session(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     done = run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     sessions = len(plan_sessions(cli))
     assert _counts(done) == (sessions, 0, 0, 0, 0, 0)
@@ -40,14 +43,14 @@ def test_push_creates_the_calendar_and_one_event_per_session(
     events = dav.events()
     assert set(events) == set(plan_sessions(cli))
     item, event = events["20270301-pre"]
-    assert str(event["UID"]).endswith("@hipplan") and int(event["SEQUENCE"]) == 0
+    assert str(event["UID"]).endswith("@hipplan") and event.sequence == 0
     assert str(item.url).endswith(f"{event['UID']}.ics".replace("@", "%40"))
     assert "METHOD" not in str(item.data)
 
 
 def test_second_sync_writes_nothing_and_needs_no_flags(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     before = dav.snapshot()
     done = run_sync(cli)  # the settings file supplies the server, the user and the calendar
@@ -62,15 +65,17 @@ def test_second_sync_writes_nothing_and_needs_no_flags(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_a_rebuild_updates_and_deletes(cli, planned, dav: Dav, caldav_account: Account) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_updates_and_deletes(
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
-    before = {sid: int(e["SEQUENCE"]) for sid, (_, e) in dav.events().items()}
+    before = {sid: e.sequence for sid, (_, e) in dav.events().items()}
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
     rebuilt = plan_sessions(cli)
     added, dropped = set(rebuilt) - set(before), set(before) - set(rebuilt)
     assert added and dropped  # the week's sessions still to come are rebuilt round the skip
     done = run_sync(cli)
-    after = {sid: int(e["SEQUENCE"]) for sid, (_, e) in dav.events().items()}
+    after = {sid: e.sequence for sid, (_, e) in dav.events().items()}
     assert set(after) == set(rebuilt)
     assert "20270310-pre" not in after and "20270310-post" not in after
     raised = {sid for sid in after if sid in before and after[sid] > before[sid]}
@@ -80,7 +85,9 @@ def test_a_rebuild_updates_and_deletes(cli, planned, dav: Dav, caldav_account: A
     assert _counts(run_sync(cli)) == (0, 0, 0, len(rebuilt), 0, 0)
 
 
-def test_other_events_are_left_alone(cli, planned, dav: Dav, caldav_account: Account) -> None:  # type: ignore[no-untyped-def]
+def test_other_events_are_left_alone(
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     calendar = dav.make_calendar(CALENDAR)
     dav.put(str(calendar.url.join("dentist.ics")), FOREIGN)
     # another athlete's event in the same calendar: hipplan's UID domain, not Ana's UID
@@ -100,8 +107,8 @@ def test_other_events_are_left_alone(cli, planned, dav: Dav, caldav_account: Acc
 
 
 def test_dry_run_says_what_would_change_and_changes_nothing(
-    cli, planned, dav: Dav, caldav_account: Account, db: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account, db: Path
+) -> None:
     before = db.read_bytes()
     done = run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user, "--dry-run")
     sessions = len(plan_sessions(cli))
@@ -115,8 +122,8 @@ def test_dry_run_says_what_would_change_and_changes_nothing(
 
 
 def test_a_new_block_leaves_the_past_in_the_calendar(
-    cli, planned, dav: Dav, caldav_account: Account, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user)
     first_week = {sid for sid in dav.events() if sid < "20270308"}
     assert first_week

@@ -9,12 +9,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import caldav
 import pytest
+from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
 from planner.sync import settings
 from planner.sync.settings import SyncSettings
+from tests.conftest import Cli
 from tests.radicale import Account, Radicale
 from tests.unit.sync.conftest import NAME, plan_sessions
 
@@ -22,7 +23,7 @@ README = Path(__file__).parents[3] / "README.md"
 BO = "Bo Run"
 
 
-def _add_bo(cli) -> None:  # type: ignore[no-untyped-def]
+def _add_bo(cli: Cli) -> None:
     for call in (
         ("athlete", "add", BO, "--tightness", "2", "--tz", "Europe/London"),
         ("runs", "add", BO, "--days", "tue,thu", "--at", "18:00", "--minutes", "40"),
@@ -32,8 +33,8 @@ def _add_bo(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sync_all_reports_each_athlete_and_goes_on_past_a_failure(
-    cli, planned, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, caldav_account: Account
+) -> None:
     _add_bo(cli)
     first = cli("sync", NAME, "--url", caldav_account.url, "--user", caldav_account.user)
     assert first.code == 0, first.err
@@ -60,7 +61,7 @@ def test_sync_all_reports_each_athlete_and_goes_on_past_a_failure(
     assert lines[1].startswith(f"{BO}: {would['created']} created")
 
 
-def test_sync_all_takes_no_per_athlete_flags(cli, planned) -> None:  # type: ignore[no-untyped-def]
+def test_sync_all_takes_no_per_athlete_flags(cli: Cli, planned: None) -> None:
     result = cli("sync", "--all", "--calendar", "X")
     assert result.code == 2 and "per athlete" in result.err
 
@@ -82,8 +83,8 @@ def shared_radicale(tmp_path: Path) -> Iterator[Radicale]:
 
 
 def test_with_the_readme_rights_an_athlete_reads_only_their_own_tasks(
-    cli, planned, shared_radicale: Radicale, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, shared_radicale: Radicale, monkeypatch: pytest.MonkeyPatch
+) -> None:
     coach = shared_radicale.account("coach")
     ana = shared_radicale.account("ana-tight")
     monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", coach.password)
@@ -95,14 +96,14 @@ def test_with_the_readme_rights_an_athlete_reads_only_their_own_tasks(
         )  # fmt: skip
         assert result.code == 0, result.err
 
-    client = caldav.DAVClient(url=ana.url, username=ana.user, password=ana.password)
-    own = client.calendar(url=f"{ana.url}coach/hip-mobility-tasks-ana-tight/")
+    client = DAVClient(url=ana.url, username=ana.user, password=ana.password)
+    own = client.calendar(url=f"{ana.url}coach/hip-mobility-tasks-ana-tight/")  # type: ignore[no-untyped-call]
     sessions = len(plan_sessions(cli))
     assert len(own.search(todo=True)) == sessions  # her own tasks: read
-    own_events = client.calendar(url=f"{ana.url}coach/hip-mobility-ana-tight/")
+    own_events = client.calendar(url=f"{ana.url}coach/hip-mobility-ana-tight/")  # type: ignore[no-untyped-call]
     assert len(own_events.search(event=True)) == sessions
     for other in ("hip-mobility-tasks-bo-run", "hip-mobility-bo-run"):
         with pytest.raises(dav_error.DAVError):
-            client.calendar(url=f"{ana.url}coach/{other}/").search(todo=True)
+            client.calendar(url=f"{ana.url}coach/{other}/").search(todo=True)  # type: ignore[no-untyped-call]
     with pytest.raises(dav_error.AuthorizationError, match="Forbidden"):
         client.request(f"{ana.url}coach/hip-mobility-tasks-bo-run/", "PROPFIND", "", {})

@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import icalendar
+import pytest
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
@@ -19,7 +21,7 @@ TASKS = "Ana's sessions"
 def _tasks(dav: Dav) -> dict[str, tuple[Any, icalendar.Todo]]:
     found = {}
     for item in dav.calendar(TASKS).search(todo=True, include_completed=True):
-        todo = icalendar.Calendar.from_ical(item.data).walk("VTODO")[0]
+        todo = icalendar.Calendar.from_ical(item.data).todos[0]
         found[str(todo["X-HIPPLAN-SESSION"])] = (item, todo)
     return found
 
@@ -40,18 +42,18 @@ def _edit(dav: Dav, session_id: str, **values: Any) -> None:
     dav.put(str(item.url), calendar.to_ical())
 
 
-def _first(cli, account: Account) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _first(cli: Cli, account: Account) -> dict[str, Any]:
     return run_sync(cli, "--url", account.url, "--user", account.user, "--tasks", TASKS)
 
 
-def _logs(cli) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _logs(cli: Cli) -> dict[str, int]:
     weeks = json.loads(cli("adherence", NAME, "--json").out)["weeks"]
     return {k: weeks[0][k] for k in ("done", "partial", "skipped", "done_minutes")}
 
 
 def test_every_session_is_also_a_task_with_the_events_description(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     done = _first(cli, caldav_account)
     sessions = plan_sessions(cli)
     assert done["created"] == 2 * len(sessions)  # an event and a task each
@@ -69,7 +71,9 @@ def test_every_session_is_also_a_task_with_the_events_description(
     assert (again["ticks_pulled"], again["ticks_pushed"]) == (0, 0)
 
 
-def test_ticks_come_back_as_logs(cli, planned, dav: Dav, caldav_account: Account) -> None:  # type: ignore[no-untyped-def]
+def test_ticks_come_back_as_logs(
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     _edit(dav, "20270301-pre", STATUS="COMPLETED", **{"PERCENT-COMPLETE": 100})
     _edit(dav, "20270301-post", STATUS="IN-PROCESS", **{"PERCENT-COMPLETE": 50})
@@ -84,19 +88,21 @@ def test_ticks_come_back_as_logs(cli, planned, dav: Dav, caldav_account: Account
     assert (again["ticks_pulled"], again["ticks_pushed"], again["updated"]) == (0, 0, 0)
 
 
-def test_a_log_made_here_ticks_the_task(cli, planned, dav: Dav, caldav_account: Account) -> None:  # type: ignore[no-untyped-def]
+def test_a_log_made_here_ticks_the_task(
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     assert cli("log", NAME, "20270301-pre", "done").code == 0
     done = run_sync(cli)
     assert done["ticks_pushed"] == 1 and done["ticks_pulled"] == 0
     _, todo = _tasks(dav)["20270301-pre"]
-    assert str(todo["STATUS"]) == "COMPLETED" and int(todo["PERCENT-COMPLETE"]) == 100
+    assert str(todo["STATUS"]) == "COMPLETED" and todo["PERCENT-COMPLETE"] == 100
     assert run_sync(cli)["ticks_pushed"] == 0
 
 
 def test_a_tick_and_a_log_of_the_same_session_the_later_wins_and_is_reported(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     assert cli("log", NAME, "20270301-post", "partial", "--minutes", "5").code == 0
     _edit(dav, "20270301-post", STATUS="COMPLETED")  # after the log
@@ -119,8 +125,8 @@ def test_a_tick_and_a_log_of_the_same_session_the_later_wins_and_is_reported(
 
 
 def test_a_task_deleted_on_the_phone_comes_back(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     loose = loosening_ids(cli)[0]
     item, _ = _tasks(dav)[loose]
@@ -130,8 +136,8 @@ def test_a_task_deleted_on_the_phone_comes_back(
 
 
 def test_a_task_moved_on_the_phone_moves_the_session(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     loose = loosening_ids(cli)[0]
     minutes = plan_sessions(cli)[loose]["minutes"]
@@ -148,8 +154,8 @@ def test_a_task_moved_on_the_phone_moves_the_session(
 
 
 def test_sync_before_a_plan_pulls_runs_and_says_a_plan_is_to_be_built(
-    cli, dav: Dav, caldav_account: Account, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, dav: Dav, caldav_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
     assert cli("athlete", "add", NAME, "--tightness", "3", "--tz", "Europe/London").code == 0
     training = dav.make_calendar("Training")

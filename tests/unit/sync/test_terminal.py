@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, plan_sessions, run_sync
 from tests.unit.sync.test_faults import _MemoryKeyring
@@ -22,17 +24,21 @@ class _Terminal(io.StringIO):
 
 
 @pytest.fixture
-def memory_keyring() -> _MemoryKeyring:
+def memory_keyring() -> Iterator[_MemoryKeyring]:
     memory = _MemoryKeyring()
     previous = keyring.get_keyring()
     keyring.set_keyring(memory)
-    yield memory  # type: ignore[misc]
+    yield memory
     keyring.set_keyring(previous)
 
 
 def test_prompt_then_keyring(
-    cli, planned, caldav_account: Account, memory_keyring: _MemoryKeyring, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli,
+    planned: None,
+    caldav_account: Account,
+    memory_keyring: _MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")
     asked: list[str] = []
 
@@ -64,8 +70,12 @@ def test_prompt_then_keyring(
 
 
 def test_a_refused_prompted_password_is_not_kept(
-    cli, planned, caldav_account: Account, memory_keyring: _MemoryKeyring, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli,
+    planned: None,
+    caldav_account: Account,
+    memory_keyring: _MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("HIPPLAN_CALDAV_PASSWORD")
     monkeypatch.setattr("planner.cli.sync.getpass.getpass", lambda prompt: "wrong")
     monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))

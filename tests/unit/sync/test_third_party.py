@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, plan_sessions, run_sync
 
@@ -28,8 +29,8 @@ def _run(*args: str, env: dict[str, str]) -> str:
 
 @pytest.mark.skipif(not (BIN / "vdirsyncer").exists(), reason="vdirsyncer is a dev dependency")
 def test_vdirsyncer_and_todoman_tick_a_session_done(
-    cli, planned, caldav_account: Account, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, caldav_account: Account, tmp_path: Path
+) -> None:
     run_sync(cli, "--url", caldav_account.url, "--user", caldav_account.user, "--tasks", TASKS)
     collection = f"{caldav_account.url}{caldav_account.user}/hip-mobility-tasks-ana-tight/"
     folder = tmp_path / "tasks" / "ana"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, Dav, run_sync
 from tests.unit.sync.test_tasks import PHONE_TIME, _edit, _first, _logs, _tasks
@@ -27,8 +28,8 @@ NOTHING = {"done": 0, "partial": 0, "skipped": 0, "done_minutes": 0}
 
 
 def test_a_tick_undone_on_the_phone_takes_its_log_back(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     _edit(dav, "20270301-pre", STATUS="COMPLETED", **{"PERCENT-COMPLETE": 100})
     assert run_sync(cli)["ticks_pulled"] == 1
@@ -45,8 +46,8 @@ def test_a_tick_undone_on_the_phone_takes_its_log_back(
 
 
 def test_a_log_shown_ticked_then_unticked_on_the_phone_is_taken_back(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     assert cli("log", NAME, "20270301-pre", "done").code == 0
     assert run_sync(cli)["ticks_pushed"] == 1
@@ -56,8 +57,8 @@ def test_a_log_shown_ticked_then_unticked_on_the_phone_is_taken_back(
 
 
 def test_after_an_untick_a_new_log_here_is_pushed_not_taken_back(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     _edit(dav, "20270301-pre", STATUS="COMPLETED", **{"PERCENT-COMPLETE": 100})
     run_sync(cli)
@@ -72,8 +73,8 @@ def test_after_an_untick_a_new_log_here_is_pushed_not_taken_back(
 
 
 def test_a_log_changed_here_since_the_last_sync_stays_when_the_phone_unticks(
-    cli, planned, dav: Dav, caldav_account: Account
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, planned: None, dav: Dav, caldav_account: Account
+) -> None:
     _first(cli, caldav_account)
     assert cli("log", NAME, "20270301-post", "done").code == 0
     run_sync(cli)
