@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy planner
+	$(BIN)/mypy planner tests
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports

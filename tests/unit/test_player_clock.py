@@ -9,7 +9,7 @@ import pytest
 
 from planner import plans_io
 from planner.domain.builder import build_plan
-from planner.domain.model import Athlete, RunRule
+from planner.domain.model import Athlete, RunRule, Sport
 from planner.domain.schedule import runs_between
 from planner.tui.screens.player import Routine, steps_for
 
@@ -17,8 +17,8 @@ START = date(2027, 3, 1)
 
 
 @pytest.mark.parametrize(("tightness", "sport"), [(5, "triathlon"), (3, "run"), (1, "run")])
-def test_the_players_total_is_the_sessions_minutes(tightness: int, sport: str) -> None:
-    athlete = Athlete("Ada", tightness, sport=sport, tz="Europe/London")  # type: ignore[arg-type]
+def test_the_players_total_is_the_sessions_minutes(tightness: int, sport: Sport) -> None:
+    athlete = Athlete("Ada", tightness, sport=sport, tz="Europe/London")
     rule = RunRule(days=(0, 2, 5), at=time(6, 30), minutes=45)
     runs = runs_between([rule], [], athlete.zone, START, START + timedelta(weeks=8))
     catalogue = plans_io.load_catalogue()

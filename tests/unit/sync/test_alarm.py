@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import icalendar
+
 from tests.conftest import Cli
 from tests.radicale import Account
 from tests.unit.sync.conftest import NAME, Dav, run_sync
 from tests.unit.sync.test_tasks import TASKS, _tasks
 
 
-def _triggers(component) -> list[timedelta]:  # type: ignore[no-untyped-def]
+def _triggers(component: icalendar.Component) -> list[timedelta]:
     return [a.decoded("TRIGGER") for a in component.walk("VALARM")]
 
 

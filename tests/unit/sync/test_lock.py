@@ -85,7 +85,7 @@ def test_a_log_during_a_slow_sync_lands_at_once_and_nothing_is_lost(
     assert cli("runs", "skip", NAME, "run-20270310-0630").code == 0
 
     settings = SyncSettings(url=slow_proxy, user=caldav_account.user)
-    outcome: dict[str, object] = {}
+    outcome: dict[str, sync_service.SyncReport] = {}
 
     def slow_sync() -> None:
         repo = Repository.open(db)
@@ -110,7 +110,7 @@ def test_a_log_during_a_slow_sync_lands_at_once_and_nothing_is_lost(
     # at once: well under the time the server held the sync (a cold start of Python included)
     assert took < DELAY - 1, f"the log waited {took:.1f} s"
     report = outcome["report"]
-    assert report.moves_pulled == 1  # type: ignore[attr-defined]
+    assert report.moves_pulled == 1
     weeks = json.loads(cli("adherence", NAME, "--json").out)["weeks"]
     assert weeks[0]["done"] == 1  # the log is kept
     assert datetime.fromisoformat(plan_sessions(cli)[loose]["start"]) == start

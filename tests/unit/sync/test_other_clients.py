@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -20,7 +21,7 @@ from planner.services import sync as sync_service
 from planner.storage import Repository
 from planner.sync import remote
 from planner.sync.settings import SyncSettings
-from tests.conftest import Cli
+from tests.conftest import Cli, CliResult
 from tests.radicale import Account, Radicale
 from tests.unit.sync.conftest import NAME, Dav, loosening_ids, plan_sessions, run_sync
 
@@ -29,7 +30,7 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def _first_sync(cli: Cli, account: Account) -> dict:  # type: ignore[type-arg]
+def _first_sync(cli: Cli, account: Account) -> dict[str, Any]:
     return run_sync(cli, "--url", account.url, "--user", account.user)
 
 
@@ -180,7 +181,7 @@ def test_a_server_that_trickles_meets_the_deadline(
     monkeypatch.setenv("HIPPLAN_CALDAV_PASSWORD", "x")
     monkeypatch.setattr(remote, "SYNC_DEADLINE_SECONDS", 2.0, raising=False)
     before = db.read_bytes()
-    outcome: dict[str, object] = {}
+    outcome: dict[str, CliResult] = {}
 
     def run() -> None:
         outcome["result"] = cli("sync", NAME, "--url", trickling_server, "--user", "ana")
@@ -192,8 +193,8 @@ def test_a_server_that_trickles_meets_the_deadline(
     assert not worker.is_alive(), "the sync ran on past its deadline"
     assert time.monotonic() - started < 10
     result = outcome["result"]
-    assert result.code == 1  # type: ignore[attr-defined]
-    err = result.err  # type: ignore[attr-defined]
+    assert result.code == 1
+    err = result.err
     assert err.startswith("hipplan: error: ") and err.count("\n") == 1
     assert "too slow" in err and trickling_server in err
     assert db.read_bytes() == before

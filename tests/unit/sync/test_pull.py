@@ -4,6 +4,7 @@ instance), and sessions dragged to another time in a calendar app."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tests.conftest import Cli
 from tests.radicale import Account
@@ -60,7 +61,7 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def _tied(cli: Cli, day: str) -> dict[str, dict]:  # type: ignore[type-arg]
+def _tied(cli: Cli, day: str) -> dict[str, dict[str, Any]]:
     return {
         s["kind"]: s for sid, s in plan_sessions(cli).items() if sid.startswith(day) and s["run_id"]
     }

@@ -7,6 +7,7 @@ import os
 import stat
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ END:VCALENDAR\r
 COUNTS = ("created", "updated", "deleted", "unchanged", "runs_pulled", "moves_pulled")
 
 
-def _counts(done: dict) -> tuple[int, ...]:  # type: ignore[type-arg]
+def _counts(done: dict[str, Any]) -> tuple[int, ...]:
     return tuple(done[k] for k in COUNTS)
 
 
