@@ -1,6 +1,6 @@
 """Adaptation: a plan that reacts to what the athlete did, without rewriting the past.
 
-The coaching rule (a must of DOMAIN.md): when a loosening week ends with under half of its
+The coaching rule (a must of docs/coaching.md): when a loosening week ends with under half of its
 loosening work done (loosening sessions and cool-downs, by minutes; `domain.adherence.plan_holds`),
 the loosening phase is held one more week, so the taper starts later; an athlete who has not
 loosened up is not tapered. At most two holds in a row: a third such week asks for a

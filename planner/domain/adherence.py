@@ -48,7 +48,7 @@ LOW_BAND = 0.5
 # The one colour of each band, for every screen, table and JSON export.
 BAND_COLOURS: dict[Band, str] = {"met": "green", "short": "yellow", "low": "red"}
 FORGIVE_WINDOW = 6  # one missed week in any 6 counted weeks is forgiven
-# The hold rule (DOMAIN.md): the work it judges, the share below which a week holds, and how
+# The hold rule (docs/coaching.md): the work it judges, the share below which a week holds, and how
 # many holds in a row before a re-assessment is asked for instead.
 LOOSENING_WORK: frozenset[SessionKind] = frozenset({"loosening", "post-run"})
 HOLD_BELOW_PERCENT = 50

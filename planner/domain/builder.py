@@ -62,7 +62,7 @@ from planner.domain.reasons import Why as _Why
 from planner.domain.timing import minutes_for
 
 CAPPED = "weekly minutes do not rise after loosening"
-MOBILITY_DAYS_A_WEEK = 3  # DOMAIN.md: mobility on at least 3 different days in every week
+MOBILITY_DAYS_A_WEEK = 3  # docs/coaching.md: mobility on at least 3 different days in every week
 MOST_WEEKLY_FALL = 0.4
 TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
 
@@ -266,8 +266,8 @@ def _give_back(
 
 
 def _even_taper(fitted: _Fitted, loosening: int, taper: int) -> None:
-    """The taper falls by the same amount each week (a must of DOMAIN.md): each taper week is
-    trimmed to the straight line from the last loosening week down to the first maintenance
+    """The taper falls by the same amount each week (docs/coaching.md, Progression): each taper
+    week is trimmed to the straight line from the last loosening week down to the first maintenance
     week. Taper weeks are shaped a little above that line, so trimming is enough."""
     if not loosening or not taper:
         return
@@ -307,7 +307,7 @@ def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
 
 
 def _limit_falls(fitted: _Fitted, window: Window, loosening: int) -> None:
-    """No week falls by more than 40 % from the one before (DOMAIN.md): from the end back, a
+    """No week falls by more than 40 % from the one before (docs/coaching.md): from the end back, a
     taper week far above the next is trimmed, so a short plan steps down instead of dropping.
     Loosening weeks are not trimmed: their minutes for hip flexors and glutes are a must (a plan
     too short for any taper falls from its loosening week straight to maintenance)."""

@@ -20,8 +20,8 @@ DoseKind = Literal["reps", "hold"]
 TIGHTNESS_LEVELS = (1, 2, 3, 4, 5)
 RUN_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
 STYLES: tuple[Style, ...] = ("dynamic", "static", "relaxed", "strength")
-# Which styles each kind of session takes (DOMAIN.md: dynamic only before runs; static holds and
-# relaxed movements after runs and in loosening and maintenance sessions).
+# Which styles each kind of session takes (docs/coaching.md, Session kinds: dynamic only before
+# runs; static holds and relaxed movements after runs and in loosening and maintenance sessions).
 KIND_STYLES: dict[SessionKind, tuple[Style, ...]] = {
     "pre-run": ("dynamic",),
     "post-run": ("static", "relaxed"),
@@ -116,8 +116,8 @@ class Progression:
 
 @dataclass(frozen=True)
 class Budget:
-    """Weekly static stretching per muscle group and side (DOMAIN.md: under 12 minutes; at least
-    5 for hip flexors and glutes in loosening weeks). The front of the hip gets a larger share
+    """Weekly static stretching per muscle group and side (docs/coaching.md, Doses: under 12
+    minutes; at least 5 for hip flexors and glutes in loosening weeks). The front of the hip gets a larger share
     for triathlon and long sitting: `front_minutes` by how many of the two apply (0, 1, 2)."""
 
     group_minutes: float = 11.0

@@ -1,4 +1,4 @@
-"""While a physio warning stands, the plan's doses do not increase (DOMAIN.md, Safety).
+"""While a physio warning stands, the plan's doses do not increase (docs/coaching.md, Safety).
 
 `hold_doses` caps every session still to come at the dose of the same exercise in the latest
 session of the same kind done or started so far; a session so capped gets shorter (a warm-up
@@ -107,7 +107,7 @@ def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
 
 
 def _is_gradual(before: Dose, after: Dose, timing: Timing) -> bool:
-    """DOMAIN.md: hold within 15 s, reps within 2, time per side changed by at most half."""
+    """docs/coaching.md: hold within 15 s, reps within 2, time per side changed by at most half."""
     side_before = _side(before, timing)
     return (
         _close(before.hold_seconds, after.hold_seconds, HOLD_MOST_CHANGE)

@@ -1,6 +1,6 @@
 """Stage 3 of the plan engine: each session's time filled with exercises and doses.
 
-The rules (DOMAIN.md, second edition):
+The rules (docs/coaching.md):
 
 - A warm-up holds the article's five drills in its order and a cool-down its five stretches; a
   short one does fewer repetitions or sets, never fewer of these. Loosening and maintenance
@@ -25,7 +25,7 @@ from planner.domain.timing import dose_seconds
 
 HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must)
 REPS_MOST_CHANGE = 2
-HOLD_LONGEST = 60  # never over 60 s (DOMAIN.md doses)
+HOLD_LONGEST = 60  # never over 60 s (docs/coaching.md, Doses)
 HOLD_SHORTEST = 10  # a cool-down short of weekly budget holds down to 10 s (ACSM: 10-30 s)
 SETS_MOST = 4
 ROUTINE_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")

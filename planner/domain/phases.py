@@ -46,8 +46,8 @@ def phase_lengths(
     """(loosening weeks, taper weeks) for a plan of `weeks` weeks.
 
     The final week is always maintenance. A plan shorter than loosening + taper + 1 shortens both
-    in proportion (DOMAIN.md), keeping a loosening week when any fits, so the fall from loosening
-    to maintenance still comes in steps. A held loosening phase (extra weeks) takes from the
+    in proportion (docs/coaching.md, Progression), keeping a loosening week when any fits, so the
+    fall from loosening to maintenance still comes in steps. A held loosening phase (extra weeks) takes from the
     taper first: holding is what the athlete needs now.
     """
     check_weeks(weeks)

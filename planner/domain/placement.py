@@ -42,11 +42,11 @@ _SHORT = timedelta(days=1)
 # and the time is free (a short session does fewer repetitions first).
 ROOM_MINUTES = 3
 # Static holds right before a run can lower performance (Behm 2016): no loosening, maintenance or
-# strength session ends in the two hours before a run (a must of DOMAIN.md).
+# strength session ends in the two hours before a run (a must of docs/coaching.md).
 QUIET_BEFORE_RUN = timedelta(hours=2)
 # A session on a run's day for a daily runner keeps well away from the run's end too.
 AWAY_AFTER_RUN = timedelta(hours=3)
-# Nor does one run at night (a must of DOMAIN.md; the engine keeps to 06-22 anyway).
+# Nor does one run at night (a must of docs/coaching.md; the engine keeps to 06-22 anyway).
 NIGHT_STARTS = time(23, 0)
 NIGHT_ENDS = time(5, 0)
 
@@ -319,7 +319,7 @@ def place_free_day_sessions(
     """Loosening or maintenance sessions on days without a run, spread over each week.
 
     A daily runner, who has too few days without a run, gets the loosening sessions on run days,
-    well away from the runs (DOMAIN.md: daily runners get their loosening too).
+    well away from the runs (docs/coaching.md: daily runners get their loosening too).
     """
     run_days = {window.local_date(run.start) for run in runs}
     slots = []
@@ -371,7 +371,7 @@ def place_third_days(
     days_wanted: int,
 ) -> list[Slot]:
     """Short maintenance sessions on other days until each week has mobility on `days_wanted`
-    different days (DOMAIN.md: at least 3, whatever the run pattern)."""
+    different days (docs/coaching.md: at least 3, whatever the run pattern)."""
     taken: dict[int, set[date]] = {}
     for slot in slots:
         week = window.week_of(slot.start)

@@ -1,7 +1,7 @@
 """When mobility work must stop and a physio or doctor look: the one home of the stop signs.
 
-DOMAIN.md (Safety) asks for them in every session wherever the athlete reads it: the calendar
-event and the phone task (`calendar.export`), `plan show` (text and JSON), the session view and
+docs/coaching.md (Safety) asks for them in every session wherever the athlete reads it: the
+calendar event and the phone task (`calendar.export`), `plan show` (text and JSON), the session view and
 the player. Every one of those takes the words from here.
 """
 

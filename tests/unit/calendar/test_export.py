@@ -126,7 +126,7 @@ def test_summary_description_and_categories(london_plan: tuple[Athlete, Plan]) -
     assert event.summary == f"Hip mobility: pre-run warm-up ({pre.minutes} min)"
     assert event.categories == ("Hip mobility", "pre-run")
     for p in pre.exercises:
-        # each dose with its range cue (DOMAIN.md second edition), then the reminder
+        # each dose with its range cue (docs/coaching.md), then the reminder
         line = f"- {p.name}: {p.dose.text} ({p.progression}). {p.cue}"
         assert p.progression and line in event.description.splitlines()
         assert f"  Set-up: {p.instructions.setup}" in event.description.splitlines()
@@ -299,7 +299,7 @@ def test_the_repeated_hour_of_a_fall_back_night_is_written_in_utc() -> None:
 
 
 def test_every_event_of_a_whole_export_holds_the_stop_signs() -> None:
-    """DOMAIN.md Safety: the stop signs in every session wherever the athlete reads it."""
+    """docs/coaching.md Safety: the stop signs in every session wherever the athlete reads it."""
     athlete, plan = make_plan(weeks=8)
     calendar = icalendar.Calendar.from_ical(export(athlete, plan, with_runs=True).data)
     events = [c for c in calendar.walk("VEVENT") if "X-HIPPLAN-SESSION" in c]

@@ -42,7 +42,7 @@ def test_move_across_the_dst_change_keeps_elapsed_minutes(planned: Cli) -> None:
     before = _session(planned, "20270326-loose")
     assert before["start"].endswith("+00:00")
     # 01:30 does not exist that night (it would be 02:30), and a loosening session may not run
-    # at night anyway (DOMAIN.md second edition)
+    # at night anyway (docs/coaching.md)
     night = planned("plan", "move", "Ana", "20270326-loose", "--to", "2027-03-28 01:30")
     assert night.code == 1 and "between 23:00 and 05:00" in night.err
     assert planned("plan", "move", "Ana", "20270326-loose", "--to", "2027-03-28 12:00").code == 0

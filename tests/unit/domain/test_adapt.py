@@ -81,7 +81,7 @@ def test_skipping_loosening_week_one_holds_the_phase_and_delays_the_taper(
     before = {s.id: snapshot(s) for s in stored.sessions}
     for session_id in frozen_ids(stored, skipper_logs, WEEK2_TUESDAY):
         assert snapshot(_session(skipper, session_id)) == before[session_id]
-    # week 1 (three runs, three loosening days: DOMAIN.md second edition) + Monday
+    # week 1 (three runs, three loosening days: docs/coaching.md) + Monday
     assert len(frozen_ids(stored, skipper_logs, WEEK2_TUESDAY)) == 11
 
 

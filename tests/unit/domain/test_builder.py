@@ -58,7 +58,7 @@ def test_standard_eight_weeks_by_tightness(standard: Template, catalogue: Catalo
     assert minutes[5][0] > minutes[3][0] > minutes[1][0]
     plan = plan_for(standard, catalogue, tightness=5)
     assert (plan.loosening_weeks, plan.taper_weeks) == (3, 2)
-    # after loosening the weekly minutes only fall (DOMAIN.md second edition: doses may still
+    # after loosening the weekly minutes only fall (docs/coaching.md: doses may still
     # grow within the loosening weeks); the table's totals for three runs a week
     after = minutes[5][plan.loosening_weeks - 1 :]
     assert after == sorted(after, reverse=True)
@@ -300,7 +300,7 @@ def check_final_week_is_maintenance(plan: Plan, template: Template, tightness: i
 
 
 def check_gradual_progression(plan: Plan, template: Template, catalogue: Catalogue) -> None:
-    """Across every kind of session (DOMAIN.md second edition): hold +-15 s, reps +-2, time per
+    """Across every kind of session (docs/coaching.md): hold +-15 s, reps +-2, time per
     side by at most half; reps and holds never above their ranges."""
     last: dict[str, Dose] = {}
     for session in plan.sessions:

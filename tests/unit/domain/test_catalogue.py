@@ -19,12 +19,13 @@ from planner.domain.errors import CatalogueError
 DOMAIN_IDS = {
     "dynamic": {"leg-swing-front-back", "leg-swing-side", "hip-rotations", "long-lunge", "low-squat"},
     "static": {"standing-quad", "kneeling-hip-flexor", "knee-to-chest", "thigh-across"},
-    # lying hip rotations: a slow relaxed movement in reps (DOMAIN.md second edition); knee
+    # lying hip rotations: a slow relaxed movement in reps (docs/coaching.md); knee
     # circles open sessions on their own with relaxed movement
     "relaxed": {"supine-hip-rotations", "lying-knee-circles"},
     "strength": {"glute-bridge", "side-lying-abduction", "calf-raise-straight", "calf-raise-bent"},
 }  # fmt: skip
-# Well-known static hip stretches added so long sessions fill with work (DOMAIN.md allows them).
+# Well-known static hip stretches added so long sessions fill with work (docs/coaching.md allows
+# them).
 ADDED_STATIC = {"figure-four", "butterfly", "ninety-ninety", "pigeon-stretch", "couch-stretch",
                 "lying-hamstring", "side-lunge-stretch"}  # fmt: skip
 SOURCE = "plans/exercises.toml"

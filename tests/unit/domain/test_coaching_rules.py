@@ -1,4 +1,4 @@
-"""The musts of DOMAIN.md (second edition), checked over generated athletes and run patterns.
+"""The musts of docs/coaching.md, checked over generated athletes and run patterns.
 
 Athletes: tightness 1-5, runner or triathlete, 0-14 h sitting; run patterns: one run a week,
 three a week, daily, two a day, 05:00 and 22:30 runs; zones with DST and odd offsets; plans of

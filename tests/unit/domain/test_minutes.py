@@ -1,4 +1,4 @@
-"""Honest minutes: a session's minutes are its content, and every dose sits in DOMAIN.md's ranges.
+"""Honest minutes: a session's minutes are its content, every dose in docs/coaching.md's ranges.
 
 The content is recomputed here from the doses and the catalogue's [timing], not from
 `planner.domain.timing`, so the test checks the model rather than repeating it.
@@ -47,7 +47,7 @@ def check_minutes_are_content(plan: Plan, catalogue: Catalogue) -> None:
 
 
 def check_doses_in_range(session: Session) -> None:
-    """DOMAIN.md doses (second edition): drills 8-15 reps; lying hip rotations 6-12 slow reps
+    """docs/coaching.md, Doses: drills 8-15 reps; lying hip rotations 6-12 slow reps
     each way; holds never over 60 s, up to 45 in loosening, near 20-30 elsewhere (a cool-down
     after a loosening day may hold a little longer: change between appearances is gradual)."""
     for p in session.exercises:
@@ -94,7 +94,7 @@ def test_the_player_plays_exactly_the_sessions_minutes(
 
 
 def test_sessions_fill_their_time_with_work(standard: Template, catalogue: Catalogue) -> None:
-    # The DOMAIN.md table's minutes for tightness 5, where content and the weekly budget allow.
+    # The dose table's minutes (docs/coaching.md) for tightness 5, where content and budget allow.
     plan = plan_of(standard, catalogue, 5)
     final = plan.sessions_in_week(8)
     assert {s.kind for s in final} == {"pre-run", "post-run", "maintenance"}

@@ -192,7 +192,7 @@ class BlockLife(RuleBasedStateMachine):
     @invariant()
     def dynamic_only_before_runs(self) -> None:
         for s in self.plan.sessions:
-            # DOMAIN.md second edition: relaxed movements go where static holds go
+            # docs/coaching.md: relaxed movements go where static holds go
             wanted = {"dynamic"} if s.kind == "pre-run" else {"static", "relaxed"}
             if s.kind == "strength":
                 wanted = {"strength"}
