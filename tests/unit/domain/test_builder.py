@@ -46,9 +46,8 @@ def plan_for(
     weeks: int = 8,
     tz: str = "Europe/London",
     busy: tuple[BusyBlock, ...] = (),
-    **athlete: object,
 ) -> Plan:
-    person = Athlete("Ada", tightness, tz=tz, **athlete)  # type: ignore[arg-type]
+    person = Athlete("Ada", tightness, tz=tz)
     runs = runs_between(rules, [], person.zone, start, start + timedelta(weeks=weeks))
     return build_plan(person, runs, start, weeks, template, catalogue, busy=busy)
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.model import Athlete, Plan, Prescription, RunRule, Session
+from planner.domain.model import Athlete, Plan, Prescription, RunRule, Session, Sport
 from planner.domain.schedule import runs_between
 from planner.domain.timing import content_seconds, steps
 from tests.unit.domain.test_builder import PROPERTIES, Case, _buildable, cases
@@ -77,8 +77,14 @@ def test_minutes_are_content_and_doses_sit_in_the_ranges(
         check_doses_in_range(session)
 
 
-def plan_of(template: Template, catalogue: Catalogue, tightness: int, **athlete: object) -> Plan:
-    person = Athlete("Ada", tightness, tz="Europe/London", **athlete)  # type: ignore[arg-type]
+def plan_of(
+    template: Template,
+    catalogue: Catalogue,
+    tightness: int,
+    sport: Sport = "run",
+    sitting_hours: float = 0.0,
+) -> Plan:
+    person = Athlete("Ada", tightness, sport, sitting_hours, tz="Europe/London")
     runs = runs_between([MON_WED_SAT], [], person.zone, START, START + timedelta(weeks=8))
     return build_plan(person, runs, START, 8, template, catalogue)
 
