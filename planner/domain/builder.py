@@ -267,8 +267,8 @@ def _give_back(
 
 def _even_taper(fitted: _Fitted, loosening: int, taper: int) -> None:
     """The taper falls by the same amount each week (docs/coaching.md, Progression): each taper
-    week is trimmed to the straight line from the last loosening week down to the first maintenance
-    week. Taper weeks are shaped a little above that line, so trimming is enough."""
+    week is trimmed to the straight line from the last loosening week down to the first
+    maintenance week. Taper weeks are shaped a little above that line, so trimming is enough."""
     if not loosening or not taper:
         return
     totals = _totals(fitted)

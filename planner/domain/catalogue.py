@@ -117,8 +117,9 @@ class Progression:
 @dataclass(frozen=True)
 class Budget:
     """Weekly static stretching per muscle group and side (docs/coaching.md, Doses: under 12
-    minutes; at least 5 for hip flexors and glutes in loosening weeks). The front of the hip gets a larger share
-    for triathlon and long sitting: `front_minutes` by how many of the two apply (0, 1, 2)."""
+    minutes; at least 5 for hip flexors and glutes in loosening weeks). The front of the hip gets
+    a larger share for triathlon and long sitting: `front_minutes` by how many of the two apply
+    (0, 1, 2)."""
 
     group_minutes: float = 11.0
     front_minutes: tuple[float, float, float] = (7.0, 9.0, 11.0)

@@ -47,8 +47,8 @@ def phase_lengths(
 
     The final week is always maintenance. A plan shorter than loosening + taper + 1 shortens both
     in proportion (docs/coaching.md, Progression), keeping a loosening week when any fits, so the
-    fall from loosening to maintenance still comes in steps. A held loosening phase (extra weeks) takes from the
-    taper first: holding is what the athlete needs now.
+    fall from loosening to maintenance still comes in steps. A held loosening phase (extra weeks)
+    takes from the taper first: holding is what the athlete needs now.
     """
     check_weeks(weeks)
     if extra_loosening_weeks < 0:

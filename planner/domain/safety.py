@@ -1,8 +1,8 @@
 """When mobility work must stop and a physio or doctor look: the one home of the stop signs.
 
 docs/coaching.md (Safety) asks for them in every session wherever the athlete reads it: the
-calendar event and the phone task (`calendar.export`), `plan show` (text and JSON), the session view and
-the player. Every one of those takes the words from here.
+calendar event and the phone task (`calendar.export`), `plan show` (text and JSON), the session
+view and the player. Every one of those takes the words from here.
 """
 
 from __future__ import annotations

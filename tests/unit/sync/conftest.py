@@ -29,7 +29,8 @@ class Dav:
         self.client = DAVClient(
             url=self.account.url, username=self.account.user, password=self.account.password
         )
-        self.principal = self.client.principal()  # type: ignore[no-untyped-call]  # caldav leaves it untyped
+        # caldav leaves principal() and calendar() without annotations
+        self.principal = self.client.principal()  # type: ignore[no-untyped-call]
 
     def calendar(self, name: str = CALENDAR) -> Any:
         for found in self.principal.calendars():
