@@ -62,7 +62,7 @@ def db_path(args: argparse.Namespace) -> Path | None:
 
 
 @contextlib.contextmanager
-def open_repo(args: argparse.Namespace) -> Iterator[storage.Repository]:
+def open_repo(args: argparse.Namespace) -> Iterator[storage.FileStore]:
     """The repository at --db / HIPPLAN_DB / the platform default."""
     repo = storage.Repository.open(db_path(args))
     for note in repo.notes:  # stderr: a script reading stdout sees only what it asked for
