@@ -171,6 +171,9 @@ class StoreContract:
         assert fresh.get_plan(ANN) is None and fresh.checkins(ANN) == []
 
     def test_summaries_are_what_the_athlete_holds(self, store: Store, opened: Opener) -> None:
+        earlier = plan_for(store, start=START - timedelta(weeks=6))
+        store.save_plan(earlier)
+        store.log_many(ANN, [entry(s.id) for s in earlier.sessions])  # history of another block
         plan = plan_for(store)
         store.save_plan(plan)
         store.log(ANN, entry(plan.sessions[0].id, minutes=12))
