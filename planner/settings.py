@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_config_path, user_data_path
+# platformdirs is imported where a folder is asked for: every command imports this module, and
+# `hipplan --help` needs no folder.
 
 APP = "hipplan"
 DB_FILENAME = "hipplan.json"
@@ -38,17 +39,23 @@ def db_override() -> Path | None:
 
 def data_dir() -> Path:
     """The platform's user data dir (e.g. ~/.local/share/hipplan on Linux)."""
+    from platformdirs import user_data_path
+
     return Path(user_data_path(APP, appauthor=False))
 
 
 def config_dir() -> Path:
     """The platform's user config dir (e.g. ~/.config/hipplan on Linux)."""
+    from platformdirs import user_config_path
+
     return Path(user_config_path(APP, appauthor=False))
 
 
 def plans_config_dir() -> Path:
     """Where a coach's own plans live. Named as it always was, with the app as author too (the
     same folder as `config_dir` except on Windows), so plans copied there stay found."""
+    from platformdirs import user_config_dir
+
     return Path(user_config_dir(APP))
 
 
