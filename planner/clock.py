@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from planner import settings
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import zone
 
@@ -21,7 +22,7 @@ def now() -> datetime:
     """The current instant, always time-zone aware (UTC unless a fixed clock says otherwise)."""
     if _override is not None:
         return _override()
-    fixed = os.environ.get("HIPPLAN_NOW")
+    fixed = settings.fixed_now()
     if fixed:
         parsed = datetime.fromisoformat(fixed)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -43,7 +44,7 @@ def freeze(instant: datetime) -> None:
 
 def local_zone_name() -> str:
     """This machine's IANA zone ($TZ, then /etc/localtime), or UTC when it cannot be told."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    candidates = [settings.tz_name()]
     with contextlib.suppress(OSError):
         candidates.append(os.readlink("/etc/localtime").partition("zoneinfo/")[2])
     for name in candidates:

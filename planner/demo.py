@@ -16,7 +16,7 @@ from planner.domain.model import Athlete, LogStatus, RunRule, Sport, as_utc, nam
 from planner.services import athletes, logs, outcomes, plans, runs
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 DEMO_WEEKS = 8
 WEEKS_BEFORE_TODAY = 2
@@ -76,7 +76,7 @@ def demo_start(today: date) -> date:
     return monday - timedelta(weeks=WEEKS_BEFORE_TODAY)
 
 
-def populate_demo(repo: Repository, today: date) -> list[str]:
+def populate_demo(repo: Store, today: date) -> list[str]:
     """Add the demo athletes with runs, plans and logs up to `today`; return their names.
 
     Athletes already in the database are left alone, so running it twice adds nothing.
@@ -96,7 +96,7 @@ def populate_demo(repo: Repository, today: date) -> list[str]:
     return added
 
 
-def _log_history(repo: Repository, demo: DemoAthlete, today: date) -> None:
+def _log_history(repo: Store, demo: DemoAthlete, today: date) -> None:
     """Log every session that ended before `today`'s morning, with the athlete's habits.
 
     Logs go in day order, so a service that adapts the plan on a poor week sees the weeks as
@@ -118,7 +118,7 @@ def _log_history(repo: Repository, demo: DemoAthlete, today: date) -> None:
             return
 
 
-def _check_in(repo: Repository, demo: DemoAthlete, start: date) -> None:
+def _check_in(repo: Store, demo: DemoAthlete, start: date) -> None:
     """The athlete's check-ins, each in the evening of its day."""
     for days, calf, achilles, hip in demo.checkins:
         day = start + timedelta(days=days)

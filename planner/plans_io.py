@@ -9,13 +9,11 @@ the same way.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from planner import settings
 from planner.domain.catalogue import (
     Catalogue,
     Template,
@@ -43,10 +41,10 @@ def bundled_plans_dir() -> Path:
 def plans_dirs() -> list[Path]:
     """Folders that may hold `exercises.toml` and `templates/`, first match wins."""
     dirs: list[Path] = []
-    override = os.environ.get("HIPPLAN_PLANS")
+    override = settings.plans_override()
     if override:
-        dirs.append(Path(override).expanduser())
-    dirs.append(Path(platformdirs.user_config_dir("hipplan")))
+        dirs.append(override)
+    dirs.append(settings.plans_config_dir())
     dirs.append(bundled_plans_dir())
     return dirs
 

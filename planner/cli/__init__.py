@@ -6,13 +6,12 @@ Textual is imported only when the TUI opens, so every other command starts fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 
-from planner import __version__
+from planner import __version__, settings
 from planner.cli.common import UsageError, db_path
 from planner.cli.errors import error_line
 from planner.domain.errors import PlannerError
@@ -106,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")
     except Exception as exc:  # a bug must still not print a traceback at the user
-        if os.environ.get("HIPPLAN_DEBUG"):
+        if settings.debug():
             raise
         return _fail(
             f"internal error: {type(exc).__name__}: {exc} (set HIPPLAN_DEBUG=1 for details)"

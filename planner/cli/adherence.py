@@ -65,7 +65,7 @@ def adherence_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(repo: storage.Repository, args: argparse.Namespace) -> None:
+def _export(repo: storage.FileStore, args: argparse.Namespace) -> None:
     plan, logs = adherence.plan_and_logs(repo, args.name)
     checkins = outcomes.checkins(repo, args.name)
     text = adherence_view.logs_csv(plan, logs, checkins)

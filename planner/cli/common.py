@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import importlib.util
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from planner import settings
 from planner.domain.errors import PlannerError
 from planner.domain.model import PlanChange
 
@@ -58,12 +58,11 @@ def db_path(args: argparse.Namespace) -> Path | None:
     """--db wins over HIPPLAN_DB; None means the platform default."""
     if args.db is not None:
         return Path(args.db)
-    env = os.environ.get("HIPPLAN_DB")
-    return Path(env) if env else None
+    return settings.db_override()
 
 
 @contextlib.contextmanager
-def open_repo(args: argparse.Namespace) -> Iterator[storage.Repository]:
+def open_repo(args: argparse.Namespace) -> Iterator[storage.FileStore]:
     """The repository at --db / HIPPLAN_DB / the platform default."""
     repo = storage.Repository.open(db_path(args))
     for note in repo.notes:  # stderr: a script reading stdout sees only what it asked for

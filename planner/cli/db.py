@@ -62,7 +62,7 @@ def db_check(args: argparse.Namespace) -> int:
 def db_backup(args: argparse.Namespace) -> int:
     path = _path(args)
     # No upgrade on open: a backup copies the files exactly as they are, even old or broken ones.
-    repo = storage.Repository(path)
+    repo: storage.Upkeep = storage.Repository(path)
     if not path.exists() and not repo.folder.exists():
         raise PlannerError(f"nothing to back up: {path} does not exist yet")
     target = repo.backup()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sys
+
+from planner import settings
 
 _ANSI = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
 _RESET = "\033[0m"
@@ -15,4 +16,4 @@ def ansi(text: str, colour: str) -> str:
 
 def use_colour() -> bool:
     """ANSI colours only for a terminal, and never when NO_COLOR is set (no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return sys.stdout.isatty() and not settings.no_colour()

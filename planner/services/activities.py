@@ -33,7 +33,7 @@ from planner.services import logs as logs_service
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ImportResult:
 
 
 def import_activities(
-    repo: Repository, name: str, path: Path | None = None, now: datetime | None = None
+    repo: Store, name: str, path: Path | None = None, now: datetime | None = None
 ) -> ImportResult:
     """Read `path` (a file, a folder or an export zip; None: the athlete's saved folder) and
     join what it holds to the plan, in one write. A folder imported is saved as the athlete's."""
@@ -125,7 +125,7 @@ class _Joined:
 
 
 def _join(
-    repo: Repository,
+    repo: Store,
     athlete: Athlete,
     record: ActivityRecord,
     read: list[Activity],
@@ -169,7 +169,7 @@ def _hold_moves(
     return low(plan, logs) != low(new, new_logs)
 
 
-def _planned_runs(repo: Repository, athlete: Athlete, days: set[date]) -> list[Run]:
+def _planned_runs(repo: Store, athlete: Athlete, days: set[date]) -> list[Run]:
     """The runs planned on the days activities were recorded (skipped runs left out, moved
     runs where they went), not those an earlier import added."""
     if not days:
@@ -189,7 +189,7 @@ def _newly_done(outcomes: tuple[RunOutcome, ...], before: tuple[RunOutcome, ...]
     return sum(1 for o in outcomes if o.done and o.run_id not in done_before)
 
 
-def _store_added(repo: Repository, athlete: Athlete, runs: tuple[Run, ...]) -> list[Run]:
+def _store_added(repo: Store, athlete: Athlete, runs: tuple[Run, ...]) -> list[Run]:
     """Runs with no plan, stored like calendar runs under their file's name; those already
     there (or overlapping a run already there) are not added again."""
     existing = repo.imported_runs(athlete.name)
@@ -208,14 +208,14 @@ def _overlaps(run: Run, others: list[Run]) -> bool:
     return any(o.start < run.end and run.start < o.end for o in others)
 
 
-def saved_folder(repo: Repository, name: str) -> str | None:
+def saved_folder(repo: Store, name: str) -> str | None:
     return repo.activity_record(repo.get_athlete(name).name).folder
 
 
-def last_import(repo: Repository, name: str) -> LastImport | None:
+def last_import(repo: Store, name: str) -> LastImport | None:
     return repo.activity_record(repo.get_athlete(name).name).last
 
 
-def outcomes_by_run(repo: Repository, name: str) -> dict[str, RunOutcome]:
+def outcomes_by_run(repo: Store, name: str) -> dict[str, RunOutcome]:
     """Each run's outcome from the watch, by run id (runs without one are unknown)."""
     return {o.run_id: o for o in repo.activity_record(name).outcomes}

@@ -11,10 +11,10 @@ from planner.domain.model import LogEntry, Plan
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
-def adherence(repo: Repository, name: str, now: datetime | None = None) -> Report:
+def adherence(repo: Store, name: str, now: datetime | None = None) -> Report:
     athlete = repo.get_athlete(name)
     plan = plans.get_plan(repo, athlete.name, now)
     outcomes = repo.activity_record(athlete.name).outcomes
@@ -22,7 +22,7 @@ def adherence(repo: Repository, name: str, now: datetime | None = None) -> Repor
     return report(plan, repo.logs(athlete.name), now or clock.now(), athlete.target, not_run)
 
 
-def plan_and_logs(repo: Repository, name: str) -> tuple[Plan, list[LogEntry]]:
+def plan_and_logs(repo: Store, name: str) -> tuple[Plan, list[LogEntry]]:
     """The athlete's plan and every log (for the CSV export)."""
     athlete = repo.get_athlete(name)
     plan = plans.get_plan(repo, athlete.name)

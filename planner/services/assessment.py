@@ -19,7 +19,7 @@ from planner.domain.selftest import Measures, suggest
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ _FIELD_WORDS = {
 
 
 def set_athlete(
-    repo: Repository,
+    repo: Store,
     name: str,
     *,
     tightness: int | None = None,
@@ -80,7 +80,7 @@ class SetPreview:
 
 
 def preview_set(
-    repo: Repository,
+    repo: Store,
     name: str,
     *,
     tightness: int | None = None,
@@ -118,7 +118,7 @@ def preview_set(
     return SetPreview(new, plan, result.plan, result.plan.changes[-1].reason)
 
 
-def _runs_in_zone(repo: Repository, athlete: Athlete, plan: Plan) -> list[Run]:
+def _runs_in_zone(repo: Store, athlete: Athlete, plan: Plan) -> list[Run]:
     """The plan's runs as `plans.runs_for` gives them, in the athlete's (maybe new) zone."""
     zone, first, end = athlete.zone, plan.start, plan.end
     week = timedelta(days=7)
@@ -186,7 +186,7 @@ class AssessResult:
 
 
 def assess(
-    repo: Repository,
+    repo: Store,
     name: str,
     measures: Measures,
     *,
@@ -218,9 +218,7 @@ def assess(
     )
 
 
-def _keep_measures(
-    repo: Repository, athlete: Athlete, measures: Measures, now: datetime
-) -> CheckIn:
+def _keep_measures(repo: Store, athlete: Athlete, measures: Measures, now: datetime) -> CheckIn:
     """The week's check-in with the figures added (a check-in of its own when the week has
     none yet: its scores stay unanswered)."""
     today = now.astimezone(athlete.zone).date()

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING
 from planner.domain.model import Athlete
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import FileStore, Store
 
 
-def add_athlete(repo: Repository, athlete: Athlete) -> Athlete:
+def add_athlete(repo: Store, athlete: Athlete) -> Athlete:
     """Store a new athlete; AthleteExists when the name (case and spaces aside) is taken."""
     repo.add_athlete(athlete)
     return athlete
 
 
-def remove_athlete(repo: Repository, name: str) -> tuple[Athlete, Path]:
+def remove_athlete(repo: FileStore, name: str) -> tuple[Athlete, Path]:
     """Back the database up, then remove the athlete, their runs, plans and logs.
 
     The backup is written under the same lock as the removal, so it holds exactly what the

@@ -37,13 +37,13 @@ from planner.services.plans import get_plan
 from planner.sync import state
 
 if TYPE_CHECKING:
-    from planner.storage import PlanMeta, Repository
+    from planner.storage import FileStore, PlanMeta, Store
 
 DEFAULT_DUE_MINUTES = 30
 
 
 def export_plan(
-    repo: Repository,
+    repo: FileStore,
     name: str,
     weeks: tuple[int, int] | None = None,
     with_runs: bool = False,
@@ -78,7 +78,7 @@ class VdirExport:
 
 
 def export_vdir(
-    repo: Repository,
+    repo: FileStore,
     name: str,
     folder: Path,
     weeks: tuple[int, int] | None = None,
@@ -102,7 +102,7 @@ def export_vdir(
 
 
 def _published_only(
-    repo: Repository, athlete: Athlete, meta: PlanMeta, published: dict[str, int]
+    repo: FileStore, athlete: Athlete, meta: PlanMeta, published: dict[str, int]
 ) -> tuple[Session, ...]:
     """The plan's cancelled sessions a calendar may hold: those an export wrote, or a sync
     pushed (its state keeps each UID it wrote). The others no calendar ever saw."""
@@ -119,7 +119,7 @@ def _published_only(
 
 
 def _publish(
-    repo: Repository, name: str, before: dict[str, int], meta: PlanMeta, ids: Sequence[str]
+    repo: Store, name: str, before: dict[str, int], meta: PlanMeta, ids: Sequence[str]
 ) -> None:
     """Add the sessions just written, at the revision written; no write when nothing is new."""
     after = dict(before)
@@ -146,7 +146,7 @@ class ImportSummary:
 
 
 def import_runs(
-    repo: Repository,
+    repo: Store,
     name: str,
     data: bytes,
     source: str,
@@ -209,7 +209,7 @@ def import_runs(
 
 
 def without_overlaps(
-    repo: Repository, athlete: Athlete, source: str, found: CalendarImport, first: date, last: date
+    repo: Store, athlete: Athlete, source: str, found: CalendarImport, first: date, last: date
 ) -> tuple[CalendarImport, tuple[str, ...]]:
     """The calendar's runs less those overlapping a run the athlete already has (from a rule or
     another file), with a note naming each one left out."""
@@ -235,7 +235,7 @@ def import_window(
 
 
 def due(
-    repo: Repository,
+    repo: Store,
     name: str,
     within_minutes: int = DEFAULT_DUE_MINUTES,
     now: datetime | None = None,

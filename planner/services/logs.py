@@ -31,7 +31,7 @@ from planner.domain.model import (
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 # -- finding the session a log is about ------------------------------------------------------------
@@ -133,7 +133,7 @@ class LogResult:
 
 
 def log_session(
-    repo: Repository,
+    repo: Store,
     name: str,
     session_ref: str,
     status: str,
@@ -178,9 +178,7 @@ class UndoResult:
     change: PlanChange | None
 
 
-def undo_log(
-    repo: Repository, name: str, session_ref: str, now: datetime | None = None
-) -> UndoResult:
+def undo_log(repo: Store, name: str, session_ref: str, now: datetime | None = None) -> UndoResult:
     """Take a log back: the session is open again, and the plan adapts as after any log.
 
     One write, like a log. A session without a log is refused (there is nothing to take back).
@@ -223,7 +221,7 @@ def _status(text: str) -> LogStatus:
 
 
 def _adapt_after_log(
-    repo: Repository, athlete: Athlete, plan: Plan, logs: Sequence[LogEntry], now: datetime
+    repo: Store, athlete: Athlete, plan: Plan, logs: Sequence[LogEntry], now: datetime
 ) -> PlanChange | None:
     """Hold (or release) the loosening phase when the logs call for it.
 

@@ -17,11 +17,11 @@ from planner.domain.model import Plan, PlanChange, as_utc
 from planner.domain.moves import check_free, check_tied_to_run, moved_session
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 def move_session(
-    repo: Repository, name: str, session_id: str, new_start: datetime, now: datetime | None = None
+    repo: Store, name: str, session_id: str, new_start: datetime, now: datetime | None = None
 ) -> Plan:
     """Move a session to start at `new_start` and save the plan; a typed error says why not."""
     # Read, check and save under one lock: a log from cron that adapts the plan meanwhile is
@@ -30,7 +30,7 @@ def move_session(
         return _move(repo, name, session_id, new_start, now or clock.now())
 
 
-def _move(repo: Repository, name: str, session_id: str, new_start: datetime, now: datetime) -> Plan:
+def _move(repo: Store, name: str, session_id: str, new_start: datetime, now: datetime) -> Plan:
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
     if plan is None:

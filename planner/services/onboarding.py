@@ -24,7 +24,7 @@ from planner.services import athletes, plans, runs
 
 if TYPE_CHECKING:
     from planner.calendar.importer import CalendarImport
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Preview:
     notices: tuple[str, ...] = ()  # what the calendar import skipped, and why
 
 
-def preview(repo: Repository, draft: Draft) -> Preview:
+def preview(repo: Store, draft: Draft) -> Preview:
     """The plan the draft gives, built without storing anything.
 
     AthleteExists when the name is taken; InvalidInput("ics") when the calendar is unreadable.
@@ -75,7 +75,7 @@ def preview(repo: Repository, draft: Draft) -> Preview:
     return Preview(draft, plan, notices)
 
 
-def save(repo: Repository, preview: Preview) -> Plan:
+def save(repo: Store, preview: Preview) -> Plan:
     """Athlete, runs and the previewed plan in one write.
 
     AthleteExists when someone took the name since the preview; then nothing is stored.
@@ -94,7 +94,7 @@ def save(repo: Repository, preview: Preview) -> Plan:
     return plan
 
 
-def preview_existing(repo: Repository, draft: Draft) -> Preview:
+def preview_existing(repo: Store, draft: Draft) -> Preview:
     """The plan an athlete already stored gets from their stored runs plus the draft's rule and
     calendar (both optional), built without storing anything.
 
@@ -121,7 +121,7 @@ def preview_existing(repo: Repository, draft: Draft) -> Preview:
     return Preview(replace(draft, athlete=athlete), plan, tuple(notices))
 
 
-def save_existing(repo: Repository, preview: Preview) -> Plan:
+def save_existing(repo: Store, preview: Preview) -> Plan:
     """The draft's new rule and calendar, then the previewed plan, in one write."""
     draft, plan = preview.draft, preview.plan
     with repo.transaction():
@@ -138,7 +138,7 @@ def save_existing(repo: Repository, preview: Preview) -> Plan:
     return plan
 
 
-def _exists(repo: Repository, name: str) -> bool:
+def _exists(repo: Store, name: str) -> bool:
     try:
         repo.get_athlete(name)
     except PlannerError:

@@ -27,7 +27,7 @@ from planner.domain.outcomes import (
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class CheckInResult:
 
 
 def check_in(
-    repo: Repository,
+    repo: Store,
     name: str,
     day: date | None,
     calf: int,
@@ -89,7 +89,7 @@ def check_in(
 
 
 def plan_week(
-    repo: Repository, athlete: Athlete, day: date, now: datetime | None = None
+    repo: Store, athlete: Athlete, day: date, now: datetime | None = None
 ) -> tuple[Plan, int]:
     """The plan block `day` falls in and its week there: the current plan first (as the weeks
     ended by `now` make it), then the archived blocks, newest first. A day outside every block
@@ -108,13 +108,13 @@ def plan_week(
     )
 
 
-def outcomes(repo: Repository, name: str, now: datetime | None = None) -> Outcomes:
+def outcomes(repo: Store, name: str, now: datetime | None = None) -> Outcomes:
     athlete = repo.get_athlete(name)
     plan = plans.get_plan(repo, athlete.name, now)
     return _report(repo, athlete, plan, now or clock.now())
 
 
-def warnings(repo: Repository, name: str, now: datetime | None = None) -> list[OutcomeWarning]:
+def warnings(repo: Store, name: str, now: datetime | None = None) -> list[OutcomeWarning]:
     """The warnings for the athlete as of now; none without a plan."""
     athlete = repo.get_athlete(name)
     try:
@@ -124,13 +124,13 @@ def warnings(repo: Repository, name: str, now: datetime | None = None) -> list[O
     return _report(repo, athlete, plan, now or clock.now()).warnings
 
 
-def _report(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Outcomes:
+def _report(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Outcomes:
     logs, checkins = repo.logs(athlete.name), repo.checkins(athlete.name)
     noise = plans_io.load_selftest().noise()
     return report(athlete.name, plan, logs, checkins, now, athlete.target, noise)
 
 
-def checkins(repo: Repository, name: str) -> list[CheckIn]:
+def checkins(repo: Store, name: str) -> list[CheckIn]:
     """Every check-in of the athlete, oldest first (for the CSV export)."""
     return repo.checkins(repo.get_athlete(name).name)
 
@@ -151,7 +151,7 @@ def _with_measures(checkin: CheckIn, replaced: Sequence[CheckIn]) -> CheckIn:
 
 
 def _doses_after(
-    repo: Repository, athlete: Athlete, before: Sequence[CheckIn], now: datetime
+    repo: Store, athlete: Athlete, before: Sequence[CheckIn], now: datetime
 ) -> PlanChange | None:
     """While a physio warning stands the plan's doses do not increase: a check-in that raises
     one holds them (`plans.rebuild` caps the future), one without it lets them grow again."""

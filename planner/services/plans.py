@@ -23,17 +23,17 @@ from planner.domain.outcomes import physio_warning
 from planner.domain.schedule import apply_changes, runs_between
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
-def scheduled_runs(repo: Repository, name: str, start: date, end: date) -> list[Run]:
+def scheduled_runs(repo: Store, name: str, start: date, end: date) -> list[Run]:
     """Every run the rules and calendars give in [start, end) (local dates), skipped or not,
     moved ones at their usual time."""
     athlete = repo.get_athlete(name)
     return runs_between(repo.run_rules(name), repo.imported_runs(name), athlete.zone, start, end)
 
 
-def runs_for(repo: Repository, name: str, start: date, end: date) -> list[Run]:
+def runs_for(repo: Store, name: str, start: date, end: date) -> list[Run]:
     """The runs the plan is built around: skipped runs left out, moved runs at their new time."""
     athlete = repo.get_athlete(name)
     # a run moved into the window from just outside it still counts: look a week either side
@@ -43,7 +43,7 @@ def runs_for(repo: Repository, name: str, start: date, end: date) -> list[Run]:
 
 
 def preview_plan(
-    repo: Repository,
+    repo: Store,
     athlete: Athlete,
     start: date,
     weeks: int,
@@ -72,7 +72,7 @@ def preview_plan(
 
 
 def build_plan(
-    repo: Repository,
+    repo: Store,
     name: str,
     start: date,
     weeks: int,
@@ -91,7 +91,7 @@ def build_plan(
     return plan
 
 
-def get_plan(repo: Repository, name: str, now: datetime | None = None) -> Plan:
+def get_plan(repo: Store, name: str, now: datetime | None = None) -> Plan:
     """The athlete's plan as the weeks ended by `now` make it (`settle`); NoPlan without one."""
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
@@ -100,7 +100,7 @@ def get_plan(repo: Repository, name: str, now: datetime | None = None) -> Plan:
     return settle(repo, athlete, plan, now or clock.now())
 
 
-def settle(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
+def settle(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
     """The plan with the hold rule applied to every week ended by `now`, stored if it changed.
 
     A week counts when it ends, logged or not, so the first command after a week's end (a read
@@ -131,7 +131,7 @@ def settle(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Pla
     return settled
 
 
-def _known(repo: Repository, athlete: Athlete) -> bool:
+def _known(repo: Store, athlete: Athlete) -> bool:
     try:
         repo.get_athlete(athlete.name)
     except PlannerError:
@@ -140,7 +140,7 @@ def _known(repo: Repository, athlete: Athlete) -> bool:
 
 
 def rebuild(
-    repo: Repository, athlete: Athlete, plan: Plan, extra: int, now: datetime | None = None
+    repo: Store, athlete: Athlete, plan: Plan, extra: int, now: datetime | None = None
 ) -> Plan:
     """The plan the athlete's current figures and runs give, with `extra` loosening weeks held
     and, while a physio warning stands, no dose above those reached by `now`; not saved
@@ -154,7 +154,7 @@ def rebuild(
 
 
 def save_merged(
-    repo: Repository,
+    repo: Store,
     plan: Plan,
     fresh: Plan,
     logs: Sequence[LogEntry],
@@ -169,7 +169,7 @@ def save_merged(
     return result.plan.changes[-1]
 
 
-def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanChange | None:
+def replan(repo: Store, athlete: Athlete, why: str, now: datetime) -> PlanChange | None:
     """Rebuild the future of the athlete's plan after a change to them or their runs.
 
     Logged and started sessions stay; loosening stays held where the logs call for it; sessions
@@ -193,7 +193,7 @@ def replan(repo: Repository, athlete: Athlete, why: str, now: datetime) -> PlanC
     return save_merged(repo, plan, fresh, logs, now, why)
 
 
-def replan_now(repo: Repository, name: str, now: datetime) -> PlanChange | None:
+def replan_now(repo: Store, name: str, now: datetime) -> PlanChange | None:
     """Rebuild the future of the athlete's plan on request (NoPlan without one); the same
     rules as any other rebuild, and None when it comes out as it was."""
     with repo.transaction():
@@ -202,7 +202,7 @@ def replan_now(repo: Repository, name: str, now: datetime) -> PlanChange | None:
         return replan(repo, athlete, "rebuilt on request", now)
 
 
-def extend_plan(repo: Repository, name: str, weeks: int, now: datetime) -> tuple[Plan, PlanChange]:
+def extend_plan(repo: Store, name: str, weeks: int, now: datetime) -> tuple[Plan, PlanChange]:
     """Add `weeks` weeks to the current block: the future is rebuilt for the longer block, so
     an athlete past loosening goes on in maintenance; the past stays as it is."""
     with repo.transaction():

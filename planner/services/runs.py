@@ -21,7 +21,7 @@ from planner.domain.schedule import apply_changes, check_no_overlap, describe, e
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 # How far ahead a new weekly rule is checked against the other runs, and how far `runs list`
 # looks without a plan.
@@ -47,9 +47,7 @@ class ListedRun:
     actual_end: datetime | None = None
 
 
-def add_runs(
-    repo: Repository, name: str, rule: RunRule, now: datetime | None = None
-) -> RunsChanged:
+def add_runs(repo: Store, name: str, rule: RunRule, now: datetime | None = None) -> RunsChanged:
     """Add a weekly rule; refused when one of its runs would overlap a run already planned."""
     now = now or clock.now()
     with repo.transaction():
@@ -70,7 +68,7 @@ def add_runs(
 
 
 def list_runs(
-    repo: Repository,
+    repo: Store,
     name: str,
     start: date | None = None,
     until: date | None = None,
@@ -118,7 +116,7 @@ def _listed(run: Run, skipped: bool, outcome: RunOutcome | None) -> ListedRun:
     return ListedRun(run, skipped, outcome.done, outcome.actual_start, outcome.actual_end)
 
 
-def remove_runs(repo: Repository, name: str, what: str, now: datetime | None = None) -> RunsChanged:
+def remove_runs(repo: Store, name: str, what: str, now: datetime | None = None) -> RunsChanged:
     """Remove a weekly rule (by its id) or every run imported from a calendar file (by its name
     or path); the plan's future is rebuilt without them."""
     now = now or clock.now()
@@ -141,7 +139,7 @@ def remove_runs(repo: Repository, name: str, what: str, now: datetime | None = N
 
 
 def skip_run(
-    repo: Repository, name: str, run_id: str, undo: bool = False, now: datetime | None = None
+    repo: Store, name: str, run_id: str, undo: bool = False, now: datetime | None = None
 ) -> RunsChanged:
     """Take one run off (its warm-up and cool-down go with it), or put it back with `undo`."""
     now = now or clock.now()
@@ -164,7 +162,7 @@ def skip_run(
 
 
 def move_run(
-    repo: Repository, name: str, run_id: str, new_start: datetime, now: datetime | None = None
+    repo: Store, name: str, run_id: str, new_start: datetime, now: datetime | None = None
 ) -> RunsChanged:
     """Move one run; its warm-up and cool-down move with it when the plan is rebuilt."""
     now = now or clock.now()
@@ -190,7 +188,7 @@ def move_run(
     return RunsChanged(athlete, done, change)
 
 
-def _find_run(repo: Repository, athlete: Athlete, run_id: str, now: datetime) -> Run:
+def _find_run(repo: Store, athlete: Athlete, run_id: str, now: datetime) -> Run:
     """The run with this id, as it is planned now (moved runs at their new time)."""
     first, last = _horizon(repo, athlete, now)
     scheduled = plans.scheduled_runs(repo, athlete.name, first, last)
@@ -202,7 +200,7 @@ def _find_run(repo: Repository, athlete: Athlete, run_id: str, now: datetime) ->
     raise UnknownRun(f"{athlete.name} has no run {run_id!r} (see their runs for the ids)")
 
 
-def check_untouched(repo: Repository, athlete: Athlete, run: Run, now: datetime) -> None:
+def check_untouched(repo: Store, athlete: Athlete, run: Run, now: datetime) -> None:
     """A run may change only while it and its warm-up and cool-down are still to come and not
     logged: what has happened, or was logged, stays as it was."""
     if as_utc(run.start) <= as_utc(now):
@@ -217,7 +215,7 @@ def check_untouched(repo: Repository, athlete: Athlete, run: Run, now: datetime)
             raise InvalidInput("run", f"the {session.kind} session of run {run.id} {state}")
 
 
-def _horizon(repo: Repository, athlete: Athlete, now: datetime) -> tuple[date, date]:
+def _horizon(repo: Store, athlete: Athlete, now: datetime) -> tuple[date, date]:
     """The local dates runs are looked up in: the block, and a year from today."""
     today = now.astimezone(athlete.zone).date()
     plan = repo.get_plan(athlete.name)

@@ -20,10 +20,10 @@ from planner.domain.squad import SquadLine, attention_key, parse_squad
 from planner.services import plans
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
-def import_squad(repo: Repository, data: bytes, source: str, default_zone: str) -> list[SquadLine]:
+def import_squad(repo: Store, data: bytes, source: str, default_zone: str) -> list[SquadLine]:
     """Add every athlete of a squad file with their weekly runs, or nothing at all.
 
     There is no update mode: a name already stored is a bad line like any other (a coach changes
@@ -56,7 +56,7 @@ class Built:
 
 
 def build_all(
-    repo: Repository,
+    repo: Store,
     start: date,
     weeks: int,
     template_id: str = DEFAULT_TEMPLATE,
@@ -109,7 +109,7 @@ class SquadEntry:
     report: Report | None  # None without a plan
 
 
-def squad_adherence(repo: Repository, now: datetime | None = None) -> list[SquadEntry]:
+def squad_adherence(repo: Store, now: datetime | None = None) -> list[SquadEntry]:
     """Every athlete's adherence report, who needs attention first (`domain.squad`)."""
     now = now or clock.now()
     entries = []

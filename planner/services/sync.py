@@ -42,7 +42,7 @@ from planner.sync import events, remote, secrets, settings, state
 from planner.sync.settings import SyncSettings
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import FileStore, Store
 
 Progress = Callable[[int, int], None]  # (writes done, writes in all)
 Record = tuple[str, str | None, Any]  # href, ETag, what was read from it
@@ -125,7 +125,7 @@ def default_tasks(athlete: Athlete) -> str:
     return f"Hip mobility tasks – {athlete.name}"
 
 
-def settings_for(repo: Repository, name: str, **given: str | None) -> tuple[Athlete, SyncSettings]:
+def settings_for(repo: Store, name: str, **given: str | None) -> tuple[Athlete, SyncSettings]:
     """The athlete's stored settings (the squad's server and user under them) with the flags
     given this time on top."""
     athlete = repo.get_athlete(name)
@@ -164,7 +164,7 @@ def keep_password(url: str, user: str, password: str) -> bool:
 
 
 def sync(
-    repo: Repository,
+    repo: FileStore,
     name: str,
     chosen: SyncSettings,
     password: str,
@@ -252,7 +252,7 @@ class SquadResult:
 
 
 def sync_all(
-    repo: Repository,
+    repo: FileStore,
     password_for: Callable[[str, str], str],
     *,
     dry_run: bool = False,
@@ -281,7 +281,7 @@ def sync_all(
 
 
 def _sync_one(
-    repo: Repository,
+    repo: FileStore,
     athlete: Athlete,
     passwords: dict[tuple[str, str], str],
     password_for: Callable[[str, str], str],
@@ -396,7 +396,7 @@ def _too_big(href: str, size: int, where: str) -> str:
 
 
 def _merge(
-    repo: Repository,
+    repo: Store,
     athlete: Athlete,
     fetched: _Fetched,
     kept: state.SyncState,
@@ -450,7 +450,7 @@ def _merge(
 
 
 def _pull_moves(
-    repo: Repository,
+    repo: Store,
     athlete: Athlete,
     own: Iterable[events.RemoteEvent],
     kept: state.SyncState,

@@ -18,11 +18,11 @@ from planner.services import plans, runs
 from planner.services.calendar import import_window, without_overlaps
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 
 def pull_runs(
-    repo: Repository,
+    repo: Store,
     athlete: Athlete,
     data: bytes,
     source: str,

@@ -29,7 +29,7 @@ from planner.services import logs, plans
 from planner.sync.events import RemoteEvent
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 State = tuple[str, int]  # "open" | "done" | "partial" | "skipped", and the percent of a partial
 
@@ -54,7 +54,7 @@ def read_state(status: str, percent: int) -> State:
 
 
 def pull(
-    repo: Repository,
+    repo: Store,
     athlete: Athlete,
     tasks: Mapping[str, RemoteEvent],
     pushed: Mapping[str, Mapping[str, Any]],
@@ -106,7 +106,7 @@ def pull(
 
 
 def _take(
-    repo: Repository, athlete: Athlete, session: Session, phone: State, now: datetime, ticks: Ticks
+    repo: Store, athlete: Athlete, session: Session, phone: State, now: datetime, ticks: Ticks
 ) -> bool:
     """The phone's state as the session's log; False when it could not be (reported)."""
     kind, percent = phone

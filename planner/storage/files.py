@@ -113,9 +113,15 @@ def summary_of(tables: Tables) -> Summary:
     for doc in (tables.get("plans") or {}).values():
         if doc.get("current"):
             plan = codec.plan_from(doc["plan"])[0]
+    if plan is None:
+        return summarise(athlete, None, [])
+    # Only the current block's logs count, so only the months its sessions fall in are decoded:
+    # a log then costs the same after five years of history as after one.
+    months = {codec.log_bucket(s.id) for s in plan.sessions}
     logs = [
         codec.log_from(item)
         for doc in (tables.get("logs") or {}).values()
+        if doc.get("bucket") is None or doc["bucket"] in months
         for item in doc["entries"].items()
     ]
     return summarise(athlete, plan, logs)

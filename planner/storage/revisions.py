@@ -3,23 +3,26 @@ revision (calendar SEQUENCE), what was dropped is kept as cancelled."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from planner.domain.model import Plan, Session, as_utc
 
 
-def revise(
-    plan: Plan,
-    old_doc: dict[str, Any] | None,
-    decode_plan: Callable[[Any], tuple[Plan, tuple[Session, ...]]],
-) -> tuple[dict[str, int], tuple[Session, ...]]:
+class StoredPlan(NamedTuple):
+    """The current plan as stored: its sessions, those it cancelled, each one's revision."""
+
+    plan: Plan
+    cancelled: tuple[Session, ...]
+    revisions: Mapping[str, int]
+
+
+def revise(plan: Plan, old: StoredPlan | None) -> tuple[dict[str, int], tuple[Session, ...]]:
     """Each session's revision in the new plan and the sessions it cancels, against the stored
-    plan document (`Repository.save_plan` says the rules)."""
-    if old_doc is None:
+    plan (`interface.Store.save_plan` says the rules). Every store saves plans through this."""
+    if old is None:
         return {s.id: 0 for s in plan.sessions}, ()
-    old_plan, old_cancelled = decode_plan(old_doc["plan"])
-    old_revisions: dict[str, int] = old_doc.get("revisions", {})
+    old_plan, old_cancelled, old_revisions = old
     before = {s.id: s for s in (*old_cancelled, *old_plan.sessions)}
     was_cancelled = {s.id for s in old_cancelled}
     revisions: dict[str, int] = {}

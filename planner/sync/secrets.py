@@ -7,8 +7,9 @@ Anything a keyring backend raises means "no keyring here", never a failed sync.
 
 from __future__ import annotations
 
-import os
 from typing import Literal
+
+from planner import settings
 
 ENV_VAR = "HIPPLAN_CALDAV_PASSWORD"
 SERVICE = "hipplan"
@@ -23,7 +24,7 @@ def account(url: str, user: str) -> str:
 
 def stored_password(url: str, user: str) -> tuple[str, Source] | None:
     """The password from the environment or the keyring, and where it came from."""
-    env = os.environ.get(ENV_VAR)
+    env = settings.caldav_password()
     if env:
         return env, "environment"
     try:

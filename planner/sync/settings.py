@@ -13,8 +13,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from platformdirs import user_config_path
-
+from planner import settings as app_settings
 from planner.domain.errors import PlannerError
 from planner.fsutil import atomic_write
 
@@ -42,7 +41,7 @@ class SyncSettings:
 
 def settings_path() -> Path:
     """`$XDG_CONFIG_HOME/hipplan/sync.toml` on Linux, the platform's equivalent elsewhere."""
-    return user_config_path("hipplan", appauthor=False) / FILE_NAME
+    return app_settings.config_dir() / FILE_NAME
 
 
 def load(athlete_key: str, path: Path | None = None) -> SyncSettings:

@@ -54,7 +54,7 @@ from planner.tui.widgets.dialogs import (
 
 if TYPE_CHECKING:
     from planner.services.runs import RunsChanged
-    from planner.storage import Repository
+    from planner.storage import FileStore
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -115,7 +115,7 @@ class HipplanApp(App[None]):
 
     def __init__(
         self,
-        repo: Repository,
+        repo: FileStore,
         *,
         athlete: str | None = None,
         watch_seconds: float | None = 2.0,

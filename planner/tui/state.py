@@ -38,7 +38,7 @@ from planner.domain.outcomes import report as outcomes_report
 from planner.domain.summary import Summary
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 RECENT_WEEKS = 8
 
@@ -255,7 +255,7 @@ class Board:
         return replace(self, selected=chosen or name, detail=self.detail if chosen else None)
 
 
-def load_board(repo: Repository, selected: str | None, now: datetime) -> Board:
+def load_board(repo: Store, selected: str | None, now: datetime) -> Board:
     """Every athlete's summary as of `now`, with `selected` chosen (the first if not listed).
 
     The detail is left to `load_detail`: the list costs one small read per athlete."""
@@ -263,7 +263,7 @@ def load_board(repo: Repository, selected: str | None, now: datetime) -> Board:
     return Board(summaries=summaries, listed=True).choose(selected)
 
 
-def skipped_runs(repo: Repository, athlete: Athlete, plan: Plan | None) -> tuple[Run, ...]:
+def skipped_runs(repo: Store, athlete: Athlete, plan: Plan | None) -> tuple[Run, ...]:
     """The block's runs taken off one by one, at the time they were planned for."""
     skipped = repo.run_changes(athlete.name).skipped
     if plan is None or not skipped:
@@ -274,7 +274,7 @@ def skipped_runs(repo: Repository, athlete: Athlete, plan: Plan | None) -> tuple
     return tuple(r for r in scheduled if r.id in skipped)
 
 
-def _settled(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
+def _settled(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
     """The plan as the weeks ended by now make it (the hold rule), settled like every read."""
     from planner.services import plans  # the plan engine, loaded only when a week needs it
 
@@ -283,7 +283,7 @@ def _settled(repo: Repository, athlete: Athlete, plan: Plan, now: datetime) -> P
     return plans.settle(repo, athlete, plan, now)
 
 
-def load_detail(repo: Repository, name: str, now: datetime) -> AthleteDetail:
+def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:
     """Everything the screens show of one athlete; UnknownAthlete if they are gone."""
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)

@@ -32,7 +32,7 @@ from planner.services import calendar
 from planner.tui.screens.base import HipplanModal
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import FileStore
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def parse_alarm(text: str) -> int | None:
     return int(text)
 
 
-def write_export(repo: Repository, name: str, request: ExportRequest) -> ExportDone:
+def write_export(repo: FileStore, name: str, request: ExportRequest) -> ExportDone:
     """Export through the calendar service and write the file atomically."""
 
     def write(data: bytes) -> None:

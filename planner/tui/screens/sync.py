@@ -29,7 +29,7 @@ from planner.tui.screens.export import RunsCheckbox
 
 if TYPE_CHECKING:
     from planner.services.sync import SquadResult, SyncReport
-    from planner.storage import Repository
+    from planner.storage import FileStore
     from planner.sync.settings import SyncSettings
 
 
@@ -77,7 +77,7 @@ class SyncDone:
     kept: bool | None  # None: not asked to keep the password
 
 
-def load_settings(repo: Repository, name: str) -> Loaded:
+def load_settings(repo: FileStore, name: str) -> Loaded:
     from planner.services import sync
 
     athlete, stored = sync.settings_for(repo, name)
@@ -89,7 +89,7 @@ def load_settings(repo: Repository, name: str) -> Loaded:
 
 
 def run_sync(
-    repo: Repository, name: str, fields: SyncFields, progress: Callable[[int, int], None]
+    repo: FileStore, name: str, fields: SyncFields, progress: Callable[[int, int], None]
 ) -> SyncDone:
     """Check the fields, find the password, sync; remember only what worked."""
     from planner.services import sync
@@ -367,7 +367,7 @@ class SyncScreen(HipplanModal[None]):
 # -- the whole squad -------------------------------------------------------------------------------
 
 
-def run_sync_all(repo: Repository) -> list[SquadResult]:
+def run_sync_all(repo: FileStore) -> list[SquadResult]:
     """`hipplan sync --all`, with passwords from the environment or the keyring only."""
     from planner.services import sync
 

@@ -70,7 +70,7 @@ from planner.tui.widgets.wizard_steps import StepHeader
 from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tightness_meaning
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
 
 T = TypeVar("T")
 
@@ -143,7 +143,7 @@ class PlanWizard(HipplanScreen[str | None]):
 
     TITLE_TEXT = "New plan"
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Store) -> None:
         super().__init__()
         self.repo = repo
         self.step = 0

@@ -26,7 +26,7 @@ from planner.tui.widgets.wizard_chart import MinutesChart
 from planner.tui.widgets.wizard_preview import PlanPreview
 
 if TYPE_CHECKING:
-    from planner.storage import Repository
+    from planner.storage import Store
     from planner.tui.state import AthleteDetail
 
 
@@ -42,7 +42,7 @@ class ExistingAthleteWizard(PlanWizard):
 
     TITLE_TEXT = "Plan for an athlete"
 
-    def __init__(self, repo: Repository, detail: AthleteDetail) -> None:
+    def __init__(self, repo: Store, detail: AthleteDetail) -> None:
         super().__init__(repo)
         self.stored = detail
         self._athlete = detail.athlete
@@ -80,7 +80,7 @@ class ExistingAthleteWizard(PlanWizard):
 class NewBlockWizard(ExistingAthleteWizard):
     """A new block around the stored runs, previewed week by week against the current one."""
 
-    def __init__(self, repo: Repository, detail: AthleteDetail) -> None:
+    def __init__(self, repo: Store, detail: AthleteDetail) -> None:
         super().__init__(repo, detail)
         self.first_step = 2
         self.TITLE_TEXT = f"New block for {detail.athlete.name}"

@@ -13,7 +13,7 @@ from planner.domain.inputs import parse_days
 from planner.domain.model import Athlete, LogEntry, Plan, Run, RunRule, as_utc
 from planner.domain.moves import RUN_LINK_SLACK
 from planner.services import athletes, plans, runs
-from planner.storage import Repository
+from planner.storage import Repository, Store
 from tests.archives import archived_text
 
 NAME = "Ana Tight"
@@ -22,15 +22,15 @@ RULE = RunRule(parse_days("mon,wed,sat"), time(7, 0), 45)
 
 
 @pytest.fixture
-def repo(db: Path) -> Repository:
-    repository = Repository.open(db)
+def repo(store: Store) -> Store:
+    repository = store
     repository.add_athlete(Athlete(NAME, 5, tz="Europe/London"))
     repository.add_run_rule(NAME, RULE)
     plans.build_plan(repository, NAME, date(2027, 3, 1), 8)
     return repository
 
 
-def _plan(repo: Repository) -> Plan:
+def _plan(repo: Store) -> Plan:
     plan = repo.get_plan(NAME)
     assert plan is not None
     return plan
@@ -49,6 +49,7 @@ def _ties_hold(plan: Plan) -> None:
         assert timedelta(0) <= gap <= RUN_LINK_SLACK, s.id
 
 
+@pytest.mark.file_store
 def test_an_overlapping_rule_is_refused_naming_the_other_run(repo: Repository) -> None:
     before = repo.path.read_bytes()
     with pytest.raises(Conflict, match=r"would overlap the run at Wed 03 Mar 2027 07:00-07:45"):
@@ -56,7 +57,7 @@ def test_an_overlapping_rule_is_refused_naming_the_other_run(repo: Repository) -
     assert repo.path.read_bytes() == before
 
 
-def test_a_new_rule_rebuilds_the_future_around_it(repo: Repository) -> None:
+def test_a_new_rule_rebuilds_the_future_around_it(repo: Store) -> None:
     result = runs.add_runs(repo, NAME, RunRule(parse_days("tue"), time(18, 0), 30), now=NOW)
     assert result.change is not None and "runs added (tue at 18:00" in result.change.reason
     plan = _plan(repo)
@@ -67,7 +68,7 @@ def test_a_new_rule_rebuilds_the_future_around_it(repo: Repository) -> None:
 
 
 def test_a_skipped_run_takes_its_warm_up_and_cool_down_and_undo_restores_them(
-    repo: Repository,
+    repo: Store,
 ) -> None:
     run_id = "run-20270310-0700"
     tied = {s.id for s in _plan(repo).sessions if s.run_id == run_id}
@@ -87,7 +88,7 @@ def test_a_skipped_run_takes_its_warm_up_and_cool_down_and_undo_restores_them(
     _ties_hold(_plan(repo))
 
 
-def test_a_moved_run_takes_its_warm_up_and_cool_down_along(repo: Repository) -> None:
+def test_a_moved_run_takes_its_warm_up_and_cool_down_along(repo: Store) -> None:
     run_id = "run-20270310-0700"
     new_start = datetime(2027, 3, 10, 17, 30, tzinfo=UTC)
     runs.move_run(repo, NAME, run_id, new_start, now=NOW)
@@ -102,7 +103,7 @@ def test_a_moved_run_takes_its_warm_up_and_cool_down_along(repo: Repository) -> 
         runs.move_run(repo, NAME, run_id, datetime(2027, 3, 1, 7, 10, tzinfo=UTC), now=NOW)
 
 
-def test_removing_a_rule_or_an_unknown_one(repo: Repository) -> None:
+def test_removing_a_rule_or_an_unknown_one(repo: Store) -> None:
     with pytest.raises(UnknownRun, match="rule-mowesa-0700-45"):
         runs.remove_runs(repo, NAME, "rule-nope", now=NOW)
     runs.add_runs(repo, NAME, RunRule(parse_days("tue"), time(18, 0), 30), now=NOW)
@@ -111,7 +112,7 @@ def test_removing_a_rule_or_an_unknown_one(repo: Repository) -> None:
     assert not [r for r in _plan(repo).runs if r.start.weekday() == 1]
 
 
-def test_removing_an_imported_calendar_by_file_name(repo: Repository) -> None:
+def test_removing_an_imported_calendar_by_file_name(repo: Store) -> None:
     tz = repo.get_athlete(NAME).zone
     start = datetime(2027, 3, 11, 18, 0, tzinfo=tz)
     repo.replace_imported_runs(
@@ -137,7 +138,7 @@ def test_runs_list_shows_imported_runs_far_ahead(db: Path) -> None:
     assert all(item.run.rule_id is None and not item.skipped for item in listed)
 
 
-def test_extend_goes_on_in_maintenance_and_keeps_the_past(repo: Repository) -> None:
+def test_extend_goes_on_in_maintenance_and_keeps_the_past(repo: Store) -> None:
     repo.log(NAME, LogEntry("20270301-pre", "done", 10, NOW))
     before = _plan(repo)
     plan, change = plans.extend_plan(repo, NAME, 4, now=NOW)
@@ -149,6 +150,7 @@ def test_extend_goes_on_in_maintenance_and_keeps_the_past(repo: Repository) -> N
         plans.extend_plan(repo, NAME, 41, now=NOW)
 
 
+@pytest.mark.file_store
 def test_removing_an_athlete_backs_up_first(repo: Repository) -> None:
     athlete, backup = athletes.remove_athlete(repo, "ana tight")
     assert athlete.name == NAME and backup.exists() and NAME in archived_text(backup)

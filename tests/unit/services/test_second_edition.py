@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from planner.domain.builder import NEW_MODEL_REASON
 from planner.domain.inputs import parse_days
 from planner.domain.model import Athlete, LogEntry, RunRule
 from planner.services import assessment, plans
-from planner.storage import Repository
+from planner.storage import Store
 
 NAME = "Ana Tight"
 NOW = datetime(2027, 3, 9, 12, 0, tzinfo=UTC)  # Tuesday of week 2
@@ -22,15 +21,15 @@ RULE = RunRule(parse_days("mon,wed,sat"), time(7, 0), 45)
 
 
 @pytest.fixture
-def repo(db: Path) -> Repository:
-    repository = Repository.open(db)
+def repo(store: Store) -> Store:
+    repository = store
     repository.add_athlete(Athlete(NAME, 5, tz="Europe/London"))
     repository.add_run_rule(NAME, RULE)
     plans.build_plan(repository, NAME, date(2027, 3, 1), 8)
     return repository
 
 
-def test_an_older_plan_keeps_its_history_and_says_its_future_is_new(repo: Repository) -> None:
+def test_an_older_plan_keeps_its_history_and_says_its_future_is_new(repo: Store) -> None:
     built = repo.get_plan(NAME)
     assert built is not None and all(s.why for s in built.sessions)
     # what a plan of the first edition looks like once stored: no session says why
@@ -53,7 +52,7 @@ def test_an_older_plan_keeps_its_history_and_says_its_future_is_new(repo: Reposi
     assert again.change is not None and NEW_MODEL_REASON not in again.change.reason
 
 
-def test_the_strength_track_comes_and_goes_with_a_reassessment(repo: Repository) -> None:
+def test_the_strength_track_comes_and_goes_with_a_reassessment(repo: Store) -> None:
     result = assessment.set_athlete(repo, NAME, strength=True, now=NOW)
     assert result.athlete.strength and repo.get_athlete(NAME).strength
     assert result.change is not None and "strength track off → on" in result.change.reason

@@ -4,7 +4,6 @@ and skips athletes without runs, `squad_adherence` puts who needs attention firs
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,7 @@ from planner.domain.errors import BadLines
 from planner.domain.model import Athlete, LogEntry
 from planner.domain.squad import HEADER
 from planner.services import squad
-from planner.storage import Repository
+from planner.storage import Repository, Store
 
 FILE = f"""{HEADER}
 Ana Tight,5,triathlon,9,Europe/London,mon;wed;fri,06:30,50
@@ -23,11 +22,11 @@ START = date(2027, 3, 1)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Repository:
-    return Repository.open(tmp_path / "hipplan.json")
+def repo(store: Store) -> Store:
+    return store
 
 
-def test_an_import_stores_every_athlete_with_their_weekly_runs(repo: Repository) -> None:
+def test_an_import_stores_every_athlete_with_their_weekly_runs(repo: Store) -> None:
     lines = squad.import_squad(repo, FILE, "squad.csv", "UTC")
     assert [line.athlete.name for line in lines] == ["Ana Tight", "Ben Mid", "Cal Loose"]
     assert [a.name for a in repo.athletes()] == ["Ana Tight", "Ben Mid", "Cal Loose"]
@@ -35,13 +34,14 @@ def test_an_import_stores_every_athlete_with_their_weekly_runs(repo: Repository)
     assert repo.get_athlete("cal loose").tz == "America/New_York"
 
 
-def test_a_bad_line_stores_nothing_of_the_file(repo: Repository) -> None:
+def test_a_bad_line_stores_nothing_of_the_file(repo: Store) -> None:
     bad = FILE.replace(b"Cal Loose,1", b"Cal Loose,7")
     with pytest.raises(BadLines, match="line 4: tightness: tightness must be 1 to 5, not 7"):
         squad.import_squad(repo, bad, "squad.csv", "UTC")
     assert repo.athletes() == []
 
 
+@pytest.mark.file_store
 def test_a_name_already_stored_is_a_bad_line_and_nothing_is_stored(repo: Repository) -> None:
     repo.add_athlete(Athlete("BEN MID", 2))
     before = repo.path.read_bytes()
@@ -52,6 +52,7 @@ def test_a_name_already_stored_is_a_bad_line_and_nothing_is_stored(repo: Reposit
     assert [a.name for a in Repository.open(repo.path).athletes()] == ["BEN MID"]
 
 
+@pytest.mark.file_store
 def test_build_all_builds_every_plan_and_skips_athletes_without_runs(repo: Repository) -> None:
     squad.import_squad(repo, FILE, "squad.csv", "UTC")
     repo.add_athlete(Athlete("Dee", 2))
@@ -71,7 +72,7 @@ def test_build_all_builds_every_plan_and_skips_athletes_without_runs(repo: Repos
     assert stored.get_plan("Dee") is None
 
 
-def test_squad_adherence_puts_who_needs_attention_first(repo: Repository) -> None:
+def test_squad_adherence_puts_who_needs_attention_first(repo: Store) -> None:
     squad.import_squad(repo, FILE, "squad.csv", "UTC")
     repo.add_athlete(Athlete("Dee", 2))
     squad.build_all(repo, START, 6)
