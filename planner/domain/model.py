@@ -40,7 +40,10 @@ KIND_LABELS: dict[SessionKind, str] = {
     "maintenance": "maintenance extra",
     "strength": "strength",
 }
-# For tight columns (the week grid at 80 columns).
+# Warm-ups and cool-downs: the kinds that belong to a run.
+RUN_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
+# For tight columns (the week grid at 80 columns), and the end of every session id
+# ("20250303-loose"): stored ids carry it, so a value here never changes.
 KIND_SHORT: dict[SessionKind, str] = {
     "pre-run": "pre",
     "post-run": "post",
