@@ -9,7 +9,7 @@ a warning: the next rebuild then lets the doses grow again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -58,15 +58,18 @@ def _lower(given: Prescription, reached: Prescription | None) -> Prescription:
     return reached
 
 
-def keep_gradual(sessions: Sequence[Session], kept: Set[str]) -> list[Session]:
+def keep_gradual(
+    sessions: Sequence[Session], kept: Set[str], start_from: Mapping[str, Dose] | None = None
+) -> list[Session]:
     """`sessions` (in time order) with each one not in `kept` lowered where its dose would jump
-    up from the same exercise's previous appearance by more than gradual change allows.
+    up from the same exercise's previous appearance by more than gradual change allows; an
+    exercise with no previous appearance grows from its dose in `start_from`, if any.
 
     A rebuild's future follows a past built from other phases (a hold or a re-assessment made
     mid-week): a warm-up of the held loosening week may double the taper warm-up done the day
     before. Only lowering is done, so a session only gets shorter, as in `hold_doses`.
     """
-    last: dict[str, Dose] = {}
+    last: dict[str, Dose] = dict(start_from or {})
     result = []
     for session in sessions:
         if session.id not in kept:
@@ -77,6 +80,20 @@ def keep_gradual(sessions: Sequence[Session], kept: Set[str]) -> list[Session]:
             last[given.exercise_id] = given.dose
         result.append(session)
     return result
+
+
+def first_doses(sessions: Sequence[Session]) -> dict[str, Dose]:
+    """Each exercise's first dose in `sessions` (in time order): where a plan starts it.
+
+    A re-assessment that brings new exercises (tightness 2 to 5 adds the deep stretches) builds
+    a fresh plan whose past already grew them; the future starts them from their first dose in
+    that plan, never from the dose its week would have reached.
+    """
+    first: dict[str, Dose] = {}
+    for session in sorted(sessions, key=lambda s: (as_utc(s.start), s.id)):
+        for given in session.exercises:
+            first.setdefault(given.exercise_id, given.dose)
+    return first
 
 
 def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:

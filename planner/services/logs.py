@@ -1,27 +1,24 @@
 """Logging what was done with a session: `hipplan log` and the TUI's d/p/s keys.
 
 A log and the plan it adapts are one write: after the log, a loosening week that ended with under
-half of its loosening work done holds the loosening phase (`domain.adapt`), never touching a
+half of its loosening work done holds the loosening phase (`domain.replan`), never touching a
 logged or started session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from planner import clock
-from planner.domain import adapt, loggable
+from planner.domain import loggable
 from planner.domain.adherence import logs_by_session
-from planner.domain.errors import PlannerError
 from planner.domain.inputs import clean_note, zone
 from planner.domain.lookup import find_session, logged_session
 from planner.domain.model import (
     Athlete,
     LogEntry,
-    Plan,
     PlanChange,
     Session,
 )
@@ -74,7 +71,7 @@ def log_session(
         )
         repo.log(athlete.name, entry)
         logs = [e for e in logs if e.session_id != session.id] + [entry]
-        change = _adapt_after_log(repo, athlete, plan, logs, now) or settled
+        change = plans.adapt_to_logs(repo, athlete, plan, logs, now) or settled
     return LogResult(athlete, session, entry, change)
 
 
@@ -104,27 +101,5 @@ def undo_log(
         undone = by_session[session.id]
         repo.unlog(athlete.name, session.id)
         rest = [e for e in logs if e.session_id != session.id]
-        change = _adapt_after_log(repo, athlete, plan, rest, now)
+        change = plans.adapt_to_logs(repo, athlete, plan, rest, now)
     return UndoResult(athlete, session, undone, change)
-
-
-# -- adaptation ------------------------------------------------------------------------------------
-
-
-def _adapt_after_log(
-    repo: Repository, athlete: Athlete, plan: Plan, logs: Sequence[LogEntry], now: datetime
-) -> PlanChange | None:
-    """Hold (or release) the loosening phase when the logs call for it.
-
-    Only the hold rule acts on a log: other differences a rebuild might bring (runs added since
-    the plan was built) are `plan build`'s business, not a side effect of logging.
-    """
-    low = adapt.low_loosening_weeks(plan, logs, now)
-    try:
-        fresh = plans.rebuild(repo, athlete, plan, len(low), now)
-    except PlannerError:
-        return None  # the runs or template are gone: the log stands, the plan stays as it is
-    result = adapt.settle_hold(plan, fresh, logs, now, low)
-    if result.plan is not plan:
-        repo.save_plan(result.plan)
-    return result.plan.changes[-1] if result.changed else None
