@@ -28,6 +28,7 @@ from planner.domain.adherence import (
     plan_holds,
 )
 from planner.domain.model import (
+    RUN_KINDS,
     ChangeKind,
     HeldWeek,
     LogEntry,
@@ -126,7 +127,8 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
     ordered = sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id))
     # the future follows the kept past gradually, even when that past had other phases, and
     # an exercise the past never had grows from where the fresh plan starts it
-    sessions = tuple(caution.keep_gradual(ordered, frozen, caution.first_doses(fresh.sessions)))
+    starts = caution.first_doses(fresh.sessions)
+    sessions = tuple(caution.keep_gradual(ordered, frozen, starts, _fits_among(runs)))
     merged = replace(
         stored,
         tz=fresh.tz,
@@ -137,6 +139,19 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
         sessions=sessions,
     )
     return Merge(merged, _changed_weeks(stored, merged), tuple(s.id for s in dropped))
+
+
+def _fits_among(runs: Sequence[Run]) -> caution.Fits:
+    """Whether a session made longer still overlaps no run or other session and keeps the
+    quiet time before runs and at night (a warm-up or cool-down stays at its run)."""
+    by_start = Intervals(runs)
+
+    def fits(session: Session, others: Sequence[Session]) -> bool:
+        if by_start.overlaps_any(session) or Intervals(others).overlaps_any(session):
+            return False
+        return session.kind in RUN_KINDS or moves.quiet_ok(runs, session)
+
+    return fits
 
 
 def _pins(

@@ -121,7 +121,8 @@ def first_clash(
     return None
 
 
-def _quiet_ok(runs: Sequence[Run], session: Session) -> bool:
+def quiet_ok(runs: Sequence[Run], session: Session) -> bool:
+    """Whether the session keeps the quiet time before runs and at night."""
     try:
         check_quiet(runs, session)
     except QuietTime:
@@ -158,7 +159,7 @@ def keep_pins(
         if (
             tied
             and first_clash(session, runs, [*others, *kept]) is None
-            and _quiet_ok(runs, session)
+            and quiet_ok(runs, session)
         ):
             kept.append(session)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -236,3 +237,26 @@ def test_an_outcome_warning_keeps_its_reason_and_advice_apart() -> None:
     assert "8" in warning.reason and ": " not in warning.reason
     assert warning.advice == PHYSIO_ADVICE
     assert warning.message == f"{warning.reason}: {warning.advice}"
+
+
+@pytest.mark.parametrize(("before", "after", "week"), [(5, 1, 5), (5, 2, 3), (2, 5, 3)])
+def test_a_reassessment_changes_the_doses_gradually_either_way(
+    standard: Template, catalogue: Catalogue, before: int, after: int, week: int
+) -> None:
+    # From 5 to 1 the fresh doses are far below those done: the future comes down in steps.
+    stored = stored_plan(standard, catalogue, tightness=before)
+    now = datetime.combine(START + timedelta(weeks=week - 1, days=1), time(12), tzinfo=UTC)
+    logs = [
+        LogEntry(s.id, "done", s.minutes, s.end) for s in stored.sessions if as_utc(s.end) <= now
+    ]
+    made = inputs(standard, catalogue, stored, ada(after), logs, now)
+    result = replan.replan(made, f"re-assessed: tightness {before} → {after}")
+    assert result.change is not None
+    check_gradual(result.plan)
+    spans = [(as_utc(x.start), as_utc(x.end)) for x in result.plan.sessions]
+    spans += [(as_utc(r.start), as_utc(r.end)) for r in result.plan.runs]
+    assert all(a[1] <= b[0] for a, b in pairwise(sorted(spans)))  # nothing overlaps
+    kept = {s.id: s for s in stored.sessions if as_utc(s.start) <= now}
+    for s in result.plan.sessions:
+        if s.id in kept:
+            assert s == kept[s.id]
