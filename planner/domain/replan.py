@@ -4,15 +4,17 @@ to the stored plan.
 Every rebuild goes the same way: the loosening weeks that ended low (`adapt.low_loosening_weeks`)
 hold the loosening phase, a fresh plan is built with those weeks held, a standing physio warning
 caps its doses at those reached (`caution.hold_doses`), and the fresh future is merged onto the
-stored past (`adapt`), never touching a logged or started session. Three entry points:
+stored past (`adapt`), never touching a logged or started session. The entry points:
 
 - `replan`: a change to the athlete or their runs (a re-assessment, runs added or skipped, a
   longer block, a rebuild on request): the future is rebuilt and the change says why.
 - `after_log`: a log, a log taken back, a watch import: only the hold rule acts, so runs added
   since the plan was built are not rebuilt as a side effect.
 - `settle`: weeks ended by `now` that call for another number of held weeks.
+- `keep_mobility_days`: a run the watch shows was not run took its warm-up and cool-down, and
+  with them a day of mobility; the rest of its week gets a session on another day.
 
-All three are pure: the caller reads the athlete, plan, logs and check-ins, passes `build` (the
+All are pure: the caller reads the athlete, plan, logs and check-ins, passes `build` (the
 plan the athlete's runs and template give for a number of weeks and held weeks) and stores the
 plan returned, inside one transaction.
 """
