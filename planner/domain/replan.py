@@ -144,6 +144,17 @@ def _hold(inputs: Inputs, stored: Plan, *, always: bool) -> Replanned:
     return Replanned(settled, settled.changes[-1] if changed else None)
 
 
+def short_of_mobility_days(plan: Plan, weeks: Iterable[int]) -> set[int]:
+    """Those of `weeks` with mobility on fewer than MOBILITY_DAYS_A_WEEK days."""
+    tz = zone(plan.tz)
+    return {
+        week
+        for week in weeks
+        if len({s.start.astimezone(tz).date() for s in plan.sessions_in_week(week)})
+        < MOBILITY_DAYS_A_WEEK
+    }
+
+
 def keep_mobility_days(
     plan: Plan,
     fresh: Plan,

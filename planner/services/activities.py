@@ -177,6 +177,7 @@ def _keep_mobility_days(
         for run_id in missed
         if run_id in by_id and (week := plan.week_of(by_id[run_id].start.astimezone(tz).date()))
     }
+    weeks = replan_rule.short_of_mobility_days(plan, weeks)  # a build only where one is needed
     if not weeks:
         return None
     first = plan.start + timedelta(weeks=min(weeks) - 1)

@@ -78,3 +78,20 @@ def test_a_missed_run_leaves_its_week_with_mobility_on_three_days(
     # the same files again change nothing more
     activities.import_activities(repo, NAME, inbox, now=THURSDAY)
     assert stored(repo) == after
+
+
+def test_a_week_with_mobility_on_other_days_gets_nothing_more(db: Path, tmp_path: Path) -> None:
+    repository = Repository.open(db)
+    repository.add_athlete(Athlete(NAME, 5, tz="Europe/London"))  # loosening days besides runs
+    repository.add_run_rule(NAME, RunRule((0, 2, 5), time(7, 0), 45))
+    before = plans.build_plan(repository, NAME, START, 4)
+    assert len(mobility_days(before, 2)) > MOBILITY_DAYS_A_WEEK
+    inbox = tmp_path / "watch"
+    inbox.mkdir()
+    ride = fit_bytes(datetime(2027, 3, 10, 12, tzinfo=UTC), 60, Sport.CYCLING)
+    (inbox / "ride.fit").write_bytes(ride)
+    result = activities.import_activities(repository, NAME, inbox, now=THURSDAY)
+    after = stored(repository)
+    assert after.session("20270310-post") is None
+    assert not any(c.kind == "watch" and "mobility kept" in c.effect for c in after.changes)
+    assert not any("mobility kept" in n for n in result.notes)
