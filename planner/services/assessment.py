@@ -77,6 +77,7 @@ class SetPreview:
     before: Plan | None  # the plan as it stands
     after: Plan | None  # the plan the change gives; None without a plan or a change to it
     reason: str  # the PlanChange reason the save would record
+    change: PlanChange | None = None  # that change, with its fields (kind, cause, effect, ...)
 
 
 def preview_set(
@@ -103,7 +104,7 @@ def preview_set(
     result = replan_rule.replan(plans.rebuild_inputs(repo, new, plan, now, runs=runs), why)
     if result.change is None:
         return SetPreview(new, plan, None, "")
-    return SetPreview(new, plan, result.plan, result.change.reason)
+    return SetPreview(new, plan, result.plan, result.change.reason, result.change)
 
 
 def _runs_in_zone(repo: Repository, athlete: Athlete, plan: Plan) -> list[Run]:
