@@ -27,9 +27,21 @@ from planner.domain.adherence import (
     logs_by_session,
     plan_holds,
 )
-from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
+from planner.domain.model import (
+    RUN_KINDS,
+    ChangeKind,
+    HeldWeek,
+    LogEntry,
+    Plan,
+    PlanChange,
+    Run,
+    Session,
+    as_utc,
+)
 from planner.domain.schedule import Intervals
 
+HOLD_KINDS: tuple[ChangeKind, ...] = ("hold", "release")
+_HOLD_OPENING = "loosening week"
 RELEASED = f"no loosening week ended under {HOLD_BELOW_PERCENT} % of its loosening work any more"
 
 
@@ -52,13 +64,20 @@ def reassess_hold(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> Hold |
     return next((h for h in plan_holds(plan, logs, now) if not h.held), None)
 
 
+REASSESS_ADVICE = (
+    f"loosening is held at most {HOLDS_IN_A_ROW} weeks in a row, so it is not held again;"
+    " re-assess the tightness (the self-test) before going on"
+)
+
+
+def reassess_why(hold: Hold) -> str:
+    """What calls for a re-assessment, with the figures (`REASSESS_ADVICE` says what to do)."""
+    return f"loosening week {hold.week} ended with {_work(hold)}, the third week in a row"
+
+
 def reassess_reason(hold: Hold) -> str:
-    """Why a re-assessment is asked for, with the figures."""
-    return (
-        f"loosening week {hold.week} ended with {_work(hold)}, the third week in a row:"
-        f" loosening is held at most {HOLDS_IN_A_ROW} weeks in a row,"
-        " so it is not held again; re-assess the tightness (the self-test) before going on"
-    )
+    """Why a re-assessment is asked for, with the figures, and what to do."""
+    return f"{reassess_why(hold)}: {REASSESS_ADVICE}"
 
 
 def needs_settling(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> bool:
@@ -106,8 +125,10 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
         and not held.overlaps_any(s)
     ]
     ordered = sorted([*kept, *pins, *future], key=lambda s: (as_utc(s.start), s.id))
-    # the future follows the kept past gradually, even when that past had other phases
-    sessions = tuple(caution.keep_gradual(ordered, frozen))
+    # the future follows the kept past gradually, even when that past had other phases, and
+    # an exercise the past never had grows from where the fresh plan starts it
+    starts = caution.first_doses(fresh.sessions)
+    sessions = tuple(caution.keep_gradual(ordered, frozen, starts, _fits_among(runs)))
     merged = replace(
         stored,
         tz=fresh.tz,
@@ -118,6 +139,19 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
         sessions=sessions,
     )
     return Merge(merged, _changed_weeks(stored, merged), tuple(s.id for s in dropped))
+
+
+def _fits_among(runs: Sequence[Run]) -> caution.Fits:
+    """Whether a session made longer still overlaps no run or other session and keeps the
+    quiet time before runs and at night (a warm-up or cool-down stays at its run)."""
+    by_start = Intervals(runs)
+
+    def fits(session: Session, others: Sequence[Session]) -> bool:
+        if by_start.overlaps_any(session) or Intervals(others).overlaps_any(session):
+            return False
+        return session.kind in RUN_KINDS or moves.quiet_ok(runs, session)
+
+    return fits
 
 
 def _pins(
@@ -143,23 +177,59 @@ def _pins(
     return tied, [*lost, *clash]
 
 
-def adapt(stored: Plan, fresh: Plan, logs: Sequence[LogEntry], now: datetime, why: str) -> Merge:
-    """`merge`, plus one PlanChange at the first changed week saying `why` and what changed.
+def adapt(
+    stored: Plan,
+    fresh: Plan,
+    logs: Sequence[LogEntry],
+    now: datetime,
+    why: str,
+    *,
+    kind: ChangeKind = "rebuild",
+    held: Sequence[Hold] = (),
+    notes: Sequence[str] = (),
+) -> Merge:
+    """`merge`, plus one PlanChange at the first changed week saying `why`, then `notes` (the
+    loosening held, a new model) and what changed; `held` are the loosening weeks the fresh plan
+    holds, kept as figures on the change.
 
     When the future comes out the same, the stored plan is returned untouched (no new change).
     """
     result = merge(stored, fresh, logs, now)
     if not result.changed:
         return Merge(stored, ())
-    reason = f"{why}; {_what_changed(stored, result)}"
+    effect = "; ".join([*notes, _what_changed(stored, result)])
     moved = rebuilt.moved_words(stored, result.plan)  # which sessions moved: the first few
-    if moved and not why.startswith(("loosening week", RELEASED)):  # a hold says its own
-        reason += f"; {moved}"
+    if moved and kind not in HOLD_KINDS:  # a hold says its own
+        effect += f"; {moved}"
     if result.dropped_moves:
-        reason += f"; moved sessions that no longer fit: {', '.join(result.dropped_moves)}"
-    change = PlanChange(week=result.changed_weeks[0], reason=reason, at=now)
+        effect += f"; moved sessions that no longer fit: {', '.join(result.dropped_moves)}"
+    change = PlanChange(
+        week=result.changed_weeks[0],
+        reason=f"{why}; {effect}",
+        at=now,
+        kind=kind,
+        cause=why,
+        effect=effect,
+        weeks=result.changed_weeks,
+        held=held_figures(held),
+    )
     plan = replace(result.plan, changes=(*stored.changes, change))
     return Merge(plan, result.changed_weeks, result.dropped_moves)
+
+
+def held_figures(low: Sequence[Hold]) -> tuple[HeldWeek, ...]:
+    """The figures of each loosening week held, for a PlanChange."""
+    return tuple(
+        HeldWeek(h.week, h.work.done_minutes, h.work.planned_minutes, h.percent) for h in low
+    )
+
+
+def change_words(change: PlanChange, *, cause: bool = True) -> str:
+    """The change in words: its whole reason, or without `cause` only what it did to the plan
+    (for a caller that has just said what asked for it)."""
+    if cause or not change.effect:
+        return change.reason
+    return change.effect
 
 
 def settle_hold(
@@ -173,8 +243,9 @@ def settle_hold(
     """
     why = hold_reason(low) if low else RELEASED
     if _phases(fresh) == _phases(stored):
-        return Merge(replace(_refreshed(stored, why, now), held=fresh.held), ())
-    result = adapt(stored, fresh, logs, now, why)
+        return Merge(replace(_refreshed(stored, why, low, now), held=fresh.held), ())
+    kind: ChangeKind = "hold" if low else "release"
+    result = adapt(stored, fresh, logs, now, why, kind=kind, held=low)
     if not result.changed:
         return result
     new = result.plan.changes[-1]
@@ -195,19 +266,39 @@ def one_change(before: Plan, after: Plan) -> Plan:
 
 
 def is_hold(change: PlanChange) -> bool:
-    """A change the hold rule made: a hold or a release (other reasons start otherwise)."""
-    return change.reason.startswith(("loosening week", RELEASED))
+    """A change the hold rule made: a hold or a release."""
+    return kind_of(change) in HOLD_KINDS
 
 
-def _refreshed(plan: Plan, why: str, now: datetime) -> Plan:
+def kind_of(change: PlanChange) -> ChangeKind:
+    """The change's kind; for one stored before kinds were, told by how the hold rule's
+    sentences begin (the only place that reads a change's words)."""
+    if change.kind is not None:
+        return change.kind
+    if change.reason.startswith(RELEASED):
+        return "release"
+    return "hold" if change.reason.startswith(_HOLD_OPENING) else "rebuild"
+
+
+def _refreshed(plan: Plan, why: str, low: Sequence[Hold], now: datetime) -> Plan:
     """The plan with its standing hold's note brought up to the figures of now."""
     last = next((c for c in reversed(plan.changes) if is_hold(c)), None)
-    if last is None or why == RELEASED or last.reason.startswith(RELEASED):
+    if last is None or not low or kind_of(last) == "release":
         return plan
-    head, sep, tail = last.reason.partition("; ")
-    if head == why:
+    cause, effect = last.cause, last.effect
+    if last.kind is None:  # stored before the halves were: the cause ends at the first "; "
+        cause, _, effect = last.reason.partition("; ")
+    if cause == why:
         return plan
-    again = replace(last, reason=why + sep + tail, at=now)
+    again = replace(
+        last,
+        reason=f"{why}; {effect}" if effect else why,
+        at=now,
+        kind="hold",
+        cause=why,
+        effect=effect,
+        held=held_figures(low),
+    )
     return replace(plan, changes=tuple(again if c is last else c for c in plan.changes))
 
 
@@ -216,7 +307,7 @@ def hold_reason(low: Sequence[Hold]) -> str:
     minutes of loosening work done (10.8 %, under 50 %), so loosening is held 1 more week'."""
     parts = " and week ".join(f"{h.week} ended with {_work(h)}" for h in low)
     plural = "s" if len(low) > 1 else ""
-    return f"loosening week {parts}, so loosening is held {len(low)} more week{plural}"
+    return f"{_HOLD_OPENING} {parts}, so loosening is held {len(low)} more week{plural}"
 
 
 def _work(hold: Hold) -> str:

@@ -31,6 +31,7 @@ from planner.domain.dosing import DoseState, Prescriber, emphasis_level
 from planner.domain.errors import NoRuns
 from planner.domain.inputs import check_weeks
 from planner.domain.model import (
+    KIND_SHORT,
     Athlete,
     BusyBlock,
     Plan,
@@ -66,13 +67,7 @@ MOBILITY_DAYS_A_WEEK = 3  # docs/coaching.md: mobility on at least 3 different d
 MOST_WEEKLY_FALL = 0.4
 TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
 
-_ID_SUFFIX: dict[SessionKind, str] = {
-    "pre-run": "pre",
-    "post-run": "post",
-    "loosening": "loose",
-    "maintenance": "maint",
-    "strength": "str",
-}
+_ID_SUFFIX: dict[SessionKind, str] = KIND_SHORT  # a session id ends with its kind's short name
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
     ("maintenance", "loosening"),

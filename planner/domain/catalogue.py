@@ -18,7 +18,6 @@ from planner.domain.model import SESSION_KINDS, Instructions, SessionKind, Style
 
 DoseKind = Literal["reps", "hold"]
 TIGHTNESS_LEVELS = (1, 2, 3, 4, 5)
-RUN_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
 STYLES: tuple[Style, ...] = ("dynamic", "static", "relaxed", "strength")
 # Which styles each kind of session takes (docs/coaching.md, Session kinds: dynamic only before
 # runs; static holds and relaxed movements after runs and in loosening and maintenance sessions).

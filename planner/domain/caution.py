@@ -9,7 +9,7 @@ a warning: the next rebuild then lets the doses grow again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -58,25 +58,97 @@ def _lower(given: Prescription, reached: Prescription | None) -> Prescription:
     return reached
 
 
-def keep_gradual(sessions: Sequence[Session], kept: Set[str]) -> list[Session]:
+# Whether a session, grown, still fits among the others (no overlap, no quiet time broken).
+Fits = Callable[[Session, Sequence[Session]], bool]
+
+
+def keep_gradual(
+    sessions: Sequence[Session],
+    kept: Set[str],
+    start_from: Mapping[str, Dose] | None = None,
+    fits: Fits | None = None,
+) -> list[Session]:
     """`sessions` (in time order) with each one not in `kept` lowered where its dose would jump
-    up from the same exercise's previous appearance by more than gradual change allows.
+    up from the same exercise's previous appearance by more than gradual change allows; an
+    exercise with no previous appearance grows from its dose in `start_from`, if any.
 
     A rebuild's future follows a past built from other phases (a hold or a re-assessment made
     mid-week): a warm-up of the held loosening week may double the taper warm-up done the day
-    before. Only lowering is done, so a session only gets shorter, as in `hold_doses`.
+    before. With `fits`, a dose that would fall by more than gradual change allows (a
+    re-assessment from 5 to 2) is raised to the nearest gradual one instead, where the longer
+    session still `fits` among the others; so the future comes down from the doses done in
+    steps. Without it only lowering is done, as in `hold_doses`.
     """
-    last: dict[str, Dose] = {}
-    result = []
-    for session in sessions:
+    last: dict[str, Dose] = dict(start_from or {})
+    result: list[Session] = []
+    for index, session in enumerate(sessions):
         if session.id not in kept:
             exercises = tuple(_gradual_after(p, last.get(p.exercise_id)) for p in session.exercises)
             if exercises != session.exercises:
                 session = _resized(session, exercises)
+            if fits is not None:
+                session = _eased(session, last, result, sessions[index + 1 :], fits)
         for given in session.exercises:
             last[given.exercise_id] = given.dose
         result.append(session)
     return result
+
+
+def _eased(
+    session: Session,
+    last: Mapping[str, Dose],
+    before: Sequence[Session],
+    after: Sequence[Session],
+    fits: Fits,
+) -> Session:
+    """The session with each dose that falls too steeply raised to the nearest gradual one,
+    if the longer session still fits; else as it is."""
+    exercises = tuple(_gentle_fall(p, last.get(p.exercise_id)) for p in session.exercises)
+    if exercises == session.exercises:
+        return session
+    longer = _resized(session, exercises)
+    return longer if fits(longer, [*before, *after]) else session
+
+
+def _gentle_fall(given: Prescription, before: Dose | None) -> Prescription:
+    """The prescription, or, when it still changes from `before` by more than gradual change
+    allows (a fall, or reps that fall while the time per side rises), the gradual dose nearest
+    to it (fewest rounds on a tie)."""
+    if before is None or _is_gradual(before, given.dose, given.timing):
+        return given
+    dose, timing = given.dose, given.timing
+    held = dose.hold_seconds is not None
+    unit, last = (dose.hold_seconds, before.hold_seconds) if held else (dose.reps, before.reps)
+    if unit is None or last is None:
+        return given
+    step = HOLD_MOST_CHANGE if held else REPS_MOST_CHANGE
+    candidates = [
+        replace(dose, rounds=rounds, hold_seconds=value)
+        if held
+        else replace(dose, rounds=rounds, reps=value)
+        for rounds in range(1, max(dose.rounds, before.rounds) + 1)
+        for value in range(max(1, last - step), last + step + 1)
+    ]
+    fitting = [c for c in candidates if _is_gradual(before, c, timing)]
+    if not fitting:
+        return given
+    aim = _side(dose, timing)
+    best = min(fitting, key=lambda c: (abs(_side(c, timing) - aim), c.rounds))
+    return replace(given, dose=best)
+
+
+def first_doses(sessions: Sequence[Session]) -> dict[str, Dose]:
+    """Each exercise's first dose in `sessions` (in time order): where a plan starts it.
+
+    A re-assessment that brings new exercises (tightness 2 to 5 adds the deep stretches) builds
+    a fresh plan whose past already grew them; the future starts them from their first dose in
+    that plan, never from the dose its week would have reached.
+    """
+    first: dict[str, Dose] = {}
+    for session in sorted(sessions, key=lambda s: (as_utc(s.start), s.id)):
+        for given in session.exercises:
+            first.setdefault(given.exercise_id, given.dose)
+    return first
 
 
 def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:

@@ -7,10 +7,12 @@ CLI, the services and the TUI ask this module, so they refuse the same logs in t
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from planner.domain.model import Session, as_utc
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.inputs import zone
+from planner.domain.model import LOG_STATUSES, LogStatus, Session, as_utc
 
 
 def loggable_from(session: Session, tz: ZoneInfo) -> datetime:
@@ -35,3 +37,52 @@ def why_not_loggable(session: Session, status: str, now: datetime, tz: ZoneInfo)
 def is_future(session: Session, now: datetime, tz: ZoneInfo) -> bool:
     """A session whose day has not come: logging it at all (even a skip) deserves a question."""
     return as_utc(loggable_from(session, tz)) > as_utc(now)
+
+
+def check_timing(
+    session: Session, status: str, now: datetime, day: date, today: date, tz: str = "UTC"
+) -> None:
+    """Done or partial from the start of the session's local day; never on a day to come."""
+    if day > today:
+        raise InvalidInput("date", f"{day} is in the future (today is {today})")
+    reason = why_not_loggable(session, status, now, zone(tz))
+    if reason is not None:
+        raise PlannerError(reason)
+
+
+def check_minutes(session: Session, status: str, minutes: int | None) -> int:
+    """The minutes to record, or a PlannerError saying what is wrong with them."""
+    check_status(status)
+    if status == "skipped":
+        # 0 is accepted: the TUI passes it for a skip; only real minutes contradict a skip.
+        if minutes:
+            raise InvalidInput("minutes", "a skipped session has no minutes")
+        return 0
+    if minutes is None:
+        if status == "partial":
+            raise InvalidInput(
+                "minutes",
+                f"partial needs the minutes done (of the {session.minutes} planned for"
+                f" {session.id})",
+            )
+        return session.minutes  # done without --minutes: the planned length
+    if minutes < 1:
+        raise InvalidInput("minutes", f"minutes must be above 0, not {minutes}")
+    if minutes > session.minutes:
+        raise InvalidInput(
+            "minutes",
+            f"{minutes} minutes is more than the {session.minutes} planned for {session.id}",
+        )
+    return minutes
+
+
+def check_status(text: str) -> LogStatus:
+    """The log status `text` names, or InvalidInput."""
+    for status in ("done", "partial", "skipped"):
+        if text == status:
+            return status
+    raise InvalidInput("status", f"status must be {_statuses()}, not {text!r}")
+
+
+def _statuses() -> str:
+    return ", ".join(LOG_STATUSES[:-1]) + " or " + LOG_STATUSES[-1]

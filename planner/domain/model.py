@@ -40,7 +40,10 @@ KIND_LABELS: dict[SessionKind, str] = {
     "maintenance": "maintenance extra",
     "strength": "strength",
 }
-# For tight columns (the week grid at 80 columns).
+# Warm-ups and cool-downs: the kinds that belong to a run.
+RUN_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
+# For tight columns (the week grid at 80 columns), and the end of every session id
+# ("20250303-loose"): stored ids carry it, so a value here never changes.
 KIND_SHORT: dict[SessionKind, str] = {
     "pre-run": "pre",
     "post-run": "post",
@@ -289,13 +292,41 @@ class Session:
         return [r for r in found if r]
 
 
+# What kind of change a PlanChange records: the hold rule holding or releasing loosening, a
+# rebuild of the future (a re-assessment, runs changed, on request), a block made longer, a
+# session moved by hand, what a watch import changed.
+ChangeKind = Literal["hold", "release", "rebuild", "extend", "move", "watch"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
+
+
+@dataclass(frozen=True)
+class HeldWeek:
+    """A loosening week that ended under the hold rule's line, with its figures."""
+
+    week: int
+    done_minutes: int
+    planned_minutes: int
+    percent: float
+
+
 @dataclass(frozen=True)
 class PlanChange:
-    """Why the plan differs from the one first built (held loosening, re-assessment, a move)."""
+    """Why the plan differs from the one first built (held loosening, re-assessment, a move).
+
+    `reason` is the whole sentence as stored and shown; `cause` (what asked for the change) and
+    `effect` (what it did to the plan) are its two halves, `weeks` the weeks rebuilt and `held`
+    the figures of the loosening weeks held, so no reader takes the sentence apart. A change
+    stored before these fields existed has `kind` None and only its `reason`.
+    """
 
     week: int
     reason: str
     at: datetime | None = None
+    kind: ChangeKind | None = None
+    cause: str = ""
+    effect: str = ""
+    weeks: tuple[int, ...] = ()
+    held: tuple[HeldWeek, ...] = ()
 
 
 @dataclass(frozen=True)

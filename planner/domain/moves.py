@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from planner.domain.errors import Conflict, InvalidInput, QuietTime
 from planner.domain.inputs import zone
-from planner.domain.model import Plan, Run, Session, SessionKind, as_utc
+from planner.domain.model import RUN_KINDS, Plan, Run, Session, SessionKind, as_utc
 from planner.domain.placement import NIGHT_ENDS, NIGHT_STARTS, QUIET_BEFORE_RUN
 
 # A pre-run session still belongs to its run when it ends at most this long before the run starts
@@ -46,7 +46,7 @@ def moved_session(plan: Plan, session: Session, new_start: datetime) -> Session:
 
 def check_tied_to_run(plan: Plan, session: Session) -> Session:
     """A warm-up or cool-down at its new slot, still tied to a run, or Conflict saying why."""
-    if session.kind not in ("pre-run", "post-run"):
+    if session.kind not in RUN_KINDS:
         return replace(session, run_id=None)
     run = linked_run(plan.runs, session)
     if run is None:
@@ -121,7 +121,8 @@ def first_clash(
     return None
 
 
-def _quiet_ok(runs: Sequence[Run], session: Session) -> bool:
+def quiet_ok(runs: Sequence[Run], session: Session) -> bool:
+    """Whether the session keeps the quiet time before runs and at night."""
     try:
         check_quiet(runs, session)
     except QuietTime:
@@ -154,11 +155,11 @@ def keep_pins(
     kept: list[Session] = []
     dropped: list[Session] = []
     for session in pinned:
-        tied = session.kind not in ("pre-run", "post-run") or linked_run(runs, session)
+        tied = session.kind not in RUN_KINDS or linked_run(runs, session)
         if (
             tied
             and first_clash(session, runs, [*others, *kept]) is None
-            and _quiet_ok(runs, session)
+            and quiet_ok(runs, session)
         ):
             kept.append(session)
         else:

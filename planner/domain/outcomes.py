@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from planner.domain.adapt import reassess_hold, reassess_reason
+from planner.domain.adapt import REASSESS_ADVICE, reassess_hold, reassess_why
 from planner.domain.adherence import WeekFigures, WeekState, weekly_figures
 from planner.domain.inputs import SCORE_NAMES, check_score, clean_note
 from planner.domain.model import LogEntry, Plan, as_utc
@@ -145,7 +145,13 @@ class OutcomeWeek:
 @dataclass(frozen=True)
 class OutcomeWarning:
     kind: WarningKind
-    message: str
+    reason: str  # what the answers or the weeks show, with the figures
+    advice: str  # what to do about it
+
+    @property
+    def message(self) -> str:
+        """The whole warning in one sentence: the reason, then the advice."""
+        return f"{self.reason}: {self.advice}"
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,7 @@ def physio_warning(checkins: Sequence[CheckIn]) -> OutcomeWarning | None:
     reasons = physio_reasons(checkins)
     if not reasons:
         return None
-    return OutcomeWarning("physio", f"{' and '.join(reasons)}: {PHYSIO_ADVICE}")
+    return OutcomeWarning("physio", " and ".join(reasons), PHYSIO_ADVICE)
 
 
 def physio_reasons(checkins: Sequence[CheckIn]) -> list[str]:
@@ -289,8 +295,8 @@ def reassess_warning(rows: Sequence[OutcomeWeek], target: float) -> OutcomeWarni
     return OutcomeWarning(
         "reassess",
         f"the hip score has not risen in {STALL_CHECKINS} check-ins ({_figures(scores)}) although"
-        f" weeks {first}-{last} met the {_pct(target)} % target: re-assess the tightness"
-        f" ({HIP_SELF_TEST})",
+        f" weeks {first}-{last} met the {_pct(target)} % target",
+        f"re-assess the tightness ({HIP_SELF_TEST})",
     )
 
 
@@ -386,7 +392,9 @@ def report(
 ) -> Outcomes:
     rows = weeks(plan, logs, checkins, now, target)
     third = reassess_hold(plan, logs, now)
-    held_too_often = [OutcomeWarning("reassess", reassess_reason(third))] if third else []
+    held_too_often = (
+        [OutcomeWarning("reassess", reassess_why(third), REASSESS_ADVICE)] if third else []
+    )
     every = trends(rows, noise)
     return Outcomes(
         athlete=athlete,

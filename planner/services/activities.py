@@ -10,12 +10,13 @@ again finds nothing new and writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import clock, watch
 from planner.domain import adapt
+from planner.domain import replan as replan_rule
 from planner.domain.activities import (
     ID_PREFIX,
     Activity,
@@ -26,10 +27,9 @@ from planner.domain.activities import (
     reconcile,
     unique,
 )
-from planner.domain.errors import InvalidInput
-from planner.domain.model import Athlete, LogEntry, Plan, PlanChange, Run
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, PlanChange, Run
 from planner.domain.schedule import apply_changes
-from planner.services import logs as logs_service
 from planner.services import plans
 
 if TYPE_CHECKING:
@@ -147,14 +147,64 @@ def _join(
     if outcome.logs:
         repo.log_many(athlete.name, outcome.logs)
     change = None
+    notes = outcome.notes
     if plan is not None and outcome.plan is not None:
         if outcome.plan != plan:
             repo.save_plan(outcome.plan)
         all_logs = [*logs, *outcome.logs]
         if _hold_moves(plan, logs, outcome.plan, all_logs, now):
-            change = logs_service._adapt_after_log(repo, athlete, outcome.plan, all_logs, now)
+            change = plans.adapt_to_logs(repo, athlete, outcome.plan, all_logs, now)
+        missed = [o.run_id for o in outcome.outcomes if not o.done and o not in record.outcomes]
+        topped = _keep_mobility_days(repo, athlete, missed, all_logs, now)
+        if topped is not None:
+            notes = (*notes, topped.effect)
     saved = replace(record, activities=tuple(every), outcomes=outcome.outcomes)
-    return _Joined(saved, len(new), matched, len(added), len(outcome.logs), outcome.notes, change)
+    return _Joined(saved, len(new), matched, len(added), len(outcome.logs), notes, change)
+
+
+def _keep_mobility_days(
+    repo: Store, athlete: Athlete, missed: list[str], logs: list[LogEntry], now: datetime
+) -> PlanChange | None:
+    """After runs not run took their warm-ups and cool-downs with them, the rest of their weeks
+    gets sessions on other days so that each keeps mobility on 3 days (`domain.replan`)."""
+    plan = repo.get_plan(athlete.name)
+    if plan is None or not missed:
+        return None
+    by_id = {r.id: r for r in plan.runs}
+    tz = athlete.zone
+    weeks = {
+        week
+        for run_id in missed
+        if run_id in by_id and (week := plan.week_of(by_id[run_id].start.astimezone(tz).date()))
+    }
+    weeks = replan_rule.short_of_mobility_days(plan, weeks)  # a build only where one is needed
+    if not weeks:
+        return None
+    first = plan.start + timedelta(weeks=min(weeks) - 1)
+    past = BusyBlock(datetime.combine(first, time(0), tzinfo=tz), now, "already past")
+    try:
+        runs = [
+            r
+            for r in plans.runs_for(repo, athlete.name, plan.start, plan.end)
+            if r.id not in missed
+        ]
+        fresh = plans.preview_plan(
+            repo,
+            athlete,
+            plan.start,
+            plan.weeks,
+            plan.template,
+            runs=runs,
+            extra_loosening_weeks=plan.held,
+            also_busy=[past],
+        )
+    except PlannerError:
+        return None  # the plan cannot be built as it stands: it stays as the import left it
+    why = "from the watch: " + ", ".join(sorted(missed)) + " not run"
+    result = replan_rule.keep_mobility_days(plan, fresh, logs, weeks, now, why)
+    if result.change is not None:
+        repo.save_plan(result.plan)
+    return result.change
 
 
 def _hold_moves(

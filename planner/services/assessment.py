@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner import clock, plans_io
-from planner.domain import adapt
+from planner.domain import replan as replan_rule
 from planner.domain.errors import InvalidInput
 from planner.domain.inputs import check_measure
 from planner.domain.model import Athlete, Plan, PlanChange, Run
@@ -77,6 +77,7 @@ class SetPreview:
     before: Plan | None  # the plan as it stands
     after: Plan | None  # the plan the change gives; None without a plan or a change to it
     reason: str  # the PlanChange reason the save would record
+    change: PlanChange | None = None  # that change, with its fields (kind, cause, effect, ...)
 
 
 def preview_set(
@@ -91,31 +92,19 @@ def preview_set(
     now: datetime | None = None,
     strength: bool | None = None,
 ) -> SetPreview:
-    """The plan `set_athlete` with these figures would store, by the same rebuild; stores
-    nothing."""
+    """The plan `set_athlete` with these figures would store, by the same rebuild rule
+    (`domain.replan`); stores nothing."""
     now = now or clock.now()
     old = repo.get_athlete(name)
     new, why = _reassessed(old, _given(tightness, sport, sitting_hours, tz, target, strength))
     plan = repo.get_plan(old.name)
     if plan is None or not why:
         return SetPreview(new, plan, None, "")
-    logs = repo.logs(old.name)
-    low = adapt.low_loosening_weeks(plan, logs, now)
-    if low:
-        why += "; " + adapt.hold_reason(low)
-    fresh = plans.preview_plan(
-        repo,
-        new,
-        plan.start,
-        plan.weeks,
-        plan.template,
-        runs=_runs_in_zone(repo, new, plan),
-        extra_loosening_weeks=len(low),
-    )
-    result = adapt.adapt(plan, fresh, logs, now, why)
-    if not result.changed:
+    runs = _runs_in_zone(repo, new, plan)
+    result = replan_rule.replan(plans.rebuild_inputs(repo, new, plan, now, runs=runs), why)
+    if result.change is None:
         return SetPreview(new, plan, None, "")
-    return SetPreview(new, plan, result.plan, result.plan.changes[-1].reason)
+    return SetPreview(new, plan, result.plan, result.change.reason, result.change)
 
 
 def _runs_in_zone(repo: Store, athlete: Athlete, plan: Plan) -> list[Run]:

@@ -58,7 +58,11 @@ def _move(repo: Store, name: str, session_id: str, new_start: datetime, now: dat
     updated = replace(
         plan,
         sessions=tuple(sessions),
-        changes=(*plan.changes, PlanChange(week=moved.week, reason=reason, at=now)),
+        changes=(*plan.changes, _moved_change(moved.week, reason, now)),
     )
     repo.save_plan(updated)
     return updated
+
+
+def _moved_change(week: int, reason: str, now: datetime) -> PlanChange:
+    return PlanChange(week=week, reason=reason, at=now, kind="move", cause=reason)

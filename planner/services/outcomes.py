@@ -154,7 +154,7 @@ def _doses_after(
     repo: Store, athlete: Athlete, before: Sequence[CheckIn], now: datetime
 ) -> PlanChange | None:
     """While a physio warning stands the plan's doses do not increase: a check-in that raises
-    one holds them (`plans.rebuild` caps the future), one without it lets them grow again."""
+    one holds them (`domain.replan` caps the future), one without it lets them grow again."""
     was = physio_reasons(before)
     reasons = physio_reasons(repo.checkins(athlete.name))
     if reasons:

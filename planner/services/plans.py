@@ -8,18 +8,19 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner import clock, plans_io
-from planner.domain import adapt, builder, caution
+from planner.domain import adapt, builder
+from planner.domain import replan as replan_rule
 from planner.domain.errors import Conflict, InvalidInput, NoPlan, NoRuns, PlannerError
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     DEFAULT_TEMPLATE,
     Athlete,
+    BusyBlock,
     LogEntry,
     Plan,
     PlanChange,
     Run,
 )
-from planner.domain.outcomes import physio_warning
 from planner.domain.schedule import apply_changes, runs_between
 
 if TYPE_CHECKING:
@@ -51,13 +52,15 @@ def preview_plan(
     *,
     runs: list[Run] | None = None,
     extra_loosening_weeks: int = 0,
+    also_busy: Sequence[BusyBlock] = (),
 ) -> Plan:
-    """Build a plan without saving it (the wizard's preview, `plan build` before the write)."""
+    """Build a plan without saving it (the wizard's preview, `plan build` before the write);
+    `also_busy` is kept free besides the athlete's busy blocks."""
     check_weeks(weeks)
     end = start + timedelta(weeks=weeks)
     if runs is None:
         runs = runs_for(repo, athlete.name, start, end)
-    busy = repo.busy(athlete.name) if _known(repo, athlete) else []
+    busy = [*(repo.busy(athlete.name) if _known(repo, athlete) else []), *also_busy]
     plan = builder.build_plan(
         athlete,
         runs,
@@ -112,23 +115,10 @@ def settle(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
         return plan
     with repo.transaction():
         stored = repo.get_plan(athlete.name) or plan  # again under the lock: another writer
-        logs = repo.logs(athlete.name)
-        settled = stored
-        # A hold turns the next week into loosening, which may have ended low too: settle
-        # until the ended weeks call for no other hold (at most once per week).
-        for _ in range(stored.weeks):
-            if not adapt.needs_settling(settled, logs, now):
-                break
-            low = adapt.low_loosening_weeks(settled, logs, now)
-            try:
-                fresh = rebuild(repo, athlete, settled, len(low), now)
-            except PlannerError:
-                return stored  # the runs or template are gone: shown as stored, as a log leaves it
-            settled = adapt.settle_hold(settled, fresh, logs, now, low).plan
-        if settled is not stored:
-            settled = adapt.one_change(stored, settled)
-            repo.save_plan(settled)
-    return settled
+        result = replan_rule.settle(rebuild_inputs(repo, athlete, stored, now))
+        if result.stored_again(stored):
+            repo.save_plan(result.plan)
+    return result.plan
 
 
 def _known(repo: Store, athlete: Athlete) -> bool:
@@ -139,34 +129,41 @@ def _known(repo: Store, athlete: Athlete) -> bool:
     return True
 
 
-def rebuild(
-    repo: Store, athlete: Athlete, plan: Plan, extra: int, now: datetime | None = None
-) -> Plan:
-    """The plan the athlete's current figures and runs give, with `extra` loosening weeks held
-    and, while a physio warning stands, no dose above those reached by `now`; not saved
-    (`save_merged` keeps its past)."""
-    fresh = preview_plan(
-        repo, athlete, plan.start, plan.weeks, plan.template, extra_loosening_weeks=extra
-    )
-    if physio_warning(repo.checkins(athlete.name)) is None:
-        return fresh
-    return caution.hold_doses(fresh, plan, now or clock.now())
-
-
-def save_merged(
+def rebuild_inputs(
     repo: Store,
+    athlete: Athlete,
     plan: Plan,
-    fresh: Plan,
-    logs: Sequence[LogEntry],
     now: datetime,
-    why: str,
+    *,
+    runs: list[Run] | None = None,
+    logs: Sequence[LogEntry] | None = None,
+) -> replan_rule.Inputs:
+    """What the rebuild rule reads for `athlete` (maybe with new figures, not stored yet) and
+    their stored `plan`: logs (or `logs`), check-ins, and the build from their runs (or `runs`)."""
+
+    def build(person: Athlete, weeks: int, extra: int) -> Plan:
+        return preview_plan(
+            repo, person, plan.start, weeks, plan.template, runs=runs, extra_loosening_weeks=extra
+        )
+
+    if logs is None:
+        logs = repo.logs(athlete.name)
+    return replan_rule.Inputs(athlete, plan, logs, repo.checkins(athlete.name), now, build)
+
+
+def adapt_to_logs(
+    repo: Store, athlete: Athlete, plan: Plan, logs: Sequence[LogEntry], now: datetime
 ) -> PlanChange | None:
-    """Save `fresh` for the future and `plan` for the past (logged or started sessions stay)."""
-    result = adapt.adapt(plan, fresh, logs, now, why)
-    if not result.changed:
-        return None
-    repo.save_plan(result.plan)
-    return result.plan.changes[-1]
+    """Hold (or release) the loosening phase when the logs call for it, after a log, a log
+    taken back or a watch import; part of the caller's write.
+
+    Only the hold rule acts on logs: other differences a rebuild might bring (runs added since
+    the plan was built) are `plan build`'s business, not a side effect of logging.
+    """
+    result = replan_rule.after_log(rebuild_inputs(repo, athlete, plan, now, logs=logs))
+    if result.stored_again(plan):
+        repo.save_plan(result.plan)
+    return result.change
 
 
 def replan(repo: Store, athlete: Athlete, why: str, now: datetime) -> PlanChange | None:
@@ -178,19 +175,15 @@ def replan(repo: Store, athlete: Athlete, why: str, now: datetime) -> PlanChange
     plan = repo.get_plan(athlete.name)
     if plan is None:
         return None
-    logs = repo.logs(athlete.name)
-    low = adapt.low_loosening_weeks(plan, logs, now)
-    if low:
-        why += "; " + adapt.hold_reason(low)
-    if builder.built_with_an_older_model(plan):  # logged history stays, the future is new
-        why += "; " + builder.NEW_MODEL_REASON
     try:
-        fresh = rebuild(repo, athlete, plan, len(low), now)
+        result = replan_rule.replan(rebuild_inputs(repo, athlete, plan, now), why)
     except NoRuns:
         raise Conflict(
             f"that would leave {athlete.name}'s plan without runs; add other runs first"
         ) from None
-    return save_merged(repo, plan, fresh, logs, now, why)
+    if result.stored_again(plan):
+        repo.save_plan(result.plan)
+    return result.change
 
 
 def replan_now(repo: Store, name: str, now: datetime) -> PlanChange | None:
@@ -215,16 +208,12 @@ def extend_plan(repo: Store, name: str, weeks: int, now: datetime) -> tuple[Plan
                 f"a block is at most {MAX_WEEKS} weeks: this one has {plan.weeks}, so it can"
                 f" grow by 1 to {MAX_WEEKS - plan.weeks} weeks, not {weeks}",
             )
-        logs = repo.logs(athlete.name)
-        low = adapt.low_loosening_weeks(plan, logs, now)
-        fresh = preview_plan(
-            repo, athlete, plan.start, total, plan.template, extra_loosening_weeks=len(low)
-        )
-        longer = replace(plan, weeks=total)
         why = f"extended by {weeks} weeks to {total}"
-        saved = adapt.adapt(longer, fresh, logs, now, why).plan
-        if saved is longer:  # nothing to add (cannot happen with runs in the new weeks)
-            saved = replace(longer, changes=(*plan.changes, PlanChange(plan.weeks + 1, why, now)))
+        inputs = rebuild_inputs(repo, athlete, plan, now)
+        saved = replan_rule.replan(inputs, why, weeks=total, kind="extend").plan
+        if saved is plan:  # nothing to add (cannot happen with runs in the new weeks)
+            change = PlanChange(plan.weeks + 1, why, now, kind="extend", cause=why)
+            saved = replace(plan, weeks=total, changes=(*plan.changes, change))
         repo.save_plan(saved)
     return saved, saved.changes[-1]
 

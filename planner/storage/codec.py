@@ -16,9 +16,11 @@ from planner.domain.activities import Activity, ActivityRecord, LastImport, RunO
 from planner.domain.adherence import Tally
 from planner.domain.inputs import zone
 from planner.domain.model import (
+    CHANGE_KINDS,
     Athlete,
     BusyBlock,
     Dose,
+    HeldWeek,
     Instructions,
     LogEntry,
     Plan,
@@ -343,10 +345,7 @@ def plan_doc(plan: Plan, cancelled: tuple[Session, ...] = ()) -> Doc:
         "runs": [run_doc(r) for r in plan.runs],
         "sessions": sessions_doc(plan.sessions, table),
         "cancelled": sessions_doc(cancelled, table),
-        "changes": [
-            {"week": c.week, "reason": c.reason, "at": _iso(c.at) if c.at else None}
-            for c in plan.changes
-        ],
+        "changes": [change_doc(c) for c in plan.changes],
         "prescriptions": table.rows,
     }
 
@@ -385,14 +384,7 @@ def plan_from(doc: Doc) -> tuple[Plan, tuple[Session, ...]]:
         **_header_from(doc),
         runs=tuple(run_from(r, tz) for r in doc["runs"]),
         sessions=tuple(sessions_from(doc["sessions"], table, tz)),
-        changes=tuple(
-            PlanChange(
-                week=int(c["week"]),
-                reason=c["reason"],
-                at=datetime.fromisoformat(c["at"]) if c.get("at") else None,
-            )
-            for c in doc.get("changes", [])
-        ),
+        changes=tuple(change_from(c) for c in doc.get("changes", [])),
     )
     return plan, tuple(sessions_from(doc.get("cancelled", []), table, tz))
 
@@ -489,4 +481,38 @@ def activity_record_from(doc: Doc, tz: ZoneInfo) -> ActivityRecord:
         last=None
         if not last
         else LastImport(datetime.fromisoformat(last["at"]), str(last["source"]), *last["counts"]),
+    )
+
+
+# -- plan changes ----------------------------------------------------------------------------------
+
+
+def change_doc(change: PlanChange) -> Doc:
+    """A plan change: its sentence, and its kind, halves and figures (absent in older files)."""
+    doc: Doc = {
+        "week": change.week,
+        "reason": change.reason,
+        "at": _iso(change.at) if change.at else None,
+    }
+    if change.kind is not None:
+        doc.update(kind=change.kind, cause=change.cause, effect=change.effect)
+        doc["weeks"] = list(change.weeks)
+        doc["held"] = [[h.week, h.done_minutes, h.planned_minutes, h.percent] for h in change.held]
+    return doc
+
+
+def change_from(doc: Doc) -> PlanChange:
+    kind = next((k for k in CHANGE_KINDS if k == doc.get("kind")), None)
+    return PlanChange(
+        week=int(doc["week"]),
+        reason=doc["reason"],
+        at=datetime.fromisoformat(doc["at"]) if doc.get("at") else None,
+        kind=kind,
+        cause=str(doc.get("cause", "")) if kind else "",
+        effect=str(doc.get("effect", "")) if kind else "",
+        weeks=tuple(int(w) for w in doc.get("weeks", ())) if kind else (),
+        held=tuple(
+            HeldWeek(int(w), int(done), int(planned), float(pct))
+            for w, done, planned, pct in (doc.get("held", ()) if kind else ())
+        ),
     )

@@ -51,7 +51,9 @@ def adapted(
     """What the services do after a log: count held weeks, rebuild, merge."""
     low = low_loosening_weeks(plan, logs, now)
     fresh = build(template, catalogue, extra=len(low))
-    return adapt(plan, fresh, logs, now, hold_reason(low) if low else "rebuilt").plan
+    if low:
+        return adapt(plan, fresh, logs, now, hold_reason(low), kind="hold", held=low).plan
+    return adapt(plan, fresh, logs, now, "rebuilt").plan
 
 
 def snapshot(session: Session) -> tuple[object, ...]:
@@ -205,7 +207,7 @@ def test_a_hold_made_mid_week_follows_the_days_already_done_gradually(
     logs = log_week(stored, 1, "skipped")
     low = low_loosening_weeks(stored, logs, WEEK2_TUESDAY)
     fresh = build(standard, catalogue, tightness=3, extra=len(low))
-    held = adapt(stored, fresh, logs, WEEK2_TUESDAY, hold_reason(low)).plan
+    held = adapt(stored, fresh, logs, WEEK2_TUESDAY, hold_reason(low), kind="hold").plan
     assert held.phase(2) == "loosening" and stored.phase(2) == "taper"
     check_gradual(held)
     # only lowered where the jump was too large, so each such session got shorter, never longer

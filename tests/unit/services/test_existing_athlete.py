@@ -126,6 +126,10 @@ def test_a_re_assessment_preview_is_what_the_save_stores(
     assert stored is not None
     assert stored.sessions == preview.after.sessions
     assert stored.changes[-1].reason == preview.reason
+    saved, shown = stored.changes[-1], preview.change
+    assert shown is not None and shown.reason == preview.reason
+    assert (shown.kind, shown.cause, shown.effect) == (saved.kind, saved.cause, saved.effect)
+    assert shown.cause.startswith("re-assessed: ") and shown.effect
 
 
 def test_no_preview_of_a_change_that_leaves_the_plan_alone(repo: Repository) -> None:

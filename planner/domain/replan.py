@@ -1,0 +1,224 @@
+"""The rebuild rule, in one place: what a change to the athlete, their runs or their logs does
+to the stored plan.
+
+Every rebuild goes the same way: the loosening weeks that ended low (`adapt.low_loosening_weeks`)
+hold the loosening phase, a fresh plan is built with those weeks held, a standing physio warning
+caps its doses at those reached (`caution.hold_doses`), and the fresh future is merged onto the
+stored past (`adapt`), never touching a logged or started session. The entry points:
+
+- `replan`: a change to the athlete or their runs (a re-assessment, runs added or skipped, a
+  longer block, a rebuild on request): the future is rebuilt and the change says why.
+- `after_log`: a log, a log taken back, a watch import: only the hold rule acts, so runs added
+  since the plan was built are not rebuilt as a side effect.
+- `settle`: weeks ended by `now` that call for another number of held weeks.
+- `keep_mobility_days`: a run the watch shows was not run took its warm-up and cool-down, and
+  with them a day of mobility; the rest of its week gets a session on another day.
+
+All are pure: the caller reads the athlete, plan, logs and check-ins, passes `build` (the
+plan the athlete's runs and template give for a number of weeks and held weeks) and stores the
+plan returned, inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from planner.domain import adapt, caution
+from planner.domain.builder import (
+    MOBILITY_DAYS_A_WEEK,
+    NEW_MODEL_REASON,
+    built_with_an_older_model,
+)
+from planner.domain.errors import PlannerError
+from planner.domain.inputs import zone
+from planner.domain.model import (
+    KIND_LABELS,
+    RUN_KINDS,
+    Athlete,
+    ChangeKind,
+    LogEntry,
+    Plan,
+    PlanChange,
+    Session,
+    as_utc,
+)
+from planner.domain.outcomes import CheckIn, physio_warning
+from planner.domain.schedule import Intervals
+
+# (athlete, weeks, extra loosening weeks) -> the plan their runs and template give, not stored
+Build = Callable[[Athlete, int, int], Plan]
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """The plan to store (the stored one, same object, when nothing changed) and the change it
+    records (None when the future came out as it was)."""
+
+    plan: Plan
+    change: PlanChange | None
+
+    def stored_again(self, stored: Plan) -> bool:
+        """Whether the plan differs from `stored` and needs a write."""
+        return self.plan is not stored
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a rebuild reads: the athlete (with any new figures), their stored plan, logs and
+    check-ins (a physio warning caps the doses), the instant, and how to build afresh."""
+
+    athlete: Athlete
+    stored: Plan
+    logs: Sequence[LogEntry]
+    checkins: Sequence[CheckIn]
+    now: datetime
+    build: Build
+
+
+def rebuilt(inputs: Inputs, plan: Plan, extra: int, weeks: int | None = None) -> Plan:
+    """The fresh plan for `plan`'s block with `extra` loosening weeks held, capped at the doses
+    reached while a physio warning stands; not merged."""
+    fresh = replace(inputs.build(inputs.athlete, weeks or plan.weeks, extra), held=extra)
+    if physio_warning(inputs.checkins) is None:
+        return fresh
+    return caution.hold_doses(fresh, plan, inputs.now)
+
+
+def replan(
+    inputs: Inputs, why: str, *, weeks: int | None = None, kind: ChangeKind = "rebuild"
+) -> Replanned:
+    """The future rebuilt after a change (`why`), for a block of `weeks` (default: as stored).
+
+    The reason names the loosening weeks held and, for a plan of the first edition, that its
+    future follows the new model. Raises what `build` raises (NoRuns when no run is left).
+    """
+    stored, logs, now = inputs.stored, inputs.logs, inputs.now
+    low = adapt.low_loosening_weeks(stored, logs, now)
+    notes = [adapt.hold_reason(low)] if low else []
+    if built_with_an_older_model(stored):  # logged history stays, the future is new
+        notes.append(NEW_MODEL_REASON)
+    base = stored if weeks is None else replace(stored, weeks=weeks)
+    fresh = rebuilt(inputs, stored, len(low), weeks)
+    result = adapt.adapt(base, fresh, logs, now, why, kind=kind, held=low, notes=notes)
+    if not result.changed:
+        return Replanned(stored, None)
+    return Replanned(result.plan, result.plan.changes[-1])
+
+
+def after_log(inputs: Inputs) -> Replanned:
+    """The hold rule after the logs changed: loosening held (or released) where the logs now
+    call for it, the hold's note brought up to the figures; nothing else is rebuilt. The plan
+    stays as it was when it cannot be built (its runs or template are gone)."""
+    try:
+        return _hold(inputs, inputs.stored, always=True)
+    except PlannerError:
+        return Replanned(inputs.stored, None)
+
+
+def settle(inputs: Inputs) -> Replanned:
+    """The hold rule over the weeks ended by `now`, when they call for another number of held
+    weeks than the plan holds; the stored plan when they do not or it cannot be built."""
+    try:
+        return _hold(inputs, inputs.stored, always=False)
+    except PlannerError:
+        return Replanned(inputs.stored, None)
+
+
+def _hold(inputs: Inputs, stored: Plan, *, always: bool) -> Replanned:
+    """Hold until the ended weeks call for no other hold: a hold turns the next week into
+    loosening, which may have ended low too (at most once per week). The holds made on the way
+    become one change."""
+    logs, now = inputs.logs, inputs.now
+    settled, changed = stored, False
+    for step in range(stored.weeks):
+        if not adapt.needs_settling(settled, logs, now) and (step or not always):
+            break
+        low = adapt.low_loosening_weeks(settled, logs, now)
+        result = adapt.settle_hold(settled, rebuilt(inputs, settled, len(low)), logs, now, low)
+        settled, changed = result.plan, changed or result.changed
+    if settled is stored:
+        return Replanned(stored, None)
+    settled = adapt.one_change(stored, settled)
+    return Replanned(settled, settled.changes[-1] if changed else None)
+
+
+def short_of_mobility_days(plan: Plan, weeks: Iterable[int]) -> set[int]:
+    """Those of `weeks` with mobility on fewer than MOBILITY_DAYS_A_WEEK days."""
+    tz = zone(plan.tz)
+    return {
+        week
+        for week in weeks
+        if len({s.start.astimezone(tz).date() for s in plan.sessions_in_week(week)})
+        < MOBILITY_DAYS_A_WEEK
+    }
+
+
+def keep_mobility_days(
+    plan: Plan,
+    fresh: Plan,
+    logs: Sequence[LogEntry],
+    weeks: Iterable[int],
+    now: datetime,
+    why: str,
+) -> Replanned:
+    """`plan` with sessions of `fresh` added on days of `weeks` still to come, until each of
+    those weeks has mobility on MOBILITY_DAYS_A_WEEK days again (DOMAIN.md).
+
+    A run that was not run takes its warm-up and cool-down with it, and with them a day of
+    mobility; `fresh` is the plan built without that run, so its sessions on other days are
+    the ones the rules place there. Only sessions still to come on a day without mobility are
+    taken, never over a session, a run or an id the plan has. The doses still to come follow
+    each other gradually (a short session between two cool-downs may lower the second). One
+    PlanChange saying `why` and what was added, or the plan as it was.
+    """
+    tz = zone(plan.tz)
+    sessions = list(plan.sessions)
+    ids = {s.id for s in sessions}
+    added: list[Session] = []
+    for week in sorted(set(weeks)):
+        days = {s.start.astimezone(tz).date() for s in sessions if s.week == week}
+        for candidate in sorted(fresh.sessions_in_week(week), key=_start_order):
+            day = candidate.start.astimezone(tz).date()
+            if len(days) >= MOBILITY_DAYS_A_WEEK:
+                break
+            if (
+                candidate.kind in RUN_KINDS
+                or day in days
+                or as_utc(candidate.start) <= as_utc(now)
+                or candidate.id in ids
+                or Intervals(sessions).overlaps_any(candidate)
+                or Intervals(plan.runs).overlaps_any(candidate)
+            ):
+                continue
+            sessions.append(candidate)
+            ids.add(candidate.id)
+            days.add(day)
+            added.append(candidate)
+    if not added:
+        return Replanned(plan, None)
+    ordered = sorted(sessions, key=_start_order)
+    gradual = caution.keep_gradual(ordered, adapt.frozen_ids(plan, logs, now))
+    effect = "mobility kept on {} days a week: {}".format(
+        MOBILITY_DAYS_A_WEEK,
+        ", ".join(
+            f"{KIND_LABELS[s.kind]} added {s.start.astimezone(tz):%a %d %b %H:%M}" for s in added
+        ),
+    )
+    change = PlanChange(
+        week=min(s.week for s in added),
+        reason=f"{why}; {effect}",
+        at=now,
+        kind="watch",
+        cause=why,
+        effect=effect,
+        weeks=tuple(sorted({s.week for s in added})),
+    )
+    return Replanned(
+        replace(plan, sessions=tuple(gradual), changes=(*plan.changes, change)), change
+    )
+
+
+def _start_order(session: Session) -> tuple[datetime, str]:
+    return as_utc(session.start), session.id
