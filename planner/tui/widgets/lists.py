@@ -1,4 +1,9 @@
-"""Option lists for the Home screen: the athletes, and one day's runs and sessions."""
+"""Option lists for the Home screen: the athletes, and one day's runs and sessions.
+
+The athletes list is virtual: each option's prompt is a `RowPrompt` that says its height (two
+lines) without drawing, and makes the athlete's row only when the list draws it. A squad of a
+thousand costs the rows on screen, not a thousand rows.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ from dataclasses import dataclass
 
 from textual import events, on
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -44,21 +53,60 @@ class AthleteList(OptionList):
         name: str
 
     _shown: Sequence[AthleteSummary] = ()
+    _names: tuple[str, ...] = ()
 
-    def show(self, summaries: Sequence[AthleteSummary], selected: str | None) -> None:
+    def show(
+        self,
+        summaries: Sequence[AthleteSummary],
+        selected: str | None,
+        names: Sequence[str] | None = None,
+    ) -> None:
+        """List `summaries` (their `names`, in order, when known without making the rows) and
+        highlight `selected`. Rows are made as they scroll into view."""
         if summaries is not self._shown:  # choosing an athlete moves the highlight only
             self._shown = summaries
-            self.set_options(Option(athlete_prompt(s), id=s.name) for s in summaries)
-        names = [s.name for s in summaries]
-        if selected in names:
+            self._names = tuple(names) if names is not None else tuple(s.name for s in summaries)
+            self.set_options(
+                Option(RowPrompt(summaries, index), id=name)
+                for index, name in enumerate(self._names)
+            )
+        if selected in self._names:
             with self.prevent(OptionList.OptionHighlighted):
-                self.highlighted = names.index(selected)
+                self.highlighted = self._names.index(selected)
 
     @on(OptionList.OptionHighlighted)
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if event.option_id:
             self.post_message(self.Chosen(event.option_id))
+
+
+class RowPrompt(Visual):
+    """An athlete's two lines, made from their summary only when drawn."""
+
+    HEIGHT = 2  # the name, then the week's figures; `athlete_prompt` never wraps
+
+    def __init__(self, summaries: Sequence[AthleteSummary], index: int) -> None:
+        self._summaries = summaries
+        self._index = index
+        self._content: Content | None = None
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            self._content = athlete_prompt(self._summaries[self._index])
+        return self._content
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.HEIGHT
 
 
 def athlete_prompt(summary: AthleteSummary) -> Content:
