@@ -32,6 +32,10 @@ NARROW_BELOW = 90  # columns; below it the athletes column slims down
 # Seconds after Home first shows a plan before the week screen is made out of sight: Home's
 # first frames go out first, and a person reads Home for longer than this before pressing w.
 PREPARE_WEEK_AFTER = 0.5
+# Seconds Home waits for the selected athlete's detail before drawing its panels without it
+# ("Loading …"). Read within this, Home is laid out and drawn once, with the data, instead of
+# an empty frame replaced a moment later.
+REVEAL_WITHIN = 0.25
 # Screens opened from Home that need the selected athlete's detail (w has its fallback already).
 NEEDS_DETAIL = (
     "wizard",
@@ -100,6 +104,7 @@ class HomeScreen(SessionActions):
 
     _enabled: tuple[bool, bool, bool, bool] | None = None
     _week_prepared = False
+    _revealed = False
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -126,6 +131,18 @@ class HomeScreen(SessionActions):
 
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()
+        if not self._revealed:
+            self.query_one("#home-body").display = False  # until the data or REVEAL_WITHIN
+            self.set_timer(REVEAL_WITHIN, self._reveal, name="reveal-home")
+
+    def _reveal(self) -> None:
+        """Show the panels, with whatever has been read by now."""
+        if self._revealed:
+            return
+        self._revealed = True
+        self.query_one("#home-body").styles.clear_rule("display")  # the stylesheet's again
+        if self.focused is None:
+            self.query_one(AgendaList).focus()
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -134,11 +151,13 @@ class HomeScreen(SessionActions):
         self.set_class(board.empty, "-empty")
         self.query_one(AthleteList).show(board.summaries, board.selected, board.names)
         if board.empty:
+            self._reveal()
             self._show_welcome()
             return
         if detail is None:
             self._show_loading(board)
         else:
+            self._reveal()
             self._show_title(detail)
             self._show_today(detail)
             self._show_block(detail)

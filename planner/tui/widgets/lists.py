@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual import events, on
+from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.message import Message
@@ -172,12 +172,12 @@ class AgendaList(OptionList):
         self.post_message(self.Highlighted(self.session))
 
     def _render_options(self) -> None:
-        width = max(20, self.scrollable_content_region.width - 2)
-        options = [
-            Option(self._prompt(item, width), id=_option_id(item), disabled=item.run is not None)
+        detail = self._detail
+        assert detail is not None
+        self.set_options(
+            Option(AgendaPrompt(item, detail), id=_option_id(item), disabled=item.run is not None)
             for item in self._items
-        ]
-        self.set_options(options)
+        )
 
     def _first_open_id(self) -> str | None:
         assert self._detail is not None
@@ -185,32 +185,6 @@ class AgendaList(OptionList):
             if item.session and self._detail.status(item.session) is None:
                 return item.session.id
         return next((_option_id(i) for i in self._items if i.session), None)
-
-    def _prompt(self, item: Agenda, width: int) -> Content:
-        assert self._detail is not None
-        at = f"{item.start.astimezone(self._detail.athlete.zone):%H:%M}  "
-        if item.run is not None:
-            return Content.assemble((at, "$text-muted"), (run_title(item.run), "bold $text-accent"))
-        session = item.session
-        assert session is not None
-        mark, style = status_mark(self._detail.status(session), session, self._detail.now)
-        head = Content.assemble(
-            at,
-            (f"{mark} ", style),
-            (f"{session_title(session):<19}", "bold"),
-            f"{item.minutes:>3} min",
-        )
-        rest = width - head.cell_length - 3
-        tail = Content.styled(exercise_names(session), "$text-muted")
-        if rest > 8:
-            head = head + "   " + tail.truncate(rest, ellipsis=True)
-        return head
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self._items:
-            highlighted = self.highlighted
-            self._render_options()
-            self.highlighted = highlighted
 
     @on(OptionList.OptionHighlighted)
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
@@ -222,6 +196,53 @@ class AgendaList(OptionList):
         event.stop()
         if self.session is not None:
             self.post_message(self.Chosen(self.session))
+
+
+class AgendaPrompt(Visual):
+    """An item of the day, made at the width it is drawn at, so a resize redraws the lines
+    without making the options again."""
+
+    def __init__(self, item: Agenda, detail: AthleteDetail) -> None:
+        self._item = item
+        self._detail = detail
+        self._made: tuple[int, Content] | None = None
+
+    def content(self, width: int) -> Content:
+        if self._made is None or self._made[0] != width:
+            self._made = (width, agenda_line(self._item, self._detail, width))
+        return self._made[1]
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content(container_width).get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.content(width).get_height(rules, width)
+
+
+def agenda_line(item: Agenda, detail: AthleteDetail, width: int) -> Content:
+    """An item of the day in `width` cells: the exercises cut to fit, or left out below 8."""
+    at = f"{item.start.astimezone(detail.athlete.zone):%H:%M}  "
+    if item.run is not None:
+        return Content.assemble((at, "$text-muted"), (run_title(item.run), "bold $text-accent"))
+    session = item.session
+    assert session is not None
+    mark, style = status_mark(detail.status(session), session, detail.now)
+    head = Content.assemble(
+        at,
+        (f"{mark} ", style),
+        (f"{session_title(session):<19}", "bold"),
+        f"{item.minutes:>3} min",
+    )
+    rest = width - head.cell_length - 3
+    tail = Content.styled(exercise_names(session), "$text-muted")
+    if rest > 8:
+        head = head + "   " + tail.truncate(rest, ellipsis=True)
+    return head
 
 
 def _option_id(item: Agenda) -> str:
