@@ -5,20 +5,23 @@ screen is made out of sight once Home has painted, so the first `w` does not wai
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
 from planner.domain.squad import HEADER
 from planner.services import logs, squad
 from planner.storage import Repository
+from planner.tui import app as app_module
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import run
-from planner.tui.screens.home import PREPARE_WEEK_AFTER, HomeScreen
-from planner.tui.state import Roster, load_board
-from planner.tui.widgets.lists import AthleteList
+from planner.tui.screens.home import PREPARE_WEEK_AFTER, REVEAL_WITHIN, HomeScreen
+from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
+from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
 SIZE = (100, 32)  # about twelve athletes of two lines each fit in the list
@@ -148,3 +151,34 @@ def test_no_week_screen_is_made_for_an_athlete_without_a_plan(
             assert not app.is_screen_installed("week")
 
     run(scenario)
+
+
+def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
+    demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released = threading.Event()
+    read = load_detail
+
+    def held_back(repo: Repository, name: str, now: datetime) -> AthleteDetail:
+        released.wait(10)
+        return read(repo, name, now)
+
+    monkeypatch.setattr(app_module, "load_detail", held_back)
+    app = HipplanApp(demo_repo, watch_seconds=None)
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            body = app.screen.query_one("#home-body")
+            await until(pilot, lambda: app.board.listed)
+            assert not body.display  # the list is read, the detail not yet: nothing drawn
+            await asyncio.sleep(REVEAL_WITHIN)
+            await until(pilot, lambda: body.display)  # then drawn, saying what is loading
+            assert app.detail is None
+            released.set()
+            await until(pilot, lambda: app.detail is not None)
+            assert body.display and app.focused is app.screen.query_one(AgendaList)
+
+    try:
+        run(scenario)
+    finally:
+        released.set()
