@@ -1,24 +1,28 @@
-"""The TUI's launch: does Home's cost follow what it shows, not the squad's size?
+"""The TUI's launch and its week view: does Home's cost follow what it shows, not the squad's size?
 
 What it measures, in one run:
 
-a. Launch to painted Home with a squad of 200 athletes against a squad of 1. "Painted" means
-   the athletes list holds every athlete and the selected athlete's detail (today's sessions,
-   the block) has been drawn, then one more frame. Each athlete has a 52-week plan around three
-   runs a week, with every session logged as done up to "now" (week 16). Compared:
+a. Launch to painted Home with squads of 200 and 1,000 athletes against a squad of 1. "Painted"
+   means the athletes list holds every athlete and the selected athlete's detail (today's
+   sessions, the block) has been drawn, then one more frame. Each athlete has a 52-week plan
+   around three runs a week, with every session logged as done up to "now" (week 16). Compared:
    - wall time, warm: `App.run_test()` in this process, from opening the repository to the
      painted Home, median of REPEATS (imports and CSS parsing already paid);
    - wall time, fresh process: a new interpreter that opens the TUI and stops once Home is
      painted, timed from outside, median of REPEATS (what a person launching hipplan waits);
-   - peak resident memory of that fresh process (`ru_maxrss`);
+   - peak resident memory of that fresh process (VmHWM);
    - peak Python allocations during one warm launch (tracemalloc).
-   Target: 200 athletes cost at most TARGET_SQUAD_RATIO times 1 athlete, for each figure.
+   Target: each squad costs at most TARGET_SQUAD_RATIO times 1 athlete, for each figure.
 b. Launch to painted Home with 1 athlete against a bare Textual app composing the same widget
    classes Home composes (TopBar, the athletes list, the agenda list, the week bars, the Static
    areas, the footer) with Home's CSS, but no repository and no data. Wall time, warm and in a
    fresh process as above. Target: at most TARGET_BARE_RATIO times the bare app.
+c. The week view of the one athlete, key to the settled frame (as `bench_week.py` times it: from
+   the key reaching the app to the last frame of the redraw it causes): the first `w` in a fresh
+   process, pressed a second after Home has painted, and later `w`, `]` and `[` in a running
+   app (median of WEEK_REPEATS). Target: each at most TARGET_WEEK_MS.
 
-Each figure is flagged `ok` or `MISS` against its target; the benchmark reports and exits 0.
+Each figure is printed with its target, `ok` or `MISS`; the script exits 1 when any missed.
 The databases are built once (a squad CSV through `services.squad.import_squad`, the first plan
 by `build_all` and copied to the alike others, the logs written with one `log_many` per athlete,
 all in one transaction) and reused. Planner modules are imported where used, so a fresh process
@@ -39,7 +43,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Coroutine
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -49,13 +53,16 @@ if TYPE_CHECKING:
     from planner.domain.model import LogEntry, Plan
 
 REPEATS = 5
+WEEK_REPEATS = 7
 WEEKS = 52
-SQUAD = 200
+SQUADS = (200, 1000)
+THIS_WEEK = 16
 START = date(2027, 3, 1)
 NOW = datetime(2027, 6, 16, 7, 0, tzinfo=ZoneInfo("Europe/London"))  # week 16 of 52
 SIZE = (100, 32)
-TARGET_SQUAD_RATIO = 1.5  # 200 athletes may cost half as much again as 1, not 200 times
+TARGET_SQUAD_RATIO = 1.5  # 1,000 athletes may cost half as much again as 1, not 1,000 times
 TARGET_BARE_RATIO = 1.5  # hipplan's Home may cost half as much again as its bare widgets
+TARGET_WEEK_MS = 100.0  # a week should feel instant to open and to page through
 HOME_CSS = Path(__file__).parents[1] / "planner" / "tui"
 ENV = {k: v for k, v in os.environ.items() if k not in ("HIPPLAN_DB",)} | {
     "HIPPLAN_NOW": NOW.isoformat()
@@ -184,6 +191,71 @@ async def launch_bare() -> float:
         return time.perf_counter() - started
 
 
+# -- the week view ------------------------------------------------------------------------------
+
+
+async def wait_for_idle_home(pilot: Any, athletes: int) -> None:
+    """Home painted, then the app idle: what a person sees before pressing a key."""
+    while not home_painted(pilot.app, athletes):
+        await pilot.pause(0.001)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def week_keys(path: Path, repeats: int) -> dict[str, list[float]]:
+    """Key to frame of `w` on Home, then `]` and `[` on the week, `repeats` times in one app."""
+    from bench_week import to_frame
+
+    from planner.storage import Repository
+    from planner.tui.app import HipplanApp
+
+    figures: dict[str, list[float]] = {"w": [], "]": [], "[": []}
+    app = HipplanApp(Repository.open(path), watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_idle_home(pilot, 1)
+        for _ in range(repeats):
+            figures["w"].append(await to_frame(pilot, "w", THIS_WEEK))
+            figures["]"].append(await to_frame(pilot, "right_square_bracket", THIS_WEEK + 1))
+            figures["["].append(await to_frame(pilot, "left_square_bracket", THIS_WEEK))
+            await pilot.press("escape")
+            await wait_for_idle_home(pilot, 1)
+    return figures
+
+
+READING_SECONDS = 1.0  # how long a person looks at Home before the first key, at the least
+
+
+async def first_week(path: Path) -> float:
+    """Key to frame of the first `w` of this process, pressed READING_SECONDS after Home has
+    painted (Home makes the week screen out of sight meanwhile)."""
+    from bench_week import to_frame
+
+    from planner.storage import Repository
+    from planner.tui.app import HipplanApp
+
+    app = HipplanApp(Repository.open(path), watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_idle_home(pilot, 1)
+        await asyncio.sleep(READING_SECONDS)
+        await pilot.pause()
+        return await to_frame(pilot, "w", THIS_WEEK)
+
+
+def fresh_first_week(path: Path) -> float:
+    """Median over REPEATS fresh processes of the first `w`, in seconds."""
+    found = []
+    for _ in range(REPEATS):
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", "week", str(path), "1"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=ENV,
+        )
+        found.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(found)
+
+
 # -- measuring -----------------------------------------------------------------------------------
 
 
@@ -219,6 +291,10 @@ def fresh_process(*child_args: str) -> tuple[float, int]:
 
 
 def child(kind: str, path: str | None, athletes: int) -> int:
+    if kind == "week":
+        assert path is not None
+        print(asyncio.run(first_week(Path(path))))
+        return 0
     if kind == "hipplan":
         assert path is not None
         asyncio.run(launch_hipplan(Path(path), athletes))
@@ -242,12 +318,49 @@ def peak_resident_kib() -> int:
 # -- the report ----------------------------------------------------------------------------------
 
 
-def flagged(ratio: float, target: float) -> str:
-    return f"{ratio:5.2f}x  [{'ok' if ratio <= target else 'MISS'}, target {target}x]"
+class Verdicts:
+    """Every figure with its target; `missed` counts those over it."""
+
+    def __init__(self) -> None:
+        self.missed = 0
+
+    def flagged(self, ratio: float, target: float) -> str:
+        ok = ratio <= target
+        self.missed += not ok
+        return f"{ratio:5.2f}x  [{'ok' if ok else 'MISS'}, target {target}x]"
+
+    def row(self, label: str, base: float, other: float, unit: str, target: float) -> str:
+        ratio = self.flagged(other / base, target)
+        return f"  {label:<34} {base:9.1f} {unit:<3} {other:9.1f} {unit:<3} {ratio}"
+
+    def ms(self, label: str, seconds: float) -> str:
+        ms = seconds * 1000
+        ok = ms <= TARGET_WEEK_MS
+        self.missed += not ok
+        verdict = f"[{'ok' if ok else 'MISS'}, target {TARGET_WEEK_MS:.0f} ms]"
+        return f"  {label:<34} {ms:9.1f} ms  {ms / TARGET_WEEK_MS:5.2f}x  {verdict}"
 
 
-def row(label: str, base: float, other: float, unit: str, target: float) -> str:
-    return f"  {label:<34} {base:9.1f} {unit:<3} {other:9.1f} {unit:<3} {flagged(other / base, target)}"
+@dataclass
+class Launches:
+    """One squad's launch figures."""
+
+    athletes: int
+    warm: float
+    fresh: float
+    rss_kib: int
+    traced: int
+
+
+def measure_launches(path: Path, athletes: int) -> Launches:
+    def launch() -> Coroutine[Any, Any, float]:
+        return launch_hipplan(path, athletes)
+
+    asyncio.run(launch())  # imports and CSS parsing, once
+    warm = warm_median(launch)
+    traced = traced_peak(launch)
+    fresh, rss = fresh_process("hipplan", str(path), str(athletes))
+    return Launches(athletes, warm, fresh, rss, traced)
 
 
 def main() -> int:
@@ -256,52 +369,58 @@ def main() -> int:
     clock.freeze(NOW)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        one = build_database(Path(folder), 1)
-        many = build_database(Path(folder), SQUAD)
+        paths = {n: build_database(Path(folder), n) for n in (1, *SQUADS)}
         build_seconds = time.perf_counter() - started
         from bench_squad import on_disk  # here: the child processes must not import planner
 
-        sizes = (on_disk(one) / 1024, on_disk(many) / 1024)
-
-        def on_one() -> Coroutine[Any, Any, float]:
-            return launch_hipplan(one, 1)
-
-        def on_many() -> Coroutine[Any, Any, float]:
-            return launch_hipplan(many, SQUAD)
-
-        for launch in (launch_bare, on_one, on_many):  # imports and CSS parsing, once for all
-            asyncio.run(launch())
-        bare, warm_one, warm_many = (warm_median(x) for x in (launch_bare, on_one, on_many))
-        traced_one, traced_many = traced_peak(on_one), traced_peak(on_many)
+        sizes = {n: on_disk(p) / 2**20 for n, p in paths.items()}
+        asyncio.run(launch_bare())
+        bare = warm_median(launch_bare)
         fresh_bare, _ = fresh_process("bare")
-        fresh_one, rss_one = fresh_process("hipplan", str(one), "1")
-        fresh_many, rss_many = fresh_process("hipplan", str(many), str(SQUAD))
+        launches = {n: measure_launches(p, n) for n, p in paths.items()}
+        asyncio.run(week_keys(paths[1], 1))  # the week's module and CSS, once
+        keys = asyncio.run(week_keys(paths[1], WEEK_REPEATS))
+        first_w = fresh_first_week(paths[1])
     clock.set_clock(None)
+    print(
+        f"databases built in {build_seconds:.1f} s: "
+        + ", ".join(f"{n} athlete(s) {size:.1f} MiB" for n, size in sizes.items())
+        + f"; {WEEKS}-week plans logged up to {NOW:%d %b %Y}"
+    )
+    verdicts = Verdicts()
+    one = launches[1]
     ms, mib = 1000, 2**20
-    print(
-        f"databases built in {build_seconds:.1f} s: 1 athlete {sizes[0]:.0f} KiB,"
-        f" {SQUAD} athletes {sizes[1]:.0f} KiB; {WEEKS}-week plans logged up to {NOW:%d %b %Y}"
-    )
-    print(f"a. launch to painted Home, {SQUAD} athletes vs 1:")
-    print(f"  {'':<34} {'1 athlete':>13} {f'{SQUAD} athletes':>13}  ratio")
-    print(
-        row(
-            f"wall, warm (median of {REPEATS})",
-            warm_one * ms,
-            warm_many * ms,
-            "ms",
-            TARGET_SQUAD_RATIO,
-        )
-    )
-    print(row("wall, fresh process", fresh_one * ms, fresh_many * ms, "ms", TARGET_SQUAD_RATIO))
-    print(row("peak resident memory", rss_one / 1024, rss_many / 1024, "MiB", TARGET_SQUAD_RATIO))
-    print(row("peak tracemalloc", traced_one / mib, traced_many / mib, "MiB", TARGET_SQUAD_RATIO))
+    for squad in SQUADS:
+        many = launches[squad]
+        print(f"a. launch to painted Home, {squad} athletes vs 1:")
+        print(f"  {'':<34} {'1 athlete':>13} {f'{squad} athletes':>13}  ratio")
+        for label, base, other, unit in (
+            (f"wall, warm (median of {REPEATS})", one.warm * ms, many.warm * ms, "ms"),
+            ("wall, fresh process", one.fresh * ms, many.fresh * ms, "ms"),
+            ("peak resident memory", one.rss_kib / 1024, many.rss_kib / 1024, "MiB"),
+            ("peak tracemalloc", one.traced / mib, many.traced / mib, "MiB"),
+        ):
+            print(verdicts.row(label, base, other, unit, TARGET_SQUAD_RATIO))
     print("b. launch to painted Home, 1 athlete vs a bare app of the same widgets:")
     print(f"  {'':<34} {'bare app':>13} {'1 athlete':>13}  ratio")
+    warm_label = f"wall, warm (median of {REPEATS})"
+    print(verdicts.row(warm_label, bare * ms, one.warm * ms, "ms", TARGET_BARE_RATIO))
     print(
-        row(f"wall, warm (median of {REPEATS})", bare * ms, warm_one * ms, "ms", TARGET_BARE_RATIO)
+        verdicts.row(
+            "wall, fresh process", fresh_bare * ms, one.fresh * ms, "ms", TARGET_BARE_RATIO
+        )
     )
-    print(row("wall, fresh process", fresh_bare * ms, fresh_one * ms, "ms", TARGET_BARE_RATIO))
+    print(
+        f"c. the week view, key to the settled frame (median of {WEEK_REPEATS}; fresh: {REPEATS}):"
+    )
+    print(verdicts.ms("first w in a fresh process", first_w))
+    print(verdicts.ms("w on Home, later", statistics.median(keys["w"])))
+    print(verdicts.ms("] next week", statistics.median(keys["]"])))
+    print(verdicts.ms("[ previous week", statistics.median(keys["["])))
+    if verdicts.missed:
+        print(f"bench_tui: {verdicts.missed} figure(s) missed their target")
+        return 1
+    print("bench_tui: every figure met its target")
     return 0
 
 

@@ -9,18 +9,20 @@ figure and colour of the athlete shown.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
 from planner import plans_io
 from planner.domain.activities import LastImport
 from planner.domain.adapt import needs_settling
-from planner.domain.adherence import Report, WeekFigures
+from planner.domain.adherence import Report, WeekFigures, WeekState, week_states
 from planner.domain.adherence import report as adherence_report
 from planner.domain.model import (
     Athlete,
@@ -223,7 +225,7 @@ class Board:
     one on its way; act on `selected_detail`, which is None until it is there.
     """
 
-    summaries: tuple[AthleteSummary, ...] = ()
+    summaries: Sequence[AthleteSummary] = ()  # a `Roster` once read: rows made when asked for
     detail: AthleteDetail | None = None
     selected: str | None = None  # the athlete chosen, whose detail is shown or on its way
     listed: bool = False  # the summaries have been read (an empty squad is then truly empty)
@@ -243,24 +245,117 @@ class Board:
     def selected_detail(self) -> AthleteDetail | None:
         return None if self.loading else self.detail
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every athlete listed, in list order, without making their rows."""
+        summaries = self.summaries
+        if isinstance(summaries, Roster):
+            return summaries.names
+        return tuple(s.name for s in summaries)
+
     def shows(self, name: str) -> bool:
         return self.detail is not None and self.detail.athlete.key == name_key(name)
 
     def choose(self, name: str | None) -> Board:
         """The board with `name` selected (the first athlete if they are not listed)."""
-        keys = {name_key(s.name): s.name for s in self.summaries}
+        keys = {name_key(name): name for name in self.names}
         chosen = keys.get(name_key(name)) if name else None
         if chosen is None and self.listed:
-            chosen = self.summaries[0].name if self.summaries else None
+            chosen = self.names[0] if self.names else None
         return replace(self, selected=chosen or name, detail=self.detail if chosen else None)
 
 
 def load_board(repo: Store, selected: str | None, now: datetime) -> Board:
     """Every athlete's summary as of `now`, with `selected` chosen (the first if not listed).
 
-    The detail is left to `load_detail`: the list costs one small read per athlete."""
-    summaries = tuple(summarise(s, now) for s in repo.summaries())
-    return Board(summaries=summaries, listed=True).choose(selected)
+    The detail is left to `load_detail`: the list costs one small read per athlete, and each
+    row's figures are worked out when the row is first shown (see `Roster`)."""
+    roster = Roster(repo.summaries(), now, _reports_of(repo))
+    return Board(summaries=roster, listed=True).choose(selected)
+
+
+class Roster(Sequence[AthleteSummary]):
+    """Every athlete's row of the list, each made the first time it is asked for.
+
+    Home shows a screenful of a squad of hundreds; the rows scrolled past are never made. The
+    reports behind them come from `ReportCache`, so a reload redoes only what changed.
+    """
+
+    def __init__(self, stored: Iterable[Summary], now: datetime, reports: ReportCache) -> None:
+        self._stored = tuple(stored)
+        self._now = now
+        self._reports = reports
+        self._rows: list[AthleteSummary | None] = [None] * len(self._stored)
+        self.names = tuple(s.athlete.name for s in self._stored)
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    @overload
+    def __getitem__(self, index: int) -> AthleteSummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[AthleteSummary]: ...
+    def __getitem__(self, index: int | slice) -> AthleteSummary | Sequence[AthleteSummary]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = self._rows[index]
+        if row is None:
+            stored = self._stored[index]
+            row = summarise(stored, self._now, self._reports.report(stored, self._now))
+            self._rows[index] = row
+        return row
+
+    def __iter__(self) -> Iterator[AthleteSummary]:
+        return (self[i] for i in range(len(self)))
+
+    @property
+    def made(self) -> int:
+        """How many rows have been made so far (the rest were never shown)."""
+        return sum(row is not None for row in self._rows)
+
+
+class ReportCache:
+    """Each athlete's list report, kept across reloads while it still holds.
+
+    A list report follows from the stored summary and from which plan weeks have ended as of
+    now (`week_states`), so it is made again only when the athlete's data changed or a week
+    turned over, not on every reload (the clock's minute, another athlete's log)."""
+
+    LIMIT = 4096  # athletes remembered; past it the cache starts afresh
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Summary, tuple[WeekState, ...], Report]] = {}
+        self._lock = threading.Lock()  # rows are made on the UI thread, boards in a worker
+
+    def report(self, stored: Summary, now: datetime) -> Report | None:
+        if stored.plan is None:
+            return None
+        states = tuple(week_states(stored.plan, now))
+        key = stored.athlete.key
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[1] == states and kept[0] == stored:
+            return kept[2]
+        made = stored.report(now)
+        assert made is not None
+        with self._lock:
+            if len(self._kept) >= self.LIMIT:
+                self._kept.clear()
+            self._kept[key] = (stored, states, made)
+        return made
+
+
+_CACHES: weakref.WeakKeyDictionary[Repository, ReportCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _reports_of(repo: Repository) -> ReportCache:
+    """The report cache of one open repository: it lives as long as the repository does."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(repo)
+        if cache is None:
+            cache = _CACHES[repo] = ReportCache()
+        return cache
 
 
 def skipped_runs(repo: Store, athlete: Athlete, plan: Plan | None) -> tuple[Run, ...]:
@@ -316,10 +411,12 @@ def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:
     )
 
 
-def summarise(summary: Summary, now: datetime) -> AthleteSummary:
-    """One row of the list, from the athlete's stored summary as of `now`."""
+def summarise(summary: Summary, now: datetime, report: Report | None = None) -> AthleteSummary:
+    """One row of the list, from the athlete's stored summary as of `now` (and its report as of
+    now, when it is at hand)."""
     athlete, plan = summary.athlete, summary.plan
-    report = summary.report(now)
+    if report is None:
+        report = summary.report(now)
     today = now.astimezone(athlete.zone).date()
     current = plan.week_of(today) if plan else None
     weeks = tuple(report.weeks) if report else ()

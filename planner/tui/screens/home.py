@@ -29,6 +29,13 @@ from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
 NARROW_BELOW = 90  # columns; below it the athletes column slims down
+# Seconds after Home first shows a plan before the week screen is made out of sight: Home's
+# first frames go out first, and a person reads Home for longer than this before pressing w.
+PREPARE_WEEK_AFTER = 0.5
+# Seconds Home waits for the selected athlete's detail before drawing its panels without it
+# ("Loading …"). Read within this, Home is laid out and drawn once, with the data, instead of
+# an empty frame replaced a moment later.
+REVEAL_WITHIN = 0.25
 # Screens opened from Home that need the selected athlete's detail (w has its fallback already).
 NEEDS_DETAIL = (
     "wizard",
@@ -96,6 +103,8 @@ class HomeScreen(SessionActions):
     )
 
     _enabled: tuple[bool, bool, bool, bool] | None = None
+    _week_prepared = False
+    _revealed = False
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -122,23 +131,54 @@ class HomeScreen(SessionActions):
 
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()
+        if not self._revealed:
+            self.query_one("#home-body").display = False  # until the data or REVEAL_WITHIN
+            self.set_timer(REVEAL_WITHIN, self._reveal, name="reveal-home")
+
+    def _reveal(self) -> None:
+        """Show the panels, with whatever has been read by now."""
+        if self._revealed:
+            return
+        self._revealed = True
+        self.query_one("#home-body").styles.clear_rule("display")  # the stylesheet's again
+        if self.focused is None:
+            self.query_one(AgendaList).focus()
 
     # -- drawing -------------------------------------------------------------------------------
 
     def board_updated(self, board: Board) -> None:
         detail = board.selected_detail
         self.set_class(board.empty, "-empty")
-        self.query_one(AthleteList).show(board.summaries, board.selected)
+        self.query_one(AthleteList).show(board.summaries, board.selected, board.names)
         if board.empty:
+            self._reveal()
             self._show_welcome()
             return
         if detail is None:
             self._show_loading(board)
         else:
+            self._reveal()
             self._show_title(detail)
             self._show_today(detail)
             self._show_block(detail)
+            if detail.plan is not None and not self._week_prepared:
+                self._week_prepared = True
+                self.set_timer(PREPARE_WEEK_AFTER, self._prepare_week, name="prepare-week")
         self._refresh_footer()
+
+    def _prepare_week(self) -> None:
+        """Once Home has painted an athlete with a plan, mount the week screen out of sight,
+        so the first `w` costs what every later one does: its module, its CSS and its sixty
+        widgets are made while the person reads Home, not while they wait for the week."""
+        app = self.app
+        if app.is_screen_installed("week") or not self.is_current:
+            return
+        week = entry("week").make()
+        app.install_screen(week, "week")
+        # What pushing it would do first (Textual has no public call for it): read the screen's
+        # CSS and start it, which composes and mounts its widgets.
+        app._load_screen_css(week)
+        app._get_screen(week)
 
     def _show_loading(self, board: Board) -> None:
         """The list is there; the selected athlete's day and block are on their way."""

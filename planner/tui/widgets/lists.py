@@ -1,13 +1,22 @@
-"""Option lists for the Home screen: the athletes, and one day's runs and sessions."""
+"""Option lists for the Home screen: the athletes, and one day's runs and sessions.
+
+The athletes list is virtual: each option's prompt is a `RowPrompt` that says its height (two
+lines) without drawing, and makes the athlete's row only when the list draws it. A squad of a
+thousand costs the rows on screen, not a thousand rows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual import events, on
+from textual import on
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -44,21 +53,60 @@ class AthleteList(OptionList):
         name: str
 
     _shown: Sequence[AthleteSummary] = ()
+    _names: tuple[str, ...] = ()
 
-    def show(self, summaries: Sequence[AthleteSummary], selected: str | None) -> None:
+    def show(
+        self,
+        summaries: Sequence[AthleteSummary],
+        selected: str | None,
+        names: Sequence[str] | None = None,
+    ) -> None:
+        """List `summaries` (their `names`, in order, when known without making the rows) and
+        highlight `selected`. Rows are made as they scroll into view."""
         if summaries is not self._shown:  # choosing an athlete moves the highlight only
             self._shown = summaries
-            self.set_options(Option(athlete_prompt(s), id=s.name) for s in summaries)
-        names = [s.name for s in summaries]
-        if selected in names:
+            self._names = tuple(names) if names is not None else tuple(s.name for s in summaries)
+            self.set_options(
+                Option(RowPrompt(summaries, index), id=name)
+                for index, name in enumerate(self._names)
+            )
+        if selected in self._names:
             with self.prevent(OptionList.OptionHighlighted):
-                self.highlighted = names.index(selected)
+                self.highlighted = self._names.index(selected)
 
     @on(OptionList.OptionHighlighted)
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if event.option_id:
             self.post_message(self.Chosen(event.option_id))
+
+
+class RowPrompt(Visual):
+    """An athlete's two lines, made from their summary only when drawn."""
+
+    HEIGHT = 2  # the name, then the week's figures; `athlete_prompt` never wraps
+
+    def __init__(self, summaries: Sequence[AthleteSummary], index: int) -> None:
+        self._summaries = summaries
+        self._index = index
+        self._content: Content | None = None
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            self._content = athlete_prompt(self._summaries[self._index])
+        return self._content
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.HEIGHT
 
 
 def athlete_prompt(summary: AthleteSummary) -> Content:
@@ -124,12 +172,12 @@ class AgendaList(OptionList):
         self.post_message(self.Highlighted(self.session))
 
     def _render_options(self) -> None:
-        width = max(20, self.scrollable_content_region.width - 2)
-        options = [
-            Option(self._prompt(item, width), id=_option_id(item), disabled=item.run is not None)
+        detail = self._detail
+        assert detail is not None
+        self.set_options(
+            Option(AgendaPrompt(item, detail), id=_option_id(item), disabled=item.run is not None)
             for item in self._items
-        ]
-        self.set_options(options)
+        )
 
     def _first_open_id(self) -> str | None:
         assert self._detail is not None
@@ -137,32 +185,6 @@ class AgendaList(OptionList):
             if item.session and self._detail.status(item.session) is None:
                 return item.session.id
         return next((_option_id(i) for i in self._items if i.session), None)
-
-    def _prompt(self, item: Agenda, width: int) -> Content:
-        assert self._detail is not None
-        at = f"{item.start.astimezone(self._detail.athlete.zone):%H:%M}  "
-        if item.run is not None:
-            return Content.assemble((at, "$text-muted"), (run_title(item.run), "bold $text-accent"))
-        session = item.session
-        assert session is not None
-        mark, style = status_mark(self._detail.status(session), session, self._detail.now)
-        head = Content.assemble(
-            at,
-            (f"{mark} ", style),
-            (f"{session_title(session):<19}", "bold"),
-            f"{item.minutes:>3} min",
-        )
-        rest = width - head.cell_length - 3
-        tail = Content.styled(exercise_names(session), "$text-muted")
-        if rest > 8:
-            head = head + "   " + tail.truncate(rest, ellipsis=True)
-        return head
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self._items:
-            highlighted = self.highlighted
-            self._render_options()
-            self.highlighted = highlighted
 
     @on(OptionList.OptionHighlighted)
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
@@ -174,6 +196,53 @@ class AgendaList(OptionList):
         event.stop()
         if self.session is not None:
             self.post_message(self.Chosen(self.session))
+
+
+class AgendaPrompt(Visual):
+    """An item of the day, made at the width it is drawn at, so a resize redraws the lines
+    without making the options again."""
+
+    def __init__(self, item: Agenda, detail: AthleteDetail) -> None:
+        self._item = item
+        self._detail = detail
+        self._made: tuple[int, Content] | None = None
+
+    def content(self, width: int) -> Content:
+        if self._made is None or self._made[0] != width:
+            self._made = (width, agenda_line(self._item, self._detail, width))
+        return self._made[1]
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content(container_width).get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.content(width).get_height(rules, width)
+
+
+def agenda_line(item: Agenda, detail: AthleteDetail, width: int) -> Content:
+    """An item of the day in `width` cells: the exercises cut to fit, or left out below 8."""
+    at = f"{item.start.astimezone(detail.athlete.zone):%H:%M}  "
+    if item.run is not None:
+        return Content.assemble((at, "$text-muted"), (run_title(item.run), "bold $text-accent"))
+    session = item.session
+    assert session is not None
+    mark, style = status_mark(detail.status(session), session, detail.now)
+    head = Content.assemble(
+        at,
+        (f"{mark} ", style),
+        (f"{session_title(session):<19}", "bold"),
+        f"{item.minutes:>3} min",
+    )
+    rest = width - head.cell_length - 3
+    tail = Content.styled(exercise_names(session), "$text-muted")
+    if rest > 8:
+        head = head + "   " + tail.truncate(rest, ellipsis=True)
+    return head
 
 
 def _option_id(item: Agenda) -> str:
