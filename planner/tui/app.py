@@ -58,24 +58,6 @@ if TYPE_CHECKING:
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-# Actions on the selected athlete: dimmed while their detail is being read.
-DETAIL_ACTIONS = frozenset(
-    {
-        "open_week",
-        "new_plan",
-        "new_block",
-        "athlete",
-        "extend",
-        "rebuild",
-        "adherence",
-        "outcomes",
-        "check_in",
-        "export",
-        "sync",
-        "log_next",
-        "play_next",
-    }
-)
 
 
 @dataclass
@@ -101,7 +83,7 @@ class HipplanApp(App[None]):
     TITLE = "hipplan"
     COMMANDS: ClassVar = App.COMMANDS | {HipplanCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        screens.entry("help").binding("app"),
+        screens.spec("help").binding("app"),
         Binding(
             "ctrl+t",
             "toggle_theme",
@@ -151,7 +133,7 @@ class HipplanApp(App[None]):
         return self.detail.athlete.name if self.detail else None
 
     def on_mount(self) -> None:
-        self.push_screen(screens.entry("home").make())
+        self.push_screen(screens.make("home"))
         for note in self.repo.notes:  # what opening did, e.g. an old single file moved across
             self.notify(note, title="Database", timeout=20)
         self.reload()
@@ -219,7 +201,7 @@ class HipplanApp(App[None]):
         if self._first_load:
             self._first_load = False
             if self.board.empty and self._open_wizard_when_empty:
-                self.action_new_plan()
+                self.open("wizard")
 
     @on(DetailLoaded)
     def _detail_loaded(self, message: DetailLoaded) -> None:
@@ -257,6 +239,16 @@ class HipplanApp(App[None]):
             self._write(job, done, refused)
         else:
             self._write(job, done, None if failed is None else lambda e: failed(str(e)))
+
+    def write(
+        self,
+        job: Callable[[Repository], str],
+        *,
+        done: Callable[[], object] | None = None,
+        refused: Callable[[PlannerError], object] | None = None,
+    ) -> None:
+        """Run `job` on the repository in a worker; see `run_in_background`."""
+        self.run_in_background(lambda: job(self.repo), done=done, refused=refused)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(
@@ -377,7 +369,7 @@ class HipplanApp(App[None]):
 
     @on(PlayRequested)
     def _play_requested(self, request: PlayRequested) -> None:
-        self.push_screen(screens.entry("player").make(request.session, self.athlete_name))
+        self.push_screen(screens.make("player", request.session, self.athlete_name))
 
     @on(MoveRequested)
     def _move_requested(self, request: MoveRequested) -> None:
@@ -479,17 +471,17 @@ class HipplanApp(App[None]):
         self.notify(f"Saved to {path}", title="Screenshot")
 
     def action_go_home(self) -> None:
-        home = screens.entry("home").load()
+        home = screens.screen_class("home")
         while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
             self.pop_screen()
 
     @on(OpenSession)
     def _open_session(self, request: OpenSession) -> None:
-        self.push_screen(screens.entry("session").make(request.session.id))
+        self.push_screen(screens.make("session", request.session.id))
 
     @on(OpenWeek)
     def _open_week(self, request: OpenWeek) -> None:
-        self.action_open_week(request.week)
+        self.open_week(request.week)
 
     @on(AthleteSelected)
     def _athlete_selected(self, request: AthleteSelected) -> None:
@@ -513,119 +505,63 @@ class HipplanApp(App[None]):
             return
         self.post_message(PlayRequested(session))
 
-    # -- opening the registered screens (planner.tui.screens.SCREENS) --------------------------
+    # -- opening the registered screens (planner.tui.screens) ---------------------------------
+
+    def action_open(self, name: str) -> None:
+        self.open(name)
+
+    def open(self, name: str) -> None:
+        """Open a registered screen, or say why it cannot open yet."""
+        spec = screens.spec(name)
+        why = self._why_not_open(spec)
+        if why:
+            self.notify(why, severity="warning")
+        else:
+            screens.screen_class(name).open_in(self, spec)
+
+    def _why_not_open(self, spec: screens.ScreenSpec) -> str:
+        if spec.needs == "nothing":
+            return ""
+        if words := loading_words(self.board):
+            return f"{words} A moment, please."
+        if spec.needs == "detail":
+            return ""
+        if self.detail is None:
+            return "Add an athlete first (n)."
+        if spec.needs == "plan" and self.detail.plan is None:
+            return "No plan yet: make one with n."
+        return ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in DETAIL_ACTIONS and self.board.loading:
-            return None  # dimmed until the athlete's detail is read; the screen says why
-        if action == "open_week" and (self.detail is None or self.detail.plan is None):
-            return None  # dimmed: there is no week to show
+        if action == "open" and self._why_not_open(screens.spec(str(parameters[0]))):
+            return None  # dimmed; the screen's fallback binding says why
+        if action in ("log_next", "play_next") and self.board.loading:
+            return None
         return True
 
-    def action_help(self) -> None:
-        entry = screens.entry("help")
-        if not isinstance(self.screen, entry.load()):
-            self.push_screen(entry.make(self.screen))
+    @property
+    def chosen(self) -> AthleteDetail:
+        """The selected athlete's detail, for a screen that needs it (`open` checked it)."""
+        if self.detail is None:
+            raise LookupError("no athlete's detail has been read")
+        return self.detail
 
-    def action_toggle_theme(self) -> None:
-        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
-
-    def action_new_plan(self) -> None:
-        """A plan for the selected athlete when they have none; else a new athlete."""
-        if self._loading_hint():
-            return
-        if self.detail is not None and self.detail.plan is None:
-            self.action_new_block()
-        else:
-            self.action_new_athlete()
-
-    def action_new_athlete(self) -> None:
-        self.push_screen(screens.entry("wizard").make(self.repo), self._wizard_closed)
-
-    def action_new_block(self) -> None:
-        """The wizard for the selected athlete: their first plan, or a new block."""
-        if not self._athlete_or_hint() or self.detail is None:
-            return
-        which = "block" if self.detail.plan else "first-plan"
-        self.push_screen(screens.entry(which).make(self.repo, self.detail), self._wizard_closed)
-
-    def action_athlete(self) -> None:
-        if self._athlete_or_hint():
-            self.push_screen(screens.entry("athlete").make())
-
-    def action_extend(self) -> None:
-        if self.detail is not None and self.detail.plan is not None:
-            self.push_screen(
-                screens.entry("extend").make(self.detail.athlete.name, self.detail.plan)
-            )
-        else:
-            self._no_plan_hint()
-
-    def action_rebuild(self) -> None:
-        if self.detail is None or self.detail.plan is None:
-            self._no_plan_hint()
-            return
-        name = self.detail.athlete.name
-
-        def job() -> str:
-            from planner.services import plans
-
-            change = plans.replan_now(self.repo, name, clock.now())
-            return f"Rebuilt {name}'s plan. {change_words(change)}"
-
-        self.push_screen(
-            screens.entry("rebuild").make(name),
-            lambda yes: self.run_in_background(job) if yes else None,
-        )
-
-    def _no_plan_hint(self) -> None:
-        if self._athlete_or_hint():
-            self.notify("No plan yet: make one with n.", severity="warning")
-
-    def _wizard_closed(self, name: str | None) -> None:
+    def wizard_closed(self, name: str | None) -> None:
         if name:  # shown once the reload lists them
             self.board = replace(self.board, selected=name)
         self.reload()
 
-    def action_adherence(self) -> None:
-        if name := self._athlete_or_hint():
-            self.push_screen(screens.entry("adherence").make(name))
-
-    def action_outcomes(self) -> None:
-        if self._athlete_or_hint():
-            self.push_screen(screens.entry("outcomes").make())
-
-    def action_squad(self) -> None:
-        self.push_screen(screens.entry("squad").make(), self._squad_closed)
-
-    def _squad_closed(self, name: str | None) -> None:
+    def athlete_picked(self, name: str | None) -> None:
         """An athlete picked on the squad view: show them on Home."""
         if not name:
             return
         self.select_athlete(name)
-        while len(self.screen_stack) > 2 and screens.entry_of(self.screen) != screens.entry("home"):
+        home = screens.screen_class("home")
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, home):
             self.pop_screen()
 
-    def action_check_in(self) -> None:
-        if self.detail is not None and self.detail.plan is None:
-            self._no_plan_hint()
-        elif name := self._athlete_or_hint():
-            self.push_screen(screens.entry("checkin").make(name))
-
-    def action_export(self) -> None:
-        if name := self._athlete_or_hint():
-            self.push_screen(screens.entry("export").make(name))
-
-    def action_sync(self) -> None:
-        if name := self._athlete_or_hint():
-            self.push_screen(screens.entry("sync").make(name))
-
-    def _athlete_or_hint(self) -> str | None:
-        if self._loading_hint():
-            return None
-        if self.athlete_name is None:
-            self.notify("Add an athlete first (n).", severity="warning")
-        return self.athlete_name
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def _loading_hint(self) -> bool:
         """Say so when the selected athlete's detail is still being read."""
@@ -634,14 +570,13 @@ class HipplanApp(App[None]):
             self.notify(f"{words} A moment, please.", severity="warning")
         return bool(words)
 
-    def action_open_week(self, week: int | None = None) -> None:
-        if self._loading_hint():
-            return
-        if self.detail is None or self.detail.plan is None:
-            self.notify("No plan yet: make one with n.", severity="warning")
+    def open_week(self, week: int | None = None) -> None:
+        """The week screen is kept: installed once, then redrawn at `week` on each opening."""
+        if why := self._why_not_open(screens.spec("week")):
+            self.notify(why, severity="warning")
             return
         if not self.is_screen_installed("week"):
-            self.install_screen(screens.entry("week").make(), "week")
+            self.install_screen(screens.make("week"), "week")
         week_screen = self.get_screen("week")
         week_screen.open_at(week)  # type: ignore[attr-defined]
         self.push_screen("week")

@@ -89,20 +89,18 @@ def test_help_palette_and_home_keys_read_the_screen_registry(demo: HipplanApp) -
     async def scenario() -> None:
         async with demo.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            for entry in screens.SCREENS:
-                assert issubclass(entry.load(), Screen), entry.name
-            assert screens.entry_of(demo.screen) == screens.entry("home")
+            for spec in screens.specs():
+                assert issubclass(screens.screen_class(spec.name), Screen), spec.name
+            assert screens.spec_of(demo.screen) == screens.spec("home")
             home_keys = {k: b.binding.action for k, b in demo.screen.active_bindings.items()}
             palette = {c.name for c in HipplanCommands(demo.screen).commands()}
-            for entry in screens.SCREENS:
-                if entry.key and entry.name != "help":
-                    assert home_keys[entry.key] == f"app.{entry.action}", entry.name
-                if entry.action:  # opened from a key, the palette, or both
-                    assert entry.key or entry.command, entry.name
-                if entry.command:
-                    assert entry.command in palette, entry.name
+            for spec in screens.specs():
+                if spec.key and spec.name != "help":
+                    assert home_keys[spec.key] == f"app.{spec.action}", spec.name
+                if spec.command:
+                    assert spec.command in palette, spec.name
             await Keys(pilot).press("question_mark")
             shown = [str(s.render()).splitlines()[0] for s in demo.screen.query(".help-section")]
-            assert shown == [e.title for e in screens.SCREENS if e.in_help] + ["Everywhere"]
+            assert shown == [s.title for s in screens.specs() if s.in_help] + ["Everywhere"]
 
     run(scenario)

@@ -56,7 +56,7 @@ def test_escape_leaves_the_selection_and_picking_from_the_week_returns_home(
 
             await keys.press("w")
             assert isinstance(demo.screen, WeekScreen)
-            demo.action_squad()  # as the command palette does, from any screen
+            demo.open("squad")  # as the command palette does, from any screen
             await settle(pilot)
             await keys.press("end", "enter")
             assert isinstance(demo.screen, HomeScreen)

@@ -400,7 +400,7 @@ def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Reposi
             await settle(pilot)
             assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
             # n would give Ana her first plan; a new athlete comes from the palette
-            await pilot.app.run_action("new_athlete")
+            await pilot.app.run_action("open('new-athlete')")
             screen = await open_on_empty_db(pilot)
             keys = Keys(pilot)
             await keys.type("ben  mid")

@@ -33,6 +33,7 @@ from planner.services import activities, assessment, athletes, runs
 from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
 from planner.tui.messages import SelfTestTaken
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.screens.wizard import template_or_error
 from planner.tui.state import AthleteDetail, Board
@@ -66,6 +67,20 @@ FIELD_IDS = {"sitting_hours": "sitting", "tz": "zone"}
 class AthleteScreen(HipplanScreen[None]):
     """The selected athlete's figures and runs; escape goes back."""
 
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "athlete",
+            "Athlete",
+            50,
+            key="i",
+            label="Athlete",
+            tooltip="Edit the athlete and their runs, or remove them",
+            command="Athlete: edit figures and runs",
+            needs="athlete",
+            in_footer=False,
+        ),
+    )
+
     CSS_PATH = "athlete.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -78,13 +93,19 @@ class AthleteScreen(HipplanScreen[None]):
             id="athlete.save",
             tooltip="Save the figures; the plan's future is rebuilt",
         ),
-        Binding("ctrl+b", "app.new_block", "New block", id="athlete.block", tooltip="A new block"),
         Binding(
-            "ctrl+g", "app.extend", "Extend", id="athlete.extend", tooltip="Add weeks to the block"
+            "ctrl+b", "app.open('block')", "New block", id="athlete.block", tooltip="A new block"
+        ),
+        Binding(
+            "ctrl+g",
+            "app.open('extend')",
+            "Extend",
+            id="athlete.extend",
+            tooltip="Add weeks to the block",
         ),
         Binding(
             "ctrl+r",
-            "app.rebuild",
+            "app.open('rebuild')",
             "Rebuild",
             id="athlete.rebuild",
             tooltip="Rebuild the plan's future from the figures and runs",

@@ -20,6 +20,7 @@ from planner.domain import loggable
 from planner.domain.model import LogStatus, Session, as_utc
 from planner.tui.labels import loading_words
 from planner.tui.messages import LogRequested, MoveRequested, PlayRequested, UndoLogRequested
+from planner.tui.screens import Registered
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import Dialog
 
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
     from planner.tui.app import HipplanApp
 
 
-class HipplanMixin:
-    """Typed access to the app and its board; mixed into a Screen only."""
+class HipplanMixin(Registered):
+    """Typed access to the app and its board, and the screen's registry specs; mixed into a
+    Screen only."""
 
     if TYPE_CHECKING:
         app: App[Any]

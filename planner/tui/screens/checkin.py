@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,8 +25,13 @@ from planner.domain.inputs import clean_note, parse_score, parse_yes_no
 from planner.domain.outcomes import SCORE_FIELDS, OutcomeWeek, Score
 from planner.services import outcomes
 from planner.services.outcomes import CheckInResult
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
 from planner.tui.validators import Parses, checked_input, parsed
+
+if TYPE_CHECKING:
+    from planner.tui.app import HipplanApp
+
 
 SCORE_RULES: dict[Score, Parses[int]] = {
     name: Parses(partial(parse_score, field=name)) for name in SCORE_FIELDS
@@ -61,6 +66,25 @@ HIP_HOW = (
 
 class CheckInDialog(HipplanModal[bool]):
     """This week's check-in for `name`; answers True once saved."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "checkin",
+            "Check-in",
+            110,
+            key="k",
+            label="Check-in",
+            tooltip="This week's check-in: calf, achilles and the hip self-test",
+            command="Check-in: calf, achilles, hip",
+            needs="plan",
+            in_help=False,
+            in_footer=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
 
     DEFAULT_CSS = """
     CheckInDialog .dialog { width: 68; }

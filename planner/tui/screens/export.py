@@ -29,10 +29,12 @@ from textual.worker import Worker, WorkerState
 from planner.domain.errors import PlannerError
 from planner.fsutil import write_output
 from planner.services import calendar
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
 
 if TYPE_CHECKING:
     from planner.storage import Repository
+    from planner.tui.app import HipplanApp
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,34 @@ class RunsCheckbox(Checkbox, inherit_bindings=False):
 
 
 class ExportScreen(HipplanModal[None]):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "export",
+            "Export",
+            90,
+            key="e",
+            label="Export",
+            tooltip="Write a calendar file",
+            command="Export calendar",
+            needs="athlete",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
+
     CSS_PATH = "export.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="export.close", tooltip="Back without writing"),
         Binding("enter", "export", "Export", id="export.write", tooltip="Write the .ics file"),
         Binding(
-            "ctrl+s", "app.sync", "Sync", id="export.sync", tooltip="Sync with a CalDAV calendar"
+            "ctrl+s",
+            "app.open('sync')",
+            "Sync",
+            id="export.sync",
+            tooltip="Sync with a CalDAV calendar",
         ),
     ]
 
@@ -282,7 +306,7 @@ class ExportScreen(HipplanModal[None]):
 
     @on(Button.Pressed, "#sync")
     def _sync_pressed(self) -> None:
-        self.hipplan.action_sync()
+        self.hipplan.open("sync")
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:

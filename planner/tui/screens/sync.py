@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import InvalidInput, PlannerError
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
 from planner.tui.screens.export import RunsCheckbox
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from planner.services.sync import SquadResult, SyncReport
     from planner.storage import Repository
     from planner.sync.settings import SyncSettings
+    from planner.tui.app import HipplanApp
 
 
 # Passwords typed in this run of the app, by server and user: with no keyring, the next sync
@@ -178,6 +180,22 @@ def result_lines(done: SyncDone) -> list[str]:
 
 
 class SyncScreen(HipplanModal[None]):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "sync",
+            "Sync",
+            140,
+            tooltip="Sync the plan with a CalDAV calendar (ctrl+s in the export dialog)",
+            command="Sync with a CalDAV calendar",
+            needs="athlete",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
+
     CSS_PATH = "sync.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="sync.close", tooltip="Back to the export"),
