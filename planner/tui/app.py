@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
 
 from planner import clock
-from planner.domain.errors import PlannerError, UnknownAthlete
+from planner.domain.errors import PlannerError
 from planner.domain.model import KIND_LABELS, LogStatus, Session, as_utc, name_key
 from planner.tui import screens
+from planner.tui.board import BoardKeeper, DetailRead, ListRead
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, change_words, loading_words, session_title
 from planner.tui.messages import (
@@ -42,7 +40,7 @@ from planner.tui.messages import (
     SelfTestTaken,
     UndoLogRequested,
 )
-from planner.tui.state import AthleteDetail, Board, load_board, load_detail
+from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import (
     ConfirmDialog,
     ErrorDialog,
@@ -58,22 +56,6 @@ if TYPE_CHECKING:
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-
-
-@dataclass
-class BoardLoaded(Message):
-    """A fresh athletes list read by a worker (`generation` tells stale reads apart)."""
-
-    board: Board
-    generation: int
-
-
-@dataclass
-class DetailLoaded(Message):
-    """The selected athlete's detail read by a worker (`generation`: the newest choice wins)."""
-
-    detail: AthleteDetail
-    generation: int
 
 
 class HipplanApp(App[None]):
@@ -105,23 +87,28 @@ class HipplanApp(App[None]):
         open_wizard_when_empty: bool = True,
     ) -> None:
         super().__init__()
-        self.repo = repo
-        self.board = Board(selected=athlete)
+        self.keeper = BoardKeeper(repo, athlete)
         self.board_changed: Signal[Board] = Signal(self, "board-changed")
         self._watch_seconds = watch_seconds
         self._clock_seconds = clock_seconds
-        self._read_at = clock.now()  # the "now" the board shown was read with
         # (athlete, session) of the latest log made here: what the palette's undo takes back first
         self._last_logged: tuple[str, Session] | None = None
         self._open_wizard_when_empty = open_wizard_when_empty
-        # TinyDB objects are not thread-safe: one worker at a time touches the repository.
-        self.repo_lock = threading.RLock()
-        self._generation = 0  # of list reads
-        self._detail_generation = 0  # of detail reads: each reload and each choice
-        self._first_load = True
         self.theme = DARK_THEME
 
-    # -- data ----------------------------------------------------------------------------------
+    # -- data: the board, kept by `keeper` (planner.tui.board), read in workers ------------------
+
+    @property
+    def repo(self) -> Repository:
+        return self.keeper.repo
+
+    @property
+    def repo_lock(self) -> threading.RLock:
+        return self.keeper.lock
+
+    @property
+    def board(self) -> Board:
+        return self.keeper.board
 
     @property
     def detail(self) -> AthleteDetail | None:
@@ -144,81 +131,57 @@ class HipplanApp(App[None]):
 
     def select_athlete(self, name: str) -> None:
         """Show another athlete: the list follows at once, their detail when it is read."""
-        if self.board.selected and name_key(self.board.selected) == name_key(name):
-            return
-        self._publish(self.board.choose(name))
-        self._detail_generation += 1
-        if self.board.loading:
-            self._load_detail(self._detail_generation, self.board.loading)
+        before = self.board
+        read = self.keeper.choose(name)
+        if self.board is not before:
+            self.board_changed.publish(self.board)
+        if read is not None:
+            self._load_detail(read)
 
     def reload(self) -> None:
         """Read a fresh list, then the selected athlete's detail, in a worker; the newest
         request wins."""
-        self._generation += 1
-        self._detail_generation += 1
-        self._read_at = clock.now()
-        self._load_board(self._generation, self._detail_generation, self.board.selected)
+        self._load_list(self.keeper.reload())
 
     def follow_clock(self) -> bool:
-        """Read the board again when the minute it was read in has passed, so what has started,
-        what is due and which day is today follow the clock (on a timer and before each log).
-        True when a fresh read was started."""
-        if _minute(clock.now()) == _minute(self._read_at):
+        """Read the board again when the minute it was read in has passed (on a timer and
+        before each log). True when a fresh read was started."""
+        if not self.keeper.clock_moved():
             return False
         self.reload()
         return True
 
     @work(thread=True, group="load", exit_on_error=False)
-    def _load_board(self, generation: int, detail_generation: int, selected: str | None) -> None:
-        with self.repo_lock:
-            board = load_board(self.repo, selected, clock.now())
-        self.call_from_thread(self.post_message, BoardLoaded(board, generation))
+    def _load_list(self, read: ListRead) -> None:
+        board = self.keeper.read_list(read)
+        self.call_from_thread(self._list_loaded, board, read.generation)
         if board.selected is not None:
-            self._read_detail(detail_generation, board.selected)
+            self._read_detail(DetailRead(read.detail_generation, board.selected))
 
     @work(thread=True, group="detail", exit_on_error=False)
-    def _load_detail(self, generation: int, name: str) -> None:
-        self._read_detail(generation, name)
+    def _load_detail(self, read: DetailRead) -> None:
+        self._read_detail(read)
 
-    def _read_detail(self, generation: int, name: str) -> None:
-        """In a worker: the detail of `name`, unless another athlete was chosen meanwhile."""
-        with self.repo_lock:
-            if generation != self._detail_generation:
-                return  # chosen over while this waited for the lock
-            try:
-                detail = load_detail(self.repo, name, clock.now())
-            except UnknownAthlete:
-                return  # removed meanwhile: the reload after the removal lists who is left
-        self.call_from_thread(self.post_message, DetailLoaded(detail, generation))
+    def _read_detail(self, read: DetailRead) -> None:
+        detail = self.keeper.read_detail(read)
+        if detail is not None:
+            self.call_from_thread(self._detail_loaded, detail, read.generation)
 
-    @on(BoardLoaded)
-    def _board_loaded(self, message: BoardLoaded) -> None:
-        if message.generation != self._generation:
-            return  # an older read finished late
-        # The detail shown stays until its fresh read lands; a choice made meanwhile stands.
-        fresh = replace(message.board, detail=self.board.detail)
-        self._publish(fresh.choose(self.board.selected or message.board.selected))
-        if self._first_load:
-            self._first_load = False
-            if self.board.empty and self._open_wizard_when_empty:
-                self.open("wizard")
+    def _list_loaded(self, board: Board, generation: int) -> None:
+        if not self.keeper.list_loaded(board, generation):
+            return
+        self.board_changed.publish(self.board)
+        if self.keeper.first_list_is_empty() and self._open_wizard_when_empty:
+            self.open("wizard")
 
-    @on(DetailLoaded)
-    def _detail_loaded(self, message: DetailLoaded) -> None:
-        if message.generation != self._detail_generation:
-            return  # an older choice, or an older read, finished late
-        self._publish(replace(self.board, detail=message.detail))
-
-    def _publish(self, board: Board) -> None:
-        self.board = board
-        self.board_changed.publish(board)
+    def _detail_loaded(self, detail: AthleteDetail, generation: int) -> None:
+        if self.keeper.detail_loaded(detail, generation):
+            self.board_changed.publish(self.board)
 
     @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
     def _watch_file(self) -> None:
         """Pick up writes made by another process (the CLI logging a session)."""
-        with self.repo_lock:
-            changed = self.repo.refresh()
-        if changed:
+        if self.keeper.file_changed():
             self.call_from_thread(self.reload)
 
     def run_in_background(
@@ -548,7 +511,7 @@ class HipplanApp(App[None]):
 
     def wizard_closed(self, name: str | None) -> None:
         if name:  # shown once the reload lists them
-            self.board = replace(self.board, selected=name)
+            self.keeper.expect(name)
         self.reload()
 
     def athlete_picked(self, name: str | None) -> None:
@@ -601,10 +564,6 @@ def _last_logged(detail: AthleteDetail) -> Session | None:
     if not sessions:
         return None
     return max(sessions, key=lambda s: (as_utc(detail.logs[s.id].logged_at), as_utc(s.start)))
-
-
-def _minute(instant: datetime) -> datetime:
-    return as_utc(instant).replace(second=0, microsecond=0)
 
 
 def run_app(db_path: Path | None = None) -> int:

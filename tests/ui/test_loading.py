@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from planner.storage import Repository
-from planner.tui import app as app_module
+from planner.tui import board as board_module
 from planner.tui.app import HipplanApp
 from planner.tui.pilot import SIZE, demo_app, run, settle
 from planner.tui.state import AthleteDetail, Board
@@ -26,14 +26,14 @@ DEMO_NAMES = ("Ana Tight", "Ben Mid", "Cal Loose")
 def hold_back(monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...]) -> threading.Event:
     """Detail reads of `names` wait for the returned event (at most 10 s)."""
     gate = threading.Event()
-    real = app_module.load_detail
+    real = board_module.load_detail
 
     def held(repo: Repository, name: str, now: datetime) -> AthleteDetail:
         if name in names:
             gate.wait(10)
         return real(repo, name, now)
 
-    monkeypatch.setattr(app_module, "load_detail", held)
+    monkeypatch.setattr(board_module, "load_detail", held)
     return gate
 
 
