@@ -13,13 +13,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from planner import clock
 from planner.domain.errors import PlannerError
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from planner.services.runs import RunsChanged
     from planner.storage import Repository
 
+T = TypeVar("T")
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -184,24 +186,7 @@ class HipplanApp(App[None]):
         if self.keeper.file_changed():
             self.call_from_thread(self.reload)
 
-    def run_in_background(
-        self,
-        job: Callable[[], str],
-        *,
-        done: Callable[[], object] | None = None,
-        failed: Callable[[str], object] | None = None,
-        refused: Callable[[PlannerError], object] | None = None,
-    ) -> None:
-        """Run a storage write off the UI thread, say what happened, then reload the board.
-
-        `job` returns the message to show. A PlannerError goes to `refused` (the error itself,
-        for a form to mark the field it names) or `failed` (the dialog that asked shows the
-        reason) or, without either, to an error dialog.
-        """
-        if refused is not None:
-            self._write(job, done, refused)
-        else:
-            self._write(job, done, None if failed is None else lambda e: failed(str(e)))
+    # -- the one route for changes, and the one handler of failed workers ----------------------
 
     def write(
         self,
@@ -210,29 +195,50 @@ class HipplanApp(App[None]):
         done: Callable[[], object] | None = None,
         refused: Callable[[PlannerError], object] | None = None,
     ) -> None:
-        """Run `job` on the repository in a worker; see `run_in_background`."""
-        self.run_in_background(lambda: job(self.repo), done=done, refused=refused)
+        """Change the data: `job` gets the repository in a worker, under the lock; the message
+        it returns is shown and the board read again, then `done` runs. A refusal (a
+        PlannerError) goes to `refused`, for a form to mark the field it names, or else to an
+        error dialog; any other failure to `worker_failed`."""
+        self._write(job, done, refused)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(
         self,
-        job: Callable[[], str],
+        job: Callable[[Repository], str],
         done: Callable[[], object] | None,
-        failed: Callable[[PlannerError], object] | None,
+        refused: Callable[[PlannerError], object] | None,
     ) -> None:
         try:
             with self.repo_lock:
-                message = job()
+                message = job(self.repo)
         except PlannerError as exc:
-            if failed is not None:
-                self.call_from_thread(failed, exc)
-            else:
-                self.call_from_thread(self.push_screen, ErrorDialog("Not done", str(exc)))
+            self.call_from_thread(refused or self._refused, exc)
             return
         self.call_from_thread(self.notify, message)
         self.call_from_thread(self.reload)
         if done is not None:
             self.call_from_thread(done)
+
+    def _refused(self, error: PlannerError) -> None:
+        self.push_screen(ErrorDialog("Not done", str(error)))
+
+    def with_repo(self, job: Callable[[Repository], T]) -> T:
+        """For a screen's own worker (a preview, an export, a sync): `job` on the repository,
+        under the lock. Changes made this way call `reload` when they land."""
+        with self.repo_lock:
+            return job(self.repo)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """Say that a worker failed, with its error: no failure is only logged. Screens pass
+        on their workers' failures (`HipplanMixin`), except those they show in place."""
+        error = worker.error
+        what = str(error) if isinstance(error, PlannerError) else f"{type(error).__name__}: {error}"
+        self.notify(what, title="Something went wrong", severity="error", timeout=30)
 
     def log_session(
         self,
@@ -250,14 +256,14 @@ class HipplanApp(App[None]):
         if minutes is None:
             minutes = session.minutes if status == "done" else 0
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             from planner.services import logs  # services load on first use, after Home
 
-            logs.log_session(self.repo, name, session.id, status, minutes, note, None)
+            logs.log_session(repo, name, session.id, status, minutes, note, None)
             self._last_logged = (name, session)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
-        self.run_in_background(job)
+        self.write(job)
 
     # -- what screens ask for ------------------------------------------------------------------
 
@@ -313,10 +319,10 @@ class HipplanApp(App[None]):
             self.notify("No log to take back.", severity="warning")
             return
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             from planner.services import logs  # services load on first use, after Home
 
-            result = logs.undo_log(self.repo, name, session.id)
+            result = logs.undo_log(repo, name, session.id)
             self._last_logged = None
             said = (
                 f"{session_title(session)} {session.start:%a %H:%M}: the"
@@ -324,7 +330,7 @@ class HipplanApp(App[None]):
             )
             return said + (f"\n{change_words(result.change)}" if result.change else "")
 
-        self.run_in_background(job)
+        self.write(job)
 
     def action_undo_last_log(self) -> None:
         if not self._loading_hint():
@@ -344,13 +350,13 @@ class HipplanApp(App[None]):
         dialog, start = request.dialog, request.start
         name, session_id = request.athlete, request.session.id
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             from planner.services import moves
 
-            moves.move_session(self.repo, name, session_id, start)
+            moves.move_session(repo, name, session_id, start)
             return f"Moved to {start:%a %d %b %H:%M}"
 
-        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+        self.write(job, done=lambda: dialog.dismiss(True), refused=lambda e: dialog.refuse(str(e)))
 
     @on(RunSkipRequested)
     def _skip_run_requested(self, request: RunSkipRequested) -> None:
@@ -364,8 +370,8 @@ class HipplanApp(App[None]):
             from planner.services import runs
 
             if confirmed:
-                self.run_in_background(
-                    lambda: runs_changed(runs.skip_run(self.repo, name, run.id, request.undo))
+                self.write(
+                    lambda repo: runs_changed(runs.skip_run(repo, name, run.id, request.undo))
                 )
 
         if request.undo:
@@ -388,12 +394,12 @@ class HipplanApp(App[None]):
     def _move_run(self, request: RunMoveDialog.Submitted) -> None:
         dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             from planner.services import runs
 
-            return runs_changed(runs.move_run(self.repo, name, run_id, start))
+            return runs_changed(runs.move_run(repo, name, run_id, start))
 
-        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+        self.write(job, done=lambda: dialog.dismiss(True), refused=lambda e: dialog.refuse(str(e)))
 
     @on(SelfTestTaken)
     def _self_test_taken(self, request: SelfTestTaken) -> None:
@@ -401,13 +407,13 @@ class HipplanApp(App[None]):
         if name is None:
             return
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             from planner.services import assessment
 
-            kept = assessment.assess(self.repo, name, measures).checkin
+            kept = assessment.assess(repo, name, measures).checkin
             return f"Self-test of {name} kept with the check-in of {kept.day:%a %d %b}"
 
-        self.run_in_background(job)
+        self.write(job)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.

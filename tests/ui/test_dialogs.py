@@ -1,13 +1,16 @@
 """The shared dialogs and the screen registry: partial asks for minutes, replacing a log asks
-first, a failed write says why in a dialog, and help, palette and keys read one screen list."""
+first, a failed write says why in a dialog (any
+other failure in a notification), and help, palette and keys read one screen list."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from planner.services import logs
 from planner.storage import Repository
 from planner.tui import screens
 from planner.tui.app import HipplanApp
@@ -81,6 +84,45 @@ def test_a_failed_write_says_why_in_a_dialog(demo: HipplanApp) -> None:
             assert "20990101-pre" in str(dialog.query_one("#error-message", Static).render())
             await Keys(pilot).press("escape")
             assert isinstance(demo.screen, HomeScreen)
+
+    run(scenario)
+
+
+def test_a_write_that_fails_unexpectedly_is_shown_not_only_logged(
+    demo: HipplanApp, demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(logs, "log_session", broken)
+
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert demo.detail is not None
+            session = demo.detail.next_open_session()
+            assert session is not None
+            await Keys(pilot).press("d")
+            said = [n for n in demo._notifications if n.severity == "error"]
+            assert [str(n.message) for n in said] == ["OSError: disk full"]
+            assert isinstance(demo.screen, HomeScreen)  # the app goes on
+            assert status_of(demo_repo, session.id) is None
+
+    run(scenario)
+
+
+def test_a_screen_worker_that_fails_is_shown_too(demo: HipplanApp) -> None:
+    async def scenario() -> None:
+        async with demo.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+
+            def broken() -> None:
+                raise ValueError("no such figure")
+
+            demo.screen.run_worker(broken, thread=True, exit_on_error=False)
+            await settle(pilot)
+            said = [str(n.message) for n in demo._notifications if n.severity == "error"]
+            assert said == ["ValueError: no such figure"]
 
     run(scenario)
 

@@ -7,7 +7,7 @@ what the rebuild changed. A refused input is marked in place, by the field the e
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -51,6 +51,9 @@ from planner.tui.widgets.wizard_fields import (
 )
 from planner.tui.widgets.wizard_preview import SPORT_WORDS
 from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tightness_meaning
+
+if TYPE_CHECKING:
+    from planner.storage import Repository
 
 T = TypeVar("T")
 
@@ -288,15 +291,11 @@ class AthleteScreen(HipplanScreen[None]):
     ) -> None:
         tightness, sport, hours, zone = figures
         try:
-            with self.hipplan.repo_lock:
-                preview = assessment.preview_set(
-                    self.hipplan.repo,
-                    name,
-                    tightness=tightness,
-                    sport=sport,
-                    sitting_hours=hours,
-                    tz=zone,
+            preview = self.hipplan.with_repo(
+                lambda repo: assessment.preview_set(
+                    repo, name, tightness=tightness, sport=sport, sitting_hours=hours, tz=zone
                 )
+            )
         except PlannerError as exc:
             self.app.call_from_thread(self._show_change, token, None, str(exc))
         else:
@@ -380,9 +379,9 @@ class AthleteScreen(HipplanScreen[None]):
         strength = self.query_one("#strength", Checkbox).value
         self._status("Saving…")
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             result = assessment.set_athlete(
-                self.hipplan.repo,
+                repo,
                 name,
                 tightness=tightness,
                 sport=sport,
@@ -393,9 +392,7 @@ class AthleteScreen(HipplanScreen[None]):
             )
             return f"Saved {name}. {change_words(result.change, has_plan=has_plan)}"
 
-        self.hipplan.run_in_background(
-            job, done=lambda: self._status("Saved."), refused=self.refuse
-        )
+        self.hipplan.write(job, done=lambda: self._status("Saved."), refused=self.refuse)
 
     def _read(self, field_id: str, rule: Parses[T], errors: dict[str, str]) -> T | None:
         try:
@@ -414,8 +411,8 @@ class AthleteScreen(HipplanScreen[None]):
             return
         name = detail.athlete.name
 
-        def job() -> str:
-            result = activities.import_activities(self.hipplan.repo, name)
+        def job(repo: Repository) -> str:
+            result = activities.import_activities(repo, name)
             return (
                 f"Watch: {result.activities} new activities, {result.runs_matched} runs done,"
                 f" {result.runs_added} added, {result.sessions_logged} sessions logged,"
@@ -423,12 +420,11 @@ class AthleteScreen(HipplanScreen[None]):
             )
 
         self._status("Importing from the watch folder…")
-        self.hipplan.run_in_background(
-            job, done=lambda: self._status("Watch import done."), failed=self._watch_failed
+        self.hipplan.write(
+            job,
+            done=lambda: self._status("Watch import done."),
+            refused=lambda e: self._status(str(e), error=True),
         )
-
-    def _watch_failed(self, reason: str) -> None:
-        self._status(reason, error=True)
 
     # -- removing the athlete ----------------------------------------------------------------------
 
@@ -446,11 +442,11 @@ class AthleteScreen(HipplanScreen[None]):
             if not yes:
                 return
 
-            def job() -> str:
-                athlete, backup = athletes.remove_athlete(self.hipplan.repo, name)
+            def job(repo: Repository) -> str:
+                athlete, backup = athletes.remove_athlete(repo, name)
                 return f"Removed {athlete.name}. Backup: {backup}"
 
-            self.hipplan.run_in_background(job, done=self._removed)
+            self.hipplan.write(job, done=self._removed)
 
         self.app.push_screen(
             ConfirmDialog(question, title=f"Remove {name}?", yes="Remove"), answered
@@ -470,8 +466,8 @@ class AthleteScreen(HipplanScreen[None]):
         name, rule, has_plan = detail.athlete.name, request.rule, detail.plan is not None
         editor = self.query_one(RunsEditor)
 
-        def job() -> str:
-            done = runs.add_runs(self.hipplan.repo, name, rule)
+        def job(repo: Repository) -> str:
+            done = runs.add_runs(repo, name, rule)
             return f"{done.what.capitalize()}. {change_words(done.change, has_plan=has_plan)}"
 
         def refused(error: PlannerError) -> None:
@@ -479,7 +475,7 @@ class AthleteScreen(HipplanScreen[None]):
                 str(error), {"run_minutes": "minutes"}.get(error.field or "", error.field)
             )
 
-        self.hipplan.run_in_background(job, done=editor.added, refused=refused)
+        self.hipplan.write(job, done=editor.added, refused=refused)
 
     @on(RunsEditor.Import)
     def _import_calendar(self, request: RunsEditor.Import) -> None:
@@ -489,11 +485,11 @@ class AthleteScreen(HipplanScreen[None]):
         name, path, has_plan = detail.athlete.name, request.path, detail.plan is not None
         editor = self.query_one(RunsEditor)
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             from planner.services import calendar  # icalendar loads only for a calendar file
 
             ics = read_ics(path)
-            done = calendar.import_runs(self.hipplan.repo, name, ics.data, ics.name)
+            done = calendar.import_runs(repo, name, ics.data, ics.name)
             notes = f" Note: {done.notices[0]}." if done.notices else ""
             if len(done.notices) > 1:
                 notes += f" ({len(done.notices) - 1} more notes)"
@@ -505,7 +501,7 @@ class AthleteScreen(HipplanScreen[None]):
         def refused(error: PlannerError) -> None:
             editor.refuse(str(error), "ics", "Not imported")
 
-        self.hipplan.run_in_background(job, done=editor.imported, refused=refused)
+        self.hipplan.write(job, done=editor.imported, refused=refused)
 
     @on(RunsEditor.Remove)
     def _remove_runs(self, request: RunsEditor.Remove) -> None:
@@ -519,13 +515,13 @@ class AthleteScreen(HipplanScreen[None]):
             "The plan's future is rebuilt without them; logged sessions stay."
         )
 
-        def job() -> str:
-            done = runs.remove_runs(self.hipplan.repo, name, what)
+        def job(repo: Repository) -> str:
+            done = runs.remove_runs(repo, name, what)
             return f"{done.what.capitalize()}. {change_words(done.change, has_plan=has_plan)}"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.hipplan.run_in_background(job, refused=lambda e: editor.refuse(str(e)))
+                self.hipplan.write(job, refused=lambda e: editor.refuse(str(e)))
 
         self.app.push_screen(ConfirmDialog(question, title="Remove runs?", yes="Remove"), answered)
 

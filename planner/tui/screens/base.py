@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen, ScreenResultType
+from textual.worker import Worker, WorkerState
 
 from planner import clock
 from planner.domain import loggable
@@ -34,6 +35,10 @@ class HipplanMixin(Registered):
 
     if TYPE_CHECKING:
         app: App[Any]
+
+    # Groups of this screen's workers whose failures it shows in place itself; the app shows
+    # every other failure (`HipplanApp.worker_failed`).
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def hipplan(self) -> HipplanApp:
@@ -58,6 +63,10 @@ class HipplanMixin(Registered):
         that asks and then closes (the player logging as it leaves) is gone before a bubbled
         message would reach the app."""
         self.hipplan.post_message(message)
+
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group not in self.SHOWN_IN_PLACE:
+            self.hipplan.worker_failed(event.worker)
 
     def _on_mount(self, event: events.Mount) -> None:
         # Textual looks handlers up class by class, so this runs after the screen's own

@@ -91,13 +91,13 @@ class ExtendDialog(HipplanModal[bool]):
         except PlannerError as exc:
             self.refuse(exc)
             return
-        name, repo = self.athlete, self.hipplan.repo
+        name = self.athlete
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             plan, change = plans.extend_plan(repo, name, weeks, clock.now())
             return f"{name}'s block is {plan.weeks} weeks now. {change_words(change)}"
 
-        self.hipplan.run_in_background(job, done=lambda: self.dismiss(True), refused=self.refuse)
+        self.hipplan.write(job, done=lambda: self.dismiss(True), refused=self.refuse)
 
     def refuse(self, error: PlannerError) -> None:
         self.query_one("#dialog-error", Label).update(f"Not extended: {error}")

@@ -30,6 +30,7 @@ from planner.tui.screens.base import HipplanModal
 from planner.tui.validators import Parses, checked_input, parsed
 
 if TYPE_CHECKING:
+    from planner.storage import Repository
     from planner.tui.app import HipplanApp
 
 
@@ -172,16 +173,16 @@ class CheckInDialog(HipplanModal[bool]):
         except PlannerError as exc:
             self.refuse(exc)
             return
-        athlete, repo, day = self.athlete, self.hipplan.repo, self.day
+        athlete, day = self.athlete, self.day
 
-        def job() -> str:
+        def job(repo: Repository) -> str:
             result = outcomes.check_in(
                 repo, athlete, day, scores["calf"], scores["achilles"], scores["hip_score"],
                 note, clock.now(), morning_stiffness=stiff, run_pain=run_pain,
             )  # fmt: skip
             return saved_words(result)
 
-        self.hipplan.run_in_background(job, done=lambda: self.dismiss(True), refused=self.refuse)
+        self.hipplan.write(job, done=lambda: self.dismiss(True), refused=self.refuse)
 
     def refuse(self, error: PlannerError) -> None:
         """Keep the form open with the reason, the field it names marked."""

@@ -161,6 +161,7 @@ class ExportScreen(HipplanModal[None]):
         app.push_screen(cls(app.chosen.athlete.name))
 
     CSS_PATH = "export.tcss"
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"export"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="export.close", tooltip="Back without writing"),
         Binding("enter", "export", "Export", id="export.write", tooltip="Write the .ics file"),
@@ -259,8 +260,7 @@ class ExportScreen(HipplanModal[None]):
 
     @work(thread=True, group="export", exclusive=True, exit_on_error=False)
     def _write(self, request: ExportRequest) -> ExportDone:
-        with self.hipplan.repo_lock:
-            return write_export(self.hipplan.repo, self.athlete, request)
+        return self.hipplan.with_repo(lambda repo: write_export(repo, self.athlete, request))
 
     @on(Worker.StateChanged)
     def _written(self, event: Worker.StateChanged) -> None:
@@ -272,9 +272,10 @@ class ExportScreen(HipplanModal[None]):
             self.notify(f"Wrote {worker.result.events} events to {worker.result.path}")
         elif event.state == WorkerState.ERROR:
             error = worker.error
-            if not isinstance(error, PlannerError):
-                raise error or RuntimeError("export failed")
-            self._show_error(str(error))
+            if isinstance(error, PlannerError):
+                self._show_error(str(error))
+            else:
+                self._show_error(f"unexpected {type(error).__name__}: {error}")
 
     def _show_done(self, done: ExportDone) -> None:
         self.written = done

@@ -197,6 +197,7 @@ class SyncScreen(HipplanModal[None]):
         app.push_screen(cls(app.chosen.athlete.name))
 
     CSS_PATH = "sync.tcss"
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"sync", "sync-load"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="sync.close", tooltip="Back to the export"),
         Binding("enter", "sync", "Sync", id="sync.run", tooltip="Sync with the calendar"),
@@ -253,8 +254,7 @@ class SyncScreen(HipplanModal[None]):
 
     @work(thread=True, group="sync-load", exit_on_error=False)
     def _load(self) -> Loaded:
-        with self.hipplan.repo_lock:
-            return load_settings(self.hipplan.repo, self.athlete)
+        return self.hipplan.with_repo(lambda repo: load_settings(repo, self.athlete))
 
     def _show_loaded(self, loaded: Loaded) -> None:
         stored = loaded.settings
@@ -318,8 +318,7 @@ class SyncScreen(HipplanModal[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        with self.hipplan.repo_lock:
-            return run_sync(self.hipplan.repo, self.athlete, fields, progress)
+        return self.hipplan.with_repo(lambda repo: run_sync(repo, self.athlete, fields, progress))
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#sync-progress", ProgressBar).update(total=max(total, 1), progress=done)
@@ -425,6 +424,7 @@ class SyncAllScreen(HipplanModal[None]):
     """Every athlete with sync settings, synced one after the other, one line each."""
 
     CSS_PATH = "sync.tcss"
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"sync"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="sync_all.close", tooltip="Back to the squad"),
     ]
@@ -443,8 +443,7 @@ class SyncAllScreen(HipplanModal[None]):
 
     @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
     def _sync_all(self) -> list[SquadResult]:
-        with self.hipplan.repo_lock:
-            return run_sync_all(self.hipplan.repo)
+        return self.hipplan.with_repo(run_sync_all)
 
     @property
     def syncing(self) -> bool:
