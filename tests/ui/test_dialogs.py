@@ -16,7 +16,7 @@ from planner.tui import screens
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
 from planner.tui.messages import LogRequested
-from planner.tui.pilot import SIZE, Keys, run, settle
+from planner.tui.pilot import SIZE, Keys, settle
 from planner.tui.screens.home import HomeScreen
 from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialog
 from tests.ui.helpers import log_of
@@ -27,122 +27,103 @@ def status_of(repo: Repository, session_id: str) -> str | None:
     return entry.status if entry else None
 
 
-def test_partial_asks_minutes_with_half_as_the_default(
+async def test_partial_asks_minutes_with_half_as_the_default(
     demo: HipplanApp, demo_repo: Repository
 ) -> None:
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert demo.detail is not None
-            session = demo.detail.next_open_session()
-            assert session is not None
-            await Keys(pilot).press("p")
-            dialog = demo.screen
-            assert isinstance(dialog, MinutesDialog)
-            assert dialog.query_one("#minutes", Input).value == str(session.minutes // 2)
-            await Keys(pilot).press("enter")
-            entry = log_of(demo_repo, session.id)
-            assert entry is not None
-            assert (entry.status, entry.minutes) == ("partial", session.minutes // 2)
-
-    run(scenario)
+    async with demo.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert demo.detail is not None
+        session = demo.detail.next_open_session()
+        assert session is not None
+        await Keys(pilot).press("p")
+        dialog = demo.screen
+        assert isinstance(dialog, MinutesDialog)
+        assert dialog.query_one("#minutes", Input).value == str(session.minutes // 2)
+        await Keys(pilot).press("enter")
+        entry = log_of(demo_repo, session.id)
+        assert entry is not None
+        assert (entry.status, entry.minutes) == ("partial", session.minutes // 2)
 
 
-def test_replacing_a_log_asks_first(demo: HipplanApp, demo_repo: Repository) -> None:
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert demo.detail is not None
-            session = demo.detail.next_open_session()
-            assert session is not None
-            await Keys(pilot).press("d")
-            demo.post_message(LogRequested(session, "skipped"))
-            await settle(pilot)
-            assert isinstance(demo.screen, ConfirmDialog)
-            await Keys(pilot).press("n")
-            assert isinstance(demo.screen, HomeScreen)
-            assert status_of(demo_repo, session.id) == "done"
+async def test_replacing_a_log_asks_first(demo: HipplanApp, demo_repo: Repository) -> None:
+    async with demo.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert demo.detail is not None
+        session = demo.detail.next_open_session()
+        assert session is not None
+        await Keys(pilot).press("d")
+        demo.post_message(LogRequested(session, "skipped"))
+        await settle(pilot)
+        assert isinstance(demo.screen, ConfirmDialog)
+        await Keys(pilot).press("n")
+        assert isinstance(demo.screen, HomeScreen)
+        assert status_of(demo_repo, session.id) == "done"
 
-            demo.post_message(LogRequested(session, "skipped"))
-            await settle(pilot)
-            await Keys(pilot).press("y")
-            assert status_of(demo_repo, session.id) == "skipped"
-
-    run(scenario)
+        demo.post_message(LogRequested(session, "skipped"))
+        await settle(pilot)
+        await Keys(pilot).press("y")
+        assert status_of(demo_repo, session.id) == "skipped"
 
 
-def test_a_failed_write_says_why_in_a_dialog(demo: HipplanApp) -> None:
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert demo.detail is not None and demo.detail.plan is not None
-            gone = replace(demo.detail.plan.sessions[0], id="20990101-pre")
-            demo.log_session(gone, "done")
-            await settle(pilot)
-            dialog = demo.screen
-            assert isinstance(dialog, ErrorDialog)
-            assert "20990101-pre" in str(dialog.query_one("#error-message", Static).render())
-            await Keys(pilot).press("escape")
-            assert isinstance(demo.screen, HomeScreen)
-
-    run(scenario)
+async def test_a_failed_write_says_why_in_a_dialog(demo: HipplanApp) -> None:
+    async with demo.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert demo.detail is not None and demo.detail.plan is not None
+        gone = replace(demo.detail.plan.sessions[0], id="20990101-pre")
+        demo.log_session(gone, "done")
+        await settle(pilot)
+        dialog = demo.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert "20990101-pre" in str(dialog.query_one("#error-message", Static).render())
+        await Keys(pilot).press("escape")
+        assert isinstance(demo.screen, HomeScreen)
 
 
-def test_a_write_that_fails_unexpectedly_is_shown_not_only_logged(
+async def test_a_write_that_fails_unexpectedly_is_shown_not_only_logged(
     demo: HipplanApp, demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(logs, "log_session", broken)
-
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert demo.detail is not None
-            session = demo.detail.next_open_session()
-            assert session is not None
-            await Keys(pilot).press("d")
-            said = [n for n in demo._notifications if n.severity == "error"]
-            assert [str(n.message) for n in said] == ["OSError: disk full"]
-            assert isinstance(demo.screen, HomeScreen)  # the app goes on
-            assert status_of(demo_repo, session.id) is None
-
-    run(scenario)
+    async with demo.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert demo.detail is not None
+        session = demo.detail.next_open_session()
+        assert session is not None
+        await Keys(pilot).press("d")
+        said = [n for n in demo._notifications if n.severity == "error"]
+        assert [str(n.message) for n in said] == ["OSError: disk full"]
+        assert isinstance(demo.screen, HomeScreen)  # the app goes on
+        assert status_of(demo_repo, session.id) is None
 
 
-def test_a_screen_worker_that_fails_is_shown_too(demo: HipplanApp) -> None:
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+async def test_a_screen_worker_that_fails_is_shown_too(demo: HipplanApp) -> None:
+    async with demo.run_test(size=SIZE) as pilot:
+        await settle(pilot)
 
-            def broken() -> None:
-                raise ValueError("no such figure")
+        def broken() -> None:
+            raise ValueError("no such figure")
 
-            demo.screen.run_worker(broken, thread=True, exit_on_error=False)
-            await settle(pilot)
-            said = [str(n.message) for n in demo._notifications if n.severity == "error"]
-            assert said == ["ValueError: no such figure"]
-
-    run(scenario)
+        demo.screen.run_worker(broken, thread=True, exit_on_error=False)
+        await settle(pilot)
+        said = [str(n.message) for n in demo._notifications if n.severity == "error"]
+        assert said == ["ValueError: no such figure"]
 
 
-def test_help_palette_and_home_keys_read_the_screen_registry(demo: HipplanApp) -> None:
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            for spec in screens.specs():
-                assert issubclass(screens.screen_class(spec.name), Screen), spec.name
-            assert screens.spec_of(demo.screen) == screens.spec("home")
-            home_keys = {k: b.binding.action for k, b in demo.screen.active_bindings.items()}
-            palette = {c.name for c in HipplanCommands(demo.screen).commands()}
-            for spec in screens.specs():
-                if spec.key and spec.name != "help":
-                    assert home_keys[spec.key] == f"app.{spec.action}", spec.name
-                if spec.command:
-                    assert spec.command in palette, spec.name
-            await Keys(pilot).press("question_mark")
-            shown = [str(s.render()).splitlines()[0] for s in demo.screen.query(".help-section")]
-            assert shown == [s.title for s in screens.specs() if s.in_help] + ["Everywhere"]
-
-    run(scenario)
+async def test_help_palette_and_home_keys_read_the_screen_registry(demo: HipplanApp) -> None:
+    async with demo.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for spec in screens.specs():
+            assert issubclass(screens.screen_class(spec.name), Screen), spec.name
+        assert screens.spec_of(demo.screen) == screens.spec("home")
+        home_keys = {k: b.binding.action for k, b in demo.screen.active_bindings.items()}
+        palette = {c.name for c in HipplanCommands(demo.screen).commands()}
+        for spec in screens.specs():
+            if spec.key and spec.name != "help":
+                assert home_keys[spec.key] == f"app.{spec.action}", spec.name
+            if spec.command:
+                assert spec.command in palette, spec.name
+        await Keys(pilot).press("question_mark")
+        shown = [str(s.render()).splitlines()[0] for s in demo.screen.query(".help-section")]
+        assert shown == [s.title for s in screens.specs() if s.in_help] + ["Everywhere"]
