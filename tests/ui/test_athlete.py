@@ -18,7 +18,6 @@ from planner.services import athletes, calendar, plans, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import Command, HipplanCommands
-from planner.tui.pilot import SIZE, Keys, settle, wait_for
 from planner.tui.screens.athlete import AthleteScreen
 from planner.tui.screens.blocks import ExtendDialog
 from planner.tui.screens.home import HomeScreen
@@ -26,6 +25,7 @@ from planner.tui.screens.wizard_existing import ExistingAthleteWizard, NewBlockW
 from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.wizard_chart import MinutesChart
 from tests.archives import archived_text
+from tests.support.pilot import SIZE, Keys, settle, wait_for
 from tests.ui.helpers import DEMO_ATHLETE, AppFactory
 from tests.unit.services.test_onboarding import CALENDAR
 

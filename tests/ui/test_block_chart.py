@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from planner.tui.app import HipplanApp
 from planner.tui.labels import percent
-from planner.tui.pilot import SIZE, settle
 from planner.tui.widgets.bars import WeekBars
+from tests.support.pilot import SIZE, settle
 
 
 async def test_home_charts_every_week_of_the_block(demo: HipplanApp) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from planner import clock
 from planner.storage import Repository
 from planner.tui.board import BoardKeeper, DetailRead
-from planner.tui.pilot import FROZEN_NOW
+from tests.support.pilot import FROZEN_NOW
 
 
 def test_a_list_read_overtaken_by_a_newer_one_is_dropped(demo_repo: Repository) -> None:

@@ -12,11 +12,11 @@ from planner.domain.selftest import Measures
 from planner.services import assessment, outcomes
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, demo_app, settle
 from planner.tui.screens.athlete import AthleteScreen
 from planner.tui.screens.checkin import CheckInDialog
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.outcomes import OutcomeRows, OutcomesScreen
+from tests.support.pilot import FROZEN_NOW, SIZE, Keys, demo_app, settle
 from tests.ui.helpers import DEMO_ATHLETE
 
 

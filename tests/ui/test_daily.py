@@ -11,13 +11,13 @@ from planner import clock
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
-from planner.tui.pilot import FROZEN_NOW, SMALL, Keys, settle
 from planner.tui.screens.export import ExportScreen, export_folder, shown_path
 from planner.tui.screens.player import MIN_LOGGED_SECONDS, PlayerScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.lists import AthleteList
 from planner.tui.widgets.week_grid import Cell
+from tests.support.pilot import FROZEN_NOW, SMALL, Keys, settle
 from tests.ui.helpers import log_of
 
 

@@ -16,9 +16,9 @@ from planner.tui import screens
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
 from planner.tui.messages import LogRequested
-from planner.tui.pilot import SIZE, Keys, settle
 from planner.tui.screens.home import HomeScreen
 from planner.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, MinutesDialog
+from tests.support.pilot import SIZE, Keys, settle
 from tests.ui.helpers import log_of
 
 

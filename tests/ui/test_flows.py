@@ -14,7 +14,6 @@ from planner import clock
 from planner.domain.model import Session
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, settle
 from planner.tui.screens.adherence import AdherenceScreen, RowLayout, WeekRows
 from planner.tui.screens.export import (
     ExportScreen,
@@ -26,6 +25,7 @@ from planner.tui.screens.export import (
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.player import PlayerScreen
 from planner.tui.screens.week import WeekScreen
+from tests.support.pilot import FROZEN_NOW, SIZE, Keys, settle
 from tests.ui.helpers import DEMO_ATHLETE, log_of
 
 LOG_TODAY_MAX_KEYS = 3

@@ -13,8 +13,8 @@ from planner.services import athletes, logs, runs
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.messages import MoveRequested
-from planner.tui.pilot import SIZE, settle
 from planner.tui.widgets.dialogs import MoveDialog
+from tests.support.pilot import SIZE, settle
 from tests.ui.helpers import DEMO_ATHLETE
 
 

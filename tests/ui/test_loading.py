@@ -15,10 +15,10 @@ from textual.widgets import Static
 from planner.storage import Repository
 from planner.tui import board as board_module
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import SIZE, demo_app, settle
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
+from tests.support.pilot import SIZE, demo_app, settle
 
 DEMO_NAMES = ("Ana Tight", "Ben Mid", "Cal Loose")
 

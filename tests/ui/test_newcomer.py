@@ -9,9 +9,9 @@ from textual.widgets import Input
 
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import SIZE, Keys, settle
 from planner.tui.screens.export import ExportScreen, default_path, export_folder, shown_path
 from planner.tui.widgets.dialogs import MinutesDialog
+from tests.support.pilot import SIZE, Keys, settle
 from tests.ui.helpers import log_of
 
 

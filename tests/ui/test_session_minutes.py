@@ -18,10 +18,10 @@ from planner.domain.model import KIND_LABELS, KIND_REASONS, Session
 from planner.domain.safety import STOP_SIGNS
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import FROZEN_NOW, SIZE, Keys, settle
 from planner.tui.screens.player import PlayerScreen
 from planner.tui.screens.session import SessionScreen
 from planner.tui.widgets.topbar import TopBar
+from tests.support.pilot import FROZEN_NOW, SIZE, Keys, settle
 from tests.ui.helpers import log_of
 
 

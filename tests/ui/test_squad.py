@@ -11,10 +11,10 @@ from planner.services.squad import squad_adherence
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.labels import THEME_COLOURS
-from planner.tui.pilot import SIZE, SMALL, Keys, settle
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.squad import SquadScreen, _row
 from planner.tui.screens.week import WeekScreen
+from tests.support.pilot import SIZE, SMALL, Keys, settle
 
 
 async def test_squad_view_sorts_as_the_cli_and_enter_selects_on_home(

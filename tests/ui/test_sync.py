@@ -16,10 +16,10 @@ from textual.widgets import Input, ProgressBar, Static
 from planner.storage import Repository
 from planner.sync import settings
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import SIZE, Keys, settle
 from planner.tui.screens.export import ExportScreen, RunsCheckbox
 from planner.tui.screens.sync import SyncFields, SyncScreen
 from tests.radicale import Account
+from tests.support.pilot import SIZE, Keys, settle
 from tests.ui.helpers import DEMO_ATHLETE
 from tests.unit.sync.test_faults import _MemoryKeyring
 

@@ -15,12 +15,12 @@ from planner.services import athletes
 from planner.storage import Repository
 from planner.tui.app import HipplanApp
 from planner.tui.commands import HipplanCommands
-from planner.tui.pilot import FROZEN_NOW, SIZE, SMALL, Keys, settle
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.week import WeekScreen
 from planner.tui.state import Agenda
 from planner.tui.widgets.dialogs import ConfirmDialog, RunMoveDialog
 from planner.tui.widgets.week_grid import Cell
+from tests.support.pilot import FROZEN_NOW, SIZE, SMALL, Keys, settle
 from tests.ui.helpers import AppFactory
 
 NEXT_WEEK_RUN = ("w", "right_square_bracket", "down")  # Mon 22 Mar 06:30, from launch

@@ -18,12 +18,12 @@ from planner.domain.model import Athlete, RunRule
 from planner.fsutil import atomic_write
 from planner.services import athletes, plans, runs
 from planner.storage import Repository
-from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.wizard import PlanWizard, next_monday
 from planner.tui.widgets.wizard_chart import MinutesChart, bar
 from planner.tui.widgets.wizard_fields import ZoneSuggester
 from planner.tui.widgets.wizard_tightness import tightness_meaning
+from tests.support.pilot import SIZE, Keys, run, settle, wait_for
 from tests.ui.helpers import AppFactory
 
 KEY_BUDGET = 30  # issue 6: empty DB to a saved 8-week plan, name and run days typed

@@ -1,5 +1,5 @@
 """Driving the real app headless: the demo database on a frozen clock, waiting for the app to
-settle, and a pilot that counts keys. `screenshots.py` and the UI tests share these, so a picture
+settle, and a pilot that counts keys. `tools/screenshots.py` and the UI tests share these, so a picture
 and a test reach a screen the same way.
 """
 
