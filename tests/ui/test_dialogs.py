@@ -5,6 +5,8 @@ other failure in a notification), and help, palette and keys read one screen lis
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 from textual.screen import Screen
@@ -111,11 +113,24 @@ async def test_a_screen_worker_that_fails_is_shown_too(demo: HipplanApp) -> None
         assert said == ["ValueError: no such figure"]
 
 
+def test_the_registry_finds_every_screen_that_declares_specs() -> None:
+    folder = Path(screens.__file__).parent
+    declared: set[screens.ScreenSpec] = set()
+    for path in folder.glob("*.py"):
+        module = import_module(f"planner.tui.screens.{path.stem}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, screens.Registered):
+                declared.update(vars(value).get("SPECS", ()))
+    assert declared == set(screens.specs())
+
+
 async def test_help_palette_and_home_keys_read_the_screen_registry(demo: HipplanApp) -> None:
     async with demo.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for spec in screens.specs():
-            assert issubclass(screens.screen_class(spec.name), Screen), spec.name
+            screen = screens.screen_class(spec.name)
+            assert issubclass(screen, Screen), spec.name
+            assert spec in screen.SPECS, spec.name  # read from the source as Python reads it
         assert screens.spec_of(demo.screen) == screens.spec("home")
         home_keys = {k: b.binding.action for k, b in demo.screen.active_bindings.items()}
         palette = {c.name for c in HipplanCommands(demo.screen).commands()}

@@ -7,17 +7,19 @@ the help all read the specs here, so a new screen is its module and its .tcss (a
 subclass `HipplanScreen`, give it `SPECS = (ScreenSpec(...),)`, and if its constructor takes
 arguments, an `open_in(app, spec)` classmethod that builds and pushes it.
 
-A screen class registers itself when it is defined. The modules are imported in name order the
-first time a spec is asked for; a module asking for another screen's spec while it is imported
-(a key to open it) takes the import on from there.
+The registry reads the specs from the screen modules' source (their arguments are literals), so
+start-up imports Home only; a screen's module is imported when it is first opened.
 """
 
 from __future__ import annotations
 
-import pkgutil
-from collections.abc import Callable
+import ast
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from textual.binding import Binding, BindingType
@@ -62,16 +64,9 @@ class ScreenSpec:
 
 
 class Registered:
-    """Mixed into every hipplan screen: a class with `SPECS` of its own registers itself when
-    it is defined, and says how the app opens it."""
+    """Mixed into every hipplan screen: its specs, and how the app opens it."""
 
     SPECS: ClassVar[tuple[ScreenSpec, ...]] = ()
-
-    def __init_subclass__(cls, **options: Any) -> None:
-        super().__init_subclass__(**options)
-        if "SPECS" in vars(cls):
-            for spec in cls.SPECS:
-                _found[spec.name] = (spec, cls)
 
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
@@ -79,32 +74,54 @@ class Registered:
         app.push_screen(cast("Screen[Any]", cls()))
 
 
-_found: dict[str, tuple[ScreenSpec, type[Registered]]] = {}
-_pending: list[str] = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+@dataclass(frozen=True)
+class _Declared:
+    spec: ScreenSpec
+    module: str
+    cls: str
 
 
-def _import_next() -> bool:
-    """Import one more screen module (its screens register themselves); False when none is
-    left."""
-    if not _pending:
-        return False
-    import_module(f"{__name__}.{_pending.pop(0)}")
-    return True
+_SPECS = re.compile(r"^class (\w+)\b|^    SPECS: [^=]*= (\([^\n]*\)|\(\n.*?\n    \))$", re.M | re.S)
 
 
-def _lookup(name: str) -> tuple[ScreenSpec, type[Registered]]:
-    while name not in _found:
-        if not _import_next():
-            raise KeyError(f"no screen is registered as {name!r}")
-    return _found[name]
+def _declared_in(path: Path) -> Iterator[_Declared]:
+    """The ScreenSpecs in the SPECS of each class of a screen module, read from its source
+    (only those lines are parsed: the registry is read at start-up)."""
+    owner = ""
+    for match in _SPECS.finditer(path.read_text(encoding="utf-8")):
+        if match.group(1):
+            owner = match.group(1)
+            continue
+        specs = ast.parse(match.group(2).strip(), mode="eval").body
+        if not isinstance(specs, ast.Tuple):
+            raise TypeError(f"{path.name}: {owner}.SPECS is not a tuple of ScreenSpec")
+        for call in specs.elts:
+            if not isinstance(call, ast.Call):
+                raise TypeError(f"{path.name}: {owner}.SPECS holds a non-ScreenSpec")
+            args = [ast.literal_eval(a) for a in call.args]
+            options = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+            yield _Declared(ScreenSpec(*args, **options), f"{__name__}.{path.stem}", owner)
+
+
+@cache
+def _registry() -> dict[str, _Declared]:
+    folder = Path(__file__).parent
+    found: dict[str, _Declared] = {}
+    for path in sorted(folder.glob("*.py")):
+        if not path.name.startswith("_"):
+            found.update((d.spec.name, d) for d in _declared_in(path))
+    return found
 
 
 def spec(name: str) -> ScreenSpec:
-    return _lookup(name)[0]
+    return _registry()[name].spec
 
 
 def screen_class(name: str) -> type[Registered]:
-    return _lookup(name)[1]
+    """The screen registered as `name`, its module imported on first use."""
+    declared = _registry()[name]
+    screen: type[Registered] = getattr(import_module(declared.module), declared.cls)
+    return screen
 
 
 def bindings_of(name: str) -> list[BindingType]:
@@ -120,9 +137,7 @@ def make(name: str, *args: Any) -> Screen[Any]:
 
 def specs() -> list[ScreenSpec]:
     """Every registered screen, in rank order."""
-    while _import_next():
-        pass
-    return sorted((s for s, _ in _found.values()), key=lambda s: s.rank)
+    return sorted((d.spec for d in _registry().values()), key=lambda s: s.rank)
 
 
 def openers(scope: str, *, skip: tuple[str, ...] = ()) -> list[Binding]:
@@ -132,7 +147,12 @@ def openers(scope: str, *, skip: tuple[str, ...] = ()) -> list[Binding]:
 
 def spec_of(screen: Screen[Any]) -> ScreenSpec | None:
     """The first spec of a screen on the stack (None for dialogs and Textual's own)."""
-    specs()
+    cls = type(screen)
     return next(
-        (s for s, cls in _found.values() if isinstance(screen, cls) and type(screen) is cls), None
+        (
+            d.spec
+            for d in _registry().values()
+            if (d.module, d.cls) == (cls.__module__, cls.__qualname__)
+        ),
+        None,
     )
