@@ -41,7 +41,8 @@ def demo_app(repo: Repository) -> HipplanApp:
 
 
 def run(scenario: Scenario) -> None:
-    """Pilot scenarios are coroutines; the test suite has no asyncio plugin."""
+    """Run a scenario coroutine from a plain test (the wizard tests; the others are async
+    tests run by pytest-asyncio)."""
     asyncio.run(scenario())
 
 
