@@ -1,11 +1,12 @@
-"""The hipplan TUI: one app holding the repository and the shared `Board` snapshot.
+"""The hipplan TUI: one app, the board its `BoardKeeper` keeps (`tui/board.py`), and the screens.
 
-Screens are views over `app.board`. They ask for changes by posting messages
-(`planner.tui.messages`); the app handles them. Anything that changes data (logging, moving, a
-wizard, the CLI writing the file underneath) ends in `reload()`, which reads a fresh board off the
-UI thread and publishes it on `board_changed`; every screen on the stack redraws from it. The
-board comes in two reads: the athletes list from their summaries, then the selected athlete's
-detail, so Home paints the list at once; choosing another athlete reads only their detail.
+Screens are views over `app.board`. They ask the app to decide by posting messages
+(`planner.tui.messages`) and change data through `app.write(job)`; any change, and the CLI writing
+the file underneath, ends in `reload()`, which reads a fresh board off the UI thread and publishes
+it on `board_changed`; every screen on the stack redraws from it. The board comes in two reads:
+the athletes list from their summaries, then the selected athlete's detail, so Home paints the
+list at once; choosing another athlete reads only their detail. Screens open by name
+(`open(name)`, from their `ScreenSpec` in `tui/screens`).
 """
 
 from __future__ import annotations
