@@ -48,7 +48,7 @@ pytest: $(STAMP)
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 screenshots: $(STAMP)
-	$(BIN)/python -m planner.tui.screenshots screenshots
+	$(BIN)/python -m tools.screenshots screenshots
 
 # Every script runs even when one misses its target (each prints its ratios beside their
 # targets); the summary names the ones that missed and the target fails at the end.

@@ -1,33 +1,34 @@
-"""The hipplan TUI: one app holding the repository and the shared `Board` snapshot.
+"""The hipplan TUI: one app, the board its `BoardKeeper` keeps (`tui/board.py`), and the screens.
 
-Screens are views over `app.board`. They ask for changes by posting messages
-(`planner.tui.messages`); the app handles them. Anything that changes data (logging, moving, a
-wizard, the CLI writing the file underneath) ends in `reload()`, which reads a fresh board off the
-UI thread and publishes it on `board_changed`; every screen on the stack redraws from it. The
-board comes in two reads: the athletes list from their summaries, then the selected athlete's
-detail, so Home paints the list at once; choosing another athlete reads only their detail.
+Screens are views over `app.board`. They ask the app to decide by posting messages
+(`planner.tui.messages`) and change data through `app.write(job)`; any change, and the CLI writing
+the file underneath, ends in `reload()`, which reads a fresh board off the UI thread and publishes
+it on `board_changed`; every screen on the stack redraws from it. The board comes in two reads:
+the athletes list from their summaries, then the selected athlete's detail, so Home paints the
+list at once; choosing another athlete reads only their detail. Screens open by name
+(`open(name)`, from their `ScreenSpec` in `tui/screens`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from planner import clock
-from planner.domain.errors import PlannerError, UnknownAthlete
+from planner.domain import adapt
+from planner.domain.errors import PlannerError
 from planner.domain.model import KIND_LABELS, LogStatus, Session, as_utc, name_key
 from planner.tui import screens
+from planner.tui.board import BoardKeeper, DetailRead, ListRead
 from planner.tui.commands import HipplanCommands
 from planner.tui.labels import STATUS_WORDS, change_words, loading_words, session_title
 from planner.tui.messages import (
@@ -42,7 +43,7 @@ from planner.tui.messages import (
     SelfTestTaken,
     UndoLogRequested,
 )
-from planner.tui.state import AthleteDetail, Board, load_board, load_detail
+from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import (
     ConfirmDialog,
     ErrorDialog,
@@ -56,42 +57,9 @@ if TYPE_CHECKING:
     from planner.services.runs import RunsChanged
     from planner.storage import FileStore
 
+T = TypeVar("T")
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-# Actions on the selected athlete: dimmed while their detail is being read.
-DETAIL_ACTIONS = frozenset(
-    {
-        "open_week",
-        "new_plan",
-        "new_block",
-        "athlete",
-        "extend",
-        "rebuild",
-        "adherence",
-        "outcomes",
-        "check_in",
-        "export",
-        "sync",
-        "log_next",
-        "play_next",
-    }
-)
-
-
-@dataclass
-class BoardLoaded(Message):
-    """A fresh athletes list read by a worker (`generation` tells stale reads apart)."""
-
-    board: Board
-    generation: int
-
-
-@dataclass
-class DetailLoaded(Message):
-    """The selected athlete's detail read by a worker (`generation`: the newest choice wins)."""
-
-    detail: AthleteDetail
-    generation: int
 
 
 class HipplanApp(App[None]):
@@ -101,7 +69,7 @@ class HipplanApp(App[None]):
     TITLE = "hipplan"
     COMMANDS: ClassVar = App.COMMANDS | {HipplanCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        screens.entry("help").binding("app"),
+        screens.spec("help").binding("app"),
         Binding(
             "ctrl+t",
             "toggle_theme",
@@ -123,23 +91,28 @@ class HipplanApp(App[None]):
         open_wizard_when_empty: bool = True,
     ) -> None:
         super().__init__()
-        self.repo = repo
-        self.board = Board(selected=athlete)
+        self.keeper = BoardKeeper(repo, athlete)
         self.board_changed: Signal[Board] = Signal(self, "board-changed")
         self._watch_seconds = watch_seconds
         self._clock_seconds = clock_seconds
-        self._read_at = clock.now()  # the "now" the board shown was read with
         # (athlete, session) of the latest log made here: what the palette's undo takes back first
         self._last_logged: tuple[str, Session] | None = None
         self._open_wizard_when_empty = open_wizard_when_empty
-        # TinyDB objects are not thread-safe: one worker at a time touches the repository.
-        self.repo_lock = threading.RLock()
-        self._generation = 0  # of list reads
-        self._detail_generation = 0  # of detail reads: each reload and each choice
-        self._first_load = True
         self.theme = DARK_THEME
 
-    # -- data ----------------------------------------------------------------------------------
+    # -- data: the board, kept by `keeper` (planner.tui.board), read in workers ------------------
+
+    @property
+    def repo(self) -> FileStore:
+        return self.keeper.repo
+
+    @property
+    def repo_lock(self) -> threading.RLock:
+        return self.keeper.lock
+
+    @property
+    def board(self) -> Board:
+        return self.keeper.board
 
     @property
     def detail(self) -> AthleteDetail | None:
@@ -151,7 +124,7 @@ class HipplanApp(App[None]):
         return self.detail.athlete.name if self.detail else None
 
     def on_mount(self) -> None:
-        self.push_screen(screens.entry("home").make())
+        self.push_screen(screens.make("home"))
         for note in self.repo.notes:  # what opening did, e.g. an old single file moved across
             self.notify(note, title="Database", timeout=20)
         self.reload()
@@ -162,122 +135,112 @@ class HipplanApp(App[None]):
 
     def select_athlete(self, name: str) -> None:
         """Show another athlete: the list follows at once, their detail when it is read."""
-        if self.board.selected and name_key(self.board.selected) == name_key(name):
-            return
-        self._publish(self.board.choose(name))
-        self._detail_generation += 1
-        if self.board.loading:
-            self._load_detail(self._detail_generation, self.board.loading)
+        before = self.board
+        read = self.keeper.choose(name)
+        if self.board is not before:
+            self.board_changed.publish(self.board)
+        if read is not None:
+            self._load_detail(read)
 
     def reload(self) -> None:
         """Read a fresh list, then the selected athlete's detail, in a worker; the newest
         request wins."""
-        self._generation += 1
-        self._detail_generation += 1
-        self._read_at = clock.now()
-        self._load_board(self._generation, self._detail_generation, self.board.selected)
+        self._load_list(self.keeper.reload())
 
     def follow_clock(self) -> bool:
-        """Read the board again when the minute it was read in has passed, so what has started,
-        what is due and which day is today follow the clock (on a timer and before each log).
-        True when a fresh read was started."""
-        if _minute(clock.now()) == _minute(self._read_at):
+        """Read the board again when the minute it was read in has passed (on a timer and
+        before each log). True when a fresh read was started."""
+        if not self.keeper.clock_moved():
             return False
         self.reload()
         return True
 
     @work(thread=True, group="load", exit_on_error=False)
-    def _load_board(self, generation: int, detail_generation: int, selected: str | None) -> None:
-        with self.repo_lock:
-            board = load_board(self.repo, selected, clock.now())
-        self.call_from_thread(self.post_message, BoardLoaded(board, generation))
+    def _load_list(self, read: ListRead) -> None:
+        board = self.keeper.read_list(read)
+        self.call_from_thread(self._list_loaded, board, read.generation)
         if board.selected is not None:
-            self._read_detail(detail_generation, board.selected)
+            self._read_detail(DetailRead(read.detail_generation, board.selected))
 
     @work(thread=True, group="detail", exit_on_error=False)
-    def _load_detail(self, generation: int, name: str) -> None:
-        self._read_detail(generation, name)
+    def _load_detail(self, read: DetailRead) -> None:
+        self._read_detail(read)
 
-    def _read_detail(self, generation: int, name: str) -> None:
-        """In a worker: the detail of `name`, unless another athlete was chosen meanwhile."""
-        with self.repo_lock:
-            if generation != self._detail_generation:
-                return  # chosen over while this waited for the lock
-            try:
-                detail = load_detail(self.repo, name, clock.now())
-            except UnknownAthlete:
-                return  # removed meanwhile: the reload after the removal lists who is left
-        self.call_from_thread(self.post_message, DetailLoaded(detail, generation))
+    def _read_detail(self, read: DetailRead) -> None:
+        detail = self.keeper.read_detail(read)
+        if detail is not None:
+            self.call_from_thread(self._detail_loaded, detail, read.generation)
 
-    @on(BoardLoaded)
-    def _board_loaded(self, message: BoardLoaded) -> None:
-        if message.generation != self._generation:
-            return  # an older read finished late
-        # The detail shown stays until its fresh read lands; a choice made meanwhile stands.
-        fresh = replace(message.board, detail=self.board.detail)
-        self._publish(fresh.choose(self.board.selected or message.board.selected))
-        if self._first_load:
-            self._first_load = False
-            if self.board.empty and self._open_wizard_when_empty:
-                self.action_new_plan()
+    def _list_loaded(self, board: Board, generation: int) -> None:
+        if not self.keeper.list_loaded(board, generation):
+            return
+        self.board_changed.publish(self.board)
+        if self.keeper.first_list_is_empty() and self._open_wizard_when_empty:
+            self.open("wizard")
 
-    @on(DetailLoaded)
-    def _detail_loaded(self, message: DetailLoaded) -> None:
-        if message.generation != self._detail_generation:
-            return  # an older choice, or an older read, finished late
-        self._publish(replace(self.board, detail=message.detail))
-
-    def _publish(self, board: Board) -> None:
-        self.board = board
-        self.board_changed.publish(board)
+    def _detail_loaded(self, detail: AthleteDetail, generation: int) -> None:
+        if self.keeper.detail_loaded(detail, generation):
+            self.board_changed.publish(self.board)
 
     @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
     def _watch_file(self) -> None:
         """Pick up writes made by another process (the CLI logging a session)."""
-        with self.repo_lock:
-            changed = self.repo.refresh()
-        if changed:
+        if self.keeper.file_changed():
             self.call_from_thread(self.reload)
 
-    def run_in_background(
+    # -- the one route for changes, and the one handler of failed workers ----------------------
+
+    def write(
         self,
-        job: Callable[[], str],
+        job: Callable[[FileStore], str],
         *,
         done: Callable[[], object] | None = None,
-        failed: Callable[[str], object] | None = None,
         refused: Callable[[PlannerError], object] | None = None,
     ) -> None:
-        """Run a storage write off the UI thread, say what happened, then reload the board.
-
-        `job` returns the message to show. A PlannerError goes to `refused` (the error itself,
-        for a form to mark the field it names) or `failed` (the dialog that asked shows the
-        reason) or, without either, to an error dialog.
-        """
-        if refused is not None:
-            self._write(job, done, refused)
-        else:
-            self._write(job, done, None if failed is None else lambda e: failed(str(e)))
+        """Change the data: `job` gets the repository in a worker, under the lock; the message
+        it returns is shown and the board read again, then `done` runs. A refusal (a
+        PlannerError) goes to `refused`, for a form to mark the field it names, or else to an
+        error dialog; any other failure to `worker_failed`."""
+        self._write(job, done, refused)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(
         self,
-        job: Callable[[], str],
+        job: Callable[[FileStore], str],
         done: Callable[[], object] | None,
-        failed: Callable[[PlannerError], object] | None,
+        refused: Callable[[PlannerError], object] | None,
     ) -> None:
         try:
             with self.repo_lock:
-                message = job()
+                message = job(self.repo)
         except PlannerError as exc:
-            if failed is not None:
-                self.call_from_thread(failed, exc)
-            else:
-                self.call_from_thread(self.push_screen, ErrorDialog("Not done", str(exc)))
+            self.call_from_thread(refused or self._refused, exc)
             return
         self.call_from_thread(self.notify, message)
         self.call_from_thread(self.reload)
         if done is not None:
             self.call_from_thread(done)
+
+    def _refused(self, error: PlannerError) -> None:
+        self.push_screen(ErrorDialog("Not done", str(error)))
+
+    def with_repo(self, job: Callable[[FileStore], T]) -> T:
+        """For a screen's own worker (a preview, an export, a sync): `job` on the repository,
+        under the lock. Changes made this way call `reload` when they land."""
+        with self.repo_lock:
+            return job(self.repo)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """Say that a worker failed, with its error: no failure is only logged. Screens pass
+        on their workers' failures (`HipplanMixin`), except those they show in place."""
+        error = worker.error
+        what = str(error) if isinstance(error, PlannerError) else f"{type(error).__name__}: {error}"
+        self.notify(what, title="Something went wrong", severity="error", timeout=30)
 
     def log_session(
         self,
@@ -295,14 +258,14 @@ class HipplanApp(App[None]):
         if minutes is None:
             minutes = session.minutes if status == "done" else 0
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             from planner.services import logs  # services load on first use, after Home
 
-            logs.log_session(self.repo, name, session.id, status, minutes, note, None)
+            logs.log_session(repo, name, session.id, status, minutes, note, None)
             self._last_logged = (name, session)
             return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
 
-        self.run_in_background(job)
+        self.write(job)
 
     # -- what screens ask for ------------------------------------------------------------------
 
@@ -358,10 +321,10 @@ class HipplanApp(App[None]):
             self.notify("No log to take back.", severity="warning")
             return
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             from planner.services import logs  # services load on first use, after Home
 
-            result = logs.undo_log(self.repo, name, session.id)
+            result = logs.undo_log(repo, name, session.id)
             self._last_logged = None
             said = (
                 f"{session_title(session)} {session.start:%a %H:%M}: the"
@@ -369,7 +332,7 @@ class HipplanApp(App[None]):
             )
             return said + (f"\n{change_words(result.change)}" if result.change else "")
 
-        self.run_in_background(job)
+        self.write(job)
 
     def action_undo_last_log(self) -> None:
         if not self._loading_hint():
@@ -377,7 +340,7 @@ class HipplanApp(App[None]):
 
     @on(PlayRequested)
     def _play_requested(self, request: PlayRequested) -> None:
-        self.push_screen(screens.entry("player").make(request.session, self.athlete_name))
+        self.push_screen(screens.make("player", request.session, self.athlete_name))
 
     @on(MoveRequested)
     def _move_requested(self, request: MoveRequested) -> None:
@@ -389,13 +352,13 @@ class HipplanApp(App[None]):
         dialog, start = request.dialog, request.start
         name, session_id = request.athlete, request.session.id
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             from planner.services import moves
 
-            moves.move_session(self.repo, name, session_id, start)
+            moves.move_session(repo, name, session_id, start)
             return f"Moved to {start:%a %d %b %H:%M}"
 
-        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+        self.write(job, done=lambda: dialog.dismiss(True), refused=lambda e: dialog.refuse(str(e)))
 
     @on(RunSkipRequested)
     def _skip_run_requested(self, request: RunSkipRequested) -> None:
@@ -409,8 +372,8 @@ class HipplanApp(App[None]):
             from planner.services import runs
 
             if confirmed:
-                self.run_in_background(
-                    lambda: runs_changed(runs.skip_run(self.repo, name, run.id, request.undo))
+                self.write(
+                    lambda repo: runs_changed(runs.skip_run(repo, name, run.id, request.undo))
                 )
 
         if request.undo:
@@ -433,12 +396,12 @@ class HipplanApp(App[None]):
     def _move_run(self, request: RunMoveDialog.Submitted) -> None:
         dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             from planner.services import runs
 
-            return runs_changed(runs.move_run(self.repo, name, run_id, start))
+            return runs_changed(runs.move_run(repo, name, run_id, start))
 
-        self.run_in_background(job, done=lambda: dialog.dismiss(True), failed=dialog.refuse)
+        self.write(job, done=lambda: dialog.dismiss(True), refused=lambda e: dialog.refuse(str(e)))
 
     @on(SelfTestTaken)
     def _self_test_taken(self, request: SelfTestTaken) -> None:
@@ -446,13 +409,13 @@ class HipplanApp(App[None]):
         if name is None:
             return
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             from planner.services import assessment
 
-            kept = assessment.assess(self.repo, name, measures).checkin
+            kept = assessment.assess(repo, name, measures).checkin
             return f"Self-test of {name} kept with the check-in of {kept.day:%a %d %b}"
 
-        self.run_in_background(job)
+        self.write(job)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.
@@ -479,17 +442,17 @@ class HipplanApp(App[None]):
         self.notify(f"Saved to {path}", title="Screenshot")
 
     def action_go_home(self) -> None:
-        home = screens.entry("home").load()
+        home = screens.screen_class("home")
         while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
             self.pop_screen()
 
     @on(OpenSession)
     def _open_session(self, request: OpenSession) -> None:
-        self.push_screen(screens.entry("session").make(request.session.id))
+        self.push_screen(screens.make("session", request.session.id))
 
     @on(OpenWeek)
     def _open_week(self, request: OpenWeek) -> None:
-        self.action_open_week(request.week)
+        self.open_week(request.week)
 
     @on(AthleteSelected)
     def _athlete_selected(self, request: AthleteSelected) -> None:
@@ -513,119 +476,63 @@ class HipplanApp(App[None]):
             return
         self.post_message(PlayRequested(session))
 
-    # -- opening the registered screens (planner.tui.screens.SCREENS) --------------------------
+    # -- opening the registered screens (planner.tui.screens) ---------------------------------
+
+    def action_open(self, name: str) -> None:
+        self.open(name)
+
+    def open(self, name: str) -> None:
+        """Open a registered screen, or say why it cannot open yet."""
+        spec = screens.spec(name)
+        why = self._why_not_open(spec)
+        if why:
+            self.notify(why, severity="warning")
+        else:
+            screens.screen_class(name).open_in(self, spec)
+
+    def _why_not_open(self, spec: screens.ScreenSpec) -> str:
+        if spec.needs == "nothing":
+            return ""
+        if words := loading_words(self.board):
+            return f"{words} A moment, please."
+        if spec.needs == "detail":
+            return ""
+        if self.detail is None:
+            return "Add an athlete first (n)."
+        if spec.needs == "plan" and self.detail.plan is None:
+            return "No plan yet: make one with n."
+        return ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in DETAIL_ACTIONS and self.board.loading:
-            return None  # dimmed until the athlete's detail is read; the screen says why
-        if action == "open_week" and (self.detail is None or self.detail.plan is None):
-            return None  # dimmed: there is no week to show
+        if action == "open" and self._why_not_open(screens.spec(str(parameters[0]))):
+            return None  # dimmed; the screen's fallback binding says why
+        if action in ("log_next", "play_next") and self.board.loading:
+            return None
         return True
 
-    def action_help(self) -> None:
-        entry = screens.entry("help")
-        if not isinstance(self.screen, entry.load()):
-            self.push_screen(entry.make(self.screen))
+    @property
+    def chosen(self) -> AthleteDetail:
+        """The selected athlete's detail, for a screen that needs it (`open` checked it)."""
+        if self.detail is None:
+            raise LookupError("no athlete's detail has been read")
+        return self.detail
 
-    def action_toggle_theme(self) -> None:
-        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
-
-    def action_new_plan(self) -> None:
-        """A plan for the selected athlete when they have none; else a new athlete."""
-        if self._loading_hint():
-            return
-        if self.detail is not None and self.detail.plan is None:
-            self.action_new_block()
-        else:
-            self.action_new_athlete()
-
-    def action_new_athlete(self) -> None:
-        self.push_screen(screens.entry("wizard").make(self.repo), self._wizard_closed)
-
-    def action_new_block(self) -> None:
-        """The wizard for the selected athlete: their first plan, or a new block."""
-        if not self._athlete_or_hint() or self.detail is None:
-            return
-        which = "block" if self.detail.plan else "first-plan"
-        self.push_screen(screens.entry(which).make(self.repo, self.detail), self._wizard_closed)
-
-    def action_athlete(self) -> None:
-        if self._athlete_or_hint():
-            self.push_screen(screens.entry("athlete").make())
-
-    def action_extend(self) -> None:
-        if self.detail is not None and self.detail.plan is not None:
-            self.push_screen(
-                screens.entry("extend").make(self.detail.athlete.name, self.detail.plan)
-            )
-        else:
-            self._no_plan_hint()
-
-    def action_rebuild(self) -> None:
-        if self.detail is None or self.detail.plan is None:
-            self._no_plan_hint()
-            return
-        name = self.detail.athlete.name
-
-        def job() -> str:
-            from planner.services import plans
-
-            change = plans.replan_now(self.repo, name, clock.now())
-            return f"Rebuilt {name}'s plan. {change_words(change)}"
-
-        self.push_screen(
-            screens.entry("rebuild").make(name),
-            lambda yes: self.run_in_background(job) if yes else None,
-        )
-
-    def _no_plan_hint(self) -> None:
-        if self._athlete_or_hint():
-            self.notify("No plan yet: make one with n.", severity="warning")
-
-    def _wizard_closed(self, name: str | None) -> None:
+    def wizard_closed(self, name: str | None) -> None:
         if name:  # shown once the reload lists them
-            self.board = replace(self.board, selected=name)
+            self.keeper.expect(name)
         self.reload()
 
-    def action_adherence(self) -> None:
-        if name := self._athlete_or_hint():
-            self.push_screen(screens.entry("adherence").make(name))
-
-    def action_outcomes(self) -> None:
-        if self._athlete_or_hint():
-            self.push_screen(screens.entry("outcomes").make())
-
-    def action_squad(self) -> None:
-        self.push_screen(screens.entry("squad").make(), self._squad_closed)
-
-    def _squad_closed(self, name: str | None) -> None:
+    def athlete_picked(self, name: str | None) -> None:
         """An athlete picked on the squad view: show them on Home."""
         if not name:
             return
         self.select_athlete(name)
-        while len(self.screen_stack) > 2 and screens.entry_of(self.screen) != screens.entry("home"):
+        home = screens.screen_class("home")
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, home):
             self.pop_screen()
 
-    def action_check_in(self) -> None:
-        if self.detail is not None and self.detail.plan is None:
-            self._no_plan_hint()
-        elif name := self._athlete_or_hint():
-            self.push_screen(screens.entry("checkin").make(name))
-
-    def action_export(self) -> None:
-        if name := self._athlete_or_hint():
-            self.push_screen(screens.entry("export").make(name))
-
-    def action_sync(self) -> None:
-        if name := self._athlete_or_hint():
-            self.push_screen(screens.entry("sync").make(name))
-
-    def _athlete_or_hint(self) -> str | None:
-        if self._loading_hint():
-            return None
-        if self.athlete_name is None:
-            self.notify("Add an athlete first (n).", severity="warning")
-        return self.athlete_name
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def _loading_hint(self) -> bool:
         """Say so when the selected athlete's detail is still being read."""
@@ -634,14 +541,13 @@ class HipplanApp(App[None]):
             self.notify(f"{words} A moment, please.", severity="warning")
         return bool(words)
 
-    def action_open_week(self, week: int | None = None) -> None:
-        if self._loading_hint():
-            return
-        if self.detail is None or self.detail.plan is None:
-            self.notify("No plan yet: make one with n.", severity="warning")
+    def open_week(self, week: int | None = None) -> None:
+        """The week screen is kept: installed once, then redrawn at `week` on each opening."""
+        if why := self._why_not_open(screens.spec("week")):
+            self.notify(why, severity="warning")
             return
         if not self.is_screen_installed("week"):
-            self.install_screen(screens.entry("week").make(), "week")
+            self.install_screen(screens.make("week"), "week")
         week_screen = self.get_screen("week")
         week_screen.open_at(week)  # type: ignore[attr-defined]
         self.push_screen("week")
@@ -653,7 +559,7 @@ def runs_changed(result: RunsChanged) -> str:
     change = result.change
     if change is None:
         return f"{said}. The plan stays as it was."
-    why = change.reason.removeprefix(result.what).lstrip("; ")  # the reason repeats what
+    why = adapt.change_words(change, cause=False)  # what asked for it is said already
     return f"{said}. Plan rebuilt from week {change.week}" + (f": {why}" if why else ".")
 
 
@@ -666,10 +572,6 @@ def _last_logged(detail: AthleteDetail) -> Session | None:
     if not sessions:
         return None
     return max(sessions, key=lambda s: (as_utc(detail.logs[s.id].logged_at), as_utc(s.start)))
-
-
-def _minute(instant: datetime) -> datetime:
-    return as_utc(instant).replace(second=0, microsecond=0)
 
 
 def run_app(db_path: Path | None = None) -> int:

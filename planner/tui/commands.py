@@ -37,8 +37,8 @@ class HipplanCommands(Provider):
 
     def _screen_commands(self) -> Iterator[Command]:
         screen = self.screen
-        entry = screens.entry_of(screen)
-        title = entry.title if entry else ""
+        spec = screens.spec_of(screen)
+        title = spec.title if spec else ""
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not binding.description or not active.enabled or binding.system:
@@ -93,15 +93,11 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
             "Take the latest log back: its session is open again (u on a selected session)",
             app.action_undo_last_log,
         )
-    for entry in screens.SCREENS:
-        if entry.command:
+    for spec in screens.specs():
+        if spec.command:
             # A screen without a key of its own (sync: ctrl+s in the export dialog) says no key.
-            key = f" ({app.get_key_display(entry.binding('app'))})" if entry.key else ""
-            yield Command(
-                entry.command,
-                f"{entry.tooltip}{key}",
-                partial(app.run_action, entry.action),
-            )
+            key = f" ({app.get_key_display(spec.binding('app'))})" if spec.key else ""
+            yield Command(spec.command, f"{spec.tooltip}{key}", partial(app.open, spec.name))
     for summary in app.board.summaries:
         if summary.name != app.board.selected:
             yield Command(

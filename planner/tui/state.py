@@ -345,11 +345,11 @@ class ReportCache:
         return made
 
 
-_CACHES: weakref.WeakKeyDictionary[Repository, ReportCache] = weakref.WeakKeyDictionary()
+_CACHES: weakref.WeakKeyDictionary[Store, ReportCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def _reports_of(repo: Repository) -> ReportCache:
+def _reports_of(repo: Store) -> ReportCache:
     """The report cache of one open repository: it lives as long as the repository does."""
     with _CACHES_LOCK:
         cache = _CACHES.get(repo)

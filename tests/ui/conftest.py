@@ -1,6 +1,6 @@
 """Fixtures for the UI tests: an empty repository or a copy of the demo database, the clock
 frozen at Wed 17 Mar 2027 07:00 London, and the app on them. Helpers to drive the app live in
-`planner.tui.pilot` (shared with the screenshots) and `tests.ui.helpers`."""
+`tests.support.pilot` (shared with the screenshots) and `tests.ui.helpers`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from planner import clock
 from planner.storage import Repository, copy_database
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import (
+from tests.support.pilot import (
     FROZEN_NOW,
     demo_app,
     demo_repository,

@@ -1,4 +1,4 @@
-"""Test-only helpers on top of `planner.tui.pilot`: the demo athlete and reading back its logs."""
+"""Test-only helpers on top of `tests.support.pilot`: the demo athlete and reading back its logs."""
 
 from __future__ import annotations
 

@@ -18,11 +18,11 @@ from planner.services import logs, squad
 from planner.storage import Repository
 from planner.tui import app as app_module
 from planner.tui.app import HipplanApp
-from planner.tui.pilot import run
 from planner.tui.screens.home import PREPARE_WEEK_AFTER, REVEAL_WITHIN, HomeScreen
 from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
 from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
+from tests.support.pilot import run
 
 SIZE = (100, 32)  # about twelve athletes of two lines each fit in the list
 

@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 
 from planner.storage import Repository
-from planner.tui.pilot import demo_app
-from planner.tui.screenshots import Shot, drive, shots
+from tests.support.pilot import demo_app
+from tools.screenshots import Shot, drive, shots
 
 # Not snapshotted: the wizard (its own tests cover it) and the export dialog, whose dimmed Home
 # underneath Textual sometimes encodes with blank runs split at other columns (same picture,

@@ -18,12 +18,12 @@ from planner.domain.model import Athlete, RunRule
 from planner.fsutil import atomic_write
 from planner.services import athletes, plans, runs
 from planner.storage import Repository
-from planner.tui.pilot import SIZE, Keys, run, settle, wait_for
 from planner.tui.screens.home import HomeScreen
 from planner.tui.screens.wizard import PlanWizard, next_monday
 from planner.tui.widgets.wizard_chart import MinutesChart, bar
 from planner.tui.widgets.wizard_fields import ZoneSuggester
 from planner.tui.widgets.wizard_tightness import tightness_meaning
+from tests.support.pilot import SIZE, Keys, run, settle, wait_for
 from tests.ui.helpers import AppFactory
 
 KEY_BUDGET = 30  # issue 6: empty DB to a saved 8-week plan, name and run days typed
@@ -400,7 +400,7 @@ def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Reposi
             await settle(pilot)
             assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
             # n would give Ana her first plan; a new athlete comes from the palette
-            await pilot.app.run_action("new_athlete")
+            await pilot.app.run_action("open('new-athlete')")
             screen = await open_on_empty_db(pilot)
             keys = Keys(pilot)
             await keys.type("ben  mid")

@@ -8,7 +8,7 @@ report the CLI prints), so this screen never reads storage and redraws at once w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -27,10 +27,14 @@ from planner.domain.adherence import (
 )
 from planner.domain.model import Plan, PlanChange
 from planner.tui.labels import BAND_STYLES, NO_BAND, band_style, percent
-from planner.tui.screens import entry
+from planner.tui.screens import ScreenSpec, spec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from planner.tui.app import HipplanApp
+
 
 MARK_WORDS: dict[Mark, str] = {
     "hit": "✓ on target",
@@ -54,10 +58,27 @@ MIN_TABLE_ROWS = 4
 class AdherenceScreen(HipplanScreen[None]):
     """The athlete's weeks, streak, split by kind and plan changes."""
 
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "adherence",
+            "Adherence",
+            100,
+            key="a",
+            label="Adherence",
+            tooltip="Weekly figures",
+            command="Adherence",
+            needs="athlete",
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
+
     CSS_PATH = "adherence.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="adherence.back", tooltip="Back"),
-        entry("export").binding("adherence"),
+        spec("export").binding("adherence"),
     ]
 
     def __init__(self, name: str) -> None:

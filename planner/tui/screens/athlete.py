@@ -7,7 +7,7 @@ what the rebuild changed. A refused input is marked in place, by the field the e
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +33,7 @@ from planner.services import activities, assessment, athletes, runs
 from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
 from planner.tui.messages import SelfTestTaken
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.screens.wizard import template_or_error
 from planner.tui.state import AthleteDetail, Board
@@ -51,6 +52,9 @@ from planner.tui.widgets.wizard_fields import (
 from planner.tui.widgets.wizard_preview import SPORT_WORDS
 from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tightness_meaning
 
+if TYPE_CHECKING:
+    from planner.storage import FileStore
+
 T = TypeVar("T")
 
 SITTING = Parses(parse_sitting_hours)
@@ -66,6 +70,20 @@ FIELD_IDS = {"sitting_hours": "sitting", "tz": "zone"}
 class AthleteScreen(HipplanScreen[None]):
     """The selected athlete's figures and runs; escape goes back."""
 
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "athlete",
+            "Athlete",
+            50,
+            key="i",
+            label="Athlete",
+            tooltip="Edit the athlete and their runs, or remove them",
+            command="Athlete: edit figures and runs",
+            needs="athlete",
+            in_footer=False,
+        ),
+    )
+
     CSS_PATH = "athlete.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -78,13 +96,19 @@ class AthleteScreen(HipplanScreen[None]):
             id="athlete.save",
             tooltip="Save the figures; the plan's future is rebuilt",
         ),
-        Binding("ctrl+b", "app.new_block", "New block", id="athlete.block", tooltip="A new block"),
         Binding(
-            "ctrl+g", "app.extend", "Extend", id="athlete.extend", tooltip="Add weeks to the block"
+            "ctrl+b", "app.open('block')", "New block", id="athlete.block", tooltip="A new block"
+        ),
+        Binding(
+            "ctrl+g",
+            "app.open('extend')",
+            "Extend",
+            id="athlete.extend",
+            tooltip="Add weeks to the block",
         ),
         Binding(
             "ctrl+r",
-            "app.rebuild",
+            "app.open('rebuild')",
             "Rebuild",
             id="athlete.rebuild",
             tooltip="Rebuild the plan's future from the figures and runs",
@@ -267,15 +291,11 @@ class AthleteScreen(HipplanScreen[None]):
     ) -> None:
         tightness, sport, hours, zone = figures
         try:
-            with self.hipplan.repo_lock:
-                preview = assessment.preview_set(
-                    self.hipplan.repo,
-                    name,
-                    tightness=tightness,
-                    sport=sport,
-                    sitting_hours=hours,
-                    tz=zone,
+            preview = self.hipplan.with_repo(
+                lambda repo: assessment.preview_set(
+                    repo, name, tightness=tightness, sport=sport, sitting_hours=hours, tz=zone
                 )
+            )
         except PlannerError as exc:
             self.app.call_from_thread(self._show_change, token, None, str(exc))
         else:
@@ -359,9 +379,9 @@ class AthleteScreen(HipplanScreen[None]):
         strength = self.query_one("#strength", Checkbox).value
         self._status("Saving…")
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             result = assessment.set_athlete(
-                self.hipplan.repo,
+                repo,
                 name,
                 tightness=tightness,
                 sport=sport,
@@ -372,9 +392,7 @@ class AthleteScreen(HipplanScreen[None]):
             )
             return f"Saved {name}. {change_words(result.change, has_plan=has_plan)}"
 
-        self.hipplan.run_in_background(
-            job, done=lambda: self._status("Saved."), refused=self.refuse
-        )
+        self.hipplan.write(job, done=lambda: self._status("Saved."), refused=self.refuse)
 
     def _read(self, field_id: str, rule: Parses[T], errors: dict[str, str]) -> T | None:
         try:
@@ -393,8 +411,8 @@ class AthleteScreen(HipplanScreen[None]):
             return
         name = detail.athlete.name
 
-        def job() -> str:
-            result = activities.import_activities(self.hipplan.repo, name)
+        def job(repo: FileStore) -> str:
+            result = activities.import_activities(repo, name)
             return (
                 f"Watch: {result.activities} new activities, {result.runs_matched} runs done,"
                 f" {result.runs_added} added, {result.sessions_logged} sessions logged,"
@@ -402,12 +420,11 @@ class AthleteScreen(HipplanScreen[None]):
             )
 
         self._status("Importing from the watch folder…")
-        self.hipplan.run_in_background(
-            job, done=lambda: self._status("Watch import done."), failed=self._watch_failed
+        self.hipplan.write(
+            job,
+            done=lambda: self._status("Watch import done."),
+            refused=lambda e: self._status(str(e), error=True),
         )
-
-    def _watch_failed(self, reason: str) -> None:
-        self._status(reason, error=True)
 
     # -- removing the athlete ----------------------------------------------------------------------
 
@@ -425,11 +442,11 @@ class AthleteScreen(HipplanScreen[None]):
             if not yes:
                 return
 
-            def job() -> str:
-                athlete, backup = athletes.remove_athlete(self.hipplan.repo, name)
+            def job(repo: FileStore) -> str:
+                athlete, backup = athletes.remove_athlete(repo, name)
                 return f"Removed {athlete.name}. Backup: {backup}"
 
-            self.hipplan.run_in_background(job, done=self._removed)
+            self.hipplan.write(job, done=self._removed)
 
         self.app.push_screen(
             ConfirmDialog(question, title=f"Remove {name}?", yes="Remove"), answered
@@ -449,8 +466,8 @@ class AthleteScreen(HipplanScreen[None]):
         name, rule, has_plan = detail.athlete.name, request.rule, detail.plan is not None
         editor = self.query_one(RunsEditor)
 
-        def job() -> str:
-            done = runs.add_runs(self.hipplan.repo, name, rule)
+        def job(repo: FileStore) -> str:
+            done = runs.add_runs(repo, name, rule)
             return f"{done.what.capitalize()}. {change_words(done.change, has_plan=has_plan)}"
 
         def refused(error: PlannerError) -> None:
@@ -458,7 +475,7 @@ class AthleteScreen(HipplanScreen[None]):
                 str(error), {"run_minutes": "minutes"}.get(error.field or "", error.field)
             )
 
-        self.hipplan.run_in_background(job, done=editor.added, refused=refused)
+        self.hipplan.write(job, done=editor.added, refused=refused)
 
     @on(RunsEditor.Import)
     def _import_calendar(self, request: RunsEditor.Import) -> None:
@@ -468,11 +485,11 @@ class AthleteScreen(HipplanScreen[None]):
         name, path, has_plan = detail.athlete.name, request.path, detail.plan is not None
         editor = self.query_one(RunsEditor)
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             from planner.services import calendar  # icalendar loads only for a calendar file
 
             ics = read_ics(path)
-            done = calendar.import_runs(self.hipplan.repo, name, ics.data, ics.name)
+            done = calendar.import_runs(repo, name, ics.data, ics.name)
             notes = f" Note: {done.notices[0]}." if done.notices else ""
             if len(done.notices) > 1:
                 notes += f" ({len(done.notices) - 1} more notes)"
@@ -484,7 +501,7 @@ class AthleteScreen(HipplanScreen[None]):
         def refused(error: PlannerError) -> None:
             editor.refuse(str(error), "ics", "Not imported")
 
-        self.hipplan.run_in_background(job, done=editor.imported, refused=refused)
+        self.hipplan.write(job, done=editor.imported, refused=refused)
 
     @on(RunsEditor.Remove)
     def _remove_runs(self, request: RunsEditor.Remove) -> None:
@@ -498,13 +515,13 @@ class AthleteScreen(HipplanScreen[None]):
             "The plan's future is rebuilt without them; logged sessions stay."
         )
 
-        def job() -> str:
-            done = runs.remove_runs(self.hipplan.repo, name, what)
+        def job(repo: FileStore) -> str:
+            done = runs.remove_runs(repo, name, what)
             return f"{done.what.capitalize()}. {change_words(done.change, has_plan=has_plan)}"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.hipplan.run_in_background(job, refused=lambda e: editor.refuse(str(e)))
+                self.hipplan.write(job, refused=lambda e: editor.refuse(str(e)))
 
         self.app.push_screen(ConfirmDialog(question, title="Remove runs?", yes="Remove"), answered)
 

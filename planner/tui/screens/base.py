@@ -14,12 +14,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen, ScreenResultType
+from textual.worker import Worker, WorkerState
 
 from planner import clock
 from planner.domain import loggable
 from planner.domain.model import LogStatus, Session, as_utc
 from planner.tui.labels import loading_words
 from planner.tui.messages import LogRequested, MoveRequested, PlayRequested, UndoLogRequested
+from planner.tui.screens import Registered
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.dialogs import Dialog
 
@@ -27,11 +29,16 @@ if TYPE_CHECKING:
     from planner.tui.app import HipplanApp
 
 
-class HipplanMixin:
-    """Typed access to the app and its board; mixed into a Screen only."""
+class HipplanMixin(Registered):
+    """Typed access to the app and its board, and the screen's registry specs; mixed into a
+    Screen only."""
 
     if TYPE_CHECKING:
         app: App[Any]
+
+    # Groups of this screen's workers whose failures it shows in place itself; the app shows
+    # every other failure (`HipplanApp.worker_failed`).
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def hipplan(self) -> HipplanApp:
@@ -56,6 +63,10 @@ class HipplanMixin:
         that asks and then closes (the player logging as it leaves) is gone before a bubbled
         message would reach the app."""
         self.hipplan.post_message(message)
+
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group not in self.SHOWN_IN_PLACE:
+            self.hipplan.worker_failed(event.worker)
 
     def _on_mount(self, event: events.Mount) -> None:
         # Textual looks handlers up class by class, so this runs after the screen's own

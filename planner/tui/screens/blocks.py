@@ -7,7 +7,7 @@ dialog stays open with the service's reason when it refuses (a block of more tha
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,15 +21,42 @@ from planner.domain.inputs import MAX_WEEKS, parse_weeks
 from planner.domain.model import Plan
 from planner.services import plans
 from planner.tui.labels import change_words
+from planner.tui.screens import Registered, ScreenSpec
 from planner.tui.screens.base import HipplanModal
 from planner.tui.validators import Parses, parsed
 from planner.tui.widgets.dialogs import ConfirmDialog
+
+if TYPE_CHECKING:
+    from planner.storage import FileStore
+    from planner.tui.app import HipplanApp
+
 
 WEEKS = Parses(parse_weeks)
 
 
 class ExtendDialog(HipplanModal[bool]):
     """How many weeks to add to `name`'s block; answers True once extended."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "extend",
+            "Extend",
+            70,
+            key="x",
+            label="Extend",
+            tooltip="Add weeks to the current block",
+            command="Extend the block",
+            needs="plan",
+            in_help=False,
+            in_footer=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        detail = app.chosen
+        if detail.plan is not None:
+            app.push_screen(cls(detail.athlete.name, detail.plan))
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="extend.cancel", tooltip="Leave it as it is"),
@@ -64,13 +91,13 @@ class ExtendDialog(HipplanModal[bool]):
         except PlannerError as exc:
             self.refuse(exc)
             return
-        name, repo = self.athlete, self.hipplan.repo
+        name = self.athlete
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             plan, change = plans.extend_plan(repo, name, weeks, clock.now())
             return f"{name}'s block is {plan.weeks} weeks now. {change_words(change)}"
 
-        self.hipplan.run_in_background(job, done=lambda: self.dismiss(True), refused=self.refuse)
+        self.hipplan.write(job, done=lambda: self.dismiss(True), refused=self.refuse)
 
     def refuse(self, error: PlannerError) -> None:
         self.query_one("#dialog-error", Label).update(f"Not extended: {error}")
@@ -85,8 +112,33 @@ class ExtendDialog(HipplanModal[bool]):
         self.dismiss(False)
 
 
-class RebuildDialog(ConfirmDialog):
+class RebuildDialog(Registered, ConfirmDialog):
     """Asks before rebuilding the future of `name`'s plan from their figures and runs."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "rebuild",
+            "Rebuild",
+            80,
+            key="r",
+            label="Rebuild",
+            tooltip="Rebuild the plan's future from today's figures",
+            command="Rebuild the plan",
+            needs="plan",
+            in_help=False,
+            in_footer=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        name = app.chosen.athlete.name
+
+        def job(repo: FileStore) -> str:
+            change = plans.replan_now(repo, name, clock.now())
+            return f"Rebuilt {name}'s plan. {change_words(change)}"
+
+        app.push_screen(cls(name), lambda yes: app.write(job) if yes else None)
 
     def __init__(self, name: str) -> None:
         super().__init__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,8 +25,14 @@ from planner.domain.inputs import clean_note, parse_score, parse_yes_no
 from planner.domain.outcomes import SCORE_FIELDS, OutcomeWeek, Score
 from planner.services import outcomes
 from planner.services.outcomes import CheckInResult
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
 from planner.tui.validators import Parses, checked_input, parsed
+
+if TYPE_CHECKING:
+    from planner.storage import FileStore
+    from planner.tui.app import HipplanApp
+
 
 SCORE_RULES: dict[Score, Parses[int]] = {
     name: Parses(partial(parse_score, field=name)) for name in SCORE_FIELDS
@@ -61,6 +67,25 @@ HIP_HOW = (
 
 class CheckInDialog(HipplanModal[bool]):
     """This week's check-in for `name`; answers True once saved."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "checkin",
+            "Check-in",
+            110,
+            key="k",
+            label="Check-in",
+            tooltip="This week's check-in: calf, achilles and the hip self-test",
+            command="Check-in: calf, achilles, hip",
+            needs="plan",
+            in_help=False,
+            in_footer=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
 
     DEFAULT_CSS = """
     CheckInDialog .dialog { width: 68; }
@@ -148,16 +173,16 @@ class CheckInDialog(HipplanModal[bool]):
         except PlannerError as exc:
             self.refuse(exc)
             return
-        athlete, repo, day = self.athlete, self.hipplan.repo, self.day
+        athlete, day = self.athlete, self.day
 
-        def job() -> str:
+        def job(repo: FileStore) -> str:
             result = outcomes.check_in(
                 repo, athlete, day, scores["calf"], scores["achilles"], scores["hip_score"],
                 note, clock.now(), morning_stiffness=stiff, run_pain=run_pain,
             )  # fmt: skip
             return saved_words(result)
 
-        self.hipplan.run_in_background(job, done=lambda: self.dismiss(True), refused=self.refuse)
+        self.hipplan.write(job, done=lambda: self.dismiss(True), refused=self.refuse)
 
     def refuse(self, error: PlannerError) -> None:
         """Keep the form open with the reason, the field it names marked."""

@@ -29,10 +29,12 @@ from textual.worker import Worker, WorkerState
 from planner.domain.errors import PlannerError
 from planner.fsutil import write_output
 from planner.services import calendar
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
 
 if TYPE_CHECKING:
     from planner.storage import FileStore
+    from planner.tui.app import HipplanApp
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,35 @@ class RunsCheckbox(Checkbox, inherit_bindings=False):
 
 
 class ExportScreen(HipplanModal[None]):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "export",
+            "Export",
+            90,
+            key="e",
+            label="Export",
+            tooltip="Write a calendar file",
+            command="Export calendar",
+            needs="athlete",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
+
     CSS_PATH = "export.tcss"
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"export"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="export.close", tooltip="Back without writing"),
         Binding("enter", "export", "Export", id="export.write", tooltip="Write the .ics file"),
         Binding(
-            "ctrl+s", "app.sync", "Sync", id="export.sync", tooltip="Sync with a CalDAV calendar"
+            "ctrl+s",
+            "app.open('sync')",
+            "Sync",
+            id="export.sync",
+            tooltip="Sync with a CalDAV calendar",
         ),
     ]
 
@@ -235,8 +260,7 @@ class ExportScreen(HipplanModal[None]):
 
     @work(thread=True, group="export", exclusive=True, exit_on_error=False)
     def _write(self, request: ExportRequest) -> ExportDone:
-        with self.hipplan.repo_lock:
-            return write_export(self.hipplan.repo, self.athlete, request)
+        return self.hipplan.with_repo(lambda repo: write_export(repo, self.athlete, request))
 
     @on(Worker.StateChanged)
     def _written(self, event: Worker.StateChanged) -> None:
@@ -248,9 +272,10 @@ class ExportScreen(HipplanModal[None]):
             self.notify(f"Wrote {worker.result.events} events to {worker.result.path}")
         elif event.state == WorkerState.ERROR:
             error = worker.error
-            if not isinstance(error, PlannerError):
-                raise error or RuntimeError("export failed")
-            self._show_error(str(error))
+            if isinstance(error, PlannerError):
+                self._show_error(str(error))
+            else:
+                self._show_error(f"unexpected {type(error).__name__}: {error}")
 
     def _show_done(self, done: ExportDone) -> None:
         self.written = done
@@ -282,7 +307,7 @@ class ExportScreen(HipplanModal[None]):
 
     @on(Button.Pressed, "#sync")
     def _sync_pressed(self) -> None:
-        self.hipplan.action_sync()
+        self.hipplan.open("sync")
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:

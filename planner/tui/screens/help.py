@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,7 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from planner.tui import screens
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
+
+if TYPE_CHECKING:
+    from planner.tui.app import HipplanApp
+
 
 ABOUT = (
     "hipplan plans short mobility sessions around your runs: dynamic warm-ups before, static "
@@ -22,6 +27,24 @@ ABOUT = (
 
 
 class HelpScreen(HipplanModal[None]):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "help",
+            "Help",
+            160,
+            key="question_mark",
+            label="Help",
+            tooltip="All keys, by screen",
+            command="Help: keys",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        if not isinstance(app.screen, cls):
+            app.push_screen(cls(app.screen))
+
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -43,12 +66,12 @@ class HelpScreen(HipplanModal[None]):
                     yield Static(self._section(title, bindings), classes="help-section")
 
     def _sections(self) -> list[tuple[str, list[Binding]]]:
-        entries = [e for e in screens.SCREENS if e.in_help]
-        below = screens.entry_of(self.below) if self.below is not None else None
+        entries = [s for s in screens.specs() if s.in_help]
+        below = screens.spec_of(self.below) if self.below is not None else None
         if below in entries:  # the screen help was opened from comes first
             entries.remove(below)
             entries.insert(0, below)
-        sections = [(e.title, _shown(e.load().BINDINGS)) for e in entries]
+        sections = [(s.title, _shown(screens.bindings_of(s.name))) for s in entries]
         everywhere = [
             *_shown(self.app.BINDINGS),
             Binding("ctrl+p", "command_palette", "Command palette: every action by name"),

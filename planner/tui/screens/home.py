@@ -6,7 +6,6 @@ it in the player is one key (space).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar
 
@@ -17,9 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from planner.domain.model import Session
+from planner.tui import screens
 from planner.tui.labels import loading_words, run_title
 from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
-from planner.tui.screens import entry
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import SessionActions, cannot, session_fallbacks
 from planner.tui.screens.home_notes import outcome_notes
 from planner.tui.state import AthleteDetail, Board
@@ -36,24 +36,13 @@ PREPARE_WEEK_AFTER = 0.5
 # ("Loading …"). Read within this, Home is laid out and drawn once, with the data, instead of
 # an empty frame replaced a moment later.
 REVEAL_WITHIN = 0.25
-# Screens opened from Home that need the selected athlete's detail (w has its fallback already).
-NEEDS_DETAIL = (
-    "wizard",
-    "athlete",
-    "block",
-    "extend",
-    "rebuild",
-    "export",
-    "adherence",
-    "checkin",
-    "outcomes",
-)
 
 
 class HomeScreen(SessionActions):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (ScreenSpec("home", "Home", 0),)
     CSS_PATH = "home.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        entry("week").binding("home"),
+        screens.spec("week").binding("home"),
         Binding("space", "play", "Play", id="home.play", tooltip="Start the session, guided"),
         Binding("d", "log('done')", "Done", id="home.done", tooltip="Log the session as done"),
         Binding("p", "log('partial')", "Partial", id="home.partial", tooltip="Log it partly done"),
@@ -73,24 +62,13 @@ class HomeScreen(SessionActions):
             id="home.move",
             tooltip="Move it to another time or day",
         ),
-        entry("wizard").binding("home"),
-        entry("athlete").binding("home"),
-        entry("block").binding("home"),
-        entry("extend").binding("home"),
-        entry("rebuild").binding("home"),
-        entry("export").binding("home"),
-        entry("adherence").binding("home"),
-        entry("checkin").binding("home"),
-        entry("outcomes").binding("home"),
-        # not in the footer, which is full at 100 columns: help and the palette list it
-        replace(entry("squad").binding("home"), show=False),
+        *screens.openers("home", skip=("week", "help")),
         Binding(
             "c", "next_athlete", "Next athlete", id="home.athlete", tooltip="Show the next athlete"
         ),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave hipplan", show=False),
         # Pressed when they cannot act, these keys say why (see SessionActions).
-        cannot("w", "open_week"),
-        *(cannot(entry(n).key, entry(n).action) for n in NEEDS_DETAIL),
+        *(cannot(s.key, "open", s.name) for s in screens.specs() if s.key and s.needs != "nothing"),
         *session_fallbacks(),
     ]
     # Left out of the footer, in this order, while it does not fit; the keys still work. Next
@@ -98,7 +76,7 @@ class HomeScreen(SessionActions):
     FOOTER_SPARE: ClassVar[tuple[str, ...]] = (
         "move",
         "log('partial')",
-        "app.export",
+        "app.open('export')",
         "next_athlete",
     )
 
@@ -173,7 +151,7 @@ class HomeScreen(SessionActions):
         app = self.app
         if app.is_screen_installed("week") or not self.is_current:
             return
-        week = entry("week").make()
+        week = screens.make("week")
         app.install_screen(week, "week")
         # What pushing it would do first (Textual has no public call for it): read the screen's
         # CSS and start it, which composes and mounts its widgets.

@@ -26,7 +26,7 @@ def outcome_notes(detail: AthleteDetail) -> Content:
 
 def warning_line(warning: OutcomeWarning) -> Content:
     """The warning's reason with what to do, and the key that goes further."""
-    reason = warning.message.partition(": ")[0]  # the advice after it is on the outcomes screen
+    reason = warning.reason  # the advice is on the outcomes screen
     if warning.kind == "physio":
         return Content.assemble(
             ("⚠ See a physio and ease the running: ", "bold $text-error"),

@@ -33,7 +33,7 @@ from planner.domain.outcomes import (
     Trend,
 )
 from planner.tui.labels import band_style
-from planner.tui.screens import entry
+from planner.tui.screens import ScreenSpec, spec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.state import Board
 from planner.tui.widgets.topbar import TopBar
@@ -59,11 +59,25 @@ MIN_TABLE_ROWS = 3
 class OutcomesScreen(HipplanScreen[None]):
     """The selected athlete's outcomes; escape goes back."""
 
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "outcomes",
+            "Outcomes",
+            120,
+            key="o",
+            label="Outcomes",
+            tooltip="Check-ins next to adherence, and the trends",
+            command="Outcomes: check-ins and trends",
+            needs="athlete",
+            in_footer=False,
+        ),
+    )
+
     CSS_PATH = "outcomes.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="outcomes.back", tooltip="Back"),
-        replace(entry("checkin").binding("outcomes"), show=True),
-        replace(entry("athlete").binding("outcomes"), show=True),
+        replace(spec("checkin").binding("outcomes"), show=True),
+        replace(spec("athlete").binding("outcomes"), show=True),
     ]
 
     def __init__(self) -> None:

@@ -7,7 +7,7 @@ Enter picks the highlighted athlete and goes back to Home with them selected.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,9 +20,14 @@ from textual.widgets.option_list import Option
 from planner.domain.adherence import WeekFigures
 from planner.domain.squad import attention_key
 from planner.tui.labels import NO_BAND, band_style, percent
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.state import AthleteSummary, Board
 from planner.tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from planner.tui.app import HipplanApp
+
 
 NAME_WIDTH = 18
 STREAK_WIDTH = 7
@@ -32,6 +37,23 @@ MIN_WEEKS = 4
 
 class SquadScreen(HipplanScreen[str | None]):
     """The whole squad at a glance; answers the athlete picked with Enter (None on escape)."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "squad",
+            "Squad",
+            130,
+            key="g",
+            label="Squad",
+            tooltip="Every athlete, week by week",
+            command="Squad: every athlete",
+            in_footer=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(), app.athlete_picked)
 
     CSS_PATH = "squad.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from planner.domain.errors import InvalidInput, PlannerError
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanModal
 from planner.tui.screens.export import RunsCheckbox
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from planner.services.sync import SquadResult, SyncReport
     from planner.storage import FileStore
     from planner.sync.settings import SyncSettings
+    from planner.tui.app import HipplanApp
 
 
 # Passwords typed in this run of the app, by server and user: with no keyring, the next sync
@@ -178,7 +180,24 @@ def result_lines(done: SyncDone) -> list[str]:
 
 
 class SyncScreen(HipplanModal[None]):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "sync",
+            "Sync",
+            140,
+            tooltip="Sync the plan with a CalDAV calendar (ctrl+s in the export dialog)",
+            command="Sync with a CalDAV calendar",
+            needs="athlete",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.push_screen(cls(app.chosen.athlete.name))
+
     CSS_PATH = "sync.tcss"
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"sync", "sync-load"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="sync.close", tooltip="Back to the export"),
         Binding("enter", "sync", "Sync", id="sync.run", tooltip="Sync with the calendar"),
@@ -235,8 +254,7 @@ class SyncScreen(HipplanModal[None]):
 
     @work(thread=True, group="sync-load", exit_on_error=False)
     def _load(self) -> Loaded:
-        with self.hipplan.repo_lock:
-            return load_settings(self.hipplan.repo, self.athlete)
+        return self.hipplan.with_repo(lambda repo: load_settings(repo, self.athlete))
 
     def _show_loaded(self, loaded: Loaded) -> None:
         stored = loaded.settings
@@ -300,8 +318,7 @@ class SyncScreen(HipplanModal[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        with self.hipplan.repo_lock:
-            return run_sync(self.hipplan.repo, self.athlete, fields, progress)
+        return self.hipplan.with_repo(lambda repo: run_sync(repo, self.athlete, fields, progress))
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#sync-progress", ProgressBar).update(total=max(total, 1), progress=done)
@@ -407,6 +424,7 @@ class SyncAllScreen(HipplanModal[None]):
     """Every athlete with sync settings, synced one after the other, one line each."""
 
     CSS_PATH = "sync.tcss"
+    SHOWN_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"sync"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="sync_all.close", tooltip="Back to the squad"),
     ]
@@ -425,8 +443,7 @@ class SyncAllScreen(HipplanModal[None]):
 
     @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
     def _sync_all(self) -> list[SquadResult]:
-        with self.hipplan.repo_lock:
-            return run_sync_all(self.hipplan.repo)
+        return self.hipplan.with_repo(run_sync_all)
 
     @property
     def syncing(self) -> bool:

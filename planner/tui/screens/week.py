@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from planner.tui.labels import (
     status_mark,
 )
 from planner.tui.messages import OpenSession, RunMoveRequested, RunSkipRequested
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import SessionActions, cannot
 from planner.tui.state import Agenda, AthleteDetail, Board
 from planner.tui.widgets.bars import spark_weeks
@@ -31,10 +32,31 @@ from planner.tui.widgets.footer import HipplanFooter
 from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.week_grid import Direction, WeekGrid
 
+if TYPE_CHECKING:
+    from planner.tui.app import HipplanApp
+
+
 WEEKS = Binding.Group("Weeks")  # [ and ] share one word in the footer
 
 
 class WeekScreen(SessionActions):
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "week",
+            "Week",
+            10,
+            key="w",
+            label="Week",
+            tooltip="This week, day by day",
+            command="Open week",
+            needs="plan",
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        app.open_week()
+
     CSS_PATH = "week.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to Home"),

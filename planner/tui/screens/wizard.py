@@ -54,6 +54,7 @@ from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, RunRule, Sport
 from planner.services import onboarding
 from planner.services.onboarding import Draft, Preview
 from planner.tui.messages import SelfTestTaken
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.validators import Parses, checked_input, parsed
 from planner.tui.widgets.topbar import TopBar
@@ -71,6 +72,7 @@ from planner.tui.widgets.wizard_tightness import SelfTest, tightness_choice, tig
 
 if TYPE_CHECKING:
     from planner.storage import Store
+    from planner.tui.app import HipplanApp
 
 T = TypeVar("T")
 
@@ -126,6 +128,36 @@ def template_about(template_id: str) -> str:
 
 class PlanWizard(HipplanScreen[str | None]):
     """New athlete and plan in four steps; dismisses with the athlete's name once saved."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "wizard",
+            "New plan",
+            40,
+            key="n",
+            label="New",
+            tooltip="New athlete or plan",
+            command="New athlete or plan",
+            needs="detail",
+            in_help=False,
+        ),
+        ScreenSpec(
+            "new-athlete",
+            "New athlete",
+            150,
+            tooltip="A new athlete and their plan",
+            command="New athlete",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        """n: a plan for the selected athlete when they have none; else a new athlete."""
+        if spec.name == "wizard" and app.detail is not None and app.detail.plan is None:
+            app.open("block")
+        else:
+            app.push_screen(cls(app.repo), app.wizard_closed)
 
     CSS_PATH = "wizard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

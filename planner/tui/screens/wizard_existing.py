@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.widgets import Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
@@ -21,12 +21,14 @@ from planner.domain.model import Plan
 from planner.services import onboarding, plans
 from planner.services.onboarding import Draft, Preview
 from planner.tui.labels import rule_words
+from planner.tui.screens import ScreenSpec
 from planner.tui.screens.wizard import PlanWizard, next_monday
 from planner.tui.widgets.wizard_chart import MinutesChart
 from planner.tui.widgets.wizard_preview import PlanPreview
 
 if TYPE_CHECKING:
     from planner.storage import Store
+    from planner.tui.app import HipplanApp
     from planner.tui.state import AthleteDetail
 
 
@@ -39,6 +41,24 @@ def stored_runs(detail: AthleteDetail) -> str:
 
 class ExistingAthleteWizard(PlanWizard):
     """A first plan for an athlete already stored; dismisses with their name once saved."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "first-plan",
+            "Plan for an athlete",
+            170,
+            tooltip="A first plan for the selected athlete (n or b opens it)",
+            needs="athlete",
+            in_help=False,
+        ),
+    )
+
+    @classmethod
+    def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
+        """The wizard for the selected athlete: their first plan, or a new block."""
+        detail = app.chosen
+        wizard = NewBlockWizard if detail.plan else ExistingAthleteWizard
+        app.push_screen(wizard(app.repo, detail), app.wizard_closed)
 
     TITLE_TEXT = "Plan for an athlete"
 
@@ -79,6 +99,21 @@ class ExistingAthleteWizard(PlanWizard):
 
 class NewBlockWizard(ExistingAthleteWizard):
     """A new block around the stored runs, previewed week by week against the current one."""
+
+    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
+        ScreenSpec(
+            "block",
+            "New block",
+            60,
+            key="b",
+            label="Block",
+            tooltip="A new block, previewed against this one",
+            command="New block",
+            needs="athlete",
+            in_help=False,
+            in_footer=False,
+        ),
+    )
 
     def __init__(self, repo: Store, detail: AthleteDetail) -> None:
         super().__init__(repo, detail)

@@ -1,4 +1,4 @@
-"""`python -m planner.tui.screenshots OUTDIR` (`make screenshots`): SVGs of every screen, and PNG
+"""`python -m tools.screenshots OUTDIR` (`make screenshots`): SVGs of every screen, and PNG
 copies when `rsvg-convert` is installed.
 
 The real app runs headless on demo data with the clock frozen at Wed 17 Mar 2027 07:00 London,
@@ -24,7 +24,8 @@ from textual.pilot import Pilot
 
 from planner import clock
 from planner.storage import Repository, copy_database
-from planner.tui.pilot import (
+from planner.tui.screens.player import PlayerScreen
+from tests.support.pilot import (
     FROZEN_NOW,
     SIZE,
     SMALL,
@@ -32,7 +33,6 @@ from planner.tui.pilot import (
     demo_repository,
     settle,
 )
-from planner.tui.screens.player import PlayerScreen
 
 # How far into the session the player picture is taken: mid-way through a step.
 PLAYER_SECONDS = 75
@@ -143,7 +143,7 @@ def to_png(svg: Path, converter: str) -> Path:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m planner.tui.screenshots OUTDIR", file=sys.stderr)
+        print("usage: python -m tools.screenshots OUTDIR", file=sys.stderr)
         return 2
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """Driving the real app headless: the demo database on a frozen clock, waiting for the app to
-settle, and a pilot that counts keys. `screenshots.py` and the UI tests share these, so a picture
+settle, and a pilot that counts keys. `tools/screenshots.py` and the UI tests share these, so a picture
 and a test reach a screen the same way.
 """
 
@@ -41,7 +41,8 @@ def demo_app(repo: Repository) -> HipplanApp:
 
 
 def run(scenario: Scenario) -> None:
-    """Pilot scenarios are coroutines; the test suite has no asyncio plugin."""
+    """Run a scenario coroutine from a plain test (the wizard tests; the others are async
+    tests run by pytest-asyncio)."""
     asyncio.run(scenario())
 
 
