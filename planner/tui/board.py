@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from planner import clock
 from planner.domain.errors import UnknownAthlete
 from planner.domain.model import as_utc, name_key
-from planner.tui.state import AthleteDetail, Board, load_board, load_detail
+from planner.tui.state import AthleteDetail, Board, load_board
+from planner.tui.state import load_detail as load_detail  # tests hold reads back here
 
 if TYPE_CHECKING:
     from planner.storage import FileStore

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList, RadioSet
 
 from planner.domain.model import Athlete, RunRule
 from planner.services import athletes, calendar, plans, runs
@@ -126,10 +126,10 @@ async def test_the_self_test_suggests_and_only_a_yes_changes_the_level(
         said = str(screen.query_one("#self-test-result").render())
         assert said.startswith("suggests tightness 4: knee-to-wall lunge 9 cm: level 3")
         assert "modified Thomas test failed" in said
-        tightness = screen.query_one("#tightness")
+        tightness = screen.query_one("#tightness", RadioSet)
         assert tightness.pressed_index == 4  # the chosen 5 stands
         assert not screen.query_one("#change-panel").display
-        screen.query_one("#self-test-accept").press()
+        screen.query_one("#self-test-accept", Button).press()
         await pilot.pause()
         assert tightness.pressed_index == 3  # 4, taken on the person's yes
         assert "tightness 5 → 4" in str(screen.query_one("#change-reason").render())
@@ -155,10 +155,10 @@ async def test_the_self_test_figures_are_kept_as_the_weeks_check_in(
         screen.query_one("#test-thomas", Input).value = "fail"
         await pilot.pause()
         assert not measured()  # typing alone stores nothing
-        screen.query_one("#self-test-accept").press()
+        screen.query_one("#self-test-accept", Button).press()
         await wait_for(pilot, lambda: bool(measured()))
         assert pilot.app.screen is screen
-        assert screen.query_one("#tightness").pressed_index == 3  # the edit stands
+        assert screen.query_one("#tightness", RadioSet).pressed_index == 3  # the edit stands
         messages = [n.message for n in pilot.app._notifications]
         assert any("Self-test of Ana Tight kept with the check-in of" in m for m in messages)
     [kept] = measured()

@@ -110,7 +110,7 @@ async def test_a_key_sees_the_time_of_the_keypress(demo: HipplanApp) -> None:
 # -- the player at 80x24 -------------------------------------------------------------------------
 
 
-def _inside(inner, outer) -> bool:  # type: ignore[no-untyped-def]
+def _inside(inner: Region, outer: Region) -> bool:
     return (
         outer.x <= inner.x
         and outer.y <= inner.y

@@ -81,7 +81,7 @@ async def test_main_path_home_week_log_adherence_export(
         assert written.exists()
         events = events_in(written)
         assert demo.detail is not None and demo.detail.plan is not None
-        confirmed = [e for e in events if str(e.get("STATUS")) == "CONFIRMED"]  # type: ignore[attr-defined]
+        confirmed = [e for e in events if str(e.get("STATUS")) == "CONFIRMED"]
         assert len(confirmed) == len(demo.detail.plan.sessions)
         result = text_of(demo.screen, "#export-result")
         assert f"Wrote {len(events)} events" in result and str(written) in result
