@@ -26,7 +26,7 @@ from planner.domain.model import KIND_LABELS, Athlete, Plan, RunRule, Session
 from planner.domain.schedule import runs_between
 
 REPEATS = 9
-TARGET_RATIO = 1.5  # hipplan may add a little over the library, not multiply it
+TARGET_RATIO = 1.3  # hipplan may add a little over the library, not multiply it
 STAMP = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
@@ -97,8 +97,8 @@ def main() -> int:
     print(f"52-week plan: {len(plan.sessions)} sessions, {len(exported.data) / 1024:.0f} KiB")
     print(f"hipplan export_calendar  {ours * 1000:7.1f} ms")
     print(f"bare icalendar           {bare * 1000:7.1f} ms")
-    print(f"ratio                    {ratio:7.2f}x  [{flag}]")
-    return 0
+    print(f"ratio                    {ratio:7.2f}x  (target <= {TARGET_RATIO}x)  [{flag}]")
+    return 0 if ratio <= TARGET_RATIO else 1
 
 
 if __name__ == "__main__":

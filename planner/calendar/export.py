@@ -11,14 +11,16 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Todo, vText
+from icalendar import Alarm, Calendar, Event, Timezone, Todo, vText
 
+from planner.calendar.writer import ical_bytes
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import check_alarm, zone
-from planner.domain.model import LogEntry, Plan, Run, Session, SessionKind, as_utc
+from planner.domain.model import LogEntry, Plan, Prescription, Run, Session, SessionKind, as_utc
 from planner.domain.safety import STOP_ADVICE
 
 PRODID = "-//hipplan//Hip mobility planner//EN"
@@ -91,7 +93,7 @@ def export_calendar(
         calendar.add_component(writer.run(run))
     _add_time_zones(calendar, [*sessions, *cancelled], runs, tz)
     ids = tuple(s.id for s in [*sessions, *cancelled])
-    return Exported(calendar.to_ical(), len(sessions), len(cancelled), len(runs), ids)
+    return Exported(ical_bytes(calendar), len(sessions), len(cancelled), len(runs), ids)
 
 
 @dataclass(frozen=True)
@@ -266,10 +268,22 @@ class _EventWriter:
         self.stamp = stamp
         self.labels = labels
         self.runs = {run.id: run for run in plan.runs}
+        self._encoded: dict[tuple[str, object], object] = {}
+
+    def _add_same(self, component: Event | Todo, name: str, value: object) -> None:
+        """Adds a value many events share (DTSTAMP, CATEGORIES, STATUS) encoded once: the
+        encoded property is only read when the calendar is written."""
+        key = (name, tuple(value) if isinstance(value, list) else value)
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            probe = Event()
+            probe.add(name, value)
+            encoded = self._encoded[key] = probe[name]
+        component.add(name, encoded, encode=False)
 
     def session(self, session: Session, revision: int, alarm_minutes: int | None) -> Event:
         event = self._session_base(session, revision)
-        event.add("status", "CONFIRMED")
+        self._add_same(event, "status", "CONFIRMED")
         if alarm_minutes is not None:
             event.add_component(self._alarm(session, alarm_minutes))
         return event
@@ -285,14 +299,14 @@ class _EventWriter:
     ) -> Todo:
         todo = Todo()
         todo.add("uid", task_uid(self.athlete_key, session.id))
-        todo.add("dtstamp", self.stamp)
+        self._add_same(todo, "dtstamp", self.stamp)
         todo.add("sequence", revision)
         start, end = unambiguous(session.start.astimezone(self.tz), session.end.astimezone(self.tz))
         todo.add("dtstart", start)
         todo.add("due", end)
         todo.add("summary", session_summary(session, self.labels))
         todo.add("description", self._description(session))
-        todo.add("categories", [SESSION_CATEGORY, session.kind])
+        self._add_same(todo, "categories", [SESSION_CATEGORY, session.kind])
         todo.add(SESSION_ID_PROPERTY, vText(session.id))
         status, percent = ("CANCELLED", 0) if cancelled else task_state(session, log)
         todo.add("status", status)
@@ -306,13 +320,13 @@ class _EventWriter:
 
     def cancelled(self, session: Session, sequence: int) -> Event:
         event = self._session_base(session, sequence)
-        event.add("status", "CANCELLED")
+        self._add_same(event, "status", "CANCELLED")
         return event
 
     def run(self, run: Run) -> Event:
         event = self._timed(run_uid(self.athlete_key, run.id), run.start, run.end, sequence=0)
         event.add("summary", f"{run.title} ({_minutes(run.start, run.end)} min)")
-        event.add("categories", [RUN_CATEGORY])
+        self._add_same(event, "categories", [RUN_CATEGORY])
         event.add("transp", "OPAQUE")
         event.add(RUN_ID_PROPERTY, vText(run.id))
         return event
@@ -322,15 +336,15 @@ class _EventWriter:
         event = self._timed(uid, session.start, session.end, sequence)
         event.add("summary", session_summary(session, self.labels))
         event.add("description", self._description(session))
-        event.add("categories", [SESSION_CATEGORY, session.kind])
+        self._add_same(event, "categories", [SESSION_CATEGORY, session.kind])
         event.add(SESSION_ID_PROPERTY, vText(session.id))
         return event
 
     def _timed(self, uid: str, start: datetime, end: datetime, sequence: int) -> Event:
         event = Event()
         event.add("uid", uid)
-        event.add("dtstamp", self.stamp)
-        event.add("sequence", sequence)
+        self._add_same(event, "dtstamp", self.stamp)
+        self._add_same(event, "sequence", sequence)
         start, end = unambiguous(start.astimezone(self.tz), end.astimezone(self.tz))
         event.add("dtstart", start)
         event.add("dtend", end)
@@ -346,10 +360,7 @@ class _EventWriter:
         if run is not None:
             when = "before" if session.kind == "pre-run" else "after"
             lines.append(f"Goes {when} the {run.start.astimezone(self.tz):%H:%M} run.")
-        for p in session.exercises:
-            cue = f" ({p.progression})" if p.progression else ""
-            lines.append(f"- {p.name}: {p.dose.text}{cue}" + (f". {p.cue}" if p.cue else ""))
-            lines.extend(f"  {line}" for line in p.instructions.lines())
+        lines.extend(_exercise_text(p) for p in session.exercises)
         if session.note:
             lines.append(f"Note: {session.note}")
         lines.append(STOP_ADVICE)
@@ -384,22 +395,59 @@ def _object_calendar(
     calendar.add("version", "2.0")
     calendar.add_component(event)
     _add_time_zones(calendar, sessions, runs, tz)
-    return bytes(calendar.to_ical())
+    return ical_bytes(calendar)
 
 
 def _add_time_zones(
     calendar: Calendar, sessions: Sequence[Session], runs: Sequence[Run], tz: ZoneInfo
 ) -> None:
-    """A VTIMEZONE for every TZID used, with rules covering every exported event."""
+    """A VTIMEZONE for every TZID used, with rules covering every exported event.
+
+    What `Calendar.add_missing_timezones` does, without walking every property of the calendar
+    twice: the only zoned values hipplan writes are DTSTART, DTEND and DUE.
+    """
     days = [_local_day(s, tz) for s in sessions] + [_local_day(r, tz) for r in runs]
     if not days:
         return
-    calendar.add_missing_timezones(
-        first_date=min(days) - _ZONE_MARGIN, last_date=max(days) + _ZONE_MARGIN
-    )
-    missing = calendar.get_missing_tzids()
+    first, last = min(days) - _ZONE_MARGIN, max(days) + _ZONE_MARGIN
+    missing = []
+    for at, tzid in enumerate(sorted(_used_tzids(calendar) - {"UTC"})):
+        timezone = _timezone(tzid, first, last)
+        if timezone is None:
+            missing.append(tzid)
+        else:
+            calendar.subcomponents.insert(at, timezone)
     if missing:
-        raise PlannerError(f"cannot describe time zone {', '.join(sorted(missing))} in iCalendar")
+        raise PlannerError(f"cannot describe time zone {', '.join(missing)} in iCalendar")
+
+
+def _used_tzids(calendar: Calendar) -> set[str]:
+    used = set()
+    for component in calendar.subcomponents:
+        for name in ("DTSTART", "DTEND", "DUE"):
+            value = component.get(name)
+            tzid = value.params.get("TZID") if value is not None else None
+            if tzid:
+                used.add(str(tzid))
+    return used
+
+
+@lru_cache(maxsize=256)
+def _timezone(tzid: str, first: date, last: date) -> Timezone | None:
+    """The same VTIMEZONE for every export of the same zone and dates (read, never changed)."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _exercise_text(p: Prescription) -> str:
+    """An exercise's lines in a DESCRIPTION: the same dose reads the same in every session."""
+    cue = f" ({p.progression})" if p.progression else ""
+    lines = [f"- {p.name}: {p.dose.text}{cue}" + (f". {p.cue}" if p.cue else "")]
+    lines.extend(f"  {line}" for line in p.instructions.lines())
+    return "\n".join(lines)
 
 
 def _stamp(plan: Plan, updated_at: datetime | None) -> datetime:

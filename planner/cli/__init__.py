@@ -50,7 +50,9 @@ def _database_path(text: str) -> Path:
     return Path(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `command` only that command's module (the others then
+    cost no import: `plan show` does not load the modules of `outcomes` or `athlete assess`)."""
     parser = _Parser(
         prog="hipplan",
         description="Hip-mobility plans around your runs: build, export, log, adapt.",
@@ -64,9 +66,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: $HIPPLAN_DB or the platform data dir)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module_name in COMMAND_MODULES:
+    chosen = f"planner.cli.{command}"
+    for module_name in [chosen] if chosen in COMMAND_MODULES else COMMAND_MODULES:
         import_module(module_name).register(subparsers)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command the arguments name (each module is named after its command), or None when
+    the whole parser is needed: no command, --help or --version, or a word that is no command."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word in ("-h", "--help", "--version") or word == "--":
+            return None
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
@@ -88,7 +105,8 @@ def _open_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _parse(build_parser(), argv)
+        words = sys.argv[1:] if argv is None else argv
+        args = _parse(build_parser(_command_named(words)), words)
         handler = getattr(args, "func", None)
         return int(handler(args)) if handler else _open_tui(args)
     except UsageError as exc:

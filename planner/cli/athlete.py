@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from planner import clock, plans_io
+from planner import clock
 from planner.cli import options
 from planner.cli.common import (
     UsageError,
@@ -23,8 +23,10 @@ from planner.domain.model import KIND_REASONS, SPORTS, Athlete
 from planner.domain.selftest import Measures
 
 if TYPE_CHECKING:
+    from planner import plans_io
     from planner.services import assessment, athletes, plans
 else:
+    plans_io = lazy_import("planner.plans_io")  # the catalogue and TOML reader: not for --help
     assessment = lazy_import("planner.services.assessment")
     athletes = lazy_import("planner.services.athletes")
     plans = lazy_import("planner.services.plans")

@@ -6,9 +6,11 @@ import argparse
 import contextlib
 import importlib.util
 import json
+import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from json.encoder import encode_basestring as _json_string  # the C escaper
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -92,7 +94,63 @@ def argtype(parse: Callable[[str], T]) -> Callable[[str], T]:
 
 
 def print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, twice as fast on a year's plan.
+
+    With an indent the standard library falls back to its pure-Python encoder; here the
+    strings still go through its C escaper and the rest is joined once. Anything unusual (a
+    key that is not a string, a float that is not finite) goes to the standard library.
+    """
+    out: list[str] = []
+    try:
+        _indented(data, out, "")
+    except _Unusual:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value the short encoder leaves to the standard library."""
+
+
+def _indented(value: Any, out: list[str], indent: str) -> None:
+    if isinstance(value, str):
+        out.append(_json_string(value))
+    elif value is None or value is True or value is False:
+        out.append("null" if value is None else "true" if value else "false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float) and math.isfinite(value):
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        _container(value.items(), "{}", out, indent)
+    elif isinstance(value, list | tuple):
+        _container(((None, item) for item in value), "[]", out, indent)
+    else:
+        raise _Unusual
+
+
+def _container(
+    items: Iterable[tuple[Any, Any]], brackets: str, out: list[str], indent: str
+) -> None:
+    inner = indent + "  "
+    start = len(out)
+    out.append(brackets[0] + "\n" + inner)
+    for key, item in items:
+        if len(out) > start + 1:
+            out.append(",\n" + inner)
+        if key is not None or brackets == "{}":
+            if not isinstance(key, str):
+                raise _Unusual
+            out.append(_json_string(key) + ": ")
+        _indented(item, out, inner)
+    if len(out) == start + 1:  # empty: no line break inside
+        out[start] = brackets
+    else:
+        out.append("\n" + indent + brackets[1])
 
 
 def iso(value: datetime | date | None) -> str | None:

@@ -7,14 +7,17 @@ example here, fails these tests.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from planner.cli import build_parser
+from planner.cli import build_parser, main
 from tests.conftest import Cli
 from tests.radicale import Account
 
@@ -118,27 +121,41 @@ WRITE_KEYS = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample database, built once for the module (each test works on a copy of it)."""
+    folder = tmp_path_factory.mktemp("sample")
+    home = tmp_path_factory.mktemp("sample-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+        patch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        patch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
+        (folder / "club.ics").write_bytes(CLUB_ICS)
+        calls = [
+            ("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London"),
+            ("runs", "add", NAME, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45"),
+            ("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"),
+            ("log", NAME, "20270301-pre", "done"),
+            ("runs", "import", NAME, str(folder / "club.ics")),
+        ]
+        for call in calls:
+            assert main(["--db", str(folder / "hipplan.json"), *call]) == 0, call
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert main(["--db", str(folder / "hipplan.json"), "db", "backup", "--json"]) == 0
+        os.replace(json.loads(printed.getvalue())["backup"], folder / "sample.tar.gz")
+    (folder / "club.ics").write_bytes(CLUB_ICS)
+    (folder / "squad.csv").write_text(SQUAD_CSV, encoding="utf-8")
+    (folder / "morning.gpx").write_text(MORNING_GPX, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
-def sample(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def sample(sample_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An athlete with weekly runs, a 4-week plan and one log, on Tue 2 Mar 2027."""
     monkeypatch.setenv("HIPPLAN_NOW", "2027-03-02T12:00:00+00:00")
-    (tmp_path / "club.ics").write_bytes(CLUB_ICS)
-    calls = [
-        ("athlete", "add", NAME, "--tightness", "5", "--tz", "Europe/London"),
-        ("runs", "add", NAME, "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45"),
-        ("plan", "build", NAME, "--start", "2027-03-01", "--weeks", "4"),
-        ("log", NAME, "20270301-pre", "done"),
-        ("runs", "import", NAME, str(tmp_path / "club.ics")),
-    ]
-    for call in calls:
-        result = cli(*call)
-        assert result.code == 0, result.err
-    (tmp_path / "club.ics").write_bytes(CLUB_ICS)
-    (tmp_path / "squad.csv").write_text(SQUAD_CSV, encoding="utf-8")
-    (tmp_path / "morning.gpx").write_text(MORNING_GPX, encoding="utf-8")
-    backup = cli("db", "backup", "--json")
-    assert backup.code == 0, backup.err
-    os.replace(json.loads(backup.out)["backup"], tmp_path / "sample.tar.gz")
+    shutil.copytree(sample_template, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from planner.cli import main
 from planner.domain.squad import HEADER
 from tests.conftest import Cli, CliResult
 
@@ -138,16 +141,42 @@ def test_name_and_all_go_alone(
     assert needle in result.err
 
 
+@pytest.fixture(scope="module")
+def squad_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three plans in week 2; Ana did all of week 1, Ben a warm-up, Cal nothing; Dee no plan.
+
+    Built once for the module: each test that reads it works on a copy.
+    """
+    folder = tmp_path_factory.mktemp("squad")
+    home = tmp_path_factory.mktemp("squad-home")
+    db = str(folder / "hipplan.json")
+
+    def run(*args: str) -> str:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert main(["--db", db, *args]) == 0, args
+        return printed.getvalue()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+        patch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        patch.setenv("HIPPLAN_NOW", "2027-03-10T12:00:00+00:00")  # week 2 of the plans
+        patch.setenv("TZ", "Europe/Paris")  # this machine's zone, for empty zone cells
+        (home / "squad.csv").write_text(SQUAD, encoding="utf-8")
+        run("squad", "import", str(home / "squad.csv"))
+        run(*BUILD_ALL)
+        run("athlete", "add", "Dee", "--tightness", "2", "--tz", "UTC")
+        ana = json.loads(run("plan", "show", "Ana Tight", "--week", "1", "--json"))
+        for session in ana["sessions"]:
+            run("log", "Ana Tight", session["id"], "done")
+        run("log", "Ben Mid", "20270302-pre", "done")
+    return folder
+
+
 @pytest.fixture
-def squad(cli: Cli, squad_file: Path) -> None:
-    """Three plans in week 2; Ana did all of week 1, Ben a warm-up, Cal nothing; Dee no plan."""
-    ok(cli("squad", "import", str(squad_file)))
-    ok(cli(*BUILD_ALL))
-    ok(cli("athlete", "add", "Dee", "--tightness", "2", "--tz", "UTC"))
-    ana = json.loads(ok(cli("plan", "show", "Ana Tight", "--week", "1", "--json")))
-    for session in ana["sessions"]:
-        ok(cli("log", "Ana Tight", session["id"], "done"))
-    ok(cli("log", "Ben Mid", "20270302-pre", "done"))
+def squad(squad_template: Path, squad_file: Path, tmp_path: Path) -> None:
+    shutil.copytree(squad_template, tmp_path, dirs_exist_ok=True)
 
 
 def test_adherence_all_json_is_the_squad_who_needs_attention_first(cli: Cli, squad: None) -> None:

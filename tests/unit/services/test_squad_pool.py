@@ -1,0 +1,48 @@
+"""`build_all` on many athletes builds in worker processes: the same plans, stored the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from planner.domain.model import Athlete
+from planner.domain.squad import HEADER
+from planner.services import squad
+from planner.storage import Repository
+
+FILE = f"""{HEADER}
+Ana Tight,5,triathlon,9,Europe/London,mon;wed;fri,06:30,50
+Ben Mid,3,run,6,Europe/Berlin,"tue,thu,sat",18:00,45
+Cal Loose,1,run,2,America/New_York,mon;wed;fri;sun,07:00,40
+""".encode()
+START = date(2027, 3, 1)
+
+
+def _built(folder: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> list[squad.Built]:
+    monkeypatch.setattr(squad, "POOL_FROM", pool_from)
+    monkeypatch.setattr("planner.services.squad.os.cpu_count", lambda: 2)
+    repo = Repository.open(folder / "hipplan.json")
+    squad.import_squad(repo, FILE, "squad.csv", "UTC")
+    repo.add_athlete(Athlete("Dee", 2))  # no runs: skipped, in its place
+    squad.build_all(repo, START, 2)
+    results = squad.build_all(repo, START, 3, replace=True)
+    assert [repo.get_plan(r.athlete) for r in results] == [r.plan for r in results]
+    return results
+
+
+def test_worker_processes_build_what_one_process_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "pool").mkdir()
+    alone = _built(tmp_path / "one", 10_000, monkeypatch)
+    pooled = _built(tmp_path / "pool", 1, monkeypatch)
+    assert pooled == alone
+    assert [(r.athlete, r.plan is not None, bool(r.skipped)) for r in pooled] == [
+        ("Ana Tight", True, False),
+        ("Ben Mid", True, False),
+        ("Cal Loose", True, False),
+        ("Dee", False, True),
+    ]
