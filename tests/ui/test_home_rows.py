@@ -16,7 +16,7 @@ from textual.widgets import Label
 from planner.domain.squad import HEADER
 from planner.services import logs, squad
 from planner.storage import Repository
-from planner.tui import app as app_module
+from planner.tui import board as board_module
 from planner.tui.app import HipplanApp
 from planner.tui.screens.home import PREPARE_WEEK_AFTER, REVEAL_WITHIN, HomeScreen
 from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
@@ -163,7 +163,7 @@ def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
         released.wait(10)
         return read(repo, name, now)
 
-    monkeypatch.setattr(app_module, "load_detail", held_back)
+    monkeypatch.setattr(board_module, "load_detail", held_back)
     app = HipplanApp(demo_repo, watch_seconds=None)
 
     async def scenario() -> None:
