@@ -57,7 +57,7 @@ class DoseState:
         return DoseState(dict(self.progress), dict(self.used))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Pick:
     exercise: Exercise
     unit: int
@@ -77,6 +77,11 @@ class _Pick:
         )
 
 
+def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:
+    """What a next dose depends on (the count of times done only picks the cue)."""
+    return progress.unit, progress.rounds, progress.side_seconds
+
+
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
     """0, 1 or 2: how many of triathlon and long sitting close this athlete's hips."""
     return int(athlete_sport == "triathlon") + int(sitting_hours > limit)
@@ -94,7 +99,13 @@ class Prescriber:
         self.timing: Timing = catalogue.timing
         self.emphasis = emphasis
         self.exercises = catalogue.exercises
+        # Each exercise's dose figures are pure functions of a few numbers and come back again
+        # and again (every re-fit, every week of maintenance): computed once each.
         self._seconds_cache: dict[tuple[str, int, int], int] = {}
+        self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
+        self._unit_cache = {}
+        self._pick_cache: dict[tuple[object, ...], _Pick | None] = {}
+        self._written: dict[tuple[str, int, int, int, int], Prescription] = {}
         self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
         self.lists: dict[SessionKind, list[Exercise]] = {
             kind: [catalogue.get(e) for e in ids] for kind, ids in template.exercises.items()
@@ -315,18 +326,7 @@ class Prescriber:
             exercise = pick.exercise
             last = state.progress.get(exercise.id, Progress())
             level = self.template.progression.range_level(week)
-            prescriptions.append(
-                Prescription(
-                    exercise_id=exercise.id,
-                    name=exercise.name,
-                    style=exercise.style,
-                    dose=pick.dose(self.timing.seconds_per_rep, level),
-                    timing=self.timing,
-                    cue=exercise.cues[last.done % len(exercise.cues)],
-                    instructions=exercise.instructions,
-                    progression=exercise.range_cue(level),
-                )
-            )
+            prescriptions.append(self._written_as(pick, level, last.done % len(exercise.cues)))
             side = self._side_seconds(exercise, pick.unit, pick.rounds)
             state.progress[exercise.id] = Progress(last.done + 1, pick.unit, pick.rounds, side)
             if exercise.style == "static":
@@ -334,6 +334,25 @@ class Prescriber:
                     key = (week, group)
                     state.used[key] = state.used.get(key, 0) + side
         return tuple(prescriptions)
+
+    def _written_as(self, pick: _Pick, level: int, cue: int) -> Prescription:
+        """The prescription of a pick (frozen, so one object serves every session that has it)."""
+        exercise = pick.exercise
+        key = (exercise.id, pick.unit, pick.rounds, level, cue)
+        written = self._written.get(key)
+        if written is None:
+            written = Prescription(
+                exercise_id=exercise.id,
+                name=exercise.name,
+                style=exercise.style,
+                dose=pick.dose(self.timing.seconds_per_rep, level),
+                timing=self.timing,
+                cue=exercise.cues[cue],
+                instructions=exercise.instructions,
+                progression=exercise.range_cue(level),
+            )
+            self._written[key] = written
+        return written
 
     # -- one exercise -----------------------------------------------------------------------------
 
@@ -343,6 +362,14 @@ class Prescriber:
         """The exercise at its fewest sets for this kind, at this week's reps or hold, within
         what gradual change from its last appearance allows."""
         last = state.progress.get(exercise.id, Progress())
+        key = (exercise.id, kind, min(week, self.growth_weeks), *_figures(last))
+        if key not in self._pick_cache:
+            self._pick_cache[key] = self._new_pick(exercise, kind, week, last)
+        return self._pick_cache[key]
+
+    def _new_pick(
+        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
+    ) -> _Pick | None:
         target = self._target(exercise, kind, week)
         if exercise.style == "dynamic" and last.unit is not None:
             target = max(target, last.unit)  # a drill's reps do not fall back without need
@@ -391,6 +418,19 @@ class Prescriber:
     ) -> int | None:
         """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
         last appearance (unit and time per side), or None when no unit is."""
+        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
+        if key not in self._unit_cache:
+            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
+        return self._unit_cache[key]
+
+    def _new_unit(
+        self,
+        exercise: Exercise,
+        rounds: int,
+        target: int,
+        last: Progress,
+        shortest: int | None,
+    ) -> int | None:
         if exercise.dose_kind == "reps":
             assert exercise.reps is not None
             low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
