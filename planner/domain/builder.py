@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -31,7 +31,7 @@ from planner.domain.adherence import Hold
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.dosing import DoseState, Prescriber, emphasis_level
 from planner.domain.errors import NoRuns
-from planner.domain.inputs import check_weeks
+from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     Athlete,
     BusyBlock,
@@ -66,6 +66,7 @@ from planner.domain.timing import minutes_for
 CAPPED = "weekly minutes do not rise after loosening"
 MOBILITY_DAYS_A_WEEK = 3  # DOMAIN.md: mobility on at least 3 different days in every week
 MOST_WEEKLY_FALL = 0.4
+EXTRAS_MOST_RUNS = 3  # a loosening week's cool-downs take extras only with this many runs
 TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
 
 _ID_SUFFIX: dict[SessionKind, str] = {
@@ -430,7 +431,10 @@ def build_plan(
     set_rooms(slots, calendar)
     emphasis = emphasis_level(athlete.sport, athlete.sitting_hours, SITTING_HOURS_LIMIT)
     growth = max(loosening + taper + 1, template.progression.growth_weeks)
-    prescriber = Prescriber(template, catalogue, emphasis, growth)
+    extras = _weeks_for_extras(
+        athlete, template, plan_runs, window, loosening, extra_loosening_weeks
+    )
+    prescriber = Prescriber(template, catalogue, emphasis, growth, extras)
     fitted = _Fitted(slots, prescriber, window)
     _cap_weekly_minutes(fitted, window, loosening)
     _even_taper(fitted, loosening, taper)
@@ -451,6 +455,32 @@ def build_plan(
     added = _held_weeks(holds, loosening - phase_lengths(athlete, template, weeks)[0], loosening)
     why = _Why(athlete, template, plan, extra_loosening_weeks, note, added)
     return replace(plan, sessions=tuple(_sessions(fitted, window, why)))
+
+
+def _weeks_for_extras(
+    athlete: Athlete,
+    template: Template,
+    runs: Sequence[Run],
+    window: Window,
+    loosening: int,
+    extra: int,
+) -> frozenset[int]:
+    """The loosening weeks whose cool-downs take loosening stretches on top, up to the table's
+    length: weeks of at most three runs (more cool-downs share the weekly budget per muscle
+    group, so theirs stay the routine) in a plan with room for every phase."""
+    if not _room_for_every_phase(athlete, template, window.weeks, extra):
+        return frozenset()
+    per_week = Counter(window.week_of(as_utc(r.start)) for r in runs)
+    return frozenset(w for w in range(1, loosening + 1) if per_week[w] <= EXTRAS_MOST_RUNS)
+
+
+def _room_for_every_phase(athlete: Athlete, template: Template, weeks: int, extra: int) -> bool:
+    """Whether even the tightest athlete's phases fit the plan whole. Only then do loosening
+    weeks take their longer cool-downs: a short plan shortens loosening (DOMAIN.md), and every
+    tightness is judged alike, so a tighter athlete never starts with less."""
+    tightest = replace(athlete, tightness=5)
+    whole = phase_lengths(tightest, template, MAX_WEEKS, extra)
+    return phase_lengths(tightest, template, weeks, extra) == whole
 
 
 def _held_weeks(holds: Sequence[Hold], added: int, loosening: int) -> dict[int, Hold]:

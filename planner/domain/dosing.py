@@ -91,9 +91,15 @@ class Prescriber:
     """Doses and fills one session at a time, advancing each exercise's progress."""
 
     def __init__(
-        self, template: Template, catalogue: Catalogue, emphasis: int, growth_weeks: int
+        self,
+        template: Template,
+        catalogue: Catalogue,
+        emphasis: int,
+        growth_weeks: int,
+        extras_weeks: frozenset[int] = frozenset(),
     ) -> None:
         self.template = template
+        self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
         self.timing: Timing = catalogue.timing
@@ -119,6 +125,15 @@ class Prescriber:
                     minutes = budget.front_minutes[min(emphasis, 2)]
                 self.limits[group] = int(minutes * 60)
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
+        # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
+        # loosening session come on top of the article's five, where time and budget allow.
+        # dosed as in a loosening session, so the two kinds of session do not pull them apart
+        self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
+        self.cool_down_extras = [
+            e
+            for e in self.lists.get("loosening", [])
+            if e.style == "static" and e.id not in self.routines["post-run"]
+        ]
 
     def _cool_down_need(self, group: str, picks: list[_Pick], state: DoseState) -> int:
         """What one cool-down to come needs at least of a group: each of its stretches once,
@@ -145,7 +160,7 @@ class Prescriber:
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
-        listed = [e for e in self.lists.get(slot.kind, []) if e.from_week <= week]
+        listed = [e for e in self._listed(slot.kind, week) if e.from_week <= week]
         picks: dict[str, _Pick] = {}
         for exercise in listed:  # the routine first: all of it, or no session
             if self._required(exercise, slot.kind):
@@ -157,6 +172,11 @@ class Prescriber:
             return None
         if not self._shrink_to(picks, wish, most, state):
             return None
+        if slot.kind in ROUTINE_KINDS and len(picks) < len(listed):
+            # the article's stretches take their sets before any extra comes on top
+            routine = [*picks.values()]
+            self._grow(routine, wish - self._total(routine), week, state, reserve)
+            picks = {p.exercise.id: p for p in routine}
         for exercise in listed:  # then the rest, in order, while time and the budget allow
             if exercise.id in picks:
                 continue
@@ -170,6 +190,12 @@ class Prescriber:
             return None
         self._grow(chosen, wish - self._total(chosen), week, state, reserve)
         return self._commit(chosen, week, state)
+
+    def _listed(self, kind: SessionKind, week: int) -> list[Exercise]:
+        listed = self.lists.get(kind, [])
+        if kind == "post-run" and week in self.extras_weeks:
+            return [*listed, *self.cool_down_extras]
+        return listed
 
     def _routine_within_budget(
         self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int
@@ -253,7 +279,9 @@ class Prescriber:
 
     def _required(self, exercise: Exercise, kind: SessionKind) -> bool:
         """The article's routine in run sessions; the relaxed start of a session on its own."""
-        return kind in ROUTINE_KINDS or (kind in STANDALONE_KINDS and exercise.style == "relaxed")
+        if kind in ROUTINE_KINDS:
+            return exercise.id in self.routines[kind]
+        return kind in STANDALONE_KINDS and exercise.style == "relaxed"
 
     def _grow(
         self,
@@ -274,18 +302,32 @@ class Prescriber:
                 n,
             ),
         )
+        # both bike and desk: spare time only to the front of the hip, glutes kept
+        self._grow_pass(chosen, order, spare, week, state, reserve, self.emphasis >= 2)
+
+    def _grow_pass(
+        self,
+        chosen: list[_Pick],
+        order: list[int],
+        spare: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        front_first: bool,
+    ) -> int:
+        floor = set(self.template.budget.floor_groups)
         grew = True
         while grew:
             grew = False
             for number in order:
                 pick = chosen[number]
                 if (
-                    self.emphasis >= 2
+                    front_first
                     and pick.exercise.style == "static"
                     and pick.exercise.id not in self.front
                     and not floor & set(pick.exercise.targets)
                 ):
-                    continue  # both bike and desk: spare time to the front of the hip, glutes kept
+                    continue
                 if pick.rounds >= pick.most_rounds:
                     spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
                     continue
@@ -300,6 +342,7 @@ class Prescriber:
                     chosen[number] = bigger
                     spare -= more
                     grew = True
+        return spare
 
     def _first_reps_up(
         self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState
@@ -370,10 +413,13 @@ class Prescriber:
     def _new_pick(
         self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
     ) -> _Pick | None:
-        target = self._target(exercise, kind, week)
+        dosed_as = kind
+        if kind == "post-run" and exercise.id not in self.routines[kind]:
+            dosed_as = "loosening"  # a loosening stretch on top of a cool-down
+        target = self._target(exercise, dosed_as, week)
         if exercise.style == "dynamic" and last.unit is not None:
             target = max(target, last.unit)  # a drill's reps do not fall back without need
-        low, high = self._rounds(exercise, kind)
+        low, high = self._rounds(exercise, dosed_as)
         if self.emphasis and exercise.id in self.front:
             low = min(low + 1, high)
         if last.rounds is not None:
