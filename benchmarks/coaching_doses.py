@@ -3,13 +3,15 @@
 Prints (1) the weekly minutes of an 8-week standard plan for a runner with three runs a week
 (Mon, Wed, Sat 07:00, 45 min) at tightness 5, 3 and 1; (2) the share of warm-ups holding the
 article's five drills in its order and of cool-downs holding its five stretches, over a grid of
-athletes (tightness 1-5, runner and triathlete, 0 and 9 h sitting) and run patterns.
+athletes (tightness 1-5, runner and triathlete, 0 and 9 h sitting) and run patterns; (3) the
+time a 52-week plan for tightness 5 takes to build (best of three), two runs a day and three a week.
 
 Run: .venv/bin/python benchmarks/coaching_doses.py
 """
 
 from __future__ import annotations
 
+import time as clock
 from datetime import date, time, timedelta
 
 from planner.domain.builder import build_plan
@@ -67,6 +69,15 @@ def main() -> None:
     print(
         f"cool-downs with the five stretches:     {post_ok}/{post} ({100 * post_ok / post:.0f} %)"
     )
+    for name in ("two a day", "three a week"):
+        seconds = min(_build_seconds(PATTERNS[name]) for _ in range(3))
+        print(f"52-week build, tightness 5, {name}: {seconds:.2f} s (best of 3)")
+
+
+def _build_seconds(rules: tuple[RunRule, ...]) -> float:
+    began = clock.perf_counter()
+    plan(5, rules, weeks=52)
+    return clock.perf_counter() - began
 
 
 if __name__ == "__main__":

@@ -19,17 +19,19 @@ wall-clock arithmetic on aware datetimes is wrong across DST changes.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from planner.domain.adherence import Hold
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.dosing import DoseState, Prescriber, emphasis_level
 from planner.domain.errors import NoRuns
-from planner.domain.inputs import check_weeks
+from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     KIND_SHORT,
     Athlete,
@@ -65,6 +67,7 @@ from planner.domain.timing import minutes_for
 CAPPED = "weekly minutes do not rise after loosening"
 MOBILITY_DAYS_A_WEEK = 3  # docs/coaching.md: mobility on at least 3 different days in every week
 MOST_WEEKLY_FALL = 0.4
+EXTRAS_MOST_RUNS = 3  # a loosening week's cool-downs take extras only with this many runs
 TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
 
 _ID_SUFFIX: dict[SessionKind, str] = KIND_SHORT  # a session id ends with its kind's short name
@@ -102,7 +105,7 @@ class _Fitted:
         self.prescriber = prescriber
         self.week_of = functools.cache(window.week_of)
         self._next = DoseState()
-        self.fit_from(0)
+        # fitted lazily, week by week: the stages after trim and re-fit from their week anyway
 
     def fit_from(self, index: int, until: int | None = None) -> None:
         """Sessions from `index` on fitted again (only through week `until`, if given: the rest
@@ -138,12 +141,17 @@ class _Fitted:
         self._next = state
 
     def _cool_downs_after(self, index: int, week: int) -> int:
-        count = 0
-        for slot in self.slots[index + 1 :]:
-            if self.week_of(slot.start) != week:
-                break
-            count += slot.kind == "post-run"
-        return count
+        _, end = self._week_span(week)
+        return sum(s.kind == "post-run" for s in self.slots[index + 1 : end])
+
+    def _week_span(self, week: int) -> tuple[int, int]:
+        """The indexes of the week's sessions: sessions never overlap, so resizing keeps them in
+        order of start and each week is one run of the list, found by bisection."""
+        first = bisect.bisect_left(self.slots, week, key=self._week_key)
+        return first, bisect.bisect_left(self.slots, week + 1, lo=first, key=self._week_key)
+
+    def _week_key(self, slot: Slot) -> int:
+        return self.week_of(slot.start) or 0
 
     def state_after(self, index: int) -> DoseState:
         """The dosing state once session `index` is done (for the why of its budget)."""
@@ -162,17 +170,18 @@ class _Fitted:
 
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""
-        return [s for s in self.slots if s.kind != "strength" and self.week_of(s.start) == week]
+        first, end = self._week_span(week)
+        return [s for s in self.slots[first:end] if s.kind != "strength"]
 
     def index(self, slot: Slot) -> int:
-        return next(n for n, s in enumerate(self.slots) if s is slot)
+        first, end = self._week_span(self._week_key(slot))
+        return next(n for n in range(first, end) if self.slots[n] is slot)
 
     def drop(self, slots: Iterable[Slot]) -> None:
-        gone = {id(s) for s in slots}
-        keep = [n for n, s in enumerate(self.slots) if id(s) not in gone]
-        self.slots = [self.slots[n] for n in keep]
-        self.exercises = [self.exercises[n] for n in keep if n < len(self.exercises)]
-        self.before = [self.before[n] for n in keep if n < len(self.before)]
+        for slot in slots:
+            index = self.index(slot)
+            del self.slots[index]
+            del self.exercises[index : index + 1], self.before[index : index + 1]
 
 
 # -- 4. weekly minutes never rise after loosening --------------------------------------------------
@@ -202,13 +211,18 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
             first = fitted.index(sessions[0])
             kept = list(sessions)
             _trim_to(kept, cap)
-            fitted.drop(s for s in sessions if s not in kept)
+            fitted.drop(_left_out(sessions, kept))
             fitted.fit_from(first, until=week)
             sessions = fitted.mobility_in(week)
             total = sum(s.minutes for s in sessions)
         if cap is not None or total > 0:
             cap = total if cap is None else min(cap, total)
     fitted.fit_through()
+
+
+def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
+    still = {id(s) for s in kept}  # by identity: comparing slots field by field is slow
+    return [s for s in sessions if id(s) not in still]
 
 
 def _trim_to(sessions: list[Slot], cap: int) -> None:
@@ -297,7 +311,7 @@ def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
         first = fitted.index(sessions[0])
         kept = list(sessions)
         _trim_to(kept, limit)
-        fitted.drop(s for s in sessions if s not in kept)
+        fitted.drop(_left_out(sessions, kept))
         fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
 
 
@@ -306,10 +320,12 @@ def _limit_falls(fitted: _Fitted, window: Window, loosening: int) -> None:
     taper week far above the next is trimmed, so a short plan steps down instead of dropping.
     Loosening weeks are not trimmed: their minutes for hip flexors and glutes are a must (a plan
     too short for any taper falls from its loosening week straight to maintenance)."""
+    totals = _totals(fitted)  # a trim changes only its own week's total (the rest wait)
     for week in range(window.weeks - 1, loosening, -1):
-        later = _totals(fitted).get(week + 1, 0)
+        later = totals.get(week + 1, 0)
         if later:
             _trim_week(fitted, week, math.floor(later / (1 - MOST_WEEKLY_FALL)))
+            totals[week] = sum(s.minutes for s in fitted.mobility_in(week))
     fitted.fit_through()
 
 
@@ -379,11 +395,14 @@ def build_plan(
     *,
     extra_loosening_weeks: int = 0,
     busy: Sequence[BusyBlock] = (),
+    holds: Sequence[Hold] = (),
 ) -> Plan:
     """The athlete's plan of `weeks` weeks from `start` around `runs`.
 
     `extra_loosening_weeks` holds the loosening phase longer (low adherence in a loosening week);
-    `busy` blocks are kept free like runs. Building twice from the same input gives equal plans.
+    `holds` are the weeks that held it, in order (`domain.adherence.plan_holds`), so each held
+    week's sessions say how much of the work was done; `busy` blocks are kept free like runs.
+    Building twice from the same input gives equal plans.
     """
     check_weeks(weeks)
     window = Window(start, weeks, athlete.zone)
@@ -407,7 +426,10 @@ def build_plan(
     set_rooms(slots, calendar)
     emphasis = emphasis_level(athlete.sport, athlete.sitting_hours, SITTING_HOURS_LIMIT)
     growth = max(loosening + taper + 1, template.progression.growth_weeks)
-    prescriber = Prescriber(template, catalogue, emphasis, growth)
+    extras = _weeks_for_extras(
+        athlete, template, plan_runs, window, loosening, extra_loosening_weeks
+    )
+    prescriber = Prescriber(template, catalogue, emphasis, growth, extras)
     fitted = _Fitted(slots, prescriber, window)
     _cap_weekly_minutes(fitted, window, loosening)
     _even_taper(fitted, loosening, taper)
@@ -424,8 +446,42 @@ def build_plan(
         runs=tuple(plan_runs),
         sessions=(),
     )
-    why = _Why(athlete, template, plan, extra_loosening_weeks, emphasis_note(athlete))
+    note = emphasis_note(athlete)
+    added = _held_weeks(holds, loosening - phase_lengths(athlete, template, weeks)[0], loosening)
+    why = _Why(athlete, template, plan, extra_loosening_weeks, note, added)
     return replace(plan, sessions=tuple(_sessions(fitted, window, why)))
+
+
+def _weeks_for_extras(
+    athlete: Athlete,
+    template: Template,
+    runs: Sequence[Run],
+    window: Window,
+    loosening: int,
+    extra: int,
+) -> frozenset[int]:
+    """The loosening weeks whose cool-downs take loosening stretches on top, up to the table's
+    length: weeks of at most three runs (more cool-downs share the weekly budget per muscle
+    group, so theirs stay the routine) in a plan with room for every phase."""
+    if not _room_for_every_phase(athlete, template, window.weeks, extra):
+        return frozenset()
+    per_week = Counter(window.week_of(as_utc(r.start)) for r in runs)
+    return frozenset(w for w in range(1, loosening + 1) if per_week[w] <= EXTRAS_MOST_RUNS)
+
+
+def _room_for_every_phase(athlete: Athlete, template: Template, weeks: int, extra: int) -> bool:
+    """Whether even the tightest athlete's phases fit the plan whole. Only then do loosening
+    weeks take their longer cool-downs: a short plan shortens loosening (DOMAIN.md), and every
+    tightness is judged alike, so a tighter athlete never starts with less."""
+    tightest = replace(athlete, tightness=5)
+    whole = phase_lengths(tightest, template, MAX_WEEKS, extra)
+    return phase_lengths(tightest, template, weeks, extra) == whole
+
+
+def _held_weeks(holds: Sequence[Hold], added: int, loosening: int) -> dict[int, Hold]:
+    """The weeks a hold added come last in the loosening phase, one for each hold, in order."""
+    first = loosening - added + 1
+    return {first + n: hold for n, hold in enumerate(holds[:added])}
 
 
 NEW_MODEL_REASON = (

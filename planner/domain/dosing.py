@@ -57,7 +57,7 @@ class DoseState:
         return DoseState(dict(self.progress), dict(self.used))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Pick:
     exercise: Exercise
     unit: int
@@ -77,6 +77,11 @@ class _Pick:
         )
 
 
+def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:
+    """What a next dose depends on (the count of times done only picks the cue)."""
+    return progress.unit, progress.rounds, progress.side_seconds
+
+
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
     """0, 1 or 2: how many of triathlon and long sitting close this athlete's hips."""
     return int(athlete_sport == "triathlon") + int(sitting_hours > limit)
@@ -86,15 +91,27 @@ class Prescriber:
     """Doses and fills one session at a time, advancing each exercise's progress."""
 
     def __init__(
-        self, template: Template, catalogue: Catalogue, emphasis: int, growth_weeks: int
+        self,
+        template: Template,
+        catalogue: Catalogue,
+        emphasis: int,
+        growth_weeks: int,
+        extras_weeks: frozenset[int] = frozenset(),
     ) -> None:
         self.template = template
+        self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
         self.timing: Timing = catalogue.timing
         self.emphasis = emphasis
         self.exercises = catalogue.exercises
+        # Each exercise's dose figures are pure functions of a few numbers and come back again
+        # and again (every re-fit, every week of maintenance): computed once each.
         self._seconds_cache: dict[tuple[str, int, int], int] = {}
+        self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
+        self._unit_cache = {}
+        self._pick_cache: dict[tuple[object, ...], _Pick | None] = {}
+        self._written: dict[tuple[str, int, int, int, int], Prescription] = {}
         self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
         self.lists: dict[SessionKind, list[Exercise]] = {
             kind: [catalogue.get(e) for e in ids] for kind, ids in template.exercises.items()
@@ -108,6 +125,15 @@ class Prescriber:
                     minutes = budget.front_minutes[min(emphasis, 2)]
                 self.limits[group] = int(minutes * 60)
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
+        # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
+        # loosening session come on top of the article's five, where time and budget allow.
+        # dosed as in a loosening session, so the two kinds of session do not pull them apart
+        self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
+        self.cool_down_extras = [
+            e
+            for e in self.lists.get("loosening", [])
+            if e.style == "static" and e.id not in self.routines["post-run"]
+        ]
 
     def _cool_down_need(self, group: str, picks: list[_Pick], state: DoseState) -> int:
         """What one cool-down to come needs at least of a group: each of its stretches once,
@@ -134,7 +160,7 @@ class Prescriber:
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
-        listed = [e for e in self.lists.get(slot.kind, []) if e.from_week <= week]
+        listed = [e for e in self._listed(slot.kind, week) if e.from_week <= week]
         picks: dict[str, _Pick] = {}
         for exercise in listed:  # the routine first: all of it, or no session
             if self._required(exercise, slot.kind):
@@ -146,6 +172,11 @@ class Prescriber:
             return None
         if not self._shrink_to(picks, wish, most, state):
             return None
+        if slot.kind in ROUTINE_KINDS and len(picks) < len(listed):
+            # the article's stretches take their sets before any extra comes on top
+            routine = [*picks.values()]
+            self._grow(routine, wish - self._total(routine), week, state, reserve)
+            picks = {p.exercise.id: p for p in routine}
         for exercise in listed:  # then the rest, in order, while time and the budget allow
             if exercise.id in picks:
                 continue
@@ -159,6 +190,12 @@ class Prescriber:
             return None
         self._grow(chosen, wish - self._total(chosen), week, state, reserve)
         return self._commit(chosen, week, state)
+
+    def _listed(self, kind: SessionKind, week: int) -> list[Exercise]:
+        listed = self.lists.get(kind, [])
+        if kind == "post-run" and week in self.extras_weeks:
+            return [*listed, *self.cool_down_extras]
+        return listed
 
     def _routine_within_budget(
         self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int
@@ -242,7 +279,9 @@ class Prescriber:
 
     def _required(self, exercise: Exercise, kind: SessionKind) -> bool:
         """The article's routine in run sessions; the relaxed start of a session on its own."""
-        return kind in ROUTINE_KINDS or (kind in STANDALONE_KINDS and exercise.style == "relaxed")
+        if kind in ROUTINE_KINDS:
+            return exercise.id in self.routines[kind]
+        return kind in STANDALONE_KINDS and exercise.style == "relaxed"
 
     def _grow(
         self,
@@ -263,18 +302,32 @@ class Prescriber:
                 n,
             ),
         )
+        # both bike and desk: spare time only to the front of the hip, glutes kept
+        self._grow_pass(chosen, order, spare, week, state, reserve, self.emphasis >= 2)
+
+    def _grow_pass(
+        self,
+        chosen: list[_Pick],
+        order: list[int],
+        spare: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        front_first: bool,
+    ) -> int:
+        floor = set(self.template.budget.floor_groups)
         grew = True
         while grew:
             grew = False
             for number in order:
                 pick = chosen[number]
                 if (
-                    self.emphasis >= 2
+                    front_first
                     and pick.exercise.style == "static"
                     and pick.exercise.id not in self.front
                     and not floor & set(pick.exercise.targets)
                 ):
-                    continue  # both bike and desk: spare time to the front of the hip, glutes kept
+                    continue
                 if pick.rounds >= pick.most_rounds:
                     spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
                     continue
@@ -289,6 +342,7 @@ class Prescriber:
                     chosen[number] = bigger
                     spare -= more
                     grew = True
+        return spare
 
     def _first_reps_up(
         self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState
@@ -315,18 +369,7 @@ class Prescriber:
             exercise = pick.exercise
             last = state.progress.get(exercise.id, Progress())
             level = self.template.progression.range_level(week)
-            prescriptions.append(
-                Prescription(
-                    exercise_id=exercise.id,
-                    name=exercise.name,
-                    style=exercise.style,
-                    dose=pick.dose(self.timing.seconds_per_rep, level),
-                    timing=self.timing,
-                    cue=exercise.cues[last.done % len(exercise.cues)],
-                    instructions=exercise.instructions,
-                    progression=exercise.range_cue(level),
-                )
-            )
+            prescriptions.append(self._written_as(pick, level, last.done % len(exercise.cues)))
             side = self._side_seconds(exercise, pick.unit, pick.rounds)
             state.progress[exercise.id] = Progress(last.done + 1, pick.unit, pick.rounds, side)
             if exercise.style == "static":
@@ -334,6 +377,25 @@ class Prescriber:
                     key = (week, group)
                     state.used[key] = state.used.get(key, 0) + side
         return tuple(prescriptions)
+
+    def _written_as(self, pick: _Pick, level: int, cue: int) -> Prescription:
+        """The prescription of a pick (frozen, so one object serves every session that has it)."""
+        exercise = pick.exercise
+        key = (exercise.id, pick.unit, pick.rounds, level, cue)
+        written = self._written.get(key)
+        if written is None:
+            written = Prescription(
+                exercise_id=exercise.id,
+                name=exercise.name,
+                style=exercise.style,
+                dose=pick.dose(self.timing.seconds_per_rep, level),
+                timing=self.timing,
+                cue=exercise.cues[cue],
+                instructions=exercise.instructions,
+                progression=exercise.range_cue(level),
+            )
+            self._written[key] = written
+        return written
 
     # -- one exercise -----------------------------------------------------------------------------
 
@@ -343,10 +405,21 @@ class Prescriber:
         """The exercise at its fewest sets for this kind, at this week's reps or hold, within
         what gradual change from its last appearance allows."""
         last = state.progress.get(exercise.id, Progress())
-        target = self._target(exercise, kind, week)
+        key = (exercise.id, kind, min(week, self.growth_weeks), *_figures(last))
+        if key not in self._pick_cache:
+            self._pick_cache[key] = self._new_pick(exercise, kind, week, last)
+        return self._pick_cache[key]
+
+    def _new_pick(
+        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
+    ) -> _Pick | None:
+        dosed_as = kind
+        if kind == "post-run" and exercise.id not in self.routines[kind]:
+            dosed_as = "loosening"  # a loosening stretch on top of a cool-down
+        target = self._target(exercise, dosed_as, week)
         if exercise.style == "dynamic" and last.unit is not None:
             target = max(target, last.unit)  # a drill's reps do not fall back without need
-        low, high = self._rounds(exercise, kind)
+        low, high = self._rounds(exercise, dosed_as)
         if self.emphasis and exercise.id in self.front:
             low = min(low + 1, high)
         if last.rounds is not None:
@@ -391,6 +464,19 @@ class Prescriber:
     ) -> int | None:
         """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
         last appearance (unit and time per side), or None when no unit is."""
+        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
+        if key not in self._unit_cache:
+            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
+        return self._unit_cache[key]
+
+    def _new_unit(
+        self,
+        exercise: Exercise,
+        rounds: int,
+        target: int,
+        last: Progress,
+        shortest: int | None,
+    ) -> int | None:
         if exercise.dose_kind == "reps":
             assert exercise.reps is not None
             low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE

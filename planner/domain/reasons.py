@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from planner.domain.adherence import Hold
 from planner.domain.catalogue import Template
 from planner.domain.model import KIND_REASONS, Athlete, Plan, Prescription, SessionKind
 from planner.domain.phases import SITTING_HOURS_LIMIT
@@ -26,13 +27,20 @@ class Why:
     """The reasons of every session of one plan."""
 
     def __init__(
-        self, athlete: Athlete, template: Template, plan: Plan, held: int, emphasis: str
+        self,
+        athlete: Athlete,
+        template: Template,
+        plan: Plan,
+        held: int,
+        emphasis: str,
+        holds: Mapping[int, Hold] | None = None,
     ) -> None:
         self.athlete = athlete
         self.template = template
         self.plan = plan
         self.held = held
         self.emphasis = emphasis
+        self.holds = holds or {}  # by the week each hold added
 
     def of(
         self,
@@ -45,7 +53,8 @@ class Why:
         targets: Mapping[str, tuple[str, ...]],
     ) -> tuple[str, ...]:
         front = {e for e, groups in targets.items() if "hip flexors" in groups}
-        lines = [self.phase(week), RUN_REASONS.get(kind) or KIND_REASONS.get(kind, "")]
+        purpose = RUN_REASONS.get(kind) or KIND_REASONS.get(kind, "")
+        lines = [self.phase(week), self.hold(week), purpose]
         if extra:
             lines.append(extra)
         if self.emphasis and any(p.exercise_id in front for p in exercises):
@@ -57,6 +66,13 @@ class Why:
             lines.append(f"{' and '.join(HARDEST)} wait for week 2")
         lines.extend(self._budget(exercises, week, used, limits, targets))
         return tuple(line for line in lines if line)
+
+    def hold(self, week: int) -> str:
+        """For a week the hold rule added: the figure of the week that held the phase."""
+        hold = self.holds.get(week)
+        if hold is None:
+            return ""
+        return f"held: {hold.percent:g} % of the loosening work done in week {hold.week}"
 
     def phase(self, week: int) -> str:
         plan = self.plan

@@ -11,10 +11,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, ContentSwitcher, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
 from planner import plans_io
-from planner.domain.model import Athlete, RunRule
+from planner.domain.model import KIND_REASONS, Athlete, RunRule
 from planner.fsutil import atomic_write
 from planner.services import athletes, plans, runs
 from planner.storage import Repository
@@ -240,6 +249,40 @@ def test_the_self_test_figures_are_kept_as_a_check_in_when_the_plan_is_saved(
     assert repo.get_athlete("Ana Tight").tightness == 3  # the chosen level, not the suggested 2
 
 
+def test_the_strength_tick_shows_its_reason_and_is_stored_with_the_athlete(
+    make_app: AppFactory, repo: Repository
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_on_empty_db(pilot)
+            reason = str(screen.query_one("#strength-reason", Static).render())
+            assert reason == KIND_REASONS["strength"]  # the domain's words, not the screen's
+            tick = screen.query_one("#strength", Checkbox)
+            assert not tick.value  # off by default
+            keys = Keys(pilot)
+            await keys.type("Ana Tight")
+            tick.focus()
+            await keys.press("space")
+            assert tick.value
+            await keys.press("enter")  # Enter moves on from the tick, as from every field
+            assert current_step(screen) == "runs"
+            await keys.type("mon,wed,sat")
+            await keys.press("enter")
+            await keys.press("enter")
+            assert current_step(screen) == "preview"
+            assert_nothing_saved(repo)
+            await keys.press("enter")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+    run(scenario)
+    assert repo.get_athlete("Ana Tight").strength
+    plan = repo.get_plan("Ana Tight")
+    assert plan is not None
+    strength = [s for s in plan.sessions if s.kind == "strength"]
+    assert strength and all(len([s for s in strength if s.week == w]) == 2 for w in range(1, 9))
+
+
 def test_the_hint_follows_the_sitting_hours_like_the_preview(make_app: AppFactory) -> None:
     async def scenario() -> None:
         app = make_app()
@@ -263,7 +306,7 @@ def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await open_on_empty_db(pilot)
             order = []
-            for _ in range(11):
+            for _ in range(12):
                 assert pilot.app.focused is not None
                 order.append(pilot.app.focused.id)
                 await pilot.press("tab")
@@ -277,6 +320,7 @@ def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
             "sport",
             "sitting",
             "zone",
+            "strength",
             "back",
             "next",
         ]

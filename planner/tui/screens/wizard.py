@@ -50,7 +50,15 @@ from planner.domain.inputs import (
     parse_zone,
     zone,
 )
-from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan, RunRule, Sport, name_key
+from planner.domain.model import (
+    DEFAULT_TEMPLATE,
+    KIND_REASONS,
+    Athlete,
+    Plan,
+    RunRule,
+    Sport,
+    name_key,
+)
 from planner.services import onboarding
 from planner.services.onboarding import Draft, Preview
 from planner.tui.messages import SelfTestTaken
@@ -61,6 +69,7 @@ from planner.tui.widgets.topbar import TopBar
 from planner.tui.widgets.wizard_fields import (
     ICS,
     ChoiceSet,
+    YesNo,
     ZoneSuggester,
     field_row,
     inline,
@@ -90,6 +99,7 @@ DEFAULT_TIGHTNESS = 3
 DEFAULT_RUN_TIME = "07:00"
 DEFAULT_RUN_MINUTES = "45"
 DEFAULT_WEEKS = "8"
+STRENGTH_LABEL = "hip-and-calf strength, twice a week"
 
 SPORTS = tuple(SPORT_WORDS.items())
 
@@ -236,6 +246,13 @@ class PlanWizard(HipplanScreen[str | None]):
                 "zone", ZONE, clock.local_zone_name(), suggester=ZoneSuggester()
             )
             yield field_row("Zone", "zone", zone_field)
+            # the optional strength track with the domain's reason for it (off by default)
+            yield field_row(
+                "Strength",
+                "strength",
+                YesNo(STRENGTH_LABEL, id="strength", compact=True),
+                Static(KIND_REASONS["strength"], id="strength-reason", classes="hint"),
+            )
 
     def _runs_step(self) -> Iterator[Widget]:
         with VerticalScroll(id="runs", classes="step"):
@@ -427,7 +444,10 @@ class PlanWizard(HipplanScreen[str | None]):
         if not self._mark(STEP_FIELDS[0], errors):
             return False
         assert name is not None and hours is not None and tz is not None
-        self._athlete = Athlete(name, self._tightness(), self._sport(), hours, tz)
+        strength = self.query_one("#strength", YesNo).value
+        self._athlete = Athlete(
+            name, self._tightness(), self._sport(), hours, tz, strength=strength
+        )
         return True
 
     def _tightness(self) -> int:

@@ -67,8 +67,8 @@ def test_done_logs_the_planned_minutes_and_a_second_log_replaces_it(
     setup(cli)
     at("2027-03-02T12:00")
     out = ok(cli("log", "ana tight", "20270301-post", "done"))
-    assert out == "logged 20270301-post done (9 of 9 min) for Ana Tight\n"
-    assert report(cli)["weeks"][0]["done_minutes"] == 9
+    assert out == "logged 20270301-post done (13 of 13 min) for Ana Tight\n"
+    assert report(cli)["weeks"][0]["done_minutes"] == 13
 
     ok(cli("log", NAME, "20270301-post", "partial", "--minutes", "5", "--note", "tired"))
     week = report(cli)["weeks"][0]
@@ -203,7 +203,7 @@ def test_csv_export(cli: Cli, at: Callable[[str], None], tmp_path: Path) -> None
     ]
     assert rows[1]["week"] == "1"
     assert rows[1]["kind"] == "post-run"
-    assert rows[1]["planned_minutes"] == "9"
+    assert rows[1]["planned_minutes"] == "13"
     assert rows[1]["note"] == "'=cmd()"  # a spreadsheet must not run it
     stdout = ok(cli("adherence", NAME, "--csv", "-"))
     assert stdout == target.read_text(encoding="utf-8")

@@ -211,8 +211,10 @@ cases = st.builds(
     extra=st.lists(events.map(lambda e: (e[0] % 70, e[1], e[2])), max_size=4).map(tuple),
     busy=st.lists(events.map(lambda e: (e[0] % 70, e[1], e[2] // 2)), max_size=4).map(tuple),
 )
-# Bounded in time: a plan of the second edition takes longer to build (CI profile: derandomized).
-PROPERTIES = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI profile: derandomized (tests/conftest.py).
+PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Five plans an example: fewer examples keep it bounded in time.
+FIVE_PLANS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _utc_span(item: Session | Run | BusyBlock) -> tuple[datetime, datetime]:
@@ -368,7 +370,7 @@ def test_the_gentle_template_keeps_the_rules_too(
     check_gradual_progression(plan, gentle, catalogue)
 
 
-@PROPERTIES
+@FIVE_PLANS
 @given(case=cases)
 def test_tighter_athletes_start_with_more_minutes(
     case: Case, standard: Template, catalogue: Catalogue

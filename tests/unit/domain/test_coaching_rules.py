@@ -21,6 +21,7 @@ from planner.domain.errors import QuietTime
 from planner.domain.inputs import zone
 from planner.domain.model import Athlete, Plan, Run, RunRule, Session, Sport, as_utc
 from planner.domain.moves import check_quiet
+from planner.domain.placement import ROOM_MINUTES
 from planner.domain.schedule import runs_between
 from planner.domain.timing import content_seconds
 
@@ -40,6 +41,17 @@ PATTERNS: dict[str, tuple[RunRule, ...]] = {
     "05:00": (RunRule(days=(1, 3, 5), at=time(5, 0), minutes=50),),
     "22:30": (RunRule(days=(0, 3), at=time(22, 30), minutes=40),),
 }
+# Run patterns whose cool-downs the weekly budget can afford at the table's lengths (7 or 14
+# cool-downs a week share the same 12 minutes per muscle group, so theirs are shorter).
+FEW_RUNS = {"once a week", "three a week", "05:00", "22:30"}
+# DOMAIN.md's table of session lengths (minutes, low and high) by tightness.
+LOOSENING_SESSION = {5: (25, 30), 4: (20, 25), 3: (15, 20)}
+COOL_DOWN_IN_LOOSENING = {5: (12, 15), 4: (12, 12), 3: (10, 12)}
+WARM_UP_IN_LOOSENING = (8, 10)  # and in the taper
+MAINTENANCE_PRE = {5: (6, 8), 4: (6, 8), 3: (5, 8), 2: (5, 5), 1: (5, 5)}
+MAINTENANCE_POST = {5: (10, 10), 4: (10, 10), 3: (8, 10), 2: (8, 8), 1: (8, 8)}
+MAINTENANCE_EXTRA = 12  # tightness 5's one extra session
+ROUNDED = 1  # a session's minutes are its content, rounded to the minute
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Pacific/Chatham"]
 # A generous bound on hypothesis's time (CI profile in tests/conftest.py: derandomized).
 RULES = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,7 +133,13 @@ def check_routine_whole(plan: Plan) -> None:
         if session.kind == "pre-run":
             assert ids == DRILLS, session.id
         elif session.kind == "post-run":
-            assert set(ids) == STRETCHES, session.id  # extras only on top, in loosening
+            # the five first, whole; extras only on top, in loosening weeks, static
+            assert set(ids[:5]) == STRETCHES, session.id
+            extras = session.exercises[5:]
+            assert not STRETCHES & {p.exercise_id for p in extras}, session.id
+            if extras:
+                assert plan.phase(session.week) == "loosening", session.id
+                assert {p.style for p in extras} == {"static"}, session.id
         elif session.kind in ("loosening", "maintenance"):
             lead = 0
             for number, p in enumerate(session.exercises):
@@ -192,6 +210,50 @@ def check_weekly_shape(plan: Plan) -> None:
     assert all(b <= a for a, b in pairwise(after)), weekly
 
 
+def check_session_lengths(plan: Plan, case: Case) -> None:
+    """Each session's length within DOMAIN.md's table for its kind, phase and tightness: never
+    over it (the article's routine whole may take ROOM_MINUTES more), and, where neither room
+    nor the weekly budget shortened it, not under it."""
+    level = case.tightness
+    loose = max(level, 3)  # a loosening week added for sport or sitting: tightness 3's row
+    # a plan too short for the phases of tightness 5 shortens loosening for every level
+    added = case.sport == "triathlon" or case.sitting > 8
+    few = case.pattern in FEW_RUNS and case.weeks >= 3 + added + 2 + 1
+    for session in plan.sessions:
+        phase, minutes, kind = plan.phase(session.week), session.minutes, session.kind
+        low, high = _table_range(kind, phase, level, loose)
+        slack = ROOM_MINUTES if kind in ("pre-run", "post-run") else 0
+        assert minutes <= high + slack, (session.id, phase, minutes, high)
+        free = "shortened" not in session.note
+        if free and (kind == "pre-run" or (kind == "post-run" and few and phase != "taper")):
+            assert minutes >= low - ROUNDED, (session.id, phase, minutes, low)
+    if not few:
+        return
+    for week in range(2, plan.loosening_weeks + 1):  # week 1's holds start short
+        longest = max((s.minutes for s in plan.sessions_in_week(week) if s.kind == "loosening"),
+                      default=None)  # fmt: skip
+        if longest is not None:
+            assert longest >= LOOSENING_SESSION[loose][0] - ROUNDED, (week, longest)
+
+
+def _table_range(kind: str, phase: str, level: int, loose: int) -> tuple[int, int]:
+    if kind == "strength":
+        return 0, 15  # about 10-15 minutes (DOMAIN.md, strength)
+    if phase in ("loosening", "taper"):
+        if kind == "pre-run":
+            return WARM_UP_IN_LOOSENING
+        if kind == "post-run":
+            low, high = COOL_DOWN_IN_LOOSENING[loose]
+            return (MAINTENANCE_POST[level][0], high) if phase == "taper" else (low, high)
+        return 0, LOOSENING_SESSION[loose][1]
+    if kind == "pre-run":
+        return MAINTENANCE_PRE[level]
+    if kind == "post-run":
+        return MAINTENANCE_POST[level]
+    extra = MAINTENANCE_EXTRA if level == 5 else MAINTENANCE_POST[level][1]
+    return 0, extra
+
+
 def check_cues(plan: Plan) -> None:
     for session in plan.sessions:
         assert session.why, session.id
@@ -210,6 +272,7 @@ def test_every_plan_keeps_the_musts(case: Case, standard: Template, catalogue: C
     check_gradual(plan)
     check_weekly_shape(plan)
     check_cues(plan)
+    check_session_lengths(plan, case)
     for session in plan.sessions:
         needed = content_seconds(session.exercises)
         assert needed <= session.minutes * 60 < needed + 60
