@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from planner.domain import adapt, caution
+from planner.domain.adherence import Hold
 from planner.domain.builder import (
     MOBILITY_DAYS_A_WEEK,
     NEW_MODEL_REASON,
@@ -47,8 +48,8 @@ from planner.domain.model import (
 from planner.domain.outcomes import CheckIn, physio_warning
 from planner.domain.schedule import Intervals
 
-# (athlete, weeks, extra loosening weeks) -> the plan their runs and template give, not stored
-Build = Callable[[Athlete, int, int], Plan]
+# (athlete, weeks, the loosening weeks held) -> the plan their runs and template give, not stored
+Build = Callable[[Athlete, int, Sequence[Hold]], Plan]
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,12 @@ class Inputs:
     build: Build
 
 
-def rebuilt(inputs: Inputs, plan: Plan, extra: int, weeks: int | None = None) -> Plan:
-    """The fresh plan for `plan`'s block with `extra` loosening weeks held, capped at the doses
-    reached while a physio warning stands; not merged."""
-    fresh = replace(inputs.build(inputs.athlete, weeks or plan.weeks, extra), held=extra)
+def rebuilt(inputs: Inputs, plan: Plan, holds: Sequence[Hold], weeks: int | None = None) -> Plan:
+    """The fresh plan for `plan`'s block with a loosening week added for each of `holds` (whose
+    figures each held session's why gives), capped at the doses reached while a physio warning
+    stands; not merged."""
+    fresh = inputs.build(inputs.athlete, weeks or plan.weeks, holds)
+    fresh = replace(fresh, held=len(holds))
     if physio_warning(inputs.checkins) is None:
         return fresh
     return caution.hold_doses(fresh, plan, inputs.now)
@@ -100,7 +103,7 @@ def replan(
     if built_with_an_older_model(stored):  # logged history stays, the future is new
         notes.append(NEW_MODEL_REASON)
     base = stored if weeks is None else replace(stored, weeks=weeks)
-    fresh = rebuilt(inputs, stored, len(low), weeks)
+    fresh = rebuilt(inputs, stored, low, weeks)
     result = adapt.adapt(base, fresh, logs, now, why, kind=kind, held=low, notes=notes)
     if not result.changed:
         return Replanned(stored, None)
@@ -136,7 +139,7 @@ def _hold(inputs: Inputs, stored: Plan, *, always: bool) -> Replanned:
         if not adapt.needs_settling(settled, logs, now) and (step or not always):
             break
         low = adapt.low_loosening_weeks(settled, logs, now)
-        result = adapt.settle_hold(settled, rebuilt(inputs, settled, len(low)), logs, now, low)
+        result = adapt.settle_hold(settled, rebuilt(inputs, settled, low), logs, now, low)
         settled, changed = result.plan, changed or result.changed
     if settled is stored:
         return Replanned(stored, None)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from planner import clock, plans_io
 from planner.domain import adapt, builder
 from planner.domain import replan as replan_rule
+from planner.domain.adherence import Hold
 from planner.domain.errors import Conflict, InvalidInput, NoPlan, NoRuns, PlannerError
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
@@ -52,9 +53,11 @@ def preview_plan(
     *,
     runs: list[Run] | None = None,
     extra_loosening_weeks: int = 0,
+    holds: Sequence[Hold] = (),
     also_busy: Sequence[BusyBlock] = (),
 ) -> Plan:
     """Build a plan without saving it (the wizard's preview, `plan build` before the write);
+    `holds` are the weeks that held loosening (each held session's why gives its figures),
     `also_busy` is kept free besides the athlete's busy blocks."""
     check_weeks(weeks)
     end = start + timedelta(weeks=weeks)
@@ -70,6 +73,7 @@ def preview_plan(
         plans_io.load_catalogue(),
         extra_loosening_weeks=extra_loosening_weeks,
         busy=busy,
+        holds=holds,
     )
     return replace(plan, held=extra_loosening_weeks)
 
@@ -141,9 +145,16 @@ def rebuild_inputs(
     """What the rebuild rule reads for `athlete` (maybe with new figures, not stored yet) and
     their stored `plan`: logs (or `logs`), check-ins, and the build from their runs (or `runs`)."""
 
-    def build(person: Athlete, weeks: int, extra: int) -> Plan:
+    def build(person: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
         return preview_plan(
-            repo, person, plan.start, weeks, plan.template, runs=runs, extra_loosening_weeks=extra
+            repo,
+            person,
+            plan.start,
+            weeks,
+            plan.template,
+            runs=runs,
+            extra_loosening_weeks=len(holds),
+            holds=holds,
         )
 
     if logs is None:

@@ -6,21 +6,15 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from planner import clock
+from tests.conftest import Cli
 
 LONDON = ZoneInfo("Europe/London")
 START = date(2027, 3, 1)
 HELD_LINE = "held: 0 % of the loosening work done in week 1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.plans.preview_plan passes only the count of holds to build_plan, not the"
-    " holds themselves (`holds=low`), so the figure cannot reach the sessions yet",
-)
-def test_a_held_weeks_sessions_say_how_much_of_the_work_was_done(cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_held_weeks_sessions_say_how_much_of_the_work_was_done(cli: Cli) -> None:
     clock.freeze(datetime(2027, 2, 28, 12, tzinfo=LONDON))
     assert cli("athlete", "add", "Ana", "--tightness", "3", "--tz", "Europe/London").code == 0
     runs = ("runs", "add", "Ana", "--days", "mon,wed,sat", "--at", "18:00", "--minutes", "45")

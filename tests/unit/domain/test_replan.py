@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -10,6 +11,7 @@ import pytest
 
 from planner.domain import replan
 from planner.domain.adapt import change_words, hold_reason, is_hold, kind_of, low_loosening_weeks
+from planner.domain.adherence import Hold
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.caution import first_doses, keep_gradual
@@ -34,17 +36,24 @@ def inputs(
     now: datetime,
     checkins: list[CheckIn] | None = None,
 ) -> replan.Inputs:
-    def build(athlete: Athlete, weeks: int, extra: int) -> Plan:
-        return fresh(template, catalogue, athlete, weeks, extra)
+    def build(athlete: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
+        return fresh(template, catalogue, athlete, weeks, len(holds), holds)
 
     return replan.Inputs(person, stored, logs, checkins or [], now, build)
 
 
 def fresh(
-    template: Template, catalogue: Catalogue, athlete: Athlete, weeks: int = WEEKS, extra: int = 0
+    template: Template,
+    catalogue: Catalogue,
+    athlete: Athlete,
+    weeks: int = WEEKS,
+    extra: int = 0,
+    holds: Sequence[Hold] = (),
 ) -> Plan:
     runs = runs_between([RULE], [], athlete.zone, START, START + timedelta(weeks=weeks))
-    return build_plan(athlete, runs, START, weeks, template, catalogue, extra_loosening_weeks=extra)
+    return build_plan(
+        athlete, runs, START, weeks, template, catalogue, extra_loosening_weeks=extra, holds=holds
+    )
 
 
 def ada(tightness: int = 5) -> Athlete:
@@ -122,7 +131,7 @@ def test_a_plan_that_cannot_be_built_stays_after_a_log(
     stored = stored_plan(standard, catalogue)
     logs = log_week(stored, 1, "skipped")
 
-    def no_runs(athlete: Athlete, weeks: int, extra: int) -> Plan:
+    def no_runs(athlete: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
         raise NoRuns("no runs")
 
     gone = replace(inputs(standard, catalogue, stored, ada(), logs, WEEK2_TUESDAY), build=no_runs)
