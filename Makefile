@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy planner tests
+	$(BIN)/mypy planner tests tools
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports

@@ -32,6 +32,7 @@ from tests.support.pilot import (
     demo_app,
     demo_repository,
     settle,
+    week_made,
 )
 
 # How far into the session the player picture is taken: mid-way through a step.
@@ -112,6 +113,7 @@ def shots() -> list[Shot]:
 async def drive(pilot: Pilot[None], shot: Shot) -> None:
     """From launch to the screen `shot` shows, settled and ready for its picture."""
     await settle(pilot)
+    await week_made(pilot)
     for key in shot.keys:
         await pilot.press(key)
         await settle(pilot)

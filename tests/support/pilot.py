@@ -58,6 +58,20 @@ async def settle(pilot: Pilot[Any]) -> None:
     stop_blinking(pilot)
 
 
+async def week_made(pilot: Pilot[Any]) -> None:
+    """Home makes the week screen out of sight a moment after it paints an athlete's plan, and
+    the week's styles restyle every screen: every picture is taken after that, never racing it."""
+    app = pilot.app
+    detail = getattr(app, "detail", None)
+    if detail is None or detail.plan is None:
+        return
+    for _ in range(200):
+        if app.is_screen_installed("week"):
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
 def stop_blinking(pilot: Pilot[Any]) -> None:
     """A blinking cursor would make two pictures of the same screen differ."""
     for field in pilot.app.screen.query(Input):

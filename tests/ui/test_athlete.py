@@ -25,7 +25,7 @@ from planner.tui.screens.wizard_existing import ExistingAthleteWizard, NewBlockW
 from planner.tui.widgets.dialogs import ConfirmDialog
 from planner.tui.widgets.wizard_chart import MinutesChart
 from tests.archives import archived_text
-from tests.support.pilot import SIZE, Keys, settle, wait_for
+from tests.support.pilot import SIZE, Keys, settle, wait_for, week_made
 from tests.ui.helpers import DEMO_ATHLETE, AppFactory
 from tests.unit.services.test_onboarding import CALENDAR
 
@@ -44,6 +44,7 @@ def screen_of(pilot: Pilot[Any], kind: type[Any]) -> Any:
 
 async def open_athlete(pilot: Pilot[Any]) -> AthleteScreen:
     await settle(pilot)
+    await week_made(pilot)
     await Keys(pilot).press("i")
     return screen_of(pilot, AthleteScreen)  # type: ignore[no-any-return]
 

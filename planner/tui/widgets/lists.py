@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
@@ -54,6 +55,7 @@ class AthleteList(OptionList):
 
     _shown: Sequence[AthleteSummary] = ()
     _names: tuple[str, ...] = ()
+    _drawn_width = 0
 
     def show(
         self,
@@ -79,6 +81,15 @@ class AthleteList(OptionList):
         event.stop()
         if event.option_id:
             self.post_message(self.Chosen(event.option_id))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # OptionList keeps each row as drawn whatever the width, and a scrollbar coming or going
+        # changes the width without a resize: rows drawn at another width are drawn again.
+        width = self.scrollable_content_region.width
+        if width != self._drawn_width:
+            self._drawn_width = width
+            self._option_render_cache.clear()
+        return super().render_lines(crop)
 
 
 class RowPrompt(Visual):
