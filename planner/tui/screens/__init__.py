@@ -1,26 +1,22 @@
-"""Every screen of the app, found in this package: each screen class says once, in its `SPECS`,
-its name, key, footer word, palette entry, help section and what it needs (the athlete's detail,
-an athlete, a plan).
+"""Every screen of the app, said once in `SCREENS`: its name, key, footer word, palette entry,
+help section, what it needs (the athlete's detail, an athlete, a plan) and where its class is.
 
 Home's keys, the app's `open(name)` action (with its dimming and hints), the command palette and
-the help all read the specs here, so a new screen is its module and its .tcss (and a test):
-subclass `HipplanScreen`, give it `SPECS = (ScreenSpec(...),)`, and if its constructor takes
-arguments, an `open_in(app, spec)` classmethod that builds and pushes it.
+the help all read this table, so a new screen is its module, its .tcss and one line here (and a
+test): subclass `HipplanScreen` and, if its constructor takes arguments, give it an
+`open_in(app, spec)` classmethod that builds and pushes it.
 
-The registry reads the specs from the screen modules' source (their arguments are literals), so
-start-up imports Home only; a screen's module is imported when it is first opened.
+The table names each class by module, so start-up imports Home only; a screen's module is
+imported when it first opens.
 """
 
 from __future__ import annotations
 
-import ast
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -45,6 +41,7 @@ class ScreenSpec:
     needs: Needs = "nothing"
     in_help: bool = True  # list its keys in the help
     in_footer: bool = True  # show its key in Home's footer (the help and palette list it anyway)
+    screen: str = ""  # "module:Class" in this package, imported when it first opens
 
     @property
     def action(self) -> str:
@@ -64,9 +61,7 @@ class ScreenSpec:
 
 
 class Registered:
-    """Mixed into every hipplan screen: its specs, and how the app opens it."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = ()
+    """Mixed into every hipplan screen: how the app opens it."""
 
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
@@ -74,53 +69,199 @@ class Registered:
         app.push_screen(cast("Screen[Any]", cls()))
 
 
-@dataclass(frozen=True)
-class _Declared:
-    spec: ScreenSpec
-    module: str
-    cls: str
-
-
-_SPECS = re.compile(r"^class (\w+)\b|^    SPECS: [^=]*= (\([^\n]*\)|\(\n.*?\n    \))$", re.M | re.S)
-
-
-def _declared_in(path: Path) -> Iterator[_Declared]:
-    """The ScreenSpecs in the SPECS of each class of a screen module, read from its source
-    (only those lines are parsed: the registry is read at start-up)."""
-    owner = ""
-    for match in _SPECS.finditer(path.read_text(encoding="utf-8")):
-        if match.group(1):
-            owner = match.group(1)
-            continue
-        specs = ast.parse(match.group(2).strip(), mode="eval").body
-        if not isinstance(specs, ast.Tuple):
-            raise TypeError(f"{path.name}: {owner}.SPECS is not a tuple of ScreenSpec")
-        for call in specs.elts:
-            if not isinstance(call, ast.Call):
-                raise TypeError(f"{path.name}: {owner}.SPECS holds a non-ScreenSpec")
-            args = [ast.literal_eval(a) for a in call.args]
-            options = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
-            yield _Declared(ScreenSpec(*args, **options), f"{__name__}.{path.stem}", owner)
+# Every screen, once: opening it from Home, the palette and the help all read this table.
+SCREENS: tuple[ScreenSpec, ...] = (
+    ScreenSpec("home", "Home", 0, screen="home:HomeScreen"),
+    ScreenSpec(
+        "week",
+        "Week",
+        10,
+        key="w",
+        label="Week",
+        tooltip="This week, day by day",
+        command="Open week",
+        needs="plan",
+        screen="week:WeekScreen",
+    ),
+    ScreenSpec("session", "Session", 20, screen="session:SessionScreen"),
+    ScreenSpec("player", "Player", 30, screen="player:PlayerScreen"),
+    ScreenSpec(
+        "wizard",
+        "New plan",
+        40,
+        key="n",
+        label="New",
+        tooltip="New athlete or plan",
+        command="New athlete or plan",
+        needs="detail",
+        in_help=False,
+        screen="wizard:PlanWizard",
+    ),
+    ScreenSpec(
+        "athlete",
+        "Athlete",
+        50,
+        key="i",
+        label="Athlete",
+        tooltip="Edit the athlete and their runs, or remove them",
+        command="Athlete: edit figures and runs",
+        needs="athlete",
+        in_footer=False,
+        screen="athlete:AthleteScreen",
+    ),
+    ScreenSpec(
+        "block",
+        "New block",
+        60,
+        key="b",
+        label="Block",
+        tooltip="A new block, previewed against this one",
+        command="New block",
+        needs="athlete",
+        in_help=False,
+        in_footer=False,
+        screen="wizard_existing:NewBlockWizard",
+    ),
+    ScreenSpec(
+        "extend",
+        "Extend",
+        70,
+        key="x",
+        label="Extend",
+        tooltip="Add weeks to the current block",
+        command="Extend the block",
+        needs="plan",
+        in_help=False,
+        in_footer=False,
+        screen="blocks:ExtendDialog",
+    ),
+    ScreenSpec(
+        "rebuild",
+        "Rebuild",
+        80,
+        key="r",
+        label="Rebuild",
+        tooltip="Rebuild the plan's future from today's figures",
+        command="Rebuild the plan",
+        needs="plan",
+        in_help=False,
+        in_footer=False,
+        screen="blocks:RebuildDialog",
+    ),
+    ScreenSpec(
+        "export",
+        "Export",
+        90,
+        key="e",
+        label="Export",
+        tooltip="Write a calendar file",
+        command="Export calendar",
+        needs="athlete",
+        in_help=False,
+        screen="export:ExportScreen",
+    ),
+    ScreenSpec(
+        "adherence",
+        "Adherence",
+        100,
+        key="a",
+        label="Adherence",
+        tooltip="Weekly figures",
+        command="Adherence",
+        needs="athlete",
+        screen="adherence:AdherenceScreen",
+    ),
+    ScreenSpec(
+        "checkin",
+        "Check-in",
+        110,
+        key="k",
+        label="Check-in",
+        tooltip="This week's check-in: calf, achilles and the hip self-test",
+        command="Check-in: calf, achilles, hip",
+        needs="plan",
+        in_help=False,
+        in_footer=False,
+        screen="checkin:CheckInDialog",
+    ),
+    ScreenSpec(
+        "outcomes",
+        "Outcomes",
+        120,
+        key="o",
+        label="Outcomes",
+        tooltip="Check-ins next to adherence, and the trends",
+        command="Outcomes: check-ins and trends",
+        needs="athlete",
+        in_footer=False,
+        screen="outcomes:OutcomesScreen",
+    ),
+    ScreenSpec(
+        "squad",
+        "Squad",
+        130,
+        key="g",
+        label="Squad",
+        tooltip="Every athlete, week by week",
+        command="Squad: every athlete",
+        in_footer=False,
+        screen="squad:SquadScreen",
+    ),
+    ScreenSpec(
+        "sync",
+        "Sync",
+        140,
+        tooltip="Sync the plan with a CalDAV calendar (ctrl+s in the export dialog)",
+        command="Sync with a CalDAV calendar",
+        needs="athlete",
+        in_help=False,
+        screen="sync:SyncScreen",
+    ),
+    ScreenSpec(
+        "new-athlete",
+        "New athlete",
+        150,
+        tooltip="A new athlete and their plan",
+        command="New athlete",
+        in_help=False,
+        screen="wizard:PlanWizard",
+    ),
+    ScreenSpec(
+        "help",
+        "Help",
+        160,
+        key="question_mark",
+        label="Help",
+        tooltip="All keys, by screen",
+        command="Help: keys",
+        in_help=False,
+        screen="help:HelpScreen",
+    ),
+    ScreenSpec(
+        "first-plan",
+        "Plan for an athlete",
+        170,
+        tooltip="A first plan for the selected athlete (n or b opens it)",
+        needs="athlete",
+        in_help=False,
+        screen="wizard_existing:ExistingAthleteWizard",
+    ),
+)
 
 
 @cache
-def _registry() -> dict[str, _Declared]:
-    folder = Path(__file__).parent
-    found: dict[str, _Declared] = {}
-    for path in sorted(folder.glob("*.py")):
-        if not path.name.startswith("_"):
-            found.update((d.spec.name, d) for d in _declared_in(path))
-    return found
+def _registry() -> dict[str, ScreenSpec]:
+    return {s.name: s for s in SCREENS}
 
 
 def spec(name: str) -> ScreenSpec:
-    return _registry()[name].spec
+    return _registry()[name]
 
 
 def screen_class(name: str) -> type[Registered]:
     """The screen registered as `name`, its module imported on first use."""
-    declared = _registry()[name]
-    screen: type[Registered] = getattr(import_module(declared.module), declared.cls)
+    module, cls = _registry()[name].screen.split(":")
+    screen: type[Registered] = getattr(import_module(f"{__name__}.{module}"), cls)
     return screen
 
 
@@ -137,7 +278,7 @@ def make(name: str, *args: Any) -> Screen[Any]:
 
 def specs() -> list[ScreenSpec]:
     """Every registered screen, in rank order."""
-    return sorted((d.spec for d in _registry().values()), key=lambda s: s.rank)
+    return sorted(SCREENS, key=lambda s: s.rank)
 
 
 def openers(scope: str, *, skip: tuple[str, ...] = ()) -> list[Binding]:
@@ -148,11 +289,5 @@ def openers(scope: str, *, skip: tuple[str, ...] = ()) -> list[Binding]:
 def spec_of(screen: Screen[Any]) -> ScreenSpec | None:
     """The first spec of a screen on the stack (None for dialogs and Textual's own)."""
     cls = type(screen)
-    return next(
-        (
-            d.spec
-            for d in _registry().values()
-            if (d.module, d.cls) == (cls.__module__, cls.__qualname__)
-        ),
-        None,
-    )
+    where = f"{cls.__module__.removeprefix(__name__ + '.')}:{cls.__qualname__}"
+    return next((s for s in SCREENS if s.screen == where), None)

@@ -58,19 +58,6 @@ MIN_TABLE_ROWS = 4
 class AdherenceScreen(HipplanScreen[None]):
     """The athlete's weeks, streak, split by kind and plan changes."""
 
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "adherence",
-            "Adherence",
-            100,
-            key="a",
-            label="Adherence",
-            tooltip="Weekly figures",
-            command="Adherence",
-            needs="athlete",
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         app.push_screen(cls(app.chosen.athlete.name))

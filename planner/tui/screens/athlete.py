@@ -33,7 +33,6 @@ from planner.services import activities, assessment, athletes, runs
 from planner.services.assessment import SetPreview
 from planner.tui.labels import change_words
 from planner.tui.messages import SelfTestTaken
-from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.screens.wizard import template_or_error
 from planner.tui.state import AthleteDetail, Board
@@ -69,20 +68,6 @@ FIELD_IDS = {"sitting_hours": "sitting", "tz": "zone"}
 
 class AthleteScreen(HipplanScreen[None]):
     """The selected athlete's figures and runs; escape goes back."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "athlete",
-            "Athlete",
-            50,
-            key="i",
-            label="Athlete",
-            tooltip="Edit the athlete and their runs, or remove them",
-            command="Athlete: edit figures and runs",
-            needs="athlete",
-            in_footer=False,
-        ),
-    )
 
     CSS_PATH = "athlete.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -37,21 +37,6 @@ WEEKS = Parses(parse_weeks)
 class ExtendDialog(HipplanModal[bool]):
     """How many weeks to add to `name`'s block; answers True once extended."""
 
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "extend",
-            "Extend",
-            70,
-            key="x",
-            label="Extend",
-            tooltip="Add weeks to the current block",
-            command="Extend the block",
-            needs="plan",
-            in_help=False,
-            in_footer=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         detail = app.chosen
@@ -114,21 +99,6 @@ class ExtendDialog(HipplanModal[bool]):
 
 class RebuildDialog(Registered, ConfirmDialog):
     """Asks before rebuilding the future of `name`'s plan from their figures and runs."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "rebuild",
-            "Rebuild",
-            80,
-            key="r",
-            label="Rebuild",
-            tooltip="Rebuild the plan's future from today's figures",
-            command="Rebuild the plan",
-            needs="plan",
-            in_help=False,
-            in_footer=False,
-        ),
-    )
 
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:

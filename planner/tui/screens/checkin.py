@@ -68,21 +68,6 @@ HIP_HOW = (
 class CheckInDialog(HipplanModal[bool]):
     """This week's check-in for `name`; answers True once saved."""
 
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "checkin",
-            "Check-in",
-            110,
-            key="k",
-            label="Check-in",
-            tooltip="This week's check-in: calf, achilles and the hip self-test",
-            command="Check-in: calf, achilles, hip",
-            needs="plan",
-            in_help=False,
-            in_footer=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         app.push_screen(cls(app.chosen.athlete.name))

@@ -142,20 +142,6 @@ class RunsCheckbox(Checkbox, inherit_bindings=False):
 
 
 class ExportScreen(HipplanModal[None]):
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "export",
-            "Export",
-            90,
-            key="e",
-            label="Export",
-            tooltip="Write a calendar file",
-            command="Export calendar",
-            needs="athlete",
-            in_help=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         app.push_screen(cls(app.chosen.athlete.name))

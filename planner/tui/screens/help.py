@@ -27,19 +27,6 @@ ABOUT = (
 
 
 class HelpScreen(HipplanModal[None]):
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "help",
-            "Help",
-            160,
-            key="question_mark",
-            label="Help",
-            tooltip="All keys, by screen",
-            command="Help: keys",
-            in_help=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         if not isinstance(app.screen, cls):

@@ -19,7 +19,6 @@ from planner.domain.model import Session
 from planner.tui import screens
 from planner.tui.labels import loading_words, run_title
 from planner.tui.messages import AthleteSelected, OpenSession, OpenWeek
-from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import SessionActions, cannot, session_fallbacks
 from planner.tui.screens.home_notes import outcome_notes
 from planner.tui.state import AthleteDetail, Board
@@ -39,7 +38,6 @@ REVEAL_WITHIN = 0.25
 
 
 class HomeScreen(SessionActions):
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (ScreenSpec("home", "Home", 0),)
     CSS_PATH = "home.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         screens.spec("week").binding("home"),

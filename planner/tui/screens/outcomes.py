@@ -33,7 +33,7 @@ from planner.domain.outcomes import (
     Trend,
 )
 from planner.tui.labels import band_style
-from planner.tui.screens import ScreenSpec, spec
+from planner.tui.screens import spec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.state import Board
 from planner.tui.widgets.topbar import TopBar
@@ -58,20 +58,6 @@ MIN_TABLE_ROWS = 3
 
 class OutcomesScreen(HipplanScreen[None]):
     """The selected athlete's outcomes; escape goes back."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "outcomes",
-            "Outcomes",
-            120,
-            key="o",
-            label="Outcomes",
-            tooltip="Check-ins next to adherence, and the trends",
-            command="Outcomes: check-ins and trends",
-            needs="athlete",
-            in_footer=False,
-        ),
-    )
 
     CSS_PATH = "outcomes.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -21,7 +21,6 @@ from planner.domain.model import Prescription, Session, as_utc
 from planner.domain.safety import STOP_ADVICE
 from planner.tui.labels import session_title
 from planner.tui.messages import LogRequested
-from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import HipplanScreen
 from planner.tui.widgets.topbar import TopBar
 
@@ -128,7 +127,6 @@ class Routine:
 
 
 class PlayerScreen(HipplanScreen[None]):
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (ScreenSpec("player", "Player", 30),)
     CSS_PATH = "player.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", "Pause", id="player.pause", tooltip="Pause or resume"),

@@ -13,7 +13,6 @@ from textual.widgets import Footer, Static
 from planner.domain.model import Prescription, Session
 from planner.domain.safety import STOP_ADVICE
 from planner.tui.labels import STATUS_MARKS, STATUS_WORDS, session_title
-from planner.tui.screens import ScreenSpec
 from planner.tui.screens.base import SessionActions, session_fallbacks
 from planner.tui.state import AthleteDetail, Board
 from planner.tui.widgets.topbar import TopBar
@@ -21,8 +20,6 @@ from planner.tui.widgets.topbar import TopBar
 
 class SessionScreen(SessionActions):
     """A session's exercises with doses and cues; log, move or play it from here."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (ScreenSpec("session", "Session", 20),)
 
     CSS_PATH = "session.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -38,19 +38,6 @@ MIN_WEEKS = 4
 class SquadScreen(HipplanScreen[str | None]):
     """The whole squad at a glance; answers the athlete picked with Enter (None on escape)."""
 
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "squad",
-            "Squad",
-            130,
-            key="g",
-            label="Squad",
-            tooltip="Every athlete, week by week",
-            command="Squad: every athlete",
-            in_footer=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         app.push_screen(cls(), app.athlete_picked)

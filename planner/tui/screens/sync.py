@@ -180,18 +180,6 @@ def result_lines(done: SyncDone) -> list[str]:
 
 
 class SyncScreen(HipplanModal[None]):
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "sync",
-            "Sync",
-            140,
-            tooltip="Sync the plan with a CalDAV calendar (ctrl+s in the export dialog)",
-            command="Sync with a CalDAV calendar",
-            needs="athlete",
-            in_help=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         app.push_screen(cls(app.chosen.athlete.name))

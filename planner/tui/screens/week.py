@@ -40,19 +40,6 @@ WEEKS = Binding.Group("Weeks")  # [ and ] share one word in the footer
 
 
 class WeekScreen(SessionActions):
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "week",
-            "Week",
-            10,
-            key="w",
-            label="Week",
-            tooltip="This week, day by day",
-            command="Open week",
-            needs="plan",
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         app.open_week()

@@ -139,28 +139,6 @@ def template_about(template_id: str) -> str:
 class PlanWizard(HipplanScreen[str | None]):
     """New athlete and plan in four steps; dismisses with the athlete's name once saved."""
 
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "wizard",
-            "New plan",
-            40,
-            key="n",
-            label="New",
-            tooltip="New athlete or plan",
-            command="New athlete or plan",
-            needs="detail",
-            in_help=False,
-        ),
-        ScreenSpec(
-            "new-athlete",
-            "New athlete",
-            150,
-            tooltip="A new athlete and their plan",
-            command="New athlete",
-            in_help=False,
-        ),
-    )
-
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
         """n: a plan for the selected athlete when they have none; else a new athlete."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.widgets import Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
@@ -41,17 +41,6 @@ def stored_runs(detail: AthleteDetail) -> str:
 
 class ExistingAthleteWizard(PlanWizard):
     """A first plan for an athlete already stored; dismisses with their name once saved."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "first-plan",
-            "Plan for an athlete",
-            170,
-            tooltip="A first plan for the selected athlete (n or b opens it)",
-            needs="athlete",
-            in_help=False,
-        ),
-    )
 
     @classmethod
     def open_in(cls, app: HipplanApp, spec: ScreenSpec) -> None:
@@ -99,21 +88,6 @@ class ExistingAthleteWizard(PlanWizard):
 
 class NewBlockWizard(ExistingAthleteWizard):
     """A new block around the stored runs, previewed week by week against the current one."""
-
-    SPECS: ClassVar[tuple[ScreenSpec, ...]] = (
-        ScreenSpec(
-            "block",
-            "New block",
-            60,
-            key="b",
-            label="Block",
-            tooltip="A new block, previewed against this one",
-            command="New block",
-            needs="athlete",
-            in_help=False,
-            in_footer=False,
-        ),
-    )
 
     def __init__(self, repo: Store, detail: AthleteDetail) -> None:
         super().__init__(repo, detail)
