@@ -5,8 +5,7 @@ and a test reach a screen the same way.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,6 @@ FROZEN_NOW = datetime(2027, 3, 17, 7, 0, tzinfo=ZoneInfo("Europe/London"))  # a 
 SIZE = (100, 32)
 SMALL = (80, 24)
 
-Scenario = Callable[[], Coroutine[Any, Any, None]]
-
 
 def demo_repository(folder: Path) -> Repository:
     """A database in `folder` filled with the demo athletes as of the frozen day."""
@@ -38,12 +35,6 @@ def demo_repository(folder: Path) -> Repository:
 def demo_app(repo: Repository) -> HipplanApp:
     # No file watching: nothing else writes the database, and a timer would only add noise.
     return HipplanApp(repo, watch_seconds=None)
-
-
-def run(scenario: Scenario) -> None:
-    """Run a scenario coroutine from a plain test (the wizard tests; the others are async
-    tests run by pytest-asyncio)."""
-    asyncio.run(scenario())
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -22,7 +22,6 @@ from planner.tui.screens.home import PREPARE_WEEK_AFTER, REVEAL_WITHIN, HomeScre
 from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
 from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
-from tests.support.pilot import run
 
 SIZE = (100, 32)  # about twelve athletes of two lines each fit in the list
 
@@ -49,27 +48,26 @@ def roster(app: HipplanApp) -> Roster:
     return summaries
 
 
-def test_the_list_makes_only_the_rows_it_shows(repo: Repository, frozen_clock: datetime) -> None:
+async def test_the_list_makes_only_the_rows_it_shows(
+    repo: Repository, frozen_clock: datetime
+) -> None:
     names = add_squad(repo, 60)
     app = HipplanApp(repo, watch_seconds=None)
 
-    async def scenario() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            athletes = app.screen.query_one(AthleteList)
-            await until(pilot, lambda: athletes.option_count == len(names))
-            await until(pilot, lambda: app.detail is not None)
-            await pilot.pause()
-            made = roster(app).made
-            assert 0 < made < 20, made  # a screenful, not sixty
-            athletes.focus()
-            await pilot.press("end")  # scrolled to the last athlete: their row is made then
-            await pilot.pause()
-            assert roster(app).made > made
-            assert athletes.highlighted == len(names) - 1
-            last = athletes.get_option_at_index(len(names) - 1)
-            assert last.id == names[-1]
-
-    run(scenario)
+    async with app.run_test(size=SIZE) as pilot:
+        athletes = app.screen.query_one(AthleteList)
+        await until(pilot, lambda: athletes.option_count == len(names))
+        await until(pilot, lambda: app.detail is not None)
+        await pilot.pause()
+        made = roster(app).made
+        assert 0 < made < 20, made  # a screenful, not sixty
+        athletes.focus()
+        await pilot.press("end")  # scrolled to the last athlete: their row is made then
+        await pilot.pause()
+        assert roster(app).made > made
+        assert athletes.highlighted == len(names) - 1
+        last = athletes.get_option_at_index(len(names) - 1)
+        assert last.id == names[-1]
 
 
 def test_a_row_says_the_athletes_name_and_figures(repo: Repository, frozen_clock: datetime) -> None:
@@ -116,44 +114,38 @@ def test_reports_are_kept_across_reloads_until_the_data_or_the_week_changes(
     assert report.current.week == first[1].report.current.week + 1
 
 
-def test_the_week_screen_is_made_once_home_has_painted(demo: HipplanApp) -> None:
-    async def scenario() -> None:
-        async with demo.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: demo.detail is not None)
-            assert isinstance(demo.screen, HomeScreen)
-            await asyncio.sleep(PREPARE_WEEK_AFTER + 0.1)
-            await until(pilot, lambda: demo.is_screen_installed("week"))
-            week = demo.get_screen("week")
-            await until(pilot, lambda: week.is_mounted)
-            assert isinstance(demo.screen, HomeScreen)  # made out of sight: Home stays shown
-            await pilot.press("w")
-            await until(pilot, lambda: demo.screen is week)
-            title = week.query_one(TopBar).query_one("#topbar-title", Label)
-            await until(pilot, lambda: str(title.render()).startswith("Week "))
-            detail = demo.detail
-            assert detail is not None and detail.current_week is not None
-            assert str(title.render()).startswith(f"Week {detail.current_week} of")
-
-    run(scenario)
+async def test_the_week_screen_is_made_once_home_has_painted(demo: HipplanApp) -> None:
+    async with demo.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: demo.detail is not None)
+        assert isinstance(demo.screen, HomeScreen)
+        await asyncio.sleep(PREPARE_WEEK_AFTER + 0.1)
+        await until(pilot, lambda: demo.is_screen_installed("week"))
+        week = demo.get_screen("week")
+        await until(pilot, lambda: week.is_mounted)
+        assert isinstance(demo.screen, HomeScreen)  # made out of sight: Home stays shown
+        await pilot.press("w")
+        await until(pilot, lambda: demo.screen is week)
+        title = week.query_one(TopBar).query_one("#topbar-title", Label)
+        await until(pilot, lambda: str(title.render()).startswith("Week "))
+        detail = demo.detail
+        assert detail is not None and detail.current_week is not None
+        assert str(title.render()).startswith(f"Week {detail.current_week} of")
 
 
-def test_no_week_screen_is_made_for_an_athlete_without_a_plan(
+async def test_no_week_screen_is_made_for_an_athlete_without_a_plan(
     repo: Repository, frozen_clock: datetime
 ) -> None:
     add_squad(repo, 1)
     app = HipplanApp(repo, watch_seconds=None)
 
-    async def scenario() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: app.detail is not None)
-            await asyncio.sleep(PREPARE_WEEK_AFTER + 0.1)
-            await pilot.pause()
-            assert not app.is_screen_installed("week")
-
-    run(scenario)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.detail is not None)
+        await asyncio.sleep(PREPARE_WEEK_AFTER + 0.1)
+        await pilot.pause()
+        assert not app.is_screen_installed("week")
 
 
-def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
+async def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
     demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     released = threading.Event()
@@ -166,7 +158,7 @@ def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
     monkeypatch.setattr(board_module, "load_detail", held_back)
     app = HipplanApp(demo_repo, watch_seconds=None)
 
-    async def scenario() -> None:
+    try:
         async with app.run_test(size=SIZE) as pilot:
             body = app.screen.query_one("#home-body")
             await until(pilot, lambda: app.board.listed)
@@ -177,8 +169,5 @@ def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
             released.set()
             await until(pilot, lambda: app.detail is not None)
             assert body.display and app.focused is app.screen.query_one(AgendaList)
-
-    try:
-        run(scenario)
     finally:
         released.set()

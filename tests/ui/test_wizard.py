@@ -32,10 +32,10 @@ from planner.tui.screens.wizard import PlanWizard, next_monday
 from planner.tui.widgets.wizard_chart import MinutesChart, bar
 from planner.tui.widgets.wizard_fields import ZoneSuggester
 from planner.tui.widgets.wizard_tightness import tightness_meaning
-from tests.support.pilot import SIZE, Keys, run, settle, wait_for
+from tests.support.pilot import SIZE, Keys, settle, wait_for
 from tests.ui.helpers import AppFactory
 
-KEY_BUDGET = 30  # issue 6: empty DB to a saved 8-week plan, name and run days typed
+KEY_BUDGET = 30  # empty DB to a saved 8-week plan, name and run days typed
 
 
 def wizard(pilot: Pilot[Any]) -> PlanWizard:
@@ -71,7 +71,7 @@ def current_step(screen: PlanWizard) -> str:
 # -- the few-keys path ---------------------------------------------------------------------------
 
 
-def test_empty_db_to_saved_8_week_plan_within_the_key_budget(
+async def test_empty_db_to_saved_8_week_plan_within_the_key_budget(
     make_app: AppFactory, repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes: list[Path] = []
@@ -82,29 +82,27 @@ def test_empty_db_to_saved_8_week_plan_within_the_key_budget(
 
     monkeypatch.setattr("planner.storage.atomic.atomic_write", counting_write)
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            assert pilot.app.focused is screen.query_one("#name")
-            keys = Keys(pilot)
-            await keys.type("Ana Tight")
-            await keys.press("enter")
-            assert current_step(screen) == "runs"
-            await keys.type("mon,wed,sat")
-            await keys.press("enter")  # time 07:00 and 45 minutes accepted
-            assert current_step(screen) == "block"
-            assert screen.query_one("#start", Input).value == "2027-03-22"  # next Monday
-            await keys.press("enter")  # 8 weeks, standard template
-            assert current_step(screen) == "preview"
-            assert_nothing_saved(repo)  # the preview is only a preview
-            await keys.press("enter")  # Save plan has the focus
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
-            print(f"keys from an empty DB to a saved plan: {keys.count}")
-            assert keys.count <= KEY_BUDGET
-            assert pilot.app.athlete_name == "Ana Tight"  # type: ignore[attr-defined]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        assert pilot.app.focused is screen.query_one("#name")
+        keys = Keys(pilot)
+        await keys.type("Ana Tight")
+        await keys.press("enter")
+        assert current_step(screen) == "runs"
+        await keys.type("mon,wed,sat")
+        await keys.press("enter")  # time 07:00 and 45 minutes accepted
+        assert current_step(screen) == "block"
+        assert screen.query_one("#start", Input).value == "2027-03-22"  # next Monday
+        await keys.press("enter")  # 8 weeks, standard template
+        assert current_step(screen) == "preview"
+        assert_nothing_saved(repo)  # the preview is only a preview
+        await keys.press("enter")  # Save plan has the focus
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+        print(f"keys from an empty DB to a saved plan: {keys.count}")
+        assert keys.count <= KEY_BUDGET
+        assert pilot.app.athlete_name == "Ana Tight"  # type: ignore[attr-defined]
 
-    run(scenario)
     [athlete] = repo.athletes()
     assert athlete == Athlete("Ana Tight", 3, "run", 0.0, "Europe/London")
     assert repo.run_rules("Ana Tight") == [RunRule((0, 2, 5), time(7, 0), 45)]
@@ -116,166 +114,152 @@ def test_empty_db_to_saved_8_week_plan_within_the_key_budget(
     assert writes == [repo.file_of("Ana Tight"), repo.path]
 
 
-def test_tightness_5_preview_shows_front_loading_then_the_taper(make_app: AppFactory) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ana Tight")
-            await keys.press("tab", "right", "right")  # tightness 3 -> 5
-            assert "very tight" in str(screen.query_one("#tightness-meaning", Static).content)
-            await keys.press("enter")
-            await keys.type("mon,wed,sat")
-            await keys.press("enter", "enter")
-            chart = screen.query_one(MinutesChart)
-            assert chart.plan is not None
-            minutes = chart.plan.weekly_minutes()
-            loosening = chart.plan.loosening_weeks
-            lines = str(chart.render()).splitlines()
-            phases = str(screen.query_one("#preview-phases", Static).content)
+async def test_tightness_5_preview_shows_front_loading_then_the_taper(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ana Tight")
+        await keys.press("tab", "right", "right")  # tightness 3 -> 5
+        assert "very tight" in str(screen.query_one("#tightness-meaning", Static).content)
+        await keys.press("enter")
+        await keys.type("mon,wed,sat")
+        await keys.press("enter", "enter")
+        chart = screen.query_one(MinutesChart)
+        assert chart.plan is not None
+        minutes = chart.plan.weekly_minutes()
+        loosening = chart.plan.loosening_weeks
+        lines = str(chart.render()).splitlines()
+        phases = str(screen.query_one("#preview-phases", Static).content)
 
-        assert len(lines) == 8
-        bars = [line.count("█") for line in lines]
-        # front-loaded: the first week holds at least any week after loosening (doses may still
-        # grow within the loosening weeks, DOMAIN.md second edition)
-        assert bars[0] >= max(bars[loosening:]) and bars[0] > bars[-1]
-        after = minutes[loosening - 1 :]
-        assert after == sorted(after, reverse=True)  # never rises after loosening
-        assert "loosening" in lines[0] and "maintenance" in lines[-3]
-        assert "loosening wk 1–3" in phases and "taper wk 4–5" in phases
-
-    run(scenario)
+    assert len(lines) == 8
+    bars = [line.count("█") for line in lines]
+    # front-loaded: the first week holds at least any week after loosening (doses may still
+    # grow within the loosening weeks, DOMAIN.md second edition)
+    assert bars[0] >= max(bars[loosening:]) and bars[0] > bars[-1]
+    after = minutes[loosening - 1 :]
+    assert after == sorted(after, reverse=True)  # never rises after loosening
+    assert "loosening" in lines[0] and "maintenance" in lines[-3]
+    assert "loosening wk 1–3" in phases and "taper wk 4–5" in phases
 
 
-def test_tightness_hint_gives_the_loosening_weeks_the_preview_builds(make_app: AppFactory) -> None:
+async def test_tightness_hint_gives_the_loosening_weeks_the_preview_builds(
+    make_app: AppFactory,
+) -> None:
     """A very tight triathlete who sits 9 h a day: one more loosening week, in hint and plan."""
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Tri")
-            await keys.press("tab", "right", "right", *["tab"] * 5, "right", "tab", "ctrl+u", "9")
-            meaning = str(screen.query_one("#tightness-meaning", Static).content)
-            assert "4 loosening weeks" in meaning and "triathlon" in meaning
-            await keys.press("enter")
-            await keys.type("mon,wed,sat")
-            await keys.press("enter", "enter")
-            plan = screen.query_one(MinutesChart).plan
-            assert plan is not None and plan.loosening_weeks == 4
-
-    run(scenario)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Tri")
+        await keys.press("tab", "right", "right", *["tab"] * 5, "right", "tab", "ctrl+u", "9")
+        meaning = str(screen.query_one("#tightness-meaning", Static).content)
+        assert "4 loosening weeks" in meaning and "triathlon" in meaning
+        await keys.press("enter")
+        await keys.type("mon,wed,sat")
+        await keys.press("enter", "enter")
+        plan = screen.query_one(MinutesChart).plan
+        assert plan is not None and plan.loosening_weeks == 4
 
 
-def test_a_newcomer_sees_hints_as_hints(make_app: AppFactory) -> None:
+async def test_a_newcomer_sees_hints_as_hints(make_app: AppFactory) -> None:
     """The days example reads as an example, and the self-test's fields say their unit."""
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            assert screen.query_one("#days", Input).placeholder.startswith("e.g.")
-            assert screen.query_one("#test-knee_to_wall", Input).placeholder == "cm"
-            assert screen.query_one("#test-thomas", Input).placeholder == "pass or fail"
-
-    run(scenario)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        assert screen.query_one("#days", Input).placeholder.startswith("e.g.")
+        assert screen.query_one("#test-knee_to_wall", Input).placeholder == "cm"
+        assert screen.query_one("#test-thomas", Input).placeholder == "pass or fail"
 
 
-def test_the_self_test_suggests_and_never_overrides_the_chosen_level(
+async def test_the_self_test_suggests_and_never_overrides_the_chosen_level(
     make_app: AppFactory,
 ) -> None:
     """Item 7 of the week of real use: 5 chosen, a self-test taken: still 5 until accepted."""
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            tightness = screen.query_one("#tightness", RadioSet)
-            list(tightness.query(RadioButton))[4].value = True
-            await pilot.pause()
-            screen.query_one("#test-knee_to_wall", Input).value = "11"
-            screen.query_one("#test-hip_ir", Input).value = "37"
-            await pilot.pause()
-            said = str(screen.query_one("#self-test-result", Static).render())
-            assert said.startswith("suggests tightness 2: knee-to-wall lunge 11 cm: level 2")
-            assert tightness.pressed_index == 4  # the chosen 5 stands
-            accept = screen.query_one("#self-test-accept", Button)
-            assert str(accept.label) == "Use 2" and not accept.disabled
-            accept.press()
-            await pilot.pause()
-            assert tightness.pressed_index == 1  # taken only now, on the person's yes
-            meaning = str(screen.query_one("#tightness-meaning", Static).render())
-            assert meaning.startswith("2: ")
-
-    run(scenario)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        tightness = screen.query_one("#tightness", RadioSet)
+        list(tightness.query(RadioButton))[4].value = True
+        await pilot.pause()
+        screen.query_one("#test-knee_to_wall", Input).value = "11"
+        screen.query_one("#test-hip_ir", Input).value = "37"
+        await pilot.pause()
+        said = str(screen.query_one("#self-test-result", Static).render())
+        assert said.startswith("suggests tightness 2: knee-to-wall lunge 11 cm: level 2")
+        assert tightness.pressed_index == 4  # the chosen 5 stands
+        accept = screen.query_one("#self-test-accept", Button)
+        assert str(accept.label) == "Use 2" and not accept.disabled
+        accept.press()
+        await pilot.pause()
+        assert tightness.pressed_index == 1  # taken only now, on the person's yes
+        meaning = str(screen.query_one("#tightness-meaning", Static).render())
+        assert meaning.startswith("2: ")
 
 
-def test_the_self_test_figures_are_kept_as_a_check_in_when_the_plan_is_saved(
+async def test_the_self_test_figures_are_kept_as_a_check_in_when_the_plan_is_saved(
     make_app: AppFactory, repo: Repository
 ) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ana Tight")
-            screen.query_one("#test-knee_to_wall", Input).value = "11"
-            screen.query_one("#test-hip_ir", Input).value = "37"
-            screen.query_one("#test-faber", Input).value = "14"
-            await pilot.pause()
-            screen.query_one("#name", Input).focus()
-            await keys.press("enter")
-            assert current_step(screen) == "runs"
-            await keys.type("mon,wed,sat")
-            await keys.press("enter")
-            await keys.press("enter")
-            assert current_step(screen) == "preview"
-            assert_nothing_saved(repo)
-            await keys.press("enter")
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ana Tight")
+        screen.query_one("#test-knee_to_wall", Input).value = "11"
+        screen.query_one("#test-hip_ir", Input).value = "37"
+        screen.query_one("#test-faber", Input).value = "14"
+        await pilot.pause()
+        screen.query_one("#name", Input).focus()
+        await keys.press("enter")
+        assert current_step(screen) == "runs"
+        await keys.type("mon,wed,sat")
+        await keys.press("enter")
+        await keys.press("enter")
+        assert current_step(screen) == "preview"
+        assert_nothing_saved(repo)
+        await keys.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
 
-            def kept() -> bool:
-                repo.refresh()
-                return bool(repo.athletes()) and bool(repo.checkins("Ana Tight"))
+        def kept() -> bool:
+            repo.refresh()
+            return bool(repo.athletes()) and bool(repo.checkins("Ana Tight"))
 
-            await wait_for(pilot, kept)
+        await wait_for(pilot, kept)
 
-    run(scenario)
     [checkin] = repo.checkins("Ana Tight")
     assert (checkin.knee_to_wall, checkin.hip_ir, checkin.faber) == (11.0, 37.0, 14.0)
     assert checkin.thomas is None and checkin.calf is None  # measured only, nothing made up
     assert repo.get_athlete("Ana Tight").tightness == 3  # the chosen level, not the suggested 2
 
 
-def test_the_strength_tick_shows_its_reason_and_is_stored_with_the_athlete(
+async def test_the_strength_tick_shows_its_reason_and_is_stored_with_the_athlete(
     make_app: AppFactory, repo: Repository
 ) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            reason = str(screen.query_one("#strength-reason", Static).render())
-            assert reason == KIND_REASONS["strength"]  # the domain's words, not the screen's
-            tick = screen.query_one("#strength", Checkbox)
-            assert not tick.value  # off by default
-            keys = Keys(pilot)
-            await keys.type("Ana Tight")
-            tick.focus()
-            await keys.press("space")
-            assert tick.value
-            await keys.press("enter")  # Enter moves on from the tick, as from every field
-            assert current_step(screen) == "runs"
-            await keys.type("mon,wed,sat")
-            await keys.press("enter")
-            await keys.press("enter")
-            assert current_step(screen) == "preview"
-            assert_nothing_saved(repo)
-            await keys.press("enter")
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        reason = str(screen.query_one("#strength-reason", Static).render())
+        assert reason == KIND_REASONS["strength"]  # the domain's words, not the screen's
+        tick = screen.query_one("#strength", Checkbox)
+        assert not tick.value  # off by default
+        keys = Keys(pilot)
+        await keys.type("Ana Tight")
+        tick.focus()
+        await keys.press("space")
+        assert tick.value
+        await keys.press("enter")  # Enter moves on from the tick, as from every field
+        assert current_step(screen) == "runs"
+        await keys.type("mon,wed,sat")
+        await keys.press("enter")
+        await keys.press("enter")
+        assert current_step(screen) == "preview"
+        assert_nothing_saved(repo)
+        await keys.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
 
-    run(scenario)
     assert repo.get_athlete("Ana Tight").strength
     plan = repo.get_plan("Ana Tight")
     assert plan is not None
@@ -283,49 +267,43 @@ def test_the_strength_tick_shows_its_reason_and_is_stored_with_the_athlete(
     assert strength and all(len([s for s in strength if s.week == w]) == 2 for w in range(1, 9))
 
 
-def test_the_hint_follows_the_sitting_hours_like_the_preview(make_app: AppFactory) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            tightness = screen.query_one("#tightness", RadioSet)
-            list(tightness.query(RadioButton))[4].value = True
-            await pilot.pause()
-            meaning = screen.query_one("#tightness-meaning", Static)
-            assert "3 loosening weeks" in str(meaning.render())
-            screen.query_one("#sitting", Input).value = "9"
-            await pilot.pause()
-            assert "4 loosening weeks" in str(meaning.render())
-
-    run(scenario)
+async def test_the_hint_follows_the_sitting_hours_like_the_preview(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        tightness = screen.query_one("#tightness", RadioSet)
+        list(tightness.query(RadioButton))[4].value = True
+        await pilot.pause()
+        meaning = screen.query_one("#tightness-meaning", Static)
+        assert "3 loosening weeks" in str(meaning.render())
+        screen.query_one("#sitting", Input).value = "9"
+        await pilot.pause()
+        assert "4 loosening weeks" in str(meaning.render())
 
 
-def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await open_on_empty_db(pilot)
-            order = []
-            for _ in range(12):
-                assert pilot.app.focused is not None
-                order.append(pilot.app.focused.id)
-                await pilot.press("tab")
-        assert order == [
-            "name",
-            "tightness",
-            "test-knee_to_wall",
-            "test-hip_ir",
-            "test-thomas",
-            "test-faber",
-            "sport",
-            "sitting",
-            "zone",
-            "strength",
-            "back",
-            "next",
-        ]
-
-    run(scenario)
+async def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_on_empty_db(pilot)
+        order = []
+        for _ in range(12):
+            assert pilot.app.focused is not None
+            order.append(pilot.app.focused.id)
+            await pilot.press("tab")
+    assert order == [
+        "name",
+        "tightness",
+        "test-knee_to_wall",
+        "test-hip_ir",
+        "test-thomas",
+        "test-faber",
+        "sport",
+        "sitting",
+        "zone",
+        "strength",
+        "back",
+        "next",
+    ]
 
 
 # -- wrong input is marked where it was typed; nothing is stored ---------------------------------
@@ -340,22 +318,20 @@ def test_focus_order_follows_the_form(make_app: AppFactory) -> None:
     ],
     ids=["empty-name", "unknown-zone", "sitting-30h"],
 )
-def test_wrong_athlete_field_is_marked_in_place(
+async def test_wrong_athlete_field_is_marked_in_place(
     make_app: AppFactory, repo: Repository, keys_before: list[str], field: str, reason: str
 ) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.press(*keys_before, "enter")
-            assert current_step(screen) == "athlete"
-            assert_marked(screen, field, reason)
-            assert pilot.app.focused is screen.query_one(f"#{field}")
-            await keys.press("escape")  # leave: still nothing saved
-            assert isinstance(pilot.app.screen, HomeScreen)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.press(*keys_before, "enter")
+        assert current_step(screen) == "athlete"
+        assert_marked(screen, field, reason)
+        assert pilot.app.focused is screen.query_one(f"#{field}")
+        await keys.press("escape")  # leave: still nothing saved
+        assert isinstance(pilot.app.screen, HomeScreen)
 
-    run(scenario)
     assert_nothing_saved(repo)
 
 
@@ -367,41 +343,39 @@ def test_wrong_athlete_field_is_marked_in_place(
     ],
     ids=["time-25:00", "zero-minutes"],
 )
-def test_wrong_run_field_is_marked_in_place(
+async def test_wrong_run_field_is_marked_in_place(
     make_app: AppFactory, repo: Repository, run_keys: list[str], field: str, reason: str
 ) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ana")
-            await keys.press("enter")
-            await keys.type("mon")
-            await keys.press(*run_keys, "enter")
-            assert current_step(screen) == "runs"
-            assert_marked(screen, field, reason)
-            await keys.press("backspace")  # editing the field clears its mark
-            assert error_of(screen, field) == ""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ana")
+        await keys.press("enter")
+        await keys.type("mon")
+        await keys.press(*run_keys, "enter")
+        assert current_step(screen) == "runs"
+        assert_marked(screen, field, reason)
+        await keys.press("backspace")  # editing the field clears its mark
+        assert error_of(screen, field) == ""
 
-    run(scenario)
     assert_nothing_saved(repo)
 
 
-def test_unknown_day_and_missing_days_are_marked(make_app: AppFactory, repo: Repository) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ana")
-            await keys.press("enter", "enter")
-            assert_marked(screen, "days", "enter the run days")
-            await keys.type("mon,funday")
-            await keys.press("enter")
-            assert_marked(screen, "days", "unknown day name 'funday'")
+async def test_unknown_day_and_missing_days_are_marked(
+    make_app: AppFactory, repo: Repository
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ana")
+        await keys.press("enter", "enter")
+        assert_marked(screen, "days", "enter the run days")
+        await keys.type("mon,funday")
+        await keys.press("enter")
+        assert_marked(screen, "days", "unknown day name 'funday'")
 
-    run(scenario)
     assert_nothing_saved(repo)
 
 
@@ -413,98 +387,90 @@ def test_unknown_day_and_missing_days_are_marked(make_app: AppFactory, repo: Rep
     ],
     ids=["impossible-date", "zero-weeks"],
 )
-def test_wrong_block_field_is_marked_in_place(
+async def test_wrong_block_field_is_marked_in_place(
     make_app: AppFactory, repo: Repository, block_keys: list[str], field: str, reason: str
 ) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ana")
-            await keys.press("enter")
-            await keys.type("sat")
-            await keys.press("enter", *block_keys, "enter")
-            assert current_step(screen) == "block"
-            assert_marked(screen, field, reason)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ana")
+        await keys.press("enter")
+        await keys.type("sat")
+        await keys.press("enter", *block_keys, "enter")
+        assert current_step(screen) == "block"
+        assert_marked(screen, field, reason)
 
-    run(scenario)
     assert_nothing_saved(repo)
 
 
-def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Repository) -> None:
+async def test_a_duplicate_name_is_refused_in_place(make_app: AppFactory, repo: Repository) -> None:
     athletes.add_athlete(repo, Athlete("Ana Tight", 4, tz="Europe/London"))
     athletes.add_athlete(repo, Athlete("Ben Mid", 3, tz="Europe/London"))
     runs.add_runs(repo, "Ben Mid", RunRule((1,), time(7, 0), 30))
     plans.build_plan(repo, "Ben Mid", date(2027, 3, 22), 4)
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
-            # n would give Ana her first plan; a new athlete comes from the palette
-            await pilot.app.run_action("open('new-athlete')")
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("ben  mid")
-            await keys.press("enter")
-            assert current_step(screen) == "athlete"
-            assert_marked(screen, "name", "already exists")
-            # an athlete without a plan: the message says how they get one
-            screen.query_one("#name", Input).value = "ana tight"
-            await keys.press("enter")
-            assert_marked(screen, "name", "without a plan: choose them on Home, then n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)  # not empty: no wizard
+        # n would give Ana her first plan; a new athlete comes from the palette
+        await pilot.app.run_action("open('new-athlete')")
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("ben  mid")
+        await keys.press("enter")
+        assert current_step(screen) == "athlete"
+        assert_marked(screen, "name", "already exists")
+        # an athlete without a plan: the message says how they get one
+        screen.query_one("#name", Input).value = "ana tight"
+        await keys.press("enter")
+        assert_marked(screen, "name", "without a plan: choose them on Home, then n")
 
-    run(scenario)
     assert [a.name for a in repo.athletes()] == ["Ana Tight", "Ben Mid"]
     assert repo.get_plan("Ana Tight") is None
 
 
-def test_a_name_taken_before_save_sends_back_to_the_name(
+async def test_a_name_taken_before_save_sends_back_to_the_name(
     make_app: AppFactory, repo: Repository
 ) -> None:
     """Another process adds the same athlete while the preview is open: Save refuses it."""
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ben")
-            await keys.press("enter")
-            await keys.type("tue")
-            await keys.press("enter", "enter")
-            assert current_step(screen) == "preview"
-            athletes.add_athlete(repo, Athlete("Ben", 2))
-            await keys.press("enter")
-            assert isinstance(pilot.app.screen, PlanWizard)
-            assert current_step(screen) == "athlete"
-            assert_marked(screen, "name", "athlete 'Ben' already exists")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ben")
+        await keys.press("enter")
+        await keys.type("tue")
+        await keys.press("enter", "enter")
+        assert current_step(screen) == "preview"
+        athletes.add_athlete(repo, Athlete("Ben", 2))
+        await keys.press("enter")
+        assert isinstance(pilot.app.screen, PlanWizard)
+        assert current_step(screen) == "athlete"
+        assert_marked(screen, "name", "athlete 'Ben' already exists")
 
-    run(scenario)
     assert repo.get_plan("Ben") is None
     assert repo.run_rules("Ben") == []
 
 
-def test_cancel_saves_nothing(make_app: AppFactory, repo: Repository) -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Ana")
-            await keys.press("enter")
-            await keys.type("mon")
-            await keys.press("enter", "enter")
-            assert current_step(screen) == "preview"
-            await keys.press("escape", "escape", "escape")  # back through the steps
-            assert current_step(screen) == "athlete"
-            assert screen.query_one("#name", Input).value == "Ana"  # kept while going back
-            await keys.press("escape")
-            assert isinstance(pilot.app.screen, HomeScreen)
+async def test_cancel_saves_nothing(make_app: AppFactory, repo: Repository) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ana")
+        await keys.press("enter")
+        await keys.type("mon")
+        await keys.press("enter", "enter")
+        assert current_step(screen) == "preview"
+        await keys.press("escape", "escape", "escape")  # back through the steps
+        assert current_step(screen) == "athlete"
+        assert screen.query_one("#name", Input).value == "Ana"  # kept while going back
+        await keys.press("escape")
+        assert isinstance(pilot.app.screen, HomeScreen)
 
-    run(scenario)
     assert_nothing_saved(repo)
 
 
@@ -525,27 +491,25 @@ END:VCALENDAR
 """
 
 
-def test_runs_imported_from_an_ics_file(
+async def test_runs_imported_from_an_ics_file(
     make_app: AppFactory, repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # a path relative to where hipplan was started
     Path("runs.ics").write_text(CALENDAR)
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Cal")
-            await keys.press("enter", "tab", "tab", "tab")  # days left empty: the file has them
-            await keys.type("runs.ics")
-            await keys.press("enter", "enter")
-            assert current_step(screen) == "preview"
-            assert "16 runs" in str(screen.query_one("#preview-counts", Static).content)
-            await keys.press("enter")
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Cal")
+        await keys.press("enter", "tab", "tab", "tab")  # days left empty: the file has them
+        await keys.type("runs.ics")
+        await keys.press("enter", "enter")
+        assert current_step(screen) == "preview"
+        assert "16 runs" in str(screen.query_one("#preview-counts", Static).content)
+        await keys.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
 
-    run(scenario)
     assert repo.run_rules("Cal") == []
     assert len(repo.imported_runs("Cal")) > 16  # stored beyond the block, for later rebuilds
     plan = repo.get_plan("Cal")
@@ -553,29 +517,27 @@ def test_runs_imported_from_an_ics_file(
     assert {r.start.astimezone(ZoneInfo("Europe/London")).weekday() for r in plan.runs} == {1, 3}
 
 
-def test_a_file_that_is_no_calendar_is_marked(
+async def test_a_file_that_is_no_calendar_is_marked(
     make_app: AppFactory, repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("notes.ics").write_text("these are not events")
 
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_on_empty_db(pilot)
-            keys = Keys(pilot)
-            await keys.type("Cal")
-            await keys.press("enter", "tab", "tab", "tab")
-            await keys.type("missing.ics")
-            await keys.press("enter")
-            assert_marked(screen, "ics", "no file at")
-            await keys.press("ctrl+u")
-            await keys.type("notes.ics")
-            await keys.press("enter", "enter")  # read when the preview is built
-            assert current_step(screen) == "runs"
-            assert error_of(screen, "ics") != ""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Cal")
+        await keys.press("enter", "tab", "tab", "tab")
+        await keys.type("missing.ics")
+        await keys.press("enter")
+        assert_marked(screen, "ics", "no file at")
+        await keys.press("ctrl+u")
+        await keys.type("notes.ics")
+        await keys.press("enter", "enter")  # read when the preview is built
+        assert current_step(screen) == "runs"
+        assert error_of(screen, "ics") != ""
 
-    run(scenario)
     assert_nothing_saved(repo)
 
 
