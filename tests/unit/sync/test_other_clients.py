@@ -1,4 +1,4 @@
-"""Two-way sync against what other clients do to the calendar (issue #26, items 12 and 13):
+"""Two-way sync against what other clients do to the calendar:
 edits that move nothing are not moves; an event taken over, an event too big to read and a
 server that trickles its answer are reported, and no sync is stuck for good."""
 
