@@ -455,6 +455,41 @@ async def test_a_name_taken_before_save_sends_back_to_the_name(
     assert repo.run_rules("Ben") == []
 
 
+async def test_a_save_that_fails_says_why_and_leaves_the_wizard_usable(
+    make_app: AppFactory, repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure that names no field (here a broken store) goes to the status line; the buttons
+    come back, so the person may try again or leave."""
+
+    def broken_save(*_: object) -> None:
+        raise OSError("disk full")
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_on_empty_db(pilot)
+        keys = Keys(pilot)
+        await keys.type("Ben")
+        await keys.press("enter")
+        await keys.type("tue")
+        await keys.press("enter", "enter")
+        assert current_step(screen) == "preview"
+        monkeypatch.setattr("planner.services.onboarding.save", broken_save)
+        await keys.press("enter")
+        status = screen.query_one("#wizard-status", Label)
+        await wait_for(pilot, lambda: not screen.busy)
+        assert isinstance(pilot.app.screen, PlanWizard)
+        assert current_step(screen) == "preview"
+        assert str(status.content) == "Not saved: disk full"
+        assert status.has_class("error")
+        assert not screen.query_one("#save", Button).disabled
+        monkeypatch.undo()
+        await keys.press("enter")  # tried again, with the store mended
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+    repo.refresh()
+    assert repo.get_plan("Ben") is not None
+
+
 async def test_cancel_saves_nothing(make_app: AppFactory, repo: Repository) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -3,19 +3,19 @@
 Every field has a default except the name and the run days, and Enter in any field moves on, so
 a new athlete with an 8-week plan is the name, Enter, the days, and three more Enters. Each field
 is checked by a validator over the domain's own parser, and a wrong one is marked in place with
-its message. The preview is built off the UI thread by `services.onboarding`, which also saves
-athlete, runs and plan in one transaction.
+its message. The preview is built off the UI thread by `services.onboarding` (through
+`app.with_repo`), which also saves athlete, runs and plan in one transaction (through `app.write`,
+the one route for changes; a refusal marks the field it names).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from textual import events, on, work
@@ -145,7 +145,7 @@ class PlanWizard(HipplanScreen[str | None]):
         if spec.name == "wizard" and app.detail is not None and app.detail.plan is None:
             app.open("block")
         else:
-            app.push_screen(cls(app.repo), app.wizard_closed)
+            app.push_screen(cls(), app.wizard_closed)
 
     CSS_PATH = "wizard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,9 +163,8 @@ class PlanWizard(HipplanScreen[str | None]):
 
     TITLE_TEXT = "New plan"
 
-    def __init__(self, repo: Store) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.repo = repo
         self.step = 0
         self.first_step = 0  # steps before it are done already (an athlete already stored)
         self.busy = False
@@ -516,8 +515,7 @@ class PlanWizard(HipplanScreen[str | None]):
         try:
             if ics is not None:
                 draft = replace(draft, ics=read_ics(ics))
-            with self._repo_lock():
-                preview = self._make_preview(draft)
+            preview = self.hipplan.with_repo(functools.partial(self._make_preview, draft=draft))
         except PlannerError as exc:
             self.app.call_from_thread(self._refused, exc)
         except Exception as exc:  # a bug must not leave the wizard stuck on "Building…"
@@ -525,15 +523,11 @@ class PlanWizard(HipplanScreen[str | None]):
         else:
             self.app.call_from_thread(self._show_preview, preview)
 
-    def _make_preview(self, draft: Draft) -> Preview:
-        return onboarding.preview(self.repo, draft)
+    def _make_preview(self, repo: Store, draft: Draft) -> Preview:
+        return onboarding.preview(repo, draft)
 
-    def _store(self, preview: Preview) -> Plan:
-        return onboarding.save(self.repo, preview)
-
-    def _repo_lock(self) -> contextlib.AbstractContextManager[Any]:
-        # The app lets one worker at a time touch the repository (TinyDB is not thread-safe).
-        return self.hipplan.repo_lock
+    def _store(self, repo: Store, preview: Preview) -> Plan:
+        return onboarding.save(repo, preview)
 
     def _refused(self, error: PlannerError, prefix: str = "") -> None:
         """Send the person to the field the error is about, or say it in the status line."""
@@ -558,22 +552,24 @@ class PlanWizard(HipplanScreen[str | None]):
         if self.busy or self.preview is None or STEPS[self.step] != "preview":
             return
         self._set_busy(True, "Saving…")
-        self._save(self.preview)
+        preview, name = self.preview, self.preview.draft.athlete.name
 
-    @work(thread=True, exclusive=True, group="wizard-save", exit_on_error=False)
-    def _save(self, preview: Preview) -> None:
-        try:
-            with self._repo_lock():
-                plan = self._store(preview)
-        except PlannerError as exc:  # AthleteExists when the name was taken since the preview
-            self.app.call_from_thread(self._refused, exc, "Not saved: ")
-        except Exception as exc:
-            self.app.call_from_thread(self._refused, PlannerError(f"Not saved: {exc}"))
-        else:
-            self.app.call_from_thread(self._saved, preview.draft.athlete.name, plan)
+        def job(repo: Store) -> str:
+            try:
+                plan = self._store(repo, preview)
+            except PlannerError:  # AthleteExists when the name was taken since the preview
+                raise
+            except Exception as exc:  # a bug must not leave the wizard stuck on "Saving…"
+                raise PlannerError(str(exc)) from exc
+            return f"Saved {name}: {plan.weeks}-week plan from {plan.start:%a %d %b %Y}"
 
-    def _saved(self, name: str, plan: Plan) -> None:
-        self.app.notify(f"Saved {name}: {plan.weeks}-week plan from {plan.start:%a %d %b %Y}")
+        self.hipplan.write(
+            job,
+            done=functools.partial(self._saved, name),
+            refused=functools.partial(self._refused, prefix="Not saved: "),
+        )
+
+    def _saved(self, name: str) -> None:
         tests = self.query(SelfTest)
         measures = tests.first().measures if tests else None
         if measures is not None:  # measured: kept as a check-in, taken or not (the app's write)

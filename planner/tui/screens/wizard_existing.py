@@ -47,12 +47,12 @@ class ExistingAthleteWizard(PlanWizard):
         """The wizard for the selected athlete: their first plan, or a new block."""
         detail = app.chosen
         wizard = NewBlockWizard if detail.plan else ExistingAthleteWizard
-        app.push_screen(wizard(app.repo, detail), app.wizard_closed)
+        app.push_screen(wizard(detail), app.wizard_closed)
 
     TITLE_TEXT = "Plan for an athlete"
 
-    def __init__(self, repo: Store, detail: AthleteDetail) -> None:
-        super().__init__(repo)
+    def __init__(self, detail: AthleteDetail) -> None:
+        super().__init__()
         self.stored = detail
         self._athlete = detail.athlete
         self.first_step = 1
@@ -79,18 +79,18 @@ class ExistingAthleteWizard(PlanWizard):
             return None  # the stored runs are enough
         return super()._run_days(text)
 
-    def _make_preview(self, draft: Draft) -> Preview:
-        return onboarding.preview_existing(self.repo, draft)
+    def _make_preview(self, repo: Store, draft: Draft) -> Preview:
+        return onboarding.preview_existing(repo, draft)
 
-    def _store(self, preview: Preview) -> Plan:
-        return onboarding.save_existing(self.repo, preview)
+    def _store(self, repo: Store, preview: Preview) -> Plan:
+        return onboarding.save_existing(repo, preview)
 
 
 class NewBlockWizard(ExistingAthleteWizard):
     """A new block around the stored runs, previewed week by week against the current one."""
 
-    def __init__(self, repo: Store, detail: AthleteDetail) -> None:
-        super().__init__(repo, detail)
+    def __init__(self, detail: AthleteDetail) -> None:
+        super().__init__(detail)
         self.first_step = 2
         self.TITLE_TEXT = f"New block for {detail.athlete.name}"
 
@@ -104,17 +104,13 @@ class NewBlockWizard(ExistingAthleteWizard):
             self.query_one("#weeks", Input).value = str(current.weeks)
         self.query_one("#start", Input).value = start.isoformat()
 
-    def _make_preview(self, draft: Draft) -> Preview:
-        plan = plans.preview_plan(
-            self.repo, draft.athlete, draft.start, draft.weeks, draft.template
-        )
+    def _make_preview(self, repo: Store, draft: Draft) -> Preview:
+        plan = plans.preview_plan(repo, draft.athlete, draft.start, draft.weeks, draft.template)
         return Preview(draft, plan)
 
-    def _store(self, preview: Preview) -> Plan:
+    def _store(self, repo: Store, preview: Preview) -> Plan:
         draft = preview.draft
-        return plans.build_plan(
-            self.repo, draft.athlete.name, draft.start, draft.weeks, draft.template
-        )
+        return plans.build_plan(repo, draft.athlete.name, draft.start, draft.weeks, draft.template)
 
     def _show_preview(self, preview: Preview) -> None:
         super()._show_preview(preview)
