@@ -97,8 +97,10 @@ class Prescriber:
         emphasis: int,
         growth_weeks: int,
         extras_weeks: frozenset[int] = frozenset(),
+        floor_weeks: frozenset[int] = frozenset(),
     ) -> None:
         self.template = template
+        self.floor_weeks = floor_weeks  # the loosening weeks: floor groups reach their floor
         self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
@@ -153,10 +155,16 @@ class Prescriber:
     # -- one session ------------------------------------------------------------------------------
 
     def fit(
-        self, slot: Slot, week: int, state: DoseState, cool_downs_after: int
+        self,
+        slot: Slot,
+        week: int,
+        state: DoseState,
+        cool_downs_after: int,
+        loosenings_after: int = 0,
     ) -> tuple[Prescription, ...] | None:
         """The slot filled, or None when the routine it must hold does not fit (time or the
-        weekly budget): the session is then left out."""
+        weekly budget): the session is then left out. The sessions still to come in the week
+        keep their share of the budget and take theirs of the floor."""
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
@@ -177,8 +185,9 @@ class Prescriber:
             routine = [*picks.values()]
             self._grow(routine, wish - self._total(routine), week, state, reserve)
             picks = {p.exercise.id: p for p in routine}
-        if slot.kind == "loosening":
-            self._reach_floor(picks, listed, wish, week, state, reserve)
+        if slot.kind == "loosening" and week in self.floor_weeks:
+            aim = self._floor_share(week, state, reserve, loosenings_after)
+            self._reach_floor(picks, listed, wish, week, state, reserve, aim)
         for exercise in listed:  # then the rest, in order, while time and the budget allow
             if exercise.id in picks:
                 continue
@@ -201,11 +210,12 @@ class Prescriber:
         week: int,
         state: DoseState,
         reserve: int,
+        aim: dict[str, int],
     ) -> None:
         """While the week's stretching of hip flexors or glutes is still short of its floor
         (a must of loosening weeks), their stretches come and grow before any other extra,
         the group furthest from it first."""
-        short = self._short_of_floor(picks, week, state)
+        short = self._short_of_floor(picks, week, state, aim)
         for exercise in sorted(listed, key=lambda e: self._neediest(e, short)):
             if exercise.id in picks or not short.keys() & set(exercise.targets):
                 continue
@@ -214,7 +224,7 @@ class Prescriber:
                 continue
             if self._total([*picks.values(), pick]) <= wish:
                 picks[exercise.id] = pick
-                short = self._short_of_floor(picks, week, state)
+                short = self._short_of_floor(picks, week, state, aim)
         keys = [*picks]
         chosen = [*picks.values()]
         grew = True
@@ -226,7 +236,7 @@ class Prescriber:
                 _, grew = self._grow_once(chosen, [number], spare, week, state, reserve)
                 if grew:
                     break
-            short = self._short_of_floor(dict(zip(keys, chosen, strict=True)), week, state)
+            short = self._short_of_floor(dict(zip(keys, chosen, strict=True)), week, state, aim)
         picks.update(zip(keys, chosen, strict=True))
 
     @staticmethod
@@ -235,21 +245,34 @@ class Prescriber:
         negated so that sorting puts the neediest first."""
         return -max((short.get(g, 0) for g in exercise.targets), default=0)
 
-    def _short_of_floor(
-        self, picks: dict[str, _Pick], week: int, state: DoseState
+    def _floor_share(
+        self, week: int, state: DoseState, cool_downs: int, loosenings: int
     ) -> dict[str, int]:
-        """The seconds each floor group still lacks of the week's floor, these picks included
-        (only the groups short of it)."""
+        """Seconds of each floor group this session aims at: what the week still lacks of the
+        floor, less the least the cool-downs to come hold, shared with the loosening sessions
+        to come."""
         floor = int(self.template.budget.floor_minutes * 60)
-        short = {}
+        aim = {}
         for group in self.template.budget.floor_groups:
-            taken = state.used.get((week, group), 0) + sum(
+            lack = floor - state.used.get((week, group), 0)
+            lack -= cool_downs * self._cool_down_need(group, [], state)
+            aim[group] = -(-lack // (loosenings + 1))
+        return aim
+
+    def _short_of_floor(
+        self, picks: dict[str, _Pick], week: int, state: DoseState, aim: dict[str, int]
+    ) -> dict[str, int]:
+        """The seconds each floor group still lacks of this session's aim, these picks
+        included (only the groups short of it)."""
+        short = {}
+        for group, seconds in aim.items():
+            taken = sum(
                 self._side_seconds(p.exercise, p.unit, p.rounds)
                 for p in picks.values()
                 if p.exercise.style == "static" and group in p.exercise.targets
             )
-            if taken < floor:
-                short[group] = floor - taken
+            if taken < seconds:
+                short[group] = seconds - taken
         return short
 
     def _listed(self, kind: SessionKind, week: int) -> list[Exercise]:
