@@ -128,7 +128,10 @@ class _Fitted:
             if until is not None and week > until:
                 break
             snapshot = state.copy()
-            exercises = self.prescriber.fit(slot, week, state, self._cool_downs_after(index, week))
+            after = self._after(index, week)
+            exercises = self.prescriber.fit(
+                slot, week, state, after["post-run"], after["loosening"]
+            )
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
@@ -140,9 +143,10 @@ class _Fitted:
             index += 1
         self._next = state
 
-    def _cool_downs_after(self, index: int, week: int) -> int:
+    def _after(self, index: int, week: int) -> Counter[SessionKind]:
+        """How many sessions of each kind the week still holds after session `index`."""
         _, end = self._week_span(week)
-        return sum(s.kind == "post-run" for s in self.slots[index + 1 : end])
+        return Counter(s.kind for s in self.slots[index + 1 : end])
 
     def _week_span(self, week: int) -> tuple[int, int]:
         """The indexes of the week's sessions: sessions never overlap, so resizing keeps them in
@@ -429,7 +433,8 @@ def build_plan(
     extras = _weeks_for_extras(
         athlete, template, plan_runs, window, loosening, extra_loosening_weeks
     )
-    prescriber = Prescriber(template, catalogue, emphasis, growth, extras)
+    floor_weeks = frozenset(range(1, loosening + 1))
+    prescriber = Prescriber(template, catalogue, emphasis, growth, extras, floor_weeks)
     fitted = _Fitted(slots, prescriber, window)
     _cap_weekly_minutes(fitted, window, loosening)
     _even_taper(fitted, loosening, taper)

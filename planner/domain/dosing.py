@@ -97,8 +97,10 @@ class Prescriber:
         emphasis: int,
         growth_weeks: int,
         extras_weeks: frozenset[int] = frozenset(),
+        floor_weeks: frozenset[int] = frozenset(),
     ) -> None:
         self.template = template
+        self.floor_weeks = floor_weeks  # the loosening weeks: floor groups reach their floor
         self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
@@ -153,10 +155,16 @@ class Prescriber:
     # -- one session ------------------------------------------------------------------------------
 
     def fit(
-        self, slot: Slot, week: int, state: DoseState, cool_downs_after: int
+        self,
+        slot: Slot,
+        week: int,
+        state: DoseState,
+        cool_downs_after: int,
+        loosenings_after: int = 0,
     ) -> tuple[Prescription, ...] | None:
         """The slot filled, or None when the routine it must hold does not fit (time or the
-        weekly budget): the session is then left out."""
+        weekly budget): the session is then left out. The sessions still to come in the week
+        keep their share of the budget and take theirs of the floor."""
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
@@ -177,6 +185,9 @@ class Prescriber:
             routine = [*picks.values()]
             self._grow(routine, wish - self._total(routine), week, state, reserve)
             picks = {p.exercise.id: p for p in routine}
+        if slot.kind == "loosening" and week in self.floor_weeks:
+            aim = self._floor_share(week, state, reserve, loosenings_after)
+            self._reach_floor(picks, listed, wish, week, state, reserve, aim)
         for exercise in listed:  # then the rest, in order, while time and the budget allow
             if exercise.id in picks:
                 continue
@@ -190,6 +201,79 @@ class Prescriber:
             return None
         self._grow(chosen, wish - self._total(chosen), week, state, reserve)
         return self._commit(chosen, week, state)
+
+    def _reach_floor(
+        self,
+        picks: dict[str, _Pick],
+        listed: list[Exercise],
+        wish: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        aim: dict[str, int],
+    ) -> None:
+        """While the week's stretching of hip flexors or glutes is still short of its floor
+        (a must of loosening weeks), their stretches come and grow before any other extra,
+        the group furthest from it first."""
+        short = self._short_of_floor(picks, week, state, aim)
+        for exercise in sorted(listed, key=lambda e: self._neediest(e, short)):
+            if exercise.id in picks or not short.keys() & set(exercise.targets):
+                continue
+            pick = self._pick(exercise, "loosening", week, state)
+            if pick is None or not self._within(pick, week, state, reserve, [*picks.values()]):
+                continue
+            if self._total([*picks.values(), pick]) <= wish:
+                picks[exercise.id] = pick
+                short = self._short_of_floor(picks, week, state, aim)
+        keys = [*picks]
+        chosen = [*picks.values()]
+        grew = True
+        while short and grew:
+            grew = False
+            numbers = [n for n, p in enumerate(chosen) if short.keys() & set(p.exercise.targets)]
+            for number in sorted(numbers, key=lambda n: self._neediest(chosen[n].exercise, short)):
+                spare = wish - self._total(chosen)
+                _, grew = self._grow_once(chosen, [number], spare, week, state, reserve)
+                if grew:
+                    break
+            short = self._short_of_floor(dict(zip(keys, chosen, strict=True)), week, state, aim)
+        picks.update(zip(keys, chosen, strict=True))
+
+    @staticmethod
+    def _neediest(exercise: Exercise, short: dict[str, int]) -> int:
+        """How much the group this exercise stretches furthest from its floor still lacks,
+        negated so that sorting puts the neediest first."""
+        return -max((short.get(g, 0) for g in exercise.targets), default=0)
+
+    def _floor_share(
+        self, week: int, state: DoseState, cool_downs: int, loosenings: int
+    ) -> dict[str, int]:
+        """Seconds of each floor group this session aims at: what the week still lacks of the
+        floor, less the least the cool-downs to come hold, shared with the loosening sessions
+        to come."""
+        floor = int(self.template.budget.floor_minutes * 60)
+        aim = {}
+        for group in self.template.budget.floor_groups:
+            lack = floor - state.used.get((week, group), 0)
+            lack -= cool_downs * self._cool_down_need(group, [], state)
+            aim[group] = -(-lack // (loosenings + 1))
+        return aim
+
+    def _short_of_floor(
+        self, picks: dict[str, _Pick], week: int, state: DoseState, aim: dict[str, int]
+    ) -> dict[str, int]:
+        """The seconds each floor group still lacks of this session's aim, these picks
+        included (only the groups short of it)."""
+        short = {}
+        for group, seconds in aim.items():
+            taken = sum(
+                self._side_seconds(p.exercise, p.unit, p.rounds)
+                for p in picks.values()
+                if p.exercise.style == "static" and group in p.exercise.targets
+            )
+            if taken < seconds:
+                short[group] = seconds - taken
+        return short
 
     def _listed(self, kind: SessionKind, week: int) -> list[Exercise]:
         listed = self.lists.get(kind, [])
@@ -315,34 +399,49 @@ class Prescriber:
         reserve: int,
         front_first: bool,
     ) -> int:
-        floor = set(self.template.budget.floor_groups)
         grew = True
         while grew:
-            grew = False
-            for number in order:
-                pick = chosen[number]
-                if (
-                    front_first
-                    and pick.exercise.style == "static"
-                    and pick.exercise.id not in self.front
-                    and not floor & set(pick.exercise.targets)
-                ):
-                    continue
-                if pick.rounds >= pick.most_rounds:
-                    spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
-                    continue
-                last = state.progress.get(pick.exercise.id, Progress())
-                unit = self._unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
-                if unit is None:
-                    continue
-                bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
-                more = self._seconds(bigger) - self._seconds(pick)
-                others = [c for c in chosen if c is not pick]
-                if more <= spare and self._within(bigger, week, state, reserve, others):
-                    chosen[number] = bigger
-                    spare -= more
-                    grew = True
+            spare, grew = self._grow_once(chosen, order, spare, week, state, reserve, front_first)
         return spare
+
+    def _grow_once(
+        self,
+        chosen: list[_Pick],
+        order: list[int],
+        spare: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        front_first: bool = False,
+    ) -> tuple[int, bool]:
+        """One more set for each in `order` that time, the budget and gradual change allow:
+        the time still spare, and whether any grew."""
+        floor = set(self.template.budget.floor_groups)
+        grew = False
+        for number in order:
+            pick = chosen[number]
+            if (
+                front_first
+                and pick.exercise.style == "static"
+                and pick.exercise.id not in self.front
+                and not floor & set(pick.exercise.targets)
+            ):
+                continue
+            if pick.rounds >= pick.most_rounds:
+                spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
+                continue
+            last = state.progress.get(pick.exercise.id, Progress())
+            unit = self._unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
+            if unit is None:
+                continue
+            bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
+            more = self._seconds(bigger) - self._seconds(pick)
+            others = [c for c in chosen if c is not pick]
+            if more <= spare and self._within(bigger, week, state, reserve, others):
+                chosen[number] = bigger
+                spare -= more
+                grew = True
+        return spare, grew
 
     def _first_reps_up(
         self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState

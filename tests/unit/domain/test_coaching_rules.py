@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -302,6 +303,33 @@ def test_loosening_weeks_reach_five_minutes_for_hip_flexors_and_glutes(
     for week in range(1, plan.loosening_weeks + 1):
         for group in ("hip flexors", "glutes"):
             assert used[(week, group)] >= 5 * 60, (week, group, used[(week, group)])
+
+
+@pytest.mark.parametrize("template_name", ["standard", "gentle"])
+@pytest.mark.parametrize("pattern", ["once a week", "three a week"])
+@pytest.mark.parametrize("tightness", [3, 4, 5])
+def test_a_runner_of_one_run_a_week_still_reaches_five_minutes_while_loosening(
+    tightness: int,
+    pattern: str,
+    template_name: str,
+    standard: Template,
+    gentle: Template,
+    catalogue: Catalogue,
+) -> None:
+    """One run a week leaves few sessions: the loosening sessions give the hip flexors and
+    glutes their stretches before any other extra (tightness 3 once got 240 s)."""
+    template = standard if template_name == "standard" else gentle
+    case = Case(tightness, "run", 0.0, "UTC", date(2026, 10, 1), 8, pattern)
+    plan = case.build(template, catalogue)
+    assert plan.loosening_weeks >= 1
+    used = floor_in_loosening(plan, catalogue)
+    floor = template.budget.floor_minutes * 60
+    for week in range(1, plan.loosening_weeks + 1):
+        for group in template.budget.floor_groups:
+            assert used[(week, group)] >= floor, (week, group, used[(week, group)])
+    check_budget(plan, catalogue)
+    check_gradual(plan)
+    check_routine_whole(plan)
 
 
 @RULES
