@@ -27,10 +27,10 @@ def ical_bytes(component: Component) -> bytes:
 def fold(line: str) -> str:
     """A content line folded as icalendar folds it: pieces of under 75 octets, never ending on
     an escape character when the piece holds more than that one character."""
+    if not line.isascii():  # 74 characters may be up to 296 octets
+        return _fold_by_octets(line)
     if len(line) <= _PIECE:
         return line
-    if not line.isascii():
-        return _fold_by_octets(line)
     pieces = []
     at, end = 0, len(line)
     while end - at > _PIECE:

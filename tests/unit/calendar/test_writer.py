@@ -42,3 +42,9 @@ def test_an_escape_is_never_split_across_a_fold() -> None:
 
 def test_a_short_line_is_left_alone() -> None:
     assert fold("SUMMARY:Hip mobility") == "SUMMARY:Hip mobility"
+
+
+def test_a_short_line_of_many_octets_is_folded_as_the_library_folds_it() -> None:
+    # 56 characters, 75 octets: the line needs a fold although it is short in characters.
+    calendar = _calendar("", ":" * 21 + ";" * 8 + "––" + "𝄞" * 5)
+    assert ical_bytes(calendar) == calendar.to_ical()
