@@ -27,11 +27,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 FIXED_NOW = datetime(2027, 3, 3, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests first: started last, one of them keeps a core busy after the rest are done."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 @pytest.fixture(autouse=True)
 def _isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
