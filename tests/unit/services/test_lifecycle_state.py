@@ -42,6 +42,7 @@ class BlockLife(RuleBasedStateMachine):
         self.repo.add_run_rule(NAME, RunRule((0, 2, 5), time(7, 0), 45))
         plans.build_plan(self.repo, NAME, START, 4)
         self.frozen: dict[str, tuple[object, ...]] = {}
+        self._plan_read: tuple[bytes, Plan] | None = None
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -50,19 +51,27 @@ class BlockLife(RuleBasedStateMachine):
 
     @property
     def plan(self) -> Plan:
-        plan = self.repo.get_plan(NAME)
-        assert plan is not None
-        return plan
+        """The stored plan, decoded again only when the athlete's file changed (every
+        invariant reads it after every step)."""
+        raw = self.repo.file_of(NAME).read_bytes()
+        if self._plan_read is None or self._plan_read[0] != raw:
+            plan = self.repo.get_plan(NAME)
+            assert plan is not None
+            self._plan_read = (raw, plan)
+        return self._plan_read[1]
+
+    def files(self) -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in sorted(self.folder.rglob("*")) if p.is_file()}
 
     def attempt(self, what: str, change: Callable[[], object]) -> None:
-        """Run a change; a refusal must leave the database file exactly as it was."""
-        before = self.repo.path.read_bytes()
+        """Run a change; a refusal must leave every file of the database exactly as it was."""
+        before = self.files()
         try:
             change()
             event(f"{what}: done")
         except PlannerError:
             event(f"{what}: refused")
-            assert self.repo.path.read_bytes() == before
+            assert self.files() == before
         self.remember_frozen()
 
     def remember_frozen(self) -> None:
