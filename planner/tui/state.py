@@ -253,13 +253,26 @@ class Board:
             return summaries.names
         return tuple(s.name for s in summaries)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Each listed athlete's name key (`name_key`), in list order, without making rows."""
+        summaries = self.summaries
+        if isinstance(summaries, Roster):
+            return summaries.keys
+        return tuple(name_key(s.name) for s in summaries)
+
+    def index_of(self, name: str) -> int | None:
+        """Where `name` (matched by name key) stands in the list; None if not listed."""
+        key, keys = name_key(name), self.keys
+        return keys.index(key) if key in keys else None
+
     def shows(self, name: str) -> bool:
         return self.detail is not None and self.detail.athlete.key == name_key(name)
 
     def choose(self, name: str | None) -> Board:
         """The board with `name` selected (the first athlete if they are not listed)."""
-        keys = {name_key(name): name for name in self.names}
-        chosen = keys.get(name_key(name)) if name else None
+        at = self.index_of(name) if name else None
+        chosen = self.names[at] if at is not None else None
         if chosen is None and self.listed:
             chosen = self.names[0] if self.names else None
         return replace(self, selected=chosen or name, detail=self.detail if chosen else None)
@@ -287,6 +300,7 @@ class Roster(Sequence[AthleteSummary]):
         self._reports = reports
         self._rows: list[AthleteSummary | None] = [None] * len(self._stored)
         self.names = tuple(s.athlete.name for s in self._stored)
+        self.keys = tuple(s.athlete.key for s in self._stored)  # stored with each athlete
 
     def __len__(self) -> int:
         return len(self._stored)
