@@ -133,7 +133,7 @@ class HipplanApp(App[None]):
         before each log). True when a fresh read was started."""
         if not self.keeper.clock_moved():
             return False
-        self.reload()
+        self._load_list(self.keeper.reload(clock_only=True))
         return True
 
     @work(thread=True, group="load", exit_on_error=False)

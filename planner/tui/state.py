@@ -283,7 +283,11 @@ def load_board(repo: Store, selected: str | None, now: datetime) -> Board:
 
     The detail is left to `load_detail`: the list costs one small read per athlete, and each
     row's figures are worked out when the row is first shown (see `Roster`)."""
-    roster = Roster(repo.summaries(), now, _reports_of(repo))
+    return listed(Roster(repo.summaries(), now, _reports_of(repo)), selected)
+
+
+def listed(roster: Roster, selected: str | None) -> Board:
+    """A board listing `roster`, with `selected` chosen (the first if not listed)."""
     return Board(summaries=roster, listed=True).choose(selected)
 
 
@@ -301,6 +305,11 @@ class Roster(Sequence[AthleteSummary]):
         self._rows: list[AthleteSummary | None] = [None] * len(self._stored)
         self.names = tuple(s.athlete.name for s in self._stored)
         self.keys = tuple(s.athlete.key for s in self._stored)  # stored with each athlete
+
+    def at(self, now: datetime) -> Roster:
+        """The same athletes as of `now`: rows made afresh when asked for, from the stored
+        summaries already read (their reports still kept while their weeks hold)."""
+        return Roster(self._stored, now, self._reports)
 
     def __len__(self) -> int:
         return len(self._stored)
