@@ -1,7 +1,8 @@
 """The hipplan TUI: one app, the board its `BoardKeeper` keeps (`tui/board.py`), and the screens.
 
 Screens are views over `app.board`. They ask the app to decide by posting messages
-(`planner.tui.messages`) and change data through `app.write(job)`; any change, and the CLI writing
+(`planner.tui.messages`), which the app hands to `Requests` (`tui/requests.py`: a dialog where
+one is due, then a job of `tui/jobs.py`), and change data through `app.write(job)`; any change, and the CLI writing
 the file underneath, ends in `reload()`, which reads a fresh board off the UI thread and publishes
 it on `board_changed`; every screen on the stack redraws from it. The board comes in two reads:
 the athletes list from their summaries, then the selected athlete's detail, so Home paints the
@@ -19,42 +20,23 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from planner import clock
-from planner.domain import adapt
 from planner.domain.errors import PlannerError
-from planner.domain.model import KIND_LABELS, LogStatus, Session, as_utc, name_key
+from planner.domain.model import LogStatus
 from planner.tui import screens
 from planner.tui.board import BoardKeeper, DetailRead, ListRead
 from planner.tui.commands import HipplanCommands
-from planner.tui.labels import STATUS_WORDS, change_words, loading_words, session_title
-from planner.tui.messages import (
-    AthleteSelected,
-    LogRequested,
-    MoveRequested,
-    OpenSession,
-    OpenWeek,
-    PlayRequested,
-    RunMoveRequested,
-    RunSkipRequested,
-    SelfTestTaken,
-    UndoLogRequested,
-)
+from planner.tui.labels import loading_words
+from planner.tui.messages import LogRequested, PlayRequested, UndoLogRequested
+from planner.tui.requests import Requests, listens
 from planner.tui.state import AthleteDetail, Board
-from planner.tui.widgets.dialogs import (
-    ConfirmDialog,
-    ErrorDialog,
-    MinutesDialog,
-    MoveDialog,
-    PartlyDone,
-    RunMoveDialog,
-)
+from planner.tui.widgets.dialogs import ErrorDialog
 
 if TYPE_CHECKING:
-    from planner.services.runs import RunsChanged
     from planner.storage import FileStore
 
 T = TypeVar("T")
@@ -95,8 +77,7 @@ class HipplanApp(App[None]):
         self.board_changed: Signal[Board] = Signal(self, "board-changed")
         self._watch_seconds = watch_seconds
         self._clock_seconds = clock_seconds
-        # (athlete, session) of the latest log made here: what the palette's undo takes back first
-        self._last_logged: tuple[str, Session] | None = None
+        self.requests = Requests(self)  # what the app does when a screen asks
         self._open_wizard_when_empty = open_wizard_when_empty
         self.theme = DARK_THEME
 
@@ -152,7 +133,7 @@ class HipplanApp(App[None]):
         before each log). True when a fresh read was started."""
         if not self.keeper.clock_moved():
             return False
-        self.reload()
+        self._load_list(self.keeper.reload(clock_only=True))
         return True
 
     @work(thread=True, group="load", exit_on_error=False)
@@ -242,180 +223,15 @@ class HipplanApp(App[None]):
         what = str(error) if isinstance(error, PlannerError) else f"{type(error).__name__}: {error}"
         self.notify(what, title="Something went wrong", severity="error", timeout=30)
 
-    def log_session(
-        self,
-        session: Session,
-        status: LogStatus,
-        minutes: int | None = None,
-        *,
-        athlete: str | None = None,
-        note: str = "",
-    ) -> None:
-        """Log a session (of the selected athlete unless named); figures update once it lands."""
-        name = athlete or self.athlete_name
-        if name is None:
-            return
-        if minutes is None:
-            minutes = session.minutes if status == "done" else 0
+    # -- what screens ask for: answered by `requests` (planner.tui.requests) -------------------
 
-        def job(repo: FileStore) -> str:
-            from planner.services import logs  # services load on first use, after Home
-
-            logs.log_session(repo, name, session.id, status, minutes, note, None)
-            self._last_logged = (name, session)
-            return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"
-
-        self.write(job)
-
-    # -- what screens ask for ------------------------------------------------------------------
-
-    @on(LogRequested)
-    def _log_requested(self, request: LogRequested) -> None:
-        """Log as asked. Replacing another log asks first; partial asks how many minutes were
-        done (default half) unless the request says."""
-        session, status = request.session, request.status
-        self.follow_clock()
-        logged = self.detail.status(session) if self.detail and not request.athlete else None
-
-        def log(minutes: int | None, note: str = "") -> None:
-            self.log_session(session, status, minutes, athlete=request.athlete, note=note)
-
-        def log_partly(done: PartlyDone | None) -> None:
-            if done is not None:
-                log(done.minutes, done.note)
-
-        def go_on(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            if status == "partial" and request.minutes is None:
-                self.push_screen(MinutesDialog(session), log_partly)
-            else:
-                log(request.minutes)
-
-        if logged is not None and logged != status:
-            question = (
-                f"{session_title(session)} {session.start:%a %H:%M} is logged as "
-                f"{STATUS_WORDS[logged]}. Log it as {STATUS_WORDS[status]} instead?"
-            )
-            self.push_screen(ConfirmDialog(question, title="Replace the log?"), go_on)
-        elif logged is None and as_utc(session.start) > as_utc(clock.now()):
-            # A session still to come: a stray key must not log it (a future warm-up skipped).
-            question = (
-                f"{session_title(session)} {session.start:%a %d %b %H:%M} has not started yet."
-                f" Log it as {STATUS_WORDS[status]} now?"
-            )
-            self.push_screen(ConfirmDialog(question, title="Log a session to come?"), go_on)
-        else:
-            go_on(True)
-
-    @on(UndoLogRequested)
-    def _undo_requested(self, request: UndoLogRequested) -> None:
-        """Take a log back: the session is open again, and the plan adapts as after a log."""
-        name, detail = self.athlete_name, self.detail
-        if name is None or detail is None:
-            return
-        mine = self._last_logged
-        remembered = mine[1] if mine and name_key(mine[0]) == name_key(name) else None
-        session = request.session or remembered or _last_logged(detail)
-        if session is None or detail.status(session) is None:
-            self.notify("No log to take back.", severity="warning")
-            return
-
-        def job(repo: FileStore) -> str:
-            from planner.services import logs  # services load on first use, after Home
-
-            result = logs.undo_log(repo, name, session.id)
-            self._last_logged = None
-            said = (
-                f"{session_title(session)} {session.start:%a %H:%M}: the"
-                f" {STATUS_WORDS[result.undone.status]} log taken back; open again"
-            )
-            return said + (f"\n{change_words(result.change)}" if result.change else "")
-
-        self.write(job)
+    @listens
+    def _requested(self, request: Message) -> None:
+        self.requests.handle(request)
 
     def action_undo_last_log(self) -> None:
         if not self._loading_hint():
             self.post_message(UndoLogRequested())
-
-    @on(PlayRequested)
-    def _play_requested(self, request: PlayRequested) -> None:
-        self.push_screen(screens.make("player", request.session, self.athlete_name))
-
-    @on(MoveRequested)
-    def _move_requested(self, request: MoveRequested) -> None:
-        if self.detail is not None:
-            self.push_screen(MoveDialog(request.session, self.detail.athlete))
-
-    @on(MoveDialog.Submitted)
-    def _move(self, request: MoveDialog.Submitted) -> None:
-        dialog, start = request.dialog, request.start
-        name, session_id = request.athlete, request.session.id
-
-        def job(repo: FileStore) -> str:
-            from planner.services import moves
-
-            moves.move_session(repo, name, session_id, start)
-            return f"Moved to {start:%a %d %b %H:%M}"
-
-        self.write(job, done=lambda: dialog.dismiss(True), refused=lambda e: dialog.refuse(str(e)))
-
-    @on(RunSkipRequested)
-    def _skip_run_requested(self, request: RunSkipRequested) -> None:
-        """Put a run back at once; skipping one asks first, naming what goes with it."""
-        detail, run = self.detail, request.run
-        if detail is None or detail.plan is None:
-            return
-        name = detail.athlete.name
-
-        def skip(confirmed: bool | None = True) -> None:
-            from planner.services import runs
-
-            if confirmed:
-                self.write(
-                    lambda repo: runs_changed(runs.skip_run(repo, name, run.id, request.undo))
-                )
-
-        if request.undo:
-            skip()
-            return
-        tied = [KIND_LABELS[s.kind] for s in detail.plan.sessions if s.run_id == run.id]
-        going = f"\n\nIts {' and '.join(tied)} go with it." if tied else ""
-        local = run.start.astimezone(detail.athlete.zone)
-        question = f"Skip the run on {local:%a %d %b %H:%M} ({run.minutes} min)?{going}"
-        self.push_screen(
-            ConfirmDialog(question, title="Skip this run?", yes="Skip run", no="Keep it"), skip
-        )
-
-    @on(RunMoveRequested)
-    def _move_run_requested(self, request: RunMoveRequested) -> None:
-        if self.detail is not None:
-            self.push_screen(RunMoveDialog(request.run, self.detail.athlete))
-
-    @on(RunMoveDialog.Submitted)
-    def _move_run(self, request: RunMoveDialog.Submitted) -> None:
-        dialog, name, run_id, start = request.dialog, request.athlete, request.run.id, request.start
-
-        def job(repo: FileStore) -> str:
-            from planner.services import runs
-
-            return runs_changed(runs.move_run(repo, name, run_id, start))
-
-        self.write(job, done=lambda: dialog.dismiss(True), refused=lambda e: dialog.refuse(str(e)))
-
-    @on(SelfTestTaken)
-    def _self_test_taken(self, request: SelfTestTaken) -> None:
-        name, measures = request.athlete or self.athlete_name, request.measures
-        if name is None:
-            return
-
-        def job(repo: FileStore) -> str:
-            from planner.services import assessment
-
-            kept = assessment.assess(repo, name, measures).checkin
-            return f"Self-test of {name} kept with the check-in of {kept.day:%a %d %b}"
-
-        self.write(job)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own Screenshot saves to ~/Downloads and fails where that folder is missing.
@@ -445,18 +261,6 @@ class HipplanApp(App[None]):
         home = screens.screen_class("home")
         while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
             self.pop_screen()
-
-    @on(OpenSession)
-    def _open_session(self, request: OpenSession) -> None:
-        self.push_screen(screens.make("session", request.session.id))
-
-    @on(OpenWeek)
-    def _open_week(self, request: OpenWeek) -> None:
-        self.open_week(request.week)
-
-    @on(AthleteSelected)
-    def _athlete_selected(self, request: AthleteSelected) -> None:
-        self.select_athlete(request.name)
 
     def action_log_next(self, status: LogStatus) -> None:
         if self._loading_hint():
@@ -551,27 +355,6 @@ class HipplanApp(App[None]):
         week_screen = self.get_screen("week")
         week_screen.open_at(week)  # type: ignore[attr-defined]
         self.push_screen("week")
-
-
-def runs_changed(result: RunsChanged) -> str:
-    """'Skipped the run at ...', then what the plan's rebuild changed."""
-    said = result.what[0].upper() + result.what[1:]
-    change = result.change
-    if change is None:
-        return f"{said}. The plan stays as it was."
-    why = adapt.change_words(change, cause=False)  # what asked for it is said already
-    return f"{said}. Plan rebuilt from week {change.week}" + (f": {why}" if why else ".")
-
-
-def _last_logged(detail: AthleteDetail) -> Session | None:
-    """The session of the athlete's most recent log, for the palette's undo."""
-    if detail.plan is None or not detail.logs:
-        return None
-    plan = detail.plan
-    sessions = [s for s in plan.sessions if s.id in detail.logs]
-    if not sessions:
-        return None
-    return max(sessions, key=lambda s: (as_utc(detail.logs[s.id].logged_at), as_utc(s.start)))
 
 
 def run_app(db_path: Path | None = None) -> int:

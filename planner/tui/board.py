@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from planner import clock
 from planner.domain.errors import UnknownAthlete
 from planner.domain.model import as_utc, name_key
-from planner.tui.state import AthleteDetail, Board, load_board
+from planner.tui.state import AthleteDetail, Board, Roster, listed, load_board
 from planner.tui.state import load_detail as load_detail  # tests hold reads back here
 
 if TYPE_CHECKING:
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ListRead:
-    """Read the athletes list, then the detail of `selected`."""
+    """Read the athletes list, then the detail of `selected`. With `kept`, the list read before
+    is shown as of the new time unless the file changed underneath (only the clock moved)."""
 
     generation: int
     detail_generation: int
     selected: str | None
+    kept: Roster | None = None
 
 
 @dataclass(frozen=True)
@@ -50,17 +52,24 @@ class BoardKeeper:
         self.board = Board(selected=selected)
         self.read_at = clock.now()  # the "now" the board shown was read with
         self._generation = 0  # of list reads
+        self._shown = 0  # the generation of the list shown
         self._detail_generation = 0  # of detail reads: each reload and each choice
         self._first_list = True
 
     # -- requests, on the UI thread ----------------------------------------------------------
 
-    def reload(self) -> ListRead:
-        """A fresh list and detail; any read still running is overtaken."""
+    def reload(self, *, clock_only: bool = False) -> ListRead:
+        """A fresh list and detail; any read still running is overtaken. `clock_only`: nothing
+        was written here, only the clock moved, so the stored summaries already read may serve
+        again (a squad's list then costs the rows shown, not a read of every athlete)."""
+        # Only the list of the latest read may serve again: a read still running may follow a
+        # write made here, which the list shown does not hold yet.
+        summaries, settled = self.board.summaries, self._shown == self._generation
+        kept = summaries if clock_only and settled and isinstance(summaries, Roster) else None
         self._generation += 1
         self._detail_generation += 1
         self.read_at = clock.now()
-        return ListRead(self._generation, self._detail_generation, self.board.selected)
+        return ListRead(self._generation, self._detail_generation, self.board.selected, kept)
 
     def choose(self, name: str) -> DetailRead | None:
         """Show `name`: the board follows at once; the read of their detail, if it is needed."""
@@ -85,6 +94,8 @@ class BoardKeeper:
 
     def read_list(self, read: ListRead) -> Board:
         with self.lock:
+            if read.kept is not None and not self.repo.refresh():
+                return listed(read.kept.at(clock.now()), read.selected)
             return load_board(self.repo, read.selected, clock.now())
 
     def read_detail(self, read: DetailRead) -> AthleteDetail | None:
@@ -109,6 +120,7 @@ class BoardKeeper:
         """Take a finished list read; False when a newer one was asked for meanwhile."""
         if generation != self._generation:
             return False
+        self._shown = generation
         # The detail shown stays until its fresh read lands; a choice made meanwhile stands.
         fresh = replace(board, detail=self.board.detail)
         self.board = fresh.choose(self.board.selected or board.selected)

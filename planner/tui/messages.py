@@ -1,5 +1,6 @@
-"""What screens ask the app for. Screens post these and the app decides what happens (a dialog
-first, a write in a worker, another screen); the app calls screens only to redraw them."""
+"""What screens ask the app for. Screens post these to the app, and `Requests`
+(`planner.tui.requests`) decides what happens (a dialog first, a write in a worker, another
+screen); the app calls screens only to redraw them."""
 
 from __future__ import annotations
 

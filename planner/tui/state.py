@@ -253,13 +253,26 @@ class Board:
             return summaries.names
         return tuple(s.name for s in summaries)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Each listed athlete's name key (`name_key`), in list order, without making rows."""
+        summaries = self.summaries
+        if isinstance(summaries, Roster):
+            return summaries.keys
+        return tuple(name_key(s.name) for s in summaries)
+
+    def index_of(self, name: str) -> int | None:
+        """Where `name` (matched by name key) stands in the list; None if not listed."""
+        key, keys = name_key(name), self.keys
+        return keys.index(key) if key in keys else None
+
     def shows(self, name: str) -> bool:
         return self.detail is not None and self.detail.athlete.key == name_key(name)
 
     def choose(self, name: str | None) -> Board:
         """The board with `name` selected (the first athlete if they are not listed)."""
-        keys = {name_key(name): name for name in self.names}
-        chosen = keys.get(name_key(name)) if name else None
+        at = self.index_of(name) if name else None
+        chosen = self.names[at] if at is not None else None
         if chosen is None and self.listed:
             chosen = self.names[0] if self.names else None
         return replace(self, selected=chosen or name, detail=self.detail if chosen else None)
@@ -270,7 +283,11 @@ def load_board(repo: Store, selected: str | None, now: datetime) -> Board:
 
     The detail is left to `load_detail`: the list costs one small read per athlete, and each
     row's figures are worked out when the row is first shown (see `Roster`)."""
-    roster = Roster(repo.summaries(), now, _reports_of(repo))
+    return listed(Roster(repo.summaries(), now, _reports_of(repo)), selected)
+
+
+def listed(roster: Roster, selected: str | None) -> Board:
+    """A board listing `roster`, with `selected` chosen (the first if not listed)."""
     return Board(summaries=roster, listed=True).choose(selected)
 
 
@@ -287,6 +304,12 @@ class Roster(Sequence[AthleteSummary]):
         self._reports = reports
         self._rows: list[AthleteSummary | None] = [None] * len(self._stored)
         self.names = tuple(s.athlete.name for s in self._stored)
+        self.keys = tuple(s.athlete.key for s in self._stored)  # stored with each athlete
+
+    def at(self, now: datetime) -> Roster:
+        """The same athletes as of `now`: rows made afresh when asked for, from the stored
+        summaries already read (their reports still kept while their weeks hold)."""
+        return Roster(self._stored, now, self._reports)
 
     def __len__(self) -> int:
         return len(self._stored)

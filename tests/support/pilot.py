@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from planner import clock
 from planner.demo import populate_demo
@@ -43,10 +45,22 @@ async def settle(pilot: Pilot[Any]) -> None:
     app = pilot.app
     for _ in range(3):  # a finished write starts a reload: wait for that one too
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     stop_blinking(pilot)
+
+
+async def workers_done(app: App[Any], tries: int = 50) -> None:
+    """Wait for every worker. One cancelled meanwhile is done too: the file watch is exclusive,
+    so a tick that comes while the last one is still reading (a busy machine) cancels it."""
+    for _ in range(tries):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+    raise TimeoutError("workers kept being cancelled and started again")
 
 
 async def week_made(pilot: Pilot[Any]) -> None:

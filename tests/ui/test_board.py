@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from planner import clock
+from planner.domain.summary import Summary
 from planner.storage import Repository
 from planner.tui.board import BoardKeeper, DetailRead
+from planner.tui.state import summarise
 from tests.support.pilot import FROZEN_NOW
 
 
@@ -55,6 +59,60 @@ def test_the_clock_and_the_file_call_for_fresh_reads(demo_repo: Repository) -> N
     other = Repository.open(demo_repo.path)
     other.remove_athlete("Cal Loose")
     assert keeper.file_changed()
+
+
+def listed_keeper(repo: Repository) -> BoardKeeper:
+    keeper = BoardKeeper(repo, "Ana Tight")
+    read = keeper.reload()
+    assert keeper.list_loaded(keeper.read_list(read), read.generation)
+    return keeper
+
+
+def test_when_only_the_clock_moved_the_list_is_not_read_again(
+    demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = {s.name: s for s in demo_repo.summaries()}
+    keeper = listed_keeper(demo_repo)
+    reads: list[int] = []
+
+    def counted() -> list[Summary]:
+        reads.append(1)
+        return list(stored.values())
+
+    monkeypatch.setattr(demo_repo, "summaries", counted)
+    later = FROZEN_NOW + timedelta(days=7)  # a week on: the rows' weeks move with it
+    clock.freeze(later)
+
+    read = keeper.reload(clock_only=True)
+    board = keeper.read_list(read)
+
+    assert reads == []
+    assert list(board.names) == ["Ana Tight", "Ben Mid", "Cal Loose"]
+    for row in board.summaries:
+        assert row == summarise(stored[row.name], later)
+    assert keeper.list_loaded(board, read.generation)
+    keeper.read_list(keeper.reload())  # any other reload reads the list again
+    assert len(reads) == 1
+
+
+def test_a_clock_reload_reads_the_list_when_the_file_changed_underneath(
+    demo_repo: Repository,
+) -> None:
+    keeper = listed_keeper(demo_repo)
+    Repository.open(demo_repo.path).remove_athlete("Cal Loose")
+
+    board = keeper.read_list(keeper.reload(clock_only=True))
+
+    assert list(board.names) == ["Ana Tight", "Ben Mid"]
+
+
+def test_a_clock_reload_does_not_reuse_a_list_while_a_newer_read_is_on_its_way(
+    demo_repo: Repository,
+) -> None:
+    keeper = listed_keeper(demo_repo)
+    keeper.reload()  # after a write here: its list not read yet
+
+    assert keeper.reload(clock_only=True).kept is None
 
 
 def test_the_wizard_opens_once_on_an_empty_database(repo: Repository) -> None:

@@ -72,7 +72,7 @@ async def test_a_failed_write_says_why_in_a_dialog(demo: HipplanApp) -> None:
         await settle(pilot)
         assert demo.detail is not None and demo.detail.plan is not None
         gone = replace(demo.detail.plan.sessions[0], id="20990101-pre")
-        demo.log_session(gone, "done")
+        demo.requests.log_session(gone, "done")
         await settle(pilot)
         dialog = demo.screen
         assert isinstance(dialog, ErrorDialog)

@@ -160,7 +160,7 @@ async def test_adherence_redraws_when_a_log_lands(demo: HipplanApp) -> None:
         screen = demo.screen
         assert isinstance(screen, AdherenceScreen)
         before = text_of(screen, "#streak")
-        demo.log_session(session, "done")  # as if logged from the palette or the CLI
+        demo.requests.log_session(session, "done")  # as if logged from the palette or the CLI
         await settle(pilot)
         assert demo.screen is screen and text_of(screen, "#streak") != before
         done = [re.search(r"(\d+) of \d+ min", t) for t in (before, text_of(screen, "#streak"))]

@@ -82,6 +82,18 @@ def test_a_row_says_the_athletes_name_and_figures(repo: Repository, frozen_clock
     assert [s.name for s in rows] == list(board.names)
 
 
+def test_choosing_by_name_makes_no_row(repo: Repository, frozen_clock: datetime) -> None:
+    add_squad(repo, 5)
+    board = load_board(repo, None, frozen_clock)
+
+    chosen = board.choose("  athlete   004 ")  # matched by name key
+
+    assert chosen.selected == "Athlete 004"
+    assert board.index_of("ATHLETE 003") == 2 and board.index_of("Nobody") is None
+    assert board.choose("Nobody").selected == "Athlete 001"  # the first, when not listed
+    assert roster_of(board.summaries).made == 0
+
+
 def roster_of(summaries: object) -> Roster:
     assert isinstance(summaries, Roster)
     return summaries

@@ -57,7 +57,6 @@ from planner.domain.model import (
     Plan,
     RunRule,
     Sport,
-    name_key,
 )
 from planner.services import onboarding
 from planner.services.onboarding import Draft, Preview
@@ -394,7 +393,9 @@ class PlanWizard(HipplanScreen[str | None]):
     def _free_name(self, text: str) -> str:
         """A valid name no athlete has yet (as far as this screen knows: the save checks again)."""
         name = clean_name(text)
-        taken = {name_key(s.name): s for s in self.hipplan.board.summaries}.get(name_key(name))
+        board = self.hipplan.board
+        at = board.index_of(name)  # the one row looked at, not every athlete's
+        taken = board.summaries[at] if at is not None else None
         if taken is not None and not taken.has_plan:  # not a dead end: say where their plan is made
             raise InvalidInput(
                 "name", f"{taken.name} is already here, without a plan: choose them on Home, then n"
