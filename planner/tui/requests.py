@@ -2,8 +2,9 @@
 due, then a job (`planner.tui.jobs`) through the one route for writes, `app.write`; or another
 screen, or another athlete.
 
-`HipplanApp` receives every request (one handler, `listens`) and hands it to `Requests.handle`; nothing here writes to the
-store itself or redraws a screen (the write's reload does).
+`HipplanApp` receives every request (one handler, `listens`) and hands it to
+`Requests.handle`; nothing here writes to the store itself or redraws a screen (the write's
+reload does).
 """
 
 from __future__ import annotations
