@@ -61,17 +61,19 @@ def register(subparsers: Any) -> None:
         ),
     )
     options.add_name(change)
-    options.add_tightness(change, required=False)
-    change.add_argument("--sport", choices=SPORTS)
-    options.add_sitting_hours(change)
-    options.add_tz(change)
-    change.add_argument(
+    # titled as the field a set without any of them is refused on (cli.errors names them all)
+    changes = change.add_argument_group("changes")
+    options.add_tightness(changes, required=False)
+    changes.add_argument("--sport", choices=SPORTS)
+    options.add_sitting_hours(changes)
+    options.add_tz(changes)
+    changes.add_argument(
         "--target",
         type=argtype(parse_target_percent),
         metavar="PERCENT",
         help="weekly adherence target, 1-100",
     )
-    _add_strength(change)
+    _add_strength(changes)
     options.add_json_result(change)
     change.set_defaults(func=athlete_set)
 
@@ -157,7 +159,7 @@ def athlete_add(args: argparse.Namespace) -> int:
         tightness=args.tightness,
         sport=args.sport,
         sitting_hours=args.sitting_hours,
-        tz=args.tz or clock.local_zone_name(),
+        tz=args.zone or clock.local_zone_name(),
         strength=bool(_strength(args.strength)),
     )
     with open_repo(args) as repo:
@@ -194,7 +196,7 @@ def athlete_set(args: argparse.Namespace) -> int:
             tightness=args.tightness,
             sport=args.sport,
             sitting_hours=args.sitting_hours,
-            tz=args.tz,
+            tz=args.zone,
             target=args.target,
             strength=_strength(args.strength),
         )

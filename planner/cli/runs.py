@@ -48,8 +48,10 @@ def register(subparsers: Any) -> None:
     add = group.add_parser("add", help="add a weekly run")
     options.add_name(add)
     add.add_argument("--days", type=argtype(parse_days), required=True, help="e.g. mon,wed,sat")
-    add.add_argument("--at", type=argtype(parse_hhmm), required=True, metavar="HH:MM")
-    options.add_minutes(add, parse_run_minutes, required=True, help="how long each run lasts")
+    add.add_argument("--at", dest="time", type=argtype(parse_hhmm), required=True, metavar="HH:MM")
+    options.add_minutes(
+        add, parse_run_minutes, dest="run_minutes", required=True, help="how long each run lasts"
+    )
     options.add_from_until(add, "these runs")
     options.add_json_result(add)
     add.set_defaults(func=runs_add)
@@ -123,7 +125,7 @@ def _register_import(group: Any) -> None:
 
 
 def runs_add(args: argparse.Namespace) -> int:
-    rule = RunRule(args.days, args.at, args.minutes, args.start, args.until)
+    rule = RunRule(args.days, args.time, args.run_minutes, args.start, args.until)
     with open_repo(args) as repo:
         result = runs.add_runs(repo, args.name, rule)
     if args.json:
