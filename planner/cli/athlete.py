@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock
 from planner.cli import options
@@ -12,24 +12,15 @@ from planner.cli.common import (
     UsageError,
     argtype,
     changes_json,
-    lazy_import,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import assessment, athletes, plans_io
 from planner.domain import selftest
 from planner.domain.inputs import parse_measure, parse_pass_fail, parse_target_percent
 from planner.domain.model import KIND_REASONS, SPORTS, Athlete
 from planner.domain.selftest import Measures
-
-if TYPE_CHECKING:
-    from planner import plans_io
-    from planner.services import assessment, athletes, plans
-else:
-    plans_io = lazy_import("planner.plans_io")  # the catalogue and TOML reader: not for --help
-    assessment = lazy_import("planner.services.assessment")
-    athletes = lazy_import("planner.services.athletes")
-    plans = lazy_import("planner.services.plans")
 
 
 def register(subparsers: Any) -> None:

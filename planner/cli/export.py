@@ -5,16 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import UsageError, argtype, lazy_import, open_repo, print_json
+from planner.cli.common import UsageError, argtype, open_repo, print_json
+from planner.cli.lazy import calendar
 from planner.fsutil import write_output
-
-if TYPE_CHECKING:
-    from planner.services import calendar
-else:
-    calendar = lazy_import("planner.services.calendar")
 
 
 def register(subparsers: Any) -> None:

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
 from planner.cli.common import (
     argtype,
     changes_json,
     iso,
-    lazy_import,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import calendar, runs
 from planner.domain.inputs import (
     MAX_ICS_BYTES,
     WEEKDAYS,
@@ -27,13 +27,6 @@ from planner.domain.inputs import (
 from planner.domain.model import RunRule, resolve_local
 from planner.fsutil import read_input
 
-if TYPE_CHECKING:
-    from planner.services import calendar, runs
-    from planner.services.calendar import ImportSummary
-    from planner.services.runs import ListedRun, RunsChanged
-else:
-    calendar = lazy_import("planner.services.calendar")
-    runs = lazy_import("planner.services.runs")
 DEFAULT_MATCH = "run"  # the importer's default, named here so --help does not load icalendar
 
 
@@ -166,7 +159,7 @@ def runs_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listed_json(item: ListedRun) -> dict[str, Any]:
+def _listed_json(item: runs.ListedRun) -> dict[str, Any]:
     run = item.run
     return {
         "id": run.id,
@@ -204,7 +197,7 @@ def runs_move(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace, result: RunsChanged) -> None:
+def _report(args: argparse.Namespace, result: runs.RunsChanged) -> None:
     """`{"done": ..., "plan_changes": [...]}` or the same in words."""
     if args.json:
         print_json({"done": result.what, "plan_changes": changes_json(result.change)})
@@ -227,7 +220,7 @@ def runs_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_json(summary: ImportSummary) -> dict[str, Any]:
+def import_json(summary: calendar.ImportSummary) -> dict[str, Any]:
     plan = None
     if summary.plan is not None:
         plan = {"start": iso(summary.plan[0]), "weeks": summary.plan[1]}
@@ -247,7 +240,7 @@ def import_json(summary: ImportSummary) -> dict[str, Any]:
     }
 
 
-def _import_report(summary: ImportSummary) -> str:
+def _import_report(summary: calendar.ImportSummary) -> str:
     lines = [
         f"{summary.athlete}: {summary.runs} runs from {summary.source} "
         f"({summary.start} to {summary.until}; {summary.added} new, {summary.removed} removed)"

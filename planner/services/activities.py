@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from planner import clock, watch
 from planner.domain import adapt
@@ -31,9 +30,7 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, PlanChange, Run
 from planner.domain.schedule import apply_changes
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock, plans_io
 from planner.domain import replan as replan_rule
@@ -17,9 +17,7 @@ from planner.domain.outcomes import CheckIn
 from planner.domain.schedule import apply_changes, runs_between
 from planner.domain.selftest import Measures, suggest
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from planner.domain.model import Athlete
-
-if TYPE_CHECKING:
-    from planner.storage import FileStore, Store
+from planner.storage import FileStore, Store
 
 
 def add_athlete(repo: Store, athlete: Athlete) -> Athlete:

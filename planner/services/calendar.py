@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.calendar.export import (
@@ -34,10 +33,8 @@ from planner.domain.model import (
 from planner.domain.schedule import clash_words, clashes
 from planner.services import plans
 from planner.services.plans import get_plan
+from planner.storage import FileStore, PlanMeta, Store
 from planner.sync import state
-
-if TYPE_CHECKING:
-    from planner.storage import FileStore, PlanMeta, Store
 
 DEFAULT_DUE_MINUTES = 30
 

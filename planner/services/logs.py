@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.domain import loggable
@@ -23,9 +22,7 @@ from planner.domain.model import (
     Session,
 )
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.domain.errors import InvalidInput, NoPlan, UnknownSession
 from planner.domain.model import Plan, PlanChange, as_utc
 from planner.domain.moves import check_free, check_tied_to_run, moved_session
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 def move_session(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock
 from planner.calendar.export import (
@@ -38,11 +38,9 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import check_alarm, parse_server_url, whole_number
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, as_utc
 from planner.services import moves, plans, sync_runs, sync_ticks
+from planner.storage import FileStore, Store
 from planner.sync import events, remote, secrets, settings, state
 from planner.sync.settings import SyncSettings
-
-if TYPE_CHECKING:
-    from planner.storage import FileStore, Store
 
 Progress = Callable[[int, int], None]  # (writes done, writes in all)
 Record = tuple[str, str | None, Any]  # href, ETag, what was read from it
