@@ -59,11 +59,11 @@ def checkin_command(args: argparse.Namespace) -> int:
         result = outcomes.check_in(
             repo,
             args.name,
-            args.date,
-            args.calf,
-            args.achilles,
-            args.hip_score,
-            args.note,
+            day=args.date,
+            calf=args.calf,
+            achilles=args.achilles,
+            hip_score=args.hip_score,
+            note=args.note,
             morning_stiffness=args.morning_stiffness,
             run_pain=args.run_pain,
         )

@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
 
 def due_cmd(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        sessions = calendar.due(repo, args.name, args.within)
+        sessions = calendar.due(repo, args.name, within_minutes=args.within)
         # With the sessions only, so a cron job is not told again every few minutes; on stderr,
         # so stdout keeps the shape scripts read (lines, or the JSON list).
         warnings = outcomes.warnings(repo, args.name) if sessions else []

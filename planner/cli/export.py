@@ -58,7 +58,7 @@ def export_cmd(args: argparse.Namespace) -> int:
         exported = calendar.export_plan(
             repo,
             args.name,
-            args.week_range,
+            weeks=args.week_range,
             with_runs=args.with_runs,
             alarm=args.alarm,
             write=None if to_stdout else write,
@@ -91,7 +91,12 @@ def export_cmd(args: argparse.Namespace) -> int:
 def _export_vdir(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         done = calendar.export_vdir(
-            repo, args.name, args.vdir, args.week_range, with_runs=args.with_runs, alarm=args.alarm
+            repo,
+            args.name,
+            args.vdir,
+            weeks=args.week_range,
+            with_runs=args.with_runs,
+            alarm=args.alarm,
         )
     files = done.files
     if args.json:

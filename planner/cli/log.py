@@ -52,7 +52,13 @@ def log_command(args: argparse.Namespace) -> int:
         )
     with open_repo(args) as repo:
         result = logs.log_session(
-            repo, args.name, args.session, args.status, args.minutes, args.note, args.date
+            repo,
+            args.name,
+            args.session,
+            args.status,
+            minutes=args.minutes,
+            note=args.note,
+            day=args.date,
         )
     entry, session = result.entry, result.session
     if args.json:

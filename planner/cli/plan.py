@@ -93,7 +93,7 @@ def plan_build(args: argparse.Namespace) -> int:
     if args.replace:
         raise UsageError("plan build: argument --replace: only with --all")
     with open_repo(args) as repo:
-        plan = plans.build_plan(repo, args.name, args.start, args.weeks, args.template)
+        plan = plans.build_plan(repo, args.name, args.start, args.weeks, template_id=args.template)
     if args.json:
         print_json({"built": built_json(plan)})
         return 0

@@ -211,7 +211,14 @@ def runs_import(args: argparse.Namespace) -> int:
     data = read_input(path, MAX_ICS_BYTES)  # a FIFO or a folder is refused, never read
     with open_repo(args) as repo:
         summary = calendar.import_runs(
-            repo, args.name, data, path.name, args.match, args.start, args.until, args.busy
+            repo,
+            args.name,
+            data,
+            path.name,
+            match=args.match,
+            start=args.start,
+            until=args.until,
+            busy=args.busy,
         )
     if args.json:
         print_json(import_json(summary))

@@ -113,12 +113,12 @@ def _in_future(activity: Activity, now: datetime, ignored: list[Ignored]) -> boo
 @dataclass(frozen=True)
 class _Joined:
     record: ActivityRecord
-    new: int
-    matched: int
-    added: int
-    logged: int
-    notes: tuple[str, ...]
-    change: PlanChange | None
+    new: int = 0
+    matched: int = 0
+    added: int = 0
+    logged: int = 0
+    notes: tuple[str, ...] = ()
+    change: PlanChange | None = None
 
 
 def _join(
@@ -133,7 +133,7 @@ def _join(
     kept = {a.key for a in stored}
     new = [a for a in every if a.key not in kept]
     if not new:
-        return _Joined(record, 0, 0, 0, 0, (), None)
+        return _Joined(record)  # nothing new
     tz = athlete.zone
     planned = _planned_runs(repo, athlete, days_of(every, tz))
     plan = repo.get_plan(athlete.name)

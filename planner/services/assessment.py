@@ -73,8 +73,8 @@ class SetPreview:
 
     athlete: Athlete  # with the new figures
     before: Plan | None  # the plan as it stands
-    after: Plan | None  # the plan the change gives; None without a plan or a change to it
-    reason: str  # the PlanChange reason the save would record
+    after: Plan | None = None  # the plan the change gives; None without a plan or a change to it
+    reason: str = ""  # the PlanChange reason the save would record
     change: PlanChange | None = None  # that change, with its fields (kind, cause, effect, ...)
 
 
@@ -97,11 +97,11 @@ def preview_set(
     new, why = _reassessed(old, _given(tightness, sport, sitting_hours, tz, target, strength))
     plan = repo.get_plan(old.name)
     if plan is None or not why:
-        return SetPreview(new, plan, None, "")
+        return SetPreview(new, plan)
     runs = _runs_in_zone(repo, new, plan)
     result = replan_rule.replan(plans.rebuild_inputs(repo, new, plan, now, runs=runs), why)
     if result.change is None:
-        return SetPreview(new, plan, None, "")
+        return SetPreview(new, plan)
     return SetPreview(new, plan, result.plan, result.change.reason, result.change)
 
 
@@ -216,7 +216,7 @@ def _keep_measures(repo: Store, athlete: Athlete, measures: Measures, now: datet
         for c in repo.checkins(athlete.name)
         if c.day == today or (plan is not None and week and plan.week_of(c.day) == week)
     ]
-    base = max(same, key=lambda c: c.day) if same else CheckIn(today, None, None, None)
+    base = max(same, key=lambda c: c.day) if same else CheckIn(today)
     checkin = replace(
         base,
         knee_to_wall=measures.knee_to_wall,

@@ -78,6 +78,7 @@ def export_vdir(
     repo: FileStore,
     name: str,
     folder: Path,
+    *,
     weeks: tuple[int, int] | None = None,
     with_runs: bool = False,
     alarm: int | None = None,
@@ -147,6 +148,7 @@ def import_runs(
     name: str,
     data: bytes,
     source: str,
+    *,
     match: str = DEFAULT_MATCH,
     start: date | None = None,
     until: date | None = None,
@@ -161,7 +163,8 @@ def import_runs(
     def window() -> tuple[Athlete, Plan | None, date, date]:
         athlete = repo.get_athlete(name)
         plan = repo.get_plan(athlete.name)
-        return athlete, plan, *import_window(athlete, plan.start if plan else None, start, until)
+        plan_start = plan.start if plan else None
+        return athlete, plan, *import_window(athlete, plan_start, start=start, until=until)
 
     def read(athlete: Athlete, first: date, last: date) -> CalendarImport:
         end = last + timedelta(days=1)
@@ -221,7 +224,11 @@ def without_overlaps(
 
 
 def import_window(
-    athlete: Athlete, plan_start: date | None, start: date | None, until: date | None
+    athlete: Athlete,
+    plan_start: date | None,
+    *,
+    start: date | None = None,
+    until: date | None = None,
 ) -> tuple[date, date]:
     """The local dates to import, inclusive: --from (else the plan's start, else today) to
     --until (else the longest plan after that)."""
@@ -234,6 +241,7 @@ def import_window(
 def due(
     repo: Store,
     name: str,
+    *,
     within_minutes: int = DEFAULT_DUE_MINUTES,
     now: datetime | None = None,
 ) -> list[Session]:

@@ -80,7 +80,9 @@ class UndoResult:
     change: PlanChange | None
 
 
-def undo_log(repo: Store, name: str, session_ref: str, now: datetime | None = None) -> UndoResult:
+def undo_log(
+    repo: Store, name: str, session_ref: str, *, now: datetime | None = None
+) -> UndoResult:
     """Take a log back: the session is open again, and the plan adapts as after any log.
 
     One write, like a log. A session without a log is refused (there is nothing to take back).

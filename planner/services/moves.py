@@ -18,7 +18,7 @@ from planner.storage import Store
 
 
 def move_session(
-    repo: Store, name: str, session_id: str, new_start: datetime, now: datetime | None = None
+    repo: Store, name: str, session_id: str, new_start: datetime, *, now: datetime | None = None
 ) -> Plan:
     """Move a session to start at `new_start` and save the plan; a typed error says why not."""
     # Read, check and save under one lock: a log from cron that adapts the plan meanwhile is

@@ -47,7 +47,7 @@ class Built:
     """One athlete's result of `build_all`: their new plan, or why they have none."""
 
     athlete: str
-    plan: Plan | None
+    plan: Plan | None = None
     skipped: str = ""
     kept: bool = False  # had a plan already, and the build was not asked to replace it
 
@@ -73,12 +73,12 @@ def build_all(
         wanted: list[Inputs] = []
         for athlete in repo.athletes():
             if not replace and repo.get_plan(athlete.name) is not None:
-                results.append(Built(athlete.name, None, "has a plan already", kept=True))
+                results.append(Built(athlete.name, skipped="has a plan already", kept=True))
                 continue
             runs = plans.runs_for(repo, athlete.name, start, end)
             busy = repo.busy(athlete.name)
             wanted.append((athlete, runs, start, weeks, template, catalogue, busy))
-            results.append(Built(athlete.name, None))  # its place, filled in below
+            results.append(Built(athlete.name))  # its place, filled in below
         built = iter(build_each(wanted))
         for at, entry in enumerate(results):
             if entry.kept:

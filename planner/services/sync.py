@@ -245,8 +245,8 @@ class Logins:
 @dataclass(frozen=True)
 class SquadResult:
     athlete: str
-    report: SyncReport | None  # None: this athlete's sync failed
-    error: str | None  # what failed, in one line
+    report: SyncReport | None = None  # None: this athlete's sync failed
+    error: str | None = None  # what failed, in one line
 
 
 def sync_all(
@@ -299,10 +299,10 @@ def _sync_one(
             repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now, logins=logins
         )
     except PlannerError as exc:
-        return SquadResult(athlete.name, None, str(exc))
+        return SquadResult(athlete.name, error=str(exc))
     if not dry_run:
         remember(athlete, chosen)
-    return SquadResult(athlete.name, report, None)
+    return SquadResult(athlete.name, report=report)
 
 
 # -- 1. reading the server, without the lock --------------------------------------------------
@@ -472,7 +472,7 @@ def _pull_moves(
             continue
         start = item.start.astimezone(athlete.zone)
         try:
-            moved = moves.move_session(repo, athlete.name, session.id, start, now)
+            moved = moves.move_session(repo, athlete.name, session.id, start, now=now)
         except PlannerError as exc:
             pulled.put_back.append(f"{session.id}: {exc}")
             continue

@@ -31,7 +31,7 @@ def pull_runs(
     cancels its warm-up and cool-down here, unless the lifecycle rules keep it (it has started,
     or one of its sessions is logged or under way)."""
     plan = repo.get_plan(athlete.name)
-    first, last = import_window(athlete, plan.start if plan else None, None, None)
+    first, last = import_window(athlete, plan.start if plan else None)
     found = read_calendar(
         data, tz=athlete.zone, source=source, start=first, end=last + timedelta(days=1), match=match
     )

@@ -110,7 +110,7 @@ def _take(
     kind, percent = phone
     if kind == "open":
         try:
-            logs.undo_log(repo, athlete.name, session.id, now)
+            logs.undo_log(repo, athlete.name, session.id, now=now)
         except PlannerError as exc:
             ticks.to_push += 1
             ticks.conflicts.append(
