@@ -12,6 +12,7 @@ from planner.cli.common import (
     UsageError,
     argtype,
     changes_json,
+    iso,
     open_repo,
     print_change,
     print_json,
@@ -19,7 +20,7 @@ from planner.cli.common import (
 from planner.cli.lazy import assessment, athletes, plans_io
 from planner.domain import selftest
 from planner.domain.inputs import parse_measure, parse_pass_fail, parse_target_percent
-from planner.domain.model import KIND_REASONS, SPORTS, Athlete
+from planner.domain.model import KIND_LABELS, KIND_REASONS, SPORTS, Athlete
 from planner.domain.selftest import Measures
 
 
@@ -42,6 +43,13 @@ def register(subparsers: Any) -> None:
     listing = group.add_parser("list", help="list athletes")
     options.add_json(listing)
     listing.set_defaults(func=athlete_list)
+
+    show = group.add_parser(
+        "show", help="one athlete: figures, runs, plan, next session and last check-in"
+    )
+    options.add_name(show)
+    options.add_json(show)
+    show.set_defaults(func=athlete_show)
 
     change = group.add_parser(
         "set",
@@ -176,6 +184,44 @@ def athlete_list(args: argparse.Namespace) -> int:
         print(
             f"{a.name:<24} tightness {a.tightness}  {a.sport:<9} {a.sitting_hours:g} h sitting  {a.tz}"
         )
+    return 0
+
+
+def athlete_show(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        card = athletes.card(repo, args.name)
+    plan, upcoming, checkin = card.plan, card.next_session, card.last_checkin
+    if args.json:
+        print_json(
+            {
+                "athlete": athlete_json(card.athlete),
+                "run_rules": [rule.id for rule in card.rules],
+                "calendars": card.calendars,
+                "plan": None
+                if plan is None
+                else {"start": iso(plan.start), "weeks": plan.weeks, "week": card.week},
+                "next_session": None
+                if upcoming is None
+                else {"id": upcoming.id, "kind": upcoming.kind, "start": iso(upcoming.start)},
+                "last_checkin": iso(checkin.day) if checkin else None,
+            }
+        )
+        return 0
+    a = card.athlete
+    print(
+        f"{a.name}: tightness {a.tightness}, {a.sport}, {a.sitting_hours:g} h sitting, {a.tz},"
+        f" target {a.target * 100:g} %, strength track {'on' if a.strength else 'off'}"
+    )
+    print(f"runs: {', '.join(r.id for r in card.rules) or 'no weekly rules'}", end="")
+    print(f"; from calendars: {', '.join(card.calendars)}" if card.calendars else "")
+    if plan is None:
+        print("no plan yet")
+    else:
+        where = f"week {card.week}" if card.week else "not in it today"
+        print(f"plan: {plan.weeks} weeks from {plan.start} ({where})")
+    if upcoming is not None:
+        print(f"next: {upcoming.id} {KIND_LABELS[upcoming.kind]} {upcoming.start:%a %d %b %H:%M}")
+    print(f"last check-in: {checkin.day if checkin else 'none yet'}")
     return 0
 
 
