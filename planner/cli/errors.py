@@ -41,9 +41,9 @@ def flag_for(field: str, parser: argparse.ArgumentParser | None = None) -> str |
     return field_flags(parser or _whole_parser()).get(field)
 
 
-@functools.cache
 def field_flags(parser: argparse.ArgumentParser) -> dict[str, str]:
-    """Every field `parser` and its subcommands set by a flag, walked once, when first needed.
+    """Every field `parser` and its subcommands set by a flag: one walk, made only when an error
+    names a field (once in a run; not kept, so the parsers of a test run are not either).
 
     The first command registered wins where two spell a field differently."""
     found: dict[str, str] = {}
