@@ -104,15 +104,17 @@ def _open_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = None
     try:
         words = sys.argv[1:] if argv is None else argv
-        args = _parse(build_parser(_command_named(words)), words)
+        parser = build_parser(_command_named(words))
+        args = _parse(parser, words)
         handler = getattr(args, "func", None)
         return int(handler(args)) if handler else _open_tui(args)
     except UsageError as exc:
         return _fail(str(exc), code=2)
     except PlannerError as exc:
-        return _fail(error_line(exc))
+        return _fail(error_line(exc, parser))
     except KeyboardInterrupt:
         return _fail("interrupted", code=130)
     except BrokenPipeError:

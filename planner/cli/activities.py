@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import lazy_import, open_repo, print_json
+from planner.cli.common import open_repo, print_json
+from planner.cli.lazy import activities
 from planner.domain.activities import MATCH_WINDOW, MAX_ACTIVITY_BYTES
-
-if TYPE_CHECKING:
-    from planner.services import activities
-    from planner.services.activities import ImportResult
-else:
-    activities = lazy_import("planner.services.activities")
 
 DESCRIPTION = f"""\
 Read what the watch recorded and join it to the plan: a FIT, GPX or TCX file (also gzipped:
@@ -68,7 +63,7 @@ def activities_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_json(result: ImportResult) -> dict[str, Any]:
+def import_json(result: activities.ImportResult) -> dict[str, Any]:
     return {
         "activities": result.activities,
         "runs_matched": result.runs_matched,
@@ -79,14 +74,14 @@ def import_json(result: ImportResult) -> dict[str, Any]:
     }
 
 
-def plan_changes(result: ImportResult) -> list[str]:
+def plan_changes(result: activities.ImportResult) -> list[str]:
     said = list(result.notes)
     if result.change is not None:
         said.append(result.change.reason)
     return said
 
 
-def report_lines(result: ImportResult) -> list[str]:
+def report_lines(result: activities.ImportResult) -> list[str]:
     lines = [
         f"{result.athlete.name}: {result.activities} new activities from {result.source}"
         + (f" ({result.known} imported before)" if result.known else ""),

@@ -5,24 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import UsageError, lazy_import, open_repo, print_json
+from planner.cli.common import UsageError, open_repo, print_json
+from planner.cli.lazy import adherence, adherence_view, outcomes, squad, squad_view, storage
 from planner.cli.style import use_colour
 from planner.fsutil import write_output
-
-if TYPE_CHECKING:
-    from planner import storage
-    from planner.cli import adherence_view, squad_view
-    from planner.services import adherence, outcomes, squad
-else:
-    # the views load the adherence and outcome rules: only when this command runs
-    adherence_view = lazy_import("planner.cli.adherence_view")
-    squad_view = lazy_import("planner.cli.squad_view")
-    adherence = lazy_import("planner.services.adherence")
-    outcomes = lazy_import("planner.services.outcomes")
-    squad = lazy_import("planner.services.squad")
 
 
 def register(subparsers: Any) -> None:

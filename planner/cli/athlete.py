@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock
 from planner.cli import options
@@ -12,24 +12,16 @@ from planner.cli.common import (
     UsageError,
     argtype,
     changes_json,
-    lazy_import,
+    iso,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import assessment, athletes, plans_io
 from planner.domain import selftest
 from planner.domain.inputs import parse_measure, parse_pass_fail, parse_target_percent
-from planner.domain.model import KIND_REASONS, SPORTS, Athlete
+from planner.domain.model import KIND_LABELS, KIND_REASONS, SPORTS, Athlete
 from planner.domain.selftest import Measures
-
-if TYPE_CHECKING:
-    from planner import plans_io
-    from planner.services import assessment, athletes, plans
-else:
-    plans_io = lazy_import("planner.plans_io")  # the catalogue and TOML reader: not for --help
-    assessment = lazy_import("planner.services.assessment")
-    athletes = lazy_import("planner.services.athletes")
-    plans = lazy_import("planner.services.plans")
 
 
 def register(subparsers: Any) -> None:
@@ -52,6 +44,13 @@ def register(subparsers: Any) -> None:
     options.add_json(listing)
     listing.set_defaults(func=athlete_list)
 
+    show = group.add_parser(
+        "show", help="one athlete: figures, runs, plan, next session and last check-in"
+    )
+    options.add_name(show)
+    options.add_json(show)
+    show.set_defaults(func=athlete_show)
+
     change = group.add_parser(
         "set",
         help="update an athlete (re-assessment); the rest of the plan is rebuilt",
@@ -61,17 +60,19 @@ def register(subparsers: Any) -> None:
         ),
     )
     options.add_name(change)
-    options.add_tightness(change, required=False)
-    change.add_argument("--sport", choices=SPORTS)
-    options.add_sitting_hours(change)
-    options.add_tz(change)
-    change.add_argument(
+    # titled as the field a set without any of them is refused on (cli.errors names them all)
+    changes = change.add_argument_group("changes")
+    options.add_tightness(changes, required=False)
+    changes.add_argument("--sport", choices=SPORTS)
+    options.add_sitting_hours(changes)
+    options.add_tz(changes)
+    changes.add_argument(
         "--target",
         type=argtype(parse_target_percent),
         metavar="PERCENT",
         help="weekly adherence target, 1-100",
     )
-    _add_strength(change)
+    _add_strength(changes)
     options.add_json_result(change)
     change.set_defaults(func=athlete_set)
 
@@ -157,7 +158,7 @@ def athlete_add(args: argparse.Namespace) -> int:
         tightness=args.tightness,
         sport=args.sport,
         sitting_hours=args.sitting_hours,
-        tz=args.tz or clock.local_zone_name(),
+        tz=args.zone or clock.local_zone_name(),
         strength=bool(_strength(args.strength)),
     )
     with open_repo(args) as repo:
@@ -186,6 +187,44 @@ def athlete_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def athlete_show(args: argparse.Namespace) -> int:
+    with open_repo(args) as repo:
+        card = athletes.card(repo, args.name)
+    plan, upcoming, checkin = card.plan, card.next_session, card.last_checkin
+    if args.json:
+        print_json(
+            {
+                "athlete": athlete_json(card.athlete),
+                "run_rules": [rule.id for rule in card.rules],
+                "calendars": card.calendars,
+                "plan": None
+                if plan is None
+                else {"start": iso(plan.start), "weeks": plan.weeks, "week": card.week},
+                "next_session": None
+                if upcoming is None
+                else {"id": upcoming.id, "kind": upcoming.kind, "start": iso(upcoming.start)},
+                "last_checkin": iso(checkin.day) if checkin else None,
+            }
+        )
+        return 0
+    a = card.athlete
+    print(
+        f"{a.name}: tightness {a.tightness}, {a.sport}, {a.sitting_hours:g} h sitting, {a.tz},"
+        f" target {a.target * 100:g} %, strength track {'on' if a.strength else 'off'}"
+    )
+    print(f"runs: {', '.join(r.id for r in card.rules) or 'no weekly rules'}", end="")
+    print(f"; from calendars: {', '.join(card.calendars)}" if card.calendars else "")
+    if plan is None:
+        print("no plan yet")
+    else:
+        where = f"week {card.week}" if card.week else "not in it today"
+        print(f"plan: {plan.weeks} weeks from {plan.start} ({where})")
+    if upcoming is not None:
+        print(f"next: {upcoming.id} {KIND_LABELS[upcoming.kind]} {upcoming.start:%a %d %b %H:%M}")
+    print(f"last check-in: {checkin.day if checkin else 'none yet'}")
+    return 0
+
+
 def athlete_set(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         result = assessment.set_athlete(
@@ -194,7 +233,7 @@ def athlete_set(args: argparse.Namespace) -> int:
             tightness=args.tightness,
             sport=args.sport,
             sitting_hours=args.sitting_hours,
-            tz=args.tz,
+            tz=args.zone,
             target=args.target,
             strength=_strength(args.strength),
         )

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
 from planner.cli.common import (
     argtype,
     changes_json,
     iso,
-    lazy_import,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import outcomes
 from planner.cli.outcomes import print_warnings, warnings_json
 from planner.domain.inputs import parse_score, parse_yes_no
 from planner.domain.outcomes import HIP_SELF_TEST, CheckIn
-
-if TYPE_CHECKING:
-    from planner.services import outcomes
-else:
-    outcomes = lazy_import("planner.services.outcomes")
 
 
 def register(subparsers: Any) -> None:
@@ -64,11 +59,11 @@ def checkin_command(args: argparse.Namespace) -> int:
         result = outcomes.check_in(
             repo,
             args.name,
-            args.date,
-            args.calf,
-            args.achilles,
-            args.hip_score,
-            args.note,
+            day=args.date,
+            calf=args.calf,
+            achilles=args.achilles,
+            hip_score=args.hip_score,
+            note=args.note,
             morning_stiffness=args.morning_stiffness,
             run_pain=args.run_pain,
         )

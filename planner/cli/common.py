@@ -1,10 +1,9 @@
-"""What every command module shares: the database, JSON output, usage errors, lazy imports."""
+"""What every command module shares: the database, JSON output, usage errors."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import math
 import sys
@@ -12,44 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from json.encoder import encode_basestring as _json_string  # the C escaper
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from planner import settings
+from planner.cli.lazy import storage
 from planner.domain.errors import PlannerError
 from planner.domain.model import PlanChange
 
 T = TypeVar("T")
-
-
-def lazy_import(name: str) -> ModuleType:
-    """`name`, loaded on first attribute access.
-
-    Command modules are all imported to build the parser, so each takes its services (and the
-    plan engine, icalendar, TinyDB behind them) this way: `hipplan --help` or `athlete list`
-    then loads only what it uses. The module's `if TYPE_CHECKING:` twin gives mypy the types.
-    """
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    # as the import system does: `planner.storage` is also an attribute of `planner`
-    parent, _, child = name.rpartition(".")
-    if parent in sys.modules:
-        setattr(sys.modules[parent], child, module)
-    return module
-
-
-if TYPE_CHECKING:
-    from planner import storage
-else:
-    storage = lazy_import("planner.storage")
 
 
 class UsageError(PlannerError):

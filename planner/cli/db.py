@@ -6,16 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import UsageError, db_path, lazy_import, print_json
+from planner.cli.common import UsageError, db_path, print_json
+from planner.cli.lazy import storage
 from planner.domain.errors import PlannerError
-
-if TYPE_CHECKING:
-    from planner import storage
-else:
-    storage = lazy_import("planner.storage")
 
 
 def register(subparsers: Any) -> None:

@@ -12,17 +12,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock
 from planner.cli import options
-from planner.cli.common import lazy_import, print_json
-
-if TYPE_CHECKING:
-    from planner import demo, storage
-else:
-    demo = lazy_import("planner.demo")
-    storage = lazy_import("planner.storage")
+from planner.cli.common import print_json
+from planner.cli.lazy import demo, storage
 
 
 def register(subparsers: Any) -> None:

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import argtype, iso, lazy_import, open_repo, print_json
+from planner.cli.common import argtype, iso, open_repo, print_json
+from planner.cli.lazy import calendar, calendar_export, outcomes
 from planner.cli.outcomes import stderr_warnings
 from planner.domain.model import KIND_LABELS, Session
-
-if TYPE_CHECKING:
-    from planner.calendar import export as calendar_export
-    from planner.services import calendar, outcomes
-else:
-    calendar = lazy_import("planner.services.calendar")
-    outcomes = lazy_import("planner.services.outcomes")
-    calendar_export = lazy_import("planner.calendar.export")
 
 DEFAULT_DUE_MINUTES = 30  # services.calendar.DEFAULT_DUE_MINUTES, without loading icalendar
 
@@ -45,7 +38,7 @@ def register(subparsers: Any) -> None:
 
 def due_cmd(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        sessions = calendar.due(repo, args.name, args.within)
+        sessions = calendar.due(repo, args.name, within_minutes=args.within)
         # With the sessions only, so a cron job is not told again every few minutes; on stderr,
         # so stdout keeps the shape scripts read (lines, or the JSON list).
         warnings = outcomes.warnings(repo, args.name) if sessions else []

@@ -5,16 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import UsageError, argtype, lazy_import, open_repo, print_json
+from planner.cli.common import UsageError, argtype, open_repo, print_json
+from planner.cli.lazy import calendar
 from planner.fsutil import write_output
-
-if TYPE_CHECKING:
-    from planner.services import calendar
-else:
-    calendar = lazy_import("planner.services.calendar")
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +58,7 @@ def export_cmd(args: argparse.Namespace) -> int:
         exported = calendar.export_plan(
             repo,
             args.name,
-            args.weeks,
+            weeks=args.week_range,
             with_runs=args.with_runs,
             alarm=args.alarm,
             write=None if to_stdout else write,
@@ -95,7 +91,12 @@ def export_cmd(args: argparse.Namespace) -> int:
 def _export_vdir(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
         done = calendar.export_vdir(
-            repo, args.name, args.vdir, args.weeks, with_runs=args.with_runs, alarm=args.alarm
+            repo,
+            args.name,
+            args.vdir,
+            weeks=args.week_range,
+            with_runs=args.with_runs,
+            alarm=args.alarm,
         )
     files = done.files
     if args.json:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
 from planner.cli.common import (
     UsageError,
     changes_json,
     iso,
-    lazy_import,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import logs
 from planner.domain.model import LOG_STATUSES, SESSION_SHORTCUTS
-
-if TYPE_CHECKING:
-    from planner.services import logs
-else:
-    logs = lazy_import("planner.services.logs")
 
 
 def register(subparsers: Any) -> None:
@@ -57,7 +52,13 @@ def log_command(args: argparse.Namespace) -> int:
         )
     with open_repo(args) as repo:
         result = logs.log_session(
-            repo, args.name, args.session, args.status, args.minutes, args.note, args.date
+            repo,
+            args.name,
+            args.session,
+            args.status,
+            minutes=args.minutes,
+            note=args.note,
+            day=args.date,
         )
     entry, session = result.entry, result.session
     if args.json:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from planner.cli.common import argtype
 from planner.domain import inputs
 
-Parser = argparse.ArgumentParser
+Parser = argparse._ActionsContainer  # a parser or one of its argument groups
 
 
 def add_name(parser: Parser) -> None:
@@ -78,7 +78,13 @@ def add_weeks(parser: Parser) -> None:
 
 
 def add_week_range(parser: Parser, help: str) -> None:
-    parser.add_argument("--weeks", type=argtype(inputs.parse_week_range), metavar="A-B", help=help)
+    parser.add_argument(
+        "--weeks",
+        dest="week_range",
+        type=argtype(inputs.parse_week_range),
+        metavar="A-B",
+        help=help,
+    )
 
 
 def add_week(parser: Parser) -> None:
@@ -108,7 +114,9 @@ def add_sitting_hours(parser: Parser, default: float | None = None) -> None:
 
 
 def add_tz(parser: Parser, help: str = "IANA zone, e.g. Europe/London") -> None:
-    parser.add_argument("--tz", type=argtype(inputs.parse_zone), metavar="ZONE", help=help)
+    parser.add_argument(
+        "--tz", dest="zone", type=argtype(inputs.parse_zone), metavar="ZONE", help=help
+    )
 
 
 def add_force(parser: Parser) -> None:
@@ -131,9 +139,16 @@ def add_to(parser: Parser) -> None:
 
 
 def add_minutes(
-    parser: Parser, parse: Callable[[str], int], *, required: bool = False, help: str
+    parser: Parser,
+    parse: Callable[[str], int],
+    *,
+    dest: str = "minutes",
+    required: bool = False,
+    help: str,
 ) -> None:
-    parser.add_argument("--minutes", type=argtype(parse), required=required, metavar="M", help=help)
+    parser.add_argument(
+        "--minutes", dest=dest, type=argtype(parse), required=required, metavar="M", help=help
+    )
 
 
 def add_score(parser: Parser, field: str, help: str) -> None:

@@ -9,10 +9,11 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
-from planner.cli.common import lazy_import, open_repo, print_json
+from planner.cli.common import open_repo, print_json
+from planner.cli.lazy import outcomes
 from planner.cli.style import ansi, use_colour
 from planner.domain.outcomes import (
     SCORE_FIELDS,
@@ -24,11 +25,6 @@ from planner.domain.outcomes import (
     OutcomeWeek,
     Trend,
 )
-
-if TYPE_CHECKING:
-    from planner.services import outcomes
-else:
-    outcomes = lazy_import("planner.services.outcomes")
 
 WRAP = 88
 _COLOURS = {"physio": "red", "reassess": "yellow"}

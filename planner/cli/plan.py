@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock
 from planner.cli import options
@@ -12,22 +12,13 @@ from planner.cli.common import (
     UsageError,
     argtype,
     changes_json,
-    lazy_import,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import moves, plan_view, plans, squad
 from planner.domain.errors import InvalidInput
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
-
-if TYPE_CHECKING:
-    from planner.cli import plan_view
-    from planner.services import moves, plans, squad
-else:
-    plan_view = lazy_import("planner.cli.plan_view")
-    moves = lazy_import("planner.services.moves")
-    plans = lazy_import("planner.services.plans")
-    squad = lazy_import("planner.services.squad")
 
 
 def register(subparsers: Any) -> None:
@@ -102,7 +93,7 @@ def plan_build(args: argparse.Namespace) -> int:
     if args.replace:
         raise UsageError("plan build: argument --replace: only with --all")
     with open_repo(args) as repo:
-        plan = plans.build_plan(repo, args.name, args.start, args.weeks, args.template)
+        plan = plans.build_plan(repo, args.name, args.start, args.weeks, template_id=args.template)
     if args.json:
         print_json({"built": built_json(plan)})
         return 0

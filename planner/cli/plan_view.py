@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from planner.cli.common import iso, lazy_import
+from planner.cli.common import iso
+from planner.cli.lazy import plans
 from planner.domain.model import KIND_LABELS, Plan, Prescription, Run, Session
 from planner.domain.safety import STOP_ADVICE
 from planner.domain.timing import exercise_seconds
-
-if TYPE_CHECKING:
-    from planner.services import plans
-else:
-    plans = lazy_import("planner.services.plans")
 
 
 def session_json(session: Session) -> dict[str, Any]:

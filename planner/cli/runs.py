@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
 from planner.cli.common import (
     argtype,
     changes_json,
     iso,
-    lazy_import,
     open_repo,
     print_change,
     print_json,
 )
+from planner.cli.lazy import calendar, runs
 from planner.domain.inputs import (
     MAX_ICS_BYTES,
     WEEKDAYS,
@@ -27,13 +27,6 @@ from planner.domain.inputs import (
 from planner.domain.model import RunRule, resolve_local
 from planner.fsutil import read_input
 
-if TYPE_CHECKING:
-    from planner.services import calendar, runs
-    from planner.services.calendar import ImportSummary
-    from planner.services.runs import ListedRun, RunsChanged
-else:
-    calendar = lazy_import("planner.services.calendar")
-    runs = lazy_import("planner.services.runs")
 DEFAULT_MATCH = "run"  # the importer's default, named here so --help does not load icalendar
 
 
@@ -48,8 +41,10 @@ def register(subparsers: Any) -> None:
     add = group.add_parser("add", help="add a weekly run")
     options.add_name(add)
     add.add_argument("--days", type=argtype(parse_days), required=True, help="e.g. mon,wed,sat")
-    add.add_argument("--at", type=argtype(parse_hhmm), required=True, metavar="HH:MM")
-    options.add_minutes(add, parse_run_minutes, required=True, help="how long each run lasts")
+    add.add_argument("--at", dest="time", type=argtype(parse_hhmm), required=True, metavar="HH:MM")
+    options.add_minutes(
+        add, parse_run_minutes, dest="run_minutes", required=True, help="how long each run lasts"
+    )
     options.add_from_until(add, "these runs")
     options.add_json_result(add)
     add.set_defaults(func=runs_add)
@@ -123,7 +118,7 @@ def _register_import(group: Any) -> None:
 
 
 def runs_add(args: argparse.Namespace) -> int:
-    rule = RunRule(args.days, args.at, args.minutes, args.start, args.until)
+    rule = RunRule(args.days, args.time, args.run_minutes, args.start, args.until)
     with open_repo(args) as repo:
         result = runs.add_runs(repo, args.name, rule)
     if args.json:
@@ -164,7 +159,7 @@ def runs_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listed_json(item: ListedRun) -> dict[str, Any]:
+def _listed_json(item: runs.ListedRun) -> dict[str, Any]:
     run = item.run
     return {
         "id": run.id,
@@ -202,7 +197,7 @@ def runs_move(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace, result: RunsChanged) -> None:
+def _report(args: argparse.Namespace, result: runs.RunsChanged) -> None:
     """`{"done": ..., "plan_changes": [...]}` or the same in words."""
     if args.json:
         print_json({"done": result.what, "plan_changes": changes_json(result.change)})
@@ -216,7 +211,14 @@ def runs_import(args: argparse.Namespace) -> int:
     data = read_input(path, MAX_ICS_BYTES)  # a FIFO or a folder is refused, never read
     with open_repo(args) as repo:
         summary = calendar.import_runs(
-            repo, args.name, data, path.name, args.match, args.start, args.until, args.busy
+            repo,
+            args.name,
+            data,
+            path.name,
+            match=args.match,
+            start=args.start,
+            until=args.until,
+            busy=args.busy,
         )
     if args.json:
         print_json(import_json(summary))
@@ -225,7 +227,7 @@ def runs_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_json(summary: ImportSummary) -> dict[str, Any]:
+def import_json(summary: calendar.ImportSummary) -> dict[str, Any]:
     plan = None
     if summary.plan is not None:
         plan = {"start": iso(summary.plan[0]), "weeks": summary.plan[1]}
@@ -245,7 +247,7 @@ def import_json(summary: ImportSummary) -> dict[str, Any]:
     }
 
 
-def _import_report(summary: ImportSummary) -> str:
+def _import_report(summary: calendar.ImportSummary) -> str:
     lines = [
         f"{summary.athlete}: {summary.runs} runs from {summary.source} "
         f"({summary.start} to {summary.until}; {summary.added} new, {summary.removed} removed)"

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock
 from planner.cli import options
 from planner.cli.athlete import athlete_json
-from planner.cli.common import lazy_import, open_repo, print_json
+from planner.cli.common import open_repo, print_json
+from planner.cli.lazy import squad
 from planner.cli.runs import rule_json
 from planner.domain.inputs import MAX_SQUAD_BYTES
 from planner.domain.squad import HEADER, SquadLine
 from planner.fsutil import read_input
-
-if TYPE_CHECKING:
-    from planner.services import squad
-else:
-    squad = lazy_import("planner.services.squad")
 
 FORMAT = f"""\
 The file is CSV with this header row (columns in any order; sport, sitting_hours and zone may

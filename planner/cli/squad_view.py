@@ -10,14 +10,12 @@ import csv
 import io
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli.adherence_view import _safe_cell
+from planner.cli.lazy import squad
 from planner.cli.style import ansi
 from planner.domain.adherence import BAND_COLOURS, Band, WeekFigures
-
-if TYPE_CHECKING:
-    from planner.services.squad import SquadEntry
 
 NAME_WIDTH = 20
 CELL = 5
@@ -30,7 +28,7 @@ def week_cell(week: WeekFigures) -> tuple[float | None, Band | None]:
     return week.total.percent, week.band
 
 
-def squad_json(entries: Sequence[SquadEntry]) -> list[dict[str, Any]]:
+def squad_json(entries: Sequence[squad.SquadEntry]) -> list[dict[str, Any]]:
     return [
         {
             "athlete": e.athlete.name,
@@ -54,13 +52,13 @@ def _week_json(week: WeekFigures) -> dict[str, Any]:
     }
 
 
-def shown_weeks(entries: Sequence[SquadEntry]) -> int:
+def shown_weeks(entries: Sequence[squad.SquadEntry]) -> int:
     """Weeks up to the latest any athlete has begun (later ones are empty for everyone)."""
     begun = [w.week for e in entries if e.report for w in e.report.weeks if w.state != "upcoming"]
     return max(begun, default=1)
 
 
-def squad_table(entries: Sequence[SquadEntry], *, colour: bool = False) -> str:
+def squad_table(entries: Sequence[squad.SquadEntry], *, colour: bool = False) -> str:
     if not entries:
         return "no athletes yet"
     weeks = shown_weeks(entries)
@@ -93,7 +91,7 @@ def _cell(week: WeekFigures, colour: bool) -> str:
     return ansi(text, BAND_COLOURS[band]) if colour and band else text
 
 
-def squad_csv(entries: Sequence[SquadEntry]) -> str:
+def squad_csv(entries: Sequence[squad.SquadEntry]) -> str:
     """One row per athlete: name, target, streak and each plan week's percent (empty when the
     week has not begun or has no sessions)."""
     weeks = max((len(e.report.weeks) for e in entries if e.report), default=0)

@@ -1,6 +1,6 @@
 """`sync`: two-way sync of the plan with a CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale).
 
-caldav and keyring load only when this command runs (through `lazy_import`), so `hipplan --help`
+caldav and keyring load only when this command runs (through `planner.cli.lazy`), so `hipplan --help`
 and every other command start without them.
 """
 
@@ -9,26 +9,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.cli import options
 from planner.cli.common import (
     UsageError,
     argtype,
     changes_json,
-    lazy_import,
     open_repo,
     print_json,
 )
+from planner.cli.lazy import sync, sync_settings
 from planner.domain import inputs
 from planner.domain.errors import InvalidInput, PlannerError
-
-if TYPE_CHECKING:
-    from planner.services import sync
-    from planner.services.sync import SyncReport
-    from planner.sync.settings import SyncSettings
-else:
-    sync = lazy_import("planner.services.sync")
 
 DEFAULT_MATCH = "run"  # the importer's default, named here so --help does not load icalendar
 
@@ -186,7 +179,7 @@ def _all_line(result: sync.SquadResult) -> str:
     )
 
 
-def _password(chosen: SyncSettings) -> tuple[str, str]:
+def _password(chosen: sync_settings.SyncSettings) -> tuple[str, str]:
     assert chosen.url and chosen.user
     return _ask_password(chosen.url, chosen.user)
 
@@ -207,7 +200,7 @@ def _ask_password(url: str, user: str) -> tuple[str, str]:
     return password, "prompt"
 
 
-def _offer_keyring(chosen: SyncSettings, password: str) -> None:
+def _offer_keyring(chosen: sync_settings.SyncSettings, password: str) -> None:
     """After a login that worked: offer to keep the password, when there is a keyring."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()) or not sync.can_keep_password():
         return
@@ -253,7 +246,7 @@ _COUNTS = (
 )
 
 
-def _json(report: SyncReport) -> dict[str, Any]:
+def _json(report: sync.SyncReport) -> dict[str, Any]:
     return {
         **{name: getattr(report, name) for name in _COUNTS},
         "put_back": list(report.put_back),
@@ -265,7 +258,7 @@ def _json(report: SyncReport) -> dict[str, Any]:
     }
 
 
-def _words(report: SyncReport, chosen: SyncSettings) -> str:
+def _words(report: sync.SyncReport, chosen: sync_settings.SyncSettings) -> str:
     if report.no_plan:
         return _words_before_a_plan(report, chosen)
     where = f"{report.calendar!r} at {chosen.url}"
@@ -302,7 +295,7 @@ def _words(report: SyncReport, chosen: SyncSettings) -> str:
     return "\n".join(lines)
 
 
-def _words_before_a_plan(report: SyncReport, chosen: SyncSettings) -> str:
+def _words_before_a_plan(report: sync.SyncReport, chosen: sync_settings.SyncSettings) -> str:
     verb = "would pull" if report.dry_run else "pulled"
     lines = [f"{report.athlete} has no plan yet: a plan is still to be built, nothing was pushed"]
     if chosen.runs_calendar:

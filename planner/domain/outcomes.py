@@ -84,9 +84,9 @@ class CheckIn:
     that holds only the figures of the measured self-test)."""
 
     day: date
-    calf: int | None
-    achilles: int | None
-    hip_score: int | None
+    calf: int | None = None
+    achilles: int | None = None
+    hip_score: int | None = None
     note: str = ""
     logged_at: datetime | None = None
     morning_stiffness: bool | None = None  # achilles stiffness first thing in the morning

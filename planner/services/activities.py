@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from planner import clock, watch
 from planner.domain import adapt
@@ -31,9 +30,7 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, PlanChange, Run
 from planner.domain.schedule import apply_changes
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -116,12 +113,12 @@ def _in_future(activity: Activity, now: datetime, ignored: list[Ignored]) -> boo
 @dataclass(frozen=True)
 class _Joined:
     record: ActivityRecord
-    new: int
-    matched: int
-    added: int
-    logged: int
-    notes: tuple[str, ...]
-    change: PlanChange | None
+    new: int = 0
+    matched: int = 0
+    added: int = 0
+    logged: int = 0
+    notes: tuple[str, ...] = ()
+    change: PlanChange | None = None
 
 
 def _join(
@@ -136,7 +133,7 @@ def _join(
     kept = {a.key for a in stored}
     new = [a for a in every if a.key not in kept]
     if not new:
-        return _Joined(record, 0, 0, 0, 0, (), None)
+        return _Joined(record)  # nothing new
     tz = athlete.zone
     planned = _planned_runs(repo, athlete, days_of(every, tz))
     plan = repo.get_plan(athlete.name)

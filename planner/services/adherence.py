@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.domain.adherence import Report, report
 from planner.domain.model import LogEntry, Plan
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 def adherence(repo: Store, name: str, now: datetime | None = None) -> Report:

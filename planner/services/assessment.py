@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner import clock, plans_io
 from planner.domain import replan as replan_rule
@@ -17,9 +17,7 @@ from planner.domain.outcomes import CheckIn
 from planner.domain.schedule import apply_changes, runs_between
 from planner.domain.selftest import Measures, suggest
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -75,8 +73,8 @@ class SetPreview:
 
     athlete: Athlete  # with the new figures
     before: Plan | None  # the plan as it stands
-    after: Plan | None  # the plan the change gives; None without a plan or a change to it
-    reason: str  # the PlanChange reason the save would record
+    after: Plan | None = None  # the plan the change gives; None without a plan or a change to it
+    reason: str = ""  # the PlanChange reason the save would record
     change: PlanChange | None = None  # that change, with its fields (kind, cause, effect, ...)
 
 
@@ -99,11 +97,11 @@ def preview_set(
     new, why = _reassessed(old, _given(tightness, sport, sitting_hours, tz, target, strength))
     plan = repo.get_plan(old.name)
     if plan is None or not why:
-        return SetPreview(new, plan, None, "")
+        return SetPreview(new, plan)
     runs = _runs_in_zone(repo, new, plan)
     result = replan_rule.replan(plans.rebuild_inputs(repo, new, plan, now, runs=runs), why)
     if result.change is None:
-        return SetPreview(new, plan, None, "")
+        return SetPreview(new, plan)
     return SetPreview(new, plan, result.plan, result.change.reason, result.change)
 
 
@@ -218,7 +216,7 @@ def _keep_measures(repo: Store, athlete: Athlete, measures: Measures, now: datet
         for c in repo.checkins(athlete.name)
         if c.day == today or (plan is not None and week and plan.week_of(c.day) == week)
     ]
-    base = max(same, key=lambda c: c.day) if same else CheckIn(today, None, None, None)
+    base = max(same, key=lambda c: c.day) if same else CheckIn(today)
     checkin = replace(
         base,
         knee_to_wall=measures.knee_to_wall,

@@ -1,20 +1,62 @@
-"""Athletes as a whole: adding one, and removing one with everything of theirs (after a backup)."""
+"""Athletes as a whole: adding one, one on a card, and removing one with everything of theirs
+(after a backup)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from planner.domain.model import Athlete
-
-if TYPE_CHECKING:
-    from planner.storage import FileStore, Store
+from planner import clock
+from planner.domain.adherence import logs_by_session
+from planner.domain.model import Athlete, Plan, RunRule, Session, as_utc
+from planner.domain.outcomes import CheckIn
+from planner.services import plans
+from planner.storage import FileStore, Store
 
 
 def add_athlete(repo: Store, athlete: Athlete) -> Athlete:
     """Store a new athlete; AthleteExists when the name (case and spaces aside) is taken."""
     repo.add_athlete(athlete)
     return athlete
+
+
+@dataclass(frozen=True)
+class Card:
+    """One athlete at a glance: their figures, runs and calendars, and where their plan stands."""
+
+    athlete: Athlete
+    rules: list[RunRule]
+    calendars: list[str]  # the .ics files their runs were imported from
+    plan: Plan | None
+    week: int | None  # the plan week today falls in; None outside the plan
+    next_session: Session | None  # the next one not logged yet, from now on
+    last_checkin: CheckIn | None
+
+
+def card(repo: Store, name: str, now: datetime | None = None) -> Card:
+    """The athlete's card, read in one transaction (the plan settled, as every read has it)."""
+    now = now or clock.now()
+    with repo.transaction():
+        athlete = repo.get_athlete(name)
+        stored = repo.get_plan(athlete.name)
+        plan = plans.settle(repo, athlete, stored, now) if stored else None
+        logged = logs_by_session(repo.logs(athlete.name))
+        checkins = repo.checkins(athlete.name)
+        rules, calendars = repo.run_rules(athlete.name), repo.sources(athlete.name)
+    week = plan.week_of(now.astimezone(athlete.zone).date()) if plan else None
+    upcoming = [
+        s for s in (plan.sessions if plan else ()) if as_utc(s.end) > now and s.id not in logged
+    ]
+    return Card(
+        athlete,
+        rules,
+        calendars,
+        plan,
+        week,
+        min(upcoming, key=lambda s: as_utc(s.start), default=None),
+        checkins[-1] if checkins else None,  # oldest day first
+    )
 
 
 def remove_athlete(repo: FileStore, name: str) -> tuple[Athlete, Path]:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.calendar.export import (
@@ -34,10 +33,8 @@ from planner.domain.model import (
 from planner.domain.schedule import clash_words, clashes
 from planner.services import plans
 from planner.services.plans import get_plan
+from planner.storage import FileStore, PlanMeta, Store
 from planner.sync import state
-
-if TYPE_CHECKING:
-    from planner.storage import FileStore, PlanMeta, Store
 
 DEFAULT_DUE_MINUTES = 30
 
@@ -81,6 +78,7 @@ def export_vdir(
     repo: FileStore,
     name: str,
     folder: Path,
+    *,
     weeks: tuple[int, int] | None = None,
     with_runs: bool = False,
     alarm: int | None = None,
@@ -150,6 +148,7 @@ def import_runs(
     name: str,
     data: bytes,
     source: str,
+    *,
     match: str = DEFAULT_MATCH,
     start: date | None = None,
     until: date | None = None,
@@ -164,7 +163,8 @@ def import_runs(
     def window() -> tuple[Athlete, Plan | None, date, date]:
         athlete = repo.get_athlete(name)
         plan = repo.get_plan(athlete.name)
-        return athlete, plan, *import_window(athlete, plan.start if plan else None, start, until)
+        plan_start = plan.start if plan else None
+        return athlete, plan, *import_window(athlete, plan_start, start=start, until=until)
 
     def read(athlete: Athlete, first: date, last: date) -> CalendarImport:
         end = last + timedelta(days=1)
@@ -224,7 +224,11 @@ def without_overlaps(
 
 
 def import_window(
-    athlete: Athlete, plan_start: date | None, start: date | None, until: date | None
+    athlete: Athlete,
+    plan_start: date | None,
+    *,
+    start: date | None = None,
+    until: date | None = None,
 ) -> tuple[date, date]:
     """The local dates to import, inclusive: --from (else the plan's start, else today) to
     --until (else the longest plan after that)."""
@@ -237,6 +241,7 @@ def import_window(
 def due(
     repo: Store,
     name: str,
+    *,
     within_minutes: int = DEFAULT_DUE_MINUTES,
     now: datetime | None = None,
 ) -> list[Session]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.domain import loggable
@@ -23,9 +22,7 @@ from planner.domain.model import (
     Session,
 )
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,9 @@ class UndoResult:
     change: PlanChange | None
 
 
-def undo_log(repo: Store, name: str, session_ref: str, now: datetime | None = None) -> UndoResult:
+def undo_log(
+    repo: Store, name: str, session_ref: str, *, now: datetime | None = None
+) -> UndoResult:
     """Take a log back: the session is open again, and the plan adapts as after any log.
 
     One write, like a log. A session without a log is refused (there is nothing to take back).

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.domain.errors import InvalidInput, NoPlan, UnknownSession
 from planner.domain.model import Plan, PlanChange, as_utc
 from planner.domain.moves import check_free, check_tied_to_run, moved_session
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 def move_session(
-    repo: Store, name: str, session_id: str, new_start: datetime, now: datetime | None = None
+    repo: Store, name: str, session_id: str, new_start: datetime, *, now: datetime | None = None
 ) -> Plan:
     """Move a session to start at `new_start` and save the plan; a typed error says why not."""
     # Read, check and save under one lock: a log from cron that adapts the plan meanwhile is

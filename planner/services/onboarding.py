@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from planner.domain.errors import AthleteExists, InvalidInput, PlannerError
 from planner.domain.inputs import check_weeks
@@ -21,10 +20,7 @@ from planner.domain.schedule import (
     without_clashes,
 )
 from planner.services import athletes, plans, runs
-
-if TYPE_CHECKING:
-    from planner.calendar.importer import CalendarImport
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)
@@ -67,8 +63,8 @@ def preview(repo: Store, draft: Draft) -> Preview:
     imported: list[Run] = []
     notices: tuple[str, ...] = ()
     if draft.ics is not None:
-        found = _read_calendar(draft.ics, athlete, draft.start, end)
-        imported, notices = list(found.runs), tuple(found.notices)
+        imported, read_notices = _read_calendar(draft.ics, athlete, draft.start, end)
+        notices = tuple(read_notices)
     rules = [draft.rule] if draft.rule is not None else []
     runs = runs_between(rules, imported, athlete.zone, draft.start, end)
     plan = plans.preview_plan(repo, athlete, draft.start, draft.weeks, draft.template, runs=runs)
@@ -112,9 +108,9 @@ def preview_existing(repo: Store, draft: Draft) -> Preview:
     notices: list[str] = []
     imported: list[Run] = []
     if draft.ics is not None:
-        found = _read_calendar(draft.ics, athlete, draft.start, end)
-        notices += found.notices
-        imported, left_out = without_clashes(found.runs, [*stored, *added])
+        found, read_notices = _read_calendar(draft.ics, athlete, draft.start, end)
+        notices += read_notices
+        imported, left_out = without_clashes(found, [*stored, *added])
         notices += [f"left out: {clash_words(run, other)}" for run, other in left_out]
     every = sorted([*stored, *added, *imported], key=lambda r: as_utc(r.start))
     plan = plans.preview_plan(repo, athlete, draft.start, draft.weeks, draft.template, runs=every)
@@ -146,11 +142,15 @@ def _exists(repo: Store, name: str) -> bool:
     return True
 
 
-def _read_calendar(ics: IcsFile, athlete: Athlete, start: date, end: date) -> CalendarImport:
+def _read_calendar(
+    ics: IcsFile, athlete: Athlete, start: date, end: date
+) -> tuple[list[Run], list[str]]:
+    """The runs a calendar file holds in those weeks, and what its import skipped."""
     from planner.calendar.importer import read_calendar  # icalendar is slow to import
 
     try:
-        return read_calendar(ics.data, tz=athlete.zone, source=ics.name, start=start, end=end)
+        found = read_calendar(ics.data, tz=athlete.zone, source=ics.name, start=start, end=end)
     except PlannerError as exc:
         # Whatever the importer found wrong, the file is what the person can change.
         raise InvalidInput("ics", str(exc)) from exc
+    return list(found.runs), list(found.notices)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from planner import clock, plans_io
 from planner.domain.errors import InvalidInput, NoPlan, PlannerError
@@ -25,9 +24,7 @@ from planner.domain.outcomes import (
     report,
 )
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 @dataclass(frozen=True)

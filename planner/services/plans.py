@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from planner import clock, plans_io
 from planner.domain import adapt, builder
@@ -23,9 +22,7 @@ from planner.domain.model import (
     Run,
 )
 from planner.domain.schedule import apply_changes, runs_between
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 def scheduled_runs(repo: Store, name: str, start: date, end: date) -> list[Run]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from planner import clock
 from planner.domain.activities import ID_PREFIX as ACTIVITY_RUN_PREFIX
@@ -19,9 +18,7 @@ from planner.domain.inputs import MAX_WEEKS, WEEKDAYS
 from planner.domain.model import Athlete, PlanChange, Run, RunRule, as_utc
 from planner.domain.schedule import apply_changes, check_no_overlap, describe, expand_rule
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 # How far ahead a new weekly rule is checked against the other runs, and how far `runs list`
 # looks without a plan.

@@ -6,26 +6,18 @@ Each use case is one squad-wide transaction: an import stores the whole file or 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from planner import clock, plans_io
-from planner.domain import builder
 from planner.domain.adherence import Report, report
-from planner.domain.catalogue import Catalogue, Template
-from planner.domain.errors import BadLines, NoRuns
+from planner.domain.errors import BadLines
 from planner.domain.inputs import check_weeks
-from planner.domain.model import DEFAULT_TEMPLATE, Athlete, BusyBlock, Plan, Run
+from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan
 from planner.domain.squad import SquadLine, attention_key, parse_squad
 from planner.services import plans
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.services.squad_build import Inputs, build_each
+from planner.storage import Store
 
 
 def import_squad(repo: Store, data: bytes, source: str, default_zone: str) -> list[SquadLine]:
@@ -55,7 +47,7 @@ class Built:
     """One athlete's result of `build_all`: their new plan, or why they have none."""
 
     athlete: str
-    plan: Plan | None
+    plan: Plan | None = None
     skipped: str = ""
     kept: bool = False  # had a plan already, and the build was not asked to replace it
 
@@ -78,16 +70,16 @@ def build_all(
     end = start + timedelta(weeks=weeks)
     results: list[Built] = []
     with repo.transaction(whole=True):
-        wanted: list[_Inputs] = []
+        wanted: list[Inputs] = []
         for athlete in repo.athletes():
             if not replace and repo.get_plan(athlete.name) is not None:
-                results.append(Built(athlete.name, None, "has a plan already", kept=True))
+                results.append(Built(athlete.name, skipped="has a plan already", kept=True))
                 continue
             runs = plans.runs_for(repo, athlete.name, start, end)
             busy = repo.busy(athlete.name)
             wanted.append((athlete, runs, start, weeks, template, catalogue, busy))
-            results.append(Built(athlete.name, None))  # its place, filled in below
-        built = iter(_build_each(wanted))
+            results.append(Built(athlete.name))  # its place, filled in below
+        built = iter(build_each(wanted))
         for at, entry in enumerate(results):
             if entry.kept:
                 continue
@@ -96,36 +88,6 @@ def build_all(
                 repo.save_plan(plan)
             results[at] = Built(entry.athlete, plan, skipped)
     return results
-
-
-# What one athlete's build needs: athlete, runs, start, weeks, template, catalogue, busy blocks.
-_Inputs = tuple[Athlete, Sequence[Run], date, int, Template, Catalogue, Sequence[BusyBlock]]
-# Below this many plans, starting worker processes costs more than it saves.
-POOL_FROM = 64
-
-
-def _build_each(wanted: list[_Inputs]) -> list[tuple[Plan | None, str]]:
-    """Each athlete's plan (or why none), in order; on every core when there are many.
-
-    Building is pure computation on the inputs, so the workers touch no storage: the plans come
-    back here and are written inside the caller's transaction.
-    """
-    workers = min(os.cpu_count() or 1, 8)
-    if len(wanted) < POOL_FROM or workers < 2:
-        return [_build_one(inputs) for inputs in wanted]
-    # spawn, not fork: the caller may be the TUI, whose threads a fork would copy mid-way
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(wanted) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_build_one, wanted, chunksize=chunk))
-
-
-def _build_one(inputs: _Inputs) -> tuple[Plan | None, str]:
-    athlete, runs, start, weeks, template, catalogue, busy = inputs
-    try:
-        return builder.build_plan(athlete, runs, start, weeks, template, catalogue, busy=busy), ""
-    except NoRuns as exc:
-        return None, str(exc)
 
 
 def past_start_warning(start: date, now: datetime | None = None) -> str | None:

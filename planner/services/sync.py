@@ -9,6 +9,8 @@ Three steps, and the database lock is held only in the middle one, which does no
    landed while the server was being read is merged, not overwritten;
 3. write the differences to the server, and remember what was written (`sync/state.py`).
 
+Steps 1 and 3, the server's side, are `services/sync_server.py`; this module is the merge.
+
 A fault while reading stores nothing here. A fault while writing leaves what was pulled stored
 (it is in the plan now) and what was written remembered: the next sync writes only the rest.
 One object the sync cannot use (too big, taken over by another client) is reported and skipped;
@@ -20,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from planner import clock
 from planner.calendar.export import (
@@ -32,20 +33,15 @@ from planner.calendar.export import (
     task_uid,
 )
 from planner.calendar.importer import DEFAULT_MATCH, run_matcher
-from planner.calendar.vdir import file_name
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import check_alarm, parse_server_url, whole_number
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, as_utc
 from planner.services import moves, plans, sync_runs, sync_ticks
+from planner.services.sync_server import Fetched, Progress, Writes, fetch, push
+from planner.storage import FileStore, Store
 from planner.sync import events, remote, secrets, settings, state
 from planner.sync.settings import SyncSettings
-
-if TYPE_CHECKING:
-    from planner.storage import FileStore, Store
-
-Progress = Callable[[int, int], None]  # (writes done, writes in all)
-Record = tuple[str, str | None, Any]  # href, ETag, what was read from it
 
 
 @dataclass(frozen=True)
@@ -84,35 +80,10 @@ class _Pulled:
     change: PlanChange | None = None
 
 
-@dataclass
-class _Fetched:
-    """What was read from the server, before the lock."""
-
-    calendar: remote.RemoteCalendar | None = None
-    events: list[Record] = field(default_factory=list)
-    task_list: remote.RemoteCalendar | None = None
-    tasks: list[Record] = field(default_factory=list)
-    runs_data: bytes | None = None
-    skipped: list[str] = field(default_factory=list)
-    left_alone: set[str] = field(default_factory=set)  # paths of the objects skipped
-    new_calendar: bool = False  # the plan's calendar is not there yet
-
-
-@dataclass
-class _Plan:
-    """The writes worked out under the lock."""
-
-    on_calendar: events.Pushes = field(default_factory=events.Pushes)
-    on_tasks: events.Pushes = field(default_factory=events.Pushes)
-    others: int = 0
-    ticks_pushed: int = 0
-    agreed: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> task state to keep
-
-
 class _DryRun(Exception):
     """Rolls the transaction back once a dry run knows what it would do."""
 
-    def __init__(self, plan: _Plan, pulled: _Pulled, no_plan: bool) -> None:
+    def __init__(self, plan: Writes, pulled: _Pulled, no_plan: bool) -> None:
         super().__init__("dry run")
         self.plan, self.pulled, self.no_plan = plan, pulled, no_plan
 
@@ -195,7 +166,9 @@ def sync(
         server = logins.server(chosen.url, chosen.user, password, deadline_seconds)
     first_request = server.requests
     try:
-        fetched = _fetch(server, kept, athlete, chosen, calendar_name, want_events, has_plan)
+        fetched = fetch(
+            server, kept, athlete, chosen, calendar_name, want_events=want_events, has_plan=has_plan
+        )
         try:
             with repo.transaction():
                 pulled = _Pulled()
@@ -203,16 +176,18 @@ def sync(
                 if dry_run:
                     raise _DryRun(todo, pulled, no_plan)
         except _DryRun as done:
-            return _report(athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
-                           done.no_plan, True, server.requests - first_request)  # fmt: skip
+            return _report(
+                athlete, calendar_name, chosen, fetched, done.plan, done.pulled,
+                no_plan=done.no_plan, dry_run=True, requests=server.requests - first_request,
+            )  # fmt: skip
         kept.pushed.update(todo.agreed)  # before the writes, which record what they write
         try:
-            _push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
+            push(server, fetched, todo, kept, athlete, calendar_name, chosen, progress)
         finally:
             kept.save()
         return _report(
-            athlete, calendar_name, chosen, fetched, todo, pulled, no_plan, False,
-            server.requests - first_request,
+            athlete, calendar_name, chosen, fetched, todo, pulled,
+            no_plan=no_plan, dry_run=False, requests=server.requests - first_request,
         )  # fmt: skip
     finally:
         if logins is None:
@@ -247,8 +222,8 @@ class Logins:
 @dataclass(frozen=True)
 class SquadResult:
     athlete: str
-    report: SyncReport | None  # None: this athlete's sync failed
-    error: str | None  # what failed, in one line
+    report: SyncReport | None = None  # None: this athlete's sync failed
+    error: str | None = None  # what failed, in one line
 
 
 def sync_all(
@@ -301,95 +276,10 @@ def _sync_one(
             repo, athlete.name, chosen, passwords[login], dry_run=dry_run, now=now, logins=logins
         )
     except PlannerError as exc:
-        return SquadResult(athlete.name, None, str(exc))
+        return SquadResult(athlete.name, error=str(exc))
     if not dry_run:
         remember(athlete, chosen)
-    return SquadResult(athlete.name, report, None)
-
-
-# -- 1. reading the server, without the lock --------------------------------------------------
-
-
-def _fetch(
-    server: remote.Server,
-    kept: state.SyncState,
-    athlete: Athlete,
-    chosen: SyncSettings,
-    calendar_name: str,
-    want_events: bool,
-    has_plan: bool,
-) -> _Fetched:
-    fetched = _Fetched()
-    tz = athlete.zone
-    if chosen.runs_calendar:
-        source = server.calendar(chosen.runs_calendar, "runs_calendar")
-        texts = _read(server, kept, source, lambda data: data.decode("utf-8"), fetched)
-        fetched.runs_data = sync_runs.one_file(str(text).encode("utf-8") for _, _, text in texts)
-    if not has_plan:
-        return fetched
-
-    def parse(data: bytes) -> Any:
-        return events.read_object(data, tz)
-
-    if want_events:
-        fetched.calendar = server.find_calendar(calendar_name)
-        fetched.new_calendar = fetched.calendar is None
-        if fetched.calendar is not None:
-            fetched.events = _read(server, kept, fetched.calendar, parse, fetched)
-    if chosen.tasks:
-        fetched.task_list = server.find_calendar(chosen.tasks)
-        if fetched.task_list is not None:
-            fetched.tasks = _read(server, kept, fetched.task_list, parse, fetched)
-    return fetched
-
-
-def _read(
-    server: remote.Server,
-    kept: state.SyncState,
-    calendar: remote.RemoteCalendar,
-    parse: Callable[[bytes], Any],
-    fetched: _Fetched,
-) -> list[Record]:
-    """Every object of the collection, fetched only when its ETag is new here; one too big to
-    be a session's is reported and left alone (nothing is written over it either)."""
-    skipped = fetched.skipped
-    url = str(calendar.handle.url)
-    seen = kept.collection(url)
-    fresh: dict[str, state.Seen] = {}
-    records: list[Record] = []
-    for item in server.listing(calendar):
-        if item.size is not None and item.size > remote.MAX_OBJECT_BYTES:
-            skipped.append(_too_big(item.href, item.size, calendar.name))
-            fetched.left_alone.add(remote.path_of(item.href))
-            continue
-        cached = seen.get(item.href)
-        if cached is not None and item.etag is not None and cached.etag == item.etag:
-            record = cached.record
-        else:
-            data = server.fetch(item)
-            if data is None:
-                continue  # deleted since the listing
-            if len(data) > remote.MAX_OBJECT_BYTES:
-                skipped.append(_too_big(item.href, len(data), calendar.name))
-                fetched.left_alone.add(remote.path_of(item.href))
-                continue
-            try:
-                record = parse(data)
-            except UnicodeDecodeError:
-                skipped.append(f"{item.href} in {calendar.name!r}: not UTF-8 text")
-                continue
-        if item.etag is not None:
-            fresh[item.href] = state.Seen(item.etag, record)
-        records.append((item.href, item.etag, record))
-    kept.seen[url] = fresh
-    return records
-
-
-def _too_big(href: str, size: int, where: str) -> str:
-    return (
-        f"{href} in {where!r}: {size / 1024 / 1024:.1f} MiB, more than the"
-        f" {remote.MAX_OBJECT_BYTES // 1024} KiB a session's object may have; left alone"
-    )
+    return SquadResult(athlete.name, report=report)
 
 
 # -- 2. the merge, in one short transaction ----------------------------------------------------
@@ -398,12 +288,12 @@ def _too_big(href: str, size: int, where: str) -> str:
 def _merge(
     repo: Store,
     athlete: Athlete,
-    fetched: _Fetched,
+    fetched: Fetched,
     kept: state.SyncState,
     chosen: SyncSettings,
     now: datetime,
     pulled: _Pulled,
-) -> tuple[_Plan, bool]:
+) -> tuple[Writes, bool]:
     athlete = repo.get_athlete(athlete.name)
     if fetched.runs_data is not None and chosen.runs_calendar:
         source = sync_runs.source_name(chosen.runs_calendar)
@@ -411,7 +301,7 @@ def _merge(
         pulled.runs, pulled.change = sync_runs.pull_runs(
             repo, athlete, fetched.runs_data, source, match, now, pulled.details
         )
-    todo = _Plan()
+    todo = Writes()
     plan = repo.get_plan(athlete.name)
     if plan is None:
         return todo, True
@@ -474,7 +364,7 @@ def _pull_moves(
             continue
         start = item.start.astimezone(athlete.zone)
         try:
-            moved = moves.move_session(repo, athlete.name, session.id, start, now)
+            moved = moves.move_session(repo, athlete.name, session.id, start, now=now)
         except PlannerError as exc:
             pulled.put_back.append(f"{session.id}: {exc}")
             continue
@@ -487,107 +377,14 @@ def _pull_moves(
         )
 
 
-# -- 3. writing to the server, without the lock ------------------------------------------------
-
-
-def _push(
-    server: remote.Server,
-    fetched: _Fetched,
-    todo: _Plan,
-    kept: state.SyncState,
-    athlete: Athlete,
-    calendar_name: str,
-    chosen: SyncSettings,
-    progress: Progress | None,
-) -> None:
-    total = todo.on_calendar.writes + todo.on_tasks.writes
-    done = [0]
-
-    def step() -> None:
-        if progress is not None:
-            progress(done[0], total)
-
-    jobs = []
-    if (chosen.events or "on") != "off":
-        jobs.append((todo.on_calendar, fetched.calendar, calendar_name, "VEVENT", "event"))
-    if chosen.tasks:
-        jobs.append((todo.on_tasks, fetched.task_list, chosen.tasks, "VTODO", "task"))
-    for pushes, target, name, component, noun in jobs:
-        if target is None:
-            target = server.create_calendar(name, component)
-        writer = _Writer(server, kept, target, athlete, noun, fetched)
-        for item in pushes.create:
-            step()
-            writer.create(item)
-            done[0] += 1
-        for item, old in pushes.update:
-            step()
-            writer.update(item, old)
-            done[0] += 1
-        for old in pushes.delete:
-            step()
-            writer.delete(old)
-            done[0] += 1
-    if total:
-        step()
-
-
-@dataclass
-class _Writer:
-    """Each write to one collection, and what it leaves in the state: the pushed times (and a
-    task's status), and the object as seen, so the next sync need not fetch it."""
-
-    server: remote.Server
-    kept: state.SyncState
-    target: remote.RemoteCalendar
-    athlete: Athlete
-    noun: str
-    fetched: _Fetched
-
-    def create(self, item: Any) -> None:
-        what = f"the {self.noun} of {item.session_id}"
-        name = file_name(item.uid)
-        if remote.path_of(self.server.address(self.target, name)) in self.fetched.left_alone:
-            return  # the object there was skipped (and said so): not written over
-        try:
-            written = self.server.create(self.target, name, item.data, what)
-        except remote.AddressTaken as exc:
-            self.fetched.skipped.append(str(exc))
-            return
-        self._wrote(item, written)
-
-    def update(self, item: Any, old: events.RemoteEvent) -> None:
-        what = f"the {self.noun} of {item.session_id}"
-        self._wrote(item, self.server.update(old.href, old.etag, item.data, what))
-
-    def delete(self, old: events.RemoteEvent) -> None:
-        self.server.delete(old.href, old.etag, f"the {self.noun} of {old.session_id}")
-        self.kept.pushed.pop(old.uid, None)
-        self.kept.collection(str(self.target.handle.url)).pop(old.href, None)
-
-    def _wrote(self, item: Any, written: remote.Written) -> None:
-        record = events.read_object(item.data, self.athlete.zone)
-        assert record is not None  # the export writes one component per object
-        self.kept.pushed[item.uid] = {
-            "start": record["start"],
-            "end": record["end"],
-            "status": record["status"],
-            "percent": record["percent"],
-        }
-        seen = self.kept.collection(str(self.target.handle.url))
-        if written.etag is not None:
-            seen[written.href] = state.Seen(written.etag, record)
-        else:
-            seen.pop(written.href, None)
-
-
 def _report(
     athlete: Athlete,
     calendar_name: str,
     chosen: SyncSettings,
-    fetched: _Fetched,
-    todo: _Plan,
+    fetched: Fetched,
+    todo: Writes,
     pulled: _Pulled,
+    *,
     no_plan: bool,
     dry_run: bool,
     requests: int,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from planner.calendar.importer import read_calendar
 from planner.domain.errors import PlannerError
@@ -16,9 +15,7 @@ from planner.domain.model import Athlete, PlanChange, Run, as_utc
 from planner.domain.schedule import describe
 from planner.services import plans, runs
 from planner.services.calendar import import_window, without_overlaps
-
-if TYPE_CHECKING:
-    from planner.storage import Store
+from planner.storage import Store
 
 
 def pull_runs(
@@ -34,7 +31,7 @@ def pull_runs(
     cancels its warm-up and cool-down here, unless the lifecycle rules keep it (it has started,
     or one of its sessions is logged or under way)."""
     plan = repo.get_plan(athlete.name)
-    first, last = import_window(athlete, plan.start if plan else None, None, None)
+    first, last = import_window(athlete, plan.start if plan else None)
     found = read_calendar(
         data, tz=athlete.zone, source=source, start=first, end=last + timedelta(days=1), match=match
     )

@@ -19,17 +19,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.calendar.export import task_state
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import PlannerError
 from planner.domain.model import Athlete, LogEntry, Session, as_utc
 from planner.services import logs, plans
+from planner.storage import Store
 from planner.sync.events import RemoteEvent
-
-if TYPE_CHECKING:
-    from planner.storage import Store
 
 State = tuple[str, int]  # "open" | "done" | "partial" | "skipped", and the percent of a partial
 
@@ -112,7 +110,7 @@ def _take(
     kind, percent = phone
     if kind == "open":
         try:
-            logs.undo_log(repo, athlete.name, session.id, now)
+            logs.undo_log(repo, athlete.name, session.id, now=now)
         except PlannerError as exc:
             ticks.to_push += 1
             ticks.conflicts.append(

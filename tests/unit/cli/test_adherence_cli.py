@@ -271,7 +271,10 @@ def test_athlete_set_rebuilds_only_the_future(cli: Cli, at: Callable[[str], None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "--tightness, --sport, --sitting-hours, --tz or --target: nothing to change"),
+        (
+            (),
+            "--tightness, --sport, --sitting-hours, --tz, --target or --strength: nothing to change",
+        ),
         (("--tightness", "6"), "tightness must be 1 to 5, not 6"),
         (("--tz", "Mars/Base"), "unknown time zone 'Mars/Base'"),
         (("--sitting-hours", "25"), "sitting hours must be 0 to 24"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from planner.cli import COMMAND_MODULES, build_parser
+from planner.cli import COMMAND_MODULES, build_parser, lazy
 
 PROBE = """
 import json, sys, types
@@ -46,3 +47,40 @@ def test_help_lists_every_command_without_the_catalogue() -> None:
 def test_a_parser_for_one_command_parses_it_as_the_whole_one_does() -> None:
     argv = ["--db", "x.json", "plan", "show", "Ann", "--week", "2", "--json"]
     assert vars(build_parser("plan").parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def _type_checked_names(tree: ast.Module) -> dict[str, str]:
+    """What the `if TYPE_CHECKING:` block of planner.cli.lazy gives each name, as mypy sees it."""
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    names: dict[str, str] = {}
+    for node in block.body:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            for target in node.targets:
+                assert isinstance(target, ast.Name)
+                names[target.id] = names[node.value.id]
+    return names
+
+
+def test_each_lazy_name_is_the_module_mypy_is_told_it_is() -> None:
+    tree = ast.parse(Path(lazy.__file__).read_text(encoding="utf-8"))
+    mypy_sees = _type_checked_names(tree)
+    assert {name: mypy_sees[name] for name in lazy.MODULES} == lazy.MODULES
+    assert {name for name in mypy_sees if not name.startswith("_")} == set(lazy.MODULES)
+
+
+def test_no_other_module_of_the_command_line_or_the_services_keeps_a_type_checking_twin() -> None:
+    package = Path(lazy.__file__).parents[1]
+    twins = [
+        str(path.relative_to(package))
+        for folder in ("cli", "services")
+        for path in sorted((package / folder).glob("*.py"))
+        if "TYPE_CHECKING" in path.read_text(encoding="utf-8") and path.name != "lazy.py"
+    ]
+    assert twins == []

@@ -24,8 +24,8 @@ DOMAIN_IDS = {
     "relaxed": {"supine-hip-rotations", "lying-knee-circles"},
     "strength": {"glute-bridge", "side-lying-abduction", "calf-raise-straight", "calf-raise-bent"},
 }  # fmt: skip
-# Well-known static hip stretches added so long sessions fill with work (docs/coaching.md allows
-# them).
+# Beyond these, the catalogue may hold well-known static hip stretches, so long sessions fill
+# with work (docs/coaching.md allows them): a new one is a table in plans/exercises.toml alone.
 ADDED_STATIC = {"figure-four", "butterfly", "ninety-ninety", "pigeon-stretch", "couch-stretch",
                 "lying-hamstring", "side-lunge-stretch"}  # fmt: skip
 SOURCE = "plans/exercises.toml"
@@ -35,7 +35,9 @@ TEMPLATE_SOURCE = "plans/templates/standard.toml"
 def test_catalogue_holds_the_domain_exercises(catalogue: Catalogue) -> None:
     for style, ids in DOMAIN_IDS.items():
         added = ADDED_STATIC if style == "static" else set()
-        assert {e.id for e in catalogue.exercises.values() if e.style == style} == ids | added
+        held = {e.id for e in catalogue.exercises.values() if e.style == style}
+        assert held >= ids | added
+        assert style == "static" or held == ids, "other exercises beyond the domain's are holds"
     for exercise in catalogue.exercises.values():
         assert 1 <= len(exercise.cues) <= 3
         if exercise.style in ("dynamic", "strength"):

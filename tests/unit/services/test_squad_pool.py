@@ -9,7 +9,7 @@ import pytest
 
 from planner.domain.model import Athlete
 from planner.domain.squad import HEADER
-from planner.services import squad
+from planner.services import squad, squad_build
 from planner.storage import Repository
 
 FILE = f"""{HEADER}
@@ -21,8 +21,8 @@ START = date(2027, 3, 1)
 
 
 def _built(folder: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> list[squad.Built]:
-    monkeypatch.setattr(squad, "POOL_FROM", pool_from)
-    monkeypatch.setattr("planner.services.squad.os.cpu_count", lambda: 2)
+    monkeypatch.setattr(squad_build, "POOL_FROM", pool_from)
+    monkeypatch.setattr("planner.services.squad_build.os.cpu_count", lambda: 2)
     repo = Repository.open(folder / "hipplan.json")
     squad.import_squad(repo, FILE, "squad.csv", "UTC")
     repo.add_athlete(Athlete("Dee", 2))  # no runs: skipped, in its place
