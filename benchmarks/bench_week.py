@@ -60,7 +60,7 @@ def build_database(folder: Path) -> Path:
     done = [s for s in plan.sessions if s.end <= NOW - timedelta(days=1)]
     with repo.transaction():  # one write for the history, like a long-used database
         for session in done:
-            logs.log_session(repo, NAME, session.id, "done", None, "", None, now=NOW)
+            logs.log_session(repo, NAME, session.id, "done", now=NOW)
     return path
 
 

@@ -112,7 +112,7 @@ def _log_history(repo: Store, demo: DemoAthlete, today: date) -> None:
             return
         for session in sorted(due, key=lambda s: as_utc(s.start)):
             status, minutes = _habit(rng, demo, session.kind, session.minutes)
-            logs.log_session(repo, demo.name, session.id, status, minutes, "", None)
+            logs.log_session(repo, demo.name, session.id, status, minutes=minutes)
         week += 1
         if week > plan.weeks:
             return
@@ -123,7 +123,7 @@ def _check_in(repo: Store, demo: DemoAthlete, start: date) -> None:
     for days, calf, achilles, hip in demo.checkins:
         day = start + timedelta(days=days)
         evening = datetime.combine(day, time(20, 0), demo.athlete.zone)
-        outcomes.check_in(repo, demo.name, day, calf, achilles, hip, "", evening)
+        outcomes.check_in(repo, demo.name, day, calf, achilles, hip, now=evening)
 
 
 def _habit(rng: random.Random, demo: DemoAthlete, kind: str, planned: int) -> tuple[LogStatus, int]:

@@ -42,6 +42,7 @@ DEFAULT_DUE_MINUTES = 30
 def export_plan(
     repo: FileStore,
     name: str,
+    *,
     weeks: tuple[int, int] | None = None,
     with_runs: bool = False,
     alarm: int | None = None,

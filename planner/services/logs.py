@@ -38,6 +38,7 @@ def log_session(
     name: str,
     session_ref: str,
     status: str,
+    *,
     minutes: int | None = None,
     note: str = "",
     day: date | None = None,

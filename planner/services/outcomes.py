@@ -44,9 +44,9 @@ def check_in(
     calf: int,
     achilles: int,
     hip_score: int,
+    *,
     note: str = "",
     now: datetime | None = None,
-    *,
     morning_stiffness: bool | None = None,
     run_pain: int | None = None,
 ) -> CheckInResult:

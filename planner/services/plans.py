@@ -80,8 +80,8 @@ def build_plan(
     name: str,
     start: date,
     weeks: int,
-    template_id: str = DEFAULT_TEMPLATE,
     *,
+    template_id: str = DEFAULT_TEMPLATE,
     extra_loosening_weeks: int = 0,
 ) -> Plan:
     """Build the athlete's plan from their runs and replace the stored one (one write)."""

@@ -60,7 +60,7 @@ def log_session(
     def job(store: FileStore) -> str:
         from planner.services import logs
 
-        logs.log_session(store, name, session.id, status, spent, note, None)
+        logs.log_session(store, name, session.id, status, minutes=spent, note=note)
         if last is not None:
             last.keep(name, session)
         return f"{session_title(session)} {session.start:%a %H:%M}: {STATUS_WORDS[status]}"

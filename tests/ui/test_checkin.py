@@ -202,9 +202,7 @@ async def test_the_outcomes_screen_shows_the_answers_and_measured_figures_at_80x
     demo: HipplanApp, demo_repo: Repository
 ) -> None:
     clock_now = clock.now()
-    outcomes.check_in(
-        demo_repo, DEMO_ATHLETE, None, 4, 2, 5, "", morning_stiffness=True, run_pain=6
-    )
+    outcomes.check_in(demo_repo, DEMO_ATHLETE, None, 4, 2, 5, morning_stiffness=True, run_pain=6)
     assessment.assess(
         demo_repo, DEMO_ATHLETE, Measures(7.5, 28.0, thomas=False, faber=12.0), now=clock_now
     )

@@ -27,7 +27,7 @@ async def test_a_log_written_by_another_process_shows_up(demo_repo: Repository) 
         assert session is not None
         # Another process (a cron `hipplan log`) writes through its own repository.
         other = Repository.open(demo_repo.path)
-        logs.log_session(other, DEMO_ATHLETE, session.id, "done", None, "", None)
+        logs.log_session(other, DEMO_ATHLETE, session.id, "done")
         for _ in range(100):
             await asyncio.sleep(0.02)
             await settle(pilot)

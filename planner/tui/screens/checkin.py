@@ -163,7 +163,7 @@ class CheckInDialog(HipplanModal[bool]):
         def job(repo: FileStore) -> str:
             result = outcomes.check_in(
                 repo, athlete, day, scores["calf"], scores["achilles"], scores["hip_score"],
-                note, clock.now(), morning_stiffness=stiff, run_pain=run_pain,
+                note=note, now=clock.now(), morning_stiffness=stiff, run_pain=run_pain,
             )  # fmt: skip
             return saved_words(result)
 

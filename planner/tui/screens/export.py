@@ -126,7 +126,12 @@ def write_export(repo: FileStore, name: str, request: ExportRequest) -> ExportDo
             raise PlannerError(f"could not write {request.path}: {exc.strerror or exc}") from exc
 
     exported = calendar.export_plan(
-        repo, name, request.weeks, request.with_runs, request.alarm, write=write
+        repo,
+        name,
+        weeks=request.weeks,
+        with_runs=request.with_runs,
+        alarm=request.alarm,
+        write=write,
     )
     return ExportDone(
         request.path, exported.events, exported.sessions, exported.cancelled, exported.runs

@@ -110,7 +110,9 @@ class NewBlockWizard(ExistingAthleteWizard):
 
     def _store(self, repo: Store, preview: Preview) -> Plan:
         draft = preview.draft
-        return plans.build_plan(repo, draft.athlete.name, draft.start, draft.weeks, draft.template)
+        return plans.build_plan(
+            repo, draft.athlete.name, draft.start, draft.weeks, template_id=draft.template
+        )
 
     def _show_preview(self, preview: Preview) -> None:
         super()._show_preview(preview)

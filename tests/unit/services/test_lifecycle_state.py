@@ -150,7 +150,7 @@ class BlockLife(RuleBasedStateMachine):
             self.attempt(
                 "log",
                 lambda: logs.log_session(
-                    self.repo, NAME, s.id, status, minutes, now=self.now, day=None
+                    self.repo, NAME, s.id, status, minutes=minutes, now=self.now
                 ),
             )
 

@@ -28,7 +28,7 @@ def repo(store: Store) -> Store:
 
 
 def test_a_check_in_is_stored_for_today_by_default(repo: Store) -> None:
-    result = outcomes.check_in(repo, "ana tight", None, 3, 2, 5, "  stiff  morning ", now=NOW)
+    result = outcomes.check_in(repo, "ana tight", None, 3, 2, 5, note="  stiff  morning ", now=NOW)
     assert (result.week, result.replaced, result.warnings) == (3, (), [])
     assert result.checkin.day == date(2027, 3, 17) and result.checkin.note == "stiff morning"
     assert repo.checkins(NAME) == [result.checkin]
