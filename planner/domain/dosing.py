@@ -18,30 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from planner.domain.catalogue import Catalogue, Exercise, Span, Template
-from planner.domain.model import Dose, Prescription, SessionKind, Timing
+from planner.domain.catalogue import Catalogue, Exercise, Template
+from planner.domain.exercise_doses import HOLD_SHORTEST, Doser, Pick, Progress
+from planner.domain.model import Prescription, SessionKind, Timing
 from planner.domain.placement import Slot
-from planner.domain.timing import dose_seconds
 
-HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must)
-REPS_MOST_CHANGE = 2
-HOLD_LONGEST = 60  # never over 60 s (docs/coaching.md, Doses)
-HOLD_SHORTEST = 10  # a cool-down short of weekly budget holds down to 10 s (ACSM: 10-30 s)
-SETS_MOST = 4
 ROUTINE_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
 STANDALONE_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
 # Extras come on top only in loosening sessions; maintenance and run sessions hold the routine.
 EXTRA_KINDS: tuple[SessionKind, ...] = ("loosening",)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where one exercise stands: how often done, its last reps or hold, sets and time per side."""
-
-    done: int = 0
-    unit: int | None = None
-    rounds: int | None = None
-    side_seconds: int | None = None
 
 
 @dataclass
@@ -55,31 +40,6 @@ class DoseState:
     def copy(self) -> DoseState:
         # entries are frozen or ints, replaced and never changed: shallow copies suffice
         return DoseState(dict(self.progress), dict(self.used))
-
-
-@dataclass(frozen=True)
-class _Pick:
-    exercise: Exercise
-    unit: int
-    rounds: int
-    most_rounds: int
-    required: bool
-    target: int
-
-    def dose(self, per_rep: int, level: int) -> Dose:
-        is_reps = self.exercise.dose_kind == "reps"
-        return Dose(
-            reps=self.unit if is_reps else None,
-            hold_seconds=None if is_reps else self.unit,
-            rounds=self.rounds,
-            per_side=self.exercise.per_side,
-            range_level=level,
-        )
-
-
-def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:
-    """What a next dose depends on (the count of times done only picks the cue)."""
-    return progress.unit, progress.rounds, progress.side_seconds
 
 
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
@@ -102,17 +62,9 @@ class Prescriber:
         self.template = template
         self.floor_weeks = floor_weeks  # the loosening weeks: floor groups reach their floor
         self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
-        # doses grow through loosening and taper, then hold: maintenance keeps what was gained
-        self.growth_weeks = growth_weeks
         self.timing: Timing = catalogue.timing
         self.emphasis = emphasis
         self.exercises = catalogue.exercises
-        # Each exercise's dose figures are pure functions of a few numbers and come back again
-        # and again (every re-fit, every week of maintenance): computed once each.
-        self._seconds_cache: dict[tuple[str, int, int], int] = {}
-        self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
-        self._unit_cache = {}
-        self._pick_cache: dict[tuple[object, ...], _Pick | None] = {}
         self._written: dict[tuple[str, int, int, int, int], Prescription] = {}
         self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
         self.lists: dict[SessionKind, list[Exercise]] = {
@@ -129,15 +81,28 @@ class Prescriber:
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
         # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
         # loosening session come on top of the article's five, where time and budget allow.
-        # dosed as in a loosening session, so the two kinds of session do not pull them apart
         self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
         self.cool_down_extras = [
             e
             for e in self.lists.get("loosening", [])
             if e.style == "static" and e.id not in self.routines["post-run"]
         ]
+        # extras on a cool-down are dosed as in a loosening session, so the two kinds of session
+        # do not pull them apart (`Doser`)
+        self.doser = Doser(
+            template, self.timing, emphasis, self.front, self.routines["post-run"], growth_weeks
+        )
 
-    def _cool_down_need(self, group: str, picks: list[_Pick], state: DoseState) -> int:
+    @property
+    def growth_weeks(self) -> int:
+        """The last week whose doses grow: maintenance keeps what was gained."""
+        return self.doser.growth_weeks
+
+    @growth_weeks.setter
+    def growth_weeks(self, weeks: int) -> None:
+        self.doser.growth_weeks = weeks
+
+    def _cool_down_need(self, group: str, picks: list[Pick], state: DoseState) -> int:
         """What one cool-down to come needs at least of a group: each of its stretches once,
         as short as gradual change from its latest dose (this session's, if in it) allows."""
         need = 0
@@ -146,7 +111,7 @@ class Prescriber:
                 continue
             now = next((p for p in picks if p.exercise.id == exercise.id), None)
             if now is not None:
-                side = self._side_seconds(exercise, now.unit, now.rounds)
+                side = self.doser.side_seconds(exercise, now.unit, now.rounds)
             else:
                 side = state.progress.get(exercise.id, Progress()).side_seconds or 0
             need += max(HOLD_SHORTEST, -(-side // 2))
@@ -169,7 +134,7 @@ class Prescriber:
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
         listed = [e for e in self._listed(slot.kind, week) if e.from_week <= week]
-        picks: dict[str, _Pick] = {}
+        picks: dict[str, Pick] = {}
         for exercise in listed:  # the routine first: all of it, or no session
             if self._required(exercise, slot.kind):
                 pick = self._pick(exercise, slot.kind, week, state)
@@ -204,7 +169,7 @@ class Prescriber:
 
     def _reach_floor(
         self,
-        picks: dict[str, _Pick],
+        picks: dict[str, Pick],
         listed: list[Exercise],
         wish: int,
         week: int,
@@ -260,14 +225,14 @@ class Prescriber:
         return aim
 
     def _short_of_floor(
-        self, picks: dict[str, _Pick], week: int, state: DoseState, aim: dict[str, int]
+        self, picks: dict[str, Pick], week: int, state: DoseState, aim: dict[str, int]
     ) -> dict[str, int]:
         """The seconds each floor group still lacks of this session's aim, these picks
         included (only the groups short of it)."""
         short = {}
         for group, seconds in aim.items():
             taken = sum(
-                self._side_seconds(p.exercise, p.unit, p.rounds)
+                self.doser.side_seconds(p.exercise, p.unit, p.rounds)
                 for p in picks.values()
                 if p.exercise.style == "static" and group in p.exercise.targets
             )
@@ -282,7 +247,7 @@ class Prescriber:
         return listed
 
     def _routine_within_budget(
-        self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int
+        self, picks: dict[str, Pick], week: int, state: DoseState, reserve: int
     ) -> bool:
         """Shorter holds or fewer sets of the routine, largest first, while a group runs over
         the week's budget: first leaving the cool-downs to come their share, then at least
@@ -291,7 +256,7 @@ class Prescriber:
             while (group := self._over(picks, week, state, reserve, spare_reserve)) is not None:
                 sharing = sorted(
                     (p for p in picks.values() if group in p.exercise.targets),
-                    key=lambda p: -self._side_seconds(p.exercise, p.unit, p.rounds),
+                    key=lambda p: -self.doser.side_seconds(p.exercise, p.unit, p.rounds),
                 )
                 for pick in sharing:
                     last = state.progress.get(pick.exercise.id, Progress())
@@ -306,14 +271,14 @@ class Prescriber:
         return True
 
     def _over(
-        self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int, spare: bool
+        self, picks: dict[str, Pick], week: int, state: DoseState, reserve: int, spare: bool
     ) -> str | None:
         """The first group the picks take over its budget, or None."""
         chosen = [*picks.values()]
         taken: dict[str, int] = {}
         for pick in chosen:
             if pick.exercise.style == "static":
-                side = self._side_seconds(pick.exercise, pick.unit, pick.rounds)
+                side = self.doser.side_seconds(pick.exercise, pick.unit, pick.rounds)
                 for group in pick.exercise.targets:
                     taken[group] = taken.get(group, 0) + side
         for group, seconds in taken.items():
@@ -324,25 +289,25 @@ class Prescriber:
                 return group
         return None
 
-    def _shorter(self, pick: _Pick, last: Progress) -> _Pick | None:
+    def _shorter(self, pick: Pick, last: Progress) -> Pick | None:
         """A shorter hold, else one set fewer, as far as gradual change allows."""
         if pick.exercise.dose_kind == "reps":
             return None
-        unit = self._unit_for(pick.exercise, pick.rounds, pick.unit - 5, last, HOLD_SHORTEST)
+        unit = self.doser.unit_for(pick.exercise, pick.rounds, pick.unit - 5, last, HOLD_SHORTEST)
         if unit is not None and unit < pick.unit:
             return replace(pick, unit=unit, target=unit)
         if pick.rounds > 1:
             fewer = pick.rounds - 1
-            unit = self._unit_for(pick.exercise, fewer, HOLD_SHORTEST, last, HOLD_SHORTEST)
+            unit = self.doser.unit_for(pick.exercise, fewer, HOLD_SHORTEST, last, HOLD_SHORTEST)
             if unit is not None:
                 return replace(pick, unit=unit, rounds=fewer, target=unit)
         return None
 
-    def _total(self, picks: list[_Pick]) -> int:
+    def _total(self, picks: list[Pick]) -> int:
         moves = self.timing.transition_seconds * max(len(picks) - 1, 0)
-        return sum(self._seconds(p) for p in picks) + moves
+        return sum(self.doser.seconds(p) for p in picks) + moves
 
-    def _shrink_to(self, picks: dict[str, _Pick], wish: int, most: int, state: DoseState) -> bool:
+    def _shrink_to(self, picks: dict[str, Pick], wish: int, most: int, state: DoseState) -> bool:
         """Fewer repetitions or shorter holds, a step for each exercise in turn from the last,
         while the routine runs over the session's length; False when gradual change does not
         allow enough and it still runs over the room it has."""
@@ -353,7 +318,7 @@ class Prescriber:
                 pick = picks[key]
                 last = state.progress.get(key, Progress())
                 step = 1 if pick.exercise.dose_kind == "reps" else 5
-                unit = self._unit_for(pick.exercise, pick.rounds, pick.unit - step, last)
+                unit = self.doser.unit_for(pick.exercise, pick.rounds, pick.unit - step, last)
                 if unit is not None and unit < pick.unit:
                     picks[key] = replace(pick, unit=unit, target=unit)
                     shrunk = True
@@ -369,7 +334,7 @@ class Prescriber:
 
     def _grow(
         self,
-        chosen: list[_Pick],
+        chosen: list[Pick],
         spare: int,
         week: int,
         state: DoseState,
@@ -391,7 +356,7 @@ class Prescriber:
 
     def _grow_pass(
         self,
-        chosen: list[_Pick],
+        chosen: list[Pick],
         order: list[int],
         spare: int,
         week: int,
@@ -406,7 +371,7 @@ class Prescriber:
 
     def _grow_once(
         self,
-        chosen: list[_Pick],
+        chosen: list[Pick],
         order: list[int],
         spare: int,
         week: int,
@@ -431,11 +396,11 @@ class Prescriber:
                 spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
                 continue
             last = state.progress.get(pick.exercise.id, Progress())
-            unit = self._unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
+            unit = self.doser.unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
             if unit is None:
                 continue
             bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
-            more = self._seconds(bigger) - self._seconds(pick)
+            more = self.doser.seconds(bigger) - self.doser.seconds(pick)
             others = [c for c in chosen if c is not pick]
             if more <= spare and self._within(bigger, week, state, reserve, others):
                 chosen[number] = bigger
@@ -444,7 +409,7 @@ class Prescriber:
         return spare, grew
 
     def _first_reps_up(
-        self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState
+        self, chosen: list[Pick], number: int, spare: int, grew: bool, state: DoseState
     ) -> tuple[int, bool]:
         """A drill done for the first time may start higher in its range to fill the warm-up
         (nothing came before it to grow from)."""
@@ -456,20 +421,20 @@ class Prescriber:
         if pick.unit >= exercise.reps.high:
             return spare, grew
         bigger = replace(pick, unit=pick.unit + 1, target=pick.unit + 1)
-        more = self._seconds(bigger) - self._seconds(pick)
+        more = self.doser.seconds(bigger) - self.doser.seconds(pick)
         if more > spare:
             return spare, grew
         chosen[number] = bigger
         return spare - more, True
 
-    def _commit(self, chosen: list[_Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
+    def _commit(self, chosen: list[Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
         prescriptions = []
         for pick in chosen:
             exercise = pick.exercise
             last = state.progress.get(exercise.id, Progress())
             level = self.template.progression.range_level(week)
             prescriptions.append(self._written_as(pick, level, last.done % len(exercise.cues)))
-            side = self._side_seconds(exercise, pick.unit, pick.rounds)
+            side = self.doser.side_seconds(exercise, pick.unit, pick.rounds)
             state.progress[exercise.id] = Progress(last.done + 1, pick.unit, pick.rounds, side)
             if exercise.style == "static":
                 for group in exercise.targets:
@@ -477,7 +442,7 @@ class Prescriber:
                     state.used[key] = state.used.get(key, 0) + side
         return tuple(prescriptions)
 
-    def _written_as(self, pick: _Pick, level: int, cue: int) -> Prescription:
+    def _written_as(self, pick: Pick, level: int, cue: int) -> Prescription:
         """The prescription of a pick (frozen, so one object serves every session that has it)."""
         exercise = pick.exercise
         key = (exercise.id, pick.unit, pick.rounds, level, cue)
@@ -487,7 +452,7 @@ class Prescriber:
                 exercise_id=exercise.id,
                 name=exercise.name,
                 style=exercise.style,
-                dose=pick.dose(self.timing.seconds_per_rep, level),
+                dose=pick.dose(level),
                 timing=self.timing,
                 cue=exercise.cues[cue],
                 instructions=exercise.instructions,
@@ -496,116 +461,13 @@ class Prescriber:
             self._written[key] = written
         return written
 
-    # -- one exercise -----------------------------------------------------------------------------
-
-    def _pick(
-        self, exercise: Exercise, kind: SessionKind, week: int, state: DoseState
-    ) -> _Pick | None:
-        """The exercise at its fewest sets for this kind, at this week's reps or hold, within
-        what gradual change from its last appearance allows."""
-        last = state.progress.get(exercise.id, Progress())
-        key = (exercise.id, kind, min(week, self.growth_weeks), *_figures(last))
-        if key not in self._pick_cache:
-            self._pick_cache[key] = self._new_pick(exercise, kind, week, last)
-        return self._pick_cache[key]
-
-    def _new_pick(
-        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
-    ) -> _Pick | None:
-        dosed_as = kind
-        if kind == "post-run" and exercise.id not in self.routines[kind]:
-            dosed_as = "loosening"  # a loosening stretch on top of a cool-down
-        target = self._target(exercise, dosed_as, week)
-        if exercise.style == "dynamic" and last.unit is not None:
-            target = max(target, last.unit)  # a drill's reps do not fall back without need
-        low, high = self._rounds(exercise, dosed_as)
-        if self.emphasis and exercise.id in self.front:
-            low = min(low + 1, high)
-        if last.rounds is not None:
-            high = max(1, min(high, last.rounds + self.template.progression.rounds_step))
-        tries = [*range(low, 0, -1), *range(low + 1, SETS_MOST + 1)]
-        for rounds in tries:
-            unit = self._unit_for(exercise, rounds, target, last, HOLD_SHORTEST)
-            if unit is not None:
-                required = self._required(exercise, kind)
-                return _Pick(exercise, unit, rounds, max(high, rounds), required, target)
-        return None
-
-    def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
-        """This week's reps or hold for the kind: a step a week from the start of its range."""
-        span = self._unit_span(exercise, kind)
-        steps = self.template.progression
-        step = steps.reps_step if exercise.dose_kind == "reps" else steps.hold_step
-        return min(span.high, span.low + step * (min(week, self.growth_weeks) - 1))
-
-    def _unit_span(self, exercise: Exercise, kind: SessionKind) -> Span:
-        if exercise.dose_kind == "reps":
-            assert exercise.reps is not None  # the catalogue gives reps to every reps exercise
-            return exercise.reps
-        loose = exercise.loosening_hold_seconds if kind == "loosening" else None
-        span = loose or exercise.hold_seconds
-        assert span is not None  # the catalogue gives holds to every static exercise
-        return span
-
-    def _rounds(self, exercise: Exercise, kind: SessionKind) -> tuple[int, int]:
-        span = exercise.rounds
-        if kind == "loosening" and exercise.loosening_rounds is not None:
-            span = exercise.loosening_rounds
-        return span.low, min(span.high, SETS_MOST)
-
-    def _unit_for(
-        self,
-        exercise: Exercise,
-        rounds: int,
-        target: int,
-        last: Progress,
-        shortest: int | None = None,
-    ) -> int | None:
-        """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
-        last appearance (unit and time per side), or None when no unit is."""
-        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
-        if key not in self._unit_cache:
-            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
-        return self._unit_cache[key]
-
-    def _new_unit(
-        self,
-        exercise: Exercise,
-        rounds: int,
-        target: int,
-        last: Progress,
-        shortest: int | None,
-    ) -> int | None:
-        if exercise.dose_kind == "reps":
-            assert exercise.reps is not None
-            low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
-            per_unit = self.timing.seconds_per_rep
-        else:
-            assert exercise.hold_seconds is not None
-            low, high, most = exercise.hold_seconds.low, HOLD_LONGEST, HOLD_MOST_CHANGE
-            low = min(low, shortest or low)
-            per_unit = 1
-        if last.unit is not None:
-            low, high = max(low, last.unit - most), min(high, last.unit + most)
-        if last.side_seconds:
-            old, each = last.side_seconds, rounds * per_unit
-            low = max(low, -(-old // (2 * each)))  # at least half the time per side
-            high = min(high, (3 * old) // (2 * each))  # at most half as much again
-        if low > high:
-            return None
-        return min(max(target, low), high)
-
-    def _side_seconds(self, exercise: Exercise, unit: int, rounds: int) -> int:
-        per_unit = self.timing.seconds_per_rep if exercise.dose_kind == "reps" else 1
-        return unit * rounds * per_unit
-
     def _within(
         self,
-        pick: _Pick,
+        pick: Pick,
         week: int,
         state: DoseState,
         reserve: int,
-        others: list[_Pick],
+        others: list[Pick],
         *,
         spare_reserve: bool = False,
     ) -> bool:
@@ -621,28 +483,25 @@ class Prescriber:
     def _group_within(
         self,
         group: str,
-        pick: _Pick,
+        pick: Pick,
         week: int,
         state: DoseState,
         reserve: int,
-        others: list[_Pick],
+        others: list[Pick],
         spare_reserve: bool,
     ) -> bool:
         taken = state.used.get((week, group), 0) + sum(
-            self._side_seconds(o.exercise, o.unit, o.rounds)
+            self.doser.side_seconds(o.exercise, o.unit, o.rounds)
             for o in others
             if o.exercise.style == "static" and group in o.exercise.targets
         )
-        side = self._side_seconds(pick.exercise, pick.unit, pick.rounds)
+        side = self.doser.side_seconds(pick.exercise, pick.unit, pick.rounds)
         keep = 0
         if reserve and not spare_reserve:
             keep = reserve * self._cool_down_need(group, [*others, pick], state)
         return taken + side + keep <= self.limits.get(group, 0)
 
-    def _seconds(self, pick: _Pick) -> int:
-        key = (pick.exercise.id, pick.unit, pick.rounds)
-        seconds = self._seconds_cache.get(key)
-        if seconds is None:
-            seconds = dose_seconds(pick.dose(self.timing.seconds_per_rep, 1), self.timing)
-            self._seconds_cache[key] = seconds
-        return seconds
+    def _pick(
+        self, exercise: Exercise, kind: SessionKind, week: int, state: DoseState
+    ) -> Pick | None:
+        return self.doser.pick(exercise, kind, week, state.progress.get(exercise.id, Progress()))
