@@ -54,6 +54,7 @@ from planner.domain.placement import (
     Calendar,
     Slot,
     Window,
+    give_room_back,
     place_free_day_sessions,
     place_run_sessions,
     place_strength,
@@ -103,6 +104,7 @@ class _Fitted:
         self.exercises: list[tuple[Prescription, ...]] = []
         self.before: list[DoseState] = []
         self.prescriber = prescriber
+        self.window = window
         self.week_of = functools.cache(window.week_of)
         self._next = DoseState()
         # fitted lazily, week by week: the stages after trim and re-fit from their week anyway
@@ -137,7 +139,10 @@ class _Fitted:
                 del self.slots[index]
                 state = snapshot
                 continue
+            placed_end = slot.end
             slot.resize(minutes)
+            if slot.kind == "post-run" and index + 1 < len(self.slots):
+                give_room_back(slot, placed_end, self.slots[index + 1], self.window)
             self.exercises.append(exercises)
             self.before.append(snapshot)
             index += 1
@@ -208,13 +213,13 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
             fitted.fit_from(fitted.index(sessions[0]), until=week)
             sessions = fitted.mobility_in(week)
             total = sum(s.minutes for s in sessions)
-        for _ in range(TRIM_TRIES):
+        for attempt in range(TRIM_TRIES):
             if cap is None or total <= cap:
                 break
             # a re-fitted routine may take a minute more than trimmed: trim again
             first = fitted.index(sessions[0])
             kept = list(sessions)
-            _trim_to(kept, cap)
+            _trim_to(kept, cap, hold=attempt > 0)
             fitted.drop(_left_out(sessions, kept))
             fitted.fit_from(first, until=week)
             sessions = fitted.mobility_in(week)
@@ -229,11 +234,16 @@ def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
     return [s for s in sessions if id(s) not in still]
 
 
-def _trim_to(sessions: list[Slot], cap: int) -> None:
+def _trim_to(sessions: list[Slot], cap: int, *, hold: bool = False) -> None:
     """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes);
-    then drop sessions latest first, and give minutes freed by a drop back to the survivors."""
+    then drop sessions latest first, and give minutes freed by a drop back to the survivors.
+    With `hold`, no session may grow on the re-fit (a first trim came back over the cap)."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
+    for slot in sessions if hold else ():
+        # the weekly budget a trimmed session frees went, on the re-fit, to sessions it had held
+        # short, and brought the week back over its cap: now none may grow back
+        slot.wish, slot.room = min(slot.wish, slot.minutes), min(slot.room, slot.minutes)
     for kinds in _TRIM_ORDER:
         group = [s for s in sessions if s.kind in kinds]
         while excess > 0:
@@ -308,13 +318,13 @@ def _totals(fitted: _Fitted) -> dict[int, int]:
 
 def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
     """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
-    for _ in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
+    for attempt in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
         sessions = fitted.mobility_in(week)
         if not sessions or sum(s.minutes for s in sessions) <= limit:
             return
         first = fitted.index(sessions[0])
         kept = list(sessions)
-        _trim_to(kept, limit)
+        _trim_to(kept, limit, hold=attempt > 0)
         fitted.drop(_left_out(sessions, kept))
         fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
 

@@ -73,6 +73,7 @@ class Slot:
     room: int = 0  # minutes it may grow to without touching anything (0: its own length)
     why: str = ""  # why it is there beyond its kind (a third day of mobility)
     wish: int = 0  # the minutes it is meant to hold (its length as placed or trimmed)
+    wanted: int = 0  # the minutes its week asks for (a warm-up shortened by a cool-down)
 
     def __post_init__(self) -> None:
         self.wish = self.wish or self.minutes
@@ -247,7 +248,7 @@ def _place_warm_up(
     if fits < minutes and limit is not None:
         why = f"{limit.label} ends {window.hhmm(limit.end)}"
     start = run_start - timedelta(minutes=min(fits, minutes))
-    return Slot("pre-run", start, run_start, run.id, why, room=fits)
+    return Slot("pre-run", start, run_start, run.id, why, room=fits, wanted=minutes)
 
 
 def _place_cool_down(
@@ -268,6 +269,26 @@ def _place_cool_down(
         why = f"{limit.label} starts {window.hhmm(limit.start)}"
     end = run_end + timedelta(minutes=min(fits, minutes))
     return Slot("post-run", run_end, end, run.id, why, room=fits)
+
+
+def give_room_back(cool_down: Slot, placed_end: datetime, warm_up: Slot, window: Window) -> None:
+    """A cool-down dosed shorter than it was placed frees the minutes after it; a warm-up that
+    placement shortened to end-to-end with it takes them back, up to what its week asks for.
+    Otherwise a tighter athlete's longer wished cool-down would cost a warm-up minutes that the
+    weekly budget then never gives the cool-down (docs/coaching.md, Progression: the tighter
+    athlete starts with at least as much)."""
+    if warm_up.start != placed_end or cool_down.end >= placed_end:
+        return  # not held back by this cool-down, or nothing freed
+    start = max(warm_up.end - timedelta(minutes=warm_up.wanted), cool_down.end)
+    if start >= warm_up.start:
+        return
+    warm_up.start = start
+    warm_up.wish = warm_up.room = warm_up.minutes
+    # the freed minutes are the warm-up's now: the cool-down may no longer grow into them
+    cool_down.wish = cool_down.room = cool_down.minutes
+    warm_up.shortened = ""
+    if warm_up.minutes < warm_up.wanted:
+        warm_up.shortened = f"{cool_down.as_block().label} ends {window.hhmm(cool_down.end)}"
 
 
 def _whole_minutes(span: timedelta) -> int:

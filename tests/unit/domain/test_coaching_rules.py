@@ -418,3 +418,35 @@ def test_the_strength_track_twice_a_week_on_days_without_a_run(
         assert all(10 <= s.minutes <= 15 and s.start.date() not in run_days for s in strength)
     plain = build_plan(Athlete("Ada", 3, tz="Europe/London"), runs, start, 4, standard, catalogue)
     assert not any(s.kind == "strength" for s in plain.sessions)
+
+
+def test_a_tighter_athlete_keeps_the_lead_when_cool_downs_and_warm_ups_share_a_gap(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Runs at 00:00 and 00:28: each cool-down is placed at its wished length and the next
+    warm-up gets what is left; dosing then shortens the cool-down (the weekly budget), and the
+    freed minutes go back to the warm-up, so a longer wish never costs the tighter athlete."""
+    start = date(2026, 12, 21)
+    rules = (RunRule(days=(0,), at=time(0, 28), minutes=10),
+             RunRule(days=(0, 1, 2, 3), at=time(0, 0), minutes=10))  # fmt: skip
+    first: dict[int, int] = {}
+    for tightness in (3, 4, 5):
+        athlete = Athlete("Ada", tightness, tz="UTC")
+        runs = runs_between(rules, [], athlete.zone, start, start + timedelta(weeks=2))
+        plan = build_plan(athlete, runs, start, 2, standard, catalogue)
+        check_placement(plan)
+        check_gradual(plan)
+        first[tightness] = plan.weekly_minutes()[0]
+    assert first[5] >= first[4] > first[3], first
+
+
+def test_maintenance_weeks_do_not_rise_when_a_trim_frees_budget(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Two runs a day: the weekly budget holds some cool-downs under their length, so trimming
+    a week to its cap freed budget they took back on the re-fit, and maintenance weeks
+    alternated 198/200 minutes (a rise after loosening)."""
+    case = Case(3, "run", 0.0, "Europe/London", date(2027, 3, 1), 10, "two a day")
+    plan = case.build(standard, catalogue)
+    check_weekly_shape(plan)
+    check_gradual(plan)
