@@ -62,6 +62,7 @@ class Prescriber:
         self.template = template
         self.floor_weeks = floor_weeks  # the loosening weeks: floor groups reach their floor
         self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
+        self.share_weeks: frozenset[int] = frozenset()  # the weeks that share the budget fairly
         self.timing: Timing = catalogue.timing
         self.emphasis = emphasis
         self.exercises = catalogue.exercises
@@ -89,6 +90,7 @@ class Prescriber:
         ]
         # extras on a cool-down are dosed as in a loosening session, so the two kinds of session
         # do not pull them apart (`Doser`)
+        self._share: dict[str, int] | None = None  # this session's fair share, while filled
         self.doser = Doser(
             template, self.timing, emphasis, self.front, self.routines["post-run"], growth_weeks
         )
@@ -126,14 +128,16 @@ class Prescriber:
         state: DoseState,
         cool_downs_after: int,
         loosenings_after: int = 0,
+        minutes_after: int = 0,
     ) -> tuple[Prescription, ...] | None:
         """The slot filled, or None when the routine it must hold does not fit (time or the
         weekly budget): the session is then left out. The sessions still to come in the week
-        keep their share of the budget and take theirs of the floor."""
+        (`minutes_after`: the minutes they are meant to hold) keep their share of the budget
+        and take theirs of the floor."""
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
-        listed = [e for e in self._listed(slot.kind, week) if e.from_week <= week]
+        listed = [e for e in self._listed(slot.kind, week, state) if e.from_week <= week]
         picks: dict[str, Pick] = {}
         for exercise in listed:  # the routine first: all of it, or no session
             if self._required(exercise, slot.kind):
@@ -153,19 +157,77 @@ class Prescriber:
         if slot.kind == "loosening" and week in self.floor_weeks:
             aim = self._floor_share(week, state, reserve, loosenings_after)
             self._reach_floor(picks, listed, wish, week, state, reserve, aim)
-        for exercise in listed:  # then the rest, in order, while time and the budget allow
+        elif slot.kind == "post-run" and week in self.floor_weeks and not loosenings_after:
+            # no loosening session left in the week (a runner with no day off): the cool-downs
+            # carry the floor, a floor group's stretch on top where the week is short of it
+            listed = self._with_floor_extras(listed, week)
+            aim = self._floor_share(week, state, 0, reserve)
+            self._reach_floor(picks, listed, wish, week, state, reserve, aim)
+        after = (reserve, loosenings_after, minutes_after)
+        self._share = self._fair_share(slot, week, state, after)
+        try:
+            chosen = self._fill(picks, listed, slot.kind, wish, week, state, reserve)
+        finally:
+            self._share = None
+        return None if chosen is None else self._commit(chosen, week, state)
+
+    def _fill(
+        self,
+        picks: dict[str, Pick],
+        listed: list[Exercise],
+        kind: SessionKind,
+        wish: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+    ) -> list[Pick] | None:
+        """The rest of the listed exercises, in order, while time and the budget allow; then a
+        set more for each in turn."""
+        for exercise in listed:
             if exercise.id in picks:
                 continue
-            pick = self._pick(exercise, slot.kind, week, state)
-            if pick is None or not self._within(pick, week, state, reserve, [*picks.values()]):
-                continue
-            if self._total([*picks.values(), pick]) <= wish:
+            pick = self._pick(exercise, kind, week, state)
+            last = state.progress.get(exercise.id, Progress())
+            while pick is not None and not self._within(
+                pick, week, state, reserve, [*picks.values()]
+            ):
+                # over the session's fair share: a shorter hold or a set fewer, as gradual change
+                # allows, so that it still comes (more groups covered rather than fewer)
+                pick = self._shorter(pick, last) if self._share is not None else None
+            if pick is not None and self._total([*picks.values(), pick]) <= wish:
                 picks[exercise.id] = pick
         chosen = [picks[e.id] for e in listed if e.id in picks]
         if not chosen:
             return None
-        self._grow(chosen, wish - self._total(chosen), week, state, reserve)
-        return self._commit(chosen, week, state)
+        # a loosening session fills its length (the table's) once the front of the hip has its
+        # lead, whose budget its fair share of the week may have spent
+        spare = wish - self._total(chosen)
+        self._grow(chosen, spare, week, state, reserve, all_grow=kind == "loosening")
+        return chosen
+
+    def _fair_share(
+        self, slot: Slot, week: int, state: DoseState, after: tuple[int, int, int]
+    ) -> dict[str, int] | None:
+        """In a loosening week, the seconds per group and side a loosening session or a
+        cool-down's extras may take. A loosening session: the week's budget still left, less
+        the least the cool-downs to come need, shared with the loosening sessions to come; a
+        cool-down's extras: the budget left, shared by the minutes this and the sessions to
+        come are meant to hold. The first sessions of a week no longer spend the whole budget
+        for hip flexors and glutes, so the last one is not left too little to fill its length
+        (docs/coaching.md, Doses): each covers more groups instead."""
+        cool_downs, loosenings, minutes = after
+        if week not in self.share_weeks or not minutes:
+            return None
+        left = {g: limit - state.used.get((week, g), 0) for g, limit in self.limits.items()}
+        if slot.kind == "loosening":  # the cool-downs to come keep their routine as it was
+            return {
+                g: (seconds - 2 * cool_downs * self._cool_down_need(g, [], state))
+                // (loosenings + 1)
+                for g, seconds in left.items()
+            }
+        if slot.kind == "post-run" and week in self.extras_weeks:
+            return {g: seconds * slot.wish // (slot.wish + minutes) for g, seconds in left.items()}
+        return None
 
     def _reach_floor(
         self,
@@ -240,11 +302,30 @@ class Prescriber:
                 short[group] = seconds - taken
         return short
 
-    def _listed(self, kind: SessionKind, week: int) -> list[Exercise]:
+    def _with_floor_extras(self, listed: list[Exercise], week: int) -> list[Exercise]:
+        floor = set(self.template.budget.floor_groups)
+        have = {e.id for e in listed}
+        extras = [
+            e
+            for e in self.cool_down_extras
+            if e.id not in have and e.from_week <= week and floor & set(e.targets)
+        ]
+        return [*listed, *extras]
+
+    def _listed(self, kind: SessionKind, week: int, state: DoseState) -> list[Exercise]:
         listed = self.lists.get(kind, [])
         if kind == "post-run" and week in self.extras_weeks:
-            return [*listed, *self.cool_down_extras]
+            # the groups the week has stretched least come first: more of them covered, rather
+            # than more sets for the same group
+            return [
+                *listed,
+                *sorted(self.cool_down_extras, key=lambda e: self._spent(e, week, state)),
+            ]
         return listed
+
+    def _spent(self, exercise: Exercise, week: int, state: DoseState) -> float:
+        """How much of its budget the week has spent on the group of the exercise nearest it."""
+        return max(state.used.get((week, g), 0) / self.limits[g] for g in exercise.targets)
 
     def _routine_within_budget(
         self, picks: dict[str, Pick], week: int, state: DoseState, reserve: int
@@ -324,6 +405,18 @@ class Prescriber:
                     shrunk = True
                     if self._total([*picks.values()]) <= wish:
                         break
+        shrunk = True
+        while shrunk and self._total([*picks.values()]) > most:
+            # still over its room (a session trimmed to a week's cap): holds down to 10 s and
+            # fewer sets, as a cool-down short of budget does, rather than no session at all
+            shrunk = False
+            for key in reversed(list(picks)):
+                shorter = self._shorter(picks[key], state.progress.get(key, Progress()))
+                if shorter is not None:
+                    picks[key] = shorter
+                    shrunk = True
+                    if self._total([*picks.values()]) <= most:
+                        break
         return self._total([*picks.values()]) <= most
 
     def _required(self, exercise: Exercise, kind: SessionKind) -> bool:
@@ -339,9 +432,12 @@ class Prescriber:
         week: int,
         state: DoseState,
         reserve: int,
+        *,
+        all_grow: bool = False,
     ) -> None:
         """One more set for each in turn while time, the budget and gradual change allow; the
-        front of the hip first for athletes who need more of it."""
+        front of the hip first for athletes who need more of it (with `all_grow`, the others
+        then take what time is left)."""
         floor = set(self.template.budget.floor_groups)
         order = sorted(
             range(len(chosen)),
@@ -352,7 +448,9 @@ class Prescriber:
             ),
         )
         # both bike and desk: spare time only to the front of the hip, glutes kept
-        self._grow_pass(chosen, order, spare, week, state, reserve, self.emphasis >= 2)
+        spare = self._grow_pass(chosen, order, spare, week, state, reserve, self.emphasis >= 2)
+        if all_grow and self.emphasis >= 2:
+            self._grow_pass(chosen, order, spare, week, state, reserve, False)
 
     def _grow_pass(
         self,
@@ -496,6 +594,14 @@ class Prescriber:
             if o.exercise.style == "static" and group in o.exercise.targets
         )
         side = self.doser.side_seconds(pick.exercise, pick.unit, pick.rounds)
+        if self._share is not None and group in self._share:
+            mine = side + sum(
+                self.doser.side_seconds(o.exercise, o.unit, o.rounds)
+                for o in others
+                if o.exercise.style == "static" and group in o.exercise.targets
+            )
+            if mine > self._share[group]:
+                return False
         keep = 0
         if reserve and not spare_reserve:
             keep = reserve * self._cool_down_need(group, [*others, pick], state)

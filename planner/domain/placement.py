@@ -46,6 +46,11 @@ ROOM_MINUTES = 3
 QUIET_BEFORE_RUN = timedelta(hours=2)
 # A session on a run's day for a daily runner keeps well away from the run's end too.
 AWAY_AFTER_RUN = timedelta(hours=3)
+# A runner with no day off gets this many loosening sessions fewer, on run days well away from
+# the runs; the rest of their loosening comes as longer cool-downs (docs/coaching.md, Doses:
+# seven cool-downs and three long sessions would need more than the weekly budget per muscle
+# group). Tightness 4-5 keep one session, so they still start with more than tightness 3.
+RUN_DAY_FEWER = 2
 # Nor does one run at night (a must of docs/coaching.md; the engine keeps to 06-22 anyway).
 NIGHT_STARTS = time(23, 0)
 NIGHT_ENDS = time(5, 0)
@@ -350,9 +355,9 @@ def place_free_day_sessions(
         days = window.days_of_week(shape.week)
         rest_days = [d for d in days if d not in run_days]
         wanted = _spread(rest_days, shape.free_days)
-        if shape.free_day_kind == "loosening" and len(wanted) < shape.free_days:
+        if shape.free_day_kind == "loosening" and not wanted:
             busy_days = [d for d in days if d in run_days]
-            wanted = sorted([*wanted, *_spread(busy_days, shape.free_days - len(wanted))])
+            wanted = _spread(busy_days, max(shape.free_days - RUN_DAY_FEWER, 0))
         length = shape.free_day_minutes
         slots += _place_on_days(wanted, days, shape.free_day_kind, length, window, calendar,
                                 preferred)  # fmt: skip
