@@ -28,8 +28,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner.domain.adherence import Hold
+from planner.domain.budget import DoseState
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.dosing import DoseState, Prescriber, emphasis_level
+from planner.domain.dosing import Prescriber, emphasis_level
 from planner.domain.errors import NoRuns
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
