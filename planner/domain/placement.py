@@ -348,6 +348,9 @@ def place_free_day_sessions(
     well away from the runs (docs/coaching.md: daily runners get their loosening too).
     """
     run_days = {window.local_date(run.start) for run in runs}
+    # as many in the taper as while loosening, so the taper still steps down evenly
+    most = max((s.free_days for s in shapes if s.phase == "loosening"), default=0)
+    run_day_sessions = max(most - RUN_DAY_FEWER, 0)
     slots = []
     for shape in shapes:
         if not shape.free_days or not shape.free_day_minutes:
@@ -357,7 +360,7 @@ def place_free_day_sessions(
         wanted = _spread(rest_days, shape.free_days)
         if shape.free_day_kind == "loosening" and not wanted:
             busy_days = [d for d in days if d in run_days]
-            wanted = _spread(busy_days, max(shape.free_days - RUN_DAY_FEWER, 0))
+            wanted = _spread(busy_days, min(shape.free_days, run_day_sessions))
         length = shape.free_day_minutes
         slots += _place_on_days(wanted, days, shape.free_day_kind, length, window, calendar,
                                 preferred)  # fmt: skip
