@@ -28,8 +28,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner.domain.adherence import Hold
+from planner.domain.budget import DoseState
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.dosing import DoseState, Prescriber, emphasis_level
+from planner.domain.dosing import Prescriber, emphasis_level
 from planner.domain.errors import NoRuns
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
@@ -54,6 +55,7 @@ from planner.domain.placement import (
     Calendar,
     Slot,
     Window,
+    give_room_back,
     place_free_day_sessions,
     place_run_sessions,
     place_strength,
@@ -67,9 +69,10 @@ from planner.domain.timing import minutes_for
 CAPPED = "weekly minutes do not rise after loosening"
 MOBILITY_DAYS_A_WEEK = 3  # docs/coaching.md: mobility on at least 3 different days in every week
 MOST_WEEKLY_FALL = 0.4
-EXTRAS_MOST_RUNS = 3  # a loosening week's cool-downs take extras only with this many runs
+EXTRAS_MOST_RUNS = 7  # a loosening week's cool-downs take extras only with this many runs
 TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
 
+_STATIC_KINDS: tuple[SessionKind, ...] = ("post-run", "loosening", "maintenance")
 _ID_SUFFIX: dict[SessionKind, str] = KIND_SHORT  # a session id ends with its kind's short name
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
@@ -103,6 +106,7 @@ class _Fitted:
         self.exercises: list[tuple[Prescription, ...]] = []
         self.before: list[DoseState] = []
         self.prescriber = prescriber
+        self.window = window
         self.week_of = functools.cache(window.week_of)
         self._next = DoseState()
         # fitted lazily, week by week: the stages after trim and re-fit from their week anyway
@@ -130,14 +134,17 @@ class _Fitted:
             snapshot = state.copy()
             after = self._after(index, week)
             exercises = self.prescriber.fit(
-                slot, week, state, after["post-run"], after["loosening"]
+                slot, week, state, after["post-run"], after["loosening"], self._wished_after(index)
             )
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
                 state = snapshot
                 continue
+            placed_end = slot.end
             slot.resize(minutes)
+            if slot.kind == "post-run" and index + 1 < len(self.slots):
+                give_room_back(slot, placed_end, self.slots[index + 1], self.window)
             self.exercises.append(exercises)
             self.before.append(snapshot)
             index += 1
@@ -147,6 +154,12 @@ class _Fitted:
         """How many sessions of each kind the week still holds after session `index`."""
         _, end = self._week_span(week)
         return Counter(s.kind for s in self.slots[index + 1 : end])
+
+    def _wished_after(self, index: int) -> int:
+        """The minutes the week's sessions of static work after session `index` are meant to
+        hold (they share the weekly budget per muscle group with it)."""
+        _, end = self._week_span(self._week_key(self.slots[index]))
+        return sum(s.wish for s in self.slots[index + 1 : end] if s.kind in _STATIC_KINDS)
 
     def _week_span(self, week: int) -> tuple[int, int]:
         """The indexes of the week's sessions: sessions never overlap, so resizing keeps them in
@@ -208,13 +221,13 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
             fitted.fit_from(fitted.index(sessions[0]), until=week)
             sessions = fitted.mobility_in(week)
             total = sum(s.minutes for s in sessions)
-        for _ in range(TRIM_TRIES):
+        for attempt in range(TRIM_TRIES):
             if cap is None or total <= cap:
                 break
             # a re-fitted routine may take a minute more than trimmed: trim again
             first = fitted.index(sessions[0])
             kept = list(sessions)
-            _trim_to(kept, cap)
+            _trim_to(kept, cap, hold=attempt > 0)
             fitted.drop(_left_out(sessions, kept))
             fitted.fit_from(first, until=week)
             sessions = fitted.mobility_in(week)
@@ -229,11 +242,16 @@ def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
     return [s for s in sessions if id(s) not in still]
 
 
-def _trim_to(sessions: list[Slot], cap: int) -> None:
+def _trim_to(sessions: list[Slot], cap: int, *, hold: bool = False) -> None:
     """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes);
-    then drop sessions latest first, and give minutes freed by a drop back to the survivors."""
+    then drop sessions latest first, and give minutes freed by a drop back to the survivors.
+    With `hold`, no session may grow on the re-fit (a first trim came back over the cap)."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
+    for slot in sessions if hold else ():
+        # the weekly budget a trimmed session frees went, on the re-fit, to sessions it had held
+        # short, and brought the week back over its cap: now none may grow back
+        slot.wish = min(slot.wish, slot.minutes)  # its routine may still take its room
     for kinds in _TRIM_ORDER:
         group = [s for s in sessions if s.kind in kinds]
         while excess > 0:
@@ -308,15 +326,39 @@ def _totals(fitted: _Fitted) -> dict[int, int]:
 
 def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
     """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
-    for _ in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
+    had = {id(s): s.minutes for s in fitted.mobility_in(week)}
+    for attempt in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
         sessions = fitted.mobility_in(week)
         if not sessions or sum(s.minutes for s in sessions) <= limit:
-            return
+            break
         first = fitted.index(sessions[0])
         kept = list(sessions)
-        _trim_to(kept, limit)
+        _trim_to(kept, limit, hold=attempt > 0)
         fitted.drop(_left_out(sessions, kept))
         fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
+    _fill_to(fitted, week, limit, had)
+
+
+def _fill_to(fitted: _Fitted, week: int, limit: int, had: dict[int, int]) -> None:
+    """Whole exercises seldom fill a trimmed session to the minute, so a trimmed week may come
+    out under its limit and the taper fall unevenly: sessions shorter than they were before the
+    trim take a minute back each (that time was theirs), while the week stays within it."""
+    for _ in range(TRIM_TRIES):
+        sessions = fitted.mobility_in(week)
+        spare = limit - sum(s.minutes for s in sessions)
+        shorter = [s for s in sessions if s.minutes < had.get(id(s), 0) and s.wish <= s.minutes]
+        if spare <= 0 or not shorter:
+            return
+        grown = shorter[:spare]
+        for slot in grown:
+            slot.wish = slot.minutes + 1
+        first = fitted.index(sessions[0])
+        fitted.fit_from(first, until=week)
+        if sum(s.minutes for s in fitted.mobility_in(week)) > limit:  # others took budget back
+            for slot in grown:
+                slot.wish -= 1
+            fitted.fit_from(first, until=week)
+            return
 
 
 def _limit_falls(fitted: _Fitted, window: Window, loosening: int) -> None:
@@ -435,6 +477,10 @@ def build_plan(
     )
     floor_weeks = frozenset(range(1, loosening + 1))
     prescriber = Prescriber(template, catalogue, emphasis, growth, extras, floor_weeks)
+    if _room_for_every_phase(athlete, template, weeks, extra_loosening_weeks):
+        # a short plan's loosening weeks stay as they were: fuller ones would fall by more
+        # than 40 % or unevenly into its short taper (musts before the table's lengths)
+        prescriber.share_weeks = floor_weeks
     fitted = _Fitted(slots, prescriber, window)
     _cap_weekly_minutes(fitted, window, loosening)
     _even_taper(fitted, loosening, taper)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from planner.domain.dosing import HOLD_MOST_CHANGE, REPS_MOST_CHANGE
+from planner.domain.exercise_doses import HOLD_MOST_CHANGE, REPS_MOST_CHANGE
 from planner.domain.model import Dose, Plan, Prescription, Session, SessionKind, Timing, as_utc
 from planner.domain.timing import exercise_seconds, minutes_for
 

@@ -11,75 +11,24 @@ The rules (docs/coaching.md):
   the range level (the cue shown with the dose) rises every few weeks.
 - A weekly budget of static stretching per muscle group and side, under 12 minutes, with a
   larger share for the front of the hip for triathletes and long sitters; cool-downs still to
-  come in the week keep their share of it.
+  come in the week keep their share of it (`budget`); one exercise's next dose within gradual
+  change is `exercise_doses`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from planner.domain.catalogue import Catalogue, Exercise, Span, Template
-from planner.domain.model import Dose, Prescription, SessionKind, Timing
+from planner.domain.budget import DoseState, WeeklyBudget
+from planner.domain.catalogue import Catalogue, Exercise, Template
+from planner.domain.exercise_doses import Doser, Pick, Progress
+from planner.domain.model import Prescription, SessionKind, Timing
 from planner.domain.placement import Slot
-from planner.domain.timing import dose_seconds
 
-HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must)
-REPS_MOST_CHANGE = 2
-HOLD_LONGEST = 60  # never over 60 s (docs/coaching.md, Doses)
-HOLD_SHORTEST = 10  # a cool-down short of weekly budget holds down to 10 s (ACSM: 10-30 s)
-SETS_MOST = 4
 ROUTINE_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
 STANDALONE_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
 # Extras come on top only in loosening sessions; maintenance and run sessions hold the routine.
 EXTRA_KINDS: tuple[SessionKind, ...] = ("loosening",)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where one exercise stands: how often done, its last reps or hold, sets and time per side."""
-
-    done: int = 0
-    unit: int | None = None
-    rounds: int | None = None
-    side_seconds: int | None = None
-
-
-@dataclass
-class DoseState:
-    """Progress per exercise and static seconds per (week, group) so far; copied before each
-    session so a later change re-fits from there."""
-
-    progress: dict[str, Progress] = field(default_factory=dict)
-    used: dict[tuple[int, str], int] = field(default_factory=dict)
-
-    def copy(self) -> DoseState:
-        # entries are frozen or ints, replaced and never changed: shallow copies suffice
-        return DoseState(dict(self.progress), dict(self.used))
-
-
-@dataclass(frozen=True)
-class _Pick:
-    exercise: Exercise
-    unit: int
-    rounds: int
-    most_rounds: int
-    required: bool
-    target: int
-
-    def dose(self, per_rep: int, level: int) -> Dose:
-        is_reps = self.exercise.dose_kind == "reps"
-        return Dose(
-            reps=self.unit if is_reps else None,
-            hold_seconds=None if is_reps else self.unit,
-            rounds=self.rounds,
-            per_side=self.exercise.per_side,
-            range_level=level,
-        )
-
-
-def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:
-    """What a next dose depends on (the count of times done only picks the cue)."""
-    return progress.unit, progress.rounds, progress.side_seconds
 
 
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
@@ -87,7 +36,7 @@ def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> in
     return int(athlete_sport == "triathlon") + int(sitting_hours > limit)
 
 
-class Prescriber:
+class Prescriber(WeeklyBudget):
     """Doses and fills one session at a time, advancing each exercise's progress."""
 
     def __init__(
@@ -102,17 +51,10 @@ class Prescriber:
         self.template = template
         self.floor_weeks = floor_weeks  # the loosening weeks: floor groups reach their floor
         self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
-        # doses grow through loosening and taper, then hold: maintenance keeps what was gained
-        self.growth_weeks = growth_weeks
+        self.share_weeks: frozenset[int] = frozenset()  # the weeks that share the budget fairly
         self.timing: Timing = catalogue.timing
         self.emphasis = emphasis
         self.exercises = catalogue.exercises
-        # Each exercise's dose figures are pure functions of a few numbers and come back again
-        # and again (every re-fit, every week of maintenance): computed once each.
-        self._seconds_cache: dict[tuple[str, int, int], int] = {}
-        self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
-        self._unit_cache = {}
-        self._pick_cache: dict[tuple[object, ...], _Pick | None] = {}
         self._written: dict[tuple[str, int, int, int, int], Prescription] = {}
         self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
         self.lists: dict[SessionKind, list[Exercise]] = {
@@ -129,28 +71,27 @@ class Prescriber:
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
         # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
         # loosening session come on top of the article's five, where time and budget allow.
-        # dosed as in a loosening session, so the two kinds of session do not pull them apart
         self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
         self.cool_down_extras = [
             e
             for e in self.lists.get("loosening", [])
             if e.style == "static" and e.id not in self.routines["post-run"]
         ]
+        # extras on a cool-down are dosed as in a loosening session, so the two kinds of session
+        # do not pull them apart (`Doser`)
+        self._share: dict[str, int] | None = None  # this session's fair share, while filled
+        self.doser = Doser(
+            template, self.timing, emphasis, self.front, self.routines["post-run"], growth_weeks
+        )
 
-    def _cool_down_need(self, group: str, picks: list[_Pick], state: DoseState) -> int:
-        """What one cool-down to come needs at least of a group: each of its stretches once,
-        as short as gradual change from its latest dose (this session's, if in it) allows."""
-        need = 0
-        for exercise in self.cool_down_static:
-            if group not in exercise.targets:
-                continue
-            now = next((p for p in picks if p.exercise.id == exercise.id), None)
-            if now is not None:
-                side = self._side_seconds(exercise, now.unit, now.rounds)
-            else:
-                side = state.progress.get(exercise.id, Progress()).side_seconds or 0
-            need += max(HOLD_SHORTEST, -(-side // 2))
-        return need
+    @property
+    def growth_weeks(self) -> int:
+        """The last week whose doses grow: maintenance keeps what was gained."""
+        return self.doser.growth_weeks
+
+    @growth_weeks.setter
+    def growth_weeks(self, weeks: int) -> None:
+        self.doser.growth_weeks = weeks
 
     # -- one session ------------------------------------------------------------------------------
 
@@ -161,15 +102,17 @@ class Prescriber:
         state: DoseState,
         cool_downs_after: int,
         loosenings_after: int = 0,
+        minutes_after: int = 0,
     ) -> tuple[Prescription, ...] | None:
         """The slot filled, or None when the routine it must hold does not fit (time or the
         weekly budget): the session is then left out. The sessions still to come in the week
-        keep their share of the budget and take theirs of the floor."""
+        (`minutes_after`: the minutes they are meant to hold) keep their share of the budget
+        and take theirs of the floor."""
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
-        listed = [e for e in self._listed(slot.kind, week) if e.from_week <= week]
-        picks: dict[str, _Pick] = {}
+        listed = [e for e in self._listed(slot.kind, week, state) if e.from_week <= week]
+        picks: dict[str, Pick] = {}
         for exercise in listed:  # the routine first: all of it, or no session
             if self._required(exercise, slot.kind):
                 pick = self._pick(exercise, slot.kind, week, state)
@@ -188,23 +131,57 @@ class Prescriber:
         if slot.kind == "loosening" and week in self.floor_weeks:
             aim = self._floor_share(week, state, reserve, loosenings_after)
             self._reach_floor(picks, listed, wish, week, state, reserve, aim)
-        for exercise in listed:  # then the rest, in order, while time and the budget allow
+        elif slot.kind == "post-run" and week in self.floor_weeks and not loosenings_after:
+            # no loosening session left in the week (a runner with no day off): the cool-downs
+            # carry the floor, a floor group's stretch on top where the week is short of it
+            listed = self._with_floor_extras(listed, week)
+            aim = self._floor_share(week, state, 0, reserve)
+            self._reach_floor(picks, listed, wish, week, state, reserve, aim)
+        after = (reserve, loosenings_after, minutes_after)
+        self._share = self._fair_share(slot, week, state, after)
+        try:
+            chosen = self._fill(picks, listed, slot.kind, wish, week, state, reserve)
+        finally:
+            self._share = None
+        return None if chosen is None else self._commit(chosen, week, state)
+
+    def _fill(
+        self,
+        picks: dict[str, Pick],
+        listed: list[Exercise],
+        kind: SessionKind,
+        wish: int,
+        week: int,
+        state: DoseState,
+        reserve: int,
+    ) -> list[Pick] | None:
+        """The rest of the listed exercises, in order, while time and the budget allow; then a
+        set more for each in turn."""
+        for exercise in listed:
             if exercise.id in picks:
                 continue
-            pick = self._pick(exercise, slot.kind, week, state)
-            if pick is None or not self._within(pick, week, state, reserve, [*picks.values()]):
-                continue
-            if self._total([*picks.values(), pick]) <= wish:
+            pick = self._pick(exercise, kind, week, state)
+            last = state.progress.get(exercise.id, Progress())
+            while pick is not None and not self._within(
+                pick, week, state, reserve, [*picks.values()]
+            ):
+                # over the session's fair share: a shorter hold or a set fewer, as gradual change
+                # allows, so that it still comes (more groups covered rather than fewer)
+                pick = self._shorter(pick, last) if self._share is not None else None
+            if pick is not None and self._total([*picks.values(), pick]) <= wish:
                 picks[exercise.id] = pick
         chosen = [picks[e.id] for e in listed if e.id in picks]
         if not chosen:
             return None
-        self._grow(chosen, wish - self._total(chosen), week, state, reserve)
-        return self._commit(chosen, week, state)
+        # a loosening session fills its length (the table's) once the front of the hip has its
+        # lead, whose budget its fair share of the week may have spent
+        spare = wish - self._total(chosen)
+        self._grow(chosen, spare, week, state, reserve, all_grow=kind == "loosening")
+        return chosen
 
     def _reach_floor(
         self,
-        picks: dict[str, _Pick],
+        picks: dict[str, Pick],
         listed: list[Exercise],
         wish: int,
         week: int,
@@ -245,104 +222,32 @@ class Prescriber:
         negated so that sorting puts the neediest first."""
         return -max((short.get(g, 0) for g in exercise.targets), default=0)
 
-    def _floor_share(
-        self, week: int, state: DoseState, cool_downs: int, loosenings: int
-    ) -> dict[str, int]:
-        """Seconds of each floor group this session aims at: what the week still lacks of the
-        floor, less the least the cool-downs to come hold, shared with the loosening sessions
-        to come."""
-        floor = int(self.template.budget.floor_minutes * 60)
-        aim = {}
-        for group in self.template.budget.floor_groups:
-            lack = floor - state.used.get((week, group), 0)
-            lack -= cool_downs * self._cool_down_need(group, [], state)
-            aim[group] = -(-lack // (loosenings + 1))
-        return aim
+    def _with_floor_extras(self, listed: list[Exercise], week: int) -> list[Exercise]:
+        floor = set(self.template.budget.floor_groups)
+        have = {e.id for e in listed}
+        extras = [
+            e
+            for e in self.cool_down_extras
+            if e.id not in have and e.from_week <= week and floor & set(e.targets)
+        ]
+        return [*listed, *extras]
 
-    def _short_of_floor(
-        self, picks: dict[str, _Pick], week: int, state: DoseState, aim: dict[str, int]
-    ) -> dict[str, int]:
-        """The seconds each floor group still lacks of this session's aim, these picks
-        included (only the groups short of it)."""
-        short = {}
-        for group, seconds in aim.items():
-            taken = sum(
-                self._side_seconds(p.exercise, p.unit, p.rounds)
-                for p in picks.values()
-                if p.exercise.style == "static" and group in p.exercise.targets
-            )
-            if taken < seconds:
-                short[group] = seconds - taken
-        return short
-
-    def _listed(self, kind: SessionKind, week: int) -> list[Exercise]:
+    def _listed(self, kind: SessionKind, week: int, state: DoseState) -> list[Exercise]:
         listed = self.lists.get(kind, [])
         if kind == "post-run" and week in self.extras_weeks:
-            return [*listed, *self.cool_down_extras]
+            # the groups the week has stretched least come first: more of them covered, rather
+            # than more sets for the same group
+            return [
+                *listed,
+                *sorted(self.cool_down_extras, key=lambda e: self._spent(e, week, state)),
+            ]
         return listed
 
-    def _routine_within_budget(
-        self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int
-    ) -> bool:
-        """Shorter holds or fewer sets of the routine, largest first, while a group runs over
-        the week's budget: first leaving the cool-downs to come their share, then at least
-        within the budget itself. False when gradual change does not allow enough."""
-        for spare_reserve in (False, True):
-            while (group := self._over(picks, week, state, reserve, spare_reserve)) is not None:
-                sharing = sorted(
-                    (p for p in picks.values() if group in p.exercise.targets),
-                    key=lambda p: -self._side_seconds(p.exercise, p.unit, p.rounds),
-                )
-                for pick in sharing:
-                    last = state.progress.get(pick.exercise.id, Progress())
-                    shorter = self._shorter(pick, last)
-                    if shorter is not None:
-                        picks[pick.exercise.id] = shorter
-                        break
-                else:
-                    if spare_reserve:
-                        return False
-                    break
-        return True
-
-    def _over(
-        self, picks: dict[str, _Pick], week: int, state: DoseState, reserve: int, spare: bool
-    ) -> str | None:
-        """The first group the picks take over its budget, or None."""
-        chosen = [*picks.values()]
-        taken: dict[str, int] = {}
-        for pick in chosen:
-            if pick.exercise.style == "static":
-                side = self._side_seconds(pick.exercise, pick.unit, pick.rounds)
-                for group in pick.exercise.targets:
-                    taken[group] = taken.get(group, 0) + side
-        for group, seconds in taken.items():
-            keep = 0
-            if reserve and not spare:
-                keep = reserve * self._cool_down_need(group, chosen, state)
-            if state.used.get((week, group), 0) + seconds + keep > self.limits.get(group, 0):
-                return group
-        return None
-
-    def _shorter(self, pick: _Pick, last: Progress) -> _Pick | None:
-        """A shorter hold, else one set fewer, as far as gradual change allows."""
-        if pick.exercise.dose_kind == "reps":
-            return None
-        unit = self._unit_for(pick.exercise, pick.rounds, pick.unit - 5, last, HOLD_SHORTEST)
-        if unit is not None and unit < pick.unit:
-            return replace(pick, unit=unit, target=unit)
-        if pick.rounds > 1:
-            fewer = pick.rounds - 1
-            unit = self._unit_for(pick.exercise, fewer, HOLD_SHORTEST, last, HOLD_SHORTEST)
-            if unit is not None:
-                return replace(pick, unit=unit, rounds=fewer, target=unit)
-        return None
-
-    def _total(self, picks: list[_Pick]) -> int:
+    def _total(self, picks: list[Pick]) -> int:
         moves = self.timing.transition_seconds * max(len(picks) - 1, 0)
-        return sum(self._seconds(p) for p in picks) + moves
+        return sum(self.doser.seconds(p) for p in picks) + moves
 
-    def _shrink_to(self, picks: dict[str, _Pick], wish: int, most: int, state: DoseState) -> bool:
+    def _shrink_to(self, picks: dict[str, Pick], wish: int, most: int, state: DoseState) -> bool:
         """Fewer repetitions or shorter holds, a step for each exercise in turn from the last,
         while the routine runs over the session's length; False when gradual change does not
         allow enough and it still runs over the room it has."""
@@ -353,11 +258,23 @@ class Prescriber:
                 pick = picks[key]
                 last = state.progress.get(key, Progress())
                 step = 1 if pick.exercise.dose_kind == "reps" else 5
-                unit = self._unit_for(pick.exercise, pick.rounds, pick.unit - step, last)
+                unit = self.doser.unit_for(pick.exercise, pick.rounds, pick.unit - step, last)
                 if unit is not None and unit < pick.unit:
                     picks[key] = replace(pick, unit=unit, target=unit)
                     shrunk = True
                     if self._total([*picks.values()]) <= wish:
+                        break
+        shrunk = True
+        while shrunk and self._total([*picks.values()]) > most:
+            # still over its room (a session trimmed to a week's cap): holds down to 10 s and
+            # fewer sets, as a cool-down short of budget does, rather than no session at all
+            shrunk = False
+            for key in reversed(list(picks)):
+                shorter = self._shorter(picks[key], state.progress.get(key, Progress()))
+                if shorter is not None:
+                    picks[key] = shorter
+                    shrunk = True
+                    if self._total([*picks.values()]) <= most:
                         break
         return self._total([*picks.values()]) <= most
 
@@ -369,14 +286,17 @@ class Prescriber:
 
     def _grow(
         self,
-        chosen: list[_Pick],
+        chosen: list[Pick],
         spare: int,
         week: int,
         state: DoseState,
         reserve: int,
+        *,
+        all_grow: bool = False,
     ) -> None:
         """One more set for each in turn while time, the budget and gradual change allow; the
-        front of the hip first for athletes who need more of it."""
+        front of the hip first for athletes who need more of it (with `all_grow`, the others
+        then take what time is left)."""
         floor = set(self.template.budget.floor_groups)
         order = sorted(
             range(len(chosen)),
@@ -387,11 +307,13 @@ class Prescriber:
             ),
         )
         # both bike and desk: spare time only to the front of the hip, glutes kept
-        self._grow_pass(chosen, order, spare, week, state, reserve, self.emphasis >= 2)
+        spare = self._grow_pass(chosen, order, spare, week, state, reserve, self.emphasis >= 2)
+        if all_grow and self.emphasis >= 2:
+            self._grow_pass(chosen, order, spare, week, state, reserve, False)
 
     def _grow_pass(
         self,
-        chosen: list[_Pick],
+        chosen: list[Pick],
         order: list[int],
         spare: int,
         week: int,
@@ -406,7 +328,7 @@ class Prescriber:
 
     def _grow_once(
         self,
-        chosen: list[_Pick],
+        chosen: list[Pick],
         order: list[int],
         spare: int,
         week: int,
@@ -431,11 +353,11 @@ class Prescriber:
                 spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
                 continue
             last = state.progress.get(pick.exercise.id, Progress())
-            unit = self._unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
+            unit = self.doser.unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
             if unit is None:
                 continue
             bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
-            more = self._seconds(bigger) - self._seconds(pick)
+            more = self.doser.seconds(bigger) - self.doser.seconds(pick)
             others = [c for c in chosen if c is not pick]
             if more <= spare and self._within(bigger, week, state, reserve, others):
                 chosen[number] = bigger
@@ -444,7 +366,7 @@ class Prescriber:
         return spare, grew
 
     def _first_reps_up(
-        self, chosen: list[_Pick], number: int, spare: int, grew: bool, state: DoseState
+        self, chosen: list[Pick], number: int, spare: int, grew: bool, state: DoseState
     ) -> tuple[int, bool]:
         """A drill done for the first time may start higher in its range to fill the warm-up
         (nothing came before it to grow from)."""
@@ -456,20 +378,20 @@ class Prescriber:
         if pick.unit >= exercise.reps.high:
             return spare, grew
         bigger = replace(pick, unit=pick.unit + 1, target=pick.unit + 1)
-        more = self._seconds(bigger) - self._seconds(pick)
+        more = self.doser.seconds(bigger) - self.doser.seconds(pick)
         if more > spare:
             return spare, grew
         chosen[number] = bigger
         return spare - more, True
 
-    def _commit(self, chosen: list[_Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
+    def _commit(self, chosen: list[Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
         prescriptions = []
         for pick in chosen:
             exercise = pick.exercise
             last = state.progress.get(exercise.id, Progress())
             level = self.template.progression.range_level(week)
             prescriptions.append(self._written_as(pick, level, last.done % len(exercise.cues)))
-            side = self._side_seconds(exercise, pick.unit, pick.rounds)
+            side = self.doser.side_seconds(exercise, pick.unit, pick.rounds)
             state.progress[exercise.id] = Progress(last.done + 1, pick.unit, pick.rounds, side)
             if exercise.style == "static":
                 for group in exercise.targets:
@@ -477,7 +399,7 @@ class Prescriber:
                     state.used[key] = state.used.get(key, 0) + side
         return tuple(prescriptions)
 
-    def _written_as(self, pick: _Pick, level: int, cue: int) -> Prescription:
+    def _written_as(self, pick: Pick, level: int, cue: int) -> Prescription:
         """The prescription of a pick (frozen, so one object serves every session that has it)."""
         exercise = pick.exercise
         key = (exercise.id, pick.unit, pick.rounds, level, cue)
@@ -487,7 +409,7 @@ class Prescriber:
                 exercise_id=exercise.id,
                 name=exercise.name,
                 style=exercise.style,
-                dose=pick.dose(self.timing.seconds_per_rep, level),
+                dose=pick.dose(level),
                 timing=self.timing,
                 cue=exercise.cues[cue],
                 instructions=exercise.instructions,
@@ -496,153 +418,7 @@ class Prescriber:
             self._written[key] = written
         return written
 
-    # -- one exercise -----------------------------------------------------------------------------
-
     def _pick(
         self, exercise: Exercise, kind: SessionKind, week: int, state: DoseState
-    ) -> _Pick | None:
-        """The exercise at its fewest sets for this kind, at this week's reps or hold, within
-        what gradual change from its last appearance allows."""
-        last = state.progress.get(exercise.id, Progress())
-        key = (exercise.id, kind, min(week, self.growth_weeks), *_figures(last))
-        if key not in self._pick_cache:
-            self._pick_cache[key] = self._new_pick(exercise, kind, week, last)
-        return self._pick_cache[key]
-
-    def _new_pick(
-        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
-    ) -> _Pick | None:
-        dosed_as = kind
-        if kind == "post-run" and exercise.id not in self.routines[kind]:
-            dosed_as = "loosening"  # a loosening stretch on top of a cool-down
-        target = self._target(exercise, dosed_as, week)
-        if exercise.style == "dynamic" and last.unit is not None:
-            target = max(target, last.unit)  # a drill's reps do not fall back without need
-        low, high = self._rounds(exercise, dosed_as)
-        if self.emphasis and exercise.id in self.front:
-            low = min(low + 1, high)
-        if last.rounds is not None:
-            high = max(1, min(high, last.rounds + self.template.progression.rounds_step))
-        tries = [*range(low, 0, -1), *range(low + 1, SETS_MOST + 1)]
-        for rounds in tries:
-            unit = self._unit_for(exercise, rounds, target, last, HOLD_SHORTEST)
-            if unit is not None:
-                required = self._required(exercise, kind)
-                return _Pick(exercise, unit, rounds, max(high, rounds), required, target)
-        return None
-
-    def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
-        """This week's reps or hold for the kind: a step a week from the start of its range."""
-        span = self._unit_span(exercise, kind)
-        steps = self.template.progression
-        step = steps.reps_step if exercise.dose_kind == "reps" else steps.hold_step
-        return min(span.high, span.low + step * (min(week, self.growth_weeks) - 1))
-
-    def _unit_span(self, exercise: Exercise, kind: SessionKind) -> Span:
-        if exercise.dose_kind == "reps":
-            assert exercise.reps is not None  # the catalogue gives reps to every reps exercise
-            return exercise.reps
-        loose = exercise.loosening_hold_seconds if kind == "loosening" else None
-        span = loose or exercise.hold_seconds
-        assert span is not None  # the catalogue gives holds to every static exercise
-        return span
-
-    def _rounds(self, exercise: Exercise, kind: SessionKind) -> tuple[int, int]:
-        span = exercise.rounds
-        if kind == "loosening" and exercise.loosening_rounds is not None:
-            span = exercise.loosening_rounds
-        return span.low, min(span.high, SETS_MOST)
-
-    def _unit_for(
-        self,
-        exercise: Exercise,
-        rounds: int,
-        target: int,
-        last: Progress,
-        shortest: int | None = None,
-    ) -> int | None:
-        """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
-        last appearance (unit and time per side), or None when no unit is."""
-        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
-        if key not in self._unit_cache:
-            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
-        return self._unit_cache[key]
-
-    def _new_unit(
-        self,
-        exercise: Exercise,
-        rounds: int,
-        target: int,
-        last: Progress,
-        shortest: int | None,
-    ) -> int | None:
-        if exercise.dose_kind == "reps":
-            assert exercise.reps is not None
-            low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
-            per_unit = self.timing.seconds_per_rep
-        else:
-            assert exercise.hold_seconds is not None
-            low, high, most = exercise.hold_seconds.low, HOLD_LONGEST, HOLD_MOST_CHANGE
-            low = min(low, shortest or low)
-            per_unit = 1
-        if last.unit is not None:
-            low, high = max(low, last.unit - most), min(high, last.unit + most)
-        if last.side_seconds:
-            old, each = last.side_seconds, rounds * per_unit
-            low = max(low, -(-old // (2 * each)))  # at least half the time per side
-            high = min(high, (3 * old) // (2 * each))  # at most half as much again
-        if low > high:
-            return None
-        return min(max(target, low), high)
-
-    def _side_seconds(self, exercise: Exercise, unit: int, rounds: int) -> int:
-        per_unit = self.timing.seconds_per_rep if exercise.dose_kind == "reps" else 1
-        return unit * rounds * per_unit
-
-    def _within(
-        self,
-        pick: _Pick,
-        week: int,
-        state: DoseState,
-        reserve: int,
-        others: list[_Pick],
-        *,
-        spare_reserve: bool = False,
-    ) -> bool:
-        """Whether the weekly budget of each group the exercise stretches still holds it, and
-        (unless it is the routine's least) leaves the cool-downs still to come their share."""
-        if pick.exercise.style != "static":
-            return True
-        return all(
-            self._group_within(g, pick, week, state, reserve, others, spare_reserve)
-            for g in pick.exercise.targets
-        )
-
-    def _group_within(
-        self,
-        group: str,
-        pick: _Pick,
-        week: int,
-        state: DoseState,
-        reserve: int,
-        others: list[_Pick],
-        spare_reserve: bool,
-    ) -> bool:
-        taken = state.used.get((week, group), 0) + sum(
-            self._side_seconds(o.exercise, o.unit, o.rounds)
-            for o in others
-            if o.exercise.style == "static" and group in o.exercise.targets
-        )
-        side = self._side_seconds(pick.exercise, pick.unit, pick.rounds)
-        keep = 0
-        if reserve and not spare_reserve:
-            keep = reserve * self._cool_down_need(group, [*others, pick], state)
-        return taken + side + keep <= self.limits.get(group, 0)
-
-    def _seconds(self, pick: _Pick) -> int:
-        key = (pick.exercise.id, pick.unit, pick.rounds)
-        seconds = self._seconds_cache.get(key)
-        if seconds is None:
-            seconds = dose_seconds(pick.dose(self.timing.seconds_per_rep, 1), self.timing)
-            self._seconds_cache[key] = seconds
-        return seconds
+    ) -> Pick | None:
+        return self.doser.pick(exercise, kind, week, state.progress.get(exercise.id, Progress()))

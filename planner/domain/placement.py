@@ -46,6 +46,11 @@ ROOM_MINUTES = 3
 QUIET_BEFORE_RUN = timedelta(hours=2)
 # A session on a run's day for a daily runner keeps well away from the run's end too.
 AWAY_AFTER_RUN = timedelta(hours=3)
+# A runner with no day off gets this many loosening sessions fewer, on run days well away from
+# the runs; the rest of their loosening comes as longer cool-downs (docs/coaching.md, Doses:
+# seven cool-downs and three long sessions would need more than the weekly budget per muscle
+# group). Tightness 4-5 keep one session, so they still start with more than tightness 3.
+RUN_DAY_FEWER = 2
 # Nor does one run at night (a must of docs/coaching.md; the engine keeps to 06-22 anyway).
 NIGHT_STARTS = time(23, 0)
 NIGHT_ENDS = time(5, 0)
@@ -73,6 +78,7 @@ class Slot:
     room: int = 0  # minutes it may grow to without touching anything (0: its own length)
     why: str = ""  # why it is there beyond its kind (a third day of mobility)
     wish: int = 0  # the minutes it is meant to hold (its length as placed or trimmed)
+    wanted: int = 0  # the minutes its week asks for (a warm-up shortened by a cool-down)
 
     def __post_init__(self) -> None:
         self.wish = self.wish or self.minutes
@@ -247,7 +253,7 @@ def _place_warm_up(
     if fits < minutes and limit is not None:
         why = f"{limit.label} ends {window.hhmm(limit.end)}"
     start = run_start - timedelta(minutes=min(fits, minutes))
-    return Slot("pre-run", start, run_start, run.id, why, room=fits)
+    return Slot("pre-run", start, run_start, run.id, why, room=fits, wanted=minutes)
 
 
 def _place_cool_down(
@@ -268,6 +274,26 @@ def _place_cool_down(
         why = f"{limit.label} starts {window.hhmm(limit.start)}"
     end = run_end + timedelta(minutes=min(fits, minutes))
     return Slot("post-run", run_end, end, run.id, why, room=fits)
+
+
+def give_room_back(cool_down: Slot, placed_end: datetime, warm_up: Slot, window: Window) -> None:
+    """A cool-down dosed shorter than it was placed frees the minutes after it; a warm-up that
+    placement shortened to end-to-end with it takes them back, up to what its week asks for.
+    Otherwise a tighter athlete's longer wished cool-down would cost a warm-up minutes that the
+    weekly budget then never gives the cool-down (docs/coaching.md, Progression: the tighter
+    athlete starts with at least as much)."""
+    if warm_up.start != placed_end or cool_down.end >= placed_end:
+        return  # not held back by this cool-down, or nothing freed
+    start = max(warm_up.end - timedelta(minutes=warm_up.wanted), cool_down.end)
+    if start >= warm_up.start:
+        return
+    warm_up.start = start
+    warm_up.wish = warm_up.room = warm_up.minutes
+    # the freed minutes are the warm-up's now: the cool-down may no longer grow into them
+    cool_down.wish = cool_down.room = cool_down.minutes
+    warm_up.shortened = ""
+    if warm_up.minutes < warm_up.wanted:
+        warm_up.shortened = f"{cool_down.as_block().label} ends {window.hhmm(cool_down.end)}"
 
 
 def _whole_minutes(span: timedelta) -> int:
@@ -322,6 +348,9 @@ def place_free_day_sessions(
     well away from the runs (docs/coaching.md: daily runners get their loosening too).
     """
     run_days = {window.local_date(run.start) for run in runs}
+    # as many in the taper as while loosening, so the taper still steps down evenly
+    most = max((s.free_days for s in shapes if s.phase == "loosening"), default=0)
+    run_day_sessions = max(most - RUN_DAY_FEWER, 0)
     slots = []
     for shape in shapes:
         if not shape.free_days or not shape.free_day_minutes:
@@ -329,9 +358,9 @@ def place_free_day_sessions(
         days = window.days_of_week(shape.week)
         rest_days = [d for d in days if d not in run_days]
         wanted = _spread(rest_days, shape.free_days)
-        if shape.free_day_kind == "loosening" and len(wanted) < shape.free_days:
+        if shape.free_day_kind == "loosening" and not wanted:
             busy_days = [d for d in days if d in run_days]
-            wanted = sorted([*wanted, *_spread(busy_days, shape.free_days - len(wanted))])
+            wanted = _spread(busy_days, min(shape.free_days, run_day_sessions))
         length = shape.free_day_minutes
         slots += _place_on_days(wanted, days, shape.free_day_kind, length, window, calendar,
                                 preferred)  # fmt: skip

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from planner.domain.adherence import Hold
 from planner.domain.catalogue import Template
@@ -41,6 +43,8 @@ class Why:
         self.held = held
         self.emphasis = emphasis
         self.holds = holds or {}  # by the week each hold added
+        self.routine = set(template.exercises.get("post-run", ()))
+        self.every_day = _weeks_with_a_run_every_day(plan)
 
     def of(
         self,
@@ -64,8 +68,29 @@ class Why:
             lines.append("starts with relaxed movement before the first hold")
         if kind == "loosening" and week == 1:
             lines.append(f"{' and '.join(HARDEST)} wait for week 2")
+        lines.extend(self._loosening_as_cool_downs(kind, week, exercises))
         lines.extend(self._budget(exercises, week, used, limits, targets))
         return tuple(line for line in lines if line)
+
+    def _loosening_as_cool_downs(
+        self, kind: SessionKind, week: int, exercises: Sequence[Prescription]
+    ) -> list[str]:
+        """Why a loosening week's cool-down is longer, and where a daily runner's loosening is."""
+        if self.plan.phase(week) != "loosening" or kind not in ("post-run", "loosening"):
+            return []
+        lines = []
+        extras = [p for p in exercises if p.exercise_id not in self.routine]
+        if kind == "post-run" and extras:
+            lines.append(
+                f"longer while loosening: {len(extras)} loosening"
+                f" stretch{'es' if len(extras) > 1 else ''} on top of the five"
+            )
+        if week in self.every_day:
+            lines.append(
+                "a run every day: the loosening comes mostly as longer cool-downs (the weekly"
+                " budget per muscle group cannot also afford three long sessions)"
+            )
+        return lines
 
     def hold(self, week: int) -> str:
         """For a week the hold rule added: the figure of the week that held the phase."""
@@ -111,3 +136,14 @@ class Why:
             " a side this week"
             for g in groups
         ]
+
+
+def _weeks_with_a_run_every_day(plan: Plan) -> set[int]:
+    """The plan weeks whose seven days all have a run (local dates)."""
+    days: dict[int, set[date]] = {}
+    for run in plan.runs:
+        day = run.start.astimezone(ZoneInfo(plan.tz)).date()
+        week = plan.week_of(day)
+        if week is not None:
+            days.setdefault(week, set()).add(day)
+    return {week for week, seen in days.items() if len(seen) == 7}

@@ -14,6 +14,10 @@ stored past (`adapt`), never touching a logged or started session. The entry poi
 - `keep_mobility_days`: a run the watch shows was not run took its warm-up and cool-down, and
   with them a day of mobility; the rest of its week gets a session on another day.
 
+A run the watch shows was not run stays not run through every later rebuild: the caller builds
+without it (`still_planned`), and a rebuild whose future left its week short of mobility days
+tops the week up again as the import did.
+
 All are pure: the caller reads the athlete, plan, logs and check-ins, passes `build` (the
 plan the athlete's runs and template give for a number of weeks and held weeks) and stores the
 plan returned, inside one transaction.
@@ -21,9 +25,10 @@ plan returned, inside one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from planner.domain import adapt, caution
 from planner.domain.adherence import Hold
@@ -38,18 +43,25 @@ from planner.domain.model import (
     KIND_LABELS,
     RUN_KINDS,
     Athlete,
+    BusyBlock,
     ChangeKind,
     LogEntry,
     Plan,
     PlanChange,
+    Run,
     Session,
     as_utc,
 )
 from planner.domain.outcomes import CheckIn, physio_warning
 from planner.domain.schedule import Intervals
 
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
 # (athlete, weeks, the loosening weeks held) -> the plan their runs and template give, not stored
 Build = Callable[[Athlete, int, Sequence[Hold]], Plan]
+# the same, with a block of time kept free (the part of a week already past)
+BuildAround = Callable[[Athlete, int, Sequence[Hold], BusyBlock], Plan]
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,14 @@ class Inputs:
     checkins: Sequence[CheckIn]
     now: datetime
     build: Build
+    not_run: Callable[[], frozenset[str]] = frozenset  # runs the watch shows were not run
+    build_around: BuildAround | None = None  # to top up a week a run not run left short
+
+
+def still_planned(runs: Iterable[Run], not_run: Collection[str]) -> list[Run]:
+    """The runs a rebuild builds around: those the watch shows were not run stay out, so their
+    warm-ups, cool-downs and doses never come back."""
+    return [r for r in runs if r.id not in not_run]
 
 
 def rebuilt(inputs: Inputs, plan: Plan, holds: Sequence[Hold], weeks: int | None = None) -> Plan:
@@ -107,7 +127,46 @@ def replan(
     result = adapt.adapt(base, fresh, logs, now, why, kind=kind, held=low, notes=notes)
     if not result.changed:
         return Replanned(stored, None)
-    return Replanned(result.plan, result.plan.changes[-1])
+    return _keep_days_of_not_run(inputs, Replanned(result.plan, result.plan.changes[-1]), low)
+
+
+def _keep_days_of_not_run(inputs: Inputs, result: Replanned, holds: Sequence[Hold]) -> Replanned:
+    """A rebuild's future may have put a week's third day of mobility on a day already past (the
+    fresh plan knows nothing of the past): the weeks of runs not run that are now short of
+    mobility days get sessions on days still to come, as the import gave them, said in the same
+    change."""
+    plan, now = result.plan, inputs.now
+    if result.change is None or inputs.build_around is None or not (not_run := inputs.not_run()):
+        return result
+    tz = zone(plan.tz)
+    weeks = {
+        week
+        for run in plan.runs
+        if run.id in not_run and (week := plan.week_of(run.start.astimezone(tz).date()))
+    }
+    weeks = {w for w in short_of_mobility_days(plan, weeks) if _week_end(plan, w, tz) > now}
+    if not weeks:
+        return result
+    first = plan.start + timedelta(weeks=min(weeks) - 1)
+    past = BusyBlock(datetime.combine(first, time(0), tzinfo=tz), now, "already past")
+    fresh = inputs.build_around(inputs.athlete, plan.weeks, holds, past)
+    topped = keep_mobility_days(plan, fresh, inputs.logs, weeks, now, result.change.cause)
+    if topped.change is None:
+        return result
+    change, extra = result.change, topped.change
+    said = replace(
+        change,
+        week=min(change.week, extra.week),
+        reason=f"{change.reason}; {extra.effect}",
+        effect=f"{change.effect}; {extra.effect}",
+        weeks=tuple(sorted({*change.weeks, *extra.weeks})),
+    )
+    changes = (*topped.plan.changes[:-2], said)
+    return Replanned(replace(topped.plan, changes=changes), said)
+
+
+def _week_end(plan: Plan, week: int, tz: ZoneInfo) -> datetime:
+    return datetime.combine(plan.start + timedelta(weeks=week), time(0), tzinfo=tz)
 
 
 def after_log(inputs: Inputs) -> Replanned:
@@ -144,7 +203,10 @@ def _hold(inputs: Inputs, stored: Plan, *, always: bool) -> Replanned:
     if settled is stored:
         return Replanned(stored, None)
     settled = adapt.one_change(stored, settled)
-    return Replanned(settled, settled.changes[-1] if changed else None)
+    if not changed:
+        return Replanned(settled, None)
+    held = Replanned(settled, settled.changes[-1])
+    return _keep_days_of_not_run(inputs, held, adapt.low_loosening_weeks(settled, logs, now))
 
 
 def short_of_mobility_days(plan: Plan, weeks: Iterable[int]) -> set[int]:

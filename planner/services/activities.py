@@ -152,7 +152,8 @@ def _join(
         if _hold_moves(plan, logs, outcome.plan, all_logs, now):
             change = plans.adapt_to_logs(repo, athlete, outcome.plan, all_logs, now)
         missed = [o.run_id for o in outcome.outcomes if not o.done and o not in record.outcomes]
-        topped = _keep_mobility_days(repo, athlete, missed, all_logs, now)
+        not_run = {o.run_id for o in outcome.outcomes if not o.done}
+        topped = _keep_mobility_days(repo, athlete, missed, not_run, all_logs, now)
         if topped is not None:
             notes = (*notes, topped.effect)
     saved = replace(record, activities=tuple(every), outcomes=outcome.outcomes)
@@ -160,10 +161,16 @@ def _join(
 
 
 def _keep_mobility_days(
-    repo: Store, athlete: Athlete, missed: list[str], logs: list[LogEntry], now: datetime
+    repo: Store,
+    athlete: Athlete,
+    missed: list[str],
+    not_run: set[str],
+    logs: list[LogEntry],
+    now: datetime,
 ) -> PlanChange | None:
-    """After runs not run took their warm-ups and cool-downs with them, the rest of their weeks
-    gets sessions on other days so that each keeps mobility on 3 days (`domain.replan`)."""
+    """After runs not run (`missed`, newly) took their warm-ups and cool-downs with them, the
+    rest of their weeks gets sessions on other days so that each keeps mobility on 3 days
+    (`domain.replan`); the plan those come from leaves out every run not run."""
     plan = repo.get_plan(athlete.name)
     if plan is None or not missed:
         return None
@@ -180,11 +187,8 @@ def _keep_mobility_days(
     first = plan.start + timedelta(weeks=min(weeks) - 1)
     past = BusyBlock(datetime.combine(first, time(0), tzinfo=tz), now, "already past")
     try:
-        runs = [
-            r
-            for r in plans.runs_for(repo, athlete.name, plan.start, plan.end)
-            if r.id not in missed
-        ]
+        every = plans.runs_for(repo, athlete.name, plan.start, plan.end)
+        runs = replan_rule.still_planned(every, not_run)
         fresh = plans.preview_plan(
             repo,
             athlete,

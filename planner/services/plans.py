@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -140,23 +141,42 @@ def rebuild_inputs(
     logs: Sequence[LogEntry] | None = None,
 ) -> replan_rule.Inputs:
     """What the rebuild rule reads for `athlete` (maybe with new figures, not stored yet) and
-    their stored `plan`: logs (or `logs`), check-ins, and the build from their runs (or `runs`)."""
+    their stored `plan`: logs (or `logs`), check-ins, and the build from their runs (or `runs`),
+    leaving out the runs the watch shows were not run."""
 
-    def build(person: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
+    @functools.cache  # read only when a build or a top-up needs it: a log rarely does
+    def not_run() -> frozenset[str]:
+        return not_run_ids(repo, athlete.name) if _known(repo, athlete) else frozenset()
+
+    def build_around(
+        person: Athlete, weeks: int, holds: Sequence[Hold], past: BusyBlock | None = None
+    ) -> Plan:
+        end = plan.start + timedelta(weeks=weeks)
+        every = runs if runs is not None else runs_for(repo, athlete.name, plan.start, end)
         return preview_plan(
             repo,
             person,
             plan.start,
             weeks,
             plan.template,
-            runs=runs,
+            runs=replan_rule.still_planned(every, not_run()),
             extra_loosening_weeks=len(holds),
             holds=holds,
+            also_busy=[past] if past is not None else [],
         )
+
+    def build(person: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
+        return build_around(person, weeks, holds)
 
     if logs is None:
         logs = repo.logs(athlete.name)
-    return replan_rule.Inputs(athlete, plan, logs, repo.checkins(athlete.name), now, build)
+    checkins = repo.checkins(athlete.name)
+    return replan_rule.Inputs(athlete, plan, logs, checkins, now, build, not_run, build_around)
+
+
+def not_run_ids(repo: Store, name: str) -> frozenset[str]:
+    """The runs the watch shows were not run (they stay out of every rebuild)."""
+    return frozenset(o.run_id for o in repo.activity_record(name).outcomes if not o.done)
 
 
 def adapt_to_logs(

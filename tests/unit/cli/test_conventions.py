@@ -215,9 +215,9 @@ def test_write_json_says_what_was_done(cli: Cli, sample: Path) -> None:
                   "minutes": 30, "from": "2027-03-01", "until": None},
         "plan_changes": [{"week": 1, "reason": "runs added (tue,sun at 07:05 for 30 min);"
                           " sessions still to come in weeks 1-4 rebuilt; moved: loosening"
-                          " Tue 02 Mar 19:00 → Wed 03 Mar 19:00, loosening Sun 07 Mar 19:00"
-                          " → Thu 04 Mar 19:00, pre-run warm-up Tue 09 Mar 17:50 → 06:55"
-                          " and 4 more"}],
+                          " Tue 02 Mar 19:00 → Thu 04 Mar 19:00, pre-run warm-up Tue 09 Mar"
+                          " 17:50 → 06:55, post-run cool-down Tue 09 Mar 19:00 → 07:35"
+                          " and 1 more"}],
     }  # fmt: skip
     moved = json.loads(
         cli("plan", "move", NAME, "20270305-loose", "--to", "2027-03-05 20:00", "--json").out

@@ -42,8 +42,9 @@ PATTERNS: dict[str, tuple[RunRule, ...]] = {
     "05:00": (RunRule(days=(1, 3, 5), at=time(5, 0), minutes=50),),
     "22:30": (RunRule(days=(0, 3), at=time(22, 30), minutes=40),),
 }
-# Run patterns whose cool-downs the weekly budget can afford at the table's lengths (7 or 14
-# cool-downs a week share the same 12 minutes per muscle group, so theirs are shorter).
+# Run patterns whose cool-downs the weekly budget can afford at the table's lengths (a daily
+# runner's too, with one long session; 14 cool-downs a week share the same 12 minutes per
+# muscle group, so theirs are shorter).
 FEW_RUNS = {"once a week", "three a week", "05:00", "22:30"}
 # DOMAIN.md's table of session lengths (minutes, low and high) by tightness.
 LOOSENING_SESSION = {5: (25, 30), 4: (20, 25), 3: (15, 20)}
@@ -53,6 +54,9 @@ MAINTENANCE_PRE = {5: (6, 8), 4: (6, 8), 3: (5, 8), 2: (5, 5), 1: (5, 5)}
 MAINTENANCE_POST = {5: (10, 10), 4: (10, 10), 3: (8, 10), 2: (8, 8), 1: (8, 8)}
 MAINTENANCE_EXTRA = 12  # tightness 5's one extra session
 ROUNDED = 1  # a session's minutes are its content, rounded to the minute
+# Every loosening session of a week comes within this of the table's length (docs/coaching.md,
+# "Where the table gives way": the weekly budget per muscle group, a must, comes first).
+NEAR = 5
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Pacific/Chatham"]
 # A generous bound on hypothesis's time (CI profile in tests/conftest.py: derandomized).
 RULES = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -219,7 +223,7 @@ def check_session_lengths(plan: Plan, case: Case) -> None:
     loose = max(level, 3)  # a loosening week added for sport or sitting: tightness 3's row
     # a plan too short for the phases of tightness 5 shortens loosening for every level
     added = case.sport == "triathlon" or case.sitting > 8
-    few = case.pattern in FEW_RUNS and case.weeks >= 3 + added + 2 + 1
+    few = case.pattern in FEW_RUNS | {"daily"} and case.weeks >= 3 + added + 2 + 1
     for session in plan.sessions:
         phase, minutes, kind = plan.phase(session.week), session.minutes, session.kind
         low, high = _table_range(kind, phase, level, loose)
@@ -230,11 +234,14 @@ def check_session_lengths(plan: Plan, case: Case) -> None:
             assert minutes >= low - ROUNDED, (session.id, phase, minutes, low)
     if not few:
         return
+    low = LOOSENING_SESSION[loose][0]
     for week in range(2, plan.loosening_weeks + 1):  # week 1's holds start short
-        longest = max((s.minutes for s in plan.sessions_in_week(week) if s.kind == "loosening"),
-                      default=None)  # fmt: skip
-        if longest is not None:
-            assert longest >= LOOSENING_SESSION[loose][0] - ROUNDED, (week, longest)
+        lengths = [s.minutes for s in plan.sessions_in_week(week)
+                   if s.kind == "loosening" and "shortened" not in s.note]  # fmt: skip
+        if lengths:  # the front of the hip's extra share may leave one a few minutes short
+            assert min(lengths) >= low - NEAR, (week, lengths)
+            # a daily runner's one session shares the budget with seven long cool-downs
+            assert max(lengths) >= low - (NEAR if case.pattern == "daily" else ROUNDED), lengths
 
 
 def _table_range(kind: str, phase: str, level: int, loose: int) -> tuple[int, int]:
@@ -418,3 +425,77 @@ def test_the_strength_track_twice_a_week_on_days_without_a_run(
         assert all(10 <= s.minutes <= 15 and s.start.date() not in run_days for s in strength)
     plain = build_plan(Athlete("Ada", 3, tz="Europe/London"), runs, start, 4, standard, catalogue)
     assert not any(s.kind == "strength" for s in plain.sessions)
+
+
+def test_a_tighter_athlete_keeps_the_lead_when_cool_downs_and_warm_ups_share_a_gap(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Runs at 00:00 and 00:28: each cool-down is placed at its wished length and the next
+    warm-up gets what is left; dosing then shortens the cool-down (the weekly budget), and the
+    freed minutes go back to the warm-up, so a longer wish never costs the tighter athlete."""
+    start = date(2026, 12, 21)
+    rules = (RunRule(days=(0,), at=time(0, 28), minutes=10),
+             RunRule(days=(0, 1, 2, 3), at=time(0, 0), minutes=10))  # fmt: skip
+    first: dict[int, int] = {}
+    for tightness in (3, 4, 5):
+        athlete = Athlete("Ada", tightness, tz="UTC")
+        runs = runs_between(rules, [], athlete.zone, start, start + timedelta(weeks=2))
+        plan = build_plan(athlete, runs, start, 2, standard, catalogue)
+        check_placement(plan)
+        check_gradual(plan)
+        first[tightness] = plan.weekly_minutes()[0]
+    assert first[5] >= first[4] > first[3], first
+
+
+def test_maintenance_weeks_do_not_rise_when_a_trim_frees_budget(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Two runs a day: the weekly budget holds some cool-downs under their length, so trimming
+    a week to its cap freed budget they took back on the re-fit, and maintenance weeks
+    alternated 198/200 minutes (a rise after loosening)."""
+    case = Case(3, "run", 0.0, "Europe/London", date(2027, 3, 1), 10, "two a day")
+    plan = case.build(standard, catalogue)
+    check_weekly_shape(plan)
+    check_gradual(plan)
+
+
+@pytest.mark.parametrize("tightness", [4, 5])
+def test_every_loosening_session_of_a_week_is_as_long_as_the_table_says(
+    tightness: int, standard: Template, catalogue: Catalogue
+) -> None:
+    """The first loosening sessions of a week once spent the whole weekly budget for hip
+    flexors and glutes, and the third was left 14-17 minutes: now each takes its fair share
+    and covers more groups, and all of them reach the table's length."""
+    case = Case(tightness, "run", 0.0, "Europe/London", date(2027, 3, 1), 8, "three a week")
+    plan = case.build(standard, catalogue)
+    low = LOOSENING_SESSION[tightness][0]
+    for week in range(2, plan.loosening_weeks + 1):  # week 1's holds start short
+        lengths = [s.minutes for s in plan.sessions_in_week(week) if s.kind == "loosening"]
+        assert len(lengths) == 3 and min(lengths) >= low - ROUNDED, (week, lengths)
+    check_budget(plan, catalogue)
+    check_gradual(plan)
+    check_routine_whole(plan)
+
+
+@pytest.mark.parametrize("sitting", [0.0, 9.0])
+def test_a_daily_runner_loosens_with_longer_cool_downs_and_one_long_session(
+    sitting: float, standard: Template, catalogue: Catalogue
+) -> None:
+    """Seven cool-downs and three long sessions need more than the weekly budget per muscle
+    group: a runner with no day off gets one long session well away from the runs, and the
+    rest of the loosening as cool-downs of the table's length, hip flexors and glutes at their
+    floor."""
+    case = Case(5, "run", sitting, "Europe/London", date(2027, 3, 1), 8, "daily")
+    plan = case.build(standard, catalogue)
+    used = floor_in_loosening(plan, catalogue)
+    low = COOL_DOWN_IN_LOOSENING[5][0]
+    for week in range(1, plan.loosening_weeks + 1):
+        sessions = plan.sessions_in_week(week)
+        cool_downs = [s.minutes for s in sessions if s.kind == "post-run"]
+        assert len(cool_downs) == 7 and min(cool_downs) >= low - ROUNDED, (week, cool_downs)
+        assert [s.kind for s in sessions].count("loosening") == 1
+        for group in ("hip flexors", "glutes"):
+            assert used[(week, group)] >= 5 * 60, (week, group, used[(week, group)])
+    check_budget(plan, catalogue)
+    check_gradual(plan)
+    check_routine_whole(plan)

@@ -66,3 +66,21 @@ def test_without_the_figures_a_held_plan_says_only_that_it_is_held(
     plan = _plan(standard, catalogue, extra=1)
     assert not any(_held_lines(plan, week) for week in range(1, 9))
     assert all("(held 1 more week)" in s.why[0] for s in plan.sessions_in_week(3))
+
+
+def test_a_loosening_weeks_cool_down_says_why_it_is_longer_and_a_daily_runner_where_loosening_is(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    athlete = Athlete("Ada", 5, tz="Europe/London")
+    every_day = RunRule(days=tuple(range(7)), at=time(18, 0), minutes=40)
+    end = START + timedelta(weeks=8)
+    for rule in (MON_WED_SAT, every_day):
+        runs = runs_between([rule], [], athlete.zone, START, end)
+        plan = build_plan(athlete, runs, START, 8, standard, catalogue)
+        days = rule.days
+        daily = len(days) == 7
+        first = next(s for s in plan.sessions_in_week(1) if s.kind == "post-run")
+        assert any(line.startswith("longer while loosening: ") for line in first.why), first.why
+        assert any("a run every day" in line for line in first.why) == daily, first.why
+        last = next(s for s in plan.sessions_in_week(8) if s.kind == "post-run")
+        assert not any("loosening" in line for line in last.why[1:]), last.why

@@ -95,3 +95,33 @@ def test_a_week_with_mobility_on_other_days_gets_nothing_more(db: Path, tmp_path
     assert after.session("20270310-post") is None
     assert not any(c.kind == "watch" and "mobility kept" in c.effect for c in after.changes)
     assert not any("mobility kept" in n for n in result.notes)
+
+
+def test_a_run_not_run_stays_not_run_through_a_later_rebuild(
+    repo: Repository, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "watch"
+    inbox.mkdir()
+    (inbox / "ride.fit").write_bytes(
+        fit_bytes(datetime(2027, 3, 10, 12, tzinfo=UTC), 60, Sport.CYCLING)
+    )
+    activities.import_activities(repo, NAME, inbox, now=THURSDAY)
+    imported = stored(repo)
+    missed = "run-20270310-0700"
+    athlete = repo.get_athlete(NAME)
+    later = datetime(2027, 3, 11, 13, 0, tzinfo=UTC)
+
+    # the build every rebuild starts from leaves the run out: no session of it, no dose from it
+    inputs = plans.rebuild_inputs(repo, athlete, imported, later)
+    assert not any(s.run_id == missed for s in inputs.build(athlete, imported.weeks, ()).sessions)
+
+    change = plans.replan(repo, athlete, "runs added", later)
+
+    after = stored(repo)
+    assert not any(s.run_id == missed for s in after.sessions)
+    # the week keeps its three days of mobility: the fresh plan put its third day on a day
+    # already past, so the session the import added comes again, and the change says so
+    assert len(mobility_days(after, 2)) >= MOBILITY_DAYS_A_WEEK
+    assert change is not None and "mobility kept on 3 days" in change.effect
+    assert after.changes[-1] == change
+    check_gradual(after)

@@ -1,0 +1,218 @@
+"""The weekly budget of static stretching per muscle group and side (docs/coaching.md, Doses).
+
+Under 12 minutes a week per group and side, and in loosening weeks at least 5 for hip flexors and
+glutes. The sessions still to come in a week keep their share: the cool-downs to come their
+routine, the loosening sessions to come their fair part of what is left, and the floor is shared
+among them. `dosing.Prescriber` fits sessions within it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from planner.domain.catalogue import Exercise, Template
+from planner.domain.exercise_doses import HOLD_SHORTEST, Doser, Pick, Progress
+from planner.domain.placement import Slot
+
+
+@dataclass
+class DoseState:
+    """Progress per exercise and static seconds per (week, group) so far; copied before each
+    session so a later change re-fits from there."""
+
+    progress: dict[str, Progress] = field(default_factory=dict)
+    used: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def copy(self) -> DoseState:
+        # entries are frozen or ints, replaced and never changed: shallow copies suffice
+        return DoseState(dict(self.progress), dict(self.used))
+
+
+class WeeklyBudget:
+    """The budget checks of a prescriber: what a session may still take of each group."""
+
+    template: Template
+    doser: Doser
+    limits: dict[str, int]  # seconds per group and side in a week
+    cool_down_static: list[Exercise]  # the cool-down routine's static stretches
+    extras_weeks: frozenset[int]  # the weeks whose cool-downs take extras
+    share_weeks: frozenset[int]  # the weeks that share the budget fairly
+    _share: dict[str, int] | None  # the fair share of the session being filled
+
+    def _cool_down_need(self, group: str, picks: list[Pick], state: DoseState) -> int:
+        """What one cool-down to come needs at least of a group: each of its stretches once,
+        as short as gradual change from its latest dose (this session's, if in it) allows."""
+        need = 0
+        for exercise in self.cool_down_static:
+            if group not in exercise.targets:
+                continue
+            now = next((p for p in picks if p.exercise.id == exercise.id), None)
+            if now is not None:
+                side = self.doser.side_seconds(exercise, now.unit, now.rounds)
+            else:
+                side = state.progress.get(exercise.id, Progress()).side_seconds or 0
+            need += max(HOLD_SHORTEST, -(-side // 2))
+        return need
+
+    def _fair_share(
+        self, slot: Slot, week: int, state: DoseState, after: tuple[int, int, int]
+    ) -> dict[str, int] | None:
+        """In a loosening week, the seconds per group and side a loosening session or a
+        cool-down's extras may take. A loosening session: the week's budget still left, less
+        the least the cool-downs to come need, shared with the loosening sessions to come; a
+        cool-down's extras: the budget left, shared by the minutes this and the sessions to
+        come are meant to hold. The first sessions of a week no longer spend the whole budget
+        for hip flexors and glutes, so the last one is not left too little to fill its length
+        (docs/coaching.md, Doses): each covers more groups instead."""
+        cool_downs, loosenings, minutes = after
+        if week not in self.share_weeks or not minutes:
+            return None
+        left = {g: limit - state.used.get((week, g), 0) for g, limit in self.limits.items()}
+        if slot.kind == "loosening":  # the cool-downs to come keep their routine as it was
+            return {
+                g: (seconds - 2 * cool_downs * self._cool_down_need(g, [], state))
+                // (loosenings + 1)
+                for g, seconds in left.items()
+            }
+        if slot.kind == "post-run" and week in self.extras_weeks:
+            return {g: seconds * slot.wish // (slot.wish + minutes) for g, seconds in left.items()}
+        return None
+
+    def _floor_share(
+        self, week: int, state: DoseState, cool_downs: int, loosenings: int
+    ) -> dict[str, int]:
+        """Seconds of each floor group this session aims at: what the week still lacks of the
+        floor, less the least the cool-downs to come hold, shared with the loosening sessions
+        to come."""
+        floor = int(self.template.budget.floor_minutes * 60)
+        aim = {}
+        for group in self.template.budget.floor_groups:
+            lack = floor - state.used.get((week, group), 0)
+            lack -= cool_downs * self._cool_down_need(group, [], state)
+            aim[group] = -(-lack // (loosenings + 1))
+        return aim
+
+    def _short_of_floor(
+        self, picks: dict[str, Pick], week: int, state: DoseState, aim: dict[str, int]
+    ) -> dict[str, int]:
+        """The seconds each floor group still lacks of this session's aim, these picks
+        included (only the groups short of it)."""
+        short = {}
+        for group, seconds in aim.items():
+            taken = sum(
+                self.doser.side_seconds(p.exercise, p.unit, p.rounds)
+                for p in picks.values()
+                if p.exercise.style == "static" and group in p.exercise.targets
+            )
+            if taken < seconds:
+                short[group] = seconds - taken
+        return short
+
+    def _spent(self, exercise: Exercise, week: int, state: DoseState) -> float:
+        """How much of its budget the week has spent on the group of the exercise nearest it."""
+        return max(state.used.get((week, g), 0) / self.limits[g] for g in exercise.targets)
+
+    def _routine_within_budget(
+        self, picks: dict[str, Pick], week: int, state: DoseState, reserve: int
+    ) -> bool:
+        """Shorter holds or fewer sets of the routine, largest first, while a group runs over
+        the week's budget: first leaving the cool-downs to come their share, then at least
+        within the budget itself. False when gradual change does not allow enough."""
+        for spare_reserve in (False, True):
+            while (group := self._over(picks, week, state, reserve, spare_reserve)) is not None:
+                sharing = sorted(
+                    (p for p in picks.values() if group in p.exercise.targets),
+                    key=lambda p: -self.doser.side_seconds(p.exercise, p.unit, p.rounds),
+                )
+                for pick in sharing:
+                    last = state.progress.get(pick.exercise.id, Progress())
+                    shorter = self._shorter(pick, last)
+                    if shorter is not None:
+                        picks[pick.exercise.id] = shorter
+                        break
+                else:
+                    if spare_reserve:
+                        return False
+                    break
+        return True
+
+    def _over(
+        self, picks: dict[str, Pick], week: int, state: DoseState, reserve: int, spare: bool
+    ) -> str | None:
+        """The first group the picks take over its budget, or None."""
+        chosen = [*picks.values()]
+        taken: dict[str, int] = {}
+        for pick in chosen:
+            if pick.exercise.style == "static":
+                side = self.doser.side_seconds(pick.exercise, pick.unit, pick.rounds)
+                for group in pick.exercise.targets:
+                    taken[group] = taken.get(group, 0) + side
+        for group, seconds in taken.items():
+            keep = 0
+            if reserve and not spare:
+                keep = reserve * self._cool_down_need(group, chosen, state)
+            if state.used.get((week, group), 0) + seconds + keep > self.limits.get(group, 0):
+                return group
+        return None
+
+    def _shorter(self, pick: Pick, last: Progress) -> Pick | None:
+        """A shorter hold, else one set fewer, as far as gradual change allows."""
+        if pick.exercise.dose_kind == "reps":
+            return None
+        unit = self.doser.unit_for(pick.exercise, pick.rounds, pick.unit - 5, last, HOLD_SHORTEST)
+        if unit is not None and unit < pick.unit:
+            return replace(pick, unit=unit, target=unit)
+        if pick.rounds > 1:
+            fewer = pick.rounds - 1
+            unit = self.doser.unit_for(pick.exercise, fewer, HOLD_SHORTEST, last, HOLD_SHORTEST)
+            if unit is not None:
+                return replace(pick, unit=unit, rounds=fewer, target=unit)
+        return None
+
+    def _within(
+        self,
+        pick: Pick,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        others: list[Pick],
+        *,
+        spare_reserve: bool = False,
+    ) -> bool:
+        """Whether the weekly budget of each group the exercise stretches still holds it, and
+        (unless it is the routine's least) leaves the cool-downs still to come their share."""
+        if pick.exercise.style != "static":
+            return True
+        return all(
+            self._group_within(g, pick, week, state, reserve, others, spare_reserve)
+            for g in pick.exercise.targets
+        )
+
+    def _group_within(
+        self,
+        group: str,
+        pick: Pick,
+        week: int,
+        state: DoseState,
+        reserve: int,
+        others: list[Pick],
+        spare_reserve: bool,
+    ) -> bool:
+        taken = state.used.get((week, group), 0) + sum(
+            self.doser.side_seconds(o.exercise, o.unit, o.rounds)
+            for o in others
+            if o.exercise.style == "static" and group in o.exercise.targets
+        )
+        side = self.doser.side_seconds(pick.exercise, pick.unit, pick.rounds)
+        if self._share is not None and group in self._share:
+            mine = side + sum(
+                self.doser.side_seconds(o.exercise, o.unit, o.rounds)
+                for o in others
+                if o.exercise.style == "static" and group in o.exercise.targets
+            )
+            if mine > self._share[group]:
+                return False
+        keep = 0
+        if reserve and not spare_reserve:
+            keep = reserve * self._cool_down_need(group, [*others, pick], state)
+        return taken + side + keep <= self.limits.get(group, 0)

@@ -1,0 +1,193 @@
+"""One exercise's dose, as gradual change allows (docs/coaching.md, Doses and Progression).
+
+Reps and holds rise a step a week toward the top of the session kind's range, then hold once
+doses stop growing; between two consecutive appearances of an exercise, whatever the kind of
+session, its hold changes by at most 15 s, its reps by at most 2 and its time per side by at
+most half. `dosing.Prescriber` fits whole sessions from these picks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.domain.catalogue import Exercise, Span, Template
+from planner.domain.model import Dose, SessionKind, Timing
+from planner.domain.timing import dose_seconds
+
+HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must)
+REPS_MOST_CHANGE = 2
+HOLD_LONGEST = 60  # never over 60 s (docs/coaching.md, Doses)
+HOLD_SHORTEST = 10  # a cool-down short of weekly budget holds down to 10 s (ACSM: 10-30 s)
+SETS_MOST = 4
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one exercise stands: how often done, its last reps or hold, sets and time per side."""
+
+    done: int = 0
+    unit: int | None = None
+    rounds: int | None = None
+    side_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Pick:
+    """An exercise chosen for a session: reps or hold (`unit`), sets, the most sets it may grow
+    to there, and the unit this week aims at."""
+
+    exercise: Exercise
+    unit: int
+    rounds: int
+    most_rounds: int
+    target: int
+
+    def dose(self, level: int) -> Dose:
+        is_reps = self.exercise.dose_kind == "reps"
+        return Dose(
+            reps=self.unit if is_reps else None,
+            hold_seconds=None if is_reps else self.unit,
+            rounds=self.rounds,
+            per_side=self.exercise.per_side,
+            range_level=level,
+        )
+
+
+class Doser:
+    """Each exercise's next dose from its progress. Its figures are pure functions of a few
+    numbers and come back again and again (every re-fit, every week of maintenance): each is
+    computed once."""
+
+    def __init__(
+        self,
+        template: Template,
+        timing: Timing,
+        emphasis: int,
+        front: set[str],
+        cool_down_routine: set[str],
+        growth_weeks: int,
+    ) -> None:
+        self.template = template
+        self.timing = timing
+        self.emphasis = emphasis
+        self.front = front  # hip-flexor and quad work: a set more for those who need it
+        self.cool_down_routine = cool_down_routine
+        # doses grow through loosening and taper, then hold: maintenance keeps what was gained
+        self.growth_weeks = growth_weeks
+        self._seconds_cache: dict[tuple[str, int, int], int] = {}
+        self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
+        self._unit_cache = {}
+        self._pick_cache: dict[tuple[object, ...], Pick | None] = {}
+
+    def pick(self, exercise: Exercise, kind: SessionKind, week: int, last: Progress) -> Pick | None:
+        """The exercise at its fewest sets for this kind, at this week's reps or hold, within
+        what gradual change from its last appearance allows."""
+        key = (exercise.id, kind, min(week, self.growth_weeks), *_figures(last))
+        if key not in self._pick_cache:
+            self._pick_cache[key] = self._new_pick(exercise, kind, week, last)
+        return self._pick_cache[key]
+
+    def _new_pick(
+        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
+    ) -> Pick | None:
+        dosed_as = kind
+        if kind == "post-run" and exercise.id not in self.cool_down_routine:
+            dosed_as = "loosening"  # a loosening stretch on top of a cool-down
+        target = self._target(exercise, dosed_as, week)
+        if exercise.style == "dynamic" and last.unit is not None:
+            target = max(target, last.unit)  # a drill's reps do not fall back without need
+        low, high = _rounds(exercise, dosed_as)
+        if self.emphasis and exercise.id in self.front:
+            low = min(low + 1, high)
+        if last.rounds is not None:
+            high = max(1, min(high, last.rounds + self.template.progression.rounds_step))
+        tries = [*range(low, 0, -1), *range(low + 1, SETS_MOST + 1)]
+        for rounds in tries:
+            unit = self.unit_for(exercise, rounds, target, last, HOLD_SHORTEST)
+            if unit is not None:
+                return Pick(exercise, unit, rounds, max(high, rounds), target)
+        return None
+
+    def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
+        """This week's reps or hold for the kind: a step a week from the start of its range."""
+        span = _unit_span(exercise, kind)
+        steps = self.template.progression
+        step = steps.reps_step if exercise.dose_kind == "reps" else steps.hold_step
+        return min(span.high, span.low + step * (min(week, self.growth_weeks) - 1))
+
+    def unit_for(
+        self,
+        exercise: Exercise,
+        rounds: int,
+        target: int,
+        last: Progress,
+        shortest: int | None = None,
+    ) -> int | None:
+        """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
+        last appearance (unit and time per side), or None when no unit is."""
+        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
+        if key not in self._unit_cache:
+            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
+        return self._unit_cache[key]
+
+    def _new_unit(
+        self,
+        exercise: Exercise,
+        rounds: int,
+        target: int,
+        last: Progress,
+        shortest: int | None,
+    ) -> int | None:
+        if exercise.dose_kind == "reps":
+            assert exercise.reps is not None
+            low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
+            per_unit = self.timing.seconds_per_rep
+        else:
+            assert exercise.hold_seconds is not None
+            low, high, most = exercise.hold_seconds.low, HOLD_LONGEST, HOLD_MOST_CHANGE
+            low = min(low, shortest or low)
+            per_unit = 1
+        if last.unit is not None:
+            low, high = max(low, last.unit - most), min(high, last.unit + most)
+        if last.side_seconds:
+            old, each = last.side_seconds, rounds * per_unit
+            low = max(low, -(-old // (2 * each)))  # at least half the time per side
+            high = min(high, (3 * old) // (2 * each))  # at most half as much again
+        if low > high:
+            return None
+        return min(max(target, low), high)
+
+    def side_seconds(self, exercise: Exercise, unit: int, rounds: int) -> int:
+        per_unit = self.timing.seconds_per_rep if exercise.dose_kind == "reps" else 1
+        return unit * rounds * per_unit
+
+    def seconds(self, pick: Pick) -> int:
+        """The pick's time in a session: every set and side with the switches between them."""
+        key = (pick.exercise.id, pick.unit, pick.rounds)
+        seconds = self._seconds_cache.get(key)
+        if seconds is None:
+            seconds = dose_seconds(pick.dose(1), self.timing)
+            self._seconds_cache[key] = seconds
+        return seconds
+
+
+def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:
+    """What a next dose depends on (the count of times done only picks the cue)."""
+    return progress.unit, progress.rounds, progress.side_seconds
+
+
+def _unit_span(exercise: Exercise, kind: SessionKind) -> Span:
+    if exercise.dose_kind == "reps":
+        assert exercise.reps is not None  # the catalogue gives reps to every reps exercise
+        return exercise.reps
+    loose = exercise.loosening_hold_seconds if kind == "loosening" else None
+    span = loose or exercise.hold_seconds
+    assert span is not None  # the catalogue gives holds to every static exercise
+    return span
+
+
+def _rounds(exercise: Exercise, kind: SessionKind) -> tuple[int, int]:
+    span = exercise.rounds
+    if kind == "loosening" and exercise.loosening_rounds is not None:
+        span = exercise.loosening_rounds
+    return span.low, min(span.high, SETS_MOST)
