@@ -43,30 +43,6 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=Callable[..., Any])
 
-# Every message the app hands here, and the method of `Requests` that answers it.
-ANSWERS: dict[type[Message], str] = {
-    LogRequested: "log",
-    UndoLogRequested: "undo",
-    PlayRequested: "play",
-    MoveRequested: "ask_move",
-    MoveDialog.Submitted: "move",
-    RunSkipRequested: "skip_run",
-    RunMoveRequested: "ask_run_move",
-    RunMoveDialog.Submitted: "move_run",
-    SelfTestTaken: "keep_self_test",
-    OpenSession: "open_session",
-    OpenWeek: "open_week",
-    AthleteSelected: "select_athlete",
-}
-
-
-def listens(handler: M) -> M:
-    """Make an app's method the handler of every message in ANSWERS (Textual's `on`, once per
-    kind: Textual matches a handler to a message's exact class)."""
-    for kind in ANSWERS:
-        handler = on(kind)(handler)
-    return handler
-
 
 class Requests:
     """The app's answers to its screens' requests, one method per kind of message."""
@@ -76,8 +52,7 @@ class Requests:
         self.last_log = jobs.LastLog()  # what the palette's undo takes back first
 
     def handle(self, request: Message) -> None:
-        answer: Callable[[Message], None] = getattr(self, ANSWERS[type(request)])
-        answer(request)
+        ANSWERS[type(request)](self, request)
 
     # -- logs ------------------------------------------------------------------------------------
 
@@ -197,3 +172,28 @@ class Requests:
 
     def select_athlete(self, request: AthleteSelected) -> None:
         self.app.select_athlete(request.name)
+
+
+# Every message the app hands here, and the method of `Requests` that answers it.
+ANSWERS: dict[type[Message], Callable[[Requests, Any], None]] = {
+    LogRequested: Requests.log,
+    UndoLogRequested: Requests.undo,
+    PlayRequested: Requests.play,
+    MoveRequested: Requests.ask_move,
+    MoveDialog.Submitted: Requests.move,
+    RunSkipRequested: Requests.skip_run,
+    RunMoveRequested: Requests.ask_run_move,
+    RunMoveDialog.Submitted: Requests.move_run,
+    SelfTestTaken: Requests.keep_self_test,
+    OpenSession: Requests.open_session,
+    OpenWeek: Requests.open_week,
+    AthleteSelected: Requests.select_athlete,
+}
+
+
+def listens(handler: M) -> M:
+    """Make an app's method the handler of every message in ANSWERS (Textual's `on`, once per
+    kind: Textual matches a handler to a message's exact class)."""
+    for kind in ANSWERS:
+        handler = on(kind)(handler)
+    return handler
