@@ -35,6 +35,7 @@ from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, summarise
 from planner.storage import codec
 from planner.storage.interface import PlanMeta
+from planner.storage.nesting import Nesting
 from planner.storage.revisions import StoredPlan, revise
 
 Doc = dict[str, Any]
@@ -90,8 +91,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._records: dict[str, _Record] = {}
         self._lock = threading.RLock()
-        self._depth = 0
-        self._whole = False
+        self._nesting = Nesting()
         self._before: dict[str, _Record] | None = None  # the records as the transaction found them
         self._copied: set[str] = set()  # records this transaction already copied
 
@@ -100,25 +100,19 @@ class MemoryStore:
     @contextlib.contextmanager
     def transaction(self, *, whole: bool = False) -> Iterator[None]:
         with self._lock:
-            if self._depth:
-                if whole and not self._whole:
-                    raise RuntimeError("a squad-wide transaction cannot join one on a few athletes")
-                self._depth += 1
+            if self._nesting.running:
+                with self._nesting.inner(whole):
+                    yield
+                return
+            with self._nesting.outer(whole):
+                self._before, self._copied = dict(self._records), set()
                 try:
                     yield
+                except BaseException:
+                    self._records = self._before
+                    raise
                 finally:
-                    self._depth -= 1
-                return
-            self._depth, self._whole = 1, whole
-            self._before, self._copied = dict(self._records), set()
-            try:
-                yield
-            except BaseException:
-                self._records = self._before
-                raise
-            finally:
-                self._depth, self._whole = 0, False
-                self._before, self._copied = None, set()
+                    self._before, self._copied = None, set()
 
     def _writable(self, name: str) -> _Record:
         """The athlete's record, to change inside the running transaction."""

@@ -55,6 +55,7 @@ from planner.storage.layout import (
 )
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.nesting import Nesting
 from planner.storage.restoring import Staged, stage_archive
 from planner.storage.upkeep import archive, check_database
 
@@ -80,8 +81,7 @@ class TinyFiles:
         self._backup_lock = WriteLock(self.path.with_name(self.path.name + ".backup"))
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
-        self._depth = 0
-        self._whole = False
+        self._nesting = Nesting()
 
     @classmethod
     def open(cls, path: Path | None = None) -> Self:
@@ -104,36 +104,30 @@ class TinyFiles:
         `whole` keeps every other writer out for the transaction (squad-wide changes); otherwise
         writers of other athletes go on at the same time. Nested transactions join the outer one.
         """
-        if self._depth:
-            if whole and not self._whole:
-                raise RuntimeError("a squad-wide transaction cannot join one on a few athletes")
-            self._depth += 1
-            try:
+        if self._nesting.running:
+            with self._nesting.inner(whole):
                 yield
-            finally:
-                self._depth -= 1
             return
         make_folder(self.folder)
         with self._whole_lock if whole else self._squad_lock:
             if whole:
                 self._finish_pending()  # a dead squad write's journal, before anything is read
-            self._depth, self._whole = 1, whole
-            try:
-                yield
-                self._commit()
-            except BaseException:
-                for file in self._touched.values():
-                    file.storage.rollback()
-                raise
-            finally:
-                self._release()
+            with self._nesting.outer(whole):
+                try:
+                    yield
+                    self._commit()
+                except BaseException:
+                    for file in self._touched.values():
+                        file.storage.rollback()
+                    raise
+                finally:
+                    self._release()
 
     def _release(self) -> None:
-        if not self._whole:
+        if not self._nesting.whole:
             for file in self._touched.values():
                 file.lock.__exit__()
         self._touched.clear()
-        self._depth, self._whole = 0, False
 
     def _commit(self) -> None:
         staged = []
@@ -178,8 +172,8 @@ class TinyFiles:
         file = self._files.get(key)
         if file is None:
             file = self._files[key] = AthleteFile(self.folder, self._name_of(key))
-        if self._depth and key not in self._touched:
-            if not self._whole:
+        if self._nesting.running and key not in self._touched:
+            if not self._nesting.whole:
                 file.lock.__enter__()
                 self._finish_for(file)
             file.storage.begin()
