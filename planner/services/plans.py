@@ -115,7 +115,7 @@ def settle(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
     write like any other change; the check is a pure function of the plan and the logs, so a
     plan already settled costs no write.
     """
-    if not adapt.needs_settling(plan, repo.logs(athlete.name), now):
+    if not adapt.needs_settling(plan, repo.current_logs(athlete.name), now):
         return plan
     with repo.transaction():
         stored = repo.get_plan(athlete.name) or plan  # again under the lock: another writer
@@ -158,7 +158,7 @@ def rebuild_inputs(
         )
 
     if logs is None:
-        logs = repo.logs(athlete.name)
+        logs = repo.current_logs(athlete.name)
     return replan_rule.Inputs(athlete, plan, logs, repo.checkins(athlete.name), now, build)
 
 

@@ -34,6 +34,7 @@ from planner.domain.model import (
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, summarise
 from planner.storage import codec
+from planner.storage.history import is_old
 from planner.storage.interface import PlanMeta
 from planner.storage.nesting import Nesting
 from planner.storage.revisions import StoredPlan, revise
@@ -301,6 +302,18 @@ class MemoryStore:
     def logs(self, name: str) -> list[LogEntry]:
         record = self._found(name)
         return [] if record is None else self._logs_of(record)
+
+    @_locked
+    def current_logs(self, name: str) -> list[LogEntry]:
+        record = self._found(name)
+        if record is None:
+            return []
+        if record.plan is None:
+            return self._logs_of(record)
+        start = record.plan["plan"]["start"]
+        month = start[:4] + start[5:7]
+        items = sorted(i for i in record.logs.items() if not is_old(codec.log_bucket(i[0]), month))
+        return [codec.log_from(item) for item in items]
 
     @staticmethod
     def _logs_of(record: _Record) -> list[LogEntry]:

@@ -12,6 +12,7 @@ domain objects, is `planner.storage.repository`'s.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from planner import clock, settings
 from planner.domain.model import name_key
 from planner.domain.summary import Summary
 from planner.fsutil import sweep_abandoned
-from planner.storage import codec, legacy
+from planner.storage import codec, history, legacy
 from planner.storage.atomic import AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
@@ -50,7 +51,10 @@ from planner.storage.layout import (
     athlete_files,
     file_names,
     folder_of,
+    history_files,
+    history_name,
     identity,
+    is_history,
     make_folder,
 )
 from planner.storage.lock import WriteLock
@@ -60,7 +64,8 @@ from planner.storage.restoring import Staged, stage_archive
 from planner.storage.upkeep import archive, check_database
 
 T = TypeVar("T")
-SQUAD_LOCK = ".squad"  # in the folder: shared by each writer, taken alone by squad-wide ones
+SQUAD_LOCK = ".squad"
+_HISTORY_SLOT = "history:"  # where a history file is kept among the athlete files  # in the folder: shared by each writer, taken alone by squad-wide ones
 
 
 def default_db_path() -> Path:
@@ -126,10 +131,12 @@ class TinyFiles:
     def _release(self) -> None:
         if not self._nesting.whole:
             for file in self._touched.values():
-                file.lock.__exit__()
+                if not is_history(file.name):  # its athlete file's lock covers it
+                    file.lock.__exit__()
         self._touched.clear()
 
     def _commit(self) -> None:
+        self._place_history()
         staged = []
         for file in self._touched.values():
             tables = file.storage.take_pending()
@@ -137,8 +144,15 @@ class TinyFiles:
                 staged.append((file, tables))
         if not staged:
             return
+        # A history file is renamed before its athlete file: a reader without the lock, who
+        # reads the athlete file first, may then see a block twice but never miss one.
+        staged.sort(key=lambda pair: not is_history(pair[0].name))
         # A damaged record refuses the change before anything is written.
-        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
+        docs = {
+            f.name: None if removed(t) else summary_doc_of(t, f.path)
+            for f, t in staged
+            if not is_history(f.name)
+        }
         # The index lock orders the summaries as the files were written; a read-only index
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
@@ -157,6 +171,23 @@ class TinyFiles:
                     f" ({_reason(exc)}); it is read from the athlete files meanwhile"
                 )
 
+    def _place_history(self) -> None:
+        """Move what each changed athlete file holds of ended blocks to their history file, in
+        this write (`planner.storage.history`)."""
+        for key, file in list(self._touched.items()):
+            if is_history(file.name) or not file.storage.staged:
+                continue
+            own = file.storage.tables()
+            if own is None or removed(own):
+                continue
+            placed = history.place(own, functools.partial(self._history_tables, key))
+            if placed is not None:
+                file.storage.write(placed.own)
+                self._file(key, history=True).storage.write(placed.history)
+
+    def _history_tables(self, key: str) -> Tables:
+        return self._file(key, history=True).storage.tables() or {}
+
     def _with_identity(self, name: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
         if doc is None:
             return None
@@ -167,17 +198,23 @@ class TinyFiles:
             return None
         return summary_entry(tables, identity(os.stat(file.path)), file.path)
 
-    def _file(self, key: str) -> AthleteFile:
-        """The athlete's file; inside a transaction, locked and batching from its first use."""
-        file = self._files.get(key)
+    def _file(self, key: str, *, history: bool = False) -> AthleteFile:
+        """The athlete's file (or their history file); inside a transaction, locked and batching
+        from its first use."""
+        slot = _HISTORY_SLOT + key if history else key
+        file = self._files.get(slot)
         if file is None:
-            file = self._files[key] = AthleteFile(self.folder, self._name_of(key))
-        if self._nesting.running and key not in self._touched:
-            if not self._nesting.whole:
+            name = self._name_of(key)
+            file = AthleteFile(self.folder, history_name(name) if history else name)
+            self._files[slot] = file
+        if self._nesting.running and slot not in self._touched:
+            if history:
+                self._file(key)  # the athlete file's lock covers their history file too
+            elif not self._nesting.whole:
                 file.lock.__enter__()
                 self._finish_for(file)
             file.storage.begin()
-            self._touched[key] = file
+            self._touched[slot] = file
             self._check_schema(file)
         return file
 
@@ -188,7 +225,7 @@ class TinyFiles:
             return
         try:
             with self._index.lock:
-                finish_for_file(self.folder, file.name)
+                finish_for_file(self.folder, file.name, history_name(file.name))
         except BaseException:
             file.lock.__exit__()
             raise
@@ -199,7 +236,8 @@ class TinyFiles:
             return
         with self._index.lock:
             touched = finish_journals(self.folder)
-            self._index.update({name: self._entry_of(name) for name in touched})
+            names = [name for name in touched if not is_history(name)]
+            self._index.update({name: self._entry_of(name) for name in names})
         for file in self._files.values():
             file.storage.forget()
 
@@ -238,7 +276,7 @@ class TinyFiles:
                 f" {len(entries)} athlete(s); restore a backup (hipplan db check says more)"
             )
         # Inside a transaction, athletes changed but not written yet read as they now stand.
-        staged = [f for f in self._touched.values() if f.storage.staged]
+        staged = [f for f in self._touched.values() if f.storage.staged and not is_history(f.name)]
         found = [
             self._decode(summary_of, tables, "athlete", f.path)
             for f in staged
@@ -305,11 +343,12 @@ class TinyFiles:
                 ) from None
             finally:
                 self._files.clear()
-        return before, len(staged.moves)
+        return before, sum(not is_history(m.target) for m in staged.moves)
 
     def _put_back(self, staged: Staged) -> None:
         keep = {move.target for move in staged.moves}
-        gone = [removal(self.folder, f.name) for f in athlete_files(self.folder)]
+        present = [*athlete_files(self.folder), *history_files(self.folder)]
+        gone = [removal(self.folder, f.name) for f in present]
         moves = staged.moves + [m for m in gone if m is not None and m.target not in keep]
         unfinished = commit_moves(self.folder, moves)  # all or none: one journal
         self.notes += unfinished
