@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,10 +132,13 @@ def summary_entry(tables: Tables, identity: Identity, where: Path) -> dict[str, 
     return with_identity(summary_doc_of(tables, where), identity)
 
 
-def summary_doc_of(tables: Tables, where: Path) -> dict[str, Any]:
-    """The summary of an athlete file's tables as the index holds it (without the identity)."""
+def summary_doc_of(
+    tables: Tables, where: Path, make: Callable[[Tables], Summary] = summary_of
+) -> dict[str, Any]:
+    """The summary of an athlete file's tables as the index holds it (without the identity);
+    `make` makes it (`summary_of`, or one that recounts only what changed)."""
     try:
-        return codec.summary_doc(summary_of(tables))
+        return codec.summary_doc(make(tables))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise DamagedDatabase(
             f"database {where} holds a damaged record ({type(exc).__name__}: {exc}); "

@@ -213,7 +213,12 @@ class Repository(TinyFiles):
 
     def get_plan(self, name: str) -> Plan | None:
         doc = self._current_plan_doc(name)
-        return None if doc is None else self._decode(codec.plan_from, doc["plan"], "plan")[0]
+        if doc is None:
+            return None
+        plan = self._decode(codec.plan_from, doc["plan"], "plan")[0]
+        # The summary of the next write of this file need not decode it again.
+        self.tallies(self._file(name_key(name)).name).remember(doc["plan"], plan)
+        return plan
 
     def plan_meta(self, name: str) -> PlanMeta:
         doc = self._current_plan_doc(name)

@@ -61,6 +61,7 @@ from planner.storage.lock import WriteLock
 from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
 from planner.storage.nesting import Nesting
 from planner.storage.restoring import Staged, stage_archive
+from planner.storage.tallies import Tallies
 from planner.storage.upkeep import archive, check_database
 
 T = TypeVar("T")
@@ -87,6 +88,7 @@ class TinyFiles:
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
         self._nesting = Nesting()
+        self._tallies: dict[str, Tallies] = {}
 
     @classmethod
     def open(cls, path: Path | None = None) -> Self:
@@ -149,7 +151,7 @@ class TinyFiles:
         staged.sort(key=lambda pair: not is_history(pair[0].name))
         # A damaged record refuses the change before anything is written.
         docs = {
-            f.name: None if removed(t) else summary_doc_of(t, f.path)
+            f.name: None if removed(t) else summary_doc_of(t, f.path, self.tallies(f.name).summary)
             for f, t in staged
             if not is_history(f.name)
         }
@@ -161,6 +163,9 @@ class TinyFiles:
             self.notes += unfinished
             if unfinished:
                 return  # the old summaries still match the old files the next writer replaces
+            for file, _ in staged:
+                if is_history(file.name):
+                    file.storage.forget()  # read again only by what wants history
             # The change is stored: failing to record its summaries only leaves them stale
             # (a summary is believed only for the very file it was made from).
             try:
@@ -170,6 +175,13 @@ class TinyFiles:
                     f"the change is stored, but the index {self.path} could not be updated"
                     f" ({_reason(exc)}); it is read from the athlete files meanwhile"
                 )
+
+    def tallies(self, name: str) -> Tallies:
+        """What the last summary of the athlete file `name` was made from."""
+        found = self._tallies.get(name)
+        if found is None:
+            found = self._tallies[name] = Tallies()
+        return found
 
     def _place_history(self) -> None:
         """Move what each changed athlete file holds of ended blocks to their history file, in
