@@ -38,7 +38,7 @@ from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.layout import Identity, identity, is_history
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import META_TABLE, stamp
+from planner.storage.migrations import stamp
 
 SUMMARIES = "summaries"
 _JOURNAL_PREFIX, _JOURNAL_SUFFIX = ".commit-", ".journal"
@@ -164,8 +164,8 @@ def gone(name: str, tables: Tables) -> bool:
 
 
 def stamped(tables: Tables) -> Tables:
-    """The tables with the schema version, if they did not say it yet."""
-    return tables if META_TABLE in tables else stamp(tables)
+    """The tables with this hipplan's schema version (a file it writes is of its schema)."""
+    return stamp(tables)
 
 
 def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> list[str]:

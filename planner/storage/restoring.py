@@ -46,7 +46,7 @@ from planner.storage.files import (
 from planner.storage.layout import FOLDER_SUFFIX, file_name, history_name, is_history
 from planner.storage.migrations import (
     META_TABLE,
-    SCHEMA_VERSION,
+    SINGLE_FILE_VERSION,
     check_version,
     migrate,
     version_of,
@@ -136,7 +136,7 @@ def _stage_members(
     index = parse_tables(_read(tar, index_member), archive)
     check_version(version_of(index), archive)
     split: dict[str, Tables] = {}
-    if version_of(index) < SCHEMA_VERSION:  # an old single-file backup: split on the way
+    if version_of(index) <= SINGLE_FILE_VERSION:  # an old single-file backup: split on the way
         split = legacy.split(migrate(index, str(archive)))
     else:
         _check_index(index, names, archive)

@@ -58,7 +58,13 @@ from planner.storage.layout import (
     make_folder,
 )
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.migrations import (
+    SCHEMA_VERSION,
+    SINGLE_FILE_VERSION,
+    check_version,
+    stamp,
+    version_of,
+)
 from planner.storage.nesting import Nesting
 from planner.storage.restoring import Staged, stage_archive
 from planner.storage.tallies import Tallies
@@ -390,7 +396,7 @@ class TinyFiles:
         tables = self._index.storage.tables()
         version = SCHEMA_VERSION if tables is None else version_of(tables)
         check_version(version, self.path)
-        if version < SCHEMA_VERSION:
+        if version <= SINGLE_FILE_VERSION:
             make_folder(self.folder)
             with self._whole_lock, self._index.lock:
                 note = legacy.move_across(self._index, self.folder, self._backup_path)

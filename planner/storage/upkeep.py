@@ -39,7 +39,12 @@ from planner.storage.layout import (
     identity,
     make_folder,
 )
-from planner.storage.migrations import META_TABLE, SCHEMA_VERSION, version_of
+from planner.storage.migrations import (
+    META_TABLE,
+    SCHEMA_VERSION,
+    SINGLE_FILE_VERSION,
+    version_of,
+)
 
 _UTC = ZoneInfo("UTC")
 
@@ -56,7 +61,7 @@ def check_database(path: Path) -> list[str]:
     except StorageError as exc:
         return [str(exc)]
     version = version_of(tables)
-    if version != SCHEMA_VERSION:
+    if version <= SINGLE_FILE_VERSION or version > SCHEMA_VERSION:
         change = "opening moves it to one file per athlete" if version < SCHEMA_VERSION else ""
         return [f"schema {version}; this hipplan uses {SCHEMA_VERSION} ({change or 'upgrade'})"]
     problems = check_table(tables, SUMMARIES, codec.summary_from, f"{path.name}: ")

@@ -49,6 +49,11 @@ def _tables(path: Path) -> dict[str, Any]:
     return data
 
 
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def _two_blocks(repo: Repository) -> tuple[Plan, Plan]:
     first = _plan(repo, FIRST, weeks=9)  # into March: its last weeks share the new block's month
     repo.save_plan(first)
@@ -113,13 +118,20 @@ def test_a_database_of_the_single_athlete_file_layout_opens_and_moves_without_lo
         for n, doc in enumerate(old[table].values(), start=100):
             own[table][str(n)] = doc
     del own["history"]
+    own["_meta"] = {"1": {"schema": 3}}  # as the layout before history files wrote it
     own_path.write_text(json.dumps(own))
     old_path.unlink()
+    index = _tables(repo.path)
+    index["_meta"] = {"1": {"schema": 3}}
+    for summary in index["summaries"].values():
+        summary["id"] = list(_identity(own_path))
+    repo.path.write_text(json.dumps(index))
     expected = _state(repo.path)
     assert expected[0] == [first, second] and len(expected[1]) == len(first.sessions)
     assert check_file(repo.path) == []
     Repository.open(repo.path).log(NAME, entry(second.sessions[0].id))
     assert old_path.exists()
+    assert _tables(repo.path)["_meta"] == _tables(own_path)["_meta"] == {"1": {"schema": 4}}
     plans, logs = _state(repo.path)
     assert plans == expected[0]
     added = entry(second.sessions[0].id)
