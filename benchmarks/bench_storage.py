@@ -95,12 +95,13 @@ def main() -> int:
                 ours[year], cpu[year] = medians_ms(partial(_repo_log, repo, year))
                 service[year] = medians_ms(partial(_service_log, repo, plan))
                 theirs[year] = median_ms(partial(_plain_log, plain, year))
-        size_kb = repo.path.stat().st_size / 1024
+        sizes = {f.name: f.stat().st_size / 1024 for f in repo.folder.glob("*.json")}
         started = time.perf_counter()
         weekly = _all_weekly_minutes(repo)
         adherence_ms = (time.perf_counter() - started) * 1000
 
-    print(f"database after {YEARS} years: {size_kb:.0f} KB")
+    files = ", ".join(f"{name} {kb:.0f} KB" for name, kb in sorted(sizes.items()))
+    print(f"athlete files after {YEARS} years: {files}")
     print(
         f"{'history':>8} {'repo.log':>12} {'ratio':>6} {'cpu':>9} {'ratio':>6}"
         f" {'hipplan log':>12} {'ratio':>6} {'cpu':>9} {'ratio':>6}"
@@ -129,7 +130,9 @@ def main() -> int:
         f"log one more session at {YEARS} years: {ours[YEARS]:.2f} ms (target < {TARGET_MS:.0f} ms) [{flag}]"
     )
     print(f"all weekly adherence figures ({len(weekly)} weeks): {adherence_ms:.1f} ms")
-    return 0
+    # The CPU ratios decide (`make bench` fails on a miss); wall time adds a shared disk's fsyncs.
+    gated = ("repo.log cpu", "hipplan log cpu")
+    return 1 if any(ratios[what] > TARGET_RATIO for what in gated) else 0
 
 
 def _extra(year: int, i: int) -> LogEntry:
