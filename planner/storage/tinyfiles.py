@@ -72,6 +72,7 @@ from planner.storage.upkeep import archive, check_database
 
 T = TypeVar("T")
 SQUAD_LOCK = ".squad"
+_TALLIES_KEPT = 8
 _HISTORY_SLOT = "history:"  # where a history file is kept among the athlete files  # in the folder: shared by each writer, taken alone by squad-wide ones
 
 
@@ -183,10 +184,12 @@ class TinyFiles:
                 )
 
     def tallies(self, name: str) -> Tallies:
-        """What the last summary of the athlete file `name` was made from."""
-        found = self._tallies.get(name)
-        if found is None:
-            found = self._tallies[name] = Tallies()
+        """What the last summary of the athlete file `name` was made from (kept for the few
+        athletes used last: a squad-wide write must not hold every decoded plan)."""
+        found = self._tallies.pop(name, None) or Tallies()
+        self._tallies[name] = found  # last used last
+        while len(self._tallies) > _TALLIES_KEPT:
+            del self._tallies[next(iter(self._tallies))]
         return found
 
     def _place_history(self) -> None:
