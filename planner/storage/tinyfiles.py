@@ -281,7 +281,11 @@ class TinyFiles:
 
     def refresh(self) -> bool:
         """True when another process changed the database since it was last read here."""
-        files = [self._index.storage, *(f.storage for f in self._files.values())]
+        files = [self._index.storage]
+        # A history file counts once read here: one written and let go is not a change.
+        files += [
+            f.storage for f in self._files.values() if not is_history(f.name) or f.storage.cached
+        ]
         return any(storage.changed_on_disk() for storage in files)
 
     def summaries(self) -> list[Summary]:

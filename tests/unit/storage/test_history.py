@@ -313,3 +313,12 @@ def test_logs_are_read_from_the_athlete_file_first(repo: Repository) -> None:
     own["plans"]["9"] = next(iter(old["plans"].values()))
     own_path.write_text(json.dumps(own))
     assert Repository.open(repo.path).plan_history(NAME) == [first, second]
+
+
+def test_refresh_sees_other_writers_not_a_history_file_let_go(repo: Repository) -> None:
+    _, second = _two_blocks(repo)
+    assert repo.refresh() is False  # the history file it wrote is not a change
+    repo.logs(NAME)  # read here: now another writer's change to it counts
+    assert repo.refresh() is False
+    Repository.open(repo.path).log(NAME, entry(second.sessions[0].id))
+    assert repo.refresh() is True
