@@ -146,7 +146,12 @@ def check_history_file(path: Path) -> list[str]:
         tables = parse_tables(raw, path)
     except StorageError as exc:
         return [str(exc)]
-    return check_history_tables(tables, f"{path.name}: ")
+    problems = check_history_tables(tables, f"{path.name}: ")
+    if META_TABLE not in tables:
+        problems.append(f"{path}: no schema version; hipplan writes one in every history file")
+    if not tables.get("plans") and not tables.get("logs"):
+        problems.append(f"{path}: holds nothing (hipplan deletes an empty history file)")
+    return problems
 
 
 def check_history_tables(tables: Tables, where: str) -> list[str]:

@@ -156,6 +156,8 @@ def test_check_reports_a_damaged_missing_or_orphaned_history_file(repo: Reposito
     data = old_path.read_bytes()
     old_path.write_text('{"plans": {"1": {"plan": {}}}}')
     assert any("plans record 1" in p for p in check_file(repo.path))
+    old_path.write_text("{}")
+    assert any("holds nothing" in p for p in check_file(repo.path))
     old_path.unlink()
     assert any("is missing" in p for p in check_file(repo.path))
     orphan = own_path.with_name(history_name("bo-000000000000.json"))
