@@ -324,3 +324,39 @@ def test_refresh_sees_other_writers_not_a_history_file_let_go(repo: Repository) 
     assert repo.refresh() is False
     Repository.open(repo.path).log(NAME, entry(second.sessions[0].id))
     assert repo.refresh() is True
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_schema_3_database_written_by_the_previous_release_opens_and_moves_without_loss(
+    tmp_path: Path,
+) -> None:
+    """`data/schema3.tar.gz` was written by the release before history files (two blocks of
+    Ann's in her one file, every third session logged; Bo with nothing); `schema3.expected.json`
+    is what that release read back from it."""
+    with tarfile.open(DATA / "schema3.tar.gz") as archive:
+        archive.extractall(tmp_path, filter="data")
+    db = tmp_path / "hipplan.json"
+    expected = json.loads((DATA / "schema3.expected.json").read_text())
+
+    def read_back() -> dict[str, list[str]]:
+        fresh = Repository.open(db)
+        return {
+            "starts": [p.start.isoformat() for p in fresh.plan_history(NAME)],
+            "logs": [e.session_id for e in fresh.logs(NAME)],
+        }
+
+    assert check_file(db) == []
+    assert read_back() == expected
+    assert [a.name for a in Repository.open(db).athletes()] == [NAME, "Bo"]
+    plan = Repository.open(db).get_plan(NAME)
+    assert plan is not None
+    Repository.open(db).log(NAME, entry(plan.sessions[1].id))  # the first write moves history
+    own_path = Repository.open(db).file_of(NAME)
+    assert own_path.with_name(history_name(own_path.name)).exists()
+    assert _tables(db)["_meta"] == _tables(own_path)["_meta"] == {"1": {"schema": 4}}
+    after = read_back()
+    assert after["starts"] == expected["starts"]
+    assert after["logs"] == sorted({*expected["logs"], plan.sessions[1].id})
+    assert check_file(db) == []
