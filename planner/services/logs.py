@@ -55,7 +55,7 @@ def log_session(
         plan = plans.settle(repo, athlete, stored, now)  # the weeks ended before this log
         settled = plan.changes[-1] if len(plan.changes) > len(stored.changes) else None
         today = now.astimezone(zone(plan.tz)).date()
-        logs = repo.logs(athlete.name)
+        logs = repo.current_logs(athlete.name)
         session = find_session(plan, session_ref, set(logs_by_session(logs)), now, day or today)
         checked = loggable.check_status(status)
         loggable.check_timing(session, status, now, day or today, today, plan.tz)
@@ -93,7 +93,7 @@ def undo_log(
         athlete = repo.get_athlete(name)
         plan = plans.get_plan(repo, athlete.name, now)
         today = now.astimezone(zone(plan.tz)).date()
-        logs = repo.logs(athlete.name)
+        logs = repo.current_logs(athlete.name)
         by_session = logs_by_session(logs)
         session = logged_session(plan, session_ref, by_session, now, today)
         undone = by_session[session.id]

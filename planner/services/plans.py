@@ -113,7 +113,7 @@ def settle(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
     write like any other change; the check is a pure function of the plan and the logs, so a
     plan already settled costs no write.
     """
-    if not adapt.needs_settling(plan, repo.logs(athlete.name), now):
+    if not adapt.needs_settling(plan, repo.current_logs(athlete.name), now):
         return plan
     with repo.transaction():
         stored = repo.get_plan(athlete.name) or plan  # again under the lock: another writer
@@ -169,7 +169,7 @@ def rebuild_inputs(
         return build_around(person, weeks, holds)
 
     if logs is None:
-        logs = repo.logs(athlete.name)
+        logs = repo.current_logs(athlete.name)
     checkins = repo.checkins(athlete.name)
     return replan_rule.Inputs(athlete, plan, logs, checkins, now, build, not_run, build_around)
 

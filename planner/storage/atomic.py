@@ -86,6 +86,11 @@ class AtomicJSONStorage(Storage):
         return self._pending if self._pending is not None else self._load()
 
     @property
+    def cached(self) -> bool:
+        """True while the file as last read or written is kept here."""
+        return self._cache is not None
+
+    @property
     def staged(self) -> bool:
         """True while a batch holds changes not written yet."""
         return self._pending is not None

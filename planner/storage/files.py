@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,9 @@ from planner.fsutil import (
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
-from planner.storage.layout import Identity, identity
+from planner.storage.layout import Identity, identity, is_history
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import META_TABLE, stamp
+from planner.storage.migrations import stamp
 
 SUMMARIES = "summaries"
 _JOURNAL_PREFIX, _JOURNAL_SUFFIX = ".commit-", ".journal"
@@ -132,10 +132,13 @@ def summary_entry(tables: Tables, identity: Identity, where: Path) -> dict[str, 
     return with_identity(summary_doc_of(tables, where), identity)
 
 
-def summary_doc_of(tables: Tables, where: Path) -> dict[str, Any]:
-    """The summary of an athlete file's tables as the index holds it (without the identity)."""
+def summary_doc_of(
+    tables: Tables, where: Path, make: Callable[[Tables], Summary] = summary_of
+) -> dict[str, Any]:
+    """The summary of an athlete file's tables as the index holds it (without the identity);
+    `make` makes it (`summary_of`, or one that recounts only what changed)."""
     try:
-        return codec.summary_doc(summary_of(tables))
+        return codec.summary_doc(make(tables))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise DamagedDatabase(
             f"database {where} holds a damaged record ({type(exc).__name__}: {exc}); "
@@ -152,9 +155,17 @@ def removed(tables: Tables) -> bool:
     return not tables.get("athletes")
 
 
+def gone(name: str, tables: Tables) -> bool:
+    """A file to delete rather than write: an athlete file whose athlete was removed, or a
+    history file left with nothing."""
+    if is_history(name):
+        return not tables.get("plans") and not tables.get("logs")
+    return removed(tables)
+
+
 def stamped(tables: Tables) -> Tables:
-    """The tables with the schema version, if they did not say it yet."""
-    return tables if META_TABLE in tables else stamp(tables)
+    """The tables with this hipplan's schema version (a file it writes is of its schema)."""
+    return stamp(tables)
 
 
 def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> list[str]:
@@ -172,10 +183,10 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
     moves: list[Move] = []
     try:
         for file, tables in staged:
-            if removed(tables):
-                gone = removal(folder, file.name)
-                if gone is not None:
-                    moves.append(gone)
+            if gone(file.name, tables):
+                deleted = removal(folder, file.name)
+                if deleted is not None:
+                    moves.append(deleted)
                 continue
             new = folder / f".{file.name}.{txid}.new"
             moves.append(Move(new.name, file.name))  # so that a failure below sweeps it
@@ -188,7 +199,7 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
             file.storage.forget()
         return unfinished
     for file, tables in staged:
-        if removed(tables):
+        if gone(file.name, tables):
             file.storage.forget()
         else:
             file.storage.written(tables)
@@ -246,7 +257,7 @@ def _refused(folder: Path, moves: Sequence[Move], exc: BaseException) -> BaseExc
 
 
 def _write_one(file: AthleteFile, tables: Tables) -> None:
-    if removed(tables):
+    if gone(file.name, tables):
         with contextlib.suppress(FileNotFoundError):
             file.path.unlink()
         fsync_dir(file.path.parent)
@@ -412,9 +423,9 @@ def finish_journals(folder: Path) -> list[str]:
     return touched
 
 
-def finish_for_file(folder: Path, name: str) -> bool:
-    """Do what pending journals say of one athlete file, before it is read for a write; True
-    when there was something to do.
+def finish_for_file(folder: Path, *names: str) -> bool:
+    """Do what pending journals say of one athlete's files, before they are read for a write;
+    True when there was something to do.
 
     Call holding the squad lock (shared), the file's lock and the index lock: a journal naming
     the file is then one whose writer died or failed after its commit point. The steps done are
@@ -423,11 +434,11 @@ def finish_for_file(folder: Path, name: str) -> bool:
     done = False
     for journal in pending_journals(folder):
         moves = read_journal(journal)
-        mine = [m for m in moves if m.target == name]
+        mine = [m for m in moves if m.target in names]
         if not mine:
             continue
         _apply(folder, mine)
-        rest = [m for m in moves if m.target != name]
+        rest = [m for m in moves if m.target not in names]
         if rest:
             atomic_write(journal, encode_moves(rest), mode=FILE_MODE)
         else:

@@ -135,7 +135,14 @@ class Store(Protocol):
         ...
 
     def logs(self, name: str) -> list[LogEntry]:
-        """By session id."""
+        """Every log, of every block, by session id."""
+        ...
+
+    def current_logs(self, name: str) -> list[LogEntry]:
+        """The logs the current block can count, by session id: those of sessions dated from
+        the first day of the month it starts in, and of ids without a date (every log when
+        there is no plan). What a log, a settle or a report needs; older ones may be kept
+        apart and are not read."""
         ...
 
     def save_checkin(self, name: str, checkin: CheckIn, replacing: Sequence[date] = ()) -> None:

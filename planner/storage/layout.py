@@ -3,7 +3,8 @@
 `hipplan.json` is the index (the schema version and every athlete's summary) and
 `hipplan.json.d/` holds one TinyDB file per athlete, named from the athlete's name key: a
 readable part and a hash, so any name (accents, slashes, dots) gives one safe file name and two
-names never share a file. The folder is the truth about who is stored; the index is a cache of
+names never share a file. Beside an athlete file, `<name>.history.json` may hold what their
+current block no longer needs (`planner.storage.history`). The folder is the truth about who is stored; the index is a cache of
 summaries, each tied to the identity of the athlete file it was made from.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from planner.storage.errors import StorageError
 
 FOLDER_SUFFIX = ".d"
+HISTORY_SUFFIX = ".history.json"  # never an athlete file's: their names have no dot but ".json"
 FOLDER_MODE = 0o700  # health notes: the owner only
 _SLUG_CHARS = 32
 
@@ -39,6 +41,20 @@ def file_name(key: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:_SLUG_CHARS].strip("-")
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
     return f"{slug or 'athlete'}-{digest}.json"
+
+
+def history_name(name: str) -> str:
+    """The history file of the athlete file `name`: the blocks that ended and their old logs."""
+    return name.removesuffix(".json") + HISTORY_SUFFIX
+
+
+def athlete_of(history: str) -> str:
+    """The athlete file whose history file is named `history`."""
+    return history.removesuffix(HISTORY_SUFFIX) + ".json"
+
+
+def is_history(name: str) -> bool:
+    return name.endswith(HISTORY_SUFFIX)
 
 
 def file_names(key: str) -> list[str]:
@@ -75,7 +91,17 @@ class Found:
 
 
 def athlete_files(folder: Path) -> Iterator[Found]:
-    """The athlete files in the folder (not temp files, locks or journals), with identities."""
+    """The athlete files in the folder (not temp files, locks, journals or history files), with
+    identities."""
+    return (f for f in _json_files(folder) if not is_history(f.name))
+
+
+def history_files(folder: Path) -> Iterator[Found]:
+    """The history files in the folder, with identities."""
+    return (f for f in _json_files(folder) if is_history(f.name))
+
+
+def _json_files(folder: Path) -> Iterator[Found]:
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:

@@ -19,7 +19,7 @@ from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables, read_da
 from planner.storage.errors import DamagedDatabase
 from planner.storage.files import SUMMARIES, Index, stamped, summary_entry
 from planner.storage.layout import file_name, identity, make_folder
-from planner.storage.migrations import SCHEMA_VERSION, migrate, stamp, version_of
+from planner.storage.migrations import SINGLE_FILE_VERSION, migrate, stamp, version_of
 
 # The tables whose documents belong to one athlete (their `athlete` field is the name key).
 TABLES_OF_ATHLETE = ("rules", "imported", "busy", "run_changes", "plans", "logs", "checkins")
@@ -30,7 +30,7 @@ def move_across(index: Index, folder: Path, backup_path: Callable[[str], Path]) 
     nothing to do). Call with every writer kept out."""
     index.storage.forget()
     tables = index.storage.tables()
-    if tables is None or version_of(tables) >= SCHEMA_VERSION:
+    if tables is None or version_of(tables) > SINGLE_FILE_VERSION:
         return None
     version = version_of(tables)
     where = index.path

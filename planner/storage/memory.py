@@ -34,7 +34,9 @@ from planner.domain.model import (
 from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, summarise
 from planner.storage import codec
+from planner.storage.history import is_old
 from planner.storage.interface import PlanMeta
+from planner.storage.nesting import Nesting
 from planner.storage.revisions import StoredPlan, revise
 
 Doc = dict[str, Any]
@@ -90,8 +92,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._records: dict[str, _Record] = {}
         self._lock = threading.RLock()
-        self._depth = 0
-        self._whole = False
+        self._nesting = Nesting()
         self._before: dict[str, _Record] | None = None  # the records as the transaction found them
         self._copied: set[str] = set()  # records this transaction already copied
 
@@ -100,25 +101,19 @@ class MemoryStore:
     @contextlib.contextmanager
     def transaction(self, *, whole: bool = False) -> Iterator[None]:
         with self._lock:
-            if self._depth:
-                if whole and not self._whole:
-                    raise RuntimeError("a squad-wide transaction cannot join one on a few athletes")
-                self._depth += 1
+            if self._nesting.running:
+                with self._nesting.inner(whole):
+                    yield
+                return
+            with self._nesting.outer(whole):
+                self._before, self._copied = dict(self._records), set()
                 try:
                     yield
+                except BaseException:
+                    self._records = self._before
+                    raise
                 finally:
-                    self._depth -= 1
-                return
-            self._depth, self._whole = 1, whole
-            self._before, self._copied = dict(self._records), set()
-            try:
-                yield
-            except BaseException:
-                self._records = self._before
-                raise
-            finally:
-                self._depth, self._whole = 0, False
-                self._before, self._copied = None, set()
+                    self._before, self._copied = None, set()
 
     def _writable(self, name: str) -> _Record:
         """The athlete's record, to change inside the running transaction."""
@@ -307,6 +302,18 @@ class MemoryStore:
     def logs(self, name: str) -> list[LogEntry]:
         record = self._found(name)
         return [] if record is None else self._logs_of(record)
+
+    @_locked
+    def current_logs(self, name: str) -> list[LogEntry]:
+        record = self._found(name)
+        if record is None:
+            return []
+        if record.plan is None:
+            return self._logs_of(record)
+        start = record.plan["plan"]["start"]
+        month = start[:4] + start[5:7]
+        items = sorted(i for i in record.logs.items() if not is_old(codec.log_bucket(i[0]), month))
+        return [codec.log_from(item) for item in items]
 
     @staticmethod
     def _logs_of(record: _Record) -> list[LogEntry]:

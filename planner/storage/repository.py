@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tinydb import Query
+from tinydb.table import Table
 
 from planner import clock
 from planner.domain.activities import ActivityRecord
@@ -29,6 +30,7 @@ from planner.domain.model import (
 )
 from planner.domain.outcomes import CheckIn
 from planner.storage import codec
+from planner.storage.history import boundary, current_buckets, is_old, split_before
 from planner.storage.interface import PlanMeta
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.revisions import StoredPlan, revise
@@ -74,6 +76,9 @@ class Repository(TinyFiles):
             self._table(key, "athletes").remove(_q.key.test(_same_key, key))
             for table in TABLES_OF_ATHLETE:
                 self._table(key, table).remove(_q.athlete.test(_same_key, key))
+            old = self._file(key, history=True).storage
+            if old.tables() is not None:
+                old.write({})  # an empty history file is deleted with the athlete file
 
     def athletes(self) -> list[Athlete]:
         """Every athlete, by name key (read from the summaries, not the athletes' files)."""
@@ -208,7 +213,12 @@ class Repository(TinyFiles):
 
     def get_plan(self, name: str) -> Plan | None:
         doc = self._current_plan_doc(name)
-        return None if doc is None else self._decode(codec.plan_from, doc["plan"], "plan")[0]
+        if doc is None:
+            return None
+        plan = self._decode(codec.plan_from, doc["plan"], "plan")[0]
+        # The summary of the next write of this file need not decode it again.
+        self.tallies(self._file(name_key(name)).name).remember(doc["plan"], plan)
+        return plan
 
     def plan_meta(self, name: str) -> PlanMeta:
         doc = self._current_plan_doc(name)
@@ -223,7 +233,11 @@ class Repository(TinyFiles):
 
     def plan_history(self, name: str) -> list[Plan]:
         """Every block of the athlete, archived ones and the current one, oldest first."""
-        docs = self._table(name, "plans").search(_q.athlete.test(_same_key, name_key(name)))
+        cond = _q.athlete.test(_same_key, name_key(name))
+        docs = self._table(name, "plans").search(cond)  # first: see `TinyFiles._commit`
+        old = self._history_table(name, "plans")
+        if old is not None:  # a block read from both files while it moves is one block
+            docs += [d for d in old.search(cond) if all(d["plan"] != o["plan"] for o in docs)]
         plans = [self._decode(codec.plan_from, d["plan"], "plan")[0] for d in docs]
         return sorted(plans, key=lambda p: p.start)
 
@@ -240,12 +254,12 @@ class Repository(TinyFiles):
     def log_many(self, name: str, entries: Sequence[LogEntry]) -> None:
         with self.transaction():
             key = self.get_athlete(name).key
-            table = self._table(name, "logs")
             by_bucket: dict[str, list[LogEntry]] = {}
             for entry in entries:
                 by_bucket.setdefault(codec.log_bucket(entry.session_id), []).append(entry)
             for bucket, new in by_bucket.items():
                 cond = (_q.athlete.test(_same_key, key)) & (_q.bucket == bucket)
+                table = self._logs_table_of(key, bucket, cond)
                 doc = table.get(cond)
                 logs: dict[str, Any] = dict(doc["entries"]) if doc else {}  # never edit in place
                 logs.update((e.session_id, codec.log_doc(e)) for e in new)
@@ -255,8 +269,9 @@ class Repository(TinyFiles):
         """Take back the log of a session (it is open again); False when it had none."""
         with self.transaction():
             key = self.get_athlete(name).key
-            table = self._table(name, "logs")
-            cond = (_q.athlete == key) & (_q.bucket == codec.log_bucket(session_id))
+            bucket = codec.log_bucket(session_id)
+            cond = (_q.athlete == key) & (_q.bucket == bucket)
+            table = self._logs_table_of(key, bucket, cond)
             doc = table.get(cond)
             if not doc or session_id not in doc["entries"]:
                 return False
@@ -266,9 +281,50 @@ class Repository(TinyFiles):
             return True
 
     def logs(self, name: str) -> list[LogEntry]:
-        docs = self._table(name, "logs").search(_q.athlete.test(_same_key, name_key(name)))
-        items = sorted(item for doc in docs for item in doc["entries"].items())
-        return [self._decode(codec.log_from, item, "log") for item in items]
+        """Every log of the athlete, of every block (the history file too), by session id."""
+        cond = _q.athlete.test(_same_key, name_key(name))
+        docs = self._table(name, "logs").search(cond)  # first: see `TinyFiles._commit`
+        old = self._history_table(name, "logs")
+        return self._entries([*(old.search(cond) if old is not None else []), *docs])
+
+    def current_logs(self, name: str) -> list[LogEntry]:
+        """The logs the current block can count (`Store.current_logs`), from the athlete file
+        alone: a log costs the same after years of history."""
+        key = name_key(name)
+        own = self._file(key).storage.tables() or {}
+        docs = [d for d in current_buckets(own).values() if _same_key(d.get("athlete"), key)]
+        month, before = boundary(own), split_before(own)
+        if month is not None and before is not None and before > month:
+            # A block starting earlier, not written yet: the history file holds some of it.
+            returned = self._history_tables(key).get("logs") or {}
+            docs = [*(d for d in returned.values() if not is_old(d.get("bucket"), month)), *docs]
+        return self._entries(docs)
+
+    def _entries(self, docs: Sequence[dict[str, Any]]) -> list[LogEntry]:
+        """The log entries of bucket documents, by session id (a later document's entry wins)."""
+        entries: dict[str, Any] = {}
+        for doc in docs:
+            entries.update(doc["entries"])
+        return [self._decode(codec.log_from, item, "log") for item in sorted(entries.items())]
+
+    def _logs_table_of(self, key: str, bucket: str, cond: Any) -> Table:
+        """The logs table holding the bucket: the athlete file's, or the history file's for a
+        month it took (where a new old bucket goes too)."""
+        table = self._table(key, "logs")
+        if table.contains(cond):
+            return table
+        before = split_before(self._file(key).storage.tables() or {})
+        if before is not None and is_old(bucket, before):
+            return self._file(key, history=True).table("logs")
+        return table
+
+    def _history_table(self, name: str, table: str) -> Table | None:
+        """A table of the athlete's history file; None when their athlete file says there is
+        none (so reading the current block never opens it)."""
+        key = name_key(name)
+        if split_before(self._file(key).storage.tables() or {}) is None:
+            return None
+        return self._file(key, history=True).table(table)
 
     # -- check-ins -------------------------------------------------------------------------------
 

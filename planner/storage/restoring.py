@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from planner.domain.model import name_key
 from planner.fsutil import UnsafeTarget, keep_owner_and_mode, regular_file
 from planner.storage import codec, legacy
 from planner.storage.atomic import (
@@ -42,15 +43,15 @@ from planner.storage.files import (
     summary_doc_of,
     write_synced,
 )
-from planner.storage.layout import FOLDER_SUFFIX, file_name
+from planner.storage.layout import FOLDER_SUFFIX, file_name, history_name, is_history
 from planner.storage.migrations import (
     META_TABLE,
-    SCHEMA_VERSION,
+    SINGLE_FILE_VERSION,
     check_version,
     migrate,
     version_of,
 )
-from planner.storage.upkeep import check_athlete_tables, check_table
+from planner.storage.upkeep import check_athlete_tables, check_history_tables, check_table
 
 MAX_ARCHIVE_MEMBERS = 100_000
 _CHUNK = 1 << 20
@@ -135,16 +136,83 @@ def _stage_members(
     index = parse_tables(_read(tar, index_member), archive)
     check_version(version_of(index), archive)
     split: dict[str, Tables] = {}
-    if version_of(index) < SCHEMA_VERSION:  # an old single-file backup: split on the way
+    if version_of(index) <= SINGLE_FILE_VERSION:  # an old single-file backup: split on the way
         split = legacy.split(migrate(index, str(archive)))
     else:
         _check_index(index, names, archive)
     del index
     keys: set[str] = set()
+    owners: dict[str, str] = {}  # each history file staged: the name key of its athlete
     for member, name in zip(files, names, strict=True):
-        _stage_member(tar, member, name, archive, staged, keys)
+        if is_history(name):
+            _stage_history(tar, member, name, archive, staged, owners)
+        else:
+            _stage_member(tar, member, name, archive, staged, keys)
     for key in list(split):
         _stage_tables(split.pop(key), f"{key} (in the index)", archive, staged, keys)
+    orphans = sorted(name for name, key in owners.items() if key not in keys)
+    if orphans:
+        raise DamagedDatabase(
+            f"backup {archive} holds the history file {orphans[0][:60]} without its athlete's"
+            " file; nothing was restored"
+        )
+
+
+def _stage_history(
+    tar: tarfile.TarFile,
+    member: tarfile.TarInfo,
+    name: str,
+    archive: Path,
+    staged: Staged,
+    owners: dict[str, str],
+) -> None:
+    """Stream one history file into the folder, check it there and name it after the file its
+    athlete is restored to."""
+    hex_part = secrets.token_hex(6)
+    incoming = staged.folder / f".restore-{len(staged.moves)}.json.{hex_part}.new"
+    try:
+        fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:
+        raise _cannot_write(staged.folder, exc) from None
+    try:
+        _copy(tar, member, fd, staged.folder)
+        tables = _parse_staged(incoming, archive / name)
+        key = _owner(tables, name, archive)
+        if key is None:
+            return  # an empty history: nothing to restore
+        target = history_name(file_name(key))
+        if target in owners:
+            raise DamagedDatabase(
+                f"backup {archive} holds two history files of one athlete; nothing was restored"
+            )
+        owners[target] = key
+        if META_TABLE not in tables:  # unstamped: written anew, stamped
+            _write_new(staged, target, tables, None)
+            return
+        del tables  # before the next member is read
+        _place(staged, incoming, fd, target, f".{target}.{hex_part}.new", None)
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            incoming.unlink()
+
+
+def _owner(tables: Tables, name: str, archive: Path) -> str | None:
+    """The name key of the athlete a history file's records belong to (None: it holds none),
+    every record decoded."""
+    check_version(version_of(tables), archive)
+    problems = check_history_tables(tables, f"{name}: ")
+    keys = {
+        name_key(str(doc.get("athlete")))
+        for table in ("plans", "logs")
+        for doc in (tables.get(table) or {}).values()
+    }
+    if problems or len(keys) > 1:
+        what = problems[0] if problems else f"{name}: records of {len(keys)} athletes"
+        raise DamagedDatabase(
+            f"backup {archive} holds a damaged record ({what}); nothing was restored"
+        )
+    return next(iter(keys), None)
 
 
 def _stage_member(
@@ -178,7 +246,7 @@ def _stage_member(
 
 
 def _place(
-    staged: Staged, incoming: Path, fd: int, target: str, new: str, summary: dict[str, Any]
+    staged: Staged, incoming: Path, fd: int, target: str, new: str, summary: dict[str, Any] | None
 ) -> None:
     """Give a checked member the name of a new file of its target, and the target's mode."""
     replacing = replaceable(staged.folder / target)
@@ -189,7 +257,8 @@ def _place(
         os.rename(incoming, staged.folder / new)
     except OSError as exc:
         raise _cannot_write(staged.folder, exc) from None
-    staged.summaries[target] = summary
+    if summary is not None:  # a history file has none
+        staged.summaries[target] = summary
 
 
 def _copy(tar: tarfile.TarFile, member: tarfile.TarInfo, fd: int, folder: Path) -> None:
@@ -226,7 +295,7 @@ def _stage_tables(
     _write_new(staged, target, tables, summary)
 
 
-def _write_new(staged: Staged, target: str, tables: Tables, summary: dict[str, Any]) -> None:
+def _write_new(staged: Staged, target: str, tables: Tables, summary: dict[str, Any] | None) -> None:
     path = staged.folder / target
     data = AtomicJSONStorage(path).encode(stamped(tables))
     new = f".{target}.{secrets.token_hex(6)}.new"
@@ -235,7 +304,8 @@ def _write_new(staged: Staged, target: str, tables: Tables, summary: dict[str, A
         write_synced(staged.folder / new, data, replaceable(path))
     except OSError as exc:
         raise _cannot_write(staged.folder, exc) from None
-    staged.summaries[target] = summary
+    if summary is not None:
+        staged.summaries[target] = summary
 
 
 def _admit(tables: Tables, label: str, archive: Path, keys: set[str]) -> tuple[str, Any]:

@@ -12,6 +12,7 @@ domain objects, is `planner.storage.repository`'s.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from planner import clock, settings
 from planner.domain.model import name_key
 from planner.domain.summary import Summary
 from planner.fsutil import sweep_abandoned
-from planner.storage import codec, legacy
+from planner.storage import codec, history, legacy
 from planner.storage.atomic import AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
@@ -50,16 +51,29 @@ from planner.storage.layout import (
     athlete_files,
     file_names,
     folder_of,
+    history_files,
+    history_name,
     identity,
+    is_history,
     make_folder,
 )
 from planner.storage.lock import WriteLock
-from planner.storage.migrations import SCHEMA_VERSION, check_version, stamp, version_of
+from planner.storage.migrations import (
+    SCHEMA_VERSION,
+    SINGLE_FILE_VERSION,
+    check_version,
+    stamp,
+    version_of,
+)
+from planner.storage.nesting import Nesting
 from planner.storage.restoring import Staged, stage_archive
+from planner.storage.tallies import Tallies
 from planner.storage.upkeep import archive, check_database
 
 T = TypeVar("T")
-SQUAD_LOCK = ".squad"  # in the folder: shared by each writer, taken alone by squad-wide ones
+SQUAD_LOCK = ".squad"
+_TALLIES_KEPT = 8
+_HISTORY_SLOT = "history:"  # where a history file is kept among the athlete files  # in the folder: shared by each writer, taken alone by squad-wide ones
 
 
 def default_db_path() -> Path:
@@ -80,8 +94,8 @@ class TinyFiles:
         self._backup_lock = WriteLock(self.path.with_name(self.path.name + ".backup"))
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
-        self._depth = 0
-        self._whole = False
+        self._nesting = Nesting()
+        self._tallies: dict[str, Tallies] = {}
 
     @classmethod
     def open(cls, path: Path | None = None) -> Self:
@@ -104,38 +118,34 @@ class TinyFiles:
         `whole` keeps every other writer out for the transaction (squad-wide changes); otherwise
         writers of other athletes go on at the same time. Nested transactions join the outer one.
         """
-        if self._depth:
-            if whole and not self._whole:
-                raise RuntimeError("a squad-wide transaction cannot join one on a few athletes")
-            self._depth += 1
-            try:
+        if self._nesting.running:
+            with self._nesting.inner(whole):
                 yield
-            finally:
-                self._depth -= 1
             return
         make_folder(self.folder)
         with self._whole_lock if whole else self._squad_lock:
             if whole:
                 self._finish_pending()  # a dead squad write's journal, before anything is read
-            self._depth, self._whole = 1, whole
-            try:
-                yield
-                self._commit()
-            except BaseException:
-                for file in self._touched.values():
-                    file.storage.rollback()
-                raise
-            finally:
-                self._release()
+            with self._nesting.outer(whole):
+                try:
+                    yield
+                    self._commit()
+                except BaseException:
+                    for file in self._touched.values():
+                        file.storage.rollback()
+                    raise
+                finally:
+                    self._release()
 
     def _release(self) -> None:
-        if not self._whole:
+        if not self._nesting.whole:
             for file in self._touched.values():
-                file.lock.__exit__()
+                if not is_history(file.name):  # its athlete file's lock covers it
+                    file.lock.__exit__()
         self._touched.clear()
-        self._depth, self._whole = 0, False
 
     def _commit(self) -> None:
+        self._place_history()
         staged = []
         for file in self._touched.values():
             tables = file.storage.take_pending()
@@ -143,8 +153,15 @@ class TinyFiles:
                 staged.append((file, tables))
         if not staged:
             return
+        # A history file is renamed before its athlete file: a reader without the lock, who
+        # reads the athlete file first, may then see a block twice but never miss one.
+        staged.sort(key=lambda pair: not is_history(pair[0].name))
         # A damaged record refuses the change before anything is written.
-        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
+        docs = {
+            f.name: None if removed(t) else summary_doc_of(t, f.path, self.tallies(f.name).summary)
+            for f, t in staged
+            if not is_history(f.name)
+        }
         # The index lock orders the summaries as the files were written; a read-only index
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
@@ -153,6 +170,9 @@ class TinyFiles:
             self.notes += unfinished
             if unfinished:
                 return  # the old summaries still match the old files the next writer replaces
+            for file, _ in staged:
+                if is_history(file.name):
+                    file.storage.forget()  # read again only by what wants history
             # The change is stored: failing to record its summaries only leaves them stale
             # (a summary is believed only for the very file it was made from).
             try:
@@ -162,6 +182,32 @@ class TinyFiles:
                     f"the change is stored, but the index {self.path} could not be updated"
                     f" ({_reason(exc)}); it is read from the athlete files meanwhile"
                 )
+
+    def tallies(self, name: str) -> Tallies:
+        """What the last summary of the athlete file `name` was made from (kept for the few
+        athletes used last: a squad-wide write must not hold every decoded plan)."""
+        found = self._tallies.pop(name, None) or Tallies()
+        self._tallies[name] = found  # last used last
+        while len(self._tallies) > _TALLIES_KEPT:
+            del self._tallies[next(iter(self._tallies))]
+        return found
+
+    def _place_history(self) -> None:
+        """Move what each changed athlete file holds of ended blocks to their history file, in
+        this write (`planner.storage.history`)."""
+        for key, file in list(self._touched.items()):
+            if is_history(file.name) or not file.storage.staged:
+                continue
+            own = file.storage.tables()
+            if own is None or removed(own):
+                continue
+            placed = history.place(own, functools.partial(self._history_tables, key))
+            if placed is not None:
+                file.storage.write(placed.own)
+                self._file(key, history=True).storage.write(placed.history)
+
+    def _history_tables(self, key: str) -> Tables:
+        return self._file(key, history=True).storage.tables() or {}
 
     def _with_identity(self, name: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
         if doc is None:
@@ -173,17 +219,23 @@ class TinyFiles:
             return None
         return summary_entry(tables, identity(os.stat(file.path)), file.path)
 
-    def _file(self, key: str) -> AthleteFile:
-        """The athlete's file; inside a transaction, locked and batching from its first use."""
-        file = self._files.get(key)
+    def _file(self, key: str, *, history: bool = False) -> AthleteFile:
+        """The athlete's file (or their history file); inside a transaction, locked and batching
+        from its first use."""
+        slot = _HISTORY_SLOT + key if history else key
+        file = self._files.get(slot)
         if file is None:
-            file = self._files[key] = AthleteFile(self.folder, self._name_of(key))
-        if self._depth and key not in self._touched:
-            if not self._whole:
+            name = self._name_of(key)
+            file = AthleteFile(self.folder, history_name(name) if history else name)
+            self._files[slot] = file
+        if self._nesting.running and slot not in self._touched:
+            if history:
+                self._file(key)  # the athlete file's lock covers their history file too
+            elif not self._nesting.whole:
                 file.lock.__enter__()
                 self._finish_for(file)
             file.storage.begin()
-            self._touched[key] = file
+            self._touched[slot] = file
             self._check_schema(file)
         return file
 
@@ -194,7 +246,7 @@ class TinyFiles:
             return
         try:
             with self._index.lock:
-                finish_for_file(self.folder, file.name)
+                finish_for_file(self.folder, file.name, history_name(file.name))
         except BaseException:
             file.lock.__exit__()
             raise
@@ -205,7 +257,8 @@ class TinyFiles:
             return
         with self._index.lock:
             touched = finish_journals(self.folder)
-            self._index.update({name: self._entry_of(name) for name in touched})
+            names = [name for name in touched if not is_history(name)]
+            self._index.update({name: self._entry_of(name) for name in names})
         for file in self._files.values():
             file.storage.forget()
 
@@ -228,7 +281,11 @@ class TinyFiles:
 
     def refresh(self) -> bool:
         """True when another process changed the database since it was last read here."""
-        files = [self._index.storage, *(f.storage for f in self._files.values())]
+        files = [self._index.storage]
+        # A history file counts once read here: one written and let go is not a change.
+        files += [
+            f.storage for f in self._files.values() if not is_history(f.name) or f.storage.cached
+        ]
         return any(storage.changed_on_disk() for storage in files)
 
     def summaries(self) -> list[Summary]:
@@ -244,7 +301,7 @@ class TinyFiles:
                 f" {len(entries)} athlete(s); restore a backup (hipplan db check says more)"
             )
         # Inside a transaction, athletes changed but not written yet read as they now stand.
-        staged = [f for f in self._touched.values() if f.storage.staged]
+        staged = [f for f in self._touched.values() if f.storage.staged and not is_history(f.name)]
         found = [
             self._decode(summary_of, tables, "athlete", f.path)
             for f in staged
@@ -311,11 +368,12 @@ class TinyFiles:
                 ) from None
             finally:
                 self._files.clear()
-        return before, len(staged.moves)
+        return before, sum(not is_history(m.target) for m in staged.moves)
 
     def _put_back(self, staged: Staged) -> None:
         keep = {move.target for move in staged.moves}
-        gone = [removal(self.folder, f.name) for f in athlete_files(self.folder)]
+        present = [*athlete_files(self.folder), *history_files(self.folder)]
+        gone = [removal(self.folder, f.name) for f in present]
         moves = staged.moves + [m for m in gone if m is not None and m.target not in keep]
         unfinished = commit_moves(self.folder, moves)  # all or none: one journal
         self.notes += unfinished
@@ -345,7 +403,7 @@ class TinyFiles:
         tables = self._index.storage.tables()
         version = SCHEMA_VERSION if tables is None else version_of(tables)
         check_version(version, self.path)
-        if version < SCHEMA_VERSION:
+        if version <= SINGLE_FILE_VERSION:
             make_folder(self.folder)
             with self._whole_lock, self._index.lock:
                 note = legacy.move_across(self._index, self.folder, self._backup_path)

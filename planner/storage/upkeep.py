@@ -1,4 +1,5 @@
-"""`db check` and `db backup` over the whole database: the index and every athlete file."""
+"""`db check` and `db backup` over the whole database: the index, every athlete file and every
+history file."""
 
 from __future__ import annotations
 
@@ -26,15 +27,24 @@ from planner.storage.files import (
     read_journal,
     summary_of,
 )
+from planner.storage.history import split_before
 from planner.storage.layout import (
     Identity,
     athlete_files,
+    athlete_of,
     file_names,
     folder_of,
+    history_files,
+    history_name,
     identity,
     make_folder,
 )
-from planner.storage.migrations import SCHEMA_VERSION, version_of
+from planner.storage.migrations import (
+    META_TABLE,
+    SCHEMA_VERSION,
+    SINGLE_FILE_VERSION,
+    version_of,
+)
 
 _UTC = ZoneInfo("UTC")
 
@@ -51,7 +61,7 @@ def check_database(path: Path) -> list[str]:
     except StorageError as exc:
         return [str(exc)]
     version = version_of(tables)
-    if version != SCHEMA_VERSION:
+    if version <= SINGLE_FILE_VERSION or version > SCHEMA_VERSION:
         change = "opening moves it to one file per athlete" if version < SCHEMA_VERSION else ""
         return [f"schema {version}; this hipplan uses {SCHEMA_VERSION} ({change or 'upgrade'})"]
     problems = check_table(tables, SUMMARIES, codec.summary_from, f"{path.name}: ")
@@ -64,6 +74,7 @@ def check_database(path: Path) -> list[str]:
     problems += _dangling_links(folder)
     for found in files:
         problems += check_athlete_file(found.path)
+    problems += _check_histories(folder, {found.name for found in files})
     for journal in pending_journals(folder):
         try:
             read_journal(journal)
@@ -103,11 +114,59 @@ def check_athlete_file(path: Path) -> list[str]:
     if version > SCHEMA_VERSION:
         return [f"{path}: schema {version}; this hipplan uses {SCHEMA_VERSION} (upgrade)"]
     problems = check_athlete_tables(tables, f"{path.name}: ")
+    old = path.with_name(history_name(path.name))
+    if split_before(tables) is not None and not os.path.lexists(old):
+        problems.append(
+            f"{old} is missing: {path.name} says its ended blocks and older logs are there;"
+            " restore a backup"
+        )
     athletes = list((tables.get("athletes") or {}).values())
     if not problems and path.name not in file_names(codec.athlete_from(athletes[0]).key):
         problems.append(
             f"{path.name}: holds {athletes[0].get('name')!r}, whose file has another name"
         )
+    return problems
+
+
+def _check_histories(folder: Path, athletes: set[str]) -> list[str]:
+    """Every history file decoded and owned by an athlete file."""
+    problems = []
+    for found in history_files(folder):
+        if athlete_of(found.name) not in athletes:
+            problems.append(f"{found.path}: a history file without its athlete's file")
+        problems += check_history_file(found.path)
+    return problems
+
+
+def check_history_file(path: Path) -> list[str]:
+    try:
+        raw = read_database(path)
+        if raw is None:
+            return []  # removed since the listing
+        tables = parse_tables(raw, path)
+    except StorageError as exc:
+        return [str(exc)]
+    problems = check_history_tables(tables, f"{path.name}: ")
+    if META_TABLE not in tables:
+        problems.append(f"{path}: no schema version; hipplan writes one in every history file")
+    if not tables.get("plans") and not tables.get("logs"):
+        problems.append(f"{path}: holds nothing (hipplan deletes an empty history file)")
+    return problems
+
+
+def check_history_tables(tables: Tables, where: str) -> list[str]:
+    """Every record of a history file's tables that does not decode, and any other table."""
+    if version_of(tables) > SCHEMA_VERSION:
+        return [f"{where}schema {version_of(tables)}; this hipplan uses {SCHEMA_VERSION} (upgrade)"]
+    problems = [
+        f"{where}holds a {name} table, which a history file does not"
+        for name in tables
+        if name not in ("plans", "logs", META_TABLE)
+    ]
+    problems += check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]), where)
+    problems += check_table(
+        tables, "logs", lambda d: [codec.log_from(i) for i in d["entries"].items()], where
+    )
     return problems
 
 
@@ -161,7 +220,8 @@ def archive(path: Path, target: Path) -> int:
     """
     folder = folder_of(path)
     sources = [(path.name, path)]
-    sources += [(f"{folder.name}/{found.name}", found.path) for found in athlete_files(folder)]
+    files = [*athlete_files(folder), *history_files(folder)]
+    sources += [(f"{folder.name}/{found.name}", found.path) for found in files]
     if regular_file_or_none(path) is None and len(sources) == 1:
         raise StorageError(f"database {path} does not exist yet: nothing to back up")
     written = 0
@@ -203,7 +263,7 @@ def copy_database(source: Path, target: Path) -> None:
     source_folder, target_folder = folder_of(source), folder_of(target)
     make_folder(target_folder)
     copied: dict[str, tuple[Identity, Identity]] = {}
-    for found in athlete_files(source_folder):
+    for found in [*athlete_files(source_folder), *history_files(source_folder)]:
         data = read_database(found.path)
         if data is None:
             continue

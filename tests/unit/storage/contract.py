@@ -290,6 +290,54 @@ class StoreContract:
 
     # -- logs and check-ins --------------------------------------------------------------------
 
+    def test_current_logs_are_those_from_the_month_the_block_starts_in(
+        self, store: Store, opened: Opener
+    ) -> None:
+        feb, mar, undated = entry("20270215-pre"), entry("20270301-pre"), entry("extra-1")
+        store.log_many(ANN, [feb, mar, undated])
+        assert opened().current_logs(ANN) == opened().logs(ANN)  # no plan: every log
+        store.save_plan(plan_for(store, start=date(2027, 2, 1)))
+        store.save_plan(plan_for(store, start=date(2027, 3, 8)))  # a new block: February is history
+        apr = entry("20270405-loose", "skipped", 0)
+        store.log(ANN, apr)
+        fresh = opened()
+        assert fresh.current_logs(ANN) == [mar, apr, undated]
+        assert fresh.logs(ANN) == [feb, mar, apr, undated]
+
+    def test_history_logs_can_still_change(self, store: Store, opened: Opener) -> None:
+        old = plan_for(store, start=date(2027, 1, 4))
+        store.save_plan(old)
+        store.log_many(ANN, [entry(s.id) for s in old.sessions[:3]])
+        store.save_plan(plan_for(store))  # March: January is history
+        first, second, third = old.sessions[:3]
+        store.log(ANN, entry(first.id, "partial", 4))
+        assert store.unlog(ANN, second.id) is True
+        assert store.unlog(ANN, second.id) is False
+        fresh = opened()
+        assert fresh.logs(ANN) == [entry(first.id, "partial", 4), entry(third.id)]
+        assert fresh.current_logs(ANN) == []
+
+    def test_a_block_starting_earlier_counts_the_logs_of_its_months_again(
+        self, store: Store, opened: Opener
+    ) -> None:
+        jan = plan_for(store, start=date(2027, 1, 4), weeks=6)  # into February
+        feb = plan_for(store, start=date(2027, 2, 1))
+        store.save_plan(jan)
+        store.log_many(ANN, [entry(s.id) for s in jan.sessions])
+        store.save_plan(plan_for(store, start=START))  # January and February are history
+        assert opened().current_logs(ANN) == []
+        store.save_plan(feb)  # starts earlier: February counts again
+        february = [
+            entry(s.id) for s in sorted(jan.sessions, key=lambda s: s.id) if s.id >= "202702"
+        ]
+        assert february and opened().current_logs(ANN) == february
+        assert len(opened().logs(ANN)) == len(jan.sessions)
+        assert [p.start for p in opened().plan_history(ANN)] == [
+            date(2027, 1, 4),
+            date(2027, 2, 1),
+            START,
+        ]
+
     def test_logs_replace_by_session_and_come_back_in_order(
         self, store: Store, opened: Opener
     ) -> None:

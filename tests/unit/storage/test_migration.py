@@ -8,6 +8,7 @@ from pathlib import Path
 
 from planner.domain.model import RunRule
 from planner.storage import Repository
+from planner.storage.migrations import SCHEMA_VERSION
 
 V1 = {
     "athletes": {
@@ -40,7 +41,7 @@ def test_v1_file_is_upgraded_and_backed_up(db: Path) -> None:
     assert repo.run_rules("Ann Lee") == [RunRule((0, 3), time(7, 15), 40)]
     [log] = repo.logs("Ann Lee")
     assert (log.session_id, log.status, log.minutes) == ("20270301-pre", "partial", 5)
-    assert json.loads(db.read_text())["_meta"] == {"1": {"schema": 3}}
+    assert json.loads(db.read_text())["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
     assert json.loads(repo.file_of("Ann Lee").read_text())["athletes"]["1"]["name"] == "Ann Lee"
     assert repo.notes and "moved 1 athlete(s)" in repo.notes[0]
 

@@ -18,6 +18,7 @@ from planner.domain.model import Athlete, Plan, RunRule
 from planner.domain.schedule import expand_rule
 from planner.fsutil import atomic_write
 from planner.storage import Repository, atomic
+from planner.storage.migrations import SCHEMA_VERSION
 from tests.unit.storage.conftest import entry
 
 RULE = RunRule((0, 2, 5), time(6, 30), 45)
@@ -162,11 +163,11 @@ def test_inserts_from_two_handles_never_clash(repo: Repository) -> None:
 
 def test_files_are_plain_json_with_a_schema_version(repo: Repository) -> None:
     index = json.loads(Path(repo.path).read_text())
-    assert index["_meta"] == {"1": {"schema": 3}}
+    assert index["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
     [summary] = index["summaries"].values()
     assert summary["athlete"]["name"] == "Ann Lee" and summary["plan"] is None
     own = json.loads(repo.file_of("Ann Lee").read_text())
-    assert own["_meta"] == {"1": {"schema": 3}}
+    assert own["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
     assert own["athletes"]["1"]["name"] == "Ann Lee"
     assert repo.file_of("Ann Lee").parent == repo.folder == repo.path.with_name("hipplan.json.d")
 

@@ -19,6 +19,7 @@ from planner.domain.model import Athlete, name_key
 from planner.storage import Repository, StorageError, check_file
 from planner.storage.errors import DamagedDatabase
 from planner.storage.files import pending_journals
+from planner.storage.migrations import SCHEMA_VERSION
 from tests.unit.storage.conftest import entry
 from tests.unit.storage.faults import every_fault, run_in_child
 
@@ -162,7 +163,7 @@ def test_a_stamped_member_is_restored_byte_for_byte_an_unstamped_one_is_stamped(
     Repository(db).restore(archive)
 
     assert ann.read_bytes() == kept
-    assert json.loads(bo.read_text())["_meta"] == {"1": {"schema": 3}}
+    assert json.loads(bo.read_text())["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
     restored = Repository.open(db)
     assert [a.name for a in restored.athletes()] == ["Ann", "Bo", "Cy"]
     assert check_file(db) == [] and _leftovers(repo) == []

@@ -1,0 +1,134 @@
+"""What of an athlete's records lives in their history file, so a log costs the same after five
+years as after one.
+
+An athlete file holds the current block: its plan and the logs of sessions from the month it
+starts on (and logs of ids without a date). Blocks that ended and the logs of months before the
+current block's first go to `<name>.history.json` beside it, which a log never reads or
+rewrites: only commands that want history (every block, every log) open it.
+
+The rule is applied to an athlete file's tables when a transaction ends (`place`), so anything
+that changes where the boundary is (a new block, an older file still holding its history) moves
+records in the same write as the change. The athlete file then records the boundary (the
+`history` table), so a reader knows without opening it whether a history file exists and what
+it can hold. A history file and its athlete file are written together or not at all (a journal,
+as a squad write).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Tables = dict[str, dict[str, Any]]
+MARK = "history"  # in the athlete file: {"before": "YYYYMM"} once a history file was written
+_MARK_ID = "1"
+
+
+def boundary(tables: Tables) -> str | None:
+    """The month (YYYYMM) the current block starts in: records before it are history. None
+    without a current plan (then nothing moves)."""
+    for doc in (tables.get("plans") or {}).values():
+        if doc.get("current"):
+            start = str(doc["plan"]["start"])
+            return start[:4] + start[5:7]
+    return None
+
+
+def split_before(tables: Tables) -> str | None:
+    """The boundary the history file was last written at (None: there is no history file);
+    it holds nothing of that month or later."""
+    doc = (tables.get(MARK) or {}).get(_MARK_ID)
+    return None if doc is None else str(doc["before"])
+
+
+def is_old(bucket: object, month: str) -> bool:
+    """A log bucket (a month of sessions, or "other" for ids without a date) before `month`."""
+    return isinstance(bucket, str) and bucket.isdigit() and bucket < month
+
+
+def current_buckets(tables: Tables) -> dict[str, Any]:
+    """The log documents of the athlete file a current block can count (all without a plan)."""
+    logs = tables.get("logs") or {}
+    month = boundary(tables)
+    if month is None:
+        return logs
+    return {i: d for i, d in logs.items() if not is_old(d.get("bucket"), month)}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The athlete file's and the history file's tables after records moved between them."""
+
+    own: Tables
+    history: Tables
+
+
+def place(own: Tables, read_history: Callable[[], Tables]) -> Placed | None:
+    """Move ended blocks and older logs to the history file, and back what a boundary moved
+    earlier makes current again; None when everything is where it belongs (the history file
+    is then not read). Neither input is changed: documents are moved, not copied or edited."""
+    month = boundary(own)
+    if month is None:
+        return None
+    before = split_before(own)
+    plans = own.get("plans") or {}
+    logs = own.get("logs") or {}
+    old_plans = [d for d in plans.values() if not d.get("current")]
+    old_logs = [d for d in logs.values() if is_old(d.get("bucket"), month)]
+    back = before is not None and before > month
+    if not old_plans and not old_logs and not back:
+        return None
+    history = {name: dict(t) for name, t in read_history().items()}
+    kept_logs = {i: d for i, d in logs.items() if not is_old(d.get("bucket"), month)}
+    if back:
+        returned = _take_logs(history, lambda b: not is_old(b, month))
+        kept_logs = _with_logs(kept_logs, returned, keep_first=True)
+    _add(history, "plans", old_plans)
+    history["logs"] = _with_logs(history.get("logs") or {}, old_logs, keep_first=False)
+    new_own = dict(own)
+    new_own["plans"] = {i: d for i, d in plans.items() if d.get("current")}
+    new_own["logs"] = kept_logs
+    if history.get("plans") or history["logs"]:
+        new_own[MARK] = {_MARK_ID: {"before": month}}
+    else:  # all of it current again: the history file goes
+        new_own.pop(MARK, None)
+    return Placed(new_own, history)
+
+
+def _take_logs(history: Tables, wanted: Callable[[object], bool]) -> list[dict[str, Any]]:
+    logs = history.get("logs") or {}
+    taken = [d for d in logs.values() if wanted(d.get("bucket"))]
+    history["logs"] = {i: d for i, d in logs.items() if not wanted(d.get("bucket"))}
+    return taken
+
+
+def _add(tables: Tables, table: str, docs: list[dict[str, Any]]) -> None:
+    into = dict(tables.get(table) or {})
+    next_id = max((int(i) for i in into if i.isdigit()), default=0) + 1
+    for doc in docs:
+        into[str(next_id)] = doc
+        next_id += 1
+    tables[table] = into
+
+
+def _with_logs(
+    logs: dict[str, Any], moved: list[dict[str, Any]], *, keep_first: bool
+) -> dict[str, Any]:
+    """`logs` with the `moved` bucket documents added; a bucket both hold becomes one document
+    (on a session logged in both, the athlete file's entry wins: `keep_first` says which side
+    `logs` is)."""
+    result = dict(logs)
+    by_bucket = {d.get("bucket"): i for i, d in result.items()}
+    extra = []
+    for doc in moved:
+        at = by_bucket.get(doc.get("bucket"))
+        if at is None:
+            extra.append(doc)
+            continue
+        ours, theirs = result[at]["entries"], doc["entries"]
+        entries = {**theirs, **ours} if keep_first else {**ours, **theirs}
+        result[at] = {**result[at], "entries": entries}
+    tables: Tables = {"logs": result}
+    _add(tables, "logs", extra)
+    return tables["logs"]
