@@ -20,6 +20,7 @@ from planner.domain.errors import Conflict
 from planner.domain.model import Run, RunChanges, RunRule, as_utc, resolve_local
 
 _ONE_DAY = timedelta(days=1)
+_ONE_WEEK = timedelta(days=7)
 
 
 def expand_rule(rule: RunRule, tz: ZoneInfo, start: date, end: date) -> list[Run]:
@@ -63,6 +64,22 @@ def runs_between(
     for run in candidates:
         unique.setdefault((as_utc(run.start), as_utc(run.end)), run)
     return sorted(unique.values(), key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
+
+
+def runs_to_plan(
+    rules: Iterable[RunRule],
+    imported: Iterable[Run],
+    changes: RunChanges,
+    tz: ZoneInfo,
+    start: date,
+    end: date,
+) -> list[Run]:
+    """The runs a plan of [start, end) is built around (local dates): skipped runs left out,
+    moved runs at their new time. A run moved into the window from just outside it still
+    counts, so the rules and calendars are read a week either side."""
+    wide = runs_between(rules, imported, tz, start - _ONE_WEEK, end + _ONE_WEEK)
+    runs = apply_changes(wide, changes, tz)
+    return [r for r in runs if start <= r.start.astimezone(tz).date() < end]
 
 
 def apply_changes(runs: Iterable[Run], changes: RunChanges, tz: ZoneInfo) -> list[Run]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,9 +20,17 @@ from planner.domain.adherence import Report, report
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.errors import BadLines, NoRuns
 from planner.domain.inputs import check_weeks
-from planner.domain.model import DEFAULT_TEMPLATE, Athlete, BusyBlock, Plan, Run
+from planner.domain.model import (
+    DEFAULT_TEMPLATE,
+    Athlete,
+    BusyBlock,
+    Plan,
+    Run,
+    RunChanges,
+    RunRule,
+)
+from planner.domain.schedule import runs_to_plan
 from planner.domain.squad import SquadLine, attention_key, parse_squad
-from planner.services import plans
 
 if TYPE_CHECKING:
     from planner.storage import Store
@@ -79,53 +87,113 @@ def build_all(
     results: list[Built] = []
     with repo.transaction(whole=True):
         wanted: list[_Inputs] = []
-        for athlete in repo.athletes():
-            if not replace and repo.get_plan(athlete.name) is not None:
+        for summary in repo.summaries():  # a summary knows whether there is a plan
+            athlete = summary.athlete
+            if not replace and summary.plan is not None:
                 results.append(Built(athlete.name, None, "has a plan already", kept=True))
                 continue
-            runs = plans.runs_for(repo, athlete.name, start, end)
-            busy = repo.busy(athlete.name)
-            wanted.append((athlete, runs, start, weeks, template, catalogue, busy))
+            wanted.append(_inputs(repo, athlete, start, end, weeks))
             results.append(Built(athlete.name, None))  # its place, filled in below
-        built = iter(_build_each(wanted))
-        for at, entry in enumerate(results):
-            if entry.kept:
-                continue
-            plan, skipped = next(built)
-            if plan is not None:
-                repo.save_plan(plan)
-            results[at] = Built(entry.athlete, plan, skipped)
+        built = _build_each(wanted, template, catalogue)
+        try:
+            # each plan is saved as it comes back, while the workers go on with the next ones
+            for at, entry in enumerate(results):
+                if entry.kept:
+                    continue
+                plan, skipped = next(built)
+                if plan is not None:
+                    repo.save_plan(plan)
+                results[at] = Built(entry.athlete, plan, skipped)
+        finally:
+            built.close()
     return results
 
 
-# What one athlete's build needs: athlete, runs, start, weeks, template, catalogue, busy blocks.
-_Inputs = tuple[Athlete, Sequence[Run], date, int, Template, Catalogue, Sequence[BusyBlock]]
+@dataclass(frozen=True)
+class _Inputs:
+    """What one athlete's build needs besides the template and catalogue (the same for all)."""
+
+    athlete: Athlete
+    rules: Sequence[RunRule]
+    imported: Sequence[Run]
+    changes: RunChanges
+    busy: Sequence[BusyBlock]
+    start: date
+    end: date
+    weeks: int
+
+
+def _inputs(repo: Store, athlete: Athlete, start: date, end: date, weeks: int) -> _Inputs:
+    name = athlete.name
+    rules, imported, changes = (
+        repo.run_rules(name),
+        repo.imported_runs(name),
+        repo.run_changes(name),
+    )
+    return _Inputs(athlete, rules, imported, changes, repo.busy(name), start, end, weeks)
+
+
 # Below this many plans, starting worker processes costs more than it saves.
 POOL_FROM = 64
+# Plans handed to a worker at a time: small enough that saving starts early and both cores
+# stay busy to the end, large enough that the hand-over costs little.
+MOST_PER_CHUNK = 16
 
 
-def _build_each(wanted: list[_Inputs]) -> list[tuple[Plan | None, str]]:
+def _build_each(
+    wanted: list[_Inputs], template: Template, catalogue: Catalogue
+) -> Generator[tuple[Plan | None, str], None, None]:
     """Each athlete's plan (or why none), in order; on every core when there are many.
 
     Building is pure computation on the inputs, so the workers touch no storage: the plans come
-    back here and are written inside the caller's transaction.
+    back here, one by one as they are done, and are written inside the caller's transaction.
+    The template and catalogue reach each worker once, not with every athlete.
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(wanted) < POOL_FROM or workers < 2:
-        return [_build_one(inputs) for inputs in wanted]
+        for inputs in wanted:
+            yield _build_one(inputs, template, catalogue)
+        return
     # spawn, not fork: the caller may be the TUI, whose threads a fork would copy mid-way
     context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(wanted) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_build_one, wanted, chunksize=chunk))
-
-
-def _build_one(inputs: _Inputs) -> tuple[Plan | None, str]:
-    athlete, runs, start, weeks, template, catalogue, busy = inputs
+    chunk = max(1, min(MOST_PER_CHUNK, len(wanted) // (workers * 4)))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(template, catalogue)
+    )
     try:
-        return builder.build_plan(athlete, runs, start, weeks, template, catalogue, busy=busy), ""
+        yield from pool.map(_build_in_worker, wanted, chunksize=chunk)
+    finally:
+        # a failure here (a save refused) need not wait for the plans still being built
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_shared: tuple[Template, Catalogue] | None = None  # in a worker: what `_worker_start` was given
+
+
+def _worker_start(template: Template, catalogue: Catalogue) -> None:
+    global _shared
+    _shared = (template, catalogue)
+
+
+def _build_in_worker(inputs: _Inputs) -> tuple[Plan | None, str]:
+    assert _shared is not None, "a worker starts with the template and catalogue"
+    return _build_one(inputs, *_shared)
+
+
+def _build_one(
+    inputs: _Inputs, template: Template, catalogue: Catalogue
+) -> tuple[Plan | None, str]:
+    athlete = inputs.athlete
+    runs = runs_to_plan(
+        inputs.rules, inputs.imported, inputs.changes, athlete.zone, inputs.start, inputs.end
+    )
+    try:
+        plan = builder.build_plan(
+            athlete, runs, inputs.start, inputs.weeks, template, catalogue, busy=inputs.busy
+        )
     except NoRuns as exc:
         return None, str(exc)
+    return plan, ""
 
 
 def past_start_warning(start: date, now: datetime | None = None) -> str | None:

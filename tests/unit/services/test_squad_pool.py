@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain.model import Athlete
+from planner.domain.model import Athlete, Plan
 from planner.domain.squad import HEADER
 from planner.services import squad
 from planner.storage import Repository
@@ -46,3 +46,27 @@ def test_worker_processes_build_what_one_process_builds(
         ("Cal Loose", True, False),
         ("Dee", False, True),
     ]
+
+
+def test_a_save_refused_midway_stores_no_plan_and_stops_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(squad, "POOL_FROM", 1)
+    monkeypatch.setattr("planner.services.squad.os.cpu_count", lambda: 2)
+    repo = Repository.open(tmp_path / "hipplan.json")
+    squad.import_squad(repo, FILE, "squad.csv", "UTC")
+    saved: list[str] = []
+    real_save = Repository.save_plan
+
+    def save_then_refuse(self: Repository, plan: Plan) -> None:
+        if saved:
+            raise OSError("disk full")
+        saved.append(plan.athlete)
+        real_save(self, plan)
+
+    monkeypatch.setattr(Repository, "save_plan", save_then_refuse)
+    with pytest.raises(OSError, match="disk full"):
+        squad.build_all(repo, START, 3)
+    assert saved == ["Ana Tight"]  # the first plan was saved in the transaction, then undone
+    stored = Repository.open(tmp_path / "hipplan.json")
+    assert [stored.get_plan(a.name) for a in stored.athletes()] == [None, None, None]
