@@ -103,6 +103,7 @@ def build_all(
                 plan, skipped = next(built)
                 if plan is not None:
                     repo.save_plan(plan)
+                    repo.settle(plan.athlete)  # its file written now, put in place at the end
                 results[at] = Built(entry.athlete, plan, skipped)
         finally:
             built.close()

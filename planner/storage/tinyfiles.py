@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 
 from tinydb.table import Table
 
@@ -32,7 +32,9 @@ from planner.storage.files import (
     TEMP_NAME,
     AthleteFile,
     Index,
+    Move,
     commit_moves,
+    discard_new_files,
     finish_for_file,
     finish_journals,
     has_leftovers,
@@ -44,6 +46,7 @@ from planner.storage.files import (
     summary_of,
     sweep_new_files,
     with_identity,
+    write_ahead,
     write_files,
 )
 from planner.storage.layout import (
@@ -80,6 +83,7 @@ class TinyFiles:
         self._backup_lock = WriteLock(self.path.with_name(self.path.name + ".backup"))
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
+        self._ahead: dict[str, Ahead] = {}  # settled athletes' new files, written ahead
         self._depth = 0
         self._whole = False
 
@@ -122,6 +126,7 @@ class TinyFiles:
                 yield
                 self._commit()
             except BaseException:
+                discard_new_files(self.folder, [a.move for a in self._ahead.values()])
                 for file in self._touched.values():
                     file.storage.rollback()
                 raise
@@ -133,6 +138,7 @@ class TinyFiles:
             for file in self._touched.values():
                 file.lock.__exit__()
         self._touched.clear()
+        self._ahead.clear()
         self._depth, self._whole = 0, False
 
     def _commit(self) -> None:
@@ -143,13 +149,19 @@ class TinyFiles:
                 staged.append((file, tables))
         if not staged:
             return
+        ahead = {a.move.target: a for a in self._ahead.values()}
         # A damaged record refuses the change before anything is written.
-        docs = {f.name: None if removed(t) else summary_doc_of(t, f.path) for f, t in staged}
+        docs = {
+            f.name: ahead[f.name].summary if f.name in ahead else _summary_doc(t, f.path)
+            for f, t in staged
+        }
         # The index lock orders the summaries as the files were written; a read-only index
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
             self._index.check_writable()
-            unfinished = write_files(self.folder, staged)  # the commit point is in there
+            moves = {name: a.move for name, a in ahead.items()}
+            self._ahead.clear()  # from here on write_files sweeps them if it fails
+            unfinished = write_files(self.folder, staged, moves)  # the commit point is in there
             self.notes += unfinished
             if unfinished:
                 return  # the old summaries still match the old files the next writer replaces
@@ -173,8 +185,27 @@ class TinyFiles:
             return None
         return summary_entry(tables, identity(os.stat(file.path)), file.path)
 
+    def settle(self, name: str) -> None:
+        """In a squad-wide transaction: the athlete's change is done, so their new file is
+        written now, beside the old one, while the caller goes on with the next athletes; the
+        commit only puts it in place (with every other file, or none). Used again in the same
+        transaction, the athlete's file is written at the commit as any other."""
+        key = name_key(name)
+        file = self._touched.get(key)
+        if not self._whole or file is None or not file.storage.staged or key in self._ahead:
+            return
+        tables = file.storage.tables() or {}
+        if removed(tables):
+            return  # nothing to write: the commit deletes the file
+        # A damaged record refuses the change here, before anything is written for it.
+        summary = summary_doc_of(tables, file.path)
+        self._ahead[key] = Ahead(write_ahead(self.folder, file, tables), summary)
+
     def _file(self, key: str) -> AthleteFile:
         """The athlete's file; inside a transaction, locked and batching from its first use."""
+        ahead = self._ahead.pop(key, None)
+        if ahead is not None:  # changed again, maybe: its file is written at the commit
+            discard_new_files(self.folder, [ahead.move])
         file = self._files.get(key)
         if file is None:
             file = self._files[key] = AthleteFile(self.folder, self._name_of(key))
@@ -376,6 +407,17 @@ class TinyFiles:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+class Ahead(NamedTuple):
+    """A settled athlete's new file (not in place yet) and its summary for the index."""
+
+    move: Move
+    summary: dict[str, Any]
+
+
+def _summary_doc(tables: Tables, where: Path) -> dict[str, Any] | None:
+    return None if removed(tables) else summary_doc_of(tables, where)
 
 
 def _index_temp_name(index: Path) -> re.Pattern[str]:
