@@ -24,6 +24,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Table
 
+from planner.domain.model import Plan
 from planner.domain.summary import Summary, summarise
 from planner.fsutil import (
     UnsafeTarget,
@@ -105,14 +106,23 @@ class Index:
             self.storage.flush(stamp(tables))
 
 
-def summary_of(tables: Tables) -> Summary:
+# Plans saved in the running transaction, by the id of their document: (document, plan). A
+# summary of a plan just encoded takes the plan itself rather than decoding it again.
+Known = Mapping[int, tuple[Any, Plan]]
+
+
+def summary_of(tables: Tables, known: Known | None = None) -> Summary:
     """An athlete file's summary: the athlete, the current plan's header, week tallies."""
     [athlete_doc] = tables["athletes"].values()
     athlete = codec.athlete_from(athlete_doc)
     plan = None
     for doc in (tables.get("plans") or {}).values():
         if doc.get("current"):
-            plan = codec.plan_from(doc["plan"])[0]
+            saved = known.get(id(doc["plan"])) if known else None
+            if saved is not None and saved[0] is doc["plan"]:
+                plan = saved[1]
+            else:
+                plan = codec.plan_from(doc["plan"])[0]
     if plan is None:
         return summarise(athlete, None, [])
     # Only the current block's logs count, so only the months its sessions fall in are decoded:
@@ -132,10 +142,10 @@ def summary_entry(tables: Tables, identity: Identity, where: Path) -> dict[str, 
     return with_identity(summary_doc_of(tables, where), identity)
 
 
-def summary_doc_of(tables: Tables, where: Path) -> dict[str, Any]:
+def summary_doc_of(tables: Tables, where: Path, known: Known | None = None) -> dict[str, Any]:
     """The summary of an athlete file's tables as the index holds it (without the identity)."""
     try:
-        return codec.summary_doc(summary_of(tables))
+        return codec.summary_doc(summary_of(tables, known))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise DamagedDatabase(
             f"database {where} holds a damaged record ({type(exc).__name__}: {exc}); "

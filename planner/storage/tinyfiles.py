@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Self, TypeVar
 from tinydb.table import Table
 
 from planner import clock, settings
-from planner.domain.model import name_key
+from planner.domain.model import Plan, name_key
 from planner.domain.summary import Summary
 from planner.fsutil import sweep_abandoned
 from planner.storage import codec, legacy
@@ -84,6 +84,7 @@ class TinyFiles:
         self._files: dict[str, AthleteFile] = {}
         self._touched: dict[str, AthleteFile] = {}
         self._ahead: dict[str, Ahead] = {}  # settled athletes' new files, written ahead
+        self.saved_plans: dict[int, tuple[Any, Plan]] = {}  # `files.Known`, till the end
         self._depth = 0
         self._whole = False
 
@@ -139,6 +140,7 @@ class TinyFiles:
                 file.lock.__exit__()
         self._touched.clear()
         self._ahead.clear()
+        self.saved_plans.clear()
         self._depth, self._whole = 0, False
 
     def _commit(self) -> None:
@@ -152,7 +154,7 @@ class TinyFiles:
         ahead = {a.move.target: a for a in self._ahead.values()}
         # A damaged record refuses the change before anything is written.
         docs = {
-            f.name: ahead[f.name].summary if f.name in ahead else _summary_doc(t, f.path)
+            f.name: ahead[f.name].summary if f.name in ahead else self._summary_doc(t, f.path)
             for f, t in staged
         }
         # The index lock orders the summaries as the files were written; a read-only index
@@ -174,6 +176,9 @@ class TinyFiles:
                     f"the change is stored, but the index {self.path} could not be updated"
                     f" ({_reason(exc)}); it is read from the athlete files meanwhile"
                 )
+
+    def _summary_doc(self, tables: Tables, where: Path) -> dict[str, Any] | None:
+        return None if removed(tables) else summary_doc_of(tables, where, self.saved_plans)
 
     def _with_identity(self, name: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
         if doc is None:
@@ -198,7 +203,7 @@ class TinyFiles:
         if removed(tables):
             return  # nothing to write: the commit deletes the file
         # A damaged record refuses the change here, before anything is written for it.
-        summary = summary_doc_of(tables, file.path)
+        summary = summary_doc_of(tables, file.path, self.saved_plans)
         self._ahead[key] = Ahead(write_ahead(self.folder, file, tables), summary)
 
     def _file(self, key: str) -> AthleteFile:
@@ -414,10 +419,6 @@ class Ahead(NamedTuple):
 
     move: Move
     summary: dict[str, Any]
-
-
-def _summary_doc(tables: Tables, where: Path) -> dict[str, Any] | None:
-    return None if removed(tables) else summary_doc_of(tables, where)
 
 
 def _index_temp_name(index: Path) -> re.Pattern[str]:
