@@ -35,15 +35,16 @@ def expand_rule(rule: RunRule, tz: ZoneInfo, start: date, end: date) -> list[Run
         dtstart=datetime.combine(first, time()),
         until=datetime.combine(last, time()),
     )
-    return [_run_on(day.date(), rule, tz) for day in days]
+    rule_id, length = rule.id, timedelta(minutes=rule.minutes)  # the same for every run
+    return [_run_on(day.date(), rule, tz, rule_id, length) for day in days]
 
 
-def _run_on(day: date, rule: RunRule, tz: ZoneInfo) -> Run:
+def _run_on(day: date, rule: RunRule, tz: ZoneInfo, rule_id: str, length: timedelta) -> Run:
     start = resolve_local(day, rule.at, tz)
     # Duration is elapsed time, so add it in UTC: wall-clock addition is wrong across DST.
-    end = (as_utc(start) + timedelta(minutes=rule.minutes)).astimezone(tz)
+    end = (as_utc(start) + length).astimezone(tz)
     run_id = f"run-{day:%Y%m%d}-{rule.at:%H%M}"
-    return Run(id=run_id, start=start, end=end, source="rule", rule_id=rule.id)
+    return Run(id=run_id, start=start, end=end, source="rule", rule_id=rule_id)
 
 
 def runs_between(
@@ -63,7 +64,9 @@ def runs_between(
     unique: dict[tuple[datetime, datetime], Run] = {}
     for run in candidates:
         unique.setdefault((as_utc(run.start), as_utc(run.end)), run)
-    return sorted(unique.values(), key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
+    # sorted by start, end (both UTC: the keys above) and id
+    ordered = sorted(unique.items(), key=lambda item: (*item[0], item[1].id))
+    return [run for _, run in ordered]
 
 
 def runs_to_plan(
