@@ -121,23 +121,20 @@ class _Fitted:
             del self.before[index:]
         else:
             state = self._next.copy()
-        # the end of the week's run of sessions, looked up once a week rather than per session
-        span_week, span_end = 0, 0
         while index < len(self.slots):
             slot = self.slots[index]
             week = self.week_of(slot.start)
             assert week is not None  # placement keeps every session inside the plan
             if until is not None and week > until:
                 break
-            if week != span_week:
-                span_week, span_end = week, self._week_span(week)[1]
             snapshot = state.copy()
-            cool_downs, loosenings = self._after(index, span_end)
-            exercises = self.prescriber.fit(slot, week, state, cool_downs, loosenings)
+            after = self._after(index, week)
+            exercises = self.prescriber.fit(
+                slot, week, state, after["post-run"], after["loosening"]
+            )
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
-                span_end -= 1
                 state = snapshot
                 continue
             slot.resize(minutes)
@@ -146,17 +143,10 @@ class _Fitted:
             index += 1
         self._next = state
 
-    def _after(self, index: int, end: int) -> tuple[int, int]:
-        """How many cool-downs and loosening sessions the week still holds after session
-        `index` (`end`: the index past the week's last session)."""
-        cool_downs = loosenings = 0
-        for n in range(index + 1, end):
-            kind = self.slots[n].kind
-            if kind == "post-run":
-                cool_downs += 1
-            elif kind == "loosening":
-                loosenings += 1
-        return cool_downs, loosenings
+    def _after(self, index: int, week: int) -> Counter[SessionKind]:
+        """How many sessions of each kind the week still holds after session `index`."""
+        _, end = self._week_span(week)
+        return Counter(s.kind for s in self.slots[index + 1 : end])
 
     def _week_span(self, week: int) -> tuple[int, int]:
         """The indexes of the week's sessions: sessions never overlap, so resizing keeps them in
