@@ -5,7 +5,11 @@ The import and the build run as the real command line in fresh processes on an e
 session is logged (and the log taken back, REPEATS times) in the club's database and in a
 database holding only one athlete: the ratio says what the 999 others cost a daily `log`.
 
-Run: .venv/bin/python benchmarks/bench_club.py
+On a shared machine the wall time waits for the CPU: the load average before and after is
+printed with the figures, and the CPU time the commands used beside them.
+
+Run: .venv/bin/python benchmarks/bench_club.py [--athletes N]   (N: 1000 unless given, for
+profiling at other sizes; the target holds for 1,000)
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -66,11 +71,23 @@ def log_seconds(db: Path, name: str) -> float:
     return statistics.median(times)
 
 
+def athletes_asked(argv: list[str]) -> int:
+    if "--athletes" in argv:
+        return int(argv[argv.index("--athletes") + 1])
+    return ATHLETES
+
+
+def load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def main() -> int:
+    athletes = athletes_asked(sys.argv[1:])
+    load_before = load()
     with tempfile.TemporaryDirectory() as folder:
         db, alone = Path(folder) / "club.json", Path(folder) / "one.json"
         cpu_before = cpu_seconds()
-        imported, built = club(db, ATHLETES)
+        imported, built = club(db, athletes)
         cpu = cpu_seconds() - cpu_before
         size_mib = on_disk(db) / 2**20
         club(alone, 1)
@@ -78,7 +95,10 @@ def main() -> int:
         in_club, by_itself = log_seconds(db, name), log_seconds(alone, name)
     total = imported + built
     flag = "ok" if total <= TARGET_SECONDS else "SLOW"
-    print(f"club: {ATHLETES} athletes, 3 runs a week, {WEEKS}-week plans ({size_mib:.1f} MiB)")
+    if athletes != ATHLETES:
+        flag = "figure"  # the target is for a club of ATHLETES
+    print(f"club: {athletes} athletes, 3 runs a week, {WEEKS}-week plans ({size_mib:.1f} MiB)")
+    print(f"load average before / after   {load_before} / {load()}")
     print(f"squad import                  {imported:6.2f} s")
     print(f"plan build --all              {built:6.2f} s  ({os.cpu_count()} cores)")
     print(
@@ -87,10 +107,10 @@ def main() -> int:
     # on a busy machine the wall time waits for the CPU; this is what the commands used of it
     print(f"CPU time (user + system)      {cpu:6.2f} s")
     print(
-        f"log, {ATHLETES} athletes vs 1      {in_club * 1000:6.1f} ms vs {by_itself * 1000:6.1f} ms"
+        f"log, {athletes} athletes vs 1      {in_club * 1000:6.1f} ms vs {by_itself * 1000:6.1f} ms"
         f"  ratio {in_club / by_itself:.2f}x  (figure)"
     )
-    return 0 if flag == "ok" else 1
+    return 1 if flag == "SLOW" else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -365,7 +366,20 @@ class Plan:
         return (day - self.start).days // 7 + 1
 
     def sessions_in_week(self, week: int) -> tuple[Session, ...]:
-        return tuple(s for s in self.sessions if s.week == week)
+        return self._by_week.get(week, ())
+
+    @cached_property
+    def _by_week(self) -> dict[int, tuple[Session, ...]]:
+        """The sessions of each week in plan order, gathered in one pass: figures per week
+        asked week by week would otherwise scan the whole plan once a week."""
+        weeks: dict[int, list[Session]] = {}
+        for session in self.sessions:
+            weeks.setdefault(session.week, []).append(session)
+        return {week: tuple(sessions) for week, sessions in weeks.items()}
+
+    def __getstate__(self) -> dict[str, object]:
+        # what a copy or another process gets: the fields, not the gathering above
+        return {k: v for k, v in self.__dict__.items() if k != "_by_week"}
 
     def weekly_minutes(self) -> list[int]:
         totals = [0] * self.weeks

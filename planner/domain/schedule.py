@@ -20,6 +20,7 @@ from planner.domain.errors import Conflict
 from planner.domain.model import Run, RunChanges, RunRule, as_utc, resolve_local
 
 _ONE_DAY = timedelta(days=1)
+_ONE_WEEK = timedelta(days=7)
 
 
 def expand_rule(rule: RunRule, tz: ZoneInfo, start: date, end: date) -> list[Run]:
@@ -34,15 +35,16 @@ def expand_rule(rule: RunRule, tz: ZoneInfo, start: date, end: date) -> list[Run
         dtstart=datetime.combine(first, time()),
         until=datetime.combine(last, time()),
     )
-    return [_run_on(day.date(), rule, tz) for day in days]
+    rule_id, length = rule.id, timedelta(minutes=rule.minutes)  # the same for every run
+    return [_run_on(day.date(), rule, tz, rule_id, length) for day in days]
 
 
-def _run_on(day: date, rule: RunRule, tz: ZoneInfo) -> Run:
+def _run_on(day: date, rule: RunRule, tz: ZoneInfo, rule_id: str, length: timedelta) -> Run:
     start = resolve_local(day, rule.at, tz)
     # Duration is elapsed time, so add it in UTC: wall-clock addition is wrong across DST.
-    end = (as_utc(start) + timedelta(minutes=rule.minutes)).astimezone(tz)
+    end = (as_utc(start) + length).astimezone(tz)
     run_id = f"run-{day:%Y%m%d}-{rule.at:%H%M}"
-    return Run(id=run_id, start=start, end=end, source="rule", rule_id=rule.id)
+    return Run(id=run_id, start=start, end=end, source="rule", rule_id=rule_id)
 
 
 def runs_between(
@@ -62,7 +64,25 @@ def runs_between(
     unique: dict[tuple[datetime, datetime], Run] = {}
     for run in candidates:
         unique.setdefault((as_utc(run.start), as_utc(run.end)), run)
-    return sorted(unique.values(), key=lambda run: (as_utc(run.start), as_utc(run.end), run.id))
+    # sorted by start, end (both UTC: the keys above) and id
+    ordered = sorted(unique.items(), key=lambda item: (*item[0], item[1].id))
+    return [run for _, run in ordered]
+
+
+def runs_to_plan(
+    rules: Iterable[RunRule],
+    imported: Iterable[Run],
+    changes: RunChanges,
+    tz: ZoneInfo,
+    start: date,
+    end: date,
+) -> list[Run]:
+    """The runs a plan of [start, end) is built around (local dates): skipped runs left out,
+    moved runs at their new time. A run moved into the window from just outside it still
+    counts, so the rules and calendars are read a week either side."""
+    wide = runs_between(rules, imported, tz, start - _ONE_WEEK, end + _ONE_WEEK)
+    runs = apply_changes(wide, changes, tz)
+    return [r for r in runs if start <= r.start.astimezone(tz).date() < end]
 
 
 def apply_changes(runs: Iterable[Run], changes: RunChanges, tz: ZoneInfo) -> list[Run]:

@@ -50,8 +50,13 @@ def exercise_seconds(prescription: Prescription) -> int:
 
 def content_seconds(exercises: Sequence[Prescription]) -> int:
     """Every exercise's time and the moves between them."""
-    moves = sum(p.timing.transition_seconds for p in exercises[1:])
-    return sum(exercise_seconds(p) for p in exercises) + moves
+    total = 0
+    for number, prescription in enumerate(exercises):  # one pass: the builder asks very often
+        timing = prescription.timing
+        total += dose_seconds(prescription.dose, timing)
+        if number:
+            total += timing.transition_seconds
+    return total
 
 
 def minutes_for(exercises: Sequence[Prescription]) -> int:

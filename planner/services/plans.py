@@ -22,7 +22,7 @@ from planner.domain.model import (
     PlanChange,
     Run,
 )
-from planner.domain.schedule import apply_changes, runs_between
+from planner.domain.schedule import runs_between, runs_to_plan
 from planner.storage import Store
 
 
@@ -36,10 +36,8 @@ def scheduled_runs(repo: Store, name: str, start: date, end: date) -> list[Run]:
 def runs_for(repo: Store, name: str, start: date, end: date) -> list[Run]:
     """The runs the plan is built around: skipped runs left out, moved runs at their new time."""
     athlete = repo.get_athlete(name)
-    # a run moved into the window from just outside it still counts: look a week either side
-    wide = scheduled_runs(repo, name, start - timedelta(days=7), end + timedelta(days=7))
-    runs = apply_changes(wide, repo.run_changes(name), athlete.zone)
-    return [r for r in runs if start <= r.start.astimezone(athlete.zone).date() < end]
+    rules, imported = repo.run_rules(name), repo.imported_runs(name)
+    return runs_to_plan(rules, imported, repo.run_changes(name), athlete.zone, start, end)
 
 
 def preview_plan(

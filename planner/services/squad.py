@@ -15,7 +15,6 @@ from planner.domain.errors import BadLines
 from planner.domain.inputs import check_weeks
 from planner.domain.model import DEFAULT_TEMPLATE, Athlete, Plan
 from planner.domain.squad import SquadLine, attention_key, parse_squad
-from planner.services import plans
 from planner.services.squad_build import Inputs, build_each
 from planner.storage import Store
 
@@ -71,23 +70,37 @@ def build_all(
     results: list[Built] = []
     with repo.transaction(whole=True):
         wanted: list[Inputs] = []
-        for athlete in repo.athletes():
-            if not replace and repo.get_plan(athlete.name) is not None:
+        for summary in repo.summaries():  # a summary knows whether there is a plan
+            athlete = summary.athlete
+            if not replace and summary.plan is not None:
                 results.append(Built(athlete.name, skipped="has a plan already", kept=True))
                 continue
-            runs = plans.runs_for(repo, athlete.name, start, end)
-            busy = repo.busy(athlete.name)
-            wanted.append((athlete, runs, start, weeks, template, catalogue, busy))
+            wanted.append(_inputs(repo, athlete, start, end, weeks))
             results.append(Built(athlete.name))  # its place, filled in below
-        built = iter(build_each(wanted))
-        for at, entry in enumerate(results):
-            if entry.kept:
-                continue
-            plan, skipped = next(built)
-            if plan is not None:
-                repo.save_plan(plan)
-            results[at] = Built(entry.athlete, plan, skipped)
+        built = build_each(wanted, template, catalogue)
+        try:
+            # each plan is saved as it comes back, while the workers go on with the next ones
+            for at, entry in enumerate(results):
+                if entry.kept:
+                    continue
+                plan, skipped = next(built)
+                if plan is not None:
+                    repo.save_plan(plan)
+                    repo.settle(plan.athlete)  # its file written now, put in place at the end
+                results[at] = Built(entry.athlete, plan, skipped)
+        finally:
+            built.close()
     return results
+
+
+def _inputs(repo: Store, athlete: Athlete, start: date, end: date, weeks: int) -> Inputs:
+    name = athlete.name
+    rules, imported, changes = (
+        repo.run_rules(name),
+        repo.imported_runs(name),
+        repo.run_changes(name),
+    )
+    return Inputs(athlete, rules, imported, changes, repo.busy(name), start, end, weeks)
 
 
 def past_start_warning(start: date, now: datetime | None = None) -> str | None:

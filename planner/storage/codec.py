@@ -251,8 +251,14 @@ class _PrescriptionTable:
     def __init__(self) -> None:
         self.rows: list[list[Any]] = []
         self._index: dict[Prescription, int] = {}
+        # The builder hands the same prescription object to many sessions: found by identity
+        # first, it is not hashed field by field each time (the object is kept, so its id is).
+        self._seen: dict[int, tuple[Prescription, int]] = {}
 
     def ref(self, p: Prescription) -> int:
+        seen = self._seen.get(id(p))
+        if seen is not None:
+            return seen[1]
         found = self._index.get(p)
         if found is None:
             found = self._index[p] = len(self.rows)
@@ -283,6 +289,7 @@ class _PrescriptionTable:
                     *([p.progression] if p.progression else []),
                 ]
             )
+        self._seen[id(p)] = (p, found)
         return found
 
 

@@ -168,21 +168,29 @@ def stamped(tables: Tables) -> Tables:
     return stamp(tables)
 
 
-def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> list[str]:
+def write_files(
+    folder: Path,
+    staged: Sequence[tuple[AthleteFile, Tables]],
+    ahead: Mapping[str, Move] | None = None,
+) -> list[str]:
     """Replace the staged files (or delete removed ones): one atomically, several all or none.
+    `ahead`: the files whose new file `write_ahead` wrote already, by name.
 
     A failure before the commit point leaves every file as it was and is raised; one after it
     (a rename, the journal's removal) does not undo the change, which the next writer or opening
     finishes, so it is returned as a warning.
     """
-    if len(staged) == 1:
+    ahead = ahead or {}
+    if len(staged) == 1 and not ahead:
         file, tables = staged[0]
         _write_one(file, tables)
         return []
     txid = secrets.token_hex(6)
-    moves: list[Move] = []
+    moves: list[Move] = [*ahead.values()]  # so that a failure below sweeps them too
     try:
         for file, tables in staged:
+            if file.name in ahead:
+                continue
             if gone(file.name, tables):
                 deleted = removal(folder, file.name)
                 if deleted is not None:
@@ -204,6 +212,17 @@ def write_files(folder: Path, staged: Sequence[tuple[AthleteFile, Tables]]) -> l
         else:
             file.storage.written(tables)
     return []
+
+
+def write_ahead(folder: Path, file: AthleteFile, tables: Tables) -> Move:
+    """Write an athlete file's new version beside it, synced, before the commit: the step that
+    puts it in place, for `write_files`."""
+    new = folder / f".{file.name}.{secrets.token_hex(6)}.new"
+    try:
+        write_synced(new, file.storage.encode(stamped(tables)), replaceable(file.path))
+    except BaseException as exc:
+        raise _refused(folder, [Move(new.name, file.name)], exc) from None
+    return Move(new.name, file.name)
 
 
 def removal(folder: Path, name: str) -> Move | None:

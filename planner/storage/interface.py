@@ -55,6 +55,11 @@ class Store(Protocol):
         writer out (squad-wide changes) and cannot join a transaction that is not whole."""
         ...
 
+    def settle(self, name: str) -> None:
+        """Inside a squad-wide transaction: the athlete's changes are done, so a store may get
+        them ready for the commit now (still all or nothing); a later change is taken too."""
+        ...
+
     # -- athletes
     def summaries(self) -> list[Summary]:
         """Every athlete's summary (athlete, plan header, week tallies), by name key."""

@@ -115,6 +115,9 @@ class MemoryStore:
                 finally:
                     self._before, self._copied = None, set()
 
+    def settle(self, name: str) -> None:
+        """Nothing to get ready: the records are the store."""
+
     def _writable(self, name: str) -> _Record:
         """The athlete's record, to change inside the running transaction."""
         key = name_key(name)

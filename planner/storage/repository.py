@@ -210,6 +210,8 @@ class Repository(TinyFiles):
                 table.insert(doc)
             else:
                 table.update(doc, doc_ids=[old.doc_id])
+            # its summary at the commit takes the plan as it is, without decoding it again
+            self.tallies(self._file(key).name).remember(doc["plan"], plan)
 
     def get_plan(self, name: str) -> Plan | None:
         doc = self._current_plan_doc(name)

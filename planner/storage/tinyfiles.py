@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 
 from tinydb.table import Table
 
@@ -33,7 +33,9 @@ from planner.storage.files import (
     TEMP_NAME,
     AthleteFile,
     Index,
+    Move,
     commit_moves,
+    discard_new_files,
     finish_for_file,
     finish_journals,
     has_leftovers,
@@ -45,6 +47,7 @@ from planner.storage.files import (
     summary_of,
     sweep_new_files,
     with_identity,
+    write_ahead,
     write_files,
 )
 from planner.storage.layout import (
@@ -96,6 +99,7 @@ class TinyFiles:
         self._touched: dict[str, AthleteFile] = {}
         self._nesting = Nesting()
         self._tallies: dict[str, Tallies] = {}
+        self._ahead: dict[str, Ahead] = {}  # settled athletes' new files, written ahead
 
     @classmethod
     def open(cls, path: Path | None = None) -> Self:
@@ -131,6 +135,7 @@ class TinyFiles:
                     yield
                     self._commit()
                 except BaseException:
+                    discard_new_files(self.folder, [a.move for a in self._ahead.values()])
                     for file in self._touched.values():
                         file.storage.rollback()
                     raise
@@ -143,6 +148,7 @@ class TinyFiles:
                 if not is_history(file.name):  # its athlete file's lock covers it
                     file.lock.__exit__()
         self._touched.clear()
+        self._ahead.clear()
 
     def _commit(self) -> None:
         self._place_history()
@@ -156,9 +162,10 @@ class TinyFiles:
         # A history file is renamed before its athlete file: a reader without the lock, who
         # reads the athlete file first, may then see a block twice but never miss one.
         staged.sort(key=lambda pair: not is_history(pair[0].name))
+        ahead = {a.move.target: a for a in self._ahead.values()}
         # A damaged record refuses the change before anything is written.
         docs = {
-            f.name: None if removed(t) else summary_doc_of(t, f.path, self.tallies(f.name).summary)
+            f.name: ahead[f.name].summary if f.name in ahead else self._summary_doc(f, t)
             for f, t in staged
             if not is_history(f.name)
         }
@@ -166,7 +173,9 @@ class TinyFiles:
         # refuses the change before any athlete file is replaced.
         with self._index.lock:
             self._index.check_writable()
-            unfinished = write_files(self.folder, staged)  # the commit point is in there
+            moves = {name: a.move for name, a in ahead.items()}
+            self._ahead.clear()  # from here on write_files sweeps them if it fails
+            unfinished = write_files(self.folder, staged, moves)  # the commit point is in there
             self.notes += unfinished
             if unfinished:
                 return  # the old summaries still match the old files the next writer replaces
@@ -196,18 +205,31 @@ class TinyFiles:
         """Move what each changed athlete file holds of ended blocks to their history file, in
         this write (`planner.storage.history`)."""
         for key, file in list(self._touched.items()):
-            if is_history(file.name) or not file.storage.staged:
-                continue
-            own = file.storage.tables()
-            if own is None or removed(own):
-                continue
-            placed = history.place(own, functools.partial(self._history_tables, key))
-            if placed is not None:
-                file.storage.write(placed.own)
-                self._file(key, history=True).storage.write(placed.history)
+            self._place_history_of(key, file)
+
+    def _place_history_of(self, key: str, file: AthleteFile) -> bool:
+        """One changed athlete file's part of `_place_history`: True when records moved."""
+        if is_history(file.name) or not file.storage.staged:
+            return False
+        own = file.storage.tables()
+        if own is None or removed(own):
+            return False
+        placed = history.place(own, functools.partial(self._history_tables, key))
+        if placed is None:
+            return False
+        file.storage.write(placed.own)
+        self._file(key, history=True).storage.write(placed.history)
+        return True
 
     def _history_tables(self, key: str) -> Tables:
         return self._file(key, history=True).storage.tables() or {}
+
+    def _summary_doc(self, file: AthleteFile, tables: Tables) -> dict[str, Any] | None:
+        return (
+            None
+            if removed(tables)
+            else summary_doc_of(tables, file.path, self.tallies(file.name).summary)
+        )
 
     def _with_identity(self, name: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
         if doc is None:
@@ -219,9 +241,30 @@ class TinyFiles:
             return None
         return summary_entry(tables, identity(os.stat(file.path)), file.path)
 
+    def settle(self, name: str) -> None:
+        """In a squad-wide transaction: the athlete's change is done, so their new file is
+        written now, beside the old one, while the caller goes on with the next athletes; the
+        commit only puts it in place (with every other file, or none). Used again in the same
+        transaction, the athlete's file is written at the commit as any other; so is one whose
+        change moves records to their history file, which must be renamed first."""
+        key = name_key(name)
+        file = self._touched.get(key)
+        if not self._nesting.whole or file is None or not file.storage.staged or key in self._ahead:
+            return
+        tables = file.storage.tables() or {}
+        if removed(tables) or self._place_history_of(key, file):
+            return  # the commit deletes the file, or writes it after its history file
+        # A damaged record refuses the change here, before anything is written for it.
+        summary = summary_doc_of(tables, file.path, self.tallies(file.name).summary)
+        self._ahead[key] = Ahead(write_ahead(self.folder, file, tables), summary)
+
     def _file(self, key: str, *, history: bool = False) -> AthleteFile:
         """The athlete's file (or their history file); inside a transaction, locked and batching
         from its first use."""
+        if not history:
+            ahead = self._ahead.pop(key, None)
+            if ahead is not None:  # changed again, maybe: its file is written at the commit
+                discard_new_files(self.folder, [ahead.move])
         slot = _HISTORY_SLOT + key if history else key
         file = self._files.get(slot)
         if file is None:
@@ -434,6 +477,13 @@ class TinyFiles:
                 f"database {where or self.folder} holds a damaged {what} record "
                 f"({type(exc).__name__}: {exc}); a database check lists every damaged record"
             ) from None
+
+
+class Ahead(NamedTuple):
+    """A settled athlete's new file (not in place yet) and its summary for the index."""
+
+    move: Move
+    summary: dict[str, Any]
 
 
 def _index_temp_name(index: Path) -> re.Pattern[str]:

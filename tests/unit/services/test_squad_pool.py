@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from planner.domain.model import Athlete
+from planner.domain.model import Athlete, Plan
 from planner.domain.squad import HEADER
 from planner.services import squad, squad_build
 from planner.storage import Repository
+from planner.storage.files import summary_doc_of
+from planner.storage.layout import athlete_files, folder_of
 
 FILE = f"""{HEADER}
 Ana Tight,5,triathlon,9,Europe/London,mon;wed;fri,06:30,50
@@ -46,3 +49,43 @@ def test_worker_processes_build_what_one_process_builds(
         ("Cal Loose", True, False),
         ("Dee", False, True),
     ]
+
+
+def test_a_save_refused_midway_stores_no_plan_and_stops_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(squad, "POOL_FROM", 1)
+    monkeypatch.setattr("planner.services.squad.os.cpu_count", lambda: 2)
+    repo = Repository.open(tmp_path / "hipplan.json")
+    squad.import_squad(repo, FILE, "squad.csv", "UTC")
+    saved: list[str] = []
+    real_save = Repository.save_plan
+
+    def save_then_refuse(self: Repository, plan: Plan) -> None:
+        if saved:
+            raise OSError("disk full")
+        saved.append(plan.athlete)
+        real_save(self, plan)
+
+    monkeypatch.setattr(Repository, "save_plan", save_then_refuse)
+    with pytest.raises(OSError, match="disk full"):
+        squad.build_all(repo, START, 3)
+    assert saved == ["Ana Tight"]  # the first plan was saved in the transaction, then undone
+    stored = Repository.open(tmp_path / "hipplan.json")
+    assert [stored.get_plan(a.name) for a in stored.athletes()] == [None, None, None]
+
+
+def test_the_index_holds_what_the_files_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summaries of plans written by a squad build (taken from the plans as built) are the
+    ones decoding each athlete file gives."""
+    results = _built(tmp_path, 1, monkeypatch)
+    index = json.loads((tmp_path / "hipplan.json").read_text())["summaries"]
+    folder = folder_of(tmp_path / "hipplan.json")
+    for listed in athlete_files(folder):
+        tables = json.loads(listed.path.read_text())
+        assert {k: v for k, v in index[listed.name].items() if k != "id"} == summary_doc_of(
+            tables, listed.path
+        )
+    assert len(index) == len(results)

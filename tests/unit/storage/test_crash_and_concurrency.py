@@ -123,20 +123,23 @@ def test_two_processes_on_two_athletes_keep_all_and_the_index_agrees(db: Path) -
     assert {name: tuple(e["id"]) for name, e in entries.items()} == listed
 
 
-def _squad_import(db: Path, names: list[str]) -> None:
+def _squad_import(db: Path, names: list[str], settle: bool = False) -> None:
     repo = Repository.open(db)
     with repo.transaction(whole=True):
         for name in names:
             repo.add_athlete(Athlete(name, 3))
+            if settle:  # its file written ahead, as `plan build --all` does
+                repo.settle(name)
 
 
-def test_sigkill_during_a_squad_write_leaves_all_or_none(db: Path) -> None:
+@pytest.mark.parametrize("settle", [False, True], ids=["at-commit", "settled-ahead"])
+def test_sigkill_during_a_squad_write_leaves_all_or_none(db: Path, settle: bool) -> None:
     """Killed at each fsync and each rename of the write in turn, on both sides of the commit
     point (the journal's rename): never part of the squad, and all of it once committed."""
     Repository.open(db).add_athlete(Athlete("Ann", 5))
     names = [f"Squad athlete {i}" for i in range(6)]
     # A clean import of as many athletes counts the calls a write of that size makes.
-    clean = run_in_child(lambda: _squad_import(db, [f"{name} clean" for name in names]))
+    clean = run_in_child(lambda: _squad_import(db, [f"{name} clean" for name in names], settle))
     assert clean.ok and clean.counts["replace"] > 2
     steps = [
         Fault(kind, nth, "kill")
@@ -146,7 +149,7 @@ def test_sigkill_during_a_squad_write_leaves_all_or_none(db: Path) -> None:
     outcomes = set()
     for round_no, fault in enumerate(steps):
         mine = [f"{name} r{round_no}" for name in names]
-        outcome = run_in_child(partial(_squad_import, db, mine), fault)
+        outcome = run_in_child(partial(_squad_import, db, mine, settle), fault)
         stored = {a.name for a in Repository.open(db).athletes()} & set(mine)
         assert stored in (set(), set(mine)), f"{fault}: {len(stored)} of {len(mine)} stored"
         if outcome.ok:
