@@ -54,8 +54,8 @@ def test_worker_processes_build_what_one_process_builds(
 def test_a_save_refused_midway_stores_no_plan_and_stops_the_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(squad, "POOL_FROM", 1)
-    monkeypatch.setattr("planner.services.squad.os.cpu_count", lambda: 2)
+    monkeypatch.setattr(squad_build, "POOL_FROM", 1)
+    monkeypatch.setattr("planner.services.squad_build.os.cpu_count", lambda: 2)
     repo = Repository.open(tmp_path / "hipplan.json")
     squad.import_squad(repo, FILE, "squad.csv", "UTC")
     saved: list[str] = []

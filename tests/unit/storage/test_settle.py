@@ -3,6 +3,7 @@ commit still puts every one in place or none."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from planner.domain.model import Athlete
 from planner.storage import Repository
 from planner.storage.layout import folder_of
+from tests.unit.storage.test_history import FIRST, NAME, SECOND, _plan
 
 
 class Refused(Exception):
@@ -68,3 +70,30 @@ def test_settling_outside_a_squad_write_changes_nothing(tmp_path: Path) -> None:
         repo.settle("Ann")
         assert _leftovers(repo.path) == []
     assert [a.name for a in Repository.open(repo.path).athletes()] == ["Ann"]
+
+
+def test_a_new_block_settled_in_a_squad_write_moves_the_old_one_to_history_once(
+    tmp_path: Path,
+) -> None:
+    """Settling writes the athlete file ahead only when no record moves to the history file:
+    a new block's file is written at the commit, after its history file, and each block is
+    stored once."""
+    repo = Repository.open(tmp_path / "db.json")
+    repo.add_athlete(Athlete(NAME, 4, tz="Europe/London"))
+    repo.add_athlete(Athlete("Bob", 2, tz="Europe/London"))
+    first = _plan(repo, FIRST)
+    repo.save_plan(first)
+    with repo.transaction(whole=True):
+        second = _plan(repo, SECOND)
+        repo.save_plan(second)
+        repo.settle(NAME)
+        repo.save_athlete(Athlete("Bob", 3, tz="Europe/London"))
+        repo.settle("Bob")
+        assert len(_leftovers(repo.path)) == 1  # Bob's only: Ann's waits for her history file
+    assert _leftovers(repo.path) == []
+    fresh = Repository.open(repo.path)
+    assert fresh.get_plan(NAME) == second
+    assert [p.start for p in fresh.plan_history(NAME)] == [FIRST, SECOND]
+    own = json.loads(fresh.file_of(NAME).read_text())
+    assert [d["plan"]["start"] for d in own["plans"].values()] == [SECOND.isoformat()]
+    assert fresh.get_athlete("Bob").tightness == 3
