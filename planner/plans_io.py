@@ -10,8 +10,9 @@ the same way.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from planner import settings
 from planner.domain.catalogue import (
@@ -28,6 +29,7 @@ CATALOGUE_FILE = "exercises.toml"
 SELFTEST_FILE = "selftest.toml"
 TEMPLATES_DIR = "templates"
 _PACKAGE_DIR = Path(__file__).resolve().parent
+T = TypeVar("T")
 
 
 def bundled_plans_dir() -> Path:
@@ -56,6 +58,10 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
             (d / CATALOGUE_FILE for d in plans_dirs() if (d / CATALOGUE_FILE).is_file()),
             bundled_plans_dir() / CATALOGUE_FILE,
         )
+    return _parsed(path, _parse_catalogue)
+
+
+def _parse_catalogue(path: Path) -> Catalogue:
     data = read_toml(path)
     if "timing" not in data:
         # A catalogue copied before [timing] existed times its sessions like the bundled one.
@@ -70,7 +76,7 @@ def load_selftest(path: Path | None = None) -> SelfTest:
             (d / SELFTEST_FILE for d in plans_dirs() if (d / SELFTEST_FILE).is_file()),
             bundled_plans_dir() / SELFTEST_FILE,
         )
-    return parse_selftest(read_toml(path), _display(path))
+    return _parsed(path, lambda p: parse_selftest(read_toml(p), _display(p)))
 
 
 def template_ids() -> list[str]:
@@ -82,7 +88,7 @@ def template_ids() -> list[str]:
 def load_template(template_id: str, catalogue: Catalogue | None = None) -> Template:
     """The first template named `template_id` along `plans_dirs()`, checked against the catalogue."""
     path = find_template(template_id)
-    template = parse_template(read_toml(path), _display(path))
+    template = _parsed(path, lambda p: parse_template(read_toml(p), _display(p)))
     if template.id != template_id:
         raise CatalogueError(
             f"{_display(path)}: field 'id' must match the file name {template_id!r},"
@@ -100,6 +106,24 @@ def find_template(template_id: str) -> Path:
                 return path
     known = ", ".join(template_ids()) or "none"
     raise PlannerError(f"unknown template {template_id!r} (known: {known})")
+
+
+# What each plans file parsed to, by the file as it was then (path, size, change time): every
+# plan built, and every log that rebuilds one, would otherwise parse the catalogue again, while a
+# coach's edit of a file is read at the next use. The parsed objects are frozen.
+_PARSED: dict[tuple[str, int, int], Any] = {}
+
+
+def _parsed(path: Path, parse: Callable[[Path], T]) -> T:
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse(path)  # read_toml says what is wrong with it
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    found = _PARSED.get(key)
+    if found is None:
+        found = _PARSED[key] = parse(path)
+    return cast(T, found)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
