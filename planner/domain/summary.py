@@ -81,11 +81,14 @@ class Summary:
     def _decoded(self) -> tuple[Tallies, Tallies]:
         tallies = self._tallies
         if tallies is None:
-            assert self._decode is not None, "a deferred summary keeps its decoder"
-            # two threads decoding at once both get the same tallies: no lock needed
-            tallies = self._decode()
-            object.__setattr__(self, "_tallies", tallies)
-            object.__setattr__(self, "_decode", None)
+            # Rows are drawn on the UI thread, lists read in a worker: two threads decoding at
+            # once get equal tallies, and the decoder is let go only once they are in place.
+            decode = self._decode
+            if decode is not None:
+                object.__setattr__(self, "_tallies", decode())
+                object.__setattr__(self, "_decode", None)
+            tallies = self._tallies
+            assert tallies is not None, "decoded here or by another thread"
         return tallies
 
     @property
