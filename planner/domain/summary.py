@@ -5,13 +5,18 @@ log for that would make the list cost as much as the whole squad's history, so s
 summary per athlete, rewritten with each change to them: the athlete, the plan's header (its
 weeks and phases, no sessions) and each plan week's tally. The figures and the streak as of any
 instant follow from those alone (`domain.adherence.summary_report`).
+
+A list reads every athlete's summary but shows a screenful of them, so a summary read from
+storage may carry its tallies undecoded (`Summary.deferred`): they are decoded the first time
+they are asked for, and the summary is in every other way the one made with them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import FrozenInstanceError, replace
 from datetime import datetime
+from typing import NoReturn
 
 from planner.domain.adherence import (
     Report,
@@ -23,13 +28,68 @@ from planner.domain.adherence import (
 )
 from planner.domain.model import Athlete, LogEntry, Plan
 
+Tallies = tuple[Tally, ...]
+TallyDecoder = Callable[[], tuple[Tallies, Tallies]]  # (weeks, loosening), decoded when called
 
-@dataclass(frozen=True)
+
 class Summary:
-    athlete: Athlete
-    plan: Plan | None  # the header only: no runs, sessions or changes
-    weeks: tuple[Tally, ...] = ()  # one per plan week
-    loosening: tuple[Tally, ...] = ()  # each week's loosening work, to mark held weeks
+    """An athlete, their plan's header (no runs, sessions or changes) and one tally per plan
+    week, with each week's loosening work to mark held weeks. Immutable; equal when the four
+    are equal, however the tallies were given."""
+
+    _athlete: Athlete
+    _plan: Plan | None
+    _tallies: tuple[Tallies, Tallies] | None
+    _decode: TallyDecoder | None
+
+    def __init__(
+        self, athlete: Athlete, plan: Plan | None, weeks: Tallies = (), loosening: Tallies = ()
+    ) -> None:
+        object.__setattr__(self, "_athlete", athlete)
+        object.__setattr__(self, "_plan", plan)
+        object.__setattr__(self, "_tallies", (tuple(weeks), tuple(loosening)))
+        object.__setattr__(self, "_decode", None)
+
+    @classmethod
+    def deferred(cls, athlete: Athlete, plan: Plan | None, decode: TallyDecoder) -> Summary:
+        """A summary whose tallies `decode()` gives the first time they are asked for. `decode`
+        must not fail: its caller checks what it decodes beforehand."""
+        made = cls(athlete, plan)
+        object.__setattr__(made, "_tallies", None)
+        object.__setattr__(made, "_decode", decode)
+        return made
+
+    @property
+    def athlete(self) -> Athlete:
+        return self._athlete
+
+    @property
+    def plan(self) -> Plan | None:
+        """The header only: no runs, sessions or changes."""
+        return self._plan
+
+    @property
+    def weeks(self) -> Tallies:
+        """One tally per plan week."""
+        return self._decoded()[0]
+
+    @property
+    def loosening(self) -> Tallies:
+        """Each week's loosening work, to mark held weeks (empty when not stored)."""
+        return self._decoded()[1]
+
+    def _decoded(self) -> tuple[Tallies, Tallies]:
+        tallies = self._tallies
+        if tallies is None:
+            # Rows are drawn on the UI thread, lists read in a worker: two threads decoding at
+            # once get equal tallies, and the decoder is let go only once they are in place.
+            decode = self._decode
+            if decode is not None:
+                object.__setattr__(self, "_tallies", decode())
+                object.__setattr__(self, "_decode", None)
+            tallies = self._tallies
+            assert tallies is not None, "decoded here or by another thread"
+        return tallies
 
     @property
     def name(self) -> str:
@@ -40,6 +100,30 @@ class Summary:
         if self.plan is None:
             return None
         return summary_report(self.plan, self.weeks, now, self.athlete.target, self.loosening)
+
+    def _fields(self) -> tuple[Athlete, Plan | None, Tallies, Tallies]:
+        return (self.athlete, self.plan, self.weeks, self.loosening)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Summary)
+        return self is other or self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Summary(athlete={self.athlete!r}, plan={self.plan!r}, weeks={self.weeks!r},"
+            f" loosening={self.loosening!r})"
+        )
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 def summarise(athlete: Athlete, plan: Plan | None, logs: Sequence[LogEntry]) -> Summary:

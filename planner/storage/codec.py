@@ -9,6 +9,8 @@ years-long history cheap.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import partial
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +36,7 @@ from planner.domain.model import (
     as_utc,
 )
 from planner.domain.outcomes import CheckIn
-from planner.domain.summary import Summary
+from planner.domain.summary import Summary, Tallies
 
 Doc = dict[str, Any]
 # Plans stored before sessions were timed as content: 3 s a rep, nothing between sets, sides or
@@ -413,10 +415,24 @@ def summary_doc(summary: Summary) -> Doc:
 
 
 def summary_from(doc: Doc) -> Summary:
+    """The summary stored in `doc`. A list reads every athlete's summary and shows a screenful,
+    so tally rows of the form written here (lists of six whole numbers) are decoded when first
+    used; any other rows are decoded now, so damage is still reported here."""
     header = doc["plan"]
     plan = None
     if header is not None:
         plan = Plan(**_header_from(header), runs=(), sessions=())
+    rows, loose = doc["weeks"], doc.get("loosening", [])
+    if not (_plain_rows(rows) and _plain_rows(loose)):
+        return _summary_decoded(doc, plan)
+    if plan is not None and len(rows) != plan.weeks:
+        raise ValueError(f"{len(rows)} week tallies for a {plan.weeks}-week plan")
+    if len(loose) != len(rows):
+        loose = []  # as `_summary_decoded` does
+    return Summary.deferred(athlete_from(doc["athlete"]), plan, partial(_tallies_of, rows, loose))
+
+
+def _summary_decoded(doc: Doc, plan: Plan | None) -> Summary:
     weeks = tuple(Tally(*(int(n) for n in row)) for row in doc["weeks"])
     if plan is not None and len(weeks) != plan.weeks:
         raise ValueError(f"{len(weeks)} week tallies for a {plan.weeks}-week plan")
@@ -425,6 +441,22 @@ def summary_from(doc: Doc) -> Summary:
     if len(loosening) != len(weeks):
         loosening = ()
     return Summary(athlete_from(doc["athlete"]), plan, weeks, loosening)
+
+
+def _plain_rows(rows: object) -> bool:
+    """True when `rows` is a list of lists of six ints, which decode to tallies without fail.
+    (Checked by C loops over types and lengths: a tenth of the cost of decoding them.)"""
+    if type(rows) is not list:
+        return False
+    return (
+        set(map(type, rows)) <= {list}
+        and set(map(len, rows)) <= {len(_TALLY_FIELDS)}
+        and set(map(type, chain.from_iterable(rows))) <= {int}
+    )
+
+
+def _tallies_of(weeks: list[list[int]], loosening: list[list[int]]) -> tuple[Tallies, Tallies]:
+    return tuple(Tally(*row) for row in weeks), tuple(Tally(*row) for row in loosening)
 
 
 # -- activities from the watch ---------------------------------------------------------------------
