@@ -29,6 +29,15 @@ ROUTINE_KINDS: tuple[SessionKind, ...] = ("pre-run", "post-run")
 STANDALONE_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
 # Extras come on top only in loosening sessions; maintenance and run sessions hold the routine.
 EXTRA_KINDS: tuple[SessionKind, ...] = ("loosening",)
+RELAXED_START_MOST = 4 * 60  # seconds: a standalone session opens with 2-4 min of movement
+# The tightest athletes open their loosening with a set more of each relaxed movement (the
+# longest start, before the first hold).
+LONGER_START_TIGHTNESS = 5
+
+
+def relaxed_sets(tightness: int) -> int:
+    """Sets of each relaxed movement opening this athlete's loosening sessions, at most."""
+    return 2 if tightness >= LONGER_START_TIGHTNESS else 1
 
 
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
@@ -47,8 +56,11 @@ class Prescriber(WeeklyBudget):
         growth_weeks: int,
         extras_weeks: frozenset[int] = frozenset(),
         floor_weeks: frozenset[int] = frozenset(),
+        relaxed_sets: int = 1,
     ) -> None:
         self.template = template
+        # sets of each relaxed movement opening a loosening session (the most its range allows)
+        self.relaxed_sets = relaxed_sets
         self.floor_weeks = floor_weeks  # the loosening weeks: floor groups reach their floor
         self.extras_weeks = extras_weeks  # the weeks whose cool-downs take extras
         self.share_weeks: frozenset[int] = frozenset()  # the weeks that share the budget fairly
@@ -119,6 +131,8 @@ class Prescriber(WeeklyBudget):
                 if pick is None:
                     return None
                 picks[exercise.id] = pick
+        if slot.kind in STANDALONE_KINDS:
+            picks = self._relaxed_start(picks, slot.kind, wish, state)
         if not self._routine_within_budget(picks, week, state, reserve):
             return None
         if not self._shrink_to(picks, wish, most, state):
@@ -144,6 +158,33 @@ class Prescriber(WeeklyBudget):
         finally:
             self._share = None
         return None if chosen is None else self._commit(chosen, week, state)
+
+    def _relaxed_start(
+        self, picks: dict[str, Pick], kind: SessionKind, wish: int, state: DoseState
+    ) -> dict[str, Pick]:
+        """The relaxed movement a session on its own opens with. A tight athlete's loosening
+        opens with more sets of it (`relaxed_sets`), as the range and gradual change allow,
+        while the start stays within its 2-4 minutes and the session's length. These minutes
+        hold no static stretch, so they come on top even when the weekly budget holds the
+        stretches short: a tighter athlete's loosening session is then still the longer. The
+        sets stay as chosen (spare time goes to the stretches)."""
+        plain = {k: replace(p, most_rounds=p.rounds) for k, p in picks.items()}
+        if kind != "loosening" or self.relaxed_sets <= 1:
+            return plain
+        longer = dict(plain)
+        for key, pick in plain.items():
+            last = state.progress.get(key, Progress())
+            most = min(self.relaxed_sets, pick.exercise.rounds.high)
+            for rounds in range(most, pick.rounds, -1):
+                unit = self.doser.unit_for(pick.exercise, rounds, pick.target, last)
+                if unit is not None:
+                    longer[key] = replace(pick, unit=unit, rounds=rounds, most_rounds=rounds)
+                    break
+        # the start runs until the first hold: the move to it counts
+        start = self._total([*longer.values()]) + self.timing.transition_seconds
+        if start <= min(wish, RELAXED_START_MOST):
+            return longer
+        return plain
 
     def _fill(
         self,

@@ -388,6 +388,34 @@ def test_tighter_athletes_start_with_more_minutes(
     )
 
 
+def test_a_tighter_athlete_keeps_the_lead_when_the_budget_binds_every_session(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    # Ten runs a week: the weekly budget per muscle group holds every session short for
+    # tightness 4 and 5 alike (the same budget), both get one loosening session, and the
+    # cool-downs share the budget differently (t4 189 > t5 188 before). The tightest athlete's
+    # loosening opens with a longer relaxed start, which holds no static stretch.
+    case = Case(
+        tightness=4, sport="run", sitting=0.0, tz="UTC", start=date(2027, 3, 28), weeks=7,
+        rules=(
+            RunRule(days=(3,), at=time(14, 33), minutes=174),
+            RunRule(days=(0, 5), at=time(4, 11), minutes=64),
+            RunRule(days=tuple(range(7)), at=time(23, 30), minutes=83),
+        ),
+        extra=(),
+        busy=((0, time(0, 0), 5), (0, time(0, 0), 5), (1, time(0, 0), 60), (2, time(0, 0), 60)),
+    )  # fmt: skip
+    plans = {t: case.build(standard, catalogue, t) for t in (3, 4, 5)}
+    first_week = {t: plan.weekly_minutes()[0] for t, plan in plans.items()}
+    assert first_week[5] >= first_week[4] > first_week[3], first_week
+    starts = {}
+    for t in (4, 5):
+        (loosening,) = [s for s in plans[t].sessions_in_week(1) if s.kind == "loosening"]
+        starts[t] = [(e.exercise_id, e.dose.rounds) for e in loosening.exercises[:2]]
+    assert starts[4] == [("supine-hip-rotations", 2), ("lying-knee-circles", 1)]
+    assert starts[5] == [("supine-hip-rotations", 2), ("lying-knee-circles", 2)]
+
+
 # -- explicit cases ------------------------------------------------------------------------------
 
 
