@@ -16,6 +16,7 @@ import contextlib
 import os
 import secrets
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -168,13 +169,7 @@ def _stage_history(
 ) -> None:
     """Stream one history file into the folder, check it there and name it after the file its
     athlete is restored to."""
-    hex_part = secrets.token_hex(6)
-    incoming = staged.folder / f".restore-{len(staged.moves)}.json.{hex_part}.new"
-    try:
-        fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except OSError as exc:
-        raise _cannot_write(staged.folder, exc) from None
-    try:
+    with _incoming(staged) as (incoming, fd, hex_part):
         _copy(tar, member, fd, staged.folder)
         tables = _parse_staged(incoming, archive / name)
         key = _owner(tables, name, archive)
@@ -191,10 +186,6 @@ def _stage_history(
             return
         del tables  # before the next member is read
         _place(staged, incoming, fd, target, f".{target}.{hex_part}.new", None)
-    finally:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            incoming.unlink()
 
 
 def _owner(tables: Tables, name: str, archive: Path) -> str | None:
@@ -224,13 +215,7 @@ def _stage_member(
     keys: set[str],
 ) -> None:
     """Stream one athlete file into the folder, then check it there."""
-    hex_part = secrets.token_hex(6)
-    incoming = staged.folder / f".restore-{len(staged.moves)}.json.{hex_part}.new"
-    try:
-        fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except OSError as exc:
-        raise _cannot_write(staged.folder, exc) from None
-    try:
+    with _incoming(staged) as (incoming, fd, hex_part):
         _copy(tar, member, fd, staged.folder)
         tables = _parse_staged(incoming, archive / name)
         target, summary = _admit(tables, name, archive, keys)
@@ -239,6 +224,20 @@ def _stage_member(
             return
         del tables  # before the next member is read
         _place(staged, incoming, fd, target, f".{target}.{hex_part}.new", summary)
+
+
+@contextlib.contextmanager
+def _incoming(staged: Staged) -> Iterator[tuple[Path, int, str]]:
+    """A new file in the folder for one member's bytes: its path, its descriptor and the hex
+    part of its name; closed at the end, and removed unless it was renamed."""
+    hex_part = secrets.token_hex(6)
+    incoming = staged.folder / f".restore-{len(staged.moves)}.json.{hex_part}.new"
+    try:
+        fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:
+        raise _cannot_write(staged.folder, exc) from None
+    try:
+        yield incoming, fd, hex_part
     finally:
         os.close(fd)
         with contextlib.suppress(OSError):
