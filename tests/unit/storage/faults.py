@@ -14,6 +14,10 @@ import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from planner.storage import Repository, check_file
+from planner.storage.files import pending_journals
 
 KINDS = ("fsync", "replace", "rename", "unlink")
 ACTIONS = ("kill", "EIO", "ENOSPC")
@@ -94,3 +98,20 @@ def every_fault(counts: dict[str, int]) -> list[Fault]:
         for nth in range(1, counts.get(kind, 0) + 1)
         for action in ACTIONS
     ]
+
+
+def judge(
+    outcome: Outcome, fault: Fault, db: Path, state: object, before: object, after: object
+) -> str:
+    """The verdict on one faulted write: the database `db` (read as `state`) is either as
+    `before` or as `after`, as the outcome reported (a kill may land either side), sound and
+    with no journal left; "before" or "after", whichever it is."""
+    where = f"{fault}: {outcome}"
+    assert state in (before, after), where
+    if outcome.ok:
+        assert state == after, f"reported stored but lost: {where}"
+    elif not outcome.killed:
+        assert state == before, f"reported failed but stored: {where}"
+    assert check_file(db) == [], where
+    assert not pending_journals(Repository.open(db).folder), where
+    return "after" if state == after else "before"

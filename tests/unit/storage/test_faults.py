@@ -15,7 +15,7 @@ from planner.domain.model import Athlete
 from planner.storage import Repository, check_file
 from planner.storage.files import pending_journals
 from tests.unit.storage.conftest import entry
-from tests.unit.storage.faults import Fault, every_fault, run_in_child
+from tests.unit.storage.faults import Fault, every_fault, judge, run_in_child
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 
@@ -90,14 +90,5 @@ def test_a_fault_at_any_fsync_rename_or_unlink_leaves_before_or_after_as_reporte
     for n, fault in enumerate(faults):
         db = _copy(base, tmp_path / f"run{n}")
         outcome = run_in_child(partial(write, db, "new"), fault)
-        state = _logged(db)
-        where = f"{fault}: {outcome}"
-        assert state in (before, after), where
-        if outcome.ok:
-            assert state == after, f"reported stored but lost: {where}"
-        elif not outcome.killed:
-            assert state == before, f"reported failed but stored: {where}"
-        assert check_file(db) == [], where
-        assert not pending_journals(Repository.open(db).folder), where
-        seen.add("after" if state == after else "before")
+        seen.add(judge(outcome, fault, db, _logged(db), before, after))
     assert seen == {"before", "after"}

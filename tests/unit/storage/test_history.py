@@ -26,7 +26,7 @@ from planner.storage.files import pending_journals
 from planner.storage.layout import history_name
 from tests.unit.storage.conftest import entry
 from tests.unit.storage.contract import RULE
-from tests.unit.storage.faults import Fault, every_fault, run_in_child
+from tests.unit.storage.faults import Fault, every_fault, judge, run_in_child
 
 NAME = "Ann Lee"
 FIRST, SECOND = date(2027, 1, 4), date(2027, 3, 1)
@@ -264,16 +264,7 @@ def test_a_fault_at_any_step_of_a_write_to_both_files_leaves_before_or_after(
     for n, fault in enumerate(every_fault(clean.counts)):
         run_db = Path(shutil.copytree(base, tmp_path / f"run{n}")) / db.name
         outcome = run_in_child(partial(action, run_db), fault)
-        state = _state(run_db)
-        where = f"{fault}: {outcome}"
-        assert state in (before, after), where
-        if outcome.ok:
-            assert state == after, f"reported stored but lost: {where}"
-        elif not outcome.killed:
-            assert state == before, f"reported failed but stored: {where}"
-        assert check_file(run_db) == [], where
-        assert not pending_journals(Repository.open(run_db).folder), where
-        seen.add("after" if state == after else "before")
+        seen.add(judge(outcome, fault, run_db, _state(run_db), before, after))
         shutil.rmtree(run_db.parent)
     assert seen == {"before", "after"}
 
