@@ -102,14 +102,20 @@ def _dangling_links(folder: Path) -> list[str]:
     ]
 
 
-def check_athlete_file(path: Path) -> list[str]:
+def _tables_to_check(path: Path) -> tuple[Tables | None, list[str]]:
+    """A listed file's tables, or None and why it cannot be read (nothing: removed since the
+    listing)."""
     try:
         raw = read_database(path)
-        if raw is None:
-            return []  # removed since the listing
-        tables = parse_tables(raw, path)
+        return (None, []) if raw is None else (parse_tables(raw, path), [])
     except StorageError as exc:
-        return [str(exc)]
+        return None, [str(exc)]
+
+
+def check_athlete_file(path: Path) -> list[str]:
+    tables, unreadable = _tables_to_check(path)
+    if tables is None:
+        return unreadable
     version = version_of(tables)
     if version > SCHEMA_VERSION:
         return [f"{path}: schema {version}; this hipplan uses {SCHEMA_VERSION} (upgrade)"]
@@ -139,13 +145,9 @@ def _check_histories(folder: Path, athletes: set[str]) -> list[str]:
 
 
 def check_history_file(path: Path) -> list[str]:
-    try:
-        raw = read_database(path)
-        if raw is None:
-            return []  # removed since the listing
-        tables = parse_tables(raw, path)
-    except StorageError as exc:
-        return [str(exc)]
+    tables, unreadable = _tables_to_check(path)
+    if tables is None:
+        return unreadable
     problems = check_history_tables(tables, f"{path.name}: ")
     if META_TABLE not in tables:
         problems.append(f"{path}: no schema version; hipplan writes one in every history file")
