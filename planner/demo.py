@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain.model import Athlete, LogStatus, RunRule, Sport, as_utc, name_key
-from planner.services import athletes, logs, outcomes, plans, runs
+from planner.services import athletes, logs, outcomes, plans, runs, settling
 
 if TYPE_CHECKING:
     from planner.storage import Store
@@ -106,7 +106,7 @@ def _log_history(repo: Store, demo: DemoAthlete, today: date) -> None:
     cutoff = as_utc(datetime.combine(today, time(5, 0), demo.athlete.zone))
     week = 1
     while True:
-        plan = plans.get_plan(repo, demo.name)
+        plan = settling.get_plan(repo, demo.name)
         due = [s for s in plan.sessions_in_week(week) if as_utc(s.end) <= cutoff]
         if not due:
             return

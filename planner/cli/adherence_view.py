@@ -19,6 +19,7 @@ from planner.domain.adherence import (
     logs_by_session,
     minutes_to_target,
 )
+from planner.domain.checkins import CheckIn
 from planner.domain.inputs import zone
 from planner.domain.model import (
     KIND_LABELS,
@@ -28,7 +29,6 @@ from planner.domain.model import (
     as_utc,
     resolve_local,
 )
-from planner.domain.outcomes import CheckIn
 
 
 def report_json(result: Report) -> dict[str, Any]:

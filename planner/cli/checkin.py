@@ -16,8 +16,9 @@ from planner.cli.common import (
 )
 from planner.cli.lazy import outcomes
 from planner.cli.outcomes import print_warnings, warnings_json
+from planner.domain.checkins import CheckIn
 from planner.domain.inputs import parse_score, parse_yes_no
-from planner.domain.outcomes import HIP_SELF_TEST, CheckIn
+from planner.domain.outcomes import HIP_SELF_TEST
 
 
 def register(subparsers: Any) -> None:

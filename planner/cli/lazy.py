@@ -33,6 +33,7 @@ MODULES = {
     "plans": "planner.services.plans",
     "plans_io": "planner.plans_io",
     "runs": "planner.services.runs",
+    "settling": "planner.services.settling",
     "squad": "planner.services.squad",
     "squad_view": "planner.cli.squad_view",
     "storage": "planner.storage",
@@ -58,6 +59,7 @@ if TYPE_CHECKING:  # the same names as mypy should see them (a test holds the tw
     from planner.services import outcomes as outcomes
     from planner.services import plans as plans
     from planner.services import runs as runs
+    from planner.services import settling as settling
     from planner.services import squad as squad
     from planner.services import sync as sync
     from planner.sync import settings as _sync_settings

@@ -15,11 +15,10 @@ from planner.cli import options
 from planner.cli.common import open_repo, print_json
 from planner.cli.lazy import outcomes
 from planner.cli.style import ansi, use_colour
+from planner.domain.checkins import SCORE_FIELDS, CheckIn
 from planner.domain.outcomes import (
-    SCORE_FIELDS,
     TREND_FIELDS,
     TREND_NAMES,
-    CheckIn,
     Outcomes,
     OutcomeWarning,
     OutcomeWeek,

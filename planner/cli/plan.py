@@ -16,7 +16,7 @@ from planner.cli.common import (
     print_change,
     print_json,
 )
-from planner.cli.lazy import moves, plan_view, plans, squad
+from planner.cli.lazy import moves, plan_view, plans, settling, squad
 from planner.domain.errors import InvalidInput
 from planner.domain.model import DEFAULT_TEMPLATE, Plan, resolve_local
 
@@ -154,7 +154,7 @@ def built_json(plan: Plan) -> dict[str, Any]:
 
 def plan_show(args: argparse.Namespace) -> int:
     with open_repo(args) as repo:
-        plan = plans.get_plan(repo, args.name)
+        plan = settling.get_plan(repo, args.name)
     if args.week is not None:
         _check_week_given(plan, args.week)
     if args.json:
@@ -167,7 +167,7 @@ def plan_show(args: argparse.Namespace) -> int:
 def _check_week_given(plan: Plan, week: int) -> None:
     """A --week outside this plan is a bad value typed, so a usage error (exit 2) like any other."""
     try:
-        plans.check_week(plan, week)
+        settling.check_week(plan, week)
     except InvalidInput as exc:
         raise UsageError(f"plan show: argument --week: {exc}") from None
 

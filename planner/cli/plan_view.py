@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from planner.cli.common import iso
-from planner.cli.lazy import plans
+from planner.cli.lazy import settling
 from planner.domain.model import KIND_LABELS, Plan, Prescription, Run, Session
 from planner.domain.safety import STOP_ADVICE
 from planner.domain.timing import exercise_seconds
@@ -51,7 +51,7 @@ def session_json(session: Session) -> dict[str, Any]:
 def plan_json(plan: Plan, week: int | None = None) -> dict[str, Any]:
     """The `plan show --json` shape scripts rely on (extra keys: phases, template, changes)."""
     sessions = (
-        plan.sessions if week is None else plan.sessions_in_week(plans.check_week(plan, week))
+        plan.sessions if week is None else plan.sessions_in_week(settling.check_week(plan, week))
     )
     runs = plan.runs if week is None else _runs_in_week(plan, week)
     return {
@@ -82,7 +82,7 @@ def _runs_in_week(plan: Plan, week: int) -> tuple[Run, ...]:
 def plan_table(plan: Plan, week: int | None = None, why: bool = False) -> str:
     """A readable week-by-week listing of runs and sessions; with `why`, each session's reasons
     and each dose with its range cue under it."""
-    weeks = [plans.check_week(plan, week)] if week is not None else range(1, plan.weeks + 1)
+    weeks = [settling.check_week(plan, week)] if week is not None else range(1, plan.weeks + 1)
     minutes = plan.weekly_minutes()
     lines = [
         f"{plan.athlete} · {plan.weeks}-week plan from {plan.start:%a %d %b %Y}"

@@ -20,14 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
+from planner.domain.activity_records import Activity, ActivityKind, RunOutcome
 from planner.domain.inputs import MAX_ICS_BYTES
 from planner.domain.model import LogEntry, Plan, PlanChange, Run, Session, as_utc
 from planner.domain.moves import first_clash
-
-ActivityKind = Literal["run", "mobility", "other"]
 
 # Limits on what is read (the calendar's size limit, so one rule for every file read).
 MAX_ACTIVITY_BYTES = MAX_ICS_BYTES  # one file, after unpacking a .gz
@@ -65,22 +63,6 @@ def kind_of(*words: str | None) -> ActivityKind:
     return "other"
 
 
-@dataclass(frozen=True)
-class Activity:
-    """One recorded activity: its id (from the watch, or the file's hash), kind and times."""
-
-    key: str
-    kind: ActivityKind
-    sport: str
-    start: datetime
-    end: datetime
-    source: str  # the file it came from
-
-    @property
-    def minutes(self) -> int:
-        return int((as_utc(self.end) - as_utc(self.start)).total_seconds() // 60)
-
-
 def check_times(start: datetime, end: datetime) -> str | None:
     """Why an activity's times cannot be used, or None."""
     if start.tzinfo is None or end.tzinfo is None:
@@ -90,17 +72,6 @@ def check_times(start: datetime, end: datetime) -> str | None:
     if as_utc(end) - as_utc(start) > timedelta(hours=MAX_ACTIVITY_HOURS):
         return f"it lasts over {MAX_ACTIVITY_HOURS} hours"
     return None
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """A planned run's fate: done with its real times, or not done."""
-
-    run_id: str
-    done: bool
-    actual_start: datetime | None = None
-    actual_end: datetime | None = None
-    activity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,30 +86,6 @@ class Outcome:
 
     def outcome_of(self, run_id: str) -> RunOutcome | None:
         return next((o for o in self.outcomes if o.run_id == run_id), None)
-
-
-@dataclass(frozen=True)
-class LastImport:
-    """What the last import read and did (the TUI shows it)."""
-
-    at: datetime
-    source: str
-    activities: int
-    runs_matched: int
-    runs_added: int
-    sessions_logged: int
-    ignored: int
-
-
-@dataclass(frozen=True)
-class ActivityRecord:
-    """Everything stored about an athlete's activities: what was read, what it made of their
-    runs, the folder they import from, and the last import."""
-
-    activities: tuple[Activity, ...] = ()
-    outcomes: tuple[RunOutcome, ...] = ()
-    folder: str | None = None
-    last: LastImport | None = None
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:

@@ -7,7 +7,7 @@ loosened up is not tapered. At most two holds in a row: a third such week asks f
 re-assessment instead (`reassess_hold`). A week counts when it ends, logged or not. A
 re-assessment (a new tightness, sport, sitting hours or zone) rebuilds the future the same way.
 
-The caller builds a fresh plan (with `extra_loosening_weeks` from `held_weeks`) and `merge`
+The caller builds a fresh plan (with `extra_loosening_weeks` from `adherence.held_weeks`) and `merge`
 joins it to the stored one: sessions already logged or already started stay exactly as they are;
 only sessions still to come are replaced. Each real change adds one `PlanChange` saying why; a
 hold recomputed after another log replaces its earlier change (`settle_hold`).
@@ -45,20 +45,6 @@ _HOLD_OPENING = "loosening week"
 RELEASED = f"no loosening week ended under {HOLD_BELOW_PERCENT} % of its loosening work any more"
 
 
-def low_loosening_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[Hold]:
-    """The loosening weeks that hold the phase as of `now` (at most two in a row).
-
-    Weeks held earlier are loosening weeks of the stored plan too, so a held week that also ends
-    low holds the phase once more; a corrected log that lifts a week to half releases it.
-    """
-    return [h for h in plan_holds(plan, logs, now) if h.held]
-
-
-def held_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> int:
-    """How many extra loosening weeks the logs call for (`build_plan(extra_loosening_weeks=)`)."""
-    return len(low_loosening_weeks(plan, logs, now))
-
-
 def reassess_hold(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> Hold | None:
     """A third loosening week in a row under half its loosening work: not held, re-assess."""
     return next((h for h in plan_holds(plan, logs, now) if not h.held), None)
@@ -78,11 +64,6 @@ def reassess_why(hold: Hold) -> str:
 def reassess_reason(hold: Hold) -> str:
     """Why a re-assessment is asked for, with the figures, and what to do."""
     return f"{reassess_why(hold)}: {REASSESS_ADVICE}"
-
-
-def needs_settling(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> bool:
-    """Whether the ended weeks call for another number of held weeks than the plan holds."""
-    return held_weeks(plan, logs, now) != plan.held
 
 
 def frozen_ids(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> set[str]:

@@ -239,6 +239,25 @@ def plan_holds(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[Hold
     return _holds_of(plan, week_states(plan, now), works)
 
 
+def low_loosening_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> list[Hold]:
+    """The loosening weeks that hold the phase as of `now` (at most two in a row).
+
+    Weeks held earlier are loosening weeks of the stored plan too, so a held week that also ends
+    low holds the phase once more; a corrected log that lifts a week to half releases it.
+    """
+    return [h for h in plan_holds(plan, logs, now) if h.held]
+
+
+def held_weeks(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> int:
+    """How many extra loosening weeks the logs call for (`build_plan(extra_loosening_weeks=)`)."""
+    return len(low_loosening_weeks(plan, logs, now))
+
+
+def needs_settling(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> bool:
+    """Whether the ended weeks call for another number of held weeks than the plan holds."""
+    return held_weeks(plan, logs, now) != plan.held
+
+
 def _holds_of(plan: Plan, states: Sequence[WeekState], works: Sequence[Tally]) -> list[Hold]:
     phases = [plan.phase(w) for w in range(1, plan.weeks + 1)]
     return holds(phases, states, works)

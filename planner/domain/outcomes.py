@@ -27,16 +27,14 @@ from typing import Literal
 
 from planner.domain.adapt import REASSESS_ADVICE, reassess_hold, reassess_why
 from planner.domain.adherence import WeekFigures, WeekState, weekly_figures
-from planner.domain.inputs import SCORE_NAMES, check_score, clean_note
+from planner.domain.checkins import SCORE_FIELDS, CheckIn, Score, Trended
+from planner.domain.inputs import SCORE_NAMES
 from planner.domain.model import LogEntry, Plan, as_utc
 from planner.domain.selftest import beyond_noise
 
-Score = Literal["calf", "achilles", "hip_score"]
-Trended = Literal["calf", "achilles", "hip_score", "run_pain", "knee_to_wall", "hip_ir", "faber"]
 Trend = Literal["improving", "flat", "worse"]
 WarningKind = Literal["physio", "reassess"]
 
-SCORE_FIELDS: tuple[Score, ...] = ("calf", "achilles", "hip_score")
 TREND_FIELDS: tuple[Trended, ...] = (*SCORE_FIELDS, "run_pain", "knee_to_wall", "hip_ir", "faber")
 # Pain and tightness get better as they fall; the hip self-test and the ranges as they rise.
 LOWER_IS_BETTER: dict[Trended, bool] = {
@@ -76,44 +74,6 @@ PHYSIO_ADVICE = (
     "see a physio before it gets worse, and ease the running (shorter, easier runs, no speed"
     " work) until they have looked at it; stop at once for sharp pain or swelling"
 )
-
-
-@dataclass(frozen=True)
-class CheckIn:
-    """One weekly check-in. Scores are whole numbers 0 to 10; None where not asked (a check-in
-    that holds only the figures of the measured self-test)."""
-
-    day: date
-    calf: int | None = None
-    achilles: int | None = None
-    hip_score: int | None = None
-    note: str = ""
-    logged_at: datetime | None = None
-    morning_stiffness: bool | None = None  # achilles stiffness first thing in the morning
-    run_pain: int | None = None  # pain during the run, 0 none to 10 worst
-    knee_to_wall: float | None = None  # the measured self-test: cm
-    hip_ir: float | None = None  # degrees
-    thomas: bool | None = None  # True: passed
-    faber: float | None = None  # cm
-
-    def __post_init__(self) -> None:
-        for name in (*SCORE_FIELDS, "run_pain"):
-            if getattr(self, name) is not None:
-                check_score(getattr(self, name), name)
-        clean_note(self.note)
-
-    def score(self, name: Score) -> int | None:
-        value: int | None = getattr(self, name)
-        return value
-
-    def value(self, name: Trended) -> float | None:
-        found: float | None = getattr(self, name)
-        return found
-
-    @property
-    def measured(self) -> bool:
-        """Whether it holds figures of the measured self-test."""
-        return self.knee_to_wall is not None or self.hip_ir is not None
 
 
 @dataclass(frozen=True)

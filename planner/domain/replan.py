@@ -1,7 +1,7 @@
 """The rebuild rule, in one place: what a change to the athlete, their runs or their logs does
 to the stored plan.
 
-Every rebuild goes the same way: the loosening weeks that ended low (`adapt.low_loosening_weeks`)
+Every rebuild goes the same way: the loosening weeks that ended low (`adherence.low_loosening_weeks`)
 hold the loosening phase, a fresh plan is built with those weeks held, a standing physio warning
 caps its doses at those reached (`caution.hold_doses`), and the fresh future is merged onto the
 stored past (`adapt`), never touching a logged or started session. The entry points:
@@ -31,12 +31,13 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from planner.domain import adapt, caution
-from planner.domain.adherence import Hold
+from planner.domain.adherence import Hold, low_loosening_weeks, needs_settling
 from planner.domain.builder import (
     MOBILITY_DAYS_A_WEEK,
     NEW_MODEL_REASON,
     built_with_an_older_model,
 )
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import zone
 from planner.domain.model import (
@@ -52,7 +53,7 @@ from planner.domain.model import (
     Session,
     as_utc,
 )
-from planner.domain.outcomes import CheckIn, physio_warning
+from planner.domain.outcomes import physio_warning
 from planner.domain.schedule import Intervals
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def replan(
     future follows the new model. Raises what `build` raises (NoRuns when no run is left).
     """
     stored, logs, now = inputs.stored, inputs.logs, inputs.now
-    low = adapt.low_loosening_weeks(stored, logs, now)
+    low = low_loosening_weeks(stored, logs, now)
     notes = [adapt.hold_reason(low)] if low else []
     if built_with_an_older_model(stored):  # logged history stays, the future is new
         notes.append(NEW_MODEL_REASON)
@@ -195,9 +196,9 @@ def _hold(inputs: Inputs, stored: Plan, *, always: bool) -> Replanned:
     logs, now = inputs.logs, inputs.now
     settled, changed = stored, False
     for step in range(stored.weeks):
-        if not adapt.needs_settling(settled, logs, now) and (step or not always):
+        if not needs_settling(settled, logs, now) and (step or not always):
             break
-        low = adapt.low_loosening_weeks(settled, logs, now)
+        low = low_loosening_weeks(settled, logs, now)
         result = adapt.settle_hold(settled, rebuilt(inputs, settled, low), logs, now, low)
         settled, changed = result.plan, changed or result.changed
     if settled is stored:
@@ -206,7 +207,7 @@ def _hold(inputs: Inputs, stored: Plan, *, always: bool) -> Replanned:
     if not changed:
         return Replanned(settled, None)
     held = Replanned(settled, settled.changes[-1])
-    return _keep_days_of_not_run(inputs, held, adapt.low_loosening_weeks(settled, logs, now))
+    return _keep_days_of_not_run(inputs, held, low_loosening_weeks(settled, logs, now))
 
 
 def short_of_mobility_days(plan: Plan, weeks: Iterable[int]) -> set[int]:

@@ -14,18 +14,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from planner import clock, watch
-from planner.domain import adapt
+from planner.domain import adherence as adherence_rule
 from planner.domain import replan as replan_rule
-from planner.domain.activities import (
-    ID_PREFIX,
-    Activity,
-    ActivityRecord,
-    LastImport,
-    RunOutcome,
-    days_of,
-    reconcile,
-    unique,
-)
+from planner.domain.activities import ID_PREFIX, days_of, reconcile, unique
+from planner.domain.activity_records import Activity, ActivityRecord, LastImport, RunOutcome
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, PlanChange, Run
 from planner.domain.schedule import apply_changes
@@ -215,7 +207,9 @@ def _hold_moves(
     (a rebuild of the plan costs far more than this look)."""
 
     def low(p: Plan, entries: list[LogEntry]) -> list[tuple[int, float | None]]:
-        return [(h.week, h.work.percent) for h in adapt.low_loosening_weeks(p, entries, now)]
+        return [
+            (h.week, h.work.percent) for h in adherence_rule.low_loosening_weeks(p, entries, now)
+        ]
 
     return low(plan, logs) != low(new, new_logs)
 

@@ -7,13 +7,13 @@ from datetime import datetime
 from planner import clock
 from planner.domain.adherence import Report, report
 from planner.domain.model import LogEntry, Plan
-from planner.services import plans
+from planner.services import settling
 from planner.storage import Store
 
 
 def adherence(repo: Store, name: str, now: datetime | None = None) -> Report:
     athlete = repo.get_athlete(name)
-    plan = plans.get_plan(repo, athlete.name, now)
+    plan = settling.get_plan(repo, athlete.name, now)
     outcomes = repo.activity_record(athlete.name).outcomes
     not_run = {o.run_id for o in outcomes if not o.done}
     return report(plan, repo.logs(athlete.name), now or clock.now(), athlete.target, not_run)
@@ -22,5 +22,5 @@ def adherence(repo: Store, name: str, now: datetime | None = None) -> Report:
 def plan_and_logs(repo: Store, name: str) -> tuple[Plan, list[LogEntry]]:
     """The athlete's plan and every log (for the CSV export)."""
     athlete = repo.get_athlete(name)
-    plan = plans.get_plan(repo, athlete.name)
+    plan = settling.get_plan(repo, athlete.name)
     return plan, repo.logs(athlete.name)

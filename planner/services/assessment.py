@@ -10,10 +10,10 @@ from typing import Any
 
 from planner import clock, plans_io
 from planner.domain import replan as replan_rule
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import InvalidInput
 from planner.domain.inputs import check_measure
 from planner.domain.model import Athlete, Plan, PlanChange, Run
-from planner.domain.outcomes import CheckIn
 from planner.domain.schedule import apply_changes, runs_between
 from planner.domain.selftest import Measures, suggest
 from planner.services import plans

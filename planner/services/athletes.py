@@ -9,9 +9,9 @@ from pathlib import Path
 
 from planner import clock
 from planner.domain.adherence import logs_by_session
+from planner.domain.checkins import CheckIn
 from planner.domain.model import Athlete, Plan, RunRule, Session, as_utc
-from planner.domain.outcomes import CheckIn
-from planner.services import plans
+from planner.services import settling
 from planner.storage import FileStore, Store
 
 
@@ -40,7 +40,7 @@ def card(repo: Store, name: str, now: datetime | None = None) -> Card:
     with repo.transaction():
         athlete = repo.get_athlete(name)
         stored = repo.get_plan(athlete.name)
-        plan = plans.settle(repo, athlete, stored, now) if stored else None
+        plan = settling.settle(repo, athlete, stored, now) if stored else None
         logged = logs_by_session(repo.logs(athlete.name))
         checkins = repo.checkins(athlete.name)
         rules, calendars = repo.run_rules(athlete.name), repo.sources(athlete.name)

@@ -31,8 +31,7 @@ from planner.domain.model import (
     as_utc,
 )
 from planner.domain.schedule import clash_words, clashes
-from planner.services import plans
-from planner.services.plans import get_plan
+from planner.services import plans, settling
 from planner.storage import FileStore, PlanMeta, Store
 from planner.sync import state
 
@@ -57,7 +56,7 @@ def export_plan(
     options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = get_plan(repo, athlete.name)
+        plan = settling.get_plan(repo, athlete.name)
         meta = repo.plan_meta(athlete.name)
         published = repo.published(athlete.name)
         shown = replace(meta, cancelled=_published_only(repo, athlete, meta, published))
@@ -89,7 +88,7 @@ def export_vdir(
     options = ExportOptions(weeks=weeks, with_runs=with_runs, alarm_minutes=alarm)
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = get_plan(repo, athlete.name)
+        plan = settling.get_plan(repo, athlete.name)
         meta = repo.plan_meta(athlete.name)
         objects = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
         cancelled = {s.id for s in meta.cancelled}
@@ -250,7 +249,7 @@ def due(
     --within N reports each session exactly once."""
     check_within(within_minutes)
     athlete = repo.get_athlete(name)
-    plan = get_plan(repo, athlete.name, now)
+    plan = settling.get_plan(repo, athlete.name, now)
     begin = as_utc(now or clock.now())
     end = begin + timedelta(minutes=within_minutes)
     upcoming = sorted(

@@ -21,7 +21,7 @@ from planner.domain.model import (
     PlanChange,
     Session,
 )
-from planner.services import plans
+from planner.services import plans, settling
 from planner.storage import Store
 
 
@@ -51,8 +51,8 @@ def log_session(
     now = now or clock.now()
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        stored = repo.get_plan(athlete.name) or plans.get_plan(repo, athlete.name)  # NoPlan
-        plan = plans.settle(repo, athlete, stored, now)  # the weeks ended before this log
+        stored = repo.get_plan(athlete.name) or settling.get_plan(repo, athlete.name)  # NoPlan
+        plan = settling.settle(repo, athlete, stored, now)  # the weeks ended before this log
         settled = plan.changes[-1] if len(plan.changes) > len(stored.changes) else None
         today = now.astimezone(zone(plan.tz)).date()
         logs = repo.current_logs(athlete.name)
@@ -91,7 +91,7 @@ def undo_log(
     now = now or clock.now()
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = plans.get_plan(repo, athlete.name, now)
+        plan = settling.get_plan(repo, athlete.name, now)
         today = now.astimezone(zone(plan.tz)).date()
         logs = repo.current_logs(athlete.name)
         by_session = logs_by_session(logs)

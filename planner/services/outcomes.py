@@ -12,18 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from planner import clock, plans_io
+from planner.domain.checkins import SCORE_FIELDS, CheckIn
 from planner.domain.errors import InvalidInput, NoPlan, PlannerError
 from planner.domain.inputs import check_score, clean_note
 from planner.domain.model import Athlete, Plan, PlanChange
-from planner.domain.outcomes import (
-    SCORE_FIELDS,
-    CheckIn,
-    Outcomes,
-    OutcomeWarning,
-    physio_reasons,
-    report,
-)
-from planner.services import plans
+from planner.domain.outcomes import Outcomes, OutcomeWarning, physio_reasons, report
+from planner.services import plans, settling
 from planner.storage import Store
 
 
@@ -91,7 +85,7 @@ def plan_week(
     """The plan block `day` falls in and its week there: the current plan first (as the weeks
     ended by `now` make it), then the archived blocks, newest first. A day outside every block
     is refused."""
-    current = plans.get_plan(repo, athlete.name, now)
+    current = settling.get_plan(repo, athlete.name, now)
     others = [p for p in repo.plan_history(athlete.name) if p.start != current.start]
     for plan in [current, *sorted(others, key=lambda p: p.start, reverse=True)]:
         week = plan.week_of(day)
@@ -107,7 +101,7 @@ def plan_week(
 
 def outcomes(repo: Store, name: str, now: datetime | None = None) -> Outcomes:
     athlete = repo.get_athlete(name)
-    plan = plans.get_plan(repo, athlete.name, now)
+    plan = settling.get_plan(repo, athlete.name, now)
     return _report(repo, athlete, plan, now or clock.now())
 
 
@@ -115,7 +109,7 @@ def warnings(repo: Store, name: str, now: datetime | None = None) -> list[Outcom
     """The warnings for the athlete as of now; none without a plan."""
     athlete = repo.get_athlete(name)
     try:
-        plan = plans.get_plan(repo, athlete.name, now)
+        plan = settling.get_plan(repo, athlete.name, now)
     except NoPlan:
         return []
     return _report(repo, athlete, plan, now or clock.now()).warnings

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from planner import clock, plans_io
-from planner.domain import adapt, builder
+from planner import plans_io
+from planner.domain import builder
 from planner.domain import replan as replan_rule
 from planner.domain.adherence import Hold
-from planner.domain.errors import Conflict, InvalidInput, NoPlan, NoRuns, PlannerError
+from planner.domain.errors import Conflict, InvalidInput, NoRuns, PlannerError
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     DEFAULT_TEMPLATE,
@@ -23,6 +23,7 @@ from planner.domain.model import (
     Run,
 )
 from planner.domain.schedule import runs_between, runs_to_plan
+from planner.services import settling
 from planner.storage import Store
 
 
@@ -94,25 +95,8 @@ def build_plan(
     return plan
 
 
-def get_plan(repo: Store, name: str, now: datetime | None = None) -> Plan:
-    """The athlete's plan as the weeks ended by `now` make it (`settle`); NoPlan without one."""
-    athlete = repo.get_athlete(name)
-    plan = repo.get_plan(athlete.name)
-    if plan is None:
-        raise NoPlan(athlete.name)
-    return settle(repo, athlete, plan, now or clock.now())
-
-
-def settle(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
-    """The plan with the hold rule applied to every week ended by `now`, stored if it changed.
-
-    A week counts when it ends, logged or not, so the first command after a week's end (a read
-    too: plan show, due, export, sync, the TUI) settles it, under the athlete's lock and in one
-    write like any other change; the check is a pure function of the plan and the logs, so a
-    plan already settled costs no write.
-    """
-    if not adapt.needs_settling(plan, repo.current_logs(athlete.name), now):
-        return plan
+def settle_ended_weeks(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
+    """`settling.settle`'s write: the hold rule over the ended weeks, under the lock."""
     with repo.transaction():
         stored = repo.get_plan(athlete.name) or plan  # again under the lock: another writer
         result = replan_rule.settle(rebuild_inputs(repo, athlete, stored, now))
@@ -217,7 +201,7 @@ def replan_now(repo: Store, name: str, now: datetime) -> PlanChange | None:
     rules as any other rebuild, and None when it comes out as it was."""
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        get_plan(repo, athlete.name, now)
+        settling.get_plan(repo, athlete.name, now)
         return replan(repo, athlete, "rebuilt on request", now)
 
 
@@ -226,7 +210,7 @@ def extend_plan(repo: Store, name: str, weeks: int, now: datetime) -> tuple[Plan
     an athlete past loosening goes on in maintenance; the past stays as it is."""
     with repo.transaction():
         athlete = repo.get_athlete(name)
-        plan = get_plan(repo, athlete.name, now)
+        plan = settling.get_plan(repo, athlete.name, now)
         total = plan.weeks + weeks
         if weeks < 1 or total > MAX_WEEKS:
             raise InvalidInput(
@@ -242,9 +226,3 @@ def extend_plan(repo: Store, name: str, weeks: int, now: datetime) -> tuple[Plan
             saved = replace(plan, weeks=total, changes=(*plan.changes, change))
         repo.save_plan(saved)
     return saved, saved.changes[-1]
-
-
-def check_week(plan: Plan, week: int) -> int:
-    if not 1 <= week <= plan.weeks:
-        raise InvalidInput("week", f"week must be 1 to {plan.weeks} for this plan, not {week}")
-    return week

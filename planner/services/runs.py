@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from planner import clock
 from planner.domain.activities import ID_PREFIX as ACTIVITY_RUN_PREFIX
-from planner.domain.activities import RunOutcome
+from planner.domain.activity_records import RunOutcome
 from planner.domain.errors import InvalidInput, UnknownRun
 from planner.domain.inputs import MAX_WEEKS, WEEKDAYS
 from planner.domain.model import Athlete, PlanChange, Run, RunRule, as_utc

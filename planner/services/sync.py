@@ -37,7 +37,7 @@ from planner.domain.adherence import logs_by_session
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.inputs import check_alarm, parse_server_url, whole_number
 from planner.domain.model import KIND_LABELS, Athlete, PlanChange, as_utc
-from planner.services import moves, plans, sync_runs, sync_ticks
+from planner.services import moves, settling, sync_runs, sync_ticks
 from planner.services.sync_server import Fetched, Progress, Writes, fetch, push
 from planner.storage import FileStore, Store
 from planner.sync import events, remote, secrets, settings, state
@@ -322,7 +322,7 @@ def _merge(
         pulled.conflicts.extend(ticks.conflicts)
         todo.ticks_pushed = ticks.to_push
         todo.agreed = ticks.agreed
-    plan = plans.get_plan(repo, athlete.name, now)
+    plan = settling.get_plan(repo, athlete.name, now)
     meta = repo.plan_meta(athlete.name)
     cancelled = {s.id for s in meta.cancelled}
     options = ExportOptions(alarm_minutes=alarm_minutes(chosen.alarm))
@@ -351,7 +351,7 @@ def _pull_moves(
     here when the rules allow; the rest go back. An event and its task moved alike count once."""
     done: set[str] = set()
     for item in sorted(own, key=lambda e: (e.session_id, e.uid)):
-        plan = plans.get_plan(repo, athlete.name, now)
+        plan = settling.get_plan(repo, athlete.name, now)
         session = plan.session(item.session_id)
         pushed = kept.pushed.get(item.uid)
         if session is None or item.tampered or not events.moved_on_server(item, pushed):

@@ -25,7 +25,7 @@ from planner.calendar.export import task_state
 from planner.domain.adherence import logs_by_session
 from planner.domain.errors import PlannerError
 from planner.domain.model import Athlete, LogEntry, Session, as_utc
-from planner.services import logs, plans
+from planner.services import logs, settling
 from planner.storage import Store
 from planner.sync.events import RemoteEvent
 
@@ -59,7 +59,7 @@ def pull(
     now: datetime,
 ) -> Ticks:
     ticks = Ticks()
-    plan = plans.get_plan(repo, athlete.name, now)
+    plan = settling.get_plan(repo, athlete.name, now)
     entries = logs_by_session(repo.logs(athlete.name))
     for task in sorted(tasks.values(), key=lambda t: t.session_id):
         session = plan.session(task.session_id)

@@ -14,8 +14,9 @@ from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from planner.domain.activities import Activity, ActivityRecord, LastImport, RunOutcome
+from planner.domain.activity_records import Activity, ActivityRecord, LastImport, RunOutcome
 from planner.domain.adherence import Tally
+from planner.domain.checkins import CheckIn
 from planner.domain.inputs import zone
 from planner.domain.model import (
     CHANGE_KINDS,
@@ -35,7 +36,6 @@ from planner.domain.model import (
     Timing,
     as_utc,
 )
-from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, Tallies
 
 Doc = dict[str, Any]

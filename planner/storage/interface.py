@@ -18,7 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from planner.domain.activities import ActivityRecord
+from planner.domain.activity_records import ActivityRecord
+from planner.domain.checkins import CheckIn
 from planner.domain.model import (
     Athlete,
     BusyBlock,
@@ -29,7 +30,6 @@ from planner.domain.model import (
     RunRule,
     Session,
 )
-from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary
 
 

@@ -19,7 +19,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from planner import clock
-from planner.domain.activities import ActivityRecord
+from planner.domain.activity_records import ActivityRecord
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
     Athlete,
@@ -31,7 +32,6 @@ from planner.domain.model import (
     RunRule,
     name_key,
 )
-from planner.domain.outcomes import CheckIn
 from planner.domain.summary import Summary, summarise
 from planner.storage import codec
 from planner.storage.history import is_old

@@ -15,7 +15,8 @@ from tinydb import Query
 from tinydb.table import Table
 
 from planner import clock
-from planner.domain.activities import ActivityRecord
+from planner.domain.activity_records import ActivityRecord
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
     Athlete,
@@ -28,7 +29,6 @@ from planner.domain.model import (
     Session,
     name_key,
 )
-from planner.domain.outcomes import CheckIn
 from planner.storage import codec
 from planner.storage.history import boundary, current_buckets, is_old, split_before
 from planner.storage.interface import PlanMeta

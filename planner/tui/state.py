@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
 from planner import plans_io
-from planner.domain.activities import LastImport
-from planner.domain.adapt import needs_settling
+from planner.domain.activity_records import LastImport
 from planner.domain.adherence import Report, WeekFigures, WeekState, week_states
 from planner.domain.adherence import report as adherence_report
 from planner.domain.model import (
@@ -38,6 +37,7 @@ from planner.domain.model import (
 from planner.domain.outcomes import Outcomes, OutcomeWeek
 from planner.domain.outcomes import report as outcomes_report
 from planner.domain.summary import Summary
+from planner.services import settling
 
 if TYPE_CHECKING:
     from planner.storage import Store
@@ -394,11 +394,7 @@ def skipped_runs(repo: Store, athlete: Athlete, plan: Plan | None) -> tuple[Run,
 
 def _settled(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
     """The plan as the weeks ended by now make it (the hold rule), settled like every read."""
-    from planner.services import plans  # the plan engine, loaded only when a week needs it
-
-    if not needs_settling(plan, repo.logs(athlete.name), now):
-        return plan
-    return plans.settle(repo, athlete, plan, now)
+    return settling.settle(repo, athlete, plan, now)
 
 
 def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.domain.activities import Activity
+from planner.domain.activity_records import Activity
 from planner.watch.formats import Unreadable, read_activity_bytes
 from planner.watch.sources import Found, Ignored, Refused, files_in, is_activity_name
 

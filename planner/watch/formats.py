@@ -15,13 +15,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from planner.domain.activities import (
-    MAX_FIT_MESSAGES,
-    MAX_SECONDS_PER_FILE,
-    Activity,
-    check_times,
-    kind_of,
-)
+from planner.domain.activities import MAX_FIT_MESSAGES, MAX_SECONDS_PER_FILE, check_times, kind_of
+from planner.domain.activity_records import Activity
 
 
 class Unreadable(Exception):

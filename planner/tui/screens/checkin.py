@@ -20,9 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from planner import clock
+from planner.domain.checkins import SCORE_FIELDS, Score
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import clean_note, parse_score, parse_yes_no
-from planner.domain.outcomes import SCORE_FIELDS, OutcomeWeek, Score
+from planner.domain.outcomes import OutcomeWeek
 from planner.services import outcomes
 from planner.services.outcomes import CheckInResult
 from planner.tui.screens import ScreenSpec

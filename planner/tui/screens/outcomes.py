@@ -20,16 +20,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
+from planner.domain.checkins import SCORE_FIELDS, CheckIn, Score
 from planner.domain.outcomes import (
     LOWER_IS_BETTER,
     MAX_SCORE,
     PHYSIO_SCORE,
     RUN_PAIN_LIMIT,
-    SCORE_FIELDS,
-    CheckIn,
     Outcomes,
     OutcomeWeek,
-    Score,
     Trend,
 )
 from planner.tui.labels import band_style

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from planner.cli import COMMAND_MODULES, build_parser, lazy
+from planner.cli import COMMAND_MODULES, build_parser, lazy, main
 
 PROBE = """
 import json, sys, types
@@ -25,9 +26,12 @@ print(json.dumps(sorted(
 """
 
 
-def _planner_modules_after(*argv: str) -> set[str]:
+def _planner_modules_after(*argv: str, now: str | None = None) -> set[str]:
     code = PROBE.format(argv=list(argv))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "HIPPLAN_NOW": now} if now else None
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -42,6 +46,25 @@ def test_help_lists_every_command_without_the_catalogue() -> None:
     loaded = _planner_modules_after("--help")
     assert set(COMMAND_MODULES) <= loaded
     assert "planner.plans_io" not in loaded
+
+
+def test_reading_a_settled_plan_loads_no_plan_engine(tmp_path: Path) -> None:
+    db = str(tmp_path / "db.json")
+    assert main(["--db", db, "athlete", "add", "Ann", "--tightness", "5"]) == 0
+    runs = ["runs", "add", "Ann", "--days", "mon,wed,sat", "--at", "07:00", "--minutes", "45"]
+    assert main(["--db", db, *runs]) == 0
+    assert main(["--db", db, "plan", "build", "Ann", "--start", "2027-03-01", "--weeks", "8"]) == 0
+    engine = {"planner.domain.builder", "planner.domain.replan", "planner.services.plans"}
+    before_any_week_ends = "2027-03-03T12:00:00+00:00"
+    loaded = _planner_modules_after(
+        "--db", db, "plan", "show", "Ann", "--json", now=before_any_week_ends
+    )
+    assert not loaded & engine
+    # the first read after a loosening week ended with nothing logged holds the phase: a rebuild
+    loaded = _planner_modules_after(
+        "--db", db, "plan", "show", "Ann", now="2027-03-09T12:00:00+00:00"
+    )
+    assert engine <= loaded
 
 
 def test_a_parser_for_one_command_parses_it_as_the_whole_one_does() -> None:

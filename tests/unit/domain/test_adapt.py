@@ -5,16 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from planner.domain.adapt import (
-    adapt,
-    describe_phases,
-    frozen_ids,
-    held_weeks,
-    hold_reason,
-    low_loosening_weeks,
-    merge,
-)
-from planner.domain.adherence import LOOSENING_WORK
+from planner.domain.adapt import adapt, describe_phases, frozen_ids, hold_reason, merge
+from planner.domain.adherence import LOOSENING_WORK, held_weeks, low_loosening_weeks
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.model import Athlete, LogEntry, LogStatus, Plan, RunRule, Session

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planner.domain.adapt import RELEASED, hold_reason, low_loosening_weeks, settle_hold
+from planner.domain.adapt import RELEASED, hold_reason, settle_hold
+from planner.domain.adherence import low_loosening_weeks
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.model import LogEntry, LogStatus, Plan
 from tests.unit.domain.test_adapt import WEEK2_TUESDAY, build

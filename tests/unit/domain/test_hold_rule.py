@@ -6,14 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from planner.domain.adapt import (
-    adapt,
-    hold_reason,
-    low_loosening_weeks,
-    needs_settling,
-    reassess_hold,
-    reassess_reason,
-)
+from planner.domain.adapt import adapt, hold_reason, reassess_hold, reassess_reason
 from planner.domain.adherence import (
     HOLDS_IN_A_ROW,
     Tally,
@@ -21,6 +14,8 @@ from planner.domain.adherence import (
     holds,
     is_low,
     loosening_work,
+    low_loosening_weeks,
+    needs_settling,
     report,
 )
 from planner.domain.builder import build_plan

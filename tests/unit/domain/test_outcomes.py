@@ -12,15 +12,10 @@ import pytest
 
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import InvalidInput
 from planner.domain.model import Athlete, LogEntry, Plan, RunRule
-from planner.domain.outcomes import (
-    HIP_SELF_TEST,
-    CheckIn,
-    Outcomes,
-    latest_per_week,
-    report,
-)
+from planner.domain.outcomes import HIP_SELF_TEST, Outcomes, latest_per_week, report
 from planner.domain.schedule import runs_between
 from planner.domain.selftest import parse_selftest
 

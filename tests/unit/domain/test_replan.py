@@ -10,14 +10,15 @@ from itertools import pairwise
 import pytest
 
 from planner.domain import replan
-from planner.domain.adapt import change_words, hold_reason, is_hold, kind_of, low_loosening_weeks
-from planner.domain.adherence import Hold
+from planner.domain.adapt import change_words, hold_reason, is_hold, kind_of
+from planner.domain.adherence import Hold, low_loosening_weeks
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.caution import first_doses, keep_gradual
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import NoRuns
 from planner.domain.model import Athlete, Dose, LogEntry, Plan, PlanChange, RunRule, as_utc
-from planner.domain.outcomes import PHYSIO_ADVICE, CheckIn, physio_warning
+from planner.domain.outcomes import PHYSIO_ADVICE, physio_warning
 from planner.domain.schedule import runs_between
 from planner.domain.timing import exercise_seconds
 from tests.unit.domain.test_adapt import START, WEEK2_TUESDAY, log_week

@@ -10,7 +10,7 @@ import pytest
 from planner.domain.errors import InvalidInput, NoPlan, UnknownAthlete
 from planner.domain.inputs import parse_days
 from planner.domain.model import Athlete, RunRule
-from planner.services import outcomes, plans
+from planner.services import outcomes, plans, settling
 from planner.storage import Repository, Store
 
 NAME = "Ana Tight"
@@ -130,7 +130,7 @@ def test_outcomes_report_the_weeks_so_far(repo: Store) -> None:
 
 
 def test_a_physio_warning_holds_the_doses_until_a_check_in_without_one(repo: Store) -> None:
-    before = plans.get_plan(repo, NAME, NOW)  # as the ended weeks make it
+    before = settling.get_plan(repo, NAME, NOW)  # as the ended weeks make it
     warned = outcomes.check_in(repo, NAME, None, 2, 2, 5, now=NOW, run_pain=6)
     assert [w.kind for w in warned.warnings] == ["physio"]
     assert warned.plan_change is not None

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner import plans_io
-from planner.domain.activities import Activity, ActivityRecord, LastImport, RunOutcome
+from planner.domain.activity_records import Activity, ActivityRecord, LastImport, RunOutcome
 from planner.domain.builder import build_plan
+from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, Run, RunChanges, RunRule
-from planner.domain.outcomes import CheckIn
 from planner.domain.schedule import expand_rule
 from planner.domain.summary import summarise
 from planner.storage import Store

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from planner.domain.checkins import CheckIn
 from planner.domain.model import Athlete
-from planner.domain.outcomes import CheckIn
 from planner.storage import Repository, StorageError, check_file
 from tests.archives import unpack
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from fit_tool.profile.profile_type import Sport, SubSport
 
-from planner.domain.activities import MAX_ACTIVITY_BYTES, Activity, kind_of
+from planner.domain.activities import MAX_ACTIVITY_BYTES, kind_of
+from planner.domain.activity_records import Activity
 from planner.watch import Refused, read_activities
 from tests.unit.watch.files import fit_bytes, gpx_text, strava_zip, tcx_text
 
