@@ -16,7 +16,9 @@ def adherence(repo: Store, name: str, now: datetime | None = None) -> Report:
     plan = settling.get_plan(repo, athlete.name, now)
     outcomes = repo.activity_record(athlete.name).outcomes
     not_run = {o.run_id for o in outcomes if not o.done}
-    return report(plan, repo.logs(athlete.name), now or clock.now(), athlete.target, not_run)
+    return report(
+        plan, repo.current_logs(athlete.name), now or clock.now(), athlete.target, not_run
+    )
 
 
 def plan_and_logs(repo: Store, name: str) -> tuple[Plan, list[LogEntry]]:

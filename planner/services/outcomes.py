@@ -116,7 +116,7 @@ def warnings(repo: Store, name: str, now: datetime | None = None) -> list[Outcom
 
 
 def _report(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Outcomes:
-    logs, checkins = repo.logs(athlete.name), repo.checkins(athlete.name)
+    logs, checkins = repo.current_logs(athlete.name), repo.checkins(athlete.name)
     noise = plans_io.load_selftest().noise()
     return report(athlete.name, plan, logs, checkins, now, athlete.target, noise)
 

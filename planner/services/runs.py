@@ -203,7 +203,7 @@ def check_untouched(repo: Store, athlete: Athlete, run: Run, now: datetime) -> N
     if as_utc(run.start) <= as_utc(now):
         raise InvalidInput("run", f"the run {run.id} has started; it stays as it was")
     plan = repo.get_plan(athlete.name)
-    logged = {e.session_id for e in repo.logs(athlete.name)}
+    logged = {e.session_id for e in repo.current_logs(athlete.name)}
     for session in plan.sessions if plan else ():
         if session.run_id != run.id:
             continue

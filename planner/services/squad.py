@@ -127,6 +127,6 @@ def squad_adherence(repo: Store, now: datetime | None = None) -> list[SquadEntry
     entries = []
     for athlete in repo.athletes():
         plan = repo.get_plan(athlete.name)
-        found = report(plan, repo.logs(athlete.name), now, athlete.target) if plan else None
+        found = report(plan, repo.current_logs(athlete.name), now, athlete.target) if plan else None
         entries.append(SquadEntry(athlete, found))
     return sorted(entries, key=lambda e: attention_key(e.athlete.name, e.report))

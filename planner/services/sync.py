@@ -330,7 +330,7 @@ def _merge(
         wanted = event_objects(plan, athlete.key, meta, KIND_LABELS, options)
         todo.on_calendar = events.pushes(wanted, own_events, athlete.zone, cancelled, now)
     if chosen.tasks:
-        logs = logs_by_session(repo.logs(athlete.name))
+        logs = logs_by_session(repo.current_logs(athlete.name))
         wanted = task_objects(plan, athlete.key, meta, KIND_LABELS, logs, options)
         # A task of a session the plan dropped is struck out, never made where there was none.
         dropped = cancelled_task_objects(plan, athlete.key, meta, KIND_LABELS)

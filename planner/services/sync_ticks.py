@@ -60,7 +60,7 @@ def pull(
 ) -> Ticks:
     ticks = Ticks()
     plan = settling.get_plan(repo, athlete.name, now)
-    entries = logs_by_session(repo.logs(athlete.name))
+    entries = logs_by_session(repo.current_logs(athlete.name))
     for task in sorted(tasks.values(), key=lambda t: t.session_id):
         session = plan.session(task.session_id)
         if session is None:

@@ -19,7 +19,11 @@ from planner import plans_io
 from planner.domain.builder import build_plan
 from planner.domain.model import Athlete, LogEntry, Plan
 from planner.domain.schedule import expand_rule
+from planner.services.adherence import adherence
+from planner.services.athletes import card
 from planner.services.logs import log_session
+from planner.services.outcomes import outcomes
+from planner.services.squad import squad_adherence
 from planner.storage import Repository, check_file
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import pending_journals
@@ -351,3 +355,24 @@ def test_a_schema_3_database_written_by_the_previous_release_opens_and_moves_wit
     assert after["starts"] == expected["starts"]
     assert after["logs"] == sorted({*expected["logs"], plan.sessions[1].id})
     assert check_file(db) == []
+
+
+def test_reports_on_the_current_block_do_not_read_the_history_file(repo: Repository) -> None:
+    _, second = _two_blocks(repo)
+    done = second.sessions[0]
+    log_session(repo, NAME, done.id, "done", now=done.end + timedelta(hours=1))
+    now = second.sessions_in_week(1)[-1].end + timedelta(hours=1)
+
+    def reports() -> tuple[object, ...]:
+        fresh = Repository.open(repo.path)
+        return (
+            adherence(fresh, NAME, now),
+            outcomes(fresh, NAME, now),
+            card(fresh, NAME, now),
+            squad_adherence(fresh, now),
+        )
+
+    whole = reports()
+    own_path = repo.file_of(NAME)
+    own_path.with_name(history_name(own_path.name)).write_text("not json")  # a read would fail
+    assert reports() == whole
