@@ -17,6 +17,7 @@ The rules (docs/coaching.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from planner.domain.budget import DoseState, WeeklyBudget
@@ -72,15 +73,14 @@ class Prescriber(WeeklyBudget):
         self.lists: dict[SessionKind, list[Exercise]] = {
             kind: [catalogue.get(e) for e in ids] for kind, ids in template.exercises.items()
         }
-        budget = template.budget
-        self.limits: dict[str, int] = {}
-        for exercise in catalogue.exercises.values():
-            for group in exercise.targets:
-                minutes = budget.group_minutes
-                if group in budget.front_groups:
-                    minutes = budget.front_minutes[min(emphasis, 2)]
-                self.limits[group] = int(minutes * 60)
+        self.limits = {
+            group: template.budget.weekly_seconds(group, emphasis)
+            for exercise in catalogue.exercises.values()
+            for group in exercise.targets
+        }
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
+        self.cool_downs_in: Mapping[int, int] = {}  # the cool-downs placed in each week
+        self._week_limits: dict[int, dict[str, int]] = {}
         # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
         # loosening session come on top of the article's five, where time and budget allow.
         self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
@@ -395,9 +395,12 @@ class Prescriber(WeeklyBudget):
                 continue
             last = state.progress.get(pick.exercise.id, Progress())
             unit = self.doser.unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
-            if unit is None:
+            if unit is not None:
+                bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
+            elif (longer := self._longer_hold(pick, last)) is not None:
+                bigger = longer  # no hold under 20 s: a set more waits for a longer hold
+            else:
                 continue
-            bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
             more = self.doser.seconds(bigger) - self.doser.seconds(pick)
             others = [c for c in chosen if c is not pick]
             if more <= spare and self._within(bigger, week, state, reserve, others):
@@ -405,6 +408,19 @@ class Prescriber(WeeklyBudget):
                 spare -= more
                 grew = True
         return spare, grew
+
+    def _longer_hold(self, pick: Pick, last: Progress) -> Pick | None:
+        """A hold a step longer, within its range there, where gradual change allows no set
+        more: one set of 25 s may not become two of 20 s (the time per side grows by at most
+        half), one of 30 s may."""
+        if pick.exercise.dose_kind == "reps" or pick.unit >= pick.top:
+            return None
+        step = self.template.progression.hold_step
+        aim = min(pick.unit + step, pick.top)
+        unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last)
+        if unit is None or unit <= pick.unit:
+            return None
+        return replace(pick, unit=unit, target=unit)
 
     def _first_reps_up(
         self, chosen: list[Pick], number: int, spare: int, grew: bool, state: DoseState
