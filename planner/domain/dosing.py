@@ -10,9 +10,12 @@ The rules (docs/coaching.md):
   at most half. Reps and holds rise a step a week toward the top of the session kind's range;
   the range level (the cue shown with the dose) rises every few weeks.
 - A weekly budget of static stretching per muscle group and side, under 12 minutes, with a
-  larger share for the front of the hip for triathletes and long sitters; cool-downs still to
-  come in the week keep their share of it (`budget`); one exercise's next dose within gradual
-  change is `exercise_doses`.
+  larger share for the front of the hip for triathletes and long sitters, never below what the
+  week's cool-downs need for the routine at its least; cool-downs still to come in the week keep
+  their share of it (`budget`); one exercise's next dose within gradual change is
+  `exercise_doses`.
+- No static hold under 20 s: where the budget or a week's cap binds, a set fewer comes first,
+  then a shorter hold down to 20 s, then an extra stretch is left out.
 """
 
 from __future__ import annotations
@@ -206,8 +209,9 @@ class Prescriber(WeeklyBudget):
             while pick is not None and not self._within(
                 pick, week, state, reserve, [*picks.values()]
             ):
-                # over the session's fair share: a shorter hold or a set fewer, as gradual change
-                # allows, so that it still comes (more groups covered rather than fewer)
+                # over the session's fair share: a set fewer or a shorter hold (never under 20 s),
+                # as gradual change allows, so that it still comes (more groups covered rather
+                # than fewer); left out when even that is over it
                 pick = self._shorter(pick, last) if self._share is not None else None
             if pick is not None and self._total([*picks.values(), pick]) <= wish:
                 picks[exercise.id] = pick
@@ -289,9 +293,9 @@ class Prescriber(WeeklyBudget):
         return sum(self.doser.seconds(p) for p in picks) + moves
 
     def _shrink_to(self, picks: dict[str, Pick], wish: int, most: int, state: DoseState) -> bool:
-        """Fewer repetitions or shorter holds, a step for each exercise in turn from the last,
-        while the routine runs over the session's length; False when gradual change does not
-        allow enough and it still runs over the room it has."""
+        """Fewer repetitions or shorter holds (never under 20 s), a step for each exercise in turn
+        from the last, while the routine runs over the session's length; False when gradual
+        change does not allow enough and it still runs over the room it has."""
         shrunk = True
         while shrunk and self._total([*picks.values()]) > wish:
             shrunk = False
@@ -307,8 +311,8 @@ class Prescriber(WeeklyBudget):
                         break
         shrunk = True
         while shrunk and self._total([*picks.values()]) > most:
-            # still over its room (a session trimmed to a week's cap): holds down to 10 s and
-            # fewer sets, as a cool-down short of budget does, rather than no session at all
+            # still over its room (a session trimmed to a week's cap): fewer sets and holds down
+            # to 20 s, as a cool-down short of budget does, rather than no session at all
             shrunk = False
             for key in reversed(list(picks)):
                 shorter = self._shorter(picks[key], state.progress.get(key, Progress()))
