@@ -38,7 +38,7 @@ class WeeklyBudget:
     limits: dict[str, int]  # seconds per group and side in a week of few cool-downs
     cool_down_static: list[Exercise]  # the cool-down routine's static stretches
     cool_downs_in: Mapping[int, int]  # the cool-downs placed in each week
-    _week_limits: dict[int, dict[str, int]]  # `limits_in`, once worked out
+    _week_limits: dict[int, dict[str, int]]  # `limits_in` by the week's cool-downs, once worked out
     extras_weeks: frozenset[int]  # the weeks whose cool-downs take extras
     share_weeks: frozenset[int]  # the weeks that share the budget fairly
     _share: dict[str, int] | None  # the fair share of the session being filled
@@ -47,9 +47,9 @@ class WeeklyBudget:
         """Each group's cap in the week, in seconds a side: `limits`, raised where the week's
         cool-downs need more to hold the routine at its least (a set of the shortest hold of
         each stretch in each), so a week of many runs keeps its holds and its cool-downs."""
-        limits = self._week_limits.get(week)
+        cool_downs = self.cool_downs_in.get(week, 0)
+        limits = self._week_limits.get(cool_downs)
         if limits is None:
-            cool_downs = self.cool_downs_in.get(week, 0)
             least: dict[str, int] = {}
             for exercise in self.cool_down_static:
                 assert exercise.hold_seconds is not None  # every static stretch has its holds
@@ -60,7 +60,7 @@ class WeeklyBudget:
             limits = {
                 g: budget.weekly_seconds(g, self.emphasis, least.get(g, 0)) for g in self.limits
             }
-            self._week_limits[week] = limits
+            self._week_limits[cool_downs] = limits
         return limits
 
     def _cool_down_need(self, group: str, picks: list[Pick], state: DoseState) -> int:

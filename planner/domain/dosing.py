@@ -83,7 +83,7 @@ class Prescriber(WeeklyBudget):
         }
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
         self.cool_downs_in: Mapping[int, int] = {}  # the cool-downs placed in each week
-        self._week_limits: dict[int, dict[str, int]] = {}
+        self._week_limits: dict[int, dict[str, int]] = {}  # by the week's cool-downs
         # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
         # loosening session come on top of the article's five, where time and budget allow.
         self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
