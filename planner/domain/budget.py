@@ -8,6 +8,7 @@ among them. `dosing.Prescriber` fits sessions within it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from planner.domain.catalogue import Exercise, Template
@@ -33,11 +34,34 @@ class WeeklyBudget:
 
     template: Template
     doser: Doser
-    limits: dict[str, int]  # seconds per group and side in a week
+    emphasis: int  # how many of triathlon and long sitting close the front of the hip
+    limits: dict[str, int]  # seconds per group and side in a week of few cool-downs
     cool_down_static: list[Exercise]  # the cool-down routine's static stretches
+    cool_downs_in: Mapping[int, int]  # the cool-downs placed in each week
+    _week_limits: dict[int, dict[str, int]]  # `limits_in` by the week's cool-downs, once worked out
     extras_weeks: frozenset[int]  # the weeks whose cool-downs take extras
     share_weeks: frozenset[int]  # the weeks that share the budget fairly
     _share: dict[str, int] | None  # the fair share of the session being filled
+
+    def limits_in(self, week: int) -> dict[str, int]:
+        """Each group's cap in the week, in seconds a side: `limits`, raised where the week's
+        cool-downs need more to hold the routine at its least (a set of the shortest hold of
+        each stretch in each), so a week of many runs keeps its holds and its cool-downs."""
+        cool_downs = self.cool_downs_in.get(week, 0)
+        limits = self._week_limits.get(cool_downs)
+        if limits is None:
+            least: dict[str, int] = {}
+            for exercise in self.cool_down_static:
+                assert exercise.hold_seconds is not None  # every static stretch has its holds
+                for group in exercise.targets:
+                    once = max(HOLD_SHORTEST, exercise.hold_seconds.low)
+                    least[group] = least.get(group, 0) + cool_downs * once
+            budget = self.template.budget
+            limits = {
+                g: budget.weekly_seconds(g, self.emphasis, least.get(g, 0)) for g in self.limits
+            }
+            self._week_limits[cool_downs] = limits
+        return limits
 
     def _cool_down_need(self, group: str, picks: list[Pick], state: DoseState) -> int:
         """What one cool-down to come needs at least of a group: each of its stretches once,
@@ -67,7 +91,8 @@ class WeeklyBudget:
         cool_downs, loosenings, minutes = after
         if week not in self.share_weeks or not minutes:
             return None
-        left = {g: limit - state.used.get((week, g), 0) for g, limit in self.limits.items()}
+        limits = self.limits_in(week)
+        left = {g: limit - state.used.get((week, g), 0) for g, limit in limits.items()}
         if slot.kind == "loosening":  # the cool-downs to come keep their routine as it was
             return {
                 g: (seconds - 2 * cool_downs * self._cool_down_need(g, [], state))
@@ -110,7 +135,8 @@ class WeeklyBudget:
 
     def _spent(self, exercise: Exercise, week: int, state: DoseState) -> float:
         """How much of its budget the week has spent on the group of the exercise nearest it."""
-        return max(state.used.get((week, g), 0) / self.limits[g] for g in exercise.targets)
+        limits = self.limits_in(week)
+        return max(state.used.get((week, g), 0) / limits[g] for g in exercise.targets)
 
     def _routine_within_budget(
         self, picks: dict[str, Pick], week: int, state: DoseState, reserve: int
@@ -147,26 +173,41 @@ class WeeklyBudget:
                 side = self.doser.side_seconds(pick.exercise, pick.unit, pick.rounds)
                 for group in pick.exercise.targets:
                     taken[group] = taken.get(group, 0) + side
+        limits = self.limits_in(week)
         for group, seconds in taken.items():
             keep = 0
             if reserve and not spare:
                 keep = reserve * self._cool_down_need(group, chosen, state)
-            if state.used.get((week, group), 0) + seconds + keep > self.limits.get(group, 0):
+            if state.used.get((week, group), 0) + seconds + keep > limits.get(group, 0):
                 return group
         return None
 
     def _shorter(self, pick: Pick, last: Progress) -> Pick | None:
-        """A shorter hold, else one set fewer, as far as gradual change allows."""
-        if pick.exercise.dose_kind == "reps":
+        """A set fewer, else a shorter hold, as far as gradual change allows; never a hold under
+        the shortest (20 s) nor, with a set fewer, over the stretch's usual range unless it
+        was already: past that the caller leaves an extra stretch out. A set fewer keeps as
+        much of the time per side as such a hold gives, so a later session can grow back by
+        sets (2 x 20 s becomes 1 x 30 s, not 1 x 20 s)."""
+        exercise = pick.exercise
+        if exercise.dose_kind == "reps":
             return None
-        unit = self.doser.unit_for(pick.exercise, pick.rounds, pick.unit - 5, last, HOLD_SHORTEST)
+        assert exercise.hold_seconds is not None  # the catalogue gives holds to every hold
+        step = self.template.progression.hold_step
+        side = self.doser.side_seconds(exercise, pick.unit, pick.rounds)
+        fewer = pick.rounds - 1
+        longest = max(pick.unit, exercise.hold_seconds.high)
+        if fewer:
+            aim = min(longest, (side - 1) // fewer // step * step)
+            unit = self.doser.unit_for(exercise, fewer, aim, last)
+            if (
+                unit is not None
+                and unit <= longest
+                and self.doser.side_seconds(exercise, unit, fewer) < side
+            ):
+                return replace(pick, unit=unit, rounds=fewer, target=unit)
+        unit = self.doser.unit_for(exercise, pick.rounds, pick.unit - step, last)
         if unit is not None and unit < pick.unit:
             return replace(pick, unit=unit, target=unit)
-        if pick.rounds > 1:
-            fewer = pick.rounds - 1
-            unit = self.doser.unit_for(pick.exercise, fewer, HOLD_SHORTEST, last, HOLD_SHORTEST)
-            if unit is not None:
-                return replace(pick, unit=unit, rounds=fewer, target=unit)
         return None
 
     def _within(
@@ -215,4 +256,4 @@ class WeeklyBudget:
         keep = 0
         if reserve and not spare_reserve:
             keep = reserve * self._cool_down_need(group, [*others, pick], state)
-        return taken + side + keep <= self.limits.get(group, 0)
+        return taken + side + keep <= self.limits_in(week).get(group, 0)

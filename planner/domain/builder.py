@@ -386,7 +386,8 @@ def _sessions(fitted: _Fitted, window: Window, why: _Why) -> list[Session]:
         week = fitted.week_of(slot.start)
         assert week is not None
         used = fitted.state_after(n).used
-        reasons = why.of(slot.kind, week, slot.why, exercises, used, prescriber.limits, targets)
+        limits = prescriber.limits_in(week)
+        reasons = why.of(slot.kind, week, slot.why, exercises, used, limits, targets)
         sessions.append(_session(slot, session_id, exercises, window, reasons))
     return sessions
 
@@ -478,6 +479,10 @@ def build_plan(
     floor_weeks = frozenset(range(1, loosening + 1))
     prescriber = Prescriber(
         template, catalogue, emphasis, growth, extras, floor_weeks, relaxed_sets(athlete.tightness)
+    )
+    # a week of many runs keeps its cool-downs' holds whole: their groups' caps rise to hold them
+    prescriber.cool_downs_in = Counter(
+        window.week_of(s.start) or 0 for s in slots if s.kind == "post-run"
     )
     if _room_for_every_phase(athlete, template, weeks, extra_loosening_weeks):
         # a short plan's loosening weeks stay as they were: fuller ones would fall by more

@@ -17,6 +17,9 @@ from planner.domain.inputs import parse_hhmm
 from planner.domain.model import SESSION_KINDS, Instructions, SessionKind, Style, Timing
 
 DoseKind = Literal["reps", "hold"]
+# docs/coaching.md, Doses (a must): static time per muscle group and side stays under 12 minutes
+# in any week
+WEEKLY_MOST_MINUTES = 12
 TIGHTNESS_LEVELS = (1, 2, 3, 4, 5)
 STYLES: tuple[Style, ...] = ("dynamic", "static", "relaxed", "strength")
 # Which styles each kind of session takes (docs/coaching.md, Session kinds: dynamic only before
@@ -125,6 +128,18 @@ class Budget:
     front_groups: tuple[str, ...] = ("hip flexors", "quadriceps")
     floor_minutes: float = 5.0
     floor_groups: tuple[str, ...] = ("hip flexors", "glutes")
+
+    def weekly_seconds(self, group: str, emphasis: int, least: int = 0) -> int:
+        """A group's cap in a week, in seconds a side: its share (the front of the hip's by
+        emphasis), raised to `least` where that is more (the article's routine at its least in
+        every cool-down of the week, so a week of many runs keeps its holds whole). The front's
+        shares rise alike, so triathlon or long sitting still give more, both more than either;
+        always under the 12 minutes of the must."""
+        share = self.group_minutes * 60
+        lowest = share
+        if group in self.front_groups:
+            share, lowest = self.front_minutes[min(emphasis, 2)] * 60, self.front_minutes[0] * 60
+        return min(int(share + max(0.0, least - lowest)), WEEKLY_MOST_MINUTES * 60 - 1)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,12 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from planner.domain.exercise_doses import HOLD_MOST_CHANGE, REPS_MOST_CHANGE
+from planner.domain.exercise_doses import (
+    HOLD_LONGEST,
+    HOLD_MOST_CHANGE,
+    HOLD_SHORTEST,
+    REPS_MOST_CHANGE,
+)
 from planner.domain.model import Dose, Plan, Prescription, Session, SessionKind, Timing, as_utc
 from planner.domain.timing import exercise_seconds, minutes_for
 
@@ -53,9 +58,22 @@ def _resized(session: Session, exercises: tuple[Prescription, ...]) -> Session:
 
 
 def _lower(given: Prescription, reached: Prescription | None) -> Prescription:
-    if reached is None or exercise_seconds(given) <= exercise_seconds(reached):
+    if reached is None:
+        return given
+    reached = _whole_holds(reached)
+    if exercise_seconds(given) <= exercise_seconds(reached):
         return given
     return reached
+
+
+def _whole_holds(reached: Prescription) -> Prescription:
+    """A dose reached in a plan built before holds stayed at 20 s or more, as sets of 20 s
+    holding about as much time per side (2 x 10 s becomes 1 x 20 s)."""
+    dose = reached.dose
+    if dose.hold_seconds is None or dose.hold_seconds >= HOLD_SHORTEST:
+        return reached
+    rounds = max(1, dose.hold_seconds * dose.rounds // HOLD_SHORTEST)
+    return replace(reached, dose=replace(dose, hold_seconds=HOLD_SHORTEST, rounds=rounds))
 
 
 # Whether a session, grown, still fits among the others (no overlap, no quiet time broken).
@@ -121,13 +139,13 @@ def _gentle_fall(given: Prescription, before: Dose | None) -> Prescription:
     unit, last = (dose.hold_seconds, before.hold_seconds) if held else (dose.reps, before.reps)
     if unit is None or last is None:
         return given
-    step = HOLD_MOST_CHANGE if held else REPS_MOST_CHANGE
+    low, high = _unit_bounds(held, last)
     candidates = [
         replace(dose, rounds=rounds, hold_seconds=value)
         if held
         else replace(dose, rounds=rounds, reps=value)
         for rounds in range(1, max(dose.rounds, before.rounds) + 1)
-        for value in range(max(1, last - step), last + step + 1)
+        for value in range(low, high + 1)
     ]
     fitting = [c for c in candidates if _is_gradual(before, c, timing)]
     if not fitting:
@@ -160,10 +178,10 @@ def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
     last = before.hold_seconds if dose.hold_seconds is not None else before.reps
     if unit is None or last is None:
         return given
-    step = HOLD_MOST_CHANGE if dose.hold_seconds is not None else REPS_MOST_CHANGE
+    low, high = _unit_bounds(dose.hold_seconds is not None, last)
     best: Dose | None = None
     for rounds in range(dose.rounds, 0, -1):
-        for value in range(min(unit, last + step), max(1, last - step) - 1, -1):
+        for value in range(min(unit, high), low - 1, -1):
             lower = (
                 replace(dose, rounds=rounds, hold_seconds=value)
                 if dose.hold_seconds is not None
@@ -176,6 +194,14 @@ def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
     if best is None or _side(best, given.timing) >= _side(dose, given.timing):
         return given
     return replace(given, dose=best)
+
+
+def _unit_bounds(held: bool, last: int) -> tuple[int, int]:
+    """The reps or holds gradual change allows after `last`: a hold never under 20 s nor over
+    60 s (docs/coaching.md, Doses), however far the dose must come down."""
+    if not held:
+        return max(1, last - REPS_MOST_CHANGE), last + REPS_MOST_CHANGE
+    return max(HOLD_SHORTEST, last - HOLD_MOST_CHANGE), min(HOLD_LONGEST, last + HOLD_MOST_CHANGE)
 
 
 def _is_gradual(before: Dose, after: Dose, timing: Timing) -> bool:

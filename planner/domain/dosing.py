@@ -10,13 +10,17 @@ The rules (docs/coaching.md):
   at most half. Reps and holds rise a step a week toward the top of the session kind's range;
   the range level (the cue shown with the dose) rises every few weeks.
 - A weekly budget of static stretching per muscle group and side, under 12 minutes, with a
-  larger share for the front of the hip for triathletes and long sitters; cool-downs still to
-  come in the week keep their share of it (`budget`); one exercise's next dose within gradual
-  change is `exercise_doses`.
+  larger share for the front of the hip for triathletes and long sitters, never below what the
+  week's cool-downs need for the routine at its least; cool-downs still to come in the week keep
+  their share of it (`budget`); one exercise's next dose within gradual change is
+  `exercise_doses`.
+- No static hold under 20 s: where the budget or a week's cap binds, a set fewer comes first,
+  then a shorter hold down to 20 s, then an extra stretch is left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from planner.domain.budget import DoseState, WeeklyBudget
@@ -72,15 +76,14 @@ class Prescriber(WeeklyBudget):
         self.lists: dict[SessionKind, list[Exercise]] = {
             kind: [catalogue.get(e) for e in ids] for kind, ids in template.exercises.items()
         }
-        budget = template.budget
-        self.limits: dict[str, int] = {}
-        for exercise in catalogue.exercises.values():
-            for group in exercise.targets:
-                minutes = budget.group_minutes
-                if group in budget.front_groups:
-                    minutes = budget.front_minutes[min(emphasis, 2)]
-                self.limits[group] = int(minutes * 60)
+        self.limits = {
+            group: template.budget.weekly_seconds(group, emphasis)
+            for exercise in catalogue.exercises.values()
+            for group in exercise.targets
+        }
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
+        self.cool_downs_in: Mapping[int, int] = {}  # the cool-downs placed in each week
+        self._week_limits: dict[int, dict[str, int]] = {}  # by the week's cool-downs
         # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
         # loosening session come on top of the article's five, where time and budget allow.
         self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
@@ -206,8 +209,9 @@ class Prescriber(WeeklyBudget):
             while pick is not None and not self._within(
                 pick, week, state, reserve, [*picks.values()]
             ):
-                # over the session's fair share: a shorter hold or a set fewer, as gradual change
-                # allows, so that it still comes (more groups covered rather than fewer)
+                # over the session's fair share: a set fewer or a shorter hold (never under 20 s),
+                # as gradual change allows, so that it still comes (more groups covered rather
+                # than fewer); left out when even that is over it
                 pick = self._shorter(pick, last) if self._share is not None else None
             if pick is not None and self._total([*picks.values(), pick]) <= wish:
                 picks[exercise.id] = pick
@@ -289,9 +293,9 @@ class Prescriber(WeeklyBudget):
         return sum(self.doser.seconds(p) for p in picks) + moves
 
     def _shrink_to(self, picks: dict[str, Pick], wish: int, most: int, state: DoseState) -> bool:
-        """Fewer repetitions or shorter holds, a step for each exercise in turn from the last,
-        while the routine runs over the session's length; False when gradual change does not
-        allow enough and it still runs over the room it has."""
+        """Fewer repetitions or shorter holds (never under 20 s), a step for each exercise in turn
+        from the last, while the routine runs over the session's length; False when gradual
+        change does not allow enough and it still runs over the room it has."""
         shrunk = True
         while shrunk and self._total([*picks.values()]) > wish:
             shrunk = False
@@ -307,8 +311,8 @@ class Prescriber(WeeklyBudget):
                         break
         shrunk = True
         while shrunk and self._total([*picks.values()]) > most:
-            # still over its room (a session trimmed to a week's cap): holds down to 10 s and
-            # fewer sets, as a cool-down short of budget does, rather than no session at all
+            # still over its room (a session trimmed to a week's cap): fewer sets and holds down
+            # to 20 s, as a cool-down short of budget does, rather than no session at all
             shrunk = False
             for key in reversed(list(picks)):
                 shorter = self._shorter(picks[key], state.progress.get(key, Progress()))
@@ -395,9 +399,12 @@ class Prescriber(WeeklyBudget):
                 continue
             last = state.progress.get(pick.exercise.id, Progress())
             unit = self.doser.unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
-            if unit is None:
+            if unit is not None:
+                bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
+            elif (longer := self._longer_hold(pick, last)) is not None:
+                bigger = longer  # no hold under 20 s: a set more waits for a longer hold
+            else:
                 continue
-            bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
             more = self.doser.seconds(bigger) - self.doser.seconds(pick)
             others = [c for c in chosen if c is not pick]
             if more <= spare and self._within(bigger, week, state, reserve, others):
@@ -405,6 +412,19 @@ class Prescriber(WeeklyBudget):
                 spare -= more
                 grew = True
         return spare, grew
+
+    def _longer_hold(self, pick: Pick, last: Progress) -> Pick | None:
+        """A hold a step longer, within its range there, where gradual change allows no set
+        more: one set of 25 s may not become two of 20 s (the time per side grows by at most
+        half), one of 30 s may."""
+        if pick.exercise.dose_kind == "reps" or pick.unit >= pick.top:
+            return None
+        step = self.template.progression.hold_step
+        aim = min(pick.unit + step, pick.top)
+        unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last)
+        if unit is None or unit <= pick.unit:
+            return None
+        return replace(pick, unit=unit, target=unit)
 
     def _first_reps_up(
         self, chosen: list[Pick], number: int, spare: int, grew: bool, state: DoseState

@@ -17,7 +17,7 @@ from planner.domain.timing import dose_seconds
 HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must)
 REPS_MOST_CHANGE = 2
 HOLD_LONGEST = 60  # never over 60 s (docs/coaching.md, Doses)
-HOLD_SHORTEST = 10  # a cool-down short of weekly budget holds down to 10 s (ACSM: 10-30 s)
+HOLD_SHORTEST = 20  # no static hold under 20 s (docs/coaching.md, Doses: 20-30 s)
 SETS_MOST = 4
 
 
@@ -34,13 +34,14 @@ class Progress:
 @dataclass(frozen=True)
 class Pick:
     """An exercise chosen for a session: reps or hold (`unit`), sets, the most sets it may grow
-    to there, and the unit this week aims at."""
+    to there, the unit this week aims at, and the longest hold of its range there."""
 
     exercise: Exercise
     unit: int
     rounds: int
     most_rounds: int
     target: int
+    top: int = HOLD_LONGEST
 
     def dose(self, level: int) -> Dose:
         is_reps = self.exercise.dose_kind == "reps"
@@ -75,7 +76,7 @@ class Doser:
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
         self._seconds_cache: dict[tuple[str, int, int], int] = {}
-        self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
+        self._unit_cache: dict[tuple[str, int, int, int | None, int | None], int | None]
         self._unit_cache = {}
         self._pick_cache: dict[tuple[object, ...], Pick | None] = {}
 
@@ -103,9 +104,10 @@ class Doser:
             high = max(1, min(high, last.rounds + self.template.progression.rounds_step))
         tries = [*range(low, 0, -1), *range(low + 1, SETS_MOST + 1)]
         for rounds in tries:
-            unit = self.unit_for(exercise, rounds, target, last, HOLD_SHORTEST)
+            unit = self.unit_for(exercise, rounds, target, last)
             if unit is not None:
-                return Pick(exercise, unit, rounds, max(high, rounds), target)
+                top = _unit_span(exercise, dosed_as).high
+                return Pick(exercise, unit, rounds, max(high, rounds), target, top)
         return None
 
     def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
@@ -115,37 +117,24 @@ class Doser:
         step = steps.reps_step if exercise.dose_kind == "reps" else steps.hold_step
         return min(span.high, span.low + step * (min(week, self.growth_weeks) - 1))
 
-    def unit_for(
-        self,
-        exercise: Exercise,
-        rounds: int,
-        target: int,
-        last: Progress,
-        shortest: int | None = None,
-    ) -> int | None:
+    def unit_for(self, exercise: Exercise, rounds: int, target: int, last: Progress) -> int | None:
         """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
-        last appearance (unit and time per side), or None when no unit is."""
-        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
+        last appearance (unit and time per side), or None when no unit is. A hold is never
+        under 20 s nor over 60 s."""
+        key = (exercise.id, rounds, target, last.unit, last.side_seconds)
         if key not in self._unit_cache:
-            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
+            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last)
         return self._unit_cache[key]
 
-    def _new_unit(
-        self,
-        exercise: Exercise,
-        rounds: int,
-        target: int,
-        last: Progress,
-        shortest: int | None,
-    ) -> int | None:
+    def _new_unit(self, exercise: Exercise, rounds: int, target: int, last: Progress) -> int | None:
         if exercise.dose_kind == "reps":
             assert exercise.reps is not None
             low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
             per_unit = self.timing.seconds_per_rep
         else:
             assert exercise.hold_seconds is not None
-            low, high, most = exercise.hold_seconds.low, HOLD_LONGEST, HOLD_MOST_CHANGE
-            low = min(low, shortest or low)
+            low = max(exercise.hold_seconds.low, HOLD_SHORTEST)
+            high, most = HOLD_LONGEST, HOLD_MOST_CHANGE
             per_unit = 1
         if last.unit is not None:
             low, high = max(low, last.unit - most), min(high, last.unit + most)

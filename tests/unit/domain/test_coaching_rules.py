@@ -170,6 +170,15 @@ def check_budget(plan: Plan, catalogue: Catalogue) -> None:
     assert all(seconds < 12 * 60 for seconds in used.values()), max(used.values())
 
 
+def check_holds(plan: Plan) -> None:
+    """Every static hold 20 to 60 s (docs/coaching.md, Doses), whatever the budget binds."""
+    for session in plan.sessions:
+        for p in session.exercises:
+            if p.style == "static":
+                hold = p.dose.hold_seconds
+                assert hold is not None and 20 <= hold <= 60, (session.id, p.exercise_id, hold)
+
+
 def floor_in_loosening(plan: Plan, catalogue: Catalogue) -> dict[tuple[int, str], int]:
     used: dict[tuple[int, str], int] = defaultdict(int)
     for session in plan.sessions:
@@ -276,6 +285,7 @@ def test_every_plan_keeps_the_musts(case: Case, standard: Template, catalogue: C
     check_placement(plan)
     check_routine_whole(plan)
     check_budget(plan, catalogue)
+    check_holds(plan)
     check_three_days(plan)
     check_gradual(plan)
     check_weekly_shape(plan)
@@ -295,6 +305,7 @@ def test_the_gentle_template_keeps_them_too(
     check_placement(plan)
     check_routine_whole(plan)
     check_budget(plan, catalogue)
+    check_holds(plan)
     check_three_days(plan)
     check_gradual(plan)
     check_weekly_shape(plan)
