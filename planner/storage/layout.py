@@ -83,11 +83,16 @@ def identity(st: os.stat_result) -> Identity:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     name: str
-    path: Path
+    folder: Path
     identity: Identity
+
+    @property
+    def path(self) -> Path:
+        # Made when asked for: a listing of a thousand files needs their names and identities.
+        return self.folder / self.name
 
 
 def athlete_files(folder: Path) -> Iterator[Found]:
@@ -110,6 +115,7 @@ def _json_files(folder: Path) -> Iterator[Found]:
         raise StorageError(f"database folder {folder} is not a folder; left untouched") from None
     except OSError as exc:
         raise StorageError(f"cannot read {folder}: {exc.strerror or exc}") from None
+    path = Path(folder)
     for entry in sorted(entries, key=lambda e: e.name):
         if entry.name.startswith(".") or not entry.name.endswith(".json"):
             continue
@@ -117,4 +123,4 @@ def _json_files(folder: Path) -> Iterator[Found]:
             st = entry.stat()
         except FileNotFoundError:
             continue  # removed since the listing
-        yield Found(entry.name, Path(entry.path), identity(st))
+        yield Found(entry.name, path, identity(st))
