@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from planner.domain.model import Athlete
+from planner.storage import codec
 from planner.storage.atomic import (
     AtomicJSONStorage,
     Tables,
@@ -53,15 +55,11 @@ class Line:
     """One athlete's line of the index: what a listing needs now, and where the rest is."""
 
     name: str  # the athlete file's
-    athlete: str  # the athlete's JSON text, decoded by whoever lists them
+    athlete: Athlete
     identity: tuple[Any, ...]  # of the athlete file the summary was made from
     offset: int
     length: int
     index: FileIdentity  # the index file the line is in
-
-    def athlete_doc(self) -> Any:
-        """The athlete's record (ValueError when it is not JSON)."""
-        return _DECODER.decode(self.athlete)
 
     def entry(self, path: Path) -> dict[str, Any] | None:
         """The whole entry of this line, if the index at `path` is still the file it was read
@@ -269,20 +267,21 @@ def _body(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     raise _NotLines  # no closing line
 
 
-def _parse_line(raw: bytes) -> tuple[str, str, tuple[Any, ...]] | None:
-    """The name, the athlete's text and the file identity of an entry line."""
+def _parse_line(raw: bytes) -> tuple[str, Athlete, tuple[Any, ...]] | None:
+    """The name, the athlete and the file identity of an entry line (None when they cannot be
+    read: the whole index is read then, which names the damage)."""
     try:
         text = raw.decode("utf-8")
         name, at = _DECODER.raw_decode(text)
         if not isinstance(name, str) or not text.startswith(_ATHLETE, at):
             return None
-        start = at + len(_ATHLETE)
-        athlete, end = _DECODER.raw_decode(text, start)  # kept as text: decoded when listed
-        if not isinstance(athlete, dict) or not text.startswith(_ID, end):
+        doc, at = _DECODER.raw_decode(text, at + len(_ATHLETE))
+        if not isinstance(doc, dict) or not text.startswith(_ID, at):
             return None
-        identity, _ = _DECODER.raw_decode(text, end + len(_ID))
-    except ValueError:
+        identity, _ = _DECODER.raw_decode(text, at + len(_ID))
+        athlete = codec.athlete_from(doc)
+    except (KeyError, TypeError, ValueError):
         return None
     if not isinstance(identity, list):
         return None
-    return name, text[start:end], tuple(identity)
+    return name, athlete, tuple(identity)

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, Self, TypeVar
 from tinydb.table import Table
 
 from planner import clock, settings
-from planner.domain.model import Athlete, name_key
+from planner.domain.model import name_key
 from planner.domain.summary import Summary
 from planner.fsutil import sweep_abandoned
 from planner.storage import codec, history, legacy
@@ -360,8 +360,7 @@ class TinyFiles:
             line = lines.get(listed.name) if lines is not None else None
             entry = index_entries.get(listed.name) if lines is None else None
             if line is not None and line.identity == listed.identity:
-                athlete = self._decode(_athlete_of, line, "summary", self.path)
-                found.append(Summary.later(athlete, load, line))
+                found.append(Summary.later(line.athlete, load, line))
             elif entry is not None and tuple(entry.get("id", ())) == listed.identity:
                 found.append(self._decode(codec.summary_from, entry, "summary", self.path))
             else:
@@ -506,10 +505,6 @@ def _index_temp_name(index: Path) -> re.Pattern[str]:
     """Temp files beside the index: of the index itself and of backup archives."""
     stem, name = re.escape(index.stem), re.escape(index.name)
     return re.compile(rf"\.(?:{name}|{stem}\.[\w-]+\.tar\.gz)\.[0-9a-f]{{8}}\.tmp")
-
-
-def _athlete_of(line: Line) -> Athlete:
-    return codec.athlete_from(line.athlete_doc())
 
 
 def _reason(exc: BaseException) -> str:

@@ -102,3 +102,12 @@ def test_an_index_cut_short_is_refused_on_opening(db: Path, cut: int) -> None:
     db.write_bytes(db.read_bytes()[:cut])
     with pytest.raises(StorageError):
         Repository.open(db).add_athlete(Athlete("Di", 3))
+
+
+def test_a_damaged_athlete_on_a_line_is_reported_as_the_whole_index_reports_it(db: Path) -> None:
+    _squad(db)
+    text = db.read_text()
+    db.write_text(text.replace('"tightness":4', '"tightness":"very"', 1))
+    assert IndexStorage(db).lines() is None
+    with pytest.raises(StorageError, match="damaged summary record"):
+        Repository.open(db).summaries()
