@@ -108,7 +108,7 @@ def history_files(folder: Path) -> Iterator[Found]:
 
 def _json_files(folder: Path) -> Iterator[Found]:
     try:
-        entries = list(os.scandir(folder))
+        names = sorted(os.listdir(folder))  # names only: a thousand entries stay small
     except FileNotFoundError:
         return
     except NotADirectoryError:
@@ -116,11 +116,11 @@ def _json_files(folder: Path) -> Iterator[Found]:
     except OSError as exc:
         raise StorageError(f"cannot read {folder}: {exc.strerror or exc}") from None
     path = Path(folder)
-    for entry in sorted(entries, key=lambda e: e.name):
-        if entry.name.startswith(".") or not entry.name.endswith(".json"):
+    for name in names:
+        if name.startswith(".") or not name.endswith(".json"):
             continue
         try:
-            st = entry.stat()
+            st = os.stat(os.path.join(folder, name))
         except FileNotFoundError:
             continue  # removed since the listing
-        yield Found(entry.name, path, identity(st))
+        yield Found(name, path, identity(st))

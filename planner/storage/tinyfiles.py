@@ -359,7 +359,7 @@ class TinyFiles:
                 continue
             line = lines.get(listed.name) if lines is not None else None
             entry = index_entries.get(listed.name) if lines is None else None
-            if line is not None and line.identity == listed.identity:
+            if line is not None and line.made_from(listed.identity):
                 found.append(Summary.later(line.athlete, load, line))
             elif entry is not None and tuple(entry.get("id", ())) == listed.identity:
                 found.append(self._decode(codec.summary_from, entry, "summary", self.path))
