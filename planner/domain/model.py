@@ -274,7 +274,7 @@ class Session:
     pinned: bool = False  # moved by hand: a rebuild keeps it where it still fits
     why: tuple[str, ...] = ()  # why it is there and why its dose, with figures
 
-    @property
+    @cached_property  # asked for per session by every tally; start and end never change
     def minutes(self) -> int:
         """Elapsed minutes; the builder makes them the content (`domain.timing.minutes_for`)."""
         return round((as_utc(self.end) - as_utc(self.start)).total_seconds() / 60)

@@ -7,8 +7,9 @@ weeks and phases, no sessions) and each plan week's tally. The figures and the s
 instant follow from those alone (`domain.adherence.summary_report`).
 
 A list reads every athlete's summary but shows a screenful of them, so a summary read from
-storage may carry its tallies undecoded (`Summary.deferred`): they are decoded the first time
-they are asked for, and the summary is in every other way the one made with them.
+storage may carry its tallies undecoded (`Summary.deferred`), or only its athlete with the rest
+read when first asked for (`Summary.later`); either is in every other way the summary made
+with them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import FrozenInstanceError, replace
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from planner.domain.adherence import (
     Report,
@@ -37,10 +38,13 @@ class Summary:
     week, with each week's loosening work to mark held weeks. Immutable; equal when the four
     are equal, however the tallies were given."""
 
+    __slots__ = ("_athlete", "_decode", "_load", "_plan", "_source", "_tallies")
     _athlete: Athlete
     _plan: Plan | None
     _tallies: tuple[Tallies, Tallies] | None
     _decode: TallyDecoder | None
+    _load: Callable[[Any], Summary] | None
+    _source: object
 
     def __init__(
         self, athlete: Athlete, plan: Plan | None, weeks: Tallies = (), loosening: Tallies = ()
@@ -49,6 +53,8 @@ class Summary:
         object.__setattr__(self, "_plan", plan)
         object.__setattr__(self, "_tallies", (tuple(weeks), tuple(loosening)))
         object.__setattr__(self, "_decode", None)
+        object.__setattr__(self, "_load", None)
+        object.__setattr__(self, "_source", None)
 
     @classmethod
     def deferred(cls, athlete: Athlete, plan: Plan | None, decode: TallyDecoder) -> Summary:
@@ -59,6 +65,16 @@ class Summary:
         object.__setattr__(made, "_decode", decode)
         return made
 
+    @classmethod
+    def later(cls, athlete: Athlete, load: Callable[[Any], Summary], source: object) -> Summary:
+        """The summary `load(source)` gives, which is `athlete`'s: called the first time the
+        plan or the tallies are asked for (one `load` serves a whole list, each summary naming
+        its `source`). `load` must not fail: its caller falls back on its own."""
+        made = cls(athlete, None)
+        object.__setattr__(made, "_source", source)
+        object.__setattr__(made, "_load", load)
+        return made
+
     @property
     def athlete(self) -> Athlete:
         return self._athlete
@@ -66,7 +82,21 @@ class Summary:
     @property
     def plan(self) -> Plan | None:
         """The header only: no runs, sessions or changes."""
+        if self._load is not None:
+            self._loaded()
         return self._plan
+
+    def _loaded(self) -> None:
+        load = self._load
+        if load is None:
+            return  # loaded by another thread meanwhile
+        whole = load(self._source)
+        # The decoder and the tallies first, the plan, then the loader let go: another thread
+        # reads the plan or the tallies only once the loader is gone, or loads them itself.
+        object.__setattr__(self, "_decode", whole._decode)
+        object.__setattr__(self, "_tallies", whole._tallies)
+        object.__setattr__(self, "_plan", whole._plan)
+        object.__setattr__(self, "_load", None)
 
     @property
     def weeks(self) -> Tallies:
@@ -79,6 +109,8 @@ class Summary:
         return self._decoded()[1]
 
     def _decoded(self) -> tuple[Tallies, Tallies]:
+        if self._load is not None:
+            self._loaded()
         tallies = self._tallies
         if tallies is None:
             # Rows are drawn on the UI thread, lists read in a worker: two threads decoding at
@@ -118,6 +150,10 @@ class Summary:
             f"Summary(athlete={self.athlete!r}, plan={self.plan!r}, weeks={self.weeks!r},"
             f" loosening={self.loosening!r})"
         )
+
+    def __reduce__(self) -> tuple[type[Summary], tuple[Athlete, Plan | None, Tallies, Tallies]]:
+        # Copies and pickles are made from the four fields (slots would be set one by one).
+        return (Summary, self._fields())
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")

@@ -136,7 +136,11 @@ class AtomicJSONStorage(Storage):
         return tables
 
     def flush(self, data: Tables) -> None:
-        encoded = self.encode(data)
+        self.replace_with(self.encode(data))
+        self._cache, self._identity = data, _identity_of(self.path)
+
+    def replace_with(self, encoded: bytes) -> None:
+        """Put `encoded` in place of the file, atomically (the cache is dropped on failure)."""
         try:
             atomic_write(self.path, encoded, mode=FILE_MODE)
         except UnsafeTarget as exc:
@@ -150,7 +154,6 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self.forget()
             raise
-        self._cache, self._identity = data, _identity_of(self.path)
 
     def _encode(self, data: Tables) -> str:
         tables = []

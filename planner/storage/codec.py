@@ -8,6 +8,7 @@ years-long history cheap.
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, time
 from functools import partial
 from itertools import chain
@@ -77,12 +78,18 @@ def athlete_from(doc: Doc) -> Athlete:
     return Athlete(
         name=doc["name"],
         tightness=int(doc["tightness"]),
-        sport=doc.get("sport", "run"),
+        sport=_shared(doc.get("sport", "run")),
         sitting_hours=float(doc.get("sitting_hours", 0.0)),
-        tz=doc.get("tz", "UTC"),
+        tz=_shared(doc.get("tz", "UTC")),
         target=float(doc.get("target", 0.8)),
         strength=bool(doc.get("strength", False)),
     )
+
+
+def _shared(value: Any) -> Any:
+    """One string object for a value many athletes share (a sport, a zone): a squad's list
+    holds every athlete."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def rule_doc(key: str, rule: RunRule) -> Doc:

@@ -36,11 +36,12 @@ from planner.fsutil import (
 from planner.storage import codec
 from planner.storage.atomic import FILE_MODE, AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
+from planner.storage.index_lines import SUMMARIES as SUMMARIES  # its home is index_lines
+from planner.storage.index_lines import IndexStorage, Line
 from planner.storage.layout import Identity, identity, is_history
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import stamp
 
-SUMMARIES = "summaries"
 _JOURNAL_PREFIX, _JOURNAL_SUFFIX = ".commit-", ".journal"
 _JOURNAL_NAME = re.compile(r"\.commit-[0-9a-f]{1,64}\.journal")
 # An athlete file is a plain name of the folder (as `layout.athlete_files` lists them).
@@ -73,16 +74,23 @@ class AthleteFile:
 
 
 class Index:
-    """The index file: the schema version and one summary per athlete file."""
+    """The index file: the schema version and one summary per athlete file, one a line
+    (`planner.storage.index_lines`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.storage = AtomicJSONStorage(path)
+        self.storage = IndexStorage(path)
         # Beside the real file: two symlinks to one database must share one lock.
         self.lock = WriteLock(Path(os.path.realpath(path)))
 
     def entries(self) -> Mapping[str, Any]:
+        """Every summary, decoded whole."""
         return (self.storage.tables() or {}).get(SUMMARIES, {})
+
+    def lines(self) -> Mapping[str, Line] | None:
+        """Each athlete file's line, its summary undecoded; None when the index is not written
+        one athlete per line (read `entries` then)."""
+        return self.storage.lines()
 
     def check_writable(self) -> None:
         """Refuse before anything is written when the index could not take the summaries."""
@@ -94,6 +102,8 @@ class Index:
     def update(self, changes: Mapping[str, dict[str, Any] | None]) -> None:
         """Set (or with None drop) the summaries of these athlete files, in one write."""
         with self.lock:
+            if self.storage.replace_lines(changes):
+                return
             tables = dict(self.storage.tables() or {})  # the cache itself is never edited
             summaries = dict(tables.get(SUMMARIES, {}))
             for name, doc in changes.items():

@@ -83,11 +83,16 @@ def identity(st: os.stat_result) -> Identity:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     name: str
-    path: Path
+    folder: Path
     identity: Identity
+
+    @property
+    def path(self) -> Path:
+        # Made when asked for: a listing of a thousand files needs their names and identities.
+        return self.folder / self.name
 
 
 def athlete_files(folder: Path) -> Iterator[Found]:
@@ -103,18 +108,19 @@ def history_files(folder: Path) -> Iterator[Found]:
 
 def _json_files(folder: Path) -> Iterator[Found]:
     try:
-        entries = list(os.scandir(folder))
+        names = sorted(os.listdir(folder))  # names only: a thousand entries stay small
     except FileNotFoundError:
         return
     except NotADirectoryError:
         raise StorageError(f"database folder {folder} is not a folder; left untouched") from None
     except OSError as exc:
         raise StorageError(f"cannot read {folder}: {exc.strerror or exc}") from None
-    for entry in sorted(entries, key=lambda e: e.name):
-        if entry.name.startswith(".") or not entry.name.endswith(".json"):
+    path = Path(folder)
+    for name in names:
+        if name.startswith(".") or not name.endswith(".json"):
             continue
         try:
-            st = entry.stat()
+            st = os.stat(os.path.join(folder, name))
         except FileNotFoundError:
             continue  # removed since the listing
-        yield Found(entry.name, Path(entry.path), identity(st))
+        yield Found(name, path, identity(st))

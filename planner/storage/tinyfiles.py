@@ -29,7 +29,6 @@ from planner.storage import codec, history, legacy
 from planner.storage.atomic import AtomicJSONStorage, Tables
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import (
-    SUMMARIES,
     TEMP_NAME,
     AthleteFile,
     Index,
@@ -50,6 +49,7 @@ from planner.storage.files import (
     write_ahead,
     write_files,
 )
+from planner.storage.index_lines import SUMMARIES, Line
 from planner.storage.layout import (
     athlete_files,
     file_names,
@@ -324,7 +324,7 @@ class TinyFiles:
 
     def refresh(self) -> bool:
         """True when another process changed the database since it was last read here."""
-        files = [self._index.storage]
+        files: list[AtomicJSONStorage] = [self._index.storage]
         # A history file counts once read here: one written and let go is not a change.
         files += [
             f.storage for f in self._files.values() if not is_history(f.name) or f.storage.cached
@@ -337,11 +337,13 @@ class TinyFiles:
         Read from the index; an athlete file written since its summary (a writer killed between
         the two writes, a copied folder) is read itself, so a summary is never stale.
         """
-        entries = self._index.entries()
-        if entries and not os.path.lexists(self.folder):
+        lines = self._index.lines()
+        index_entries = self._index.entries() if lines is None else {}
+        listed_count = len(index_entries) if lines is None else len(lines)
+        if listed_count and not os.path.lexists(self.folder):
             raise StorageError(
                 f"database folder {self.folder} is missing, though the index lists"
-                f" {len(entries)} athlete(s); restore a backup (hipplan db check says more)"
+                f" {listed_count} athlete(s); restore a backup (hipplan db check says more)"
             )
         # Inside a transaction, athletes changed but not written yet read as they now stand.
         staged = [f for f in self._touched.values() if f.storage.staged and not is_history(f.name)]
@@ -351,15 +353,28 @@ class TinyFiles:
             if not removed(tables := f.storage.tables() or {})
         ]
         staged_names = {f.name for f in staged}
+        load = self._summary_of_line  # one for the list: a summary names its line
         for listed in athlete_files(self.folder):
             if listed.name in staged_names:
                 continue
-            entry = entries.get(listed.name)
-            if entry is not None and tuple(entry.get("id", ())) == listed.identity:
+            line = lines.get(listed.name) if lines is not None else None
+            entry = index_entries.get(listed.name) if lines is None else None
+            if line is not None and line.made_from(listed.identity):
+                found.append(Summary.later(line.athlete, load, line))
+            elif entry is not None and tuple(entry.get("id", ())) == listed.identity:
                 found.append(self._decode(codec.summary_from, entry, "summary", self.path))
             else:
                 found.append(self._summary_from_file(listed.path))
         return sorted(found, key=lambda s: s.athlete.key)
+
+    def _summary_of_line(self, line: Line) -> Summary:
+        """The rest of a summary listed from its line of the index; read from the athlete file
+        when the index has changed since (or the line will not decode)."""
+        entry = line.entry(self.path)
+        if entry is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+                return codec.summary_from(entry)
+        return self._summary_from_file(self.folder / line.name)
 
     def _summary_from_file(self, path: Path) -> Summary:
         opened = AtomicJSONStorage(path)  # not kept: a listing must not hold every file
@@ -443,8 +458,8 @@ class TinyFiles:
 
     def _upgrade_if_needed(self) -> None:
         """Move a single-file database across; finish a squad-wide write a killed process left."""
-        tables = self._index.storage.tables()
-        version = SCHEMA_VERSION if tables is None else version_of(tables)
+        found = self._index.storage.version()  # the first line only, when written in lines
+        version = SCHEMA_VERSION if found is None else found
         check_version(version, self.path)
         if version <= SINGLE_FILE_VERSION:
             make_folder(self.folder)

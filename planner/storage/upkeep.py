@@ -3,7 +3,6 @@ history file."""
 
 from __future__ import annotations
 
-import json
 import os
 import tarfile
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from planner.storage.files import (
     summary_of,
 )
 from planner.storage.history import split_before
+from planner.storage.index_lines import IndexStorage
 from planner.storage.layout import (
     Identity,
     athlete_files,
@@ -279,4 +279,4 @@ def copy_database(source: Path, target: Path) -> None:
         was, now = copied.get(name, (None, None))
         if was is not None and tuple(entry.get("id", ())) == was:
             entry["id"] = list(now)  # type: ignore[arg-type]
-    atomic_write(target, json.dumps(tables, ensure_ascii=False).encode(), mode=FILE_MODE)
+    atomic_write(target, IndexStorage(target).encode(tables), mode=FILE_MODE)

@@ -19,6 +19,7 @@ from planner.domain.adherence import (
     minutes_to_target,
     report,
     streak,
+    tally,
     week_state,
     weekly_figures,
 )
@@ -300,3 +301,19 @@ def test_the_skip_budget_and_the_marks_agree() -> None:
                 if mark == "forgiven":
                     earlier = marked[max(0, i - FORGIVE_WINDOW + 1) : i]
                     assert "missed" not in earlier and "forgiven" not in earlier, marked
+
+
+def test_a_tally_is_each_session_counted_in_turn(standard: Template, catalogue: Catalogue) -> None:
+    plan = make_plan(standard, catalogue)
+    statuses: list[LogStatus | None] = ["done", "partial", "skipped", None]
+    logs = {}
+    for n, session in enumerate(plan.sessions):
+        status = statuses[n % len(statuses)]
+        if status is not None:
+            minutes = session.minutes + 5 if status == "done" else session.minutes // 2
+            logs[session.id] = entry(session, status, minutes)
+    counted = Tally()
+    for session in plan.sessions:
+        counted = counted.count(session, logs.get(session.id))
+    assert tally(plan.sessions, logs) == counted
+    assert counted.done and counted.partial and counted.skipped and counted.open
