@@ -3,17 +3,35 @@
 Under 12 minutes a week per group and side, and in loosening weeks at least 5 for hip flexors and
 glutes. The sessions still to come in a week keep their share: the cool-downs to come their
 routine, the loosening sessions to come their fair part of what is left, and the floor is shared
-among them. `dosing.Prescriber` fits sessions within it.
+among them. In a week of more cool-downs than the 12 minutes can hold the routine in at 20 s
+(three runs a day), the routine's holds there are as long as the 12 minutes allow, never under
+10 s (`crowded_in`). `dosing.Prescriber` fits sessions within it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
-from planner.domain.catalogue import Exercise, Template
-from planner.domain.exercise_doses import HOLD_SHORTEST, Doser, Pick, Progress
+from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Exercise, Template
+from planner.domain.exercise_doses import (
+    HOLD_SHORTEST,
+    HOLD_SHORTEST_CROWDED,
+    Doser,
+    Pick,
+    Progress,
+    shorter_hold,
+)
 from planner.domain.placement import Slot
+
+
+class Crowded(NamedTuple):
+    """A week's cool-downs, and the groups whose 12-minute weekly most cannot hold the routine
+    at 20 s in each of them, with the routine's shortest hold there (none in most weeks)."""
+
+    cool_downs: int
+    holds: Mapping[str, int]
 
 
 @dataclass
@@ -39,6 +57,7 @@ class WeeklyBudget:
     cool_down_static: list[Exercise]  # the cool-down routine's static stretches
     cool_downs_in: Mapping[int, int]  # the cool-downs placed in each week
     _week_limits: dict[int, dict[str, int]]  # `limits_in` by the week's cool-downs, once worked out
+    _crowded: dict[int, Crowded]  # `crowded_in` by the week's cool-downs, once worked out
     extras_weeks: frozenset[int]  # the weeks whose cool-downs take extras
     share_weeks: frozenset[int]  # the weeks that share the budget fairly
     _share: dict[str, int] | None  # the fair share of the session being filled
@@ -50,11 +69,11 @@ class WeeklyBudget:
         cool_downs = self.cool_downs_in.get(week, 0)
         limits = self._week_limits.get(cool_downs)
         if limits is None:
+            crowded = self.crowded_in(week).holds
             least: dict[str, int] = {}
             for exercise in self.cool_down_static:
-                assert exercise.hold_seconds is not None  # every static stretch has its holds
+                once = _routine_shortest(exercise, crowded)
                 for group in exercise.targets:
-                    once = max(HOLD_SHORTEST, exercise.hold_seconds.low)
                     least[group] = least.get(group, 0) + cool_downs * once
             budget = self.template.budget
             limits = {
@@ -63,7 +82,37 @@ class WeeklyBudget:
             self._week_limits[cool_downs] = limits
         return limits
 
-    def _cool_down_need(self, group: str, picks: list[Pick], state: DoseState) -> int:
+    def crowded_in(self, week: int) -> Crowded:
+        """The week's cool-downs and the groups they crowd: those whose routine at 20 s in every
+        cool-down would reach the 12-minute weekly most, each with the longest hold, in the
+        template's steps, that keeps them under it (never under 10 s). Three runs a day (21
+        cool-downs, two front-of-hip stretches in each): 719 s / 42 = 17 s, so 15 s."""
+        cool_downs = self.cool_downs_in.get(week, 0)
+        crowded = self._crowded.get(cool_downs)
+        if crowded is None:
+            most = WEEKLY_MOST_MINUTES * 60 - 1
+            step = self.template.progression.hold_step
+            stretches: dict[str, list[Exercise]] = {}
+            for exercise in self.cool_down_static:
+                for group in exercise.targets:
+                    stretches.setdefault(group, []).append(exercise)
+            holds = {}
+            for group, those in stretches.items():
+                if cool_downs * sum(_routine_shortest(e, {}) for e in those) > most:
+                    fits = most // (cool_downs * len(those))
+                    holds[group] = max(HOLD_SHORTEST_CROWDED, fits - fits % step)
+            crowded = self._crowded[cool_downs] = Crowded(cool_downs, holds)
+        return crowded
+
+    def shortest_in(self, week: int, exercise: Exercise) -> int | None:
+        """The shortest hold of a routine stretch in the week's cool-downs where the week is
+        crowded for a group it stretches (`crowded_in`); None where the usual 20 s holds."""
+        crowded = self.crowded_in(week).holds
+        if not crowded or exercise not in self.cool_down_static:
+            return None
+        return min((crowded[g] for g in exercise.targets if g in crowded), default=None)
+
+    def _cool_down_need(self, group: str, picks: list[Pick], state: DoseState, week: int) -> int:
         """What one cool-down to come needs at least of a group: each of its stretches once,
         as short as gradual change from its latest dose (this session's, if in it) allows."""
         need = 0
@@ -75,7 +124,7 @@ class WeeklyBudget:
                 side = self.doser.side_seconds(exercise, now.unit, now.rounds)
             else:
                 side = state.progress.get(exercise.id, Progress()).side_seconds or 0
-            need += max(HOLD_SHORTEST, -(-side // 2))
+            need += max(self.shortest_in(week, exercise) or HOLD_SHORTEST, -(-side // 2))
         return need
 
     def _fair_share(
@@ -95,7 +144,7 @@ class WeeklyBudget:
         left = {g: limit - state.used.get((week, g), 0) for g, limit in limits.items()}
         if slot.kind == "loosening":  # the cool-downs to come keep their routine as it was
             return {
-                g: (seconds - 2 * cool_downs * self._cool_down_need(g, [], state))
+                g: (seconds - 2 * cool_downs * self._cool_down_need(g, [], state, week))
                 // (loosenings + 1)
                 for g, seconds in left.items()
             }
@@ -113,7 +162,7 @@ class WeeklyBudget:
         aim = {}
         for group in self.template.budget.floor_groups:
             lack = floor - state.used.get((week, group), 0)
-            lack -= cool_downs * self._cool_down_need(group, [], state)
+            lack -= cool_downs * self._cool_down_need(group, [], state, week)
             aim[group] = -(-lack // (loosenings + 1))
         return aim
 
@@ -177,17 +226,17 @@ class WeeklyBudget:
         for group, seconds in taken.items():
             keep = 0
             if reserve and not spare:
-                keep = reserve * self._cool_down_need(group, chosen, state)
+                keep = reserve * self._cool_down_need(group, chosen, state, week)
             if state.used.get((week, group), 0) + seconds + keep > limits.get(group, 0):
                 return group
         return None
 
     def _shorter(self, pick: Pick, last: Progress) -> Pick | None:
         """A set fewer, else a shorter hold, as far as gradual change allows; never a hold under
-        the shortest (20 s) nor, with a set fewer, over the stretch's usual range unless it
-        was already: past that the caller leaves an extra stretch out. A set fewer keeps as
-        much of the time per side as such a hold gives, so a later session can grow back by
-        sets (2 x 20 s becomes 1 x 30 s, not 1 x 20 s)."""
+        the shortest (20 s; a crowded week's routine its own) nor, with a set fewer, over the
+        stretch's usual range unless it was already: past that the caller leaves an extra
+        stretch out. A set fewer keeps as much of the time per side as such a hold gives, so a
+        later session can grow back by sets (2 x 20 s becomes 1 x 30 s, not 1 x 20 s)."""
         exercise = pick.exercise
         if exercise.dose_kind == "reps":
             return None
@@ -198,14 +247,15 @@ class WeeklyBudget:
         longest = max(pick.unit, exercise.hold_seconds.high)
         if fewer:
             aim = min(longest, (side - 1) // fewer // step * step)
-            unit = self.doser.unit_for(exercise, fewer, aim, last)
+            unit = self.doser.unit_for(exercise, fewer, aim, last, pick.shortest)
             if (
                 unit is not None
                 and unit <= longest
                 and self.doser.side_seconds(exercise, unit, fewer) < side
             ):
                 return replace(pick, unit=unit, rounds=fewer, target=unit)
-        unit = self.doser.unit_for(exercise, pick.rounds, pick.unit - step, last)
+        aim = shorter_hold(pick.unit, step)
+        unit = self.doser.unit_for(exercise, pick.rounds, aim, last, pick.shortest)
         if unit is not None and unit < pick.unit:
             return replace(pick, unit=unit, target=unit)
         return None
@@ -255,5 +305,15 @@ class WeeklyBudget:
                 return False
         keep = 0
         if reserve and not spare_reserve:
-            keep = reserve * self._cool_down_need(group, [*others, pick], state)
+            keep = reserve * self._cool_down_need(group, [*others, pick], state, week)
         return taken + side + keep <= self.limits_in(week).get(group, 0)
+
+
+def _routine_shortest(exercise: Exercise, crowded: Mapping[str, int]) -> int:
+    """A routine stretch's shortest hold in a cool-down: the week's crowded one for a group it
+    stretches, else 20 s or its catalogue low if more."""
+    holds = [crowded[g] for g in exercise.targets if g in crowded]
+    if holds:
+        return min(holds)
+    assert exercise.hold_seconds is not None  # every static stretch has its holds
+    return max(HOLD_SHORTEST, exercise.hold_seconds.low)

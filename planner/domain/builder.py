@@ -23,7 +23,7 @@ import bisect
 import functools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -227,7 +227,7 @@ def _cap_weekly_minutes(fitted: _Fitted, window: Window, loosening_weeks: int) -
             # a re-fitted routine may take a minute more than trimmed: trim again
             first = fitted.index(sessions[0])
             kept = list(sessions)
-            _trim_to(kept, cap, hold=attempt > 0)
+            _trim_to(kept, cap, _least(fitted, week), hold=attempt > 0)
             fitted.drop(_left_out(sessions, kept))
             fitted.fit_from(first, until=week)
             sessions = fitted.mobility_in(week)
@@ -242,10 +242,24 @@ def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
     return [s for s in sessions if id(s) not in still]
 
 
-def _trim_to(sessions: list[Slot], cap: int, *, hold: bool = False) -> None:
-    """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes);
-    then drop sessions latest first, and give minutes freed by a drop back to the survivors.
-    With `hold`, no session may grow on the re-fit (a first trim came back over the cap)."""
+def _least(fitted: _Fitted, week: int) -> dict[SessionKind, int]:
+    """The fewest minutes each kind of session of the week may be trimmed to: five, and a
+    cool-down's routine at its least (shorter, it could not hold the article's five)."""
+    prescriber = fitted.prescriber
+    return {
+        kind: max(MIN_SESSION_MINUTES, prescriber.least_minutes(kind, week))
+        for kinds in _TRIM_ORDER
+        for kind in kinds
+    }
+
+
+def _trim_to(
+    sessions: list[Slot], cap: int, least: Mapping[SessionKind, int], *, hold: bool = False
+) -> None:
+    """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes
+    nor a cool-down below its routine's `least`); then drop sessions latest first, and give
+    minutes freed by a drop back to the survivors. With `hold`, no session may grow on the
+    re-fit (a first trim came back over the cap)."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
     for slot in sessions if hold else ():
@@ -256,7 +270,7 @@ def _trim_to(sessions: list[Slot], cap: int, *, hold: bool = False) -> None:
         group = [s for s in sessions if s.kind in kinds]
         while excess > 0:
             longest = max(
-                (s for s in group if s.minutes > MIN_SESSION_MINUTES),
+                (s for s in group if s.minutes > least[s.kind]),
                 key=lambda s: (s.minutes, s.start),
                 default=None,
             )
@@ -333,7 +347,7 @@ def _trim_week(fitted: _Fitted, week: int, limit: int) -> None:
             break
         first = fitted.index(sessions[0])
         kept = list(sessions)
-        _trim_to(kept, limit, hold=attempt > 0)
+        _trim_to(kept, limit, _least(fitted, week), hold=attempt > 0)
         fitted.drop(_left_out(sessions, kept))
         fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
     _fill_to(fitted, week, limit, had)
@@ -387,7 +401,8 @@ def _sessions(fitted: _Fitted, window: Window, why: _Why) -> list[Session]:
         assert week is not None
         used = fitted.state_after(n).used
         limits = prescriber.limits_in(week)
-        reasons = why.of(slot.kind, week, slot.why, exercises, used, limits, targets)
+        crowded = prescriber.crowded_in(week)
+        reasons = why.of(slot.kind, week, slot.why, exercises, used, limits, targets, crowded)
         sessions.append(_session(slot, session_id, exercises, window, reasons))
     return sessions
 

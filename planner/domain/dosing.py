@@ -15,17 +15,21 @@ The rules (docs/coaching.md):
   their share of it (`budget`); one exercise's next dose within gradual change is
   `exercise_doses`.
 - No static hold under 20 s: where the budget or a week's cap binds, a set fewer comes first,
-  then a shorter hold down to 20 s, then an extra stretch is left out.
+  then a shorter hold down to 20 s, then an extra stretch is left out. Only a week of more
+  cool-downs than the 12 minutes hold at 20 s each (three runs a day) holds its routine
+  shorter there, as long as the 12 minutes allow and never under 10 s, so every run keeps its
+  cool-down (`budget.WeeklyBudget.crowded_in`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 
-from planner.domain.budget import DoseState, WeeklyBudget
+from planner.domain.budget import Crowded, DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
-from planner.domain.exercise_doses import Doser, Pick, Progress
+from planner.domain.exercise_doses import HOLD_SHORTEST, Doser, Pick, Progress, shorter_hold
 from planner.domain.model import Prescription, SessionKind, Timing
 from planner.domain.placement import Slot
 
@@ -84,6 +88,7 @@ class Prescriber(WeeklyBudget):
         self.cool_down_static = [e for e in self.lists.get("post-run", []) if e.style == "static"]
         self.cool_downs_in: Mapping[int, int] = {}  # the cool-downs placed in each week
         self._week_limits: dict[int, dict[str, int]] = {}  # by the week's cool-downs
+        self._crowded: dict[int, Crowded] = {}  # by the week's cool-downs
         # Cool-downs of the loosening weeks are longer (DOMAIN.md's table): the stretches of a
         # loosening session come on top of the article's five, where time and budget allow.
         self.routines = {kind: {e.id for e in self.lists.get(kind, [])} for kind in ROUTINE_KINDS}
@@ -98,6 +103,7 @@ class Prescriber(WeeklyBudget):
         self.doser = Doser(
             template, self.timing, emphasis, self.front, self.routines["post-run"], growth_weeks
         )
+        self.doser.crowded = self.shortest_in
 
     @property
     def growth_weeks(self) -> int:
@@ -288,22 +294,43 @@ class Prescriber(WeeklyBudget):
             ]
         return listed
 
+    def least_minutes(self, kind: SessionKind, week: int) -> int:
+        """The fewest minutes a cool-down of the week holds the article's five in: one set of
+        each stretch at its shortest hold there, the fewest repetitions of the movement; 0 for
+        other kinds. A week trimmed to its cap shortens no cool-down below it (else it goes)."""
+        if kind != "post-run":
+            return 0
+        picks = []
+        for exercise in self.lists.get(kind, []):
+            if exercise.from_week > week:
+                continue
+            if exercise.hold_seconds is not None:
+                usual = max(HOLD_SHORTEST, exercise.hold_seconds.low)
+                unit, rounds = self.shortest_in(week, exercise) or usual, 1
+            else:
+                assert exercise.reps is not None  # the catalogue doses every exercise
+                unit, rounds = exercise.reps.low, exercise.rounds.low
+            picks.append(Pick(exercise, unit, rounds, rounds, unit))
+        return math.ceil(self._total(picks) / 60)
+
     def _total(self, picks: list[Pick]) -> int:
         moves = self.timing.transition_seconds * max(len(picks) - 1, 0)
         return sum(self.doser.seconds(p) for p in picks) + moves
 
     def _shrink_to(self, picks: dict[str, Pick], wish: int, most: int, state: DoseState) -> bool:
-        """Fewer repetitions or shorter holds (never under 20 s), a step for each exercise in turn
-        from the last, while the routine runs over the session's length; False when gradual
-        change does not allow enough and it still runs over the room it has."""
+        """Fewer repetitions or shorter holds (never under 20 s, but for a crowded week's
+        routine), a step for each exercise in turn from the last, while the routine runs over
+        the session's length; False when gradual change does not allow enough and it still
+        runs over the room it has."""
         shrunk = True
         while shrunk and self._total([*picks.values()]) > wish:
             shrunk = False
             for key in reversed(list(picks)):
                 pick = picks[key]
                 last = state.progress.get(key, Progress())
-                step = 1 if pick.exercise.dose_kind == "reps" else 5
-                unit = self.doser.unit_for(pick.exercise, pick.rounds, pick.unit - step, last)
+                is_reps = pick.exercise.dose_kind == "reps"
+                aim = pick.unit - 1 if is_reps else shorter_hold(pick.unit, 5)
+                unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last, pick.shortest)
                 if unit is not None and unit < pick.unit:
                     picks[key] = replace(pick, unit=unit, target=unit)
                     shrunk = True
@@ -421,7 +448,7 @@ class Prescriber(WeeklyBudget):
             return None
         step = self.template.progression.hold_step
         aim = min(pick.unit + step, pick.top)
-        unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last)
+        unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last, pick.shortest)
         if unit is None or unit <= pick.unit:
             return None
         return replace(pick, unit=unit, target=unit)

@@ -8,6 +8,7 @@ most half. `dosing.Prescriber` fits whole sessions from these picks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from planner.domain.catalogue import Exercise, Span, Template
@@ -18,6 +19,9 @@ HOLD_MOST_CHANGE = 15  # seconds, between two appearances of an exercise (a must
 REPS_MOST_CHANGE = 2
 HOLD_LONGEST = 60  # never over 60 s (docs/coaching.md, Doses)
 HOLD_SHORTEST = 20  # no static hold under 20 s (docs/coaching.md, Doses: 20-30 s)
+# ... except the routine's in a week of more cool-downs than the 12-minute weekly most can hold
+# at 20 s each (three runs a day): as long as that most allows, never under 10 s (ACSM: 10-30 s)
+HOLD_SHORTEST_CROWDED = 10
 SETS_MOST = 4
 
 
@@ -34,7 +38,8 @@ class Progress:
 @dataclass(frozen=True)
 class Pick:
     """An exercise chosen for a session: reps or hold (`unit`), sets, the most sets it may grow
-    to there, the unit this week aims at, and the longest hold of its range there."""
+    to there, the unit this week aims at, the longest hold of its range there, and, for the
+    routine in a crowded week's cool-down, the shortest hold there (None: the usual 20 s)."""
 
     exercise: Exercise
     unit: int
@@ -42,6 +47,7 @@ class Pick:
     most_rounds: int
     target: int
     top: int = HOLD_LONGEST
+    shortest: int | None = None
 
     def dose(self, level: int) -> Dose:
         is_reps = self.exercise.dose_kind == "reps"
@@ -76,21 +82,27 @@ class Doser:
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
         self._seconds_cache: dict[tuple[str, int, int], int] = {}
-        self._unit_cache: dict[tuple[str, int, int, int | None, int | None], int | None]
-        self._unit_cache = {}
+        self._unit_cache: dict[tuple[object, ...], int | None] = {}
         self._pick_cache: dict[tuple[object, ...], Pick | None] = {}
+        # the routine's shortest hold in a week's cool-downs, where the week is crowded
+        self.crowded: Callable[[int, Exercise], int | None] = _never_crowded
 
     def pick(self, exercise: Exercise, kind: SessionKind, week: int, last: Progress) -> Pick | None:
         """The exercise at its fewest sets for this kind, at this week's reps or hold, within
         what gradual change from its last appearance allows."""
-        key = (exercise.id, kind, min(week, self.growth_weeks), *_figures(last))
+        shortest = None
+        if kind == "post-run" and exercise.id in self.cool_down_routine:
+            shortest = self.crowded(week, exercise)
+        key = (exercise.id, kind, min(week, self.growth_weeks), shortest, *_figures(last))
         if key not in self._pick_cache:
-            self._pick_cache[key] = self._new_pick(exercise, kind, week, last)
+            self._pick_cache[key] = self._new_pick(exercise, kind, week, last, shortest)
         return self._pick_cache[key]
 
     def _new_pick(
-        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress
+        self, exercise: Exercise, kind: SessionKind, week: int, last: Progress, shortest: int | None
     ) -> Pick | None:
+        if shortest is not None:
+            return self._crowded_pick(exercise, last, shortest)
         dosed_as = kind
         if kind == "post-run" and exercise.id not in self.cool_down_routine:
             dosed_as = "loosening"  # a loosening stretch on top of a cool-down
@@ -110,6 +122,16 @@ class Doser:
                 return Pick(exercise, unit, rounds, max(high, rounds), target, top)
         return None
 
+    def _crowded_pick(self, exercise: Exercise, last: Progress, hold: int) -> Pick | None:
+        """A routine stretch in a crowded week's cool-down: one set of the week's hold, or as
+        near it as gradual change from the last dose allows; it grows neither by sets nor by
+        holds there, so every cool-down of the week holds alike."""
+        for rounds in range(1, SETS_MOST + 1):
+            unit = self.unit_for(exercise, rounds, hold, last, hold)
+            if unit is not None:
+                return Pick(exercise, unit, rounds, rounds, hold, min(unit, hold), hold)
+        return None
+
     def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
         """This week's reps or hold for the kind: a step a week from the start of its range."""
         span = _unit_span(exercise, kind)
@@ -117,23 +139,32 @@ class Doser:
         step = steps.reps_step if exercise.dose_kind == "reps" else steps.hold_step
         return min(span.high, span.low + step * (min(week, self.growth_weeks) - 1))
 
-    def unit_for(self, exercise: Exercise, rounds: int, target: int, last: Progress) -> int | None:
+    def unit_for(
+        self,
+        exercise: Exercise,
+        rounds: int,
+        target: int,
+        last: Progress,
+        shortest: int | None = None,
+    ) -> int | None:
         """Reps or hold for `rounds` sets, nearest the target, within gradual change from the
         last appearance (unit and time per side), or None when no unit is. A hold is never
-        under 20 s nor over 60 s."""
-        key = (exercise.id, rounds, target, last.unit, last.side_seconds)
+        under 20 s (`shortest`, if given: a crowded week's routine) nor over 60 s."""
+        key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
         if key not in self._unit_cache:
-            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last)
+            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
         return self._unit_cache[key]
 
-    def _new_unit(self, exercise: Exercise, rounds: int, target: int, last: Progress) -> int | None:
+    def _new_unit(
+        self, exercise: Exercise, rounds: int, target: int, last: Progress, shortest: int | None
+    ) -> int | None:
         if exercise.dose_kind == "reps":
             assert exercise.reps is not None
             low, high, most = exercise.reps.low, exercise.reps.high, REPS_MOST_CHANGE
             per_unit = self.timing.seconds_per_rep
         else:
             assert exercise.hold_seconds is not None
-            low = max(exercise.hold_seconds.low, HOLD_SHORTEST)
+            low = max(exercise.hold_seconds.low, HOLD_SHORTEST) if shortest is None else shortest
             high, most = HOLD_LONGEST, HOLD_MOST_CHANGE
             per_unit = 1
         if last.unit is not None:
@@ -158,6 +189,17 @@ class Doser:
             seconds = dose_seconds(pick.dose(1), self.timing)
             self._seconds_cache[key] = seconds
         return seconds
+
+
+def shorter_hold(unit: int, step: int) -> int:
+    """A hold a step shorter; under 20 s (a crowded week's routine) on the step itself, so a
+    22-s hold comes down to 15 s, not 17 s."""
+    shorter = unit - step
+    return shorter if shorter >= HOLD_SHORTEST else shorter - shorter % step
+
+
+def _never_crowded(week: int, exercise: Exercise) -> int | None:
+    return None
 
 
 def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:

@@ -8,7 +8,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from planner.domain.adherence import Hold
-from planner.domain.catalogue import Template
+from planner.domain.budget import Crowded
+from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Template
+from planner.domain.exercise_doses import HOLD_SHORTEST
 from planner.domain.model import KIND_REASONS, Athlete, Plan, Prescription, SessionKind
 from planner.domain.phases import SITTING_HOURS_LIMIT
 
@@ -23,6 +25,14 @@ HARDEST = ("pigeon stretch", "couch stretch")
 
 def _minutes(seconds: int) -> str:
     return f"{seconds / 60:.1f}".removesuffix(".0")
+
+
+def crowded_holds(hold: int, cool_downs: int, groups: Sequence[str]) -> str:
+    """Why a cool-down's holds are under 20 s: its week's cool-downs share the weekly most."""
+    return (
+        f"holds {hold} s: {cool_downs} cool-downs this week share the {WEEKLY_MOST_MINUTES}-minute"
+        f" weekly most for the {' and '.join(groups)}"
+    )
 
 
 class Why:
@@ -55,6 +65,7 @@ class Why:
         used: Mapping[tuple[int, str], int],
         limits: Mapping[str, int],
         targets: Mapping[str, tuple[str, ...]],
+        crowded: Crowded | None = None,
     ) -> tuple[str, ...]:
         front = {e for e, groups in targets.items() if "hip flexors" in groups}
         purpose = RUN_REASONS.get(kind) or KIND_REASONS.get(kind, "")
@@ -69,6 +80,8 @@ class Why:
         if kind == "loosening" and week == 1:
             lines.append(f"{' and '.join(HARDEST)} wait for week 2")
         lines.extend(self._loosening_as_cool_downs(kind, week, exercises))
+        if kind == "post-run" and crowded is not None:
+            lines.append(_short_holds(exercises, crowded, targets))
         lines.extend(self._budget(exercises, week, used, limits, targets))
         return tuple(line for line in lines if line)
 
@@ -136,6 +149,27 @@ class Why:
             " a side this week"
             for g in groups
         ]
+
+
+def _short_holds(
+    exercises: Sequence[Prescription], crowded: Crowded, targets: Mapping[str, tuple[str, ...]]
+) -> str:
+    """For a cool-down holding a stretch under 20 s in a crowded week: its shortest such hold,
+    the week's cool-downs and the groups they crowd; '' otherwise."""
+    short = [
+        p
+        for p in exercises
+        if p.style == "static"
+        and p.dose.hold_seconds is not None
+        and p.dose.hold_seconds < HOLD_SHORTEST
+        and crowded.holds.keys() & set(targets.get(p.exercise_id, ()))
+    ]
+    if not short:
+        return ""
+    hold = min(p.dose.hold_seconds or 0 for p in short)
+    reached = {g for p in short for g in targets.get(p.exercise_id, ())}
+    groups = [g for g in crowded.holds if g in reached]
+    return crowded_holds(hold, crowded.cool_downs, groups)
 
 
 def _weeks_with_a_run_every_day(plan: Plan) -> set[int]:
