@@ -55,15 +55,14 @@ from planner.domain.placement import (
     Calendar,
     Slot,
     Window,
-    give_room_back,
     place_free_day_sessions,
-    place_run_sessions,
     place_strength,
     place_third_days,
     quiet_blocks,
     set_rooms,
 )
 from planner.domain.reasons import Why as _Why
+from planner.domain.run_sessions import give_room_back, place_run_sessions, take_room_back
 from planner.domain.timing import minutes_for
 
 CAPPED = "weekly minutes do not rise after loosening"
@@ -140,15 +139,24 @@ class _Fitted:
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
                 state = snapshot
+                if slot.kind == "pre-run" and index and self._regrow(index - 1, slot):
+                    index -= 1  # the cool-down before took the gap back: fitted again
+                    state = self.before[index].copy()
+                    del self.exercises[index:], self.before[index:]
                 continue
             placed_end = slot.end
             slot.resize(minutes)
-            if slot.kind == "post-run" and index + 1 < len(self.slots):
-                give_room_back(slot, placed_end, self.slots[index + 1], self.window)
+            following = self.slots[index + 1] if index + 1 < len(self.slots) else None
+            if slot.kind == "post-run" and following is not None and following.kind == "pre-run":
+                give_room_back(slot, placed_end, following, self.window)
             self.exercises.append(exercises)
             self.before.append(snapshot)
             index += 1
         self._next = state
+
+    def _regrow(self, index: int, warm_up: Slot) -> bool:
+        """Whether the cool-down at `index` grew back into the gap of a warm-up left out."""
+        return take_room_back(self.slots[index], warm_up, self.window)
 
     def _after(self, index: int, week: int) -> Counter[SessionKind]:
         """How many sessions of each kind the week still holds after session `index`."""
