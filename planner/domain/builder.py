@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from planner.domain.adherence import Hold
 from planner.domain.budget import DoseState
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.dosing import Prescriber, emphasis_level, relaxed_sets
+from planner.domain.dosing import Prescriber, emphasis_level, relaxed_sets, reps_ahead
 from planner.domain.errors import NoRuns
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
@@ -487,6 +487,7 @@ def build_plan(
     prescriber = Prescriber(
         template, catalogue, emphasis, growth, extras, floor_weeks, relaxed_sets(athlete.tightness)
     )
+    prescriber.doser.ahead = reps_ahead(athlete.tightness)
     if _room_for_every_phase(athlete, template, weeks, extra_loosening_weeks):
         # a short plan's loosening weeks stay as they were: fuller ones would fall by more
         # than 40 % or unevenly into its short taper (musts before the table's lengths)

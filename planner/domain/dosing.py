@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from planner.domain.budget import DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
-from planner.domain.exercise_doses import Doser, Pick, Progress
+from planner.domain.exercise_doses import REPS_MOST_CHANGE, Doser, Pick, Progress
 from planner.domain.model import Prescription, SessionKind, Timing
 from planner.domain.placement import Slot
 
@@ -34,11 +34,21 @@ UNDER_ITS_LENGTH = 60  # seconds spare: the session would round to a minute unde
 # The tightest athletes open their loosening with a set more of each relaxed movement (the
 # longest start, before the first hold).
 LONGER_START_TIGHTNESS = 5
+LOOSENING_LEVEL = 3  # the lowest tightness with loosening weeks of its own (DOMAIN.md's table)
 
 
 def relaxed_sets(tightness: int) -> int:
     """Sets of each relaxed movement opening this athlete's loosening sessions, at most."""
     return 2 if tightness >= LONGER_START_TIGHTNESS else 1
+
+
+def reps_ahead(tightness: int) -> int:
+    """Repetitions a drill or relaxed movement may run above the week's in a session short of
+    its length: the gradual change, and one more for each level over 3. Very tight athletes
+    need more time per session to loosen up (docs/coaching.md), and these minutes hold no
+    static stretch: where the weekly budget holds every stretch short, they keep a tighter
+    athlete's week the longer."""
+    return REPS_MOST_CHANGE + max(tightness - LOOSENING_LEVEL, 0)
 
 
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
@@ -231,12 +241,13 @@ class Prescriber(WeeklyBudget):
         state: DoseState,
     ) -> None:
         """Sets all taken and the session still a minute or more short of its length: more
-        repetitions of its drills and relaxed movements, a step for each in turn, within their
-        range and gradual change from their last appearance (a session on its own keeps its
-        relaxed start within 2-4 minutes). They hold no static stretch, so the weekly budget,
-        which later sessions of the week need, is left as it was. Week 1's doses start at the
-        bottom of their ranges, so a tighter athlete's longer session would otherwise come out
-        as short as a less tight one's (docs/coaching.md, Progression)."""
+        repetitions of its drills and relaxed movements, a step for each in turn, up to
+        `reps_ahead` above the week's, within their range and gradual change from their last
+        appearance (a session on its own keeps its relaxed start within 2-4 minutes). They
+        hold no static stretch, so the weekly budget, which later sessions of the week need, is
+        left as it was. Week 1's doses start at the bottom of their ranges, and the budget may
+        hold every stretch short, so a tighter athlete's longer session would otherwise come
+        out as short as a less tight one's (docs/coaching.md, Progression)."""
         order = [n for n, pick in enumerate(chosen) if pick.exercise.style != "static"]
         grew = True
         while grew and spare >= UNDER_ITS_LENGTH:

@@ -74,6 +74,8 @@ class Doser:
         self.cool_down_routine = cool_down_routine
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
+        # repetitions a session short of its length may run above the week's (`more_reps`)
+        self.ahead = REPS_MOST_CHANGE
         self._seconds_cache: dict[tuple[str, int, int], int] = {}
         self._unit_cache: dict[tuple[str, int, int, int | None, int | None, int | None], int | None]
         self._unit_cache = {}
@@ -107,10 +109,9 @@ class Doser:
         return None
 
     def more_reps(self, pick: Pick, kind: SessionKind, week: int, last: Progress) -> Pick | None:
-        """The pick of a drill or relaxed movement a repetition higher, at most as far above
-        this week's reps as gradual change allows (so the next session may come back to them)
-        and the top of its range, and within gradual change from its last appearance; None
-        when it may not grow."""
+        """The pick of a drill or relaxed movement a repetition higher, at most `ahead` above
+        this week's reps and the top of its range, and within gradual change from its last
+        appearance; None when it may not grow."""
         exercise = pick.exercise
         if exercise.dose_kind != "reps":
             return None
@@ -118,7 +119,7 @@ class Doser:
         usual = self._target(exercise, self._dosed_as(exercise, kind), week)
         if exercise.style == "dynamic" and last.unit is not None:
             usual = max(usual, last.unit)  # a drill's reps do not fall back (`_new_pick`)
-        most = min(span.high, usual + REPS_MOST_CHANGE)
+        most = min(span.high, usual + self.ahead)
         if pick.unit >= most:
             return None
         step = self.template.progression.reps_step
