@@ -472,7 +472,7 @@ def build_plan(
         [*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()], quiet_blocks(runs)
     )
     at = template.loosening_time
-    slots = place_run_sessions(plan_runs, shapes, window, calendar)
+    slots = place_run_sessions(plan_runs, shapes, window, calendar, _shortest_cool_down(template))
     slots += place_free_day_sessions(plan_runs, shapes, window, calendar, at)
     slots += place_third_days(slots, shapes, window, calendar, at, MOBILITY_DAYS_A_WEEK)
     if athlete.strength:
@@ -529,6 +529,14 @@ def _weeks_for_extras(
         return frozenset()
     per_week = Counter(window.week_of(as_utc(r.start)) for r in runs)
     return frozenset(w for w in range(1, loosening + 1) if per_week[w] <= EXTRAS_MOST_RUNS)
+
+
+def _shortest_cool_down(template: Template) -> int:
+    """The shortest cool-down the template gives any tightness, in any phase (minutes)."""
+    rows = template.tightness.values()
+    lengths = [r.maintenance_post_minutes for r in rows]
+    lengths += [r.post_run_loosening_minutes for r in rows if r.post_run_loosening_minutes]
+    return max(min(lengths), MIN_SESSION_MINUTES)
 
 
 def _room_for_every_phase(athlete: Athlete, template: Template, weeks: int, extra: int) -> bool:

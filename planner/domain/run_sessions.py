@@ -106,52 +106,67 @@ def give_room_back(cool_down: Slot, placed_end: datetime, warm_up: Slot, window:
 
 
 def place_run_sessions(
-    runs: Sequence[Run], shapes: Sequence[WeekShape], window: Window, calendar: Calendar
+    runs: Sequence[Run],
+    shapes: Sequence[WeekShape],
+    window: Window,
+    calendar: Calendar,
+    shortest: int = MIN_SESSION_MINUTES,
 ) -> list[Slot]:
-    """A warm-up for each run, then a cool-down for each, in time order.
+    """Warm-up and cool-down for each run in time order; earlier runs get first pick.
 
-    Where a cool-down and the next run's warm-up share a gap, the warm-up takes its week's
-    length first and the cool-down what is left; a cool-down left under five minutes takes them
-    from the warm-up when it can spare them, and a gap too short for both keeps the cool-down.
-    So the two hold the whole gap up to both lengths, and a tighter athlete's longer cool-down
-    never costs a warm-up minutes (docs/coaching.md, Placement). The warm-up comes first
-    because its drills cannot shrink far from the last warm-up's repetitions, while a cool-down
-    holds its five stretches in five minutes.
+    A cool-down placed at its week's length leaves the next run's warm-up what is left of the
+    gap. Where the template's shortest cool-down (`shortest` minutes, a less tight athlete's)
+    would have left the warm-up five minutes, a warm-up left fewer takes five from the
+    cool-down, which keeps at least that shortest length: so a tighter athlete's longer
+    cool-down never costs the warm-up a less tight athlete gets (docs/coaching.md,
+    Placement). Where no cool-down of the template would, the cool-down keeps the gap. A
+    warm-up that cannot hold its drills gives the gap back in dosing (`take_room_back`).
     """
-    warm_ups: dict[tuple[datetime, datetime], Slot] = {}
+    slots = []
+    cool_downs: dict[tuple[datetime, datetime], Slot] = {}
     for run in runs:
         warm_up = _place_warm_up(run, shapes, window, calendar)
+        if warm_up is None:
+            warm_up = _warm_up_from_cool_down(run, shapes, window, calendar, cool_downs, shortest)
         if warm_up is not None:
             calendar.take(warm_up)
-            warm_ups[(warm_up.start, warm_up.end)] = warm_up
-    cool_downs = []
-    for run in runs:
-        _make_room_for_cool_down(run, window, calendar, warm_ups)
+            slots.append(warm_up)
         cool_down = _place_cool_down(run, shapes, window, calendar)
         if cool_down is not None:
             calendar.take(cool_down)
-            cool_downs.append(cool_down)
-    return sorted([*warm_ups.values(), *cool_downs], key=lambda s: (s.start, s.end))
+            slots.append(cool_down)
+            cool_downs[(cool_down.start, cool_down.end)] = cool_down
+    return slots
 
 
-def _make_room_for_cool_down(
-    run: Run, window: Window, calendar: Calendar, warm_ups: dict[tuple[datetime, datetime], Slot]
-) -> None:
-    """A warm-up that leaves the run's cool-down under five minutes starts later, keeping at
-    least five; one that cannot goes, so the cool-down takes the gap."""
-    run_end = as_utc(run.end)
+def _warm_up_from_cool_down(
+    run: Run,
+    shapes: Sequence[WeekShape],
+    window: Window,
+    calendar: Calendar,
+    cool_downs: dict[tuple[datetime, datetime], Slot],
+    shortest: int,
+) -> Slot | None:
+    """A warm-up of five minutes, made room for by the cool-down that left it less: the
+    cool-down ends sooner, keeping at least `shortest` minutes."""
+    run_start = as_utc(run.start)
+    wanted = _warm_up_minutes(run_start, shapes, window)
     least = timedelta(minutes=MIN_SESSION_MINUTES)
-    room, limit = calendar.room_after(run_end, least)
-    warm_up = None if limit is None else warm_ups.get((limit.start, limit.end))
-    if warm_up is None or room >= least:
-        return
-    calendar.release(warm_up)
-    del warm_ups[(warm_up.start, warm_up.end)]
-    if warm_up.end - (run_end + least) < least:
-        return  # a gap too short for both: the cool-down takes it
-    warm_up.start = run_end + least
-    warm_up.wish = warm_up.room = warm_up.minutes
-    if warm_up.minutes < warm_up.wanted:
-        warm_up.shortened = f"the post-run session ends {window.hhmm(warm_up.start)}"
-    calendar.take(warm_up)
-    warm_ups[(warm_up.start, warm_up.end)] = warm_up
+    if wanted is None:
+        return None
+    _, limit = calendar.room_before(run_start, least)
+    cool_down = None if limit is None else cool_downs.get((limit.start, limit.end))
+    if cool_down is None or run_start - least - cool_down.start < timedelta(minutes=shortest):
+        return None
+    calendar.release(cool_down)
+    del cool_downs[(cool_down.start, cool_down.end)]
+    cool_down.end = run_start - least
+    cool_down.shortened = f"the pre-run session starts {window.hhmm(cool_down.end)}"
+    cool_down.wish = cool_down.room = cool_down.minutes
+    calendar.take(cool_down)
+    cool_downs[(cool_down.start, cool_down.end)] = cool_down
+    why = ""
+    if wanted > MIN_SESSION_MINUTES:
+        why = f"the post-run session ends {window.hhmm(cool_down.end)}"
+    return Slot("pre-run", cool_down.end, run_start, run.id, why, room=MIN_SESSION_MINUTES,
+                wanted=wanted)  # fmt: skip
