@@ -126,7 +126,29 @@ FOUND = {
         extra=((10, time(23, 17), 29), (32, time(0, 51, fold=1), 22), (67, time(1, 0), 10)),
         busy=(),
     ),
+    # Two runs a day and a calendar full from 08:00 to 22:00: no session fits on its own, the
+    # weekly budget holds every cool-down short, and every level from 3 up had 145 minutes.
+    "a full calendar and two runs a day, 145 = 145 = 145": Case(
+        tightness=3, sport="run", sitting=0.0, tz="UTC", start=date(2027, 3, 1), weeks=8,
+        rules=(RunRule(days=tuple(range(7)), at=time(6, 30), minutes=30),
+               RunRule(days=tuple(range(7)), at=time(18, 0), minutes=30)),
+        extra=(),
+        busy=tuple((day, time(8, 0), 14 * 60) for day in range(14))
+        + tuple((day, time(5, 0), 60) for day in range(14)),
+    ),
 }  # fmt: skip
+# Known limit: where many cool-downs share the weekly budget, the longer cool-downs of a
+# tighter athlete take their loosening stretches with more sets and leave a later one short
+# of budget; the minute lost there can outweigh what the extra repetitions add (docs/coaching.md,
+# "Where the table gives way"). Strict, so it shows when it is fixed.
+LIMIT = Case(
+    tightness=5, sport="triathlon", sitting=11.0, tz="America/New_York", start=date(2027, 4, 6),
+    weeks=36,
+    rules=(RunRule(days=tuple(range(7)), at=time(3, 28), minutes=10),
+           RunRule(days=(1, 3, 5, 6), at=time(23, 46, fold=1), minutes=57),
+           RunRule(days=(3,), at=time(23, 49, fold=1), minutes=21)),
+    extra=(), busy=(),
+)  # fmt: skip
 
 
 def first_weeks(case: Case, template: Template, catalogue: Catalogue) -> dict[int, Plan]:
@@ -152,6 +174,13 @@ def test_the_cases_found_are_front_loaded(
         check_gradual_progression(plan, standard, catalogue)
         check_budget(plan, catalogue)
         check_routine_whole(plan)
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: 223 at 5 against 224 at 4 (coaching.md)")
+def test_a_longer_cool_down_may_still_spend_a_later_ones_budget(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    check_front_loaded(first_weeks(LIMIT, standard, catalogue))
 
 
 def _two_runs(
