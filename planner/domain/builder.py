@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from planner.domain.adherence import Hold
 from planner.domain.budget import DoseState
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.dosing import Prescriber, emphasis_level, relaxed_sets
+from planner.domain.dosing import Prescriber, emphasis_level, relaxed_sets, reps_ahead
 from planner.domain.errors import NoRuns
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
@@ -55,15 +55,14 @@ from planner.domain.placement import (
     Calendar,
     Slot,
     Window,
-    give_room_back,
     place_free_day_sessions,
-    place_run_sessions,
     place_strength,
     place_third_days,
     quiet_blocks,
     set_rooms,
 )
 from planner.domain.reasons import Why as _Why
+from planner.domain.run_sessions import give_room_back, place_run_sessions, take_room_back
 from planner.domain.timing import minutes_for
 
 CAPPED = "weekly minutes do not rise after loosening"
@@ -140,15 +139,24 @@ class _Fitted:
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
                 state = snapshot
+                if slot.kind == "pre-run" and index and self._regrow(index - 1, slot):
+                    index -= 1  # the cool-down before took the gap back: fitted again
+                    state = self.before[index].copy()
+                    del self.exercises[index:], self.before[index:]
                 continue
             placed_end = slot.end
             slot.resize(minutes)
-            if slot.kind == "post-run" and index + 1 < len(self.slots):
-                give_room_back(slot, placed_end, self.slots[index + 1], self.window)
+            following = self.slots[index + 1] if index + 1 < len(self.slots) else None
+            if slot.kind == "post-run" and following is not None and following.kind == "pre-run":
+                give_room_back(slot, placed_end, following, self.window)
             self.exercises.append(exercises)
             self.before.append(snapshot)
             index += 1
         self._next = state
+
+    def _regrow(self, index: int, warm_up: Slot) -> bool:
+        """Whether the cool-down at `index` grew back into the gap of a warm-up left out."""
+        return take_room_back(self.slots[index], warm_up, self.window)
 
     def _after(self, index: int, week: int) -> Counter[SessionKind]:
         """How many sessions of each kind the week still holds after session `index`."""
@@ -480,7 +488,7 @@ def build_plan(
         [*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()], quiet_blocks(runs)
     )
     at = template.loosening_time
-    slots = place_run_sessions(plan_runs, shapes, window, calendar)
+    slots = place_run_sessions(plan_runs, shapes, window, calendar, _shortest_cool_down(template))
     slots += place_free_day_sessions(plan_runs, shapes, window, calendar, at)
     slots += place_third_days(slots, shapes, window, calendar, at, MOBILITY_DAYS_A_WEEK)
     if athlete.strength:
@@ -499,6 +507,7 @@ def build_plan(
     prescriber.cool_downs_in = Counter(
         window.week_of(s.start) or 0 for s in slots if s.kind == "post-run"
     )
+    prescriber.doser.ahead = reps_ahead(athlete.tightness)
     if _room_for_every_phase(athlete, template, weeks, extra_loosening_weeks):
         # a short plan's loosening weeks stay as they were: fuller ones would fall by more
         # than 40 % or unevenly into its short taper (musts before the table's lengths)
@@ -540,6 +549,14 @@ def _weeks_for_extras(
         return frozenset()
     per_week = Counter(window.week_of(as_utc(r.start)) for r in runs)
     return frozenset(w for w in range(1, loosening + 1) if per_week[w] <= EXTRAS_MOST_RUNS)
+
+
+def _shortest_cool_down(template: Template) -> int:
+    """The shortest cool-down the template gives any tightness, in any phase (minutes)."""
+    rows = template.tightness.values()
+    lengths = [r.maintenance_post_minutes for r in rows]
+    lengths += [r.post_run_loosening_minutes for r in rows if r.post_run_loosening_minutes]
+    return max(min(lengths), MIN_SESSION_MINUTES)
 
 
 def _room_for_every_phase(athlete: Athlete, template: Template, weeks: int, extra: int) -> bool:

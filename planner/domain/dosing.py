@@ -29,7 +29,14 @@ from dataclasses import replace
 
 from planner.domain.budget import Crowded, DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
-from planner.domain.exercise_doses import HOLD_SHORTEST, Doser, Pick, Progress, shorter_hold
+from planner.domain.exercise_doses import (
+    HOLD_SHORTEST,
+    REPS_MOST_CHANGE,
+    Doser,
+    Pick,
+    Progress,
+    shorter_hold,
+)
 from planner.domain.model import Prescription, SessionKind, Timing
 from planner.domain.placement import Slot
 
@@ -38,14 +45,25 @@ STANDALONE_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
 # Extras come on top only in loosening sessions; maintenance and run sessions hold the routine.
 EXTRA_KINDS: tuple[SessionKind, ...] = ("loosening",)
 RELAXED_START_MOST = 4 * 60  # seconds: a standalone session opens with 2-4 min of movement
+UNDER_ITS_LENGTH = 60  # seconds spare: the session would round to a minute under its length
 # The tightest athletes open their loosening with a set more of each relaxed movement (the
 # longest start, before the first hold).
 LONGER_START_TIGHTNESS = 5
+LOOSENING_LEVEL = 3  # the lowest tightness with loosening weeks of its own (DOMAIN.md's table)
 
 
 def relaxed_sets(tightness: int) -> int:
     """Sets of each relaxed movement opening this athlete's loosening sessions, at most."""
     return 2 if tightness >= LONGER_START_TIGHTNESS else 1
+
+
+def reps_ahead(tightness: int) -> int:
+    """Repetitions a drill or relaxed movement may run above the week's in a session short of
+    its length: the gradual change, and one more for each level over 3. Very tight athletes
+    need more time per session to loosen up (docs/coaching.md), and these minutes hold no
+    static stretch: where the weekly budget holds every stretch short, they keep a tighter
+    athlete's week the longer."""
+    return REPS_MOST_CHANGE + max(tightness - LOOSENING_LEVEL, 0)
 
 
 def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
@@ -228,7 +246,55 @@ class Prescriber(WeeklyBudget):
         # lead, whose budget its fair share of the week may have spent
         spare = wish - self._total(chosen)
         self._grow(chosen, spare, week, state, reserve, all_grow=kind == "loosening")
+        self._more_reps(chosen, wish - self._total(chosen), kind, week, state)
         return chosen
+
+    def _more_reps(
+        self,
+        chosen: list[Pick],
+        spare: int,
+        kind: SessionKind,
+        week: int,
+        state: DoseState,
+    ) -> None:
+        """Sets all taken and the session still a minute or more short of its length: more
+        repetitions of its drills and relaxed movements, a step for each in turn, up to
+        `reps_ahead` above the week's, within their range and gradual change from their last
+        appearance (a session on its own keeps its relaxed start within 2-4 minutes). They
+        hold no static stretch, so the weekly budget, which later sessions of the week need, is
+        left as it was. Week 1's doses start at the bottom of their ranges, and the budget may
+        hold every stretch short, so a tighter athlete's longer session would otherwise come
+        out as short as a less tight one's (docs/coaching.md, Progression)."""
+        order = [n for n, pick in enumerate(chosen) if pick.exercise.style != "static"]
+        grew = True
+        while grew and spare >= UNDER_ITS_LENGTH:
+            grew = False
+            for number in order:
+                pick = chosen[number]
+                last = state.progress.get(pick.exercise.id, Progress())
+                bigger = self.doser.more_reps(pick, kind, week, last)
+                if bigger is None:
+                    continue
+                more = self.doser.seconds(bigger) - self.doser.seconds(pick)
+                trial = [*chosen[:number], bigger, *chosen[number + 1 :]]
+                if more > spare or not self._start_within(trial, kind):
+                    continue
+                chosen[number] = bigger
+                spare -= more
+                grew = True
+                if spare < UNDER_ITS_LENGTH:
+                    return
+
+    def _start_within(self, chosen: list[Pick], kind: SessionKind) -> bool:
+        """A session on its own opens with at most 4 minutes of relaxed movement."""
+        if kind not in STANDALONE_KINDS:
+            return True
+        start = []
+        for pick in chosen:
+            if pick.exercise.style != "relaxed":
+                break
+            start.append(pick)
+        return self._total(start) + self.timing.transition_seconds <= RELAXED_START_MOST
 
     def _reach_floor(
         self,

@@ -9,7 +9,7 @@ most half. `dosing.Prescriber` fits whole sessions from these picks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.domain.catalogue import Exercise, Span, Template
 from planner.domain.model import Dose, SessionKind, Timing
@@ -81,6 +81,8 @@ class Doser:
         self.cool_down_routine = cool_down_routine
         # doses grow through loosening and taper, then hold: maintenance keeps what was gained
         self.growth_weeks = growth_weeks
+        # repetitions a session short of its length may run above the week's (`more_reps`)
+        self.ahead = REPS_MOST_CHANGE
         self._seconds_cache: dict[tuple[str, int, int], int] = {}
         self._unit_cache: dict[tuple[object, ...], int | None] = {}
         self._pick_cache: dict[tuple[object, ...], Pick | None] = {}
@@ -103,9 +105,7 @@ class Doser:
     ) -> Pick | None:
         if shortest is not None:
             return self._crowded_pick(exercise, last, shortest)
-        dosed_as = kind
-        if kind == "post-run" and exercise.id not in self.cool_down_routine:
-            dosed_as = "loosening"  # a loosening stretch on top of a cool-down
+        dosed_as = self._dosed_as(exercise, kind)
         target = self._target(exercise, dosed_as, week)
         if exercise.style == "dynamic" and last.unit is not None:
             target = max(target, last.unit)  # a drill's reps do not fall back without need
@@ -131,6 +131,31 @@ class Doser:
             if unit is not None:
                 return Pick(exercise, unit, rounds, rounds, hold, min(unit, hold), hold)
         return None
+
+    def more_reps(self, pick: Pick, kind: SessionKind, week: int, last: Progress) -> Pick | None:
+        """The pick of a drill or relaxed movement a repetition higher, at most `ahead` above
+        this week's reps and the top of its range, and within gradual change from its last
+        appearance; None when it may not grow."""
+        exercise = pick.exercise
+        if exercise.dose_kind != "reps":
+            return None
+        span = _unit_span(exercise, self._dosed_as(exercise, kind))
+        usual = self._target(exercise, self._dosed_as(exercise, kind), week)
+        if exercise.style == "dynamic" and last.unit is not None:
+            usual = max(usual, last.unit)  # a drill's reps do not fall back (`_new_pick`)
+        most = min(span.high, usual + self.ahead)
+        if pick.unit >= most:
+            return None
+        step = self.template.progression.reps_step
+        unit = self.unit_for(exercise, pick.rounds, min(pick.unit + step, most), last)
+        if unit is None or unit <= pick.unit:
+            return None
+        return replace(pick, unit=unit, target=unit)
+
+    def _dosed_as(self, exercise: Exercise, kind: SessionKind) -> SessionKind:
+        if kind == "post-run" and exercise.id not in self.cool_down_routine:
+            return "loosening"  # a loosening stretch on top of a cool-down
+        return kind
 
     def _target(self, exercise: Exercise, kind: SessionKind, week: int) -> int:
         """This week's reps or hold for the kind: a step a week from the start of its range."""

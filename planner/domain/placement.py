@@ -1,6 +1,7 @@
 """Stage 2 of the plan engine: placing sessions in time. A dynamic warm-up ends at each run's
-start, a static cool-down starts at its end, loosening or maintenance sessions go on days
-without a run; nothing overlaps a run, a busy block or another session. All instants in UTC."""
+start, a static cool-down starts at its end (`run_sessions`), loosening or maintenance sessions
+go on days without a run; nothing overlaps a run, a busy block or another session. The calendar
+of what is taken, and the sessions on their own, are here. All instants in UTC."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from planner.domain.model import (
     as_utc,
     resolve_local,
 )
-from planner.domain.phases import MIN_SESSION_MINUTES, WeekShape
+from planner.domain.phases import WeekShape
 
 
 class StrengthPlan(Protocol):
@@ -124,6 +125,17 @@ class Calendar:
 
     def take(self, slot: Slot) -> None:
         self._add(slot.as_block())
+
+    def release(self, slot: Slot) -> None:
+        """A slot taken before given back, as it is now (it takes its new span again after)."""
+        block = slot.as_block()
+        if block.end - block.start > _SHORT:
+            self._long = [e for e in self._long if e[1] != block]
+            return
+        index = bisect_left(self._starts, block.start)
+        while self._short[index][1] != block:
+            index += 1
+        del self._starts[index], self._short[index]
 
     def _add(self, block: Block) -> None:
         entry = (self._count, block)
@@ -232,86 +244,8 @@ class Window:
         return f"{moment.astimezone(self.tz):%H:%M}"
 
 
-def _place_warm_up(
-    run: Run, shapes: Sequence[WeekShape], window: Window, calendar: Calendar
-) -> Slot | None:
-    """A warm-up ending exactly at the run's start, shortened or left out if time is taken."""
-    run_start = as_utc(run.start)
-    week = window.week_of(run_start)
-    if week is None:
-        return None
-    minutes = shapes[week - 1].pre_minutes
-    # A warm-up just after midnight belongs to the previous day's week, and takes its length.
-    earlier_week = window.week_of(run_start - timedelta(minutes=minutes))
-    if earlier_week is not None and earlier_week != week:
-        minutes = shapes[earlier_week - 1].pre_minutes
-    room, limit = calendar.room_before(run_start, timedelta(minutes=minutes + ROOM_MINUTES))
-    fits = _whole_minutes(room)
-    if fits < MIN_SESSION_MINUTES:
-        return None
-    why = ""
-    if fits < minutes and limit is not None:
-        why = f"{limit.label} ends {window.hhmm(limit.end)}"
-    start = run_start - timedelta(minutes=min(fits, minutes))
-    return Slot("pre-run", start, run_start, run.id, why, room=fits, wanted=minutes)
-
-
-def _place_cool_down(
-    run: Run, shapes: Sequence[WeekShape], window: Window, calendar: Calendar
-) -> Slot | None:
-    """A cool-down starting exactly at the run's end, shortened or left out if time is taken."""
-    run_end = as_utc(run.end)
-    week = window.week_of(run_end)
-    if week is None:
-        return None
-    minutes = shapes[week - 1].post_minutes
-    room, limit = calendar.room_after(run_end, timedelta(minutes=minutes + ROOM_MINUTES))
-    fits = _whole_minutes(room)
-    if fits < MIN_SESSION_MINUTES:
-        return None
-    why = ""
-    if fits < minutes and limit is not None:
-        why = f"{limit.label} starts {window.hhmm(limit.start)}"
-    end = run_end + timedelta(minutes=min(fits, minutes))
-    return Slot("post-run", run_end, end, run.id, why, room=fits)
-
-
-def give_room_back(cool_down: Slot, placed_end: datetime, warm_up: Slot, window: Window) -> None:
-    """A cool-down dosed shorter than it was placed frees the minutes after it; a warm-up that
-    placement shortened to end-to-end with it takes them back, up to what its week asks for.
-    Otherwise a tighter athlete's longer wished cool-down would cost a warm-up minutes that the
-    weekly budget then never gives the cool-down (docs/coaching.md, Progression: the tighter
-    athlete starts with at least as much)."""
-    if warm_up.start != placed_end or cool_down.end >= placed_end:
-        return  # not held back by this cool-down, or nothing freed
-    start = max(warm_up.end - timedelta(minutes=warm_up.wanted), cool_down.end)
-    if start >= warm_up.start:
-        return
-    warm_up.start = start
-    warm_up.wish = warm_up.room = warm_up.minutes
-    # the freed minutes are the warm-up's now: the cool-down may no longer grow into them
-    cool_down.wish = cool_down.room = cool_down.minutes
-    warm_up.shortened = ""
-    if warm_up.minutes < warm_up.wanted:
-        warm_up.shortened = f"{cool_down.as_block().label} ends {window.hhmm(cool_down.end)}"
-
-
-def _whole_minutes(span: timedelta) -> int:
+def whole_minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
-
-
-def place_run_sessions(
-    runs: Sequence[Run], shapes: Sequence[WeekShape], window: Window, calendar: Calendar
-) -> list[Slot]:
-    """Warm-up and cool-down for each run in time order; earlier runs get first pick."""
-    slots = []
-    for run in runs:
-        for place in (_place_warm_up, _place_cool_down):
-            slot = place(run, shapes, window, calendar)
-            if slot is not None:
-                calendar.take(slot)
-                slots.append(slot)
-    return slots
 
 
 def _spread(candidates: Sequence[date], count: int) -> list[date]:
@@ -404,8 +338,13 @@ def place_third_days(
     taken: dict[int, set[date]] = {}
     for slot in slots:
         week = window.week_of(slot.start)
+        day = window.local_date(slot.start)
+        if slot.kind == "pre-run" and day != window.local_date(slot.end):
+            # a warm-up from the evening before its run is not a day of its own: a longer one
+            # (a tighter athlete's) would otherwise save a session a shorter one gets
+            continue
         if week is not None:
-            taken.setdefault(week, set()).add(window.local_date(slot.start))
+            taken.setdefault(week, set()).add(day)
     added: list[Slot] = []
     for shape in shapes:
         have = taken.get(shape.week, set())
@@ -465,11 +404,11 @@ def set_rooms(slots: Sequence[Slot], calendar: Calendar) -> None:
         if slot.kind == "pre-run":
             reach = slot.start - timedelta(minutes=ROOM_MINUTES)
             limit = _latest_end(calendar, reach, slot.end, own)
-            slot.room = _whole_minutes(slot.end - max(limit, slot.end - _room(slot)))
+            slot.room = whole_minutes(slot.end - max(limit, slot.end - _room(slot)))
         elif slot.kind == "post-run":
             reach = slot.end + timedelta(minutes=ROOM_MINUTES)
             first = _earliest_start(calendar, slot.start, reach, own)
-            slot.room = _whole_minutes(min(first, slot.start + _room(slot)) - slot.start)
+            slot.room = whole_minutes(min(first, slot.start + _room(slot)) - slot.start)
 
     _share_gaps(sorted(slots, key=lambda s: (s.start, s.end)))
 
@@ -479,7 +418,7 @@ def _share_gaps(ordered: Sequence[Slot]) -> None:
     for first, second in itertools.pairwise(ordered):
         if (first.kind, second.kind) != ("post-run", "pre-run"):
             continue
-        gap = _whole_minutes(second.start - first.end)
+        gap = whole_minutes(second.start - first.end)
         grow_first = max(first.room - first.minutes, 0)
         grow_second = max(second.room - second.minutes, 0)
         if grow_first + grow_second > gap:
