@@ -574,17 +574,6 @@ def _held_weeks(holds: Sequence[Hold], added: int, loosening: int) -> dict[int, 
     return {first + n: hold for n, hold in enumerate(holds[:added])}
 
 
-NEW_MODEL_REASON = (
-    "the future rebuilt with the second edition of the coaching rules: doses sized by the"
-    " evidence, the article's routine whole, a range cue with every dose"
-)
-
-
-def built_with_an_older_model(plan: Plan) -> bool:
-    """A stored plan from before the second edition: none of its sessions says why."""
-    return bool(plan.sessions) and not any(s.why for s in plan.sessions)
-
-
 def _runs_in(runs: Iterable[Run], window: Window) -> list[Run]:
     """Runs whose local start date is in the plan, in time order, exact duplicates once."""
     unique: dict[tuple[datetime, datetime], Run] = {}

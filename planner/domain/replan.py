@@ -32,11 +32,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain import adapt, caution
 from planner.domain.adherence import Hold, low_loosening_weeks, needs_settling
-from planner.domain.builder import (
-    MOBILITY_DAYS_A_WEEK,
-    NEW_MODEL_REASON,
-    built_with_an_older_model,
-)
+from planner.domain.builder import MOBILITY_DAYS_A_WEEK
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import PlannerError
 from planner.domain.inputs import zone
@@ -63,6 +59,17 @@ if TYPE_CHECKING:
 Build = Callable[[Athlete, int, Sequence[Hold]], Plan]
 # the same, with a block of time kept free (the part of a week already past)
 BuildAround = Callable[[Athlete, int, Sequence[Hold], BusyBlock], Plan]
+
+
+NEW_MODEL_REASON = (
+    "the future rebuilt with the second edition of the coaching rules: doses sized by the"
+    " evidence, the article's routine whole, a range cue with every dose"
+)
+
+
+def built_with_an_older_model(plan: Plan) -> bool:
+    """A stored plan from before the second edition: none of its sessions says why."""
+    return bool(plan.sessions) and not any(s.why for s in plan.sessions)
 
 
 @dataclass(frozen=True)

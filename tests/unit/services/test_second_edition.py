@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from planner.domain.builder import NEW_MODEL_REASON
 from planner.domain.inputs import parse_days
 from planner.domain.model import Athlete, LogEntry, RunRule
+from planner.domain.replan import NEW_MODEL_REASON
 from planner.services import assessment, plans
 from planner.storage import Store
 
