@@ -392,17 +392,12 @@ def skipped_runs(repo: Store, athlete: Athlete, plan: Plan | None) -> tuple[Run,
     return tuple(r for r in scheduled if r.id in skipped)
 
 
-def _settled(repo: Store, athlete: Athlete, plan: Plan, now: datetime) -> Plan:
-    """The plan as the weeks ended by now make it (the hold rule), settled like every read."""
-    return settling.settle(repo, athlete, plan, now)
-
-
 def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:
     """Everything the screens show of one athlete; UnknownAthlete if they are gone."""
     athlete = repo.get_athlete(name)
     plan = repo.get_plan(athlete.name)
     if plan is not None:
-        plan = _settled(repo, athlete, plan, now)
+        plan = settling.settle(repo, athlete, plan, now)  # as every read has it
     entries = repo.logs(athlete.name)
     logs = {entry.session_id: entry for entry in entries}
     report = adherence_report(plan, entries, now, athlete.target) if plan else None
