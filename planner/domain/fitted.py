@@ -1,0 +1,132 @@
+"""The plan's sessions in time order with their exercises, and the dosing state before each
+(`builder`, stage 3): a change in one week re-fits only from there on."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections import Counter
+from collections.abc import Iterable
+
+from planner.domain.budget import DoseState
+from planner.domain.dosing import Prescriber
+from planner.domain.model import Prescription, SessionKind
+from planner.domain.phases import MIN_SESSION_MINUTES
+from planner.domain.placement import Slot, Window
+from planner.domain.run_sessions import give_room_back, take_room_back
+from planner.domain.timing import minutes_for
+
+_STATIC_KINDS: tuple[SessionKind, ...] = ("post-run", "loosening", "maintenance")
+
+
+class Fitted:
+    """The sessions in time order with their exercises, and the dosing state before each, so a
+    change in one week re-fits only from there on. Each session takes its real length."""
+
+    def __init__(self, slots: Iterable[Slot], prescriber: Prescriber, window: Window) -> None:
+        self.slots = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
+        self.exercises: list[tuple[Prescription, ...]] = []
+        self.before: list[DoseState] = []
+        self.prescriber = prescriber
+        self.window = window
+        self.week_of = functools.cache(window.week_of)
+        self._next = DoseState()
+        # fitted lazily, week by week: the stages after trim and re-fit from their week anyway
+
+    def fit_from(self, index: int, until: int | None = None) -> None:
+        """Sessions from `index` on fitted again (only through week `until`, if given: the rest
+        waits for `fit_through`, so a week-by-week pass does not re-fit the whole plan)."""
+        del self.exercises[index:], self.before[index + 1 :]
+        self.fit_through(until)
+
+    def fit_through(self, until: int | None = None) -> None:
+        """Fit the sessions not fitted yet, through week `until` (all if None)."""
+        index = len(self.exercises)
+        if index < len(self.before):
+            state = self.before[index].copy()
+            del self.before[index:]
+        else:
+            state = self._next.copy()
+        while index < len(self.slots):
+            slot = self.slots[index]
+            week = self.week_of(slot.start)
+            assert week is not None  # placement keeps every session inside the plan
+            if until is not None and week > until:
+                break
+            snapshot = state.copy()
+            after = self._after(index, week)
+            exercises = self.prescriber.fit(
+                slot, week, state, after["post-run"], after["loosening"], self._wished_after(index)
+            )
+            minutes = minutes_for(exercises) if exercises else 0
+            if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
+                del self.slots[index]
+                state = snapshot
+                if slot.kind == "pre-run" and index and self._regrow(index - 1, slot):
+                    index -= 1  # the cool-down before took the gap back: fitted again
+                    state = self.before[index].copy()
+                    del self.exercises[index:], self.before[index:]
+                continue
+            placed_end = slot.end
+            slot.resize(minutes)
+            following = self.slots[index + 1] if index + 1 < len(self.slots) else None
+            if slot.kind == "post-run" and following is not None and following.kind == "pre-run":
+                give_room_back(slot, placed_end, following, self.window)
+            self.exercises.append(exercises)
+            self.before.append(snapshot)
+            index += 1
+        self._next = state
+
+    def _regrow(self, index: int, warm_up: Slot) -> bool:
+        """Whether the cool-down at `index` grew back into the gap of a warm-up left out."""
+        return take_room_back(self.slots[index], warm_up, self.window)
+
+    def _after(self, index: int, week: int) -> Counter[SessionKind]:
+        """How many sessions of each kind the week still holds after session `index`."""
+        _, end = self._week_span(week)
+        return Counter(s.kind for s in self.slots[index + 1 : end])
+
+    def _wished_after(self, index: int) -> int:
+        """The minutes the week's sessions of static work after session `index` are meant to
+        hold (they share the weekly budget per muscle group with it)."""
+        _, end = self._week_span(self._week_key(self.slots[index]))
+        return sum(s.wish for s in self.slots[index + 1 : end] if s.kind in _STATIC_KINDS)
+
+    def _week_span(self, week: int) -> tuple[int, int]:
+        """The indexes of the week's sessions: sessions never overlap, so resizing keeps them in
+        order of start and each week is one run of the list, found by bisection."""
+        first = bisect.bisect_left(self.slots, week, key=self._week_key)
+        return first, bisect.bisect_left(self.slots, week + 1, lo=first, key=self._week_key)
+
+    def _week_key(self, slot: Slot) -> int:
+        return self.week_of(slot.start) or 0
+
+    def state_after(self, index: int) -> DoseState:
+        """The dosing state once session `index` is done (for the why of its budget)."""
+        if index + 1 < len(self.before):
+            return self.before[index + 1]
+        state = self.before[index].copy()
+        week = self.week_of(self.slots[index].start)
+        assert week is not None
+        for item in self.exercises[index]:
+            exercise = self.prescriber.exercises[item.exercise_id]
+            if exercise.style == "static":
+                side = (item.dose.hold_seconds or 0) * item.dose.rounds
+                for group in exercise.targets:
+                    state.used[(week, group)] = state.used.get((week, group), 0) + side
+        return state
+
+    def mobility_in(self, week: int) -> list[Slot]:
+        """The week's mobility sessions (the strength track is not trimmed with them)."""
+        first, end = self._week_span(week)
+        return [s for s in self.slots[first:end] if s.kind != "strength"]
+
+    def index(self, slot: Slot) -> int:
+        first, end = self._week_span(self._week_key(slot))
+        return next(n for n in range(first, end) if self.slots[n] is slot)
+
+    def drop(self, slots: Iterable[Slot]) -> None:
+        for slot in slots:
+            index = self.index(slot)
+            del self.slots[index]
+            del self.exercises[index : index + 1], self.before[index : index + 1]

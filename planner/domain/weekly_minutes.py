@@ -1,0 +1,211 @@
+"""Stage 4 of the plan engine (`builder`): weekly minutes never rise after loosening, the taper
+falls evenly, and no week falls by more than 40 % from the one before (docs/coaching.md,
+Progression)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from planner.domain.fitted import Fitted
+from planner.domain.model import SessionKind
+from planner.domain.phases import MIN_SESSION_MINUTES
+from planner.domain.placement import Slot, Window
+
+CAPPED = "weekly minutes do not rise after loosening"
+MOST_WEEKLY_FALL = 0.4
+TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
+
+# The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
+_TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
+    ("maintenance", "loosening"),
+    ("post-run",),
+    ("pre-run",),
+)
+
+
+def cap_weekly_minutes(fitted: Fitted, window: Window, loosening_weeks: int) -> None:
+    """From the last loosening week on, cap each week's real minutes at the week before's.
+
+    A week over its cap is trimmed, then it and the weeks after are filled again. Leading weeks
+    with no sessions at all (runs that start later) do not set a cap of zero.
+    """
+    cap: int | None = None
+    for week in range(max(loosening_weeks, 1), window.weeks + 1):
+        fitted.fit_through(week)
+        sessions = fitted.mobility_in(week)
+        total = sum(s.minutes for s in sessions)
+        if cap is not None and total > cap and fitted.prescriber.growth_weeks >= week:
+            # doses stop growing from here on: maintenance keeps what was gained
+            fitted.prescriber.growth_weeks = week - 1
+            fitted.fit_from(fitted.index(sessions[0]), until=week)
+            sessions = fitted.mobility_in(week)
+            total = sum(s.minutes for s in sessions)
+        for attempt in range(TRIM_TRIES):
+            if cap is None or total <= cap:
+                break
+            # a re-fitted routine may take a minute more than trimmed: trim again
+            first = fitted.index(sessions[0])
+            kept = list(sessions)
+            _trim_to(kept, cap, _least(fitted, week), hold=attempt > 0)
+            fitted.drop(_left_out(sessions, kept))
+            fitted.fit_from(first, until=week)
+            sessions = fitted.mobility_in(week)
+            total = sum(s.minutes for s in sessions)
+        if cap is not None or total > 0:
+            cap = total if cap is None else min(cap, total)
+    fitted.fit_through()
+
+
+def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
+    still = {id(s) for s in kept}  # by identity: comparing slots field by field is slow
+    return [s for s in sessions if id(s) not in still]
+
+
+def _least(fitted: Fitted, week: int) -> dict[SessionKind, int]:
+    """The fewest minutes each kind of session of the week may be trimmed to: five, and a
+    cool-down's routine at its least (shorter, it could not hold the article's five)."""
+    prescriber = fitted.prescriber
+    return {
+        kind: max(MIN_SESSION_MINUTES, prescriber.least_minutes(kind, week))
+        for kinds in _TRIM_ORDER
+        for kind in kinds
+    }
+
+
+def _trim_to(
+    sessions: list[Slot], cap: int, least: Mapping[SessionKind, int], *, hold: bool = False
+) -> None:
+    """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes
+    nor a cool-down below its routine's `least`); then drop sessions latest first, and give
+    minutes freed by a drop back to the survivors. With `hold`, no session may grow on the
+    re-fit (a first trim came back over the cap)."""
+    before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
+    excess = sum(s.minutes for s in sessions) - cap
+    for slot in sessions if hold else ():
+        # the weekly budget a trimmed session frees went, on the re-fit, to sessions it had held
+        # short, and brought the week back over its cap: now none may grow back
+        slot.wish = min(slot.wish, slot.minutes)  # its routine may still take its room
+    for kinds in _TRIM_ORDER:
+        group = [s for s in sessions if s.kind in kinds]
+        while excess > 0:
+            longest = max(
+                (s for s in group if s.minutes > least[s.kind]),
+                key=lambda s: (s.minutes, s.start),
+                default=None,
+            )
+            if longest is None:
+                break
+            longest.resize(longest.minutes - 1)
+            longest.wish = longest.minutes
+            longest.room = 0  # its routine may no longer run over its length
+            longest.shortened = CAPPED
+            excess -= 1
+    dropped = False
+    while excess > 0 and sessions:
+        latest = max(sessions, key=lambda s: s.start)
+        sessions.remove(latest)
+        excess -= latest.minutes
+        dropped = True
+    if dropped:
+        _give_back(sessions, -excess, before)
+
+
+def _give_back(
+    sessions: list[Slot], spare: int, before: dict[int, tuple[datetime, datetime, str]]
+) -> None:
+    """Undo shortening, warm-ups first (the reverse of the trim order), while minutes are spare.
+
+    Growing back toward its placed length is always safe: that time was free when it was placed.
+    """
+    for kinds in reversed(_TRIM_ORDER):
+        for slot in sorted((s for s in sessions if s.kind in kinds), key=lambda s: s.start):
+            start, end, shortened = before[id(slot)]
+            grow = min(spare, round((end - start - (slot.end - slot.start)).total_seconds() / 60))
+            if grow <= 0:
+                continue
+            slot.resize(slot.minutes + grow)
+            slot.wish = slot.minutes
+            spare -= grow
+            slot.shortened = shortened if (slot.start, slot.end) == (start, end) else CAPPED
+
+
+def even_taper(fitted: Fitted, loosening: int, taper: int) -> None:
+    """The taper falls by the same amount each week (docs/coaching.md, Progression): each taper
+    week is trimmed to the straight line from the last loosening week down to the first
+    maintenance week. Taper weeks are shaped a little above that line, so trimming is enough."""
+    if not loosening or not taper:
+        return
+    totals = _totals(fitted)
+    top, bottom = totals.get(loosening, 0), totals.get(loosening + taper + 1, 0)
+    if not top or not bottom or bottom >= top:
+        return
+    for step in range(1, taper + 1):
+        line = math.floor(top - (top - bottom) * step / (taper + 1))
+        _trim_week(fitted, loosening + step, line)
+        fitted.fit_through(loosening + step + 1)
+    fitted.fit_through()
+
+
+def _totals(fitted: Fitted) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for slot in fitted.slots:
+        if slot.kind == "strength":
+            continue
+        week = fitted.week_of(slot.start)
+        if week is not None:
+            totals[week] += slot.minutes
+    return totals
+
+
+def _trim_week(fitted: Fitted, week: int, limit: int) -> None:
+    """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
+    had = {id(s): s.minutes for s in fitted.mobility_in(week)}
+    for attempt in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
+        sessions = fitted.mobility_in(week)
+        if not sessions or sum(s.minutes for s in sessions) <= limit:
+            break
+        first = fitted.index(sessions[0])
+        kept = list(sessions)
+        _trim_to(kept, limit, _least(fitted, week), hold=attempt > 0)
+        fitted.drop(_left_out(sessions, kept))
+        fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
+    _fill_to(fitted, week, limit, had)
+
+
+def _fill_to(fitted: Fitted, week: int, limit: int, had: dict[int, int]) -> None:
+    """Whole exercises seldom fill a trimmed session to the minute, so a trimmed week may come
+    out under its limit and the taper fall unevenly: sessions shorter than they were before the
+    trim take a minute back each (that time was theirs), while the week stays within it."""
+    for _ in range(TRIM_TRIES):
+        sessions = fitted.mobility_in(week)
+        spare = limit - sum(s.minutes for s in sessions)
+        shorter = [s for s in sessions if s.minutes < had.get(id(s), 0) and s.wish <= s.minutes]
+        if spare <= 0 or not shorter:
+            return
+        grown = shorter[:spare]
+        for slot in grown:
+            slot.wish = slot.minutes + 1
+        first = fitted.index(sessions[0])
+        fitted.fit_from(first, until=week)
+        if sum(s.minutes for s in fitted.mobility_in(week)) > limit:  # others took budget back
+            for slot in grown:
+                slot.wish -= 1
+            fitted.fit_from(first, until=week)
+            return
+
+
+def limit_falls(fitted: Fitted, window: Window, loosening: int) -> None:
+    """No week falls by more than 40 % from the one before (docs/coaching.md): from the end back, a
+    taper week far above the next is trimmed, so a short plan steps down instead of dropping.
+    Loosening weeks are not trimmed: their minutes for hip flexors and glutes are a must (a plan
+    too short for any taper falls from its loosening week straight to maintenance)."""
+    totals = _totals(fitted)  # a trim changes only its own week's total (the rest wait)
+    for week in range(window.weeks - 1, loosening, -1):
+        later = totals.get(week + 1, 0)
+        if later:
+            _trim_week(fitted, week, math.floor(later / (1 - MOST_WEEKLY_FALL)))
+            totals[week] = sum(s.minutes for s in fitted.mobility_in(week))
+    fitted.fit_through()
