@@ -104,6 +104,23 @@ class WeeklyBudget:
             crowded = self._crowded[cool_downs] = Crowded(cool_downs, holds)
         return crowded
 
+    def overfull_in(self, week: int) -> Crowded:
+        """The week's cool-downs and the groups even the shortest crowded hold (10 s) of the
+        routine in each of them would take to the 12-minute weekly most (six runs a day and
+        more: 42 x 2 hip-flexor stretches x 10 s is 14 minutes): some cool-downs must go."""
+        cool_downs = self.cool_downs_in.get(week, 0)
+        stretches: dict[str, int] = {}
+        for exercise in self.cool_down_static:
+            for group in exercise.targets:
+                stretches[group] = stretches.get(group, 0) + 1
+        most = WEEKLY_MOST_MINUTES * 60
+        over = {
+            group: HOLD_SHORTEST_CROWDED
+            for group, count in stretches.items()
+            if cool_downs * count * HOLD_SHORTEST_CROWDED >= most
+        }
+        return Crowded(cool_downs, over)
+
     def shortest_in(self, week: int, exercise: Exercise) -> int | None:
         """The shortest hold of a routine stretch in the week's cool-downs where the week is
         crowded for a group it stretches (`crowded_in`); None where the usual 20 s holds."""

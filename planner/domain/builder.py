@@ -85,6 +85,14 @@ def _sessions(fitted: Fitted, window: Window, why: _Why) -> list[Session]:
     ids = _session_ids(fitted.slots, window)
     prescriber = fitted.prescriber
     targets = {e.id: e.targets for e in prescriber.exercises.values()}
+    runs = Counter(window.week_of(as_utc(r.start)) for r in why.plan.runs)
+    totals = _weekly_totals(fitted)
+    missing = {
+        week: why.left_out(
+            week, runs[week], fitted.left_out, prescriber.overfull_in(week), totals.get(week - 1, 0)
+        )
+        for week in range(1, window.weeks + 1)
+    }
     sessions = []
     for n, (slot, session_id, exercises) in enumerate(
         zip(fitted.slots, ids, fitted.exercises, strict=True)
@@ -95,8 +103,19 @@ def _sessions(fitted: Fitted, window: Window, why: _Why) -> list[Session]:
         limits = prescriber.limits_in(week)
         crowded = prescriber.crowded_in(week)
         reasons = why.of(slot.kind, week, slot.why, exercises, used, limits, targets, crowded)
+        if slot.kind in ("pre-run", "post-run"):
+            reasons += missing[week]
         sessions.append(_session(slot, session_id, exercises, window, reasons))
     return sessions
+
+
+def _weekly_totals(fitted: Fitted) -> Counter[int]:
+    return Counter(
+        {
+            week: sum(s.minutes for s in fitted.mobility_in(week))
+            for week in range(1, fitted.window.weeks + 1)
+        }
+    )
 
 
 def _session(

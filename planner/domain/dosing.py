@@ -142,11 +142,15 @@ class Prescriber(WeeklyBudget):
         cool_downs_after: int,
         loosenings_after: int = 0,
         minutes_after: int = 0,
+        *,
+        lowest: bool = False,
     ) -> tuple[Prescription, ...] | None:
         """The slot filled, or None when the routine it must hold does not fit (time or the
         weekly budget): the session is then left out. The sessions still to come in the week
         (`minutes_after`: the minutes they are meant to hold) keep their share of the budget
-        and take theirs of the floor."""
+        and take theirs of the floor. With `lowest`, a warm-up or cool-down holds its routine
+        at the least gradual change allows (`least_from`), not grown to fill its length: a
+        week of more runs under its cap, so that the next one can come down further."""
         wish = slot.wish * 60
         most = max(wish, slot.room * 60)
         reserve = cool_downs_after
@@ -162,6 +166,9 @@ class Prescriber(WeeklyBudget):
             picks = self._relaxed_start(picks, slot.kind, wish, state)
         if not self._routine_within_budget(picks, week, state, reserve):
             return None
+        if lowest and slot.kind in ROUTINE_KINDS:
+            self._shrink_to(picks, 0, 0, state)
+            return self._commit([*picks.values()], week, state)
         if not self._shrink_to(picks, wish, most, state):
             return None
         if slot.kind in ROUTINE_KINDS and len(picks) < len(listed):
@@ -378,6 +385,23 @@ class Prescriber(WeeklyBudget):
                 unit, rounds = exercise.reps.low, exercise.rounds.low
             picks.append(Pick(exercise, unit, rounds, rounds, unit))
         return math.ceil(self._total(picks) / 60)
+
+    def least_from(self, kind: SessionKind, week: int, state: DoseState) -> int:
+        """The fewest minutes a session of this kind can hold what it must (the article's routine,
+        or the relaxed start of a session on its own) from these doses before it: each exercise
+        as low as gradual change allows from its last appearance, as `fit` shrinks it. A week
+        trimmed to its cap asks no session for less (else it would go)."""
+        picks: dict[str, Pick] = {}
+        for exercise in self.lists.get(kind, []):
+            if exercise.from_week <= week and self._required(exercise, kind):
+                pick = self._pick(exercise, kind, week, state)
+                if pick is None:
+                    return 0  # nothing fits it anyway: no least to keep
+                picks[exercise.id] = pick
+        if kind in STANDALONE_KINDS:
+            picks = self._relaxed_start(picks, kind, 0, state)
+        self._shrink_to(picks, 0, 0, state)
+        return math.ceil(self._total([*picks.values()]) / 60)
 
     def _total(self, picks: list[Pick]) -> int:
         moves = self.timing.transition_seconds * max(len(picks) - 1, 0)

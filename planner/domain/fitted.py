@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from planner.domain.budget import DoseState
-from planner.domain.dosing import Prescriber
+from planner.domain.dosing import ROUTINE_KINDS, Prescriber
 from planner.domain.model import Prescription, SessionKind
 from planner.domain.phases import MIN_SESSION_MINUTES
 from planner.domain.placement import Slot, Window
@@ -31,6 +31,13 @@ class Fitted:
         self.window = window
         self.week_of = functools.cache(window.week_of)
         self._next = DoseState()
+        # warm-ups and cool-downs a week's cap holds at the least their routine can give from
+        # the doses before them, by identity: each then lets the next come down further
+        self.lowest: set[int] = set()
+        # warm-ups and cool-downs left out, by week, kind and cause: "fit" (their routine could
+        # not fit: the weekly budget, or no gradual way down to the time there is), "cap" (the
+        # week's minutes may not rise), so the week can say so
+        self.left_out: Counter[tuple[int, SessionKind, str]] = Counter()
         # fitted lazily, week by week: the stages after trim and re-fit from their week anyway
 
     def fit_from(self, index: int, until: int | None = None) -> None:
@@ -56,11 +63,24 @@ class Fitted:
             snapshot = state.copy()
             after = self._after(index, week)
             exercises = self.prescriber.fit(
-                slot, week, state, after["post-run"], after["loosening"], self._wished_after(index)
+                slot,
+                week,
+                state,
+                after["post-run"],
+                after["loosening"],
+                self._wished_after(index),
+                lowest=id(slot) in self.lowest,
             )
+            if exercises is None and slot.kind in ROUTINE_KINDS and slot.shortened:
+                # trimmed below what gradual change allows from the doses before it (these moved
+                # on the re-fit): its routine at its least, a minute over, rather than none
+                exercises = self.prescriber.fit(
+                    slot, week, state, after["post-run"], after["loosening"], lowest=True
+                )
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]
+                self.left_out[(week, slot.kind, "fit")] += 1
                 state = snapshot
                 if slot.kind == "pre-run" and index and self._regrow(index - 1, slot):
                     index -= 1  # the cool-down before took the gap back: fitted again
@@ -83,16 +103,16 @@ class Fitted:
 
     def _after(self, index: int, week: int) -> Counter[SessionKind]:
         """How many sessions of each kind the week still holds after session `index`."""
-        _, end = self._week_span(week)
+        _, end = self.week_span(week)
         return Counter(s.kind for s in self.slots[index + 1 : end])
 
     def _wished_after(self, index: int) -> int:
         """The minutes the week's sessions of static work after session `index` are meant to
         hold (they share the weekly budget per muscle group with it)."""
-        _, end = self._week_span(self._week_key(self.slots[index]))
+        _, end = self.week_span(self._week_key(self.slots[index]))
         return sum(s.wish for s in self.slots[index + 1 : end] if s.kind in _STATIC_KINDS)
 
-    def _week_span(self, week: int) -> tuple[int, int]:
+    def week_span(self, week: int) -> tuple[int, int]:
         """The indexes of the week's sessions: sessions never overlap, so resizing keeps them in
         order of start and each week is one run of the list, found by bisection."""
         first = bisect.bisect_left(self.slots, week, key=self._week_key)
@@ -118,15 +138,16 @@ class Fitted:
 
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""
-        first, end = self._week_span(week)
+        first, end = self.week_span(week)
         return [s for s in self.slots[first:end] if s.kind != "strength"]
 
     def index(self, slot: Slot) -> int:
-        first, end = self._week_span(self._week_key(slot))
+        first, end = self.week_span(self._week_key(slot))
         return next(n for n in range(first, end) if self.slots[n] is slot)
 
     def drop(self, slots: Iterable[Slot]) -> None:
         for slot in slots:
             index = self.index(slot)
+            self.left_out[(self._week_key(slot), slot.kind, "cap")] += 1
             del self.slots[index]
             del self.exercises[index : index + 1], self.before[index : index + 1]

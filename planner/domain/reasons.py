@@ -35,6 +35,43 @@ def crowded_holds(hold: int, cool_downs: int, groups: Sequence[str]) -> str:
     )
 
 
+def no_cool_downs(missing: int, runs: int, overfull: Crowded) -> str:
+    """Why some runs of a week have no cool-down: their routines, even at 10-s holds, would
+    pass the weekly most per muscle group (six or more runs a day: `overfull`), or the weekly
+    budget held no more."""
+    line = f"no cool-down after {missing} of {runs} runs: "
+    if overfull.holds:
+        groups = " and ".join(overfull.holds)
+        return line + (
+            f"{overfull.cool_downs} cool-downs would pass the {WEEKLY_MOST_MINUTES}-minute weekly"
+            f" most for the {groups}"
+        )
+    return line + "the weekly budget per muscle group holds no more"
+
+
+def no_warm_ups(missing: int, runs: int) -> str:
+    """Why some runs of a week have no warm-up: too little time before the run for the
+    drills, which come down only gradually from the last warm-up's."""
+    return (
+        f"no warm-up before {missing} of {runs} runs: too little time before the run for the"
+        " five drills, which come down only gradually from the last warm-up's"
+    )
+
+
+def capped_out(warm_ups: int, cool_downs: int, runs: int, last_week: int) -> str:
+    """Why some runs of a week have no warm-up or cool-down: at their least, the week's run
+    sessions would take more minutes than the week before (a must after loosening)."""
+    parts = []
+    if warm_ups:
+        parts.append(f"no warm-up before {warm_ups}")
+    if cool_downs:
+        parts.append(f"no cool-down after {cool_downs}")
+    return (
+        f"{' and '.join(parts)} of {runs} runs: weekly minutes do not rise after loosening"
+        f" ({last_week} min last week), and every run's routine at its least would take more"
+    )
+
+
 class Why:
     """The reasons of every session of one plan."""
 
@@ -84,6 +121,26 @@ class Why:
             lines.append(_short_holds(exercises, crowded, targets))
         lines.extend(self._budget(exercises, week, used, limits, targets))
         return tuple(line for line in lines if line)
+
+    def left_out(
+        self,
+        week: int,
+        runs: int,
+        left: Mapping[tuple[int, SessionKind, str], int],
+        overfull: Crowded,
+        last_week: int,
+    ) -> tuple[str, ...]:
+        """For a week whose runs lost warm-ups or cool-downs: how many, of how many, and why
+        (on each of the week's run sessions, since the missing ones cannot say it)."""
+        lines = []
+        if left.get((week, "post-run", "fit")):
+            lines.append(no_cool_downs(left[(week, "post-run", "fit")], runs, overfull))
+        if left.get((week, "pre-run", "fit")):
+            lines.append(no_warm_ups(left[(week, "pre-run", "fit")], runs))
+        capped = left.get((week, "pre-run", "cap"), 0), left.get((week, "post-run", "cap"), 0)
+        if any(capped):
+            lines.append(capped_out(*capped, runs, last_week))
+        return tuple(lines)
 
     def _loosening_as_cool_downs(
         self, kind: SessionKind, week: int, exercises: Sequence[Prescription]

@@ -16,7 +16,9 @@ from planner.domain.placement import Slot, Window
 
 CAPPED = "weekly minutes do not rise after loosening"
 MOST_WEEKLY_FALL = 0.4
-TRIM_TRIES = 4  # no week falls by more than 40 % from the one before
+TRIM_TRIES = 4  # passes of `_fill_to`
+# passes of a week's trim: each may take a session only a gradual step down from the one before
+TRIM_PASSES = 12
 
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
@@ -43,17 +45,8 @@ def cap_weekly_minutes(fitted: Fitted, window: Window, loosening_weeks: int) -> 
             fitted.fit_from(fitted.index(sessions[0]), until=week)
             sessions = fitted.mobility_in(week)
             total = sum(s.minutes for s in sessions)
-        for attempt in range(TRIM_TRIES):
-            if cap is None or total <= cap:
-                break
-            # a re-fitted routine may take a minute more than trimmed: trim again
-            first = fitted.index(sessions[0])
-            kept = list(sessions)
-            _trim_to(kept, cap, _least(fitted, week), hold=attempt > 0)
-            fitted.drop(_left_out(sessions, kept))
-            fitted.fit_from(first, until=week)
-            sessions = fitted.mobility_in(week)
-            total = sum(s.minutes for s in sessions)
+        if cap is not None and total > cap:
+            total = _trim_week_to(fitted, week, cap)
         if cap is not None or total > 0:
             cap = total if cap is None else min(cap, total)
     fitted.fit_through()
@@ -64,24 +57,73 @@ def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
     return [s for s in sessions if id(s) not in still]
 
 
-def _least(fitted: Fitted, week: int) -> dict[SessionKind, int]:
-    """The fewest minutes each kind of session of the week may be trimmed to: five, and a
-    cool-down's routine at its least (shorter, it could not hold the article's five)."""
+def _trim_week_to(fitted: Fitted, week: int, limit: int) -> int:
+    """The week trimmed to `limit` minutes, re-fitted through it; its total.
+
+    Each pass shortens sessions no further than their routine can go from the doses before
+    them (gradual change): a warm-up of 10 minutes may not come down to 5 in one step, but the
+    next can go further from the shorter one. Passes repeat while the week comes down; only a
+    pass that frees nothing (every session at its least) leaves sessions out, so a week of
+    more runs keeps them all where its cap allows.
+    """
+    previous: int | None = None
+    lowered = False
+    for attempt in range(TRIM_PASSES):
+        sessions = fitted.mobility_in(week)
+        total = sum(s.minutes for s in sessions)
+        if not sessions or total <= limit:
+            return total
+        least = _least(fitted, week)
+        # at their least, the sessions still run over, and the last pass brought none lower
+        stuck = (
+            previous is not None and total >= previous and _spare(sessions, least) < total - limit
+        )
+        previous = total
+        if stuck and not lowered:
+            # whole minutes hide the way down: a warm-up trimmed to its least fills its minute
+            # again at the doses before it; held at its least, the next can go further
+            lowered, stuck = True, False
+            fitted.lowest.update(id(s) for s in sessions)
+        first = fitted.index(sessions[0])
+        kept = list(sessions)
+        # a re-fitted routine may take a minute more than trimmed: trim again, none growing
+        _trim_to(kept, limit, least, hold=attempt > 0, drop=stuck)
+        fitted.drop(_left_out(sessions, kept))
+        fitted.fit_from(first, until=week)
+    return sum(s.minutes for s in fitted.mobility_in(week))
+
+
+def _spare(sessions: Iterable[Slot], least: Mapping[int, int]) -> int:
+    """The minutes the sessions can still give before each is at its least."""
+    return sum(max(s.minutes - least[id(s)], 0) for s in sessions)
+
+
+def _least(fitted: Fitted, week: int) -> dict[int, int]:
+    """The fewest minutes each session of the week may be trimmed to, by identity: five, and
+    what it must hold (the article's routine, a relaxed start) at the lowest doses gradual
+    change allows from the doses before it (shorter, `fit` could not hold it and it would go)."""
+    first, end = fitted.week_span(week)
     prescriber = fitted.prescriber
-    return {
-        kind: max(MIN_SESSION_MINUTES, prescriber.least_minutes(kind, week))
-        for kinds in _TRIM_ORDER
-        for kind in kinds
-    }
+    least = {}
+    for index in range(first, end):
+        slot = fitted.slots[index]
+        fewest = prescriber.least_from(slot.kind, week, fitted.before[index])
+        least[id(slot)] = max(MIN_SESSION_MINUTES, fewest)
+    return least
 
 
 def _trim_to(
-    sessions: list[Slot], cap: int, least: Mapping[SessionKind, int], *, hold: bool = False
+    sessions: list[Slot],
+    cap: int,
+    least: Mapping[int, int],
+    *,
+    hold: bool = False,
+    drop: bool = False,
 ) -> None:
-    """Shorten extras, then cool-downs, then warm-ups (longest first, never below five minutes
-    nor a cool-down below its routine's `least`); then drop sessions latest first, and give
-    minutes freed by a drop back to the survivors. With `hold`, no session may grow on the
-    re-fit (a first trim came back over the cap)."""
+    """Shorten extras, then cool-downs, then warm-ups (longest first, none below its `least`);
+    with `drop`, then leave sessions out, latest first, and give minutes freed by a drop back
+    to the survivors. With `hold`, no session may grow on the re-fit (a first trim came back
+    over the cap)."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
     for slot in sessions if hold else ():
@@ -92,7 +134,7 @@ def _trim_to(
         group = [s for s in sessions if s.kind in kinds]
         while excess > 0:
             longest = max(
-                (s for s in group if s.minutes > least[s.kind]),
+                (s for s in group if s.minutes > least[id(s)]),
                 key=lambda s: (s.minutes, s.start),
                 default=None,
             )
@@ -104,7 +146,7 @@ def _trim_to(
             longest.shortened = CAPPED
             excess -= 1
     dropped = False
-    while excess > 0 and sessions:
+    while drop and excess > 0 and sessions:
         latest = max(sessions, key=lambda s: s.start)
         sessions.remove(latest)
         excess -= latest.minutes
@@ -163,15 +205,7 @@ def _totals(fitted: Fitted) -> dict[int, int]:
 def _trim_week(fitted: Fitted, week: int, limit: int) -> None:
     """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
     had = {id(s): s.minutes for s in fitted.mobility_in(week)}
-    for attempt in range(TRIM_TRIES):  # a re-fitted routine may take a minute more: trim again
-        sessions = fitted.mobility_in(week)
-        if not sessions or sum(s.minutes for s in sessions) <= limit:
-            break
-        first = fitted.index(sessions[0])
-        kept = list(sessions)
-        _trim_to(kept, limit, _least(fitted, week), hold=attempt > 0)
-        fitted.drop(_left_out(sessions, kept))
-        fitted.fit_from(first, until=week)  # the caller fits the weeks after when it is done
+    _trim_week_to(fitted, week, limit)  # the caller fits the weeks after when it is done
     _fill_to(fitted, week, limit, had)
 
 
