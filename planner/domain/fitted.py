@@ -16,6 +16,8 @@ from planner.domain.placement import Slot, Window
 from planner.domain.run_sessions import give_room_back, take_room_back
 from planner.domain.timing import minutes_for
 
+# the note of a session trimmed to its week's cap
+CAPPED = "weekly minutes do not rise after loosening"
 _STATIC_KINDS: tuple[SessionKind, ...] = ("post-run", "loosening", "maintenance")
 
 
@@ -71,12 +73,17 @@ class Fitted:
                 self._wished_after(index),
                 lowest=id(slot) in self.lowest,
             )
-            if exercises is None and slot.kind in ROUTINE_KINDS and slot.shortened:
+            if exercises is None and slot.kind in ROUTINE_KINDS and slot.shortened == CAPPED:
                 # trimmed below what gradual change allows from the doses before it (these moved
-                # on the re-fit): its routine at its least, a minute over, rather than none
-                exercises = self.prescriber.fit(
+                # on the re-fit): its routine at its least, within the minute the trim took
+                # (then trimmed again elsewhere), rather than none
+                lowest = self.prescriber.fit(
                     slot, week, state, after["post-run"], after["loosening"], lowest=True
                 )
+                if lowest is not None and minutes_for(lowest) <= slot.minutes + 1:
+                    exercises = lowest
+                else:
+                    state = snapshot.copy()
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
                 del self.slots[index]

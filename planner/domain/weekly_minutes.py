@@ -9,12 +9,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from planner.domain.fitted import Fitted
+from planner.domain.fitted import CAPPED, Fitted
 from planner.domain.model import SessionKind
 from planner.domain.phases import MIN_SESSION_MINUTES
 from planner.domain.placement import Slot, Window
 
-CAPPED = "weekly minutes do not rise after loosening"
 MOST_WEEKLY_FALL = 0.4
 TRIM_TRIES = 4  # passes of `_fill_to`
 # passes of a week's trim: each may take a session only a gradual step down from the one before
