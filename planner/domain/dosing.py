@@ -35,6 +35,7 @@ from planner.domain.exercise_doses import (
     Doser,
     Pick,
     Progress,
+    figures_of,
     shorter_hold,
 )
 from planner.domain.model import Prescription, SessionKind, Timing
@@ -94,6 +95,7 @@ class Prescriber(WeeklyBudget):
         self.emphasis = emphasis
         self.exercises = catalogue.exercises
         self._written: dict[tuple[str, int, int, int, int], Prescription] = {}
+        self._least: dict[tuple[object, ...], int] = {}  # `least_from`, once worked out
         self.front = {e.id for e in catalogue.exercises.values() if e.front_of_hip}
         self.lists: dict[SessionKind, list[Exercise]] = {
             kind: [catalogue.get(e) for e in ids] for kind, ids in template.exercises.items()
@@ -391,13 +393,30 @@ class Prescriber(WeeklyBudget):
         or the relaxed start of a session on its own) from these doses before it: each exercise
         as low as gradual change allows from its last appearance, as `fit` shrinks it. A week
         trimmed to its cap asks no session for less (else it would go)."""
+        required = [
+            e for e in self.lists.get(kind, []) if e.from_week <= week and self._required(e, kind)
+        ]
+        # what it depends on: maintenance weeks come back to the same doses again and again
+        key = (
+            kind,
+            min(week, self.growth_weeks),
+            self.cool_downs_in.get(week, 0),
+            *((e.id, *figures_of(state.progress.get(e.id, Progress()))) for e in required),
+        )
+        least = self._least.get(key)
+        if least is None:
+            least = self._least[key] = self._new_least(required, kind, week, state)
+        return least
+
+    def _new_least(
+        self, required: list[Exercise], kind: SessionKind, week: int, state: DoseState
+    ) -> int:
         picks: dict[str, Pick] = {}
-        for exercise in self.lists.get(kind, []):
-            if exercise.from_week <= week and self._required(exercise, kind):
-                pick = self._pick(exercise, kind, week, state)
-                if pick is None:
-                    return 0  # nothing fits it anyway: no least to keep
-                picks[exercise.id] = pick
+        for exercise in required:
+            pick = self._pick(exercise, kind, week, state)
+            if pick is None:
+                return 0  # nothing fits it anyway: no least to keep
+            picks[exercise.id] = pick
         if kind in STANDALONE_KINDS:
             picks = self._relaxed_start(picks, kind, 0, state)
         self._shrink_to(picks, 0, 0, state)

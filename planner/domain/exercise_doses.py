@@ -95,7 +95,7 @@ class Doser:
         shortest = None
         if kind == "post-run" and exercise.id in self.cool_down_routine:
             shortest = self.crowded(week, exercise)
-        key = (exercise.id, kind, min(week, self.growth_weeks), shortest, *_figures(last))
+        key = (exercise.id, kind, min(week, self.growth_weeks), shortest, *figures_of(last))
         if key not in self._pick_cache:
             self._pick_cache[key] = self._new_pick(exercise, kind, week, last, shortest)
         return self._pick_cache[key]
@@ -227,7 +227,7 @@ def _never_crowded(week: int, exercise: Exercise) -> int | None:
     return None
 
 
-def _figures(progress: Progress) -> tuple[int | None, int | None, int | None]:
+def figures_of(progress: Progress) -> tuple[int | None, int | None, int | None]:
     """What a next dose depends on (the count of times done only picks the cue)."""
     return progress.unit, progress.rounds, progress.side_seconds
 
