@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from planner.domain.fitted import CAPPED, Fitted
@@ -72,7 +72,7 @@ def _trim_week_to(fitted: Fitted, week: int, limit: int) -> int:
         total = sum(s.minutes for s in sessions)
         if not sessions or total <= limit:
             return total
-        least = _least(fitted, week)
+        least = _Least(fitted, week)
         # at their least, the sessions still run over, and the last pass brought none lower
         stuck = (
             previous is not None and total >= previous and _spare(sessions, least) < total - limit
@@ -92,29 +92,35 @@ def _trim_week_to(fitted: Fitted, week: int, limit: int) -> int:
     return sum(s.minutes for s in fitted.mobility_in(week))
 
 
-def _spare(sessions: Iterable[Slot], least: Mapping[int, int]) -> int:
+def _spare(sessions: Iterable[Slot], least: Callable[[Slot], int]) -> int:
     """The minutes the sessions can still give before each is at its least."""
-    return sum(max(s.minutes - least[id(s)], 0) for s in sessions)
+    return sum(max(s.minutes - least(s), 0) for s in sessions)
 
 
-def _least(fitted: Fitted, week: int) -> dict[int, int]:
-    """The fewest minutes each session of the week may be trimmed to, by identity: five, and
-    what it must hold (the article's routine, a relaxed start) at the lowest doses gradual
-    change allows from the doses before it (shorter, `fit` could not hold it and it would go)."""
-    first, end = fitted.week_span(week)
-    prescriber = fitted.prescriber
-    least = {}
-    for index in range(first, end):
-        slot = fitted.slots[index]
-        fewest = prescriber.least_from(slot.kind, week, fitted.before[index])
-        least[id(slot)] = max(MIN_SESSION_MINUTES, fewest)
-    return least
+class _Least:
+    """The fewest minutes a session of the week may be trimmed to: five, and what it must hold
+    (the article's routine, a relaxed start) at the lowest doses gradual change allows from the
+    doses before it (shorter, `fit` could not hold it and it would go). Worked out for a session
+    only when a trim comes to it (most trims take a minute or two off the longest sessions)."""
+
+    def __init__(self, fitted: Fitted, week: int) -> None:
+        self.fitted = fitted
+        self.week = week
+        self.known: dict[int, int] = {}  # by identity
+
+    def __call__(self, slot: Slot) -> int:
+        least = self.known.get(id(slot))
+        if least is None:
+            state = self.fitted.before[self.fitted.index(slot)]
+            fewest = self.fitted.prescriber.least_from(slot.kind, self.week, state)
+            least = self.known[id(slot)] = max(MIN_SESSION_MINUTES, fewest)
+        return least
 
 
 def _trim_to(
     sessions: list[Slot],
     cap: int,
-    least: Mapping[int, int],
+    least: Callable[[Slot], int],
     *,
     hold: bool = False,
     drop: bool = False,
@@ -132,11 +138,8 @@ def _trim_to(
     for kinds in _TRIM_ORDER:
         group = [s for s in sessions if s.kind in kinds]
         while excess > 0:
-            longest = max(
-                (s for s in group if s.minutes > least[id(s)]),
-                key=lambda s: (s.minutes, s.start),
-                default=None,
-            )
+            by_length = sorted(group, key=lambda s: (s.minutes, s.start), reverse=True)
+            longest = next((s for s in by_length if s.minutes > least(s)), None)
             if longest is None:
                 break
             longest.resize(longest.minutes - 1)
