@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from planner.domain.activity_records import Activity, ActivityKind, RunOutcome
@@ -119,14 +120,16 @@ def match_runs(
     window: timedelta = MATCH_WINDOW,
 ) -> tuple[list[RunOutcome], list[Activity]]:
     """Each running activity with the planned run it is (done), and those with none."""
-    runs = [r for r in planned if not r.id.startswith(ID_PREFIX)]
+    # by local day: an activity only ever matches a run of its own day (years of them are many)
+    runs = _by_day((r for r in planned if not r.id.startswith(ID_PREFIX)), tz)
     taken: set[str] = set()
     done: list[RunOutcome] = []
     alone: list[Activity] = []
     for activity in activities:
         if activity.kind != "run":
             continue
-        run = _nearest(activity, [r for r in runs if r.id not in taken], tz, window)
+        same_day = [r for r in runs.get(local_day(activity.start, tz), ()) if r.id not in taken]
+        run = _nearest(activity, same_day, window)
         if run is None:
             alone.append(activity)
             continue
@@ -135,21 +138,27 @@ def match_runs(
     return done, alone
 
 
-def _nearest(
-    activity: Activity, runs: Sequence[Run], tz: ZoneInfo, window: timedelta
-) -> Run | None:
-    day = local_day(activity.start, tz)
+_Slot = TypeVar("_Slot", Run, Session)
+
+
+def _by_day(slots: Iterable[_Slot], tz: ZoneInfo) -> dict[date, list[_Slot]]:
+    days: dict[date, list[_Slot]] = {}
+    for slot in slots:
+        days.setdefault(local_day(slot.start, tz), []).append(slot)
+    return days
+
+
+def _nearest(activity: Activity, same_day: Sequence[_Slot], window: timedelta) -> _Slot | None:
+    """Of the runs or sessions on the activity's local day, the one it overlaps or starts
+    within `window` of, nearest first."""
     start, end = as_utc(activity.start), as_utc(activity.end)
     near = [
-        r
-        for r in runs
-        if local_day(r.start, tz) == day
-        and (
-            (as_utc(r.start) < end and start < as_utc(r.end))
-            or abs(as_utc(r.start) - start) <= window
-        )
+        s
+        for s in same_day
+        if (as_utc(s.start) < end and start < as_utc(s.end))
+        or abs(as_utc(s.start) - start) <= window
     ]
-    return min(near, key=lambda r: (abs(as_utc(r.start) - start), r.id), default=None)
+    return min(near, key=lambda s: (abs(as_utc(s.start) - start), s.id), default=None)
 
 
 def missed_runs(
@@ -198,17 +207,19 @@ def mobility_logs(
     tz = ZoneInfo(plan.tz)
     logged = {e.session_id for e in logs}
     used = {e.extra.get(ACTIVITY_KEY) for e in logs}  # an activity logs one session, once
-    open_sessions = [
-        s for s in plan.sessions if s.kind in ("loosening", "maintenance") and s.id not in logged
-    ]
+    open_sessions = _by_day(
+        (s for s in plan.sessions if s.kind in ("loosening", "maintenance") and s.id not in logged),
+        tz,
+    )
     entries: list[LogEntry] = []
     for activity in activities:
         if activity.kind != "mobility" or activity.key in used:
             continue
-        session = _nearest_session(activity, open_sessions, tz, window)
+        same_day = open_sessions.get(local_day(activity.start, tz), [])
+        session = _nearest(activity, same_day, window)
         if session is None:
             continue
-        open_sessions.remove(session)
+        same_day.remove(session)
         full = activity.minutes >= session.minutes
         entries.append(
             LogEntry(
@@ -222,23 +233,6 @@ def mobility_logs(
             )
         )
     return entries
-
-
-def _nearest_session(
-    activity: Activity, sessions: Sequence[Session], tz: ZoneInfo, window: timedelta
-) -> Session | None:
-    day = local_day(activity.start, tz)
-    start, end = as_utc(activity.start), as_utc(activity.end)
-    near = [
-        s
-        for s in sessions
-        if local_day(s.start, tz) == day
-        and (
-            (as_utc(s.start) < end and start < as_utc(s.end))
-            or abs(as_utc(s.start) - start) <= window
-        )
-    ]
-    return min(near, key=lambda s: (abs(as_utc(s.start) - start), s.id), default=None)
 
 
 def follow_real_runs(
@@ -389,7 +383,8 @@ def reconcile(
     outcomes = tuple(sorted([*done, *missed], key=lambda o: o.run_id))
     entries = mobility_logs(every, plan, logs, now, window)
     logged = {e.session_id for e in [*logs, *entries]}
-    fresh = [o for o in outcomes if o not in set(known)]
+    known_before = set(known)
+    fresh = [o for o in outcomes if o not in known_before]
     new_plan, notes = follow_real_runs(plan, fresh, logged, now) if plan is not None else (None, [])
     added = tuple(added_run(a, tz) for a in alone)
     return Outcome(outcomes, added, tuple(entries), new_plan, tuple(notes))
