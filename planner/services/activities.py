@@ -264,7 +264,7 @@ def saved_folder(repo: Store, name: str) -> str | None:
 
 
 def last_import(repo: Store, name: str) -> LastImport | None:
-    return repo.activity_record(repo.get_athlete(name).name).last
+    return repo.last_import(repo.get_athlete(name).name)
 
 
 def outcomes_by_run(repo: Store, name: str) -> dict[str, RunOutcome]:

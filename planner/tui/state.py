@@ -423,7 +423,7 @@ def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:
         rules=rules,
         calendars=calendars,
         outcomes=outcomes,
-        last_import=repo.activity_record(athlete.name).last,
+        last_import=repo.last_import(athlete.name),
     )
 
 
