@@ -17,6 +17,7 @@ from planner.domain.model import LogEntry, Plan, Session
 from planner.services.activities import import_activities
 from planner.services.adherence import adherence, plan_and_logs
 from planner.services.logs import log_session
+from planner.services.outcomes import check_in
 from planner.storage import Repository
 from planner.storage.errors import DamagedDatabase
 from planner.storage.layout import history_name
@@ -129,3 +130,15 @@ def test_the_adherence_csv_holds_every_block(repo: Repository) -> None:
     _history_path(repo).write_text("not json")
     with pytest.raises(DamagedDatabase):  # said, never a CSV short of its ended blocks
         plan_and_logs(Repository.open(repo.path), NAME)
+
+
+def test_a_check_in_reads_ended_blocks_only_for_a_day_in_them(repo: Repository) -> None:
+    first, second = _two_blocks(repo)
+    now = _after_week_1(second)
+    old_day = first.start + timedelta(weeks=2, days=1)
+    assert check_in(Repository.open(repo.path), NAME, old_day, 2, 2, 5, now=now).week == 3
+    _history_path(repo).write_text("not json")
+    today = check_in(Repository.open(repo.path), NAME, None, 2, 2, 5, now=now)
+    assert today.week == 1 and today.checkin.day == now.astimezone(UTC).date()
+    with pytest.raises(DamagedDatabase):
+        check_in(Repository.open(repo.path), NAME, old_day, 3, 3, 5, now=now)
