@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from planner.domain.activity_records import Activity, ActivityKind, RunOutcome
@@ -119,14 +120,16 @@ def match_runs(
     window: timedelta = MATCH_WINDOW,
 ) -> tuple[list[RunOutcome], list[Activity]]:
     """Each running activity with the planned run it is (done), and those with none."""
-    runs = [r for r in planned if not r.id.startswith(ID_PREFIX)]
+    # by local day: an activity only ever matches a run of its own day (years of them are many)
+    runs = _by_day((r for r in planned if not r.id.startswith(ID_PREFIX)), tz)
     taken: set[str] = set()
     done: list[RunOutcome] = []
     alone: list[Activity] = []
     for activity in activities:
         if activity.kind != "run":
             continue
-        run = _nearest(activity, [r for r in runs if r.id not in taken], tz, window)
+        same_day = [r for r in runs.get(local_day(activity.start, tz), ()) if r.id not in taken]
+        run = _nearest(activity, same_day, window)
         if run is None:
             alone.append(activity)
             continue
@@ -135,21 +138,27 @@ def match_runs(
     return done, alone
 
 
-def _nearest(
-    activity: Activity, runs: Sequence[Run], tz: ZoneInfo, window: timedelta
-) -> Run | None:
-    day = local_day(activity.start, tz)
+_Slot = TypeVar("_Slot", Run, Session)
+
+
+def _by_day(slots: Iterable[_Slot], tz: ZoneInfo) -> dict[date, list[_Slot]]:
+    days: dict[date, list[_Slot]] = {}
+    for slot in slots:
+        days.setdefault(local_day(slot.start, tz), []).append(slot)
+    return days
+
+
+def _nearest(activity: Activity, same_day: Sequence[_Slot], window: timedelta) -> _Slot | None:
+    """Of the runs or sessions on the activity's local day, the one it overlaps or starts
+    within `window` of, nearest first."""
     start, end = as_utc(activity.start), as_utc(activity.end)
     near = [
-        r
-        for r in runs
-        if local_day(r.start, tz) == day
-        and (
-            (as_utc(r.start) < end and start < as_utc(r.end))
-            or abs(as_utc(r.start) - start) <= window
-        )
+        s
+        for s in same_day
+        if (as_utc(s.start) < end and start < as_utc(s.end))
+        or abs(as_utc(s.start) - start) <= window
     ]
-    return min(near, key=lambda r: (abs(as_utc(r.start) - start), r.id), default=None)
+    return min(near, key=lambda s: (abs(as_utc(s.start) - start), s.id), default=None)
 
 
 def missed_runs(
@@ -198,17 +207,19 @@ def mobility_logs(
     tz = ZoneInfo(plan.tz)
     logged = {e.session_id for e in logs}
     used = {e.extra.get(ACTIVITY_KEY) for e in logs}  # an activity logs one session, once
-    open_sessions = [
-        s for s in plan.sessions if s.kind in ("loosening", "maintenance") and s.id not in logged
-    ]
+    open_sessions = _by_day(
+        (s for s in plan.sessions if s.kind in ("loosening", "maintenance") and s.id not in logged),
+        tz,
+    )
     entries: list[LogEntry] = []
     for activity in activities:
         if activity.kind != "mobility" or activity.key in used:
             continue
-        session = _nearest_session(activity, open_sessions, tz, window)
+        same_day = open_sessions.get(local_day(activity.start, tz), [])
+        session = _nearest(activity, same_day, window)
         if session is None:
             continue
-        open_sessions.remove(session)
+        same_day.remove(session)
         full = activity.minutes >= session.minutes
         entries.append(
             LogEntry(
@@ -224,23 +235,6 @@ def mobility_logs(
     return entries
 
 
-def _nearest_session(
-    activity: Activity, sessions: Sequence[Session], tz: ZoneInfo, window: timedelta
-) -> Session | None:
-    day = local_day(activity.start, tz)
-    start, end = as_utc(activity.start), as_utc(activity.end)
-    near = [
-        s
-        for s in sessions
-        if local_day(s.start, tz) == day
-        and (
-            (as_utc(s.start) < end and start < as_utc(s.end))
-            or abs(as_utc(s.start) - start) <= window
-        )
-    ]
-    return min(near, key=lambda s: (abs(as_utc(s.start) - start), s.id), default=None)
-
-
 def follow_real_runs(
     plan: Plan,
     outcomes: Sequence[RunOutcome],
@@ -251,82 +245,136 @@ def follow_real_runs(
     and cool-down starting at the real end, where all of it fits (nothing overlaps); a run not
     done loses its open warm-up and cool-down. What changed, in words."""
     tz = ZoneInfo(plan.tz)
-    runs = list(plan.runs)
-    sessions = list(plan.sessions)
+    runs, sessions = _Board(plan.runs), _Board(plan.sessions)
     notes: list[str] = []
     for outcome in outcomes:
         if outcome.done:
-            runs, sessions, said = _follow(runs, sessions, outcome, logged, tz)
+            notes += _follow(runs, sessions, outcome, logged, tz)
         else:
-            sessions, said = _drop_missed(sessions, outcome, logged)
-        notes += said
+            notes += _drop_missed(sessions, outcome, logged)
     if not notes:
         return plan, []
+    named = "\0".join(notes)  # ids hold no NUL: an id is in a note when it is in this
     week = min(
-        (plan.week_of(local_day(s.start, tz)) or 1 for s in plan.sessions if _named(s, notes)),
+        (plan.week_of(local_day(s.start, tz)) or 1 for s in plan.sessions if _named(s, named)),
         default=1,
     )
     moved = replace(
         plan,
-        runs=tuple(sorted(runs, key=lambda r: (as_utc(r.start), r.id))),
-        sessions=tuple(sorted(sessions, key=lambda s: (as_utc(s.start), s.id))),
+        runs=tuple(sorted(runs.values(), key=lambda r: (as_utc(r.start), r.id))),
+        sessions=tuple(sorted(sessions.values(), key=lambda s: (as_utc(s.start), s.id))),
         changes=(*plan.changes, PlanChange(week, "from the watch: " + "; ".join(notes), now)),
     )
     return moved, notes
 
 
-def _named(session: Session, notes: Sequence[str]) -> bool:
-    return any(session.id in note or (session.run_id or "-") in note for note in notes)
+def _named(session: Session, notes: str) -> bool:
+    return session.id in notes or (session.run_id or "-") in notes
+
+
+class _Board(Generic[_Slot]):
+    """Runs or sessions in plan order as they move, found by id, by run and by time without a
+    scan of them all: a run followed looks only at what lies around it (a year's plan is long)."""
+
+    def __init__(self, slots: Iterable[_Slot]) -> None:
+        self._slots: list[_Slot | None] = list(slots)
+        self._ids: dict[str, list[int]] = {}
+        self._runs: dict[str, list[int]] = {}  # sessions by the run they are tied to
+        self._days: dict[date, set[int]] = {}  # by UTC day of start
+        self._longest = timedelta(0)
+        for at, slot in enumerate(self._slots):
+            assert slot is not None
+            self._ids.setdefault(slot.id, []).append(at)
+            if isinstance(slot, Session) and slot.run_id is not None:
+                self._runs.setdefault(slot.run_id, []).append(at)
+            self._file(at, slot)
+
+    def _file(self, at: int, slot: _Slot) -> None:
+        self._days.setdefault(as_utc(slot.start).date(), set()).add(at)
+        self._longest = max(self._longest, as_utc(slot.end) - as_utc(slot.start))
+
+    def _unfile(self, at: int) -> None:
+        slot = self._slots[at]
+        if slot is not None:
+            self._days[as_utc(slot.start).date()].discard(at)
+            self._slots[at] = None
+
+    def _at(self, places: Iterable[int]) -> list[_Slot]:
+        return [slot for at in sorted(places) if (slot := self._slots[at]) is not None]
+
+    def with_id(self, slot_id: str) -> list[_Slot]:
+        return self._at(self._ids.get(slot_id, ()))
+
+    def tied_to(self, run_id: str) -> list[_Slot]:
+        return self._at(self._runs.get(run_id, ()))
+
+    def near(self, lo: datetime, hi: datetime) -> list[_Slot]:
+        """Those ending after `lo` and starting before `hi` (UTC), in plan order."""
+        day, last = (lo - self._longest).date(), hi.date()
+        places: set[int] = set()
+        while day <= last:
+            places |= self._days.get(day, set())
+            day += timedelta(days=1)
+        return [s for s in self._at(places) if as_utc(s.end) > lo and as_utc(s.start) < hi]
+
+    def put(self, slot: _Slot) -> None:
+        """`slot` in the place of every one of its id."""
+        for at in self._ids.get(slot.id, ()):
+            self._unfile(at)
+            self._slots[at] = slot
+            self._file(at, slot)
+
+    def drop(self, slot_id: str) -> None:
+        for at in self._ids.get(slot_id, ()):
+            self._unfile(at)
+
+    def values(self) -> list[_Slot]:
+        return [slot for slot in self._slots if slot is not None]
 
 
 def _follow(
-    runs: list[Run],
-    sessions: list[Session],
+    runs: _Board[Run],
+    sessions: _Board[Session],
     outcome: RunOutcome,
     logged: set[str],
     tz: ZoneInfo,
-) -> tuple[list[Run], list[Session], list[str]]:
+) -> list[str]:
     """The run at its real times and its open warm-up and cool-down hugging it; all or nothing,
     so a run never sits over a session and a warm-up never drifts from its run."""
-    planned = next((r for r in runs if r.id == outcome.run_id), None)
+    planned = next(iter(runs.with_id(outcome.run_id)), None)
     if planned is None or outcome.actual_start is None or outcome.actual_end is None:
-        return runs, sessions, []
+        return []
     real = replace(
         planned, start=outcome.actual_start.astimezone(tz), end=outcome.actual_end.astimezone(tz)
     )
     when = f"{real.start:%a %d %b %H:%M}-{real.end:%H:%M}"
-    tied = [s for s in sessions if s.run_id == planned.id and s.kind in ("pre-run", "post-run")]
+    tied = [s for s in sessions.tied_to(planned.id) if s.kind in ("pre-run", "post-run")]
     moving = [_hugging(s, real, tz) for s in tied if s.id not in logged]
     moving_ids = {s.id for s in moving}
-    # only what lies within a day of the run can be in the way (a year's plan is long)
+    # only what lies within a day of the run can be in the way
     lo, hi = as_utc(real.start) - _NEAR, as_utc(real.end) + _NEAR
-    staying = [
-        s
-        for s in sessions
-        if s.id not in moving_ids and as_utc(s.end) > lo and as_utc(s.start) < hi
-    ]
-    other_runs = [
-        r for r in runs if r.id != planned.id and as_utc(r.end) > lo and as_utc(r.start) < hi
-    ]
+    staying = [s for s in sessions.near(lo, hi) if s.id not in moving_ids]
+    other_runs = [r for r in runs.near(lo, hi) if r.id != planned.id]
     obstacles = [*other_runs, real]
     placed: list[Session] = []
     for session in moving:
         clash = first_clash(session, obstacles, [*staying, *placed])
         if clash is not None:
-            return runs, sessions, [_kept(planned, when, f"its {session.kind} session", clash)]
+            return [_kept(planned, when, f"its {session.kind} session", clash)]
         placed.append(session)
     clash = first_clash(_as_session(real), other_runs, staying)
     if clash is not None:
-        return runs, sessions, [_kept(planned, when, "it", clash)]
+        return [_kept(planned, when, "it", clash)]
     notes = [f"the run {planned.id} was done at {when}"]
     notes += [
         f"its {'warm-up' if s.kind == 'pre-run' else 'cool-down'} {s.id} follows (now {s.start:%H:%M})"
         for s in placed
         if all(s is not t for t in tied)  # `_hugging` gives a session already in place back
     ]
-    runs = [real if r.id == planned.id else r for r in runs]
-    by_id = {s.id: s for s in placed}
-    return runs, [by_id.get(s.id, s) for s in sessions], notes
+    runs.put(real)
+    for session in {s.id: s for s in placed}.values():
+        sessions.put(session)
+    return notes
 
 
 def _kept(run: Run, when: str, what: str, clash: str) -> str:
@@ -352,22 +400,21 @@ def _as_session(run: Run) -> Session:
     return Session(run.id, 1, "maintenance", run.start, run.end, None, ())
 
 
-def _drop_missed(
-    sessions: list[Session], outcome: RunOutcome, logged: set[str]
-) -> tuple[list[Session], list[str]]:
+def _drop_missed(sessions: _Board[Session], outcome: RunOutcome, logged: set[str]) -> list[str]:
     gone = [
         s
-        for s in sessions
-        if s.run_id == outcome.run_id and s.kind in ("pre-run", "post-run") and s.id not in logged
+        for s in sessions.tied_to(outcome.run_id)
+        if s.kind in ("pre-run", "post-run") and s.id not in logged
     ]
     if not gone:
-        return sessions, []
+        return []
     ids = {s.id for s in gone}
-    note = (
+    for session_id in ids:
+        sessions.drop(session_id)
+    return [
         f"the run {outcome.run_id} was not run (the watch shows other activities that day):"
         f" {', '.join(sorted(ids))} left the plan and its planned minutes"
-    )
-    return [s for s in sessions if s.id not in ids], [note]
+    ]
 
 
 def reconcile(
@@ -389,7 +436,8 @@ def reconcile(
     outcomes = tuple(sorted([*done, *missed], key=lambda o: o.run_id))
     entries = mobility_logs(every, plan, logs, now, window)
     logged = {e.session_id for e in [*logs, *entries]}
-    fresh = [o for o in outcomes if o not in set(known)]
+    known_before = set(known)
+    fresh = [o for o in outcomes if o not in known_before]
     new_plan, notes = follow_real_runs(plan, fresh, logged, now) if plan is not None else (None, [])
     added = tuple(added_run(a, tz) for a in alone)
     return Outcome(outcomes, added, tuple(entries), new_plan, tuple(notes))

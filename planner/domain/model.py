@@ -377,9 +377,18 @@ class Plan:
             weeks.setdefault(session.week, []).append(session)
         return {week: tuple(sessions) for week, sessions in weeks.items()}
 
+    @cached_property
+    def _by_id(self) -> dict[str, Session]:
+        """Each session by its id (the first, should two share one): a session asked for per
+        log or per task would otherwise scan the whole plan each time."""
+        ids: dict[str, Session] = {}
+        for session in self.sessions:
+            ids.setdefault(session.id, session)
+        return ids
+
     def __getstate__(self) -> dict[str, object]:
-        # what a copy or another process gets: the fields, not the gathering above
-        return {k: v for k, v in self.__dict__.items() if k != "_by_week"}
+        # what a copy or another process gets: the fields, not the gatherings above
+        return {k: v for k, v in self.__dict__.items() if k not in ("_by_week", "_by_id")}
 
     def weekly_minutes(self) -> list[int]:
         totals = [0] * self.weeks
@@ -388,7 +397,7 @@ class Plan:
         return totals
 
     def session(self, session_id: str) -> Session | None:
-        return next((s for s in self.sessions if s.id == session_id), None)
+        return self._by_id.get(session_id)
 
 
 @dataclass(frozen=True)

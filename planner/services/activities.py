@@ -16,7 +16,7 @@ from pathlib import Path
 from planner import clock, watch
 from planner.domain import adherence as adherence_rule
 from planner.domain import replan as replan_rule
-from planner.domain.activities import ID_PREFIX, days_of, reconcile, unique
+from planner.domain.activities import ACTIVITY_KEY, ID_PREFIX, days_of, reconcile, unique
 from planner.domain.activity_records import Activity, ActivityRecord, LastImport, RunOutcome
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, PlanChange, Run
@@ -129,8 +129,14 @@ def _join(
     tz = athlete.zone
     planned = _planned_runs(repo, athlete, days_of(every, tz))
     plan = repo.get_plan(athlete.name)
-    logs = repo.logs(athlete.name)
+    # The current block's logs: the plan's sessions are all among them, so the history file
+    # is not read, save for the rare case below.
+    logs = repo.current_logs(athlete.name)
     outcome = reconcile(every, planned, plan, logs, tz, now, known=record.outcomes)
+    if any(e.extra.get(ACTIVITY_KEY) in kept for e in outcome.logs):
+        # An activity stored before logs a session only now: an ended block's log may name it
+        # already (an activity logs one session, once), so ask every block's logs.
+        outcome = reconcile(every, planned, plan, repo.logs(athlete.name), tz, now, record.outcomes)
     matched = _newly_done(outcome.outcomes, record.outcomes)
     added = _store_added(repo, athlete, outcome.added)
     if outcome.logs:
@@ -258,7 +264,7 @@ def saved_folder(repo: Store, name: str) -> str | None:
 
 
 def last_import(repo: Store, name: str) -> LastImport | None:
-    return repo.activity_record(repo.get_athlete(name).name).last
+    return repo.last_import(repo.get_athlete(name).name)
 
 
 def outcomes_by_run(repo: Store, name: str) -> dict[str, RunOutcome]:

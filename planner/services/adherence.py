@@ -25,4 +25,6 @@ def plan_and_logs(repo: Store, name: str) -> tuple[Plan, list[LogEntry]]:
     """The athlete's plan and every log (for the CSV export)."""
     athlete = repo.get_athlete(name)
     plan = settling.get_plan(repo, athlete.name)
+    # Every block's logs, the history file's too: the CSV is the whole record (a row per log
+    # and per check-in, those of ended blocks by when they were logged), not this block's report.
     return plan, repo.logs(athlete.name)

@@ -86,8 +86,11 @@ def plan_week(
     ended by `now` make it), then the archived blocks, newest first. A day outside every block
     is refused."""
     current = settling.get_plan(repo, athlete.name, now)
+    week = current.week_of(day)
+    if week is not None:
+        return current, week  # the usual check-in: ended blocks (the history file) not read
     others = [p for p in repo.plan_history(athlete.name) if p.start != current.start]
-    for plan in [current, *sorted(others, key=lambda p: p.start, reverse=True)]:
+    for plan in sorted(others, key=lambda p: p.start, reverse=True):
         week = plan.week_of(day)
         if week is not None:
             return plan, week

@@ -351,12 +351,12 @@ def _pull_moves(
     here when the rules allow; the rest go back. An event and its task moved alike count once."""
     done: set[str] = set()
     for item in sorted(own, key=lambda e: (e.session_id, e.uid)):
-        plan = settling.get_plan(repo, athlete.name, now)
-        session = plan.session(item.session_id)
         pushed = kept.pushed.get(item.uid)
-        if session is None or item.tampered or not events.moved_on_server(item, pushed):
+        if item.tampered or not events.moved_on_server(item, pushed) or item.session_id in done:
             continue
-        if item.session_id in done:
+        # the plan as the moves so far left it, read only for an object moved on the server
+        session = settling.get_plan(repo, athlete.name, now).session(item.session_id)
+        if session is None:
             continue
         done.add(item.session_id)
         if item.start is None:

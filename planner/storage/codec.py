@@ -507,7 +507,6 @@ def activity_record_doc(key: str, record: ActivityRecord) -> Doc:
 
 
 def activity_record_from(doc: Doc, tz: ZoneInfo) -> ActivityRecord:
-    last = doc.get("last")
     return ActivityRecord(
         activities=tuple(
             Activity(str(k), kind, str(sport), _when(s, tz), _when(e, tz), str(src))
@@ -524,10 +523,16 @@ def activity_record_from(doc: Doc, tz: ZoneInfo) -> ActivityRecord:
             for run_id, done, s, e, activity in doc.get("outcomes") or []
         ),
         folder=doc.get("folder"),
-        last=None
-        if not last
-        else LastImport(datetime.fromisoformat(last["at"]), str(last["source"]), *last["counts"]),
+        last=last_import_from(doc),
     )
+
+
+def last_import_from(doc: Doc) -> LastImport | None:
+    """The last import alone, without decoding years of activities."""
+    last = doc.get("last")
+    if not last:
+        return None
+    return LastImport(datetime.fromisoformat(last["at"]), str(last["source"]), *last["counts"])
 
 
 # -- plan changes ----------------------------------------------------------------------------------

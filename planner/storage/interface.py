@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from planner.domain.activity_records import ActivityRecord
+from planner.domain.activity_records import ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.model import (
     Athlete,
@@ -160,6 +160,10 @@ class Store(Protocol):
 
     # -- activities from the watch
     def activity_record(self, name: str) -> ActivityRecord: ...
+
+    def last_import(self, name: str) -> LastImport | None:
+        """The record's last import alone (what a screen shows), its activities not decoded."""
+        ...
 
     def save_activity_record(self, name: str, record: ActivityRecord) -> None: ...
 

@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from planner import clock
-from planner.domain.activity_records import ActivityRecord
+from planner.domain.activity_records import ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
@@ -342,6 +342,12 @@ class MemoryStore:
         tz = self._zone_of(name)
         doc = self._records[name_key(name)].activities
         return ActivityRecord() if doc is None else codec.activity_record_from(doc, tz)
+
+    @_locked
+    def last_import(self, name: str) -> LastImport | None:
+        record = self._records.get(name_key(name))
+        doc = None if record is None else record.activities
+        return None if doc is None else codec.last_import_from(doc)
 
     def save_activity_record(self, name: str, record: ActivityRecord) -> None:
         with self.transaction():

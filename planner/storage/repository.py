@@ -15,7 +15,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from planner import clock
-from planner.domain.activity_records import ActivityRecord
+from planner.domain.activity_records import ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
@@ -382,6 +382,12 @@ class Repository(TinyFiles):
         if doc is None:
             return ActivityRecord()
         return self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
+
+    def last_import(self, name: str) -> LastImport | None:
+        doc = self._table(name, "activities").get(_q.athlete == name_key(name))
+        if doc is None:
+            return None
+        return self._decode(codec.last_import_from, doc, "activity record")
 
     def save_activity_record(self, name: str, record: ActivityRecord) -> None:
         with self.transaction():

@@ -398,7 +398,9 @@ def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:
     plan = repo.get_plan(athlete.name)
     if plan is not None:
         plan = settling.settle(repo, athlete, plan, now)  # as every read has it
-    entries = repo.logs(athlete.name)
+    # The current block's logs, as the reports of the command line read them: the screens
+    # show this block, so years of ended blocks are not read on every selection.
+    entries = repo.current_logs(athlete.name)
     logs = {entry.session_id: entry for entry in entries}
     report = adherence_report(plan, entries, now, athlete.target) if plan else None
     imported = Counter(run.source for run in repo.imported_runs(athlete.name))
@@ -421,7 +423,7 @@ def load_detail(repo: Store, name: str, now: datetime) -> AthleteDetail:
         rules=rules,
         calendars=calendars,
         outcomes=outcomes,
-        last_import=repo.activity_record(athlete.name).last,
+        last_import=repo.last_import(athlete.name),
     )
 
 

@@ -108,6 +108,7 @@ EMPTY_READS: dict[str, Callable[[Store], object]] = {
     "published": lambda s: s.published("Nobody"),
     "logs": lambda s: s.logs("Nobody"),
     "checkins": lambda s: s.checkins("Nobody"),
+    "last_import": lambda s: s.last_import("Nobody"),
 }
 
 
@@ -378,8 +379,12 @@ class StoreContract:
 
     def test_the_activity_record_round_trips(self, store: Store, opened: Opener) -> None:
         assert store.activity_record(ANN) == ActivityRecord()
+        assert store.last_import(ANN) is None
         store.save_activity_record(ANN, record())
         assert opened().activity_record(ANN) == record()
+        assert record().last is not None and opened().last_import(ANN) == record().last
+        store.save_activity_record(ANN, dataclasses.replace(record(), last=None))
+        assert opened().last_import(ANN) is None
 
     # -- transactions ----------------------------------------------------------------------------
 
