@@ -193,6 +193,8 @@ async def test_an_athlete_is_removed_after_confirmation_with_a_backup(
         dialog = screen_of(pilot, ConfirmDialog)
         question = str(dialog.query_one("#confirm-question").render())
         assert "1 weekly run" in question and "the 8-week plan" in question
+        # the detail holds this block's logs; earlier blocks go too, and the question says so
+        assert "logged session" in question and "earlier plans with their logs" in question
         await keys.press("y")
         await wait_for(pilot, lambda: isinstance(demo.screen, HomeScreen))
         assert demo.athlete_name != DEMO_ATHLETE

@@ -525,7 +525,8 @@ def last_import_words(detail: AthleteDetail) -> str:
 
 
 def _belongings(detail: AthleteDetail) -> str:
-    """'2 weekly runs, 1 imported calendar, the 8-week plan and 14 logged sessions'."""
+    """'2 weekly runs, 1 imported calendar, the 8-week plan, its 14 logged sessions and any
+    earlier plans with their logs' (the detail holds the current block's logs only)."""
 
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'' if n == 1 else 's'}"
@@ -536,5 +537,6 @@ def _belongings(detail: AthleteDetail) -> str:
     ]
     if detail.plan is not None:
         parts.append(f"the {detail.plan.weeks}-week plan")
-    parts.append(count(len(detail.logs), "logged session"))
+        parts.append(f"its {count(len(detail.logs), 'logged session')}")
+    parts.append("any earlier plans with their logs")
     return ", ".join(parts[:-1]) + " and " + parts[-1]
