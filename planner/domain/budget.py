@@ -11,7 +11,7 @@ among them. In a week of more cool-downs than the 12 minutes can hold the routin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Exercise, Template
@@ -253,11 +253,11 @@ class WeeklyBudget:
                 and unit <= longest
                 and self.doser.side_seconds(exercise, unit, fewer) < side
             ):
-                return replace(pick, unit=unit, rounds=fewer, target=unit)
+                return pick.but(unit=unit, rounds=fewer, target=unit)
         aim = shorter_hold(pick.unit, step)
         unit = self.doser.unit_for(exercise, pick.rounds, aim, last, pick.shortest)
         if unit is not None and unit < pick.unit:
-            return replace(pick, unit=unit, target=unit)
+            return pick.but(unit=unit, target=unit)
         return None
 
     def _within(

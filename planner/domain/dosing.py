@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 
 from planner.domain.budget import Crowded, DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
@@ -195,7 +194,7 @@ class Prescriber(WeeklyBudget):
         hold no static stretch, so they come on top even when the weekly budget holds the
         stretches short: a tighter athlete's loosening session is then still the longer. The
         sets stay as chosen (spare time goes to the stretches)."""
-        plain = {k: replace(p, most_rounds=p.rounds) for k, p in picks.items()}
+        plain = {k: p.but(most_rounds=p.rounds) for k, p in picks.items()}
         if kind != "loosening" or self.relaxed_sets <= 1:
             return plain
         longer = dict(plain)
@@ -205,7 +204,7 @@ class Prescriber(WeeklyBudget):
             for rounds in range(most, pick.rounds, -1):
                 unit = self.doser.unit_for(pick.exercise, rounds, pick.target, last)
                 if unit is not None:
-                    longer[key] = replace(pick, unit=unit, rounds=rounds, most_rounds=rounds)
+                    longer[key] = pick.but(unit=unit, rounds=rounds, most_rounds=rounds)
                     break
         # the start runs until the first hold: the move to it counts
         start = self._total([*longer.values()]) + self.timing.transition_seconds
@@ -398,7 +397,7 @@ class Prescriber(WeeklyBudget):
                 aim = pick.unit - 1 if is_reps else shorter_hold(pick.unit, 5)
                 unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last, pick.shortest)
                 if unit is not None and unit < pick.unit:
-                    picks[key] = replace(pick, unit=unit, target=unit)
+                    picks[key] = pick.but(unit=unit, target=unit)
                     shrunk = True
                     if self._total([*picks.values()]) <= wish:
                         break
@@ -493,7 +492,7 @@ class Prescriber(WeeklyBudget):
             last = state.progress.get(pick.exercise.id, Progress())
             unit = self.doser.unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
             if unit is not None:
-                bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
+                bigger = pick.but(unit=unit, rounds=pick.rounds + 1)
             elif (longer := self._longer_hold(pick, last)) is not None:
                 bigger = longer  # no hold under 20 s: a set more waits for a longer hold
             else:
@@ -517,7 +516,7 @@ class Prescriber(WeeklyBudget):
         unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last, pick.shortest)
         if unit is None or unit <= pick.unit:
             return None
-        return replace(pick, unit=unit, target=unit)
+        return pick.but(unit=unit, target=unit)
 
     def _first_reps_up(
         self, chosen: list[Pick], number: int, spare: int, grew: bool, state: DoseState
@@ -531,7 +530,7 @@ class Prescriber(WeeklyBudget):
         assert exercise.reps is not None
         if pick.unit >= exercise.reps.high:
             return spare, grew
-        bigger = replace(pick, unit=pick.unit + 1, target=pick.unit + 1)
+        bigger = pick.but(unit=pick.unit + 1, target=pick.unit + 1)
         more = self.doser.seconds(bigger) - self.doser.seconds(pick)
         if more > spare:
             return spare, grew

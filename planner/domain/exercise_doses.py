@@ -9,7 +9,7 @@ most half. `dosing.Prescriber` fits whole sessions from these picks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from planner.domain.catalogue import Exercise, Span, Template
 from planner.domain.model import Dose, SessionKind, Timing
@@ -48,6 +48,29 @@ class Pick:
     target: int
     top: int = HOLD_LONGEST
     shortest: int | None = None
+
+    def but(
+        self,
+        *,
+        unit: int | None = None,
+        rounds: int | None = None,
+        most_rounds: int | None = None,
+        target: int | None = None,
+    ) -> Pick:
+        """This pick with the figures given changed: `dataclasses.replace` without its
+        introspection, which the fitting pays for on every step of a dose."""
+        new = object.__new__(Pick)  # frozen: its fields are set through its __dict__ once
+        fields = new.__dict__
+        fields.update(self.__dict__)
+        if unit is not None:
+            fields["unit"] = unit
+        if rounds is not None:
+            fields["rounds"] = rounds
+        if most_rounds is not None:
+            fields["most_rounds"] = most_rounds
+        if target is not None:
+            fields["target"] = target
+        return new
 
     def dose(self, level: int) -> Dose:
         is_reps = self.exercise.dose_kind == "reps"
@@ -150,7 +173,7 @@ class Doser:
         unit = self.unit_for(exercise, pick.rounds, min(pick.unit + step, most), last)
         if unit is None or unit <= pick.unit:
             return None
-        return replace(pick, unit=unit, target=unit)
+        return pick.but(unit=unit, target=unit)
 
     def _dosed_as(self, exercise: Exercise, kind: SessionKind) -> SessionKind:
         if kind == "post-run" and exercise.id not in self.cool_down_routine:
