@@ -25,6 +25,8 @@ from planner.domain.exercise_doses import (
 )
 from planner.domain.placement import Slot
 
+_NOT_YET = Progress()  # an exercise not done yet (frozen: one serves every lookup)
+
 
 class Crowded(NamedTuple):
     """A week's cool-downs, and the groups whose 12-minute weekly most cannot hold the routine
@@ -116,6 +118,7 @@ class WeeklyBudget:
         """What one cool-down to come needs at least of a group: each of its stretches once,
         as short as gradual change from its latest dose (this session's, if in it) allows."""
         need = 0
+        crowded = self.crowded_in(week).holds  # none in most weeks: `shortest_in` is None there
         for exercise in self.cool_down_static:
             if group not in exercise.targets:
                 continue
@@ -123,8 +126,9 @@ class WeeklyBudget:
             if now is not None:
                 side = self.doser.side_seconds(exercise, now.unit, now.rounds)
             else:
-                side = state.progress.get(exercise.id, Progress()).side_seconds or 0
-            need += max(self.shortest_in(week, exercise) or HOLD_SHORTEST, -(-side // 2))
+                side = state.progress.get(exercise.id, _NOT_YET).side_seconds or 0
+            shortest = self.shortest_in(week, exercise) if crowded else None
+            need += max(shortest or HOLD_SHORTEST, -(-side // 2))
         return need
 
     def _fair_share(
@@ -200,7 +204,7 @@ class WeeklyBudget:
                     key=lambda p: -self.doser.side_seconds(p.exercise, p.unit, p.rounds),
                 )
                 for pick in sharing:
-                    last = state.progress.get(pick.exercise.id, Progress())
+                    last = state.progress.get(pick.exercise.id, _NOT_YET)
                     shorter = self._shorter(pick, last)
                     if shorter is not None:
                         picks[pick.exercise.id] = shorter
@@ -209,6 +213,8 @@ class WeeklyBudget:
                     if spare_reserve:
                         return False
                     break
+            else:
+                return True  # within with the reserve kept: within without it, too
         return True
 
     def _over(
@@ -225,9 +231,10 @@ class WeeklyBudget:
         limits = self.limits_in(week)
         for group, seconds in taken.items():
             keep = 0
-            if reserve and not spare:
+            total = state.used.get((week, group), 0) + seconds
+            if reserve and not spare and total <= limits.get(group, 0):  # else over without it
                 keep = reserve * self._cool_down_need(group, chosen, state, week)
-            if state.used.get((week, group), 0) + seconds + keep > limits.get(group, 0):
+            if total + keep > limits.get(group, 0):
                 return group
         return None
 
@@ -304,9 +311,10 @@ class WeeklyBudget:
             if mine > self._share[group]:
                 return False
         keep = 0
-        if reserve and not spare_reserve:
+        limit = self.limits_in(week).get(group, 0)
+        if reserve and not spare_reserve and taken + side <= limit:  # else over without it
             keep = reserve * self._cool_down_need(group, [*others, pick], state, week)
-        return taken + side + keep <= self.limits_in(week).get(group, 0)
+        return taken + side + keep <= limit
 
 
 def _routine_shortest(exercise: Exercise, crowded: Mapping[str, int]) -> int:
