@@ -139,11 +139,9 @@ class Why:
         targets: Mapping[str, tuple[str, ...]],
     ) -> list[str]:
         """The static minutes per side so far this week of the groups this session stretches."""
-        groups = [
-            g
-            for g in SHOWN_GROUPS
-            if any(p.style == "static" and g in targets.get(p.exercise_id, ()) for p in exercises)
-        ]
+        static = [p.exercise_id for p in exercises if p.style == "static"]
+        stretched = {g for exercise_id in static for g in targets.get(exercise_id, ())}
+        groups = [g for g in SHOWN_GROUPS if g in stretched]
         return [
             f"{g} {_minutes(used.get((week, g), 0))} of {_minutes(limits.get(g, 0))} min"
             " a side this week"
