@@ -67,12 +67,12 @@ class Why:
         targets: Mapping[str, tuple[str, ...]],
         crowded: Crowded | None = None,
     ) -> tuple[str, ...]:
-        front = {e for e, groups in targets.items() if "hip flexors" in groups}
         purpose = RUN_REASONS.get(kind) or KIND_REASONS.get(kind, "")
         lines = [self.phase(week), self.hold(week), purpose]
         if extra:
             lines.append(extra)
-        if self.emphasis and any(p.exercise_id in front for p in exercises):
+        hip_flexors = ("hip flexors" in targets.get(p.exercise_id, ()) for p in exercises)
+        if self.emphasis and any(hip_flexors):
             lines.append(self.emphasis)
         relaxed = [p for p in exercises if p.style == "relaxed"]
         if kind in ("loosening", "maintenance") and relaxed:
