@@ -11,7 +11,7 @@ among them. In a week of more cool-downs than the 12 minutes can hold the routin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Exercise, Template
@@ -24,6 +24,8 @@ from planner.domain.exercise_doses import (
     shorter_hold,
 )
 from planner.domain.placement import Slot
+
+_NOT_YET = Progress()  # an exercise not done yet (frozen: one serves every lookup)
 
 
 class Crowded(NamedTuple):
@@ -133,6 +135,7 @@ class WeeklyBudget:
         """What one cool-down to come needs at least of a group: each of its stretches once,
         as short as gradual change from its latest dose (this session's, if in it) allows."""
         need = 0
+        crowded = self.crowded_in(week).holds  # none in most weeks: `shortest_in` is None there
         for exercise in self.cool_down_static:
             if group not in exercise.targets:
                 continue
@@ -140,8 +143,9 @@ class WeeklyBudget:
             if now is not None:
                 side = self.doser.side_seconds(exercise, now.unit, now.rounds)
             else:
-                side = state.progress.get(exercise.id, Progress()).side_seconds or 0
-            need += max(self.shortest_in(week, exercise) or HOLD_SHORTEST, -(-side // 2))
+                side = state.progress.get(exercise.id, _NOT_YET).side_seconds or 0
+            shortest = self.shortest_in(week, exercise) if crowded else None
+            need += max(shortest or HOLD_SHORTEST, -(-side // 2))
         return need
 
     def _fair_share(
@@ -217,7 +221,7 @@ class WeeklyBudget:
                     key=lambda p: -self.doser.side_seconds(p.exercise, p.unit, p.rounds),
                 )
                 for pick in sharing:
-                    last = state.progress.get(pick.exercise.id, Progress())
+                    last = state.progress.get(pick.exercise.id, _NOT_YET)
                     shorter = self._shorter(pick, last)
                     if shorter is not None:
                         picks[pick.exercise.id] = shorter
@@ -226,6 +230,8 @@ class WeeklyBudget:
                     if spare_reserve:
                         return False
                     break
+            else:
+                return True  # within with the reserve kept: within without it, too
         return True
 
     def _over(
@@ -242,9 +248,10 @@ class WeeklyBudget:
         limits = self.limits_in(week)
         for group, seconds in taken.items():
             keep = 0
-            if reserve and not spare:
+            total = state.used.get((week, group), 0) + seconds
+            if reserve and not spare and total <= limits.get(group, 0):  # else over without it
                 keep = reserve * self._cool_down_need(group, chosen, state, week)
-            if state.used.get((week, group), 0) + seconds + keep > limits.get(group, 0):
+            if total + keep > limits.get(group, 0):
                 return group
         return None
 
@@ -270,11 +277,11 @@ class WeeklyBudget:
                 and unit <= longest
                 and self.doser.side_seconds(exercise, unit, fewer) < side
             ):
-                return replace(pick, unit=unit, rounds=fewer, target=unit)
+                return pick.but(unit=unit, rounds=fewer, target=unit)
         aim = shorter_hold(pick.unit, step)
         unit = self.doser.unit_for(exercise, pick.rounds, aim, last, pick.shortest)
         if unit is not None and unit < pick.unit:
-            return replace(pick, unit=unit, target=unit)
+            return pick.but(unit=unit, target=unit)
         return None
 
     def _within(
@@ -321,9 +328,10 @@ class WeeklyBudget:
             if mine > self._share[group]:
                 return False
         keep = 0
-        if reserve and not spare_reserve:
+        limit = self.limits_in(week).get(group, 0)
+        if reserve and not spare_reserve and taken + side <= limit:  # else over without it
             keep = reserve * self._cool_down_need(group, [*others, pick], state, week)
-        return taken + side + keep <= self.limits_in(week).get(group, 0)
+        return taken + side + keep <= limit
 
 
 def _routine_shortest(exercise: Exercise, crowded: Mapping[str, int]) -> int:

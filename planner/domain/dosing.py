@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 
 from planner.domain.budget import Crowded, DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
@@ -51,6 +50,7 @@ UNDER_ITS_LENGTH = 60  # seconds spare: the session would round to a minute unde
 # longest start, before the first hold).
 LONGER_START_TIGHTNESS = 5
 LOOSENING_LEVEL = 3  # the lowest tightness with loosening weeks of its own (DOMAIN.md's table)
+_NOT_YET = Progress()  # an exercise not done yet (frozen: one serves every lookup)
 
 
 def relaxed_sets(tightness: int) -> int:
@@ -204,17 +204,17 @@ class Prescriber(WeeklyBudget):
         hold no static stretch, so they come on top even when the weekly budget holds the
         stretches short: a tighter athlete's loosening session is then still the longer. The
         sets stay as chosen (spare time goes to the stretches)."""
-        plain = {k: replace(p, most_rounds=p.rounds) for k, p in picks.items()}
+        plain = {k: p.but(most_rounds=p.rounds) for k, p in picks.items()}
         if kind != "loosening" or self.relaxed_sets <= 1:
             return plain
         longer = dict(plain)
         for key, pick in plain.items():
-            last = state.progress.get(key, Progress())
+            last = state.progress.get(key, _NOT_YET)
             most = min(self.relaxed_sets, pick.exercise.rounds.high)
             for rounds in range(most, pick.rounds, -1):
                 unit = self.doser.unit_for(pick.exercise, rounds, pick.target, last)
                 if unit is not None:
-                    longer[key] = replace(pick, unit=unit, rounds=rounds, most_rounds=rounds)
+                    longer[key] = pick.but(unit=unit, rounds=rounds, most_rounds=rounds)
                     break
         # the start runs until the first hold: the move to it counts
         start = self._total([*longer.values()]) + self.timing.transition_seconds
@@ -234,20 +234,24 @@ class Prescriber(WeeklyBudget):
     ) -> list[Pick] | None:
         """The rest of the listed exercises, in order, while time and the budget allow; then a
         set more for each in turn."""
+        total = self._total([*picks.values()])  # kept up to date as picks come
         for exercise in listed:
             if exercise.id in picks:
                 continue
             pick = self._pick(exercise, kind, week, state)
-            last = state.progress.get(exercise.id, Progress())
-            while pick is not None and not self._within(
-                pick, week, state, reserve, [*picks.values()]
-            ):
+            last = state.progress.get(exercise.id, _NOT_YET)
+            others = [*picks.values()]
+            while pick is not None and not self._within(pick, week, state, reserve, others):
                 # over the session's fair share: a set fewer or a shorter hold (never under 20 s),
                 # as gradual change allows, so that it still comes (more groups covered rather
                 # than fewer); left out when even that is over it
                 pick = self._shorter(pick, last) if self._share is not None else None
-            if pick is not None and self._total([*picks.values(), pick]) <= wish:
+            if pick is None:
+                continue
+            more = self.doser.seconds(pick) + (self.timing.transition_seconds if picks else 0)
+            if total + more <= wish:
                 picks[exercise.id] = pick
+                total += more
         chosen = [picks[e.id] for e in listed if e.id in picks]
         if not chosen:
             return None
@@ -280,7 +284,7 @@ class Prescriber(WeeklyBudget):
             grew = False
             for number in order:
                 pick = chosen[number]
-                last = state.progress.get(pick.exercise.id, Progress())
+                last = state.progress.get(pick.exercise.id, _NOT_YET)
                 bigger = self.doser.more_reps(pick, kind, week, last)
                 if bigger is None:
                     continue
@@ -424,40 +428,44 @@ class Prescriber(WeeklyBudget):
 
     def _total(self, picks: list[Pick]) -> int:
         moves = self.timing.transition_seconds * max(len(picks) - 1, 0)
-        return sum(self.doser.seconds(p) for p in picks) + moves
+        return sum(map(self.doser.seconds, picks)) + moves
 
     def _shrink_to(self, picks: dict[str, Pick], wish: int, most: int, state: DoseState) -> bool:
         """Fewer repetitions or shorter holds (never under 20 s, but for a crowded week's
         routine), a step for each exercise in turn from the last, while the routine runs over
         the session's length; False when gradual change does not allow enough and it still
         runs over the room it has."""
+        seconds = self.doser.seconds
+        total = self._total([*picks.values()])  # kept up to date: a pick changes, not the moves
         shrunk = True
-        while shrunk and self._total([*picks.values()]) > wish:
+        while shrunk and total > wish:
             shrunk = False
             for key in reversed(list(picks)):
                 pick = picks[key]
-                last = state.progress.get(key, Progress())
+                last = state.progress.get(key, _NOT_YET)
                 is_reps = pick.exercise.dose_kind == "reps"
                 aim = pick.unit - 1 if is_reps else shorter_hold(pick.unit, 5)
                 unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last, pick.shortest)
                 if unit is not None and unit < pick.unit:
-                    picks[key] = replace(pick, unit=unit, target=unit)
+                    picks[key] = smaller = pick.but(unit=unit, target=unit)
+                    total += seconds(smaller) - seconds(pick)
                     shrunk = True
-                    if self._total([*picks.values()]) <= wish:
+                    if total <= wish:
                         break
         shrunk = True
-        while shrunk and self._total([*picks.values()]) > most:
+        while shrunk and total > most:
             # still over its room (a session trimmed to a week's cap): fewer sets and holds down
             # to 20 s, as a cool-down short of budget does, rather than no session at all
             shrunk = False
             for key in reversed(list(picks)):
-                shorter = self._shorter(picks[key], state.progress.get(key, Progress()))
+                shorter = self._shorter(picks[key], state.progress.get(key, _NOT_YET))
                 if shorter is not None:
+                    total += seconds(shorter) - seconds(picks[key])
                     picks[key] = shorter
                     shrunk = True
-                    if self._total([*picks.values()]) <= most:
+                    if total <= most:
                         break
-        return self._total([*picks.values()]) <= most
+        return total <= most
 
     def _required(self, exercise: Exercise, kind: SessionKind) -> bool:
         """The article's routine in run sessions; the relaxed start of a session on its own."""
@@ -483,7 +491,7 @@ class Prescriber(WeeklyBudget):
             range(len(chosen)),
             key=lambda n: (
                 not (self.emphasis and chosen[n].exercise.id in self.front),
-                not floor & set(chosen[n].exercise.targets),  # then hip flexors and glutes
+                floor.isdisjoint(chosen[n].exercise.targets),  # then hip flexors and glutes
                 n,
             ),
         )
@@ -527,23 +535,24 @@ class Prescriber(WeeklyBudget):
                 front_first
                 and pick.exercise.style == "static"
                 and pick.exercise.id not in self.front
-                and not floor & set(pick.exercise.targets)
+                and floor.isdisjoint(pick.exercise.targets)
             ):
                 continue
             if pick.rounds >= pick.most_rounds:
                 spare, grew = self._first_reps_up(chosen, number, spare, grew, state)
                 continue
-            last = state.progress.get(pick.exercise.id, Progress())
+            last = state.progress.get(pick.exercise.id, _NOT_YET)
             unit = self.doser.unit_for(pick.exercise, pick.rounds + 1, pick.target, last)
             if unit is not None:
-                bigger = replace(pick, unit=unit, rounds=pick.rounds + 1)
+                bigger = pick.but(unit=unit, rounds=pick.rounds + 1)
             elif (longer := self._longer_hold(pick, last)) is not None:
                 bigger = longer  # no hold under 20 s: a set more waits for a longer hold
             else:
                 continue
             more = self.doser.seconds(bigger) - self.doser.seconds(pick)
-            others = [c for c in chosen if c is not pick]
-            if more <= spare and self._within(bigger, week, state, reserve, others):
+            if more <= spare and self._within(
+                bigger, week, state, reserve, [c for c in chosen if c is not pick]
+            ):
                 chosen[number] = bigger
                 spare -= more
                 grew = True
@@ -560,7 +569,7 @@ class Prescriber(WeeklyBudget):
         unit = self.doser.unit_for(pick.exercise, pick.rounds, aim, last, pick.shortest)
         if unit is None or unit <= pick.unit:
             return None
-        return replace(pick, unit=unit, target=unit)
+        return pick.but(unit=unit, target=unit)
 
     def _first_reps_up(
         self, chosen: list[Pick], number: int, spare: int, grew: bool, state: DoseState
@@ -574,7 +583,7 @@ class Prescriber(WeeklyBudget):
         assert exercise.reps is not None
         if pick.unit >= exercise.reps.high:
             return spare, grew
-        bigger = replace(pick, unit=pick.unit + 1, target=pick.unit + 1)
+        bigger = pick.but(unit=pick.unit + 1, target=pick.unit + 1)
         more = self.doser.seconds(bigger) - self.doser.seconds(pick)
         if more > spare:
             return spare, grew
@@ -583,13 +592,13 @@ class Prescriber(WeeklyBudget):
 
     def _commit(self, chosen: list[Pick], week: int, state: DoseState) -> tuple[Prescription, ...]:
         prescriptions = []
+        level = self.template.progression.range_level(week)
         for pick in chosen:
             exercise = pick.exercise
-            last = state.progress.get(exercise.id, Progress())
-            level = self.template.progression.range_level(week)
+            last = state.progress.get(exercise.id, _NOT_YET)
             prescriptions.append(self._written_as(pick, level, last.done % len(exercise.cues)))
             side = self.doser.side_seconds(exercise, pick.unit, pick.rounds)
-            state.progress[exercise.id] = Progress(last.done + 1, pick.unit, pick.rounds, side)
+            state.progress[exercise.id] = Progress.of(last.done + 1, pick.unit, pick.rounds, side)
             if exercise.style == "static":
                 for group in exercise.targets:
                     key = (week, group)
@@ -618,4 +627,4 @@ class Prescriber(WeeklyBudget):
     def _pick(
         self, exercise: Exercise, kind: SessionKind, week: int, state: DoseState
     ) -> Pick | None:
-        return self.doser.pick(exercise, kind, week, state.progress.get(exercise.id, Progress()))
+        return self.doser.pick(exercise, kind, week, state.progress.get(exercise.id, _NOT_YET))

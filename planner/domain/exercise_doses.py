@@ -9,7 +9,7 @@ most half. `dosing.Prescriber` fits whole sessions from these picks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from planner.domain.catalogue import Exercise, Span, Template
 from planner.domain.model import Dose, SessionKind, Timing
@@ -34,6 +34,14 @@ class Progress:
     rounds: int | None = None
     side_seconds: int | None = None
 
+    @staticmethod
+    def of(done: int, unit: int, rounds: int, side_seconds: int) -> Progress:
+        """Progress after a session: one per exercise in every session fitted, so built without
+        the frozen dataclass's __init__ (a __setattr__ a field)."""
+        new = object.__new__(Progress)
+        new.__dict__.update(done=done, unit=unit, rounds=rounds, side_seconds=side_seconds)
+        return new
+
 
 @dataclass(frozen=True)
 class Pick:
@@ -48,6 +56,29 @@ class Pick:
     target: int
     top: int = HOLD_LONGEST
     shortest: int | None = None
+
+    def but(
+        self,
+        *,
+        unit: int | None = None,
+        rounds: int | None = None,
+        most_rounds: int | None = None,
+        target: int | None = None,
+    ) -> Pick:
+        """This pick with the figures given changed: `dataclasses.replace` without its
+        introspection, which the fitting pays for on every step of a dose."""
+        new = object.__new__(Pick)  # frozen: its fields are set through its __dict__ once
+        fields = new.__dict__
+        fields.update(self.__dict__)
+        if unit is not None:
+            fields["unit"] = unit
+        if rounds is not None:
+            fields["rounds"] = rounds
+        if most_rounds is not None:
+            fields["most_rounds"] = most_rounds
+        if target is not None:
+            fields["target"] = target
+        return new
 
     def dose(self, level: int) -> Dose:
         is_reps = self.exercise.dose_kind == "reps"
@@ -96,9 +127,11 @@ class Doser:
         if kind == "post-run" and exercise.id in self.cool_down_routine:
             shortest = self.crowded(week, exercise)
         key = (exercise.id, kind, min(week, self.growth_weeks), shortest, *figures_of(last))
-        if key not in self._pick_cache:
-            self._pick_cache[key] = self._new_pick(exercise, kind, week, last, shortest)
-        return self._pick_cache[key]
+        try:
+            return self._pick_cache[key]
+        except KeyError:
+            pick = self._pick_cache[key] = self._new_pick(exercise, kind, week, last, shortest)
+            return pick
 
     def _new_pick(
         self, exercise: Exercise, kind: SessionKind, week: int, last: Progress, shortest: int | None
@@ -150,7 +183,7 @@ class Doser:
         unit = self.unit_for(exercise, pick.rounds, min(pick.unit + step, most), last)
         if unit is None or unit <= pick.unit:
             return None
-        return replace(pick, unit=unit, target=unit)
+        return pick.but(unit=unit, target=unit)
 
     def _dosed_as(self, exercise: Exercise, kind: SessionKind) -> SessionKind:
         if kind == "post-run" and exercise.id not in self.cool_down_routine:
@@ -176,9 +209,11 @@ class Doser:
         last appearance (unit and time per side), or None when no unit is. A hold is never
         under 20 s (`shortest`, if given: a crowded week's routine) nor over 60 s."""
         key = (exercise.id, rounds, target, last.unit, last.side_seconds, shortest)
-        if key not in self._unit_cache:
-            self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
-        return self._unit_cache[key]
+        try:
+            return self._unit_cache[key]
+        except KeyError:
+            unit = self._unit_cache[key] = self._new_unit(exercise, rounds, target, last, shortest)
+            return unit
 
     def _new_unit(
         self, exercise: Exercise, rounds: int, target: int, last: Progress, shortest: int | None
@@ -209,11 +244,11 @@ class Doser:
     def seconds(self, pick: Pick) -> int:
         """The pick's time in a session: every set and side with the switches between them."""
         key = (pick.exercise.id, pick.unit, pick.rounds)
-        seconds = self._seconds_cache.get(key)
-        if seconds is None:
-            seconds = dose_seconds(pick.dose(1), self.timing)
-            self._seconds_cache[key] = seconds
-        return seconds
+        try:
+            return self._seconds_cache[key]
+        except KeyError:
+            seconds = self._seconds_cache[key] = dose_seconds(pick.dose(1), self.timing)
+            return seconds
 
 
 def shorter_hold(unit: int, step: int) -> int:

@@ -110,13 +110,14 @@ class Fitted:
 
     def _after(self, index: int, week: int) -> Counter[SessionKind]:
         """How many sessions of each kind the week still holds after session `index`."""
-        _, end = self.week_span(week)
+        end = bisect.bisect_left(self.slots, week + 1, lo=index + 1, key=self._week_key)
         return Counter(s.kind for s in self.slots[index + 1 : end])
 
     def _wished_after(self, index: int) -> int:
         """The minutes the week's sessions of static work after session `index` are meant to
         hold (they share the weekly budget per muscle group with it)."""
-        _, end = self.week_span(self._week_key(self.slots[index]))
+        week = self._week_key(self.slots[index])  # the week's end, searched after it only
+        end = bisect.bisect_left(self.slots, week + 1, lo=index + 1, key=self._week_key)
         return sum(s.wish for s in self.slots[index + 1 : end] if s.kind in _STATIC_KINDS)
 
     def week_span(self, week: int) -> tuple[int, int]:

@@ -5,6 +5,7 @@ of what is taken, and the sessions on their own, are here. All instants in UTC."
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from bisect import bisect_left, bisect_right
@@ -210,7 +211,7 @@ class Window:
     weeks: int
     tz: ZoneInfo
 
-    @property
+    @functools.cached_property  # asked for every instant turned into a week
     def end(self) -> date:
         return self.start + timedelta(weeks=self.weeks)
 

@@ -104,12 +104,12 @@ class Why:
         targets: Mapping[str, tuple[str, ...]],
         crowded: Crowded | None = None,
     ) -> tuple[str, ...]:
-        front = {e for e, groups in targets.items() if "hip flexors" in groups}
         purpose = RUN_REASONS.get(kind) or KIND_REASONS.get(kind, "")
         lines = [self.phase(week), self.hold(week), purpose]
         if extra:
             lines.append(extra)
-        if self.emphasis and any(p.exercise_id in front for p in exercises):
+        hip_flexors = ("hip flexors" in targets.get(p.exercise_id, ()) for p in exercises)
+        if self.emphasis and any(hip_flexors):
             lines.append(self.emphasis)
         relaxed = [p for p in exercises if p.style == "relaxed"]
         if kind in ("loosening", "maintenance") and relaxed:
@@ -196,11 +196,9 @@ class Why:
         targets: Mapping[str, tuple[str, ...]],
     ) -> list[str]:
         """The static minutes per side so far this week of the groups this session stretches."""
-        groups = [
-            g
-            for g in SHOWN_GROUPS
-            if any(p.style == "static" and g in targets.get(p.exercise_id, ()) for p in exercises)
-        ]
+        static = [p.exercise_id for p in exercises if p.style == "static"]
+        stretched = {g for exercise_id in static for g in targets.get(exercise_id, ())}
+        groups = [g for g in SHOWN_GROUPS if g in stretched]
         return [
             f"{g} {_minutes(used.get((week, g), 0))} of {_minutes(limits.get(g, 0))} min"
             " a side this week"
