@@ -62,7 +62,12 @@ from planner.domain.placement import (
     set_rooms,
 )
 from planner.domain.reasons import Why as _Why
-from planner.domain.run_sessions import give_room_back, place_run_sessions, take_room_back
+from planner.domain.run_sessions import (
+    give_room_back,
+    lend_minute,
+    place_run_sessions,
+    take_room_back,
+)
 from planner.domain.timing import minutes_for
 
 CAPPED = "weekly minutes do not rise after loosening"
@@ -137,10 +142,12 @@ class _Fitted:
             )
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
-                del self.slots[index]
                 state = snapshot
-                if slot.kind == "pre-run" and index and self._regrow(index - 1, slot):
-                    index -= 1  # the cool-down before took the gap back: fitted again
+                lent = slot.kind == "pre-run" and index > 0 and self._lent(index - 1, slot)
+                if not lent:
+                    del self.slots[index]
+                if lent or (slot.kind == "pre-run" and index and self._regrow(index - 1, slot)):
+                    index -= 1  # the cool-down before lent it a minute or took the gap back
                     state = self.before[index].copy()
                     del self.exercises[index:], self.before[index:]
                 continue
@@ -153,6 +160,21 @@ class _Fitted:
             self.before.append(snapshot)
             index += 1
         self._next = state
+
+    def _lent(self, index: int, warm_up: Slot) -> bool:
+        """Whether the cool-down at `index` lent the warm-up after it a minute."""
+        week = self.week_of(self.slots[index].start)
+        assert week is not None
+        after, wished = self._after(index, week), self._wished_after(index)
+
+        def fitted_as(slot: Slot) -> int | None:
+            state = self.before[index].copy()
+            fit = self.prescriber.fit(
+                slot, week, state, after["post-run"], after["loosening"], wished
+            )
+            return minutes_for(fit) if fit else None
+
+        return lend_minute(self.slots[index], warm_up, self.window, fitted_as)
 
     def _regrow(self, index: int, warm_up: Slot) -> bool:
         """Whether the cool-down at `index` grew back into the gap of a warm-up left out."""
