@@ -143,6 +143,18 @@ FOUND = {
         extra=((2, time(23, 34, fold=1), 228), (12, time(23, 9, fold=1), 24)),
         busy=((33, time(23, 9, fold=1), 110), (1, time(0, 8), 5)),
     ),
+    # A run every night from 22:26 to 01:37 and another at 01:51 (drawn with 48 weeks; 6 show
+    # it): the same way, 208 at 5 against 213 at 4.
+    "a 14-minute gap after a night run, 5 under 4": Case(
+        tightness=1, sport="run", sitting=1.0, tz="Pacific/Chatham", start=date(2027, 4, 17),
+        weeks=6,
+        rules=(RunRule(days=(0, 1, 5), at=time(23, 43, fold=1), minutes=117),
+               RunRule(days=tuple(range(7)), at=time(22, 26, fold=1), minutes=191),
+               RunRule(days=tuple(range(7)), at=time(1, 51), minutes=10)),
+        extra=((32, time(0, 4, fold=1), 54), (19, time(0, 14), 137),
+               (60, time(0, 28, fold=1), 10), (19, time(23, 56), 96)),
+        busy=(),
+    ),
     # Two runs a day and a calendar full from 08:00 to 22:00: no session fits on its own, the
     # weekly budget holds every cool-down short, and every level from 3 up had 145 minutes.
     "a full calendar and two runs a day, 145 = 145 = 145": Case(
