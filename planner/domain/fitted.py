@@ -13,7 +13,7 @@ from planner.domain.dosing import ROUTINE_KINDS, Prescriber
 from planner.domain.model import Prescription, SessionKind
 from planner.domain.phases import MIN_SESSION_MINUTES
 from planner.domain.placement import Slot, Window
-from planner.domain.run_sessions import give_room_back, take_room_back
+from planner.domain.run_sessions import give_room_back, lend_minute, take_room_back
 from planner.domain.timing import minutes_for
 
 # the note of a session trimmed to its week's cap
@@ -86,11 +86,13 @@ class Fitted:
                     state = snapshot.copy()
             minutes = minutes_for(exercises) if exercises else 0
             if exercises is None or minutes < MIN_SESSION_MINUTES:  # nothing fits: it goes
-                del self.slots[index]
-                self.left_out[(week, slot.kind, "fit")] += 1
                 state = snapshot
-                if slot.kind == "pre-run" and index and self._regrow(index - 1, slot):
-                    index -= 1  # the cool-down before took the gap back: fitted again
+                lent = slot.kind == "pre-run" and index > 0 and self._lent(index - 1, slot)
+                if not lent:
+                    del self.slots[index]
+                    self.left_out[(week, slot.kind, "fit")] += 1
+                if lent or (slot.kind == "pre-run" and index and self._regrow(index - 1, slot)):
+                    index -= 1  # the cool-down before lent it a minute or took the gap back
                     state = self.before[index].copy()
                     del self.exercises[index:], self.before[index:]
                 continue
@@ -103,6 +105,21 @@ class Fitted:
             self.before.append(snapshot)
             index += 1
         self._next = state
+
+    def _lent(self, index: int, warm_up: Slot) -> bool:
+        """Whether the cool-down at `index` lent the warm-up after it a minute."""
+        week = self.week_of(self.slots[index].start)
+        assert week is not None
+        after, wished = self._after(index, week), self._wished_after(index)
+
+        def fitted_as(slot: Slot) -> int | None:
+            state = self.before[index].copy()
+            fit = self.prescriber.fit(
+                slot, week, state, after["post-run"], after["loosening"], wished
+            )
+            return minutes_for(fit) if fit else None
+
+        return lend_minute(self.slots[index], warm_up, self.window, fitted_as)
 
     def _regrow(self, index: int, warm_up: Slot) -> bool:
         """Whether the cool-down at `index` grew back into the gap of a warm-up left out."""

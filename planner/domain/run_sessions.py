@@ -5,7 +5,8 @@ out under five minutes. All instants in UTC."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from planner.domain.model import Run, as_utc
@@ -65,6 +66,34 @@ def _place_cool_down(
         why = f"{limit.label} starts {window.hhmm(limit.start)}"
     end = run_end + timedelta(minutes=min(fits, minutes))
     return Slot("post-run", run_end, end, run.id, why, room=fits, wanted=minutes)
+
+
+def lend_minute(
+    cool_down: Slot, warm_up: Slot, window: Window, fitted_as: Callable[[Slot], int | None]
+) -> bool:
+    """A warm-up whose drills cannot shrink to what the cool-down before it left (they change
+    only gradually from the last warm-up's) takes a minute from that cool-down, up to what its
+    week asks for, while the cool-down still holds its routine in a minute less (`fitted_as`:
+    its minutes once fitted to a slot, None when its routine does not fit); whether it did.
+    Else a tighter athlete's cool-down, a minute longer for a few more repetitions, would cost
+    the warm-up a less tight athlete keeps (docs/coaching.md, Placement)."""
+    if cool_down.kind != "post-run" or cool_down.end != warm_up.start:
+        return False
+    if warm_up.minutes >= warm_up.wanted or cool_down.minutes <= MIN_SESSION_MINUTES:
+        return False
+    shorter = replace(cool_down, end=cool_down.end - timedelta(minutes=1))
+    shorter.wish = shorter.room = shorter.minutes
+    minutes = fitted_as(shorter)
+    if minutes is None or minutes > shorter.minutes:
+        return False
+    cool_down.end = warm_up.start = shorter.end
+    cool_down.wish = cool_down.room = cool_down.minutes
+    cool_down.shortened = f"the pre-run session starts {window.hhmm(cool_down.end)}"
+    warm_up.wish = warm_up.room = warm_up.minutes
+    warm_up.shortened = ""
+    if warm_up.minutes < warm_up.wanted:
+        warm_up.shortened = f"the post-run session ends {window.hhmm(cool_down.end)}"
+    return True
 
 
 def take_room_back(cool_down: Slot, warm_up: Slot, window: Window) -> bool:
