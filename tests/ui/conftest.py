@@ -4,13 +4,11 @@ frozen at Wed 17 Mar 2027 07:00 London, and the app on them. Helpers to drive th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import textual._wait
 
 try:
     import fcntl
@@ -26,21 +24,6 @@ from tests.support.pilot import (
     demo_repository,
 )
 from tests.ui.helpers import AppFactory
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _idle_checked_every_2_ms() -> Iterator[None]:
-    """`pilot.pause()` waits until the app is idle: Textual looks every 20 ms, so each pause
-    sleeps at least 20 ms and a key that is settled costs about 0.1 s. The tests settle
-    thousands of times; the same idle rule (the process used under a twentieth of the CPU
-    meanwhile) checked every 2 ms. `pause(seconds)` still sleeps as long as it is asked."""
-    granularity = 0.002
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(textual._wait, "SLEEP_GRANULARITY", granularity)
-        patch.setattr(textual._wait, "SLEEP_IDLE", granularity / 20)
-        # the default minimum of wait_for_idle() was bound to the 20 ms when it was defined
-        patch.setattr(textual._wait.wait_for_idle, "__defaults__", (granularity, 1))
-        yield
 
 
 @pytest.fixture(autouse=True)
