@@ -10,6 +10,11 @@ from typing import Any
 
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # Windows: each worker builds its own demo database
+    fcntl = None  # type: ignore[assignment]
+
 from planner import clock
 from planner.storage import Repository, copy_database
 from planner.tui.app import HipplanApp
@@ -52,10 +57,22 @@ def make_app(repo: Repository, frozen_clock: datetime) -> AppFactory:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database as of the frozen day (building it takes a couple of seconds)."""
-    folder = tmp_path_factory.mktemp("demo")
-    demo_repository(folder)
+def demo_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The demo database as of the frozen day, read-only: each test copies it (`demo_repo`).
+    Building it takes a few seconds of CPU, so the test processes of one run (pytest-xdist
+    workers) share one build, made by whichever asks first under a file lock."""
+    if worker_id == "master" or fcntl is None:
+        folder = tmp_path_factory.mktemp("demo")
+        demo_repository(folder)
+        return folder / "hipplan-demo.json"
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's
+    folder, done = shared / "demo", shared / "demo.built"
+    with (shared / "demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            folder.mkdir()
+            demo_repository(folder)
+            done.touch()
     return folder / "hipplan-demo.json"
 
 
