@@ -92,7 +92,10 @@ class AthleteList(OptionList):
         """A list longer than its panel says where the highlight is ("12 of 1,000") in the
         panel's border, in place of a scrollbar: a squad's scrollbar is a cell tall, and it
         would cut every row of the screen into more strips on each frame."""
-        words = position_words(self.highlighted, self.option_count, self.size.height)
+        # Before its first layout the list is at most the screen's height: a squad taller than
+        # the screen gets its figure in the same frame as its rows, not in one more after.
+        height = self.size.height or self.app.size.height
+        words = position_words(self.highlighted, self.option_count, height)
         if words != self._position and self.parent is not None:
             self._position = words
             cast("Widget", self.parent).border_subtitle = words
