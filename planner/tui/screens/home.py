@@ -6,6 +6,7 @@ it in the player is one key (space).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import ClassVar
 
@@ -173,6 +174,11 @@ class HomeScreen(SessionActions):
         # terminal was resized meanwhile).
         if week.is_attached and not week.is_current:
             week._refresh_layout(app.size)
+            # The widgets answer their first size by asking for another layout (the grid fits
+            # its days): settle that here too, or the first showing would do it.
+            await asyncio.sleep(0.05)
+            if week.is_attached and not week.is_current and week._layout_widgets:
+                week._refresh_layout(app.size)
 
     def _show_loading(self, board: Board) -> None:
         """The list is there; the selected athlete's day and block are on their way."""
