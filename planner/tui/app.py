@@ -47,7 +47,8 @@ LIGHT_THEME = "textual-light"
 class HipplanApp(App[None]):
     """Hip-mobility plans around your runs."""
 
-    CSS_PATH = "app.tcss"
+    # Home's styles with the app's: parsed once as the app starts, Home being its first screen.
+    CSS_PATH: ClassVar = ["app.tcss", "screens/home.tcss"]
     TITLE = "hipplan"
     COMMANDS: ClassVar = App.COMMANDS | {HipplanCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,8 +105,12 @@ class HipplanApp(App[None]):
     def athlete_name(self) -> str | None:
         return self.detail.athlete.name if self.detail else None
 
+    def get_default_screen(self) -> Screen[Any]:
+        """Home is the first screen, composed as the app starts rather than pushed over an
+        empty one (one screen to style and lay out before the first frame, not two)."""
+        return screens.make("home")
+
     def on_mount(self) -> None:
-        self.push_screen(screens.make("home"))
         for note in self.repo.notes:  # what opening did, e.g. an old single file moved across
             self.notify(note, title="Database", timeout=20)
         self.reload()
@@ -332,7 +337,7 @@ class HipplanApp(App[None]):
             return
         self.select_athlete(name)
         home = screens.screen_class("home")
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, home):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
             self.pop_screen()
 
     def action_toggle_theme(self) -> None:

@@ -20,7 +20,7 @@ from planner.tui import board as board_module
 from planner.tui.app import HipplanApp
 from planner.tui.screens.home import PREPARE_WEEK_AFTER, REVEAL_WITHIN, HomeScreen
 from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
-from planner.tui.widgets.lists import AgendaList, AthleteList
+from planner.tui.widgets.lists import AgendaList, AthleteList, position_words
 from planner.tui.widgets.topbar import TopBar
 
 SIZE = (100, 32)  # about twelve athletes of two lines each fit in the list
@@ -183,3 +183,40 @@ async def test_home_waits_a_moment_for_the_detail_before_drawing_its_panels(
             assert body.display and app.focused is app.screen.query_one(AgendaList)
     finally:
         released.set()
+
+
+def test_a_list_longer_than_its_panel_says_where_the_highlight_is() -> None:
+    assert position_words(0, 1000, 20) == "1 of 1,000"
+    assert position_words(11, 12, 20) == "12 of 12"  # 24 lines in 20: it scrolls
+    assert position_words(0, 10, 20) == ""  # every row fits: nothing to say
+    assert position_words(0, 1000, 0) == ""  # not laid out yet
+    assert position_words(None, 1000, 20) == ""
+
+
+async def test_the_athletes_panel_shows_the_position_in_a_long_squad(
+    repo: Repository, frozen_clock: datetime
+) -> None:
+    names = add_squad(repo, 60)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async with app.run_test(size=SIZE) as pilot:
+        athletes = app.screen.query_one(AthleteList)
+        panel = app.screen.query_one("#athletes-panel")
+        await until(pilot, lambda: app.detail is not None)
+        await until(pilot, lambda: panel.border_subtitle == f"1 of {len(names)}")
+        assert athletes.styles.scrollbar_size_vertical == 0  # the figure stands in for it
+        athletes.focus()
+        await pilot.press("end")
+        await until(pilot, lambda: panel.border_subtitle == f"{len(names)} of {len(names)}")
+
+
+async def test_a_squad_that_fits_shows_no_position(
+    repo: Repository, frozen_clock: datetime
+) -> None:
+    add_squad(repo, 3)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.detail is not None)
+        await pilot.pause()
+        assert not app.screen.query_one("#athletes-panel").border_subtitle

@@ -6,6 +6,7 @@ it in the player is one key (space).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import ClassVar
 
@@ -13,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
 from planner.domain.model import Session
@@ -38,7 +40,7 @@ REVEAL_WITHIN = 0.25
 
 
 class HomeScreen(SessionActions):
-    CSS_PATH = "home.tcss"
+    # Its styles, home.tcss, are the app's (`HipplanApp.CSS_PATH`): Home is the first screen.
     BINDINGS: ClassVar[list[BindingType]] = [
         screens.spec("week").binding("home"),
         Binding("space", "play", "Play", id="home.play", tooltip="Start the session, guided"),
@@ -81,6 +83,7 @@ class HomeScreen(SessionActions):
     _enabled: tuple[bool, bool, bool, bool] | None = None
     _week_prepared = False
     _revealed = False
+    _reveal_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -109,13 +112,20 @@ class HomeScreen(SessionActions):
         self.query_one(AgendaList).focus()
         if not self._revealed:
             self.query_one("#home-body").display = False  # until the data or REVEAL_WITHIN
-            self.set_timer(REVEAL_WITHIN, self._reveal, name="reveal-home")
+            self._reveal_timer = self.set_timer(REVEAL_WITHIN, self._reveal_late, name="reveal")
+
+    def _reveal_late(self) -> None:
+        """REVEAL_WITHIN has passed without the detail: the list, and "Loading …" beside it."""
+        self._reveal()
+        self.board_updated(self.board)
 
     def _reveal(self) -> None:
         """Show the panels, with whatever has been read by now."""
         if self._revealed:
             return
         self._revealed = True
+        if self._reveal_timer is not None:
+            self._reveal_timer.stop()  # nothing left for it to do, and no wake-up to cost
         self.query_one("#home-body").styles.clear_rule("display")  # the stylesheet's again
         if self.focused is None:
             self.query_one(AgendaList).focus()
@@ -124,6 +134,8 @@ class HomeScreen(SessionActions):
 
     def board_updated(self, board: Board) -> None:
         detail = board.selected_detail
+        if not self._revealed and detail is None and not board.empty:
+            return  # the panels are hidden until the detail or REVEAL_WITHIN: drawn then, once
         self.set_class(board.empty, "-empty")
         self.query_one(AthleteList).show(board.summaries, board.selected, board.names)
         if board.empty:
@@ -142,10 +154,11 @@ class HomeScreen(SessionActions):
                 self.set_timer(PREPARE_WEEK_AFTER, self._prepare_week, name="prepare-week")
         self._refresh_footer()
 
-    def _prepare_week(self) -> None:
+    async def _prepare_week(self) -> None:
         """Once Home has painted an athlete with a plan, mount the week screen out of sight,
         so the first `w` costs what every later one does: its module, its CSS and its sixty
-        widgets are made while the person reads Home, not while they wait for the week."""
+        widgets are made, and laid out at the terminal's size, while the person reads Home,
+        not while they wait for the week."""
         app = self.app
         if app.is_screen_installed("week") or not self.is_current:
             return
@@ -154,7 +167,18 @@ class HomeScreen(SessionActions):
         # What pushing it would do first (Textual has no public call for it): read the screen's
         # CSS and start it, which composes and mounts its widgets.
         app._load_screen_css(week)
-        app._get_screen(week)
+        _, mounted = app._get_screen(week)
+        await mounted
+        # Then what its first showing would do: arrange every widget at this size. A screen
+        # not shown is laid out without being drawn; shown, it is only drawn (unless the
+        # terminal was resized meanwhile).
+        if week.is_attached and not week.is_current:
+            week._refresh_layout(app.size)
+            # The widgets answer their first size by asking for another layout (the grid fits
+            # its days): settle that here too, or the first showing would do it.
+            await asyncio.sleep(0.05)
+            if week.is_attached and not week.is_current and week._layout_widgets:
+                week._refresh_layout(app.size)
 
     def _show_loading(self, board: Board) -> None:
         """The list is there; the selected athlete's day and block are on their way."""

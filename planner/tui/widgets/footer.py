@@ -41,6 +41,10 @@ class HipplanFooter(Footer):
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in left_out:
                 continue
+            if isinstance(widget, FooterKey) and self.compact:
+                # Made compact already: bound to the footer's `compact`, each key would add
+                # the class as it mounts, restyling itself and its parts one key at a time.
+                widget.set_class(True, "-compact", update=False)
             yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:

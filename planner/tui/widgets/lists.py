@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from textual import on
 from textual.content import Content
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -43,6 +45,7 @@ class AthleteList(OptionList):
     AthleteList {
         border: none; padding: 0; background: transparent;
         text-wrap: nowrap; text-overflow: ellipsis;
+        scrollbar-size-vertical: 0;
     }
     AthleteList > .option-list--option { padding: 0 1; }
     """
@@ -56,6 +59,7 @@ class AthleteList(OptionList):
     _shown: Sequence[AthleteSummary] = ()
     _names: tuple[str, ...] = ()
     _drawn_width = 0
+    _position = ""
 
     def show(
         self,
@@ -75,6 +79,26 @@ class AthleteList(OptionList):
         if selected in self._names:
             with self.prevent(OptionList.OptionHighlighted):
                 self.highlighted = self._names.index(selected)
+        self._show_position()
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self._show_position()
+
+    def on_resize(self) -> None:
+        self._show_position()
+
+    def _show_position(self) -> None:
+        """A list longer than its panel says where the highlight is ("12 of 1,000") in the
+        panel's border, in place of a scrollbar: a squad's scrollbar is a cell tall, and it
+        would cut every row of the screen into more strips on each frame."""
+        # Before its first layout the list is at most the screen's height: a squad taller than
+        # the screen gets its figure in the same frame as its rows, not in one more after.
+        height = self.size.height or self.app.size.height
+        words = position_words(self.highlighted, self.option_count, height)
+        if words != self._position and self.parent is not None:
+            self._position = words
+            cast("Widget", self.parent).border_subtitle = words
 
     @on(OptionList.OptionHighlighted)
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
@@ -90,6 +114,14 @@ class AthleteList(OptionList):
             self._drawn_width = width
             self._option_render_cache.clear()
         return super().render_lines(crop)
+
+
+def position_words(highlighted: int | None, count: int, height: int) -> str:
+    """ "12 of 1,000" when `count` rows do not fit in `height` lines; "" when they do, or
+    before the list has been laid out."""
+    if highlighted is None or not height or count * RowPrompt.HEIGHT <= height:
+        return ""
+    return f"{highlighted + 1:,} of {count:,}"
 
 
 class RowPrompt(Visual):
