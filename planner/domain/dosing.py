@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from planner.domain.budget import Crowded, DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
 from planner.domain.exercise_doses import (
-    HOLD_SHORTEST,
     REPS_MOST_CHANGE,
     Doser,
     Pick,
@@ -372,25 +371,6 @@ class Prescriber(WeeklyBudget):
                 *sorted(self.cool_down_extras, key=lambda e: self._spent(e, week, state)),
             ]
         return listed
-
-    def least_minutes(self, kind: SessionKind, week: int) -> int:
-        """The fewest minutes a cool-down of the week holds the article's five in: one set of
-        each stretch at its shortest hold there, the fewest repetitions of the movement; 0 for
-        other kinds. A week trimmed to its cap shortens no cool-down below it (else it goes)."""
-        if kind != "post-run":
-            return 0
-        picks = []
-        for exercise in self.lists.get(kind, []):
-            if exercise.from_week > week:
-                continue
-            if exercise.hold_seconds is not None:
-                usual = max(HOLD_SHORTEST, exercise.hold_seconds.low)
-                unit, rounds = self.shortest_in(week, exercise) or usual, 1
-            else:
-                assert exercise.reps is not None  # the catalogue doses every exercise
-                unit, rounds = exercise.reps.low, exercise.rounds.low
-            picks.append(Pick(exercise, unit, rounds, rounds, unit))
-        return math.ceil(self._total(picks) / 60)
 
     def least_from(self, kind: SessionKind, week: int, state: DoseState) -> int:
         """The fewest minutes a session of this kind can hold what it must (the article's routine,

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from planner.domain.budget import Crowded
+from planner.domain.budget import Crowded, DoseState
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.dosing import Prescriber
@@ -191,9 +191,10 @@ def test_a_crowded_week_trims_no_cool_down_below_its_routine(
     made = prescriber(standard, catalogue, {1: 14, 2: 21})
     # four stretches once at 20 s (15 s for the front two when crowded), two sets of six slow
     # reps each way, switches and moves: 327 s and 307 s, both over five minutes
-    assert made.least_minutes("post-run", 1) == 6
-    assert made.least_minutes("post-run", 2) == 6
-    assert made.least_minutes("pre-run", 2) == 0
+    assert made.least_from("post-run", 1, DoseState()) == 6
+    assert made.least_from("post-run", 2, DoseState()) == 6
+    # a warm-up's least is its five drills at their fewest repetitions
+    assert made.least_from("pre-run", 2, DoseState()) == 5
 
 
 def test_the_why_of_shorter_holds_names_its_figures() -> None:

@@ -6,7 +6,7 @@ instead of collapsing, and a week whose runs lose a session says so with figures
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from itertools import pairwise
 
 import pytest
@@ -23,13 +23,8 @@ from tests.unit.domain.test_coaching_rules import (
     check_three_days,
     check_weekly_shape,
 )
+from tests.unit.domain.test_crowded_weeks import EVERY_DAY, START, THREE_A_DAY, TWO_A_DAY
 
-EVERY_DAY = tuple(range(7))
-TWO_A_DAY = tuple(RunRule(days=EVERY_DAY, at=at, minutes=30) for at in (time(6, 30), time(18)))
-THREE_A_DAY = tuple(
-    RunRule(days=EVERY_DAY, at=at, minutes=30) for at in (time(6), time(12, 30), time(18, 30))
-)
-START = date(2027, 3, 1)  # a Monday: plan weeks are whole weeks of runs
 WEEKS = 8
 NEAR_MAINTENANCE = 0.9  # a week after the rise keeps at least this share of maintenance
 MOST_FALL = 0.4  # no week falls by more than 40 % from the one before (a must)
