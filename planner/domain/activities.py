@@ -269,7 +269,8 @@ def follow_real_runs(
 
 
 def _named(session: Session, notes: str) -> bool:
-    return session.id in notes or (session.run_id or "-") in notes
+    # a session without a run (loosening, maintenance) is named by its own id only
+    return session.id in notes or (session.run_id is not None and session.run_id in notes)
 
 
 class _Board(Generic[_Slot]):

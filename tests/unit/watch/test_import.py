@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from fit_tool.profile.profile_type import Sport, SubSport
 
+from planner.domain.activities import follow_real_runs
+from planner.domain.activity_records import RunOutcome
 from planner.domain.adherence import report
 from planner.domain.errors import InvalidInput
 from planner.domain.model import Athlete, LogEntry, Plan, RunRule, Session, as_utc
@@ -57,6 +59,17 @@ def test_a_late_run_is_done_at_its_real_times_and_its_sessions_follow(
     assert (run.start, run.end) == (_at(3, 7, 40), _at(3, 8, 25))
     assert any("20270303-post follows" in note for note in result.notes)
     assert "from the watch" in _plan(repo).changes[-1].reason
+
+
+def test_the_change_a_followed_run_makes_is_filed_under_the_runs_week(repo: Repository) -> None:
+    """A late run in week 2 files its change under week 2, not under the first week that has a
+    session of its own (loosening), whatever the words of the notes."""
+    plan = _plan(repo)
+    assert any(s.run_id is None and plan.week_of(s.start.date()) == 1 for s in plan.sessions)
+    late = RunOutcome("run-20270310-0700", True, _at(10, 7, 40), _at(10, 8, 25), "late.fit")
+    moved, notes = follow_real_runs(plan, [late], set(), _at(11, 12))
+    assert notes and any("20270310-post follows" in note for note in notes)
+    assert moved.changes[-1].week == 2
 
 
 def test_an_early_run_pulls_its_warm_up_earlier(repo: Repository, inbox: Path) -> None:
