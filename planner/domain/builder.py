@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 
 from planner.domain.adherence import Hold
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.dosing import Prescriber, emphasis_level, relaxed_sets, reps_ahead
+from planner.domain.dosing import Prescriber
 from planner.domain.errors import NoRuns
 from planner.domain.fitted import Fitted
 from planner.domain.inputs import MAX_WEEKS, check_weeks
@@ -45,7 +45,10 @@ from planner.domain.model import (
 from planner.domain.phases import (
     MIN_SESSION_MINUTES,
     SITTING_HOURS_LIMIT,
+    emphasis_level,
     phase_lengths,
+    relaxed_sets,
+    reps_ahead,
     week_shapes,
 )
 from planner.domain.placement import (

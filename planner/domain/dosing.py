@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from planner.domain.budget import Crowded, DoseState, WeeklyBudget
 from planner.domain.catalogue import Catalogue, Exercise, Template
 from planner.domain.exercise_doses import (
-    REPS_MOST_CHANGE,
     Doser,
     Pick,
     Progress,
@@ -45,30 +44,7 @@ STANDALONE_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
 EXTRA_KINDS: tuple[SessionKind, ...] = ("loosening",)
 RELAXED_START_MOST = 4 * 60  # seconds: a standalone session opens with 2-4 min of movement
 UNDER_ITS_LENGTH = 60  # seconds spare: the session would round to a minute under its length
-# The tightest athletes open their loosening with a set more of each relaxed movement (the
-# longest start, before the first hold).
-LONGER_START_TIGHTNESS = 5
-LOOSENING_LEVEL = 3  # the lowest tightness with loosening weeks of its own (DOMAIN.md's table)
 _NOT_YET = Progress()  # an exercise not done yet (frozen: one serves every lookup)
-
-
-def relaxed_sets(tightness: int) -> int:
-    """Sets of each relaxed movement opening this athlete's loosening sessions, at most."""
-    return 2 if tightness >= LONGER_START_TIGHTNESS else 1
-
-
-def reps_ahead(tightness: int) -> int:
-    """Repetitions a drill or relaxed movement may run above the week's in a session short of
-    its length: the gradual change, and one more for each level over 3. Very tight athletes
-    need more time per session to loosen up (docs/coaching.md), and these minutes hold no
-    static stretch: where the weekly budget holds every stretch short, they keep a tighter
-    athlete's week the longer."""
-    return REPS_MOST_CHANGE + max(tightness - LOOSENING_LEVEL, 0)
-
-
-def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
-    """0, 1 or 2: how many of triathlon and long sitting close this athlete's hips."""
-    return int(athlete_sport == "triathlon") + int(sitting_hours > limit)
 
 
 class Prescriber(WeeklyBudget):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from planner.domain.catalogue import Template, TightnessRow
 from planner.domain.errors import PlannerError
+from planner.domain.exercise_doses import REPS_MOST_CHANGE
 from planner.domain.inputs import check_weeks
 from planner.domain.model import (
     Athlete,
@@ -139,3 +140,30 @@ def _maintenance_shape(week: int, row: TightnessRow) -> WeekShape:
 def _between(start: int, end: int, step: float) -> int:
     """Linear interpolation rounded half up (Python's round() would favour even numbers)."""
     return math.floor(start + (end - start) * step + 0.5)
+
+
+# -- what an athlete's tightness and sport ask of every session ---------------------------------
+
+# The tightest athletes open their loosening with a set more of each relaxed movement (the
+# longest start, before the first hold).
+LONGER_START_TIGHTNESS = 5
+LOOSENING_LEVEL = 3  # the lowest tightness with loosening weeks of its own (DOMAIN.md's table)
+
+
+def relaxed_sets(tightness: int) -> int:
+    """Sets of each relaxed movement opening this athlete's loosening sessions, at most."""
+    return 2 if tightness >= LONGER_START_TIGHTNESS else 1
+
+
+def reps_ahead(tightness: int) -> int:
+    """Repetitions a drill or relaxed movement may run above the week's in a session short of
+    its length: the gradual change, and one more for each level over 3. Very tight athletes
+    need more time per session to loosen up (docs/coaching.md), and these minutes hold no
+    static stretch: where the weekly budget holds every stretch short, they keep a tighter
+    athlete's week the longer."""
+    return REPS_MOST_CHANGE + max(tightness - LOOSENING_LEVEL, 0)
+
+
+def emphasis_level(athlete_sport: str, sitting_hours: float, limit: float) -> int:
+    """0, 1 or 2: how many of triathlon and long sitting close this athlete's hips."""
+    return int(athlete_sport == "triathlon") + int(sitting_hours > limit)

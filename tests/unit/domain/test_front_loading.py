@@ -18,8 +18,8 @@ import pytest
 
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.dosing import reps_ahead
 from planner.domain.model import Athlete, Plan, Run, RunRule, Session
+from planner.domain.phases import reps_ahead
 from planner.domain.placement import Slot, Window
 from planner.domain.run_sessions import lend_minute, take_room_back
 from tests.unit.domain.test_builder import Case, check_gradual_progression, check_times_and_places
