@@ -361,7 +361,7 @@ class Prescriber(WeeklyBudget):
             kind,
             min(week, self.growth_weeks),
             self.cool_downs_in.get(week, 0),
-            *((e.id, *figures_of(state.progress.get(e.id, Progress()))) for e in required),
+            *((e.id, *figures_of(state.progress.get(e.id, _NOT_YET))) for e in required),
         )
         least = self._least.get(key)
         if least is None:

@@ -136,7 +136,8 @@ def _join(
     if any(e.extra.get(ACTIVITY_KEY) in kept for e in outcome.logs):
         # An activity stored before logs a session only now: an ended block's log may name it
         # already (an activity logs one session, once), so ask every block's logs.
-        outcome = reconcile(every, planned, plan, repo.logs(athlete.name), tz, now, record.outcomes)
+        every_log = repo.logs(athlete.name)
+        outcome = reconcile(every, planned, plan, every_log, tz, now, known=record.outcomes)
     matched = _newly_done(outcome.outcomes, record.outcomes)
     added = _store_added(repo, athlete, outcome.added)
     if outcome.logs:
