@@ -191,7 +191,7 @@ def build_plan(
     loosening, taper = phase_lengths(athlete, template, weeks, extra_loosening_weeks)
     shapes = week_shapes(athlete, template, weeks, loosening, taper)
     calendar = Calendar(
-        [*_run_blocks(runs, window), *_busy_blocks(busy), *window.bounds()], quiet_blocks(runs)
+        [*_run_blocks(runs), *_busy_blocks(busy), *window.bounds()], quiet_blocks(runs)
     )
     at = template.loosening_time
     slots = place_run_sessions(plan_runs, shapes, window, calendar, _shortest_cool_down(template))
@@ -289,11 +289,8 @@ def _runs_in(runs: Iterable[Run], window: Window) -> list[Run]:
     return list(unique.values())
 
 
-def _run_blocks(runs: Iterable[Run], window: Window) -> list[Block]:
-    return [
-        Block(as_utc(r.start), as_utc(r.end), f"the {window.hhmm(as_utc(r.start))} run")
-        for r in runs
-    ]
+def _run_blocks(runs: Iterable[Run]) -> list[Block]:
+    return [Block(as_utc(r.start), as_utc(r.end), "another run") for r in runs]
 
 
 def _busy_blocks(busy: Iterable[BusyBlock]) -> list[Block]:

@@ -109,8 +109,7 @@ def take_room_back(cool_down: Slot, warm_up: Slot, window: Window) -> bool:
     cool_down.wish = cool_down.room = cool_down.minutes
     cool_down.shortened = ""
     if cool_down.minutes < cool_down.wanted:
-        run = window.hhmm(warm_up.end)
-        cool_down.shortened = f"the {run} run starts {run}"
+        cool_down.shortened = f"the next run starts {window.hhmm(warm_up.end)}"
     return True
 
 

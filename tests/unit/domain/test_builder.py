@@ -524,7 +524,7 @@ def test_overlapping_and_back_to_back_runs_share_the_time_between(
         ("20270301-pre", "a"), ("20270301-post", "b"), ("20270301-post-2", "c"),
     ]  # fmt: skip
     assert by_id["20270301-post"].minutes == 7
-    assert by_id["20270301-post"].note == "shortened to 7 min: the 07:37 run starts 07:37"
+    assert by_id["20270301-post"].note == "shortened to 7 min: another run starts 07:37"
 
 
 def test_long_run_across_midnight_gets_its_cool_down_the_next_day(
