@@ -107,16 +107,21 @@ def first_clash(
     sessions: Sequence[Session],
     extra: Sequence[Obstacle] = (),
 ) -> str | None:
-    """What the session's slot overlaps first, in words, or None when the slot is free."""
-    obstacles: list[Obstacle] = [(r.start, r.end, f"the run at {r.start:%a %H:%M}") for r in runs]
-    obstacles += [
-        (s.start, s.end, f"the {s.kind} session at {s.start:%a %H:%M}")
-        for s in sessions
-        if s.id != session.id
-    ]
-    obstacles += extra
-    for start, end, what in obstacles:
-        if as_utc(start) < as_utc(session.end) and as_utc(session.start) < as_utc(end):
+    """What the session's slot overlaps first, in words, or None when the slot is free.
+    Only the clash found is put in words: callers ask this of every session of a plan."""
+    start, end = as_utc(session.start), as_utc(session.end)
+
+    def overlaps(other_start: datetime, other_end: datetime) -> bool:
+        return as_utc(other_start) < end and start < as_utc(other_end)
+
+    for run in runs:
+        if overlaps(run.start, run.end):
+            return f"the run at {run.start:%a %H:%M}"
+    for other in sessions:
+        if other.id != session.id and overlaps(other.start, other.end):
+            return f"the {other.kind} session at {other.start:%a %H:%M}"
+    for other_start, other_end, what in extra:
+        if overlaps(other_start, other_end):
             return what
     return None
 
