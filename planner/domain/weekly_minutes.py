@@ -16,6 +16,8 @@ from planner.domain.phases import MIN_SESSION_MINUTES
 from planner.domain.placement import DAY_CLOSES, Calendar, Slot, Window, whole_minutes
 
 MOST_WEEKLY_FALL = 0.4
+# the note of a loosening session a short plan trims so that its taper falls evenly
+SHORT_TAPER = "a short plan's taper falls evenly, by at most 40 % a week"
 TRIM_TRIES = 4  # passes of `_fill_to`
 # passes of a week's trim: each may take a session only a gradual step down from the one before
 TRIM_PASSES = 12
@@ -227,6 +229,17 @@ def even_taper(
     top, bottom = totals.get(loosening, 0), totals.get(loosening + taper + 1, 0)
     if not top or not bottom or bottom >= top:
         return
+    # even steps whose last falls by at most 40 %: a short plan's loosening week (it shortens
+    # loosening and taper together) may be too far above maintenance for that, and comes down
+    steepest = math.floor(bottom / (1 - MOST_WEEKLY_FALL)) - bottom
+    highest = bottom + (taper + 1) * steepest
+    if top > highest:
+        _trim_week(fitted, loosening, highest)
+        for slot in fitted.mobility_in(loosening):
+            if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
+                slot.shortened = SHORT_TAPER
+        fitted.fit_through(loosening + 1)
+        top = sum(s.minutes for s in fitted.mobility_in(loosening))
     for step in range(1, taper + 1):
         line = math.floor(top - (top - bottom) * step / (taper + 1))
         had = _trim_week(fitted, loosening + step, line)
