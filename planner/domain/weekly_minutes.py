@@ -16,8 +16,8 @@ from planner.domain.phases import MIN_SESSION_MINUTES
 from planner.domain.placement import DAY_CLOSES, Calendar, Slot, Window, whole_minutes
 
 MOST_WEEKLY_FALL = 0.4
-# the note of a loosening session a short plan trims so that its taper falls evenly
-SHORT_TAPER = "a short plan's taper falls evenly, by at most 40 % a week"
+# the note of a session of the last loosening week trimmed so that the taper falls evenly
+EVEN_FROM_HERE = "the taper after this week falls evenly, by at most 40 % a week"
 TRIM_TRIES = 4  # passes of `_fill_to`
 # passes of a week's trim: each may take a session only a gradual step down from the one before
 TRIM_PASSES = 12
@@ -222,7 +222,9 @@ def even_taper(
     maintenance week. Taper weeks are shaped a little above that line, so trimming is mostly
     enough; a week that still comes out under it (few runs, so few sessions; runs at night,
     where sessions cannot be placed at their length; whole exercises short of the minute) grows
-    its sessions toward the line within their `reach` (`taper_reach`)."""
+    its sessions toward the line within their `reach` (`taper_reach`). Where even that leaves a
+    week under its line, or the last fall would be over 40 %, the line comes down: the last
+    loosening week is trimmed so that the falls are even through what the taper can hold."""
     if not loosening or not taper:
         return
     totals = _totals(fitted)
@@ -232,20 +234,49 @@ def even_taper(
     # even steps whose last falls by at most 40 %: a short plan's loosening week (it shortens
     # loosening and taper together) may be too far above maintenance for that, and comes down
     steepest = math.floor(bottom / (1 - MOST_WEEKLY_FALL)) - bottom
-    highest = bottom + (taper + 1) * steepest
-    if top > highest:
-        _trim_week(fitted, loosening, highest)
-        for slot in fitted.mobility_in(loosening):
-            if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
-                slot.shortened = SHORT_TAPER
-        fitted.fit_through(loosening + 1)
-        top = sum(s.minutes for s in fitted.mobility_in(loosening))
-    for step in range(1, taper + 1):
-        line = math.floor(top - (top - bottom) * step / (taper + 1))
-        had = _trim_week(fitted, loosening + step, line)
-        _grow_week(fitted, loosening + step, line, reach or {}, had)
-        fitted.fit_through(loosening + step + 1)
+    top = _lower_top(fitted, loosening, top, bottom + (taper + 1) * steepest)
+    held = _taper_pass(fitted, loosening, taper, top, bottom, reach or {})
+    if held and loosening > 1:
+        # a taper week that could not reach its line (every session at its most, or too short
+        # to hold its routine) sets the line: the weeks before it, from the loosening week on,
+        # come down to the even line through it, the weeks after it fall evenly from it. Not
+        # week 1: a tighter athlete starts with more (a supple one has no taper to fall into)
+        highest = min(minutes + (minutes - bottom) * step / (taper + 1 - step)
+                      for step, minutes in held.items())  # fmt: skip
+        lowered = _lower_top(fitted, loosening, top, math.floor(highest))
+        if lowered < top:
+            _taper_pass(fitted, loosening, taper, lowered, bottom, reach or {})
     fitted.fit_through()
+
+
+def _lower_top(fitted: Fitted, loosening: int, top: int, highest: int) -> int:
+    """The last loosening week trimmed to `highest` minutes if it is over; its minutes."""
+    if top <= highest:
+        return top
+    _trim_week(fitted, loosening, highest)
+    for slot in fitted.mobility_in(loosening):
+        if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
+            slot.shortened = EVEN_FROM_HERE
+    fitted.fit_through(loosening + 1)
+    return sum(s.minutes for s in fitted.mobility_in(loosening))
+
+
+def _taper_pass(
+    fitted: Fitted, loosening: int, taper: int, top: int, bottom: int, reach: Mapping[int, int]
+) -> dict[int, int]:
+    """Each taper week trimmed, or grown, onto the line from `top` to `bottom`; the minutes of
+    the weeks that stayed more than a minute under it, by their step into the taper."""
+    held: dict[int, int] = {}
+    for step in range(1, taper + 1):
+        week = loosening + step
+        line = math.floor(top - (top - bottom) * step / (taper + 1))
+        had = _trim_week(fitted, week, line)
+        _grow_week(fitted, week, line, reach, had)
+        total = sum(s.minutes for s in fitted.mobility_in(week))
+        if total < line - 1:
+            held[step] = total
+        fitted.fit_through(week + 1)
+    return held
 
 
 def _grow_week(
