@@ -267,14 +267,15 @@ def _taper_pass(
     """Each taper week trimmed, or grown, onto the line from `top` to `bottom`; the minutes of
     the weeks that stayed more than a minute under it, by their step into the taper."""
     held: dict[int, int] = {}
+    before = top
     for step in range(1, taper + 1):
         week = loosening + step
         line = math.floor(top - (top - bottom) * step / (taper + 1))
         had = _trim_week(fitted, week, line)
-        _grow_week(fitted, week, line, reach, had)
-        total = sum(s.minutes for s in fitted.mobility_in(week))
-        if total < line - 1:
-            held[step] = total
+        _grow_week(fitted, week, min(line, before), reach, had)  # never over the week before
+        before = sum(s.minutes for s in fitted.mobility_in(week))
+        if before < line - 1:
+            held[step] = before
         fitted.fit_through(week + 1)
     return held
 
