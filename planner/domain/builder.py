@@ -64,7 +64,12 @@ from planner.domain.placement import (
 )
 from planner.domain.reasons import Why as _Why
 from planner.domain.run_sessions import place_run_sessions
-from planner.domain.weekly_minutes import cap_weekly_minutes, even_taper, limit_falls
+from planner.domain.weekly_minutes import (
+    cap_weekly_minutes,
+    even_taper,
+    limit_falls,
+    taper_reach,
+)
 
 MOBILITY_DAYS_A_WEEK = 3  # docs/coaching.md: mobility on at least 3 different days in every week
 EXTRAS_MOST_RUNS = 7  # a loosening week's cool-downs take extras only with this many runs
@@ -219,8 +224,10 @@ def build_plan(
         # than 40 % or unevenly into its short taper (musts before the table's lengths)
         prescriber.share_weeks = floor_weeks
     fitted = Fitted(slots, prescriber, window)
+    reach = taper_reach(slots, window, calendar, range(loosening + 1, loosening + taper + 1),
+                        _loosening_lengths(athlete, template))  # fmt: skip
     cap_weekly_minutes(fitted, window, loosening)
-    even_taper(fitted, loosening, taper)
+    even_taper(fitted, loosening, taper, reach)
     limit_falls(fitted, window, loosening)
     cap_weekly_minutes(fitted, window, loosening)
     plan = Plan(
@@ -255,6 +262,17 @@ def _weeks_for_extras(
         return frozenset()
     per_week = Counter(window.week_of(as_utc(r.start)) for r in runs)
     return frozenset(w for w in range(1, loosening + 1) if per_week[w] <= EXTRAS_MOST_RUNS)
+
+
+def _loosening_lengths(athlete: Athlete, template: Template) -> dict[SessionKind, int]:
+    """Each kind's session length in the loosening phase: the most a taper session grows to."""
+    row = template.loosening_row(athlete.tightness)
+    return {
+        "pre-run": template.pre_run_loosening_minutes,
+        "post-run": row.post_run_loosening_minutes,
+        "loosening": row.loosening_minutes,
+        "maintenance": row.loosening_minutes,
+    }
 
 
 def _shortest_cool_down(template: Template) -> int:

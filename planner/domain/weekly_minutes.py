@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
+from planner.domain.dosing import STANDALONE_KINDS
 from planner.domain.fitted import CAPPED, Fitted
 from planner.domain.model import SessionKind
 from planner.domain.phases import MIN_SESSION_MINUTES
-from planner.domain.placement import Slot, Window
+from planner.domain.placement import DAY_CLOSES, Calendar, Slot, Window, whole_minutes
 
 MOST_WEEKLY_FALL = 0.4
+# the note of a session of the last loosening week trimmed so that the taper falls evenly
+EVEN_FROM_HERE = "the taper after this week falls evenly, by at most 40 % a week"
 TRIM_TRIES = 4  # passes of `_fill_to`
 # passes of a week's trim: each may take a session only a gradual step down from the one before
 TRIM_PASSES = 12
+GROW_PASSES = 6  # passes of `_grow_week`
 
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
@@ -176,21 +180,155 @@ def _give_back(
             slot.shortened = shortened if (slot.start, slot.end) == (start, end) else CAPPED
 
 
-def even_taper(fitted: Fitted, loosening: int, taper: int) -> None:
+def taper_reach(
+    slots: Iterable[Slot],
+    window: Window,
+    calendar: Calendar,
+    weeks: range,
+    longest: Mapping[SessionKind, int],
+) -> dict[int, int]:
+    """The most minutes each session of the taper weeks may hold (by identity), for a week under
+    its even line to grow into: a session on its own up to the free time after it (the quiet time
+    before a run, another session or the end of the day stops it); none longer than its kind's
+    session of the loosening phase (`longest`), so the taper stays between loosening and
+    maintenance. A warm-up or cool-down also keeps within its room (`_most`): dosing moves it as
+    neighbours lend and take minutes, so that is looked at when it grows."""
+    reach: dict[int, int] = {}
+    for slot in slots:
+        week = window.week_of(slot.start)
+        if week not in weeks or slot.kind not in longest:
+            continue
+        most = longest[slot.kind]
+        if slot.kind in STANDALONE_KINDS:
+            closes = window.at(window.local_date(slot.start), DAY_CLOSES)
+            free = calendar.gaps(slot.end, closes, quiet=True) if slot.end < closes else []
+            after = whole_minutes(free[0][1] - slot.end) if free and free[0][0] == slot.end else 0
+            most = min(most, slot.minutes + after)
+        reach[id(slot)] = max(most, slot.minutes)
+    return reach
+
+
+def _most(slot: Slot, reach: Mapping[int, int]) -> int:
+    """The most minutes `slot` may grow to now (0: it may not grow)."""
+    most = reach.get(id(slot), 0)
+    return most if slot.kind in STANDALONE_KINDS else min(most, max(slot.room, slot.minutes))
+
+
+def even_taper(
+    fitted: Fitted, loosening: int, taper: int, reach: Mapping[int, int] | None = None
+) -> None:
     """The taper falls by the same amount each week (docs/coaching.md, Progression): each taper
     week is trimmed to the straight line from the last loosening week down to the first
-    maintenance week. Taper weeks are shaped a little above that line, so trimming is enough."""
+    maintenance week. Taper weeks are shaped a little above that line, so trimming is mostly
+    enough; a week that still comes out under it (few runs, so few sessions; runs at night,
+    where sessions cannot be placed at their length; whole exercises short of the minute) grows
+    its sessions toward the line within their `reach` (`taper_reach`). Where even that leaves a
+    week under its line, or the last fall would be over 40 %, the line comes down: the last
+    loosening week is trimmed so that the falls are even through what the taper can hold."""
     if not loosening or not taper:
         return
     totals = _totals(fitted)
     top, bottom = totals.get(loosening, 0), totals.get(loosening + taper + 1, 0)
     if not top or not bottom or bottom >= top:
         return
-    for step in range(1, taper + 1):
-        line = math.floor(top - (top - bottom) * step / (taper + 1))
-        _trim_week(fitted, loosening + step, line)
-        fitted.fit_through(loosening + step + 1)
+    # even steps whose last falls by at most 40 %: a short plan's loosening week (it shortens
+    # loosening and taper together) may be too far above maintenance for that, and comes down
+    steepest = math.floor(bottom / (1 - MOST_WEEKLY_FALL)) - bottom
+    top = _lower_top(fitted, loosening, top, bottom + (taper + 1) * steepest)
+    held = _taper_pass(fitted, loosening, taper, top, bottom, reach or {})
+    if held and loosening > 1:
+        # a taper week that could not reach its line (every session at its most, or too short
+        # to hold its routine) sets the line: the weeks before it, from the loosening week on,
+        # come down to the even line through it, the weeks after it fall evenly from it. Not
+        # week 1: a tighter athlete starts with more (a supple one has no taper to fall into)
+        highest = min(minutes + (minutes - bottom) * step / (taper + 1 - step)
+                      for step, minutes in held.items())  # fmt: skip
+        lowered = _lower_top(fitted, loosening, top, math.floor(highest))
+        if lowered < top:
+            _taper_pass(fitted, loosening, taper, lowered, bottom, reach or {})
     fitted.fit_through()
+
+
+def _lower_top(fitted: Fitted, loosening: int, top: int, highest: int) -> int:
+    """The last loosening week trimmed to `highest` minutes if it is over; its minutes."""
+    if top <= highest:
+        return top
+    _trim_week(fitted, loosening, highest)
+    for slot in fitted.mobility_in(loosening):
+        if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
+            slot.shortened = EVEN_FROM_HERE
+    fitted.fit_through(loosening + 1)
+    return sum(s.minutes for s in fitted.mobility_in(loosening))
+
+
+def _taper_pass(
+    fitted: Fitted, loosening: int, taper: int, top: int, bottom: int, reach: Mapping[int, int]
+) -> dict[int, int]:
+    """Each taper week trimmed, or grown, onto the line from `top` to `bottom`; the minutes of
+    the weeks that stayed more than a minute under it, by their step into the taper."""
+    held: dict[int, int] = {}
+    before = top
+    for step in range(1, taper + 1):
+        week = loosening + step
+        line = math.floor(top - (top - bottom) * step / (taper + 1))
+        had = _trim_week(fitted, week, line)
+        _grow_week(fitted, week, min(line, before), reach, had)  # never over the week before
+        before = sum(s.minutes for s in fitted.mobility_in(week))
+        if before < line - 1:
+            held[step] = before
+        fitted.fit_through(week + 1)
+    return held
+
+
+def _grow_week(
+    fitted: Fitted, week: int, line: int, reach: Mapping[int, int], had: Mapping[int, int]
+) -> None:
+    """A week under its line grows toward it, never over it: sessions on their own first (they
+    are what a taper thins out), then cool-downs, then warm-ups, the shortest of a kind first,
+    each within its reach. Whole exercises may make a minute more wished come out as three: a
+    pass over the line is undone and the next wishes half as much."""
+    ask = line - sum(s.minutes for s in fitted.mobility_in(week))
+    for _ in range(GROW_PASSES):
+        sessions = fitted.mobility_in(week)
+        total = sum(s.minutes for s in sessions)
+        if ask <= 0 or total >= line:
+            break
+        wished = {id(s): s.wish for s in sessions}
+        if not _wish_more(sessions, min(ask, line - total), reach):
+            break
+        first = fitted.index(sessions[0])
+        fitted.fit_from(first, until=week)
+        grown = sum(s.minutes for s in fitted.mobility_in(week))
+        if grown > line:  # undone, then half as much
+            for slot in fitted.mobility_in(week):
+                slot.wish = wished.get(id(slot), slot.wish)
+            fitted.fit_from(first, until=week)
+            ask //= 2
+        else:
+            ask = line - grown
+    for slot in fitted.mobility_in(week):
+        if slot.shortened == CAPPED and slot.minutes >= had.get(id(slot), slot.minutes + 1):
+            slot.shortened = ""  # grown back to its length
+
+
+def _wish_more(sessions: list[Slot], minutes: int, reach: Mapping[int, int]) -> bool:
+    """`minutes` more wished, a minute at a time over the sessions that may still grow, in the
+    order of `_grow_week`; whether any could."""
+    order = {kind: n for n, kinds in enumerate(_TRIM_ORDER) for kind in kinds}
+    growing = sorted(
+        (s for s in sessions if s.wish < _most(s, reach)),
+        key=lambda s: (order[s.kind], s.wish, s.start),
+    )
+    given = 0
+    while given < minutes and growing:
+        for slot in list(growing):
+            if given == minutes:
+                break
+            slot.wish += 1
+            given += 1
+            if slot.wish >= _most(slot, reach):
+                growing.remove(slot)
+    return given > 0
 
 
 def _totals(fitted: Fitted) -> dict[int, int]:
@@ -204,11 +342,13 @@ def _totals(fitted: Fitted) -> dict[int, int]:
     return totals
 
 
-def _trim_week(fitted: Fitted, week: int, limit: int) -> None:
-    """The week trimmed to `limit` minutes (extras first), the weeks after it re-fitted."""
+def _trim_week(fitted: Fitted, week: int, limit: int) -> dict[int, int]:
+    """The week trimmed to `limit` minutes (extras first); the caller fits the weeks after it
+    when it is done. The minutes of its sessions before the trim, by identity."""
     had = {id(s): s.minutes for s in fitted.mobility_in(week)}
-    _trim_week_to(fitted, week, limit)  # the caller fits the weeks after when it is done
+    _trim_week_to(fitted, week, limit)
     _fill_to(fitted, week, limit, had)
+    return had
 
 
 def _fill_to(fitted: Fitted, week: int, limit: int, had: dict[int, int]) -> None:
