@@ -59,9 +59,14 @@ class LastImport:
 @dataclass(frozen=True)
 class ActivityRecord:
     """Everything stored about an athlete's activities: what was read, what it made of their
-    runs, the folder they import from, and the last import."""
+    runs, the folder they import from, and the last import.
+
+    A store may keep the activities that started before `since` apart (an athlete's history):
+    then `activities` holds every one from `since` on and maybe some older ones. None: it holds
+    every activity."""
 
     activities: tuple[Activity, ...] = ()
     outcomes: tuple[RunOutcome, ...] = ()
     folder: str | None = None
     last: LastImport | None = None
+    since: datetime | None = None

@@ -1,10 +1,12 @@
 """Activities from the watch: `hipplan activities import` and the athlete screen's import.
 
 The files are read first, with no lock held (`planner.watch`, under its caps); then one
-transaction joins every activity stored so far and the new ones to the plan
+transaction joins the activities stored so far and the new ones to the plan
 (`domain.activities.reconcile`): runs done or not done, runs with no plan added, mobility
 sessions logged, warm-ups and cool-downs following the real runs. Importing the same files
-again finds nothing new and writes nothing.
+again finds nothing new and writes nothing. Activities of months before the current block may
+be kept apart (the athlete's history file): they are read only when an activity read is dated
+before the days the record holds whole, so an import costs the same after years of them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from planner import clock, watch
 from planner.domain import adherence as adherence_rule
 from planner.domain import replan as replan_rule
-from planner.domain.activities import ACTIVITY_KEY, ID_PREFIX, days_of, reconcile, unique
+from planner.domain.activities import (
+    ACTIVITY_KEY,
+    ID_PREFIX,
+    days_of,
+    local_day,
+    reconcile,
+    unique,
+)
 from planner.domain.activity_records import Activity, ActivityRecord, LastImport, RunOutcome
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, PlanChange, Run
@@ -120,13 +130,26 @@ def _join(
     read: list[Activity],
     now: datetime,
 ) -> _Joined:
-    stored = unique(record.activities)
+    tz = athlete.zone
+    first = _first_whole_day(record.since, tz)  # None: the record holds every activity
+    whole = record
+    if first is not None and any(local_day(a.start, tz) < first for a in read):
+        # Recorded before the days the record holds whole: only every stored activity says
+        # whether it is new (a whole export read again holds years of them).
+        older = repo.older_activities(athlete.name)
+        whole = replace(record, activities=(*older, *record.activities))
+        first = None
+    # Matching is per local day, so only the days from `first` on are worked out again; the
+    # outcomes of earlier days stay as they were.
+    aside = tuple(
+        a for a in whole.activities if first is not None and local_day(a.start, tz) < first
+    )
+    stored = unique(a for a in whole.activities if first is None or local_day(a.start, tz) >= first)
     every = unique([*stored, *read])
     kept = {a.key for a in stored}
     new = [a for a in every if a.key not in kept]
     if not new:
         return _Joined(record)  # nothing new
-    tz = athlete.zone
     planned = _planned_runs(repo, athlete, days_of(every, tz))
     plan = repo.get_plan(athlete.name)
     # The current block's logs: the plan's sessions are all among them, so the history file
@@ -138,6 +161,7 @@ def _join(
         # already (an activity logs one session, once), so ask every block's logs.
         every_log = repo.logs(athlete.name)
         outcome = reconcile(every, planned, plan, every_log, tz, now, known=record.outcomes)
+    outcomes = _with_earlier(record.outcomes, outcome.outcomes, planned, first, tz)
     matched = _newly_done(outcome.outcomes, record.outcomes)
     added = _store_added(repo, athlete, outcome.added)
     if outcome.logs:
@@ -155,8 +179,37 @@ def _join(
         topped = _keep_mobility_days(repo, athlete, missed, not_run, all_logs, now)
         if topped is not None:
             notes = (*notes, topped.effect)
-    saved = replace(record, activities=tuple(every), outcomes=outcome.outcomes)
+    saved = replace(whole, activities=(*aside, *every), outcomes=outcomes)
     return _Joined(saved, len(new), matched, len(added), len(outcome.logs), notes, change)
+
+
+def _first_whole_day(since: datetime | None, tz: ZoneInfo) -> date | None:
+    """The first local day whose activities are all in a record holding those from `since`
+    on (the day `since` falls in, when it is that day's midnight); None for None."""
+    if since is None:
+        return None
+    return local_day(since - timedelta(microseconds=1), tz) + timedelta(days=1)
+
+
+def _with_earlier(
+    stored: tuple[RunOutcome, ...],
+    found: tuple[RunOutcome, ...],
+    planned: list[Run],
+    first: date | None,
+    tz: ZoneInfo,
+) -> tuple[RunOutcome, ...]:
+    """The outcomes `found` on the days worked out again, and the stored ones of days before
+    `first` (all of them were worked out again when `first` is None)."""
+    if first is None:
+        return found
+    again = {r.id for r in planned}
+    earlier = [
+        o
+        for o in stored
+        if o.run_id not in again
+        and (o.actual_start is None or local_day(o.actual_start, tz) < first)
+    ]
+    return tuple(sorted([*earlier, *found], key=lambda o: o.run_id))
 
 
 def _keep_mobility_days(

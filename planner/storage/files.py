@@ -169,7 +169,7 @@ def gone(name: str, tables: Tables) -> bool:
     """A file to delete rather than write: an athlete file whose athlete was removed, or a
     history file left with nothing."""
     if is_history(name):
-        return not tables.get("plans") and not tables.get("logs")
+        return not any(tables.get(t) for t in ("plans", "logs", "activities"))
     return removed(tables)
 
 

@@ -2,9 +2,11 @@
 years as after one.
 
 An athlete file holds the current block: its plan and the logs of sessions from the month it
-starts on (and logs of ids without a date). Blocks that ended and the logs of months before the
-current block's first go to `<name>.history.json` beside it, which a log never reads or
-rewrites: only commands that want history (every block, every log) open it.
+starts on (and logs of ids without a date), and the watch's activities from that month's first
+local midnight on. Blocks that ended, the logs of months before the current block's first and
+the activities recorded before it go to `<name>.history.json` beside it, which a log or a watch
+import of recent activities never reads or rewrites: only commands that want history (every
+block, every log, an activity dated before the boundary) open it.
 
 The rule is applied to an athlete file's tables when a transaction ends (`place`), so anything
 that changes where the boundary is (a new block, an older file still holding its history) moves
@@ -18,11 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Tables = dict[str, dict[str, Any]]
 MARK = "history"  # in the athlete file: {"before": "YYYYMM"} once a history file was written
 _MARK_ID = "1"
+# In the mark, once the history file holds activities: an instant (UTC) no activity it holds
+# starts at or after, so an import of activities recorded later never opens it.
+ACTIVITIES_SINCE = "activities"
+ACTIVITIES = "activities"  # the table of the watch's record, in both files
 
 
 def boundary(tables: Tables) -> str | None:
@@ -40,6 +48,33 @@ def split_before(tables: Tables) -> str | None:
     it holds nothing of that month or later."""
     doc = (tables.get(MARK) or {}).get(_MARK_ID)
     return None if doc is None else str(doc["before"])
+
+
+def activities_since(tables: Tables) -> datetime | None:
+    """The instant from which every activity is in the athlete file (None: all of them are)."""
+    doc = (tables.get(MARK) or {}).get(_MARK_ID) or {}
+    since = doc.get(ACTIVITIES_SINCE)
+    return None if since is None else datetime.fromisoformat(str(since))
+
+
+def activity_cutoff(tables: Tables, month: str) -> datetime | None:
+    """Local midnight (in UTC) of the first day of `month` in the athlete's zone: activities
+    starting before it are history. None when the zone is unknown (then none move)."""
+    athletes = list((tables.get("athletes") or {}).values())
+    try:
+        tz = ZoneInfo(str(athletes[0].get("tz", "UTC"))) if athletes else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return datetime(int(month[:4]), int(month[4:]), 1, tzinfo=tz).astimezone(UTC)
+
+
+def _starts_before(row: Any, cutoff: datetime) -> bool:
+    """An activity row (`[key, kind, sport, start, end, file]`, times in UTC) starting before
+    `cutoff`; a row that does not read stays where it is (`db check` names it)."""
+    try:
+        return datetime.fromisoformat(row[3]) < cutoff
+    except (TypeError, ValueError, IndexError):
+        return False
 
 
 def is_old(bucket: object, month: str) -> bool:
@@ -65,9 +100,10 @@ class Placed:
 
 
 def place(own: Tables, read_history: Callable[[], Tables]) -> Placed | None:
-    """Move ended blocks and older logs to the history file, and back what a boundary moved
-    earlier makes current again; None when everything is where it belongs (the history file
-    is then not read). Neither input is changed: documents are moved, not copied or edited."""
+    """Move ended blocks, older logs and older activities to the history file, and back what a
+    boundary moved earlier makes current again; None when everything is where it belongs (the
+    history file is then not read). Neither input is changed: documents are moved, not copied
+    or edited."""
     month = boundary(own)
     if month is None:
         return None
@@ -77,7 +113,13 @@ def place(own: Tables, read_history: Callable[[], Tables]) -> Placed | None:
     old_plans = [d for d in plans.values() if not d.get("current")]
     old_logs = [d for d in logs.values() if is_old(d.get("bucket"), month)]
     back = before is not None and before > month
-    if not old_plans and not old_logs and not back:
+    cutoff = activity_cutoff(own, month)
+    since = activities_since(own)
+    acts_move = cutoff is not None and (
+        any(_starts_before(r, cutoff) for r in _record_rows(own))
+        or (since is not None and since > cutoff)
+    )
+    if not old_plans and not old_logs and not back and not acts_move:
         return None
     history = {name: dict(t) for name, t in read_history().items()}
     kept_logs = {i: d for i, d in logs.items() if not is_old(d.get("bucket"), month)}
@@ -89,11 +131,58 @@ def place(own: Tables, read_history: Callable[[], Tables]) -> Placed | None:
     new_own = dict(own)
     new_own["plans"] = {i: d for i, d in plans.items() if d.get("current")}
     new_own["logs"] = kept_logs
-    if history.get("plans") or history["logs"]:
-        new_own[MARK] = {_MARK_ID: {"before": month}}
+    if acts_move and cutoff is not None:
+        since = _move_activities(new_own, history, cutoff)
+    mark: dict[str, Any] = {"before": month}
+    if since is not None:
+        mark[ACTIVITIES_SINCE] = since.isoformat(timespec="seconds")
+    if history.get("plans") or history["logs"] or history.get(ACTIVITIES):
+        new_own[MARK] = {_MARK_ID: mark}
     else:  # all of it current again: the history file goes
         new_own.pop(MARK, None)
+        history.pop(ACTIVITIES, None)
     return Placed(new_own, history)
+
+
+def _record_doc(tables: Tables) -> tuple[str, dict[str, Any]] | None:
+    """The activity record's document (one per athlete) and its id."""
+    return next(iter((tables.get(ACTIVITIES) or {}).items()), None)
+
+
+def _record_rows(tables: Tables) -> list[Any]:
+    found = _record_doc(tables)
+    return [] if found is None else list(found[1].get("activities") or [])
+
+
+def _in_order(rows: list[Any]) -> list[Any]:
+    # times in UTC, written alike: their text sorts as the instants do
+    return sorted(rows, key=lambda r: (str(r[3]), str(r[0])))
+
+
+def _move_activities(own: Tables, history: Tables, cutoff: datetime) -> datetime | None:
+    """Activities starting before `cutoff` to the history file's record, those from it on back
+    to the athlete file's (an activity once: by its key); the instant the history file's hold
+    nothing from (None: it holds none). The outcomes, folder and last import stay."""
+    found = _record_doc(own)
+    rows = _record_rows(own)
+    old = [r for r in rows if _starts_before(r, cutoff)]
+    kept = [r for r in rows if not _starts_before(r, cutoff)]
+    theirs = _record_rows(history)
+    back = [r for r in theirs if not _starts_before(r, cutoff)]
+    stay = [r for r in theirs if _starts_before(r, cutoff)]
+    athlete = (found or _record_doc(history) or ("", {}))[1].get("athlete")
+    if old or back:
+        keys = {r[0] for r in kept}
+        kept = _in_order([*kept, *(r for r in back if r[0] not in keys)])
+        doc_id, doc = found if found is not None else ("1", {"athlete": athlete})
+        own[ACTIVITIES] = {**(own.get(ACTIVITIES) or {}), doc_id: {**doc, "activities": kept}}
+        keys = {r[0] for r in old}
+        stay = _in_order([*(r for r in stay if r[0] not in keys), *old])
+    if not stay:
+        history.pop(ACTIVITIES, None)
+        return None
+    history[ACTIVITIES] = {"1": {"athlete": athlete, "activities": stay}}
+    return cutoff
 
 
 def _take_logs(history: Tables, wanted: Callable[[object], bool]) -> list[dict[str, Any]]:

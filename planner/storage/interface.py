@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from planner.domain.activity_records import ActivityRecord, LastImport
+from planner.domain.activity_records import Activity, ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.model import (
     Athlete,
@@ -159,13 +159,24 @@ class Store(Protocol):
         ...
 
     # -- activities from the watch
-    def activity_record(self, name: str) -> ActivityRecord: ...
+    def activity_record(self, name: str) -> ActivityRecord:
+        """Every outcome, the folder and the last import, and the activities from the
+        record's `since` on (None: every activity); those older may be kept apart."""
+        ...
+
+    def older_activities(self, name: str) -> list[Activity]:
+        """The activities kept apart from the record (all started before its `since`), oldest
+        first; what an import of an activity recorded before `since` must look through."""
+        ...
 
     def last_import(self, name: str) -> LastImport | None:
         """The record's last import alone (what a screen shows), its activities not decoded."""
         ...
 
-    def save_activity_record(self, name: str, record: ActivityRecord) -> None: ...
+    def save_activity_record(self, name: str, record: ActivityRecord) -> None:
+        """The record in place of the stored one, save the activities kept apart, which stay
+        (an activity of the record among them is kept once); `since` is the store's."""
+        ...
 
 
 class Upkeep(Protocol):

@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from planner import clock
-from planner.domain.activity_records import ActivityRecord, LastImport
+from planner.domain.activity_records import Activity, ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
@@ -342,6 +342,11 @@ class MemoryStore:
         tz = self._zone_of(name)
         doc = self._records[name_key(name)].activities
         return ActivityRecord() if doc is None else codec.activity_record_from(doc, tz)
+
+    @_locked
+    def older_activities(self, name: str) -> list[Activity]:
+        self._zone_of(name)  # an unknown athlete is refused here too
+        return []  # nothing is kept apart: the record holds every activity
 
     @_locked
     def last_import(self, name: str) -> LastImport | None:

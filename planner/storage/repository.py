@@ -8,6 +8,7 @@ keeps (check, backup, restore: the `Upkeep` of the same interface).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from planner import clock
-from planner.domain.activity_records import ActivityRecord, LastImport
+from planner.domain.activity_records import Activity, ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
@@ -30,7 +31,14 @@ from planner.domain.model import (
     name_key,
 )
 from planner.storage import codec
-from planner.storage.history import boundary, current_buckets, is_old, split_before
+from planner.storage.history import (
+    ACTIVITIES,
+    activities_since,
+    boundary,
+    current_buckets,
+    is_old,
+    split_before,
+)
 from planner.storage.interface import PlanMeta
 from planner.storage.legacy import TABLES_OF_ATHLETE
 from planner.storage.revisions import StoredPlan, revise
@@ -376,12 +384,28 @@ class Repository(TinyFiles):
     # -- activities from the watch -----------------------------------------------------------------
 
     def activity_record(self, name: str) -> ActivityRecord:
-        """The athlete's activities, their runs' outcomes, import folder and last import."""
+        """The athlete's activities from `since` on (those before it in their history file),
+        their runs' outcomes, import folder and last import: the athlete file alone."""
         tz = self.get_athlete(name).zone
-        doc = self._table(name, "activities").get(_q.athlete == name_key(name))
+        key = name_key(name)
+        doc = self._table(name, ACTIVITIES).get(_q.athlete == key)
+        since = activities_since(self._file(key).storage.tables() or {})
         if doc is None:
-            return ActivityRecord()
-        return self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
+            return ActivityRecord(since=since)
+        record = self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
+        return replace(record, since=since)
+
+    def older_activities(self, name: str) -> list[Activity]:
+        """The activities the history file holds (`Store.older_activities`)."""
+        tz = self.get_athlete(name).zone
+        key = name_key(name)
+        if activities_since(self._file(key).storage.tables() or {}) is None:
+            return []
+        doc = self._file(key, history=True).table(ACTIVITIES).get(_q.athlete == key)
+        if doc is None:
+            return []
+        found = self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
+        return list(found.activities)
 
     def last_import(self, name: str) -> LastImport | None:
         doc = self._table(name, "activities").get(_q.athlete == name_key(name))

@@ -195,7 +195,7 @@ def _owner(tables: Tables, name: str, archive: Path) -> str | None:
     problems = check_history_tables(tables, f"{name}: ")
     keys = {
         name_key(str(doc.get("athlete")))
-        for table in ("plans", "logs")
+        for table in ("plans", "logs", "activities")
         for doc in (tables.get(table) or {}).values()
     }
     if problems or len(keys) > 1:

@@ -151,7 +151,7 @@ def check_history_file(path: Path) -> list[str]:
     problems = check_history_tables(tables, f"{path.name}: ")
     if META_TABLE not in tables:
         problems.append(f"{path}: no schema version; hipplan writes one in every history file")
-    if not tables.get("plans") and not tables.get("logs"):
+    if not tables.get("plans") and not tables.get("logs") and not tables.get("activities"):
         problems.append(f"{path}: holds nothing (hipplan deletes an empty history file)")
     return problems
 
@@ -163,11 +163,14 @@ def check_history_tables(tables: Tables, where: str) -> list[str]:
     problems = [
         f"{where}holds a {name} table, which a history file does not"
         for name in tables
-        if name not in ("plans", "logs", META_TABLE)
+        if name not in ("plans", "logs", "activities", META_TABLE)
     ]
     problems += check_table(tables, "plans", lambda d: codec.plan_from(d["plan"]), where)
     problems += check_table(
         tables, "logs", lambda d: [codec.log_from(i) for i in d["entries"].items()], where
+    )
+    problems += check_table(
+        tables, "activities", lambda d: codec.activity_record_from(d, _UTC), where
     )
     return problems
 

@@ -99,6 +99,7 @@ ZONED_READS: dict[str, Callable[[Store], object]] = {
     "imported_runs": lambda s: s.imported_runs("Nobody"),
     "busy": lambda s: s.busy("Nobody"),
     "activity_record": lambda s: s.activity_record("Nobody"),
+    "older_activities": lambda s: s.older_activities("Nobody"),
 }
 EMPTY_READS: dict[str, Callable[[Store], object]] = {
     "run_rules": lambda s: s.run_rules("Nobody"),
@@ -385,6 +386,23 @@ class StoreContract:
         assert record().last is not None and opened().last_import(ANN) == record().last
         store.save_activity_record(ANN, dataclasses.replace(record(), last=None))
         assert opened().last_import(ANN) is None
+
+    def test_activities_kept_apart_are_older_than_the_record_says(
+        self, store: Store, opened: Opener
+    ) -> None:
+        """A store may keep activities of months before the current block apart: the record
+        and `older_activities` hold each saved once, the record every outcome."""
+        store.save_plan(plan_for(store))
+        january = datetime(2027, 1, 6, 7, 0, tzinfo=ZONE)
+        old = Activity("a0", "run", "running", january, january + timedelta(minutes=40), "o.fit")
+        saved = dataclasses.replace(record(), activities=(old, *record().activities))
+        store.save_activity_record(ANN, saved)
+        found = opened().activity_record(ANN)
+        older = opened().older_activities(ANN)
+        assert [*older, *found.activities] == list(saved.activities)
+        assert found.outcomes == saved.outcomes and found.last == saved.last
+        assert found.since is not None or older == []
+        assert all(a.start < found.since for a in older if found.since is not None)
 
     # -- transactions ----------------------------------------------------------------------------
 
