@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -203,13 +204,13 @@ def _with_earlier(
     if first is None:
         return found
     again = {r.id for r in planned}
+    midnight = datetime.combine(first, time(0), tzinfo=tz)
     earlier = [
         o
         for o in stored
-        if o.run_id not in again
-        and (o.actual_start is None or local_day(o.actual_start, tz) < first)
+        if o.run_id not in again and (o.actual_start is None or o.actual_start < midnight)
     ]
-    return tuple(sorted([*earlier, *found], key=lambda o: o.run_id))
+    return tuple(sorted([*earlier, *found], key=attrgetter("run_id")))
 
 
 def _keep_mobility_days(
