@@ -61,9 +61,9 @@ class ActivityRecord:
     """Everything stored about an athlete's activities: what was read, what it made of their
     runs, the folder they import from, and the last import.
 
-    A store may keep the activities that started before `since` apart (an athlete's history):
-    then `activities` holds every one from `since` on and maybe some older ones. None: it holds
-    every activity."""
+    A store may keep the activities that started before `since`, and the outcomes of runs done
+    before it, apart (an athlete's history): then the record holds every one from `since` on
+    and maybe some older ones. None: it holds every one."""
 
     activities: tuple[Activity, ...] = ()
     outcomes: tuple[RunOutcome, ...] = ()

@@ -132,13 +132,18 @@ def _join(
     now: datetime,
 ) -> _Joined:
     tz = athlete.zone
-    first = _first_whole_day(record.since, tz)  # None: the record holds every activity
+    first = _first_whole_day(record.since, tz)  # None: the record holds everything
     whole = record
     if first is not None and any(local_day(a.start, tz) < first for a in read):
         # Recorded before the days the record holds whole: only every stored activity says
         # whether it is new (a whole export read again holds years of them).
-        older = repo.older_activities(athlete.name)
-        whole = replace(record, activities=(*older, *record.activities))
+        older = repo.older_record(athlete.name)
+        by_run = {o.run_id: o for o in (*older.outcomes, *record.outcomes)}
+        whole = replace(
+            record,
+            activities=(*older.activities, *record.activities),
+            outcomes=tuple(by_run[run_id] for run_id in sorted(by_run)),
+        )
         first = None
     # Matching is per local day, so only the days from `first` on are worked out again; the
     # outcomes of earlier days stay as they were.
@@ -156,14 +161,14 @@ def _join(
     # The current block's logs: the plan's sessions are all among them, so the history file
     # is not read, save for the rare case below.
     logs = repo.current_logs(athlete.name)
-    outcome = reconcile(every, planned, plan, logs, tz, now, known=record.outcomes)
+    outcome = reconcile(every, planned, plan, logs, tz, now, known=whole.outcomes)
     if any(e.extra.get(ACTIVITY_KEY) in kept for e in outcome.logs):
         # An activity stored before logs a session only now: an ended block's log may name it
         # already (an activity logs one session, once), so ask every block's logs.
         every_log = repo.logs(athlete.name)
-        outcome = reconcile(every, planned, plan, every_log, tz, now, known=record.outcomes)
-    outcomes = _with_earlier(record.outcomes, outcome.outcomes, planned, first, tz)
-    matched = _newly_done(outcome.outcomes, record.outcomes)
+        outcome = reconcile(every, planned, plan, every_log, tz, now, known=whole.outcomes)
+    outcomes = _with_earlier(whole.outcomes, outcome.outcomes, planned, first, tz)
+    matched = _newly_done(outcome.outcomes, whole.outcomes)
     added = _store_added(repo, athlete, outcome.added)
     if outcome.logs:
         repo.log_many(athlete.name, outcome.logs)
@@ -175,7 +180,7 @@ def _join(
         all_logs = [*logs, *outcome.logs]
         if _hold_moves(plan, logs, outcome.plan, all_logs, now):
             change = plans.adapt_to_logs(repo, athlete, outcome.plan, all_logs, now)
-        missed = [o.run_id for o in outcome.outcomes if not o.done and o not in record.outcomes]
+        missed = [o.run_id for o in outcome.outcomes if not o.done and o not in whole.outcomes]
         not_run = {o.run_id for o in outcome.outcomes if not o.done}
         topped = _keep_mobility_days(repo, athlete, missed, not_run, all_logs, now)
         if topped is not None:

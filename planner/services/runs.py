@@ -8,7 +8,8 @@ A run that would overlap another run is refused, naming the other run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from planner import clock
 from planner.domain.activities import ID_PREFIX as ACTIVITY_RUN_PREFIX
@@ -97,12 +98,20 @@ def list_runs(
             plans.scheduled_runs(repo, athlete.name, first, end), changes, athlete.zone
         )
     }
-    outcomes = {o.run_id: o for o in repo.activity_record(athlete.name).outcomes}
+    record = repo.activity_record(athlete.name)
+    found = record.outcomes
+    if record.since is not None and _midnight(first, athlete.zone) < record.since:
+        found = (*repo.older_record(athlete.name).outcomes, *found)  # runs done long ago
+    outcomes = {o.run_id: o for o in found}
     listed = [
         _listed(planned.get(r.id, r), r.id in changes.skipped, outcomes.get(r.id))
         for r in plans.scheduled_runs(repo, athlete.name, first, end)
     ]
     return athlete, first, last, sorted(listed, key=lambda item: as_utc(item.run.start))
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz)
 
 
 def _listed(run: Run, skipped: bool, outcome: RunOutcome | None) -> ListedRun:

@@ -2,9 +2,9 @@
 years as after one.
 
 An athlete file holds the current block: its plan and the logs of sessions from the month it
-starts on (and logs of ids without a date), and the watch's activities from that month's first
-local midnight on. Blocks that ended, the logs of months before the current block's first and
-the activities recorded before it go to `<name>.history.json` beside it, which a log or a watch
+starts on (and logs of ids without a date), and the watch's activities (and outcomes of runs
+done) from that month's first local midnight on. Blocks that ended, the logs of months before
+the current block's first and the activities and runs done before it go to `<name>.history.json` beside it, which a log or a watch
 import of recent activities never reads or rewrites: only commands that want history (every
 block, every log, an activity dated before the boundary) open it.
 
@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 Tables = dict[str, dict[str, Any]]
 MARK = "history"  # in the athlete file: {"before": "YYYYMM"} once a history file was written
 _MARK_ID = "1"
-# In the mark, once the history file holds activities: an instant (UTC) no activity it holds
-# starts at or after, so an import of activities recorded later never opens it.
+# In the mark, once the history file holds activities: an instant (UTC) from which it holds no
+# activity and no outcome of a run done, so an import of activities recorded later never opens it.
 ACTIVITIES_SINCE = "activities"
 ACTIVITIES = "activities"  # the table of the watch's record, in both files
 
@@ -66,15 +66,6 @@ def activity_cutoff(tables: Tables, month: str) -> datetime | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return datetime(int(month[:4]), int(month[4:]), 1, tzinfo=tz).astimezone(UTC)
-
-
-def _starts_before(row: Any, cutoff: datetime) -> bool:
-    """An activity row (`[key, kind, sport, start, end, file]`, times in UTC) starting before
-    `cutoff`; a row that does not read stays where it is (`db check` names it)."""
-    try:
-        return datetime.fromisoformat(row[3]) < cutoff
-    except (TypeError, ValueError, IndexError):
-        return False
 
 
 def is_old(bucket: object, month: str) -> bool:
@@ -116,8 +107,7 @@ def place(own: Tables, read_history: Callable[[], Tables]) -> Placed | None:
     cutoff = activity_cutoff(own, month)
     since = activities_since(own)
     acts_move = cutoff is not None and (
-        any(_starts_before(r, cutoff) for r in _record_rows(own))
-        or (since is not None and since > cutoff)
+        _any_before(own, cutoff) or (since is not None and since > cutoff)
     )
     if not old_plans and not old_logs and not back and not acts_move:
         return None
@@ -149,39 +139,71 @@ def _record_doc(tables: Tables) -> tuple[str, dict[str, Any]] | None:
     return next(iter((tables.get(ACTIVITIES) or {}).items()), None)
 
 
-def _record_rows(tables: Tables) -> list[Any]:
+@dataclass(frozen=True)
+class _Rows:
+    """A list of the activity record: where a row's time (UTC) and key are, and its order."""
+
+    field: str
+    at: int
+    order: Callable[[Any], tuple[str, ...]]
+
+
+# Activities by start; outcomes of runs done by their real start (a run not done has none, and
+# stays in the athlete file: few, and nothing in them to date).
+_LISTS = (
+    _Rows("activities", 3, lambda r: (str(r[3]), str(r[0]))),  # UTC text sorts as time does
+    _Rows("outcomes", 2, lambda r: (str(r[0]),)),  # by run id, as written
+)
+
+
+def _record_rows(tables: Tables, field: str = "activities") -> list[Any]:
     found = _record_doc(tables)
-    return [] if found is None else list(found[1].get("activities") or [])
+    return [] if found is None else list(found[1].get(field) or [])
 
 
-def _in_order(rows: list[Any]) -> list[Any]:
-    # times in UTC, written alike: their text sorts as the instants do
-    return sorted(rows, key=lambda r: (str(r[3]), str(r[0])))
+def _is_before(row: Any, rows: _Rows, cutoff: datetime) -> bool:
+    """A row whose time is before `cutoff`; one without a time, or that does not read, stays
+    where it is (`db check` names a damaged one)."""
+    try:
+        return row[rows.at] is not None and datetime.fromisoformat(row[rows.at]) < cutoff
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+def _any_before(tables: Tables, cutoff: datetime) -> bool:
+    return any(_is_before(r, k, cutoff) for k in _LISTS for r in _record_rows(tables, k.field))
 
 
 def _move_activities(own: Tables, history: Tables, cutoff: datetime) -> datetime | None:
-    """Activities starting before `cutoff` to the history file's record, those from it on back
-    to the athlete file's (an activity once: by its key); the instant the history file's hold
-    nothing from (None: it holds none). The outcomes, folder and last import stay."""
+    """Activities and outcomes dated before `cutoff` to the history file's record, those from
+    it on back to the athlete file's (each once, by its key); the instant the history file's
+    hold nothing from (None: it holds none). The folder and the last import stay."""
     found = _record_doc(own)
-    rows = _record_rows(own)
-    old = [r for r in rows if _starts_before(r, cutoff)]
-    kept = [r for r in rows if not _starts_before(r, cutoff)]
-    theirs = _record_rows(history)
-    back = [r for r in theirs if not _starts_before(r, cutoff)]
-    stay = [r for r in theirs if _starts_before(r, cutoff)]
     athlete = (found or _record_doc(history) or ("", {}))[1].get("athlete")
-    if old or back:
-        keys = {r[0] for r in kept}
-        kept = _in_order([*kept, *(r for r in back if r[0] not in keys)])
-        doc_id, doc = found if found is not None else ("1", {"athlete": athlete})
-        own[ACTIVITIES] = {**(own.get(ACTIVITIES) or {}), doc_id: {**doc, "activities": kept}}
-        keys = {r[0] for r in old}
-        stay = _in_order([*(r for r in stay if r[0] not in keys), *old])
-    if not stay:
+    doc_id, doc = found if found is not None else ("1", {"athlete": athlete})
+    doc, kept_apart = dict(doc), {}
+    for rows in _LISTS:
+        mine = _record_rows(own, rows.field)
+        theirs = _record_rows(history, rows.field)
+        old = [r for r in mine if _is_before(r, rows, cutoff)]
+        back = [r for r in theirs if not _is_before(r, rows, cutoff)]
+        stay = [r for r in theirs if _is_before(r, rows, cutoff)]
+        if old or back:
+            kept = [r for r in mine if not _is_before(r, rows, cutoff)]
+            keys = {r[0] for r in kept}
+            doc[rows.field] = sorted(
+                [*kept, *(r for r in back if r[0] not in keys)], key=rows.order
+            )
+            keys = {r[0] for r in old}
+            stay = sorted([*(r for r in stay if r[0] not in keys), *old], key=rows.order)
+        if stay:
+            kept_apart[rows.field] = stay
+    if doc != (found[1] if found is not None else {"athlete": athlete}):
+        own[ACTIVITIES] = {**(own.get(ACTIVITIES) or {}), doc_id: doc}
+    if not kept_apart:
         history.pop(ACTIVITIES, None)
         return None
-    history[ACTIVITIES] = {"1": {"athlete": athlete, "activities": stay}}
+    history[ACTIVITIES] = {"1": {"athlete": athlete, **kept_apart}}
     return cutoff
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from planner.domain.activity_records import Activity, ActivityRecord, LastImport
+from planner.domain.activity_records import ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.model import (
     Athlete,
@@ -160,13 +160,15 @@ class Store(Protocol):
 
     # -- activities from the watch
     def activity_record(self, name: str) -> ActivityRecord:
-        """Every outcome, the folder and the last import, and the activities from the
-        record's `since` on (None: every activity); those older may be kept apart."""
+        """The folder, the last import, the outcomes of runs not done, and the activities and
+        outcomes of runs done from the record's `since` on (None: every one); older ones may be
+        kept apart."""
         ...
 
-    def older_activities(self, name: str) -> list[Activity]:
-        """The activities kept apart from the record (all started before its `since`), oldest
-        first; what an import of an activity recorded before `since` must look through."""
+    def older_record(self, name: str) -> ActivityRecord:
+        """The activities and outcomes kept apart from the record (all before its `since`),
+        oldest activity and run id first: what an import of an activity recorded before
+        `since`, or a look at runs before it, must read."""
         ...
 
     def last_import(self, name: str) -> LastImport | None:
@@ -174,8 +176,9 @@ class Store(Protocol):
         ...
 
     def save_activity_record(self, name: str, record: ActivityRecord) -> None:
-        """The record in place of the stored one, save the activities kept apart, which stay
-        (an activity of the record among them is kept once); `since` is the store's."""
+        """The record in place of the stored one, save what is kept apart, which stays (an
+        activity or a run's outcome of the record among it is kept once, the record's);
+        `since` is the store's."""
         ...
 
 

@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from planner import clock
-from planner.domain.activity_records import Activity, ActivityRecord, LastImport
+from planner.domain.activity_records import ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
@@ -344,9 +344,9 @@ class MemoryStore:
         return ActivityRecord() if doc is None else codec.activity_record_from(doc, tz)
 
     @_locked
-    def older_activities(self, name: str) -> list[Activity]:
+    def older_record(self, name: str) -> ActivityRecord:
         self._zone_of(name)  # an unknown athlete is refused here too
-        return []  # nothing is kept apart: the record holds every activity
+        return ActivityRecord()  # nothing is kept apart: the record holds everything
 
     @_locked
     def last_import(self, name: str) -> LastImport | None:

@@ -16,7 +16,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from planner import clock
-from planner.domain.activity_records import Activity, ActivityRecord, LastImport
+from planner.domain.activity_records import ActivityRecord, LastImport
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import AthleteExists, UnknownAthlete
 from planner.domain.model import (
@@ -395,17 +395,16 @@ class Repository(TinyFiles):
         record = self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
         return replace(record, since=since)
 
-    def older_activities(self, name: str) -> list[Activity]:
-        """The activities the history file holds (`Store.older_activities`)."""
+    def older_record(self, name: str) -> ActivityRecord:
+        """The activities and outcomes the history file holds (`Store.older_record`)."""
         tz = self.get_athlete(name).zone
         key = name_key(name)
         if activities_since(self._file(key).storage.tables() or {}) is None:
-            return []
+            return ActivityRecord()
         doc = self._file(key, history=True).table(ACTIVITIES).get(_q.athlete == key)
         if doc is None:
-            return []
-        found = self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
-        return list(found.activities)
+            return ActivityRecord()
+        return self._decode(lambda d: codec.activity_record_from(d, tz), doc, "activity record")
 
     def last_import(self, name: str) -> LastImport | None:
         doc = self._table(name, "activities").get(_q.athlete == name_key(name))

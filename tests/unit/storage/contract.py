@@ -99,7 +99,7 @@ ZONED_READS: dict[str, Callable[[Store], object]] = {
     "imported_runs": lambda s: s.imported_runs("Nobody"),
     "busy": lambda s: s.busy("Nobody"),
     "activity_record": lambda s: s.activity_record("Nobody"),
-    "older_activities": lambda s: s.older_activities("Nobody"),
+    "older_record": lambda s: s.older_record("Nobody"),
 }
 EMPTY_READS: dict[str, Callable[[Store], object]] = {
     "run_rules": lambda s: s.run_rules("Nobody"),
@@ -391,18 +391,24 @@ class StoreContract:
         self, store: Store, opened: Opener
     ) -> None:
         """A store may keep activities of months before the current block apart: the record
-        and `older_activities` hold each saved once, the record every outcome."""
+        and `older_record` hold each saved once, the record the runs not done."""
         store.save_plan(plan_for(store))
         january = datetime(2027, 1, 6, 7, 0, tzinfo=ZONE)
         old = Activity("a0", "run", "running", january, january + timedelta(minutes=40), "o.fit")
-        saved = dataclasses.replace(record(), activities=(old, *record().activities))
+        done = RunOutcome("run-20270106-0700", True, old.start, old.end, "a0")
+        saved = dataclasses.replace(
+            record(),
+            activities=(old, *record().activities),
+            outcomes=(done, *record().outcomes),
+        )
         store.save_activity_record(ANN, saved)
         found = opened().activity_record(ANN)
-        older = opened().older_activities(ANN)
-        assert [*older, *found.activities] == list(saved.activities)
-        assert found.outcomes == saved.outcomes and found.last == saved.last
-        assert found.since is not None or older == []
-        assert all(a.start < found.since for a in older if found.since is not None)
+        older = opened().older_record(ANN)
+        assert [*older.activities, *found.activities] == list(saved.activities)
+        assert [*older.outcomes, *found.outcomes] == list(saved.outcomes)
+        assert found.last == saved.last and found.folder == saved.folder
+        assert found.since is not None or older == ActivityRecord()
+        assert all(a.start < found.since for a in older.activities if found.since is not None)
 
     # -- transactions ----------------------------------------------------------------------------
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from planner.domain.activity_records import Activity, ActivityRecord
+from planner.domain.activity_records import ActivityRecord
 from planner.domain.model import Athlete, LogEntry, Plan, Run
 from planner.services.activities import import_activities
+from planner.services.runs import list_runs
 from planner.storage import Repository, check_file
 from planner.storage.errors import DamagedDatabase
 from planner.storage.interface import Store
@@ -81,9 +82,16 @@ def _setup(repo: Repository, watch: Path) -> tuple[Plan, Plan]:
     return first, second
 
 
-def _whole(db: Path) -> tuple[ActivityRecord, list[Activity]]:
+def _whole(db: Path) -> tuple[ActivityRecord, ActivityRecord]:
     fresh = Repository.open(db)
-    return fresh.activity_record(NAME), fresh.older_activities(NAME)
+    return fresh.activity_record(NAME), fresh.older_record(NAME)
+
+
+def _every(record: ActivityRecord, older: ActivityRecord) -> tuple[object, ...]:
+    """Every activity and outcome, wherever kept."""
+    activities = sorted([*older.activities, *record.activities], key=lambda a: a.key)
+    outcomes = sorted([*older.outcomes, *record.outcomes], key=lambda o: o.run_id)
+    return activities, outcomes
 
 
 @pytest.fixture
@@ -103,13 +111,15 @@ def test_a_new_block_moves_older_activities_to_the_history_file(
     record, older = _whole(repo.path)
     assert record.since == datetime.fromisoformat(CUTOFF)
     assert [a.start.date() for a in record.activities] == [second.runs[0].start.date()]
-    assert all(a.start < datetime.fromisoformat(CUTOFF) for a in older)
-    # every outcome stays with the record: the reports on the current block read them
-    done = {o.run_id for o in record.outcomes if o.done}
-    missed = {o.run_id for o in record.outcomes if not o.done}
+    assert all(a.start < datetime.fromisoformat(CUTOFF) for a in older.activities)
+    # runs done in January go too; a run not done stays (nothing dates it)
     january = _runs_in(first, FIRST, date(2027, 2, 1))
-    assert done == {r.id for r in january[:-1]} | {second.runs[0].id}
-    assert missed == {january[-1].id}
+    assert [o.run_id for o in older.outcomes] == [r.id for r in january[:-1]]
+    assert all(o.done for o in older.outcomes)
+    assert [(o.run_id, o.done) for o in record.outcomes] == [
+        (january[-1].id, False),
+        (second.runs[0].id, True),
+    ]
     assert check_file(repo.path) == []
 
 
@@ -130,7 +140,7 @@ def test_an_import_of_recent_activities_neither_reads_nor_rewrites_the_history_f
     old_path.write_text(kept)
     record, older = _whole(repo.path)
     assert {o.run_id for o in record.outcomes if o.done} >= {r.id for r in second.runs[:2]}
-    assert len(older) == len(_tables(old_path)["activities"]["1"]["activities"])
+    assert len(older.activities) == len(_tables(old_path)["activities"]["1"]["activities"])
 
 
 def test_a_whole_export_read_again_is_known_though_most_of_it_is_history(
@@ -159,10 +169,11 @@ def test_a_new_activity_dated_before_the_block_joins_the_history_file(
     result = import_activities(Repository.open(repo.path), NAME, late, now=_at(date(2027, 3, 5)))
     assert (result.activities, result.runs_matched) == (1, 1)
     record, older = _whole(repo.path)
-    assert february.start.date() in {a.start.date() for a in older}
+    assert february.start.date() in {a.start.date() for a in older.activities}
     assert all(a.start >= datetime.fromisoformat(CUTOFF) for a in record.activities)
-    assert any(o.run_id == february.id and o.done for o in record.outcomes)
-    assert len({a.key for a in older}) == len(older)  # each once
+    assert any(o.run_id == february.id and o.done for o in older.outcomes)
+    assert len({a.key for a in older.activities}) == len(older.activities)  # each once
+    assert len({o.run_id for o in older.outcomes}) == len(older.outcomes)
     assert check_file(repo.path) == []
 
 
@@ -174,14 +185,17 @@ def test_a_file_from_before_holds_every_activity_and_its_next_write_moves_them(
     own_path, old_path = repo.file_of(NAME), _history_path(repo)
     own, old = _tables(own_path), _tables(old_path)
     doc = next(iter(own["activities"].values()))
-    doc["activities"] = [*old.pop("activities")["1"]["activities"], *doc["activities"]]
+    apart = old.pop("activities")["1"]
+    doc["activities"] = [*apart["activities"], *doc["activities"]]
+    doc["outcomes"] = sorted([*apart["outcomes"], *doc["outcomes"]])
     del own["history"]["1"]["activities"]
     own_path.write_text(json.dumps(own))
     old_path.write_text(json.dumps(old))
     record = Repository.open(repo.path).activity_record(NAME)
     assert record.since is None  # the record says it holds them all
-    assert record.activities == (*expected[1], *expected[0].activities)
-    assert Repository.open(repo.path).older_activities(NAME) == []
+    assert record.activities == (*expected[1].activities, *expected[0].activities)
+    assert _every(record, ActivityRecord()) == _every(*expected)
+    assert Repository.open(repo.path).older_record(NAME) == ActivityRecord()
     assert check_file(repo.path) == []
     Repository.open(repo.path).log(NAME, LogEntry(second.sessions[0].id, "done", 5, _at(SECOND)))
     assert _whole(repo.path) == expected
@@ -190,11 +204,13 @@ def test_a_file_from_before_holds_every_activity_and_its_next_write_moves_them(
 
 def test_a_block_starting_earlier_brings_its_activities_back(repo: Repository, watch: Path) -> None:
     _setup(repo, watch)
-    every = [*_whole(repo.path)[1], *_whole(repo.path)[0].activities]
+    before = _whole(repo.path)
+    every = [*before[1].activities, *before[0].activities]
     Repository.open(repo.path).save_plan(_plan(repo, FIRST, weeks=12))
     record, older = _whole(repo.path)
-    assert older == [] and record.since is None
+    assert older == ActivityRecord() and record.since is None
     assert list(record.activities) == every
+    assert _every(record, older) == _every(*before)
     assert "activities" not in _tables(_history_path(repo))
     assert check_file(repo.path) == []
 
@@ -237,16 +253,14 @@ def test_a_fault_at_any_step_of_a_move_of_activities_leaves_before_or_after(
     import_activities(repo, NAME, tmp_path / "watch", now=_at(date(2027, 2, 1)))
 
     def state(at: Path) -> tuple[object, ...]:
-        record, older = _whole(at)
-        every = sorted([*older, *record.activities], key=lambda a: a.key)
-        return every, record.outcomes, Repository.open(at).plan_history(NAME)
+        return *_every(*_whole(at)), Repository.open(at).plan_history(NAME)
 
     before = state(db)
     clean_db = Path(shutil.copytree(db.parent, tmp_path / "clean")) / db.name
     clean = run_in_child(partial(_move, clean_db))
     assert clean.ok, clean.error
     after = state(clean_db)
-    assert after != before and _whole(clean_db)[1]
+    assert after != before and _whole(clean_db)[1].outcomes
     seen = set()
     for n, fault in enumerate(every_fault(clean.counts)):
         run_db = Path(shutil.copytree(db.parent, tmp_path / f"run{n}")) / db.name
@@ -281,9 +295,8 @@ def test_imports_with_a_history_file_end_as_with_every_activity_at_hand(
     def same() -> None:
         seen = []
         for store in stores:
-            record = store.activity_record(NAME)
-            every = sorted([*store.older_activities(NAME), *record.activities], key=str)
-            seen.append((every, record.outcomes, store.logs(NAME), store.get_plan(NAME)))
+            whole = _every(store.activity_record(NAME), store.older_record(NAME))
+            seen.append((whole, store.logs(NAME), store.get_plan(NAME)))
         assert seen[0] == seen[1]
 
     for store in stores:
@@ -305,3 +318,20 @@ def test_imports_with_a_history_file_end_as_with_every_activity_at_hand(
         for store in stores:
             import_activities(store, NAME, tmp_path / folder, now=_at(day))
         same()
+
+
+def test_runs_listed_from_before_the_block_show_what_the_watch_said(
+    repo: Repository, watch: Path
+) -> None:
+    first, second = _setup(repo, watch)
+    january = _runs_in(first, FIRST, date(2027, 2, 1))
+    _, _, _, listed = list_runs(repo, NAME, FIRST, date(2027, 1, 31), now=_at(date(2027, 3, 5)))
+    assert [(i.run.id, i.done) for i in listed] == [
+        *((r.id, True) for r in january[:-1]),
+        (january[-1].id, False),
+    ]
+    assert listed[0].actual_start == january[0].start + timedelta(minutes=2)
+    old_path = _history_path(repo)
+    old_path.write_text("not json")  # from the block's month on, it is not read
+    _, _, _, listed = list_runs(repo, NAME, SECOND, SECOND, now=_at(date(2027, 3, 5)))
+    assert [(i.run.id, i.done) for i in listed] == [(second.runs[0].id, True)]
