@@ -335,3 +335,27 @@ def test_runs_listed_from_before_the_block_show_what_the_watch_said(
     old_path.write_text("not json")  # from the block's month on, it is not read
     _, _, _, listed = list_runs(repo, NAME, SECOND, SECOND, now=_at(date(2027, 3, 5)))
     assert [(i.run.id, i.done) for i in listed] == [(second.runs[0].id, True)]
+
+
+def test_a_history_file_of_activities_alone_is_kept_checked_and_restored(
+    repo: Repository, watch: Path
+) -> None:
+    """One block, and the watch's record from before it: the history file holds nothing else."""
+    repo.add_run_rule(NAME, RULE)
+    earlier = _plan(repo, FIRST, weeks=4)
+    for run in earlier.runs[:3]:
+        _gpx(watch, run)
+    import_activities(repo, NAME, watch, now=_at(date(2027, 2, 1)))
+    repo.save_plan(_plan(repo, SECOND))
+    assert len(repo.plan_history(NAME)) == 1 and repo.logs(NAME) == []
+    old = _tables(_history_path(repo))
+    assert {name for name, table in old.items() if table} - {"_meta"} == {"activities"}
+    assert check_file(repo.path) == []
+    expected = _whole(repo.path)
+    assert len(expected[1].activities) == 3 and expected[0].activities == ()
+    archive = repo.backup()
+    Repository.open(repo.path).remove_athlete(NAME)
+    assert not _history_path(repo).exists()
+    Repository.open(repo.path).restore(archive)
+    assert _whole(repo.path) == expected
+    assert check_file(repo.path) == []
