@@ -4,6 +4,7 @@ them; an activity dated before still finds them (a whole export read again adds 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -358,4 +359,26 @@ def test_a_history_file_of_activities_alone_is_kept_checked_and_restored(
     assert not _history_path(repo).exists()
     Repository.open(repo.path).restore(archive)
     assert _whole(repo.path) == expected
+    assert check_file(repo.path) == []
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles"])
+def test_after_a_change_of_zone_every_activity_is_still_found_once(
+    repo: Repository, watch: Path, zone: str
+) -> None:
+    """The boundary is the month's first midnight where the athlete lives: a move east or west
+    shifts it, and what the history file holds follows; a whole export read again is known."""
+    _setup(repo, watch)
+    every = _every(*_whole(repo.path))
+    athlete = repo.get_athlete(NAME)
+    repo.save_athlete(dataclasses.replace(athlete, tz=zone))
+    record, older = _whole(repo.path)
+    assert _every(record, older) == every
+    assert record.since is not None
+    assert all(a.start < record.since for a in older.activities)
+    # west of London, March's first run (06:32 UTC) was recorded on the last day of February
+    assert len(record.activities) == (0 if zone == "America/Los_Angeles" else 1)
+    result = import_activities(Repository.open(repo.path), NAME, watch, now=_at(date(2027, 3, 5)))
+    assert (result.activities, result.runs_matched, result.runs_added) == (0, 0, 0)
+    assert _every(*_whole(repo.path)) == every
     assert check_file(repo.path) == []
