@@ -28,6 +28,7 @@ from planner.storage import Repository, check_file
 from planner.storage.errors import DamagedDatabase, StorageError
 from planner.storage.files import pending_journals
 from planner.storage.layout import history_name
+from planner.storage.migrations import SCHEMA_VERSION
 from tests.unit.storage.conftest import entry
 from tests.unit.storage.contract import RULE
 from tests.unit.storage.faults import Fault, every_fault, judge, run_in_child
@@ -135,7 +136,11 @@ def test_a_database_of_the_single_athlete_file_layout_opens_and_moves_without_lo
     assert check_file(repo.path) == []
     Repository.open(repo.path).log(NAME, entry(second.sessions[0].id))
     assert old_path.exists()
-    assert _tables(repo.path)["_meta"] == _tables(own_path)["_meta"] == {"1": {"schema": 4}}
+    assert (
+        _tables(repo.path)["_meta"]
+        == _tables(own_path)["_meta"]
+        == {"1": {"schema": SCHEMA_VERSION}}
+    )
     plans, logs = _state(repo.path)
     assert plans == expected[0]
     added = entry(second.sessions[0].id)
@@ -350,7 +355,7 @@ def test_a_schema_3_database_written_by_the_previous_release_opens_and_moves_wit
     Repository.open(db).log(NAME, entry(plan.sessions[1].id))  # the first write moves history
     own_path = Repository.open(db).file_of(NAME)
     assert own_path.with_name(history_name(own_path.name)).exists()
-    assert _tables(db)["_meta"] == _tables(own_path)["_meta"] == {"1": {"schema": 4}}
+    assert _tables(db)["_meta"] == _tables(own_path)["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
     after = read_back()
     assert after["starts"] == expected["starts"]
     assert after["logs"] == sorted({*expected["logs"], plan.sessions[1].id})

@@ -12,6 +12,7 @@ from planner.domain.model import Athlete
 from planner.storage import Repository, StorageError
 from planner.storage.files import summary_of
 from planner.storage.index_lines import IndexStorage
+from planner.storage.migrations import SCHEMA_VERSION
 from tests.unit.storage.conftest import entry
 from tests.unit.storage.test_layout import _plan_of, _with_plan
 
@@ -31,7 +32,7 @@ def test_each_athlete_is_one_line_of_valid_json_with_the_athlete_first(db: Path)
     _squad(db)
     text = db.read_text()
     whole = json.loads(text)
-    assert whole["_meta"] == {"1": {"schema": 4}}
+    assert whole["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
     assert len(whole["summaries"]) == 3
     lines = _entry_lines(db)
     assert len(lines) == 3
