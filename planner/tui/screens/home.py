@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -151,8 +152,13 @@ class HomeScreen(SessionActions):
             self._show_block(detail)
             if detail.plan is not None and not self._week_prepared:
                 self._week_prepared = True
-                self.set_timer(PREPARE_WEEK_AFTER, self._prepare_week, name="prepare-week")
+                self.set_timer(PREPARE_WEEK_AFTER, self._start_preparing_week, name="prepare-week")
         self._refresh_footer()
+
+    def _start_preparing_week(self) -> None:
+        # In a task of its own: the preparation waits for the week's widgets, which hand their
+        # callbacks to the screen shown, Home, whose messages must go on meanwhile.
+        self.run_worker(self._prepare_week(), name="prepare-week", group="prepare-week")
 
     async def _prepare_week(self) -> None:
         """Once Home has painted an athlete with a plan, mount the week screen out of sight,
@@ -169,15 +175,18 @@ class HomeScreen(SessionActions):
         app._load_screen_css(week)
         _, mounted = app._get_screen(week)
         await mounted
-        # Then what its first showing would do: arrange every widget at this size. A screen
-        # not shown is laid out without being drawn; shown, it is only drawn (unless the
-        # terminal was resized meanwhile).
-        if week.is_attached and not week.is_current:
+        # Then what its first showing would do: arrange every widget at this size. Textual
+        # lays out only the screen shown, and has no public call to lay out another; a screen
+        # laid out out of sight is only drawn when shown (unless the terminal was resized).
+        if _out_of_sight(week):
             week._refresh_layout(app.size)
             # The widgets answer their first size by asking for another layout (the grid fits
-            # its days): settle that here too, or the first showing would do it.
-            await asyncio.sleep(0.05)
-            if week.is_attached and not week.is_current and week._layout_widgets:
+            # its days): once each has taken its size, and the screen their requests, settle
+            # that here too, or the first showing would.
+            await asyncio.gather(*(w.wait_for_refresh() for w in week.query("*") if w.is_running))
+            if _out_of_sight(week) and week.is_running:
+                await week.wait_for_refresh()  # the layouts its widgets asked for are noted
+            if _out_of_sight(week) and week._layout_widgets:
                 week._refresh_layout(app.size)
 
     def _show_loading(self, board: Board) -> None:
@@ -302,6 +311,11 @@ class HomeScreen(SessionActions):
     @on(AgendaList.Chosen)
     def _session_chosen(self, message: AgendaList.Chosen) -> None:
         self.request(OpenSession(message.session))
+
+
+def _out_of_sight(screen: Screen[object]) -> bool:
+    """Mounted and not the screen shown (a key may have shown it meanwhile)."""
+    return screen.is_attached and not screen.is_current
 
 
 def _keep(current: Session | None, detail: AthleteDetail) -> str | None:
