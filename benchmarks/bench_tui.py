@@ -29,7 +29,7 @@ by `build_all` and copied to the alike others, the logs written with one `log_ma
 all in one transaction) and reused. Planner modules are imported where used, so a fresh process
 pays for the imports its launch needs.
 
-Run: .venv/bin/python benchmarks/bench_tui.py
+Run: .venv/bin/python benchmarks/bench_tui.py (or -m benchmarks.bench_tui)
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("HIPPLAN_DB",)} | {
 }
 
 Launch = Callable[[], Coroutine[Any, Any, float]]
+# Its sibling scripts (bench_week, bench_squad) import as run by path or as `-m benchmarks.…`.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 # -- the databases -------------------------------------------------------------------------------

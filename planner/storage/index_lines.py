@@ -61,7 +61,7 @@ class Line:
     name: str  # the athlete file's
     athlete_name: str  # as the line writes it
     key: str  # the name's `name_key`: the list's order
-    doc: dict[str, Any]  # the athlete, as the line writes it
+    athlete_text: str  # the athlete's JSON, as the line writes it (smaller than decoded)
     athlete: Athlete | None  # decoded (None: not yet, for a listing of names)
     identity: str  # of the athlete file the summary was made from, as the line writes it
     offset: int
@@ -77,7 +77,7 @@ class Line:
         if self.athlete is not None:
             return self.athlete
         try:
-            return codec.athlete_from(self.doc)
+            return codec.athlete_from(_DECODER.decode(self.athlete_text))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -258,9 +258,11 @@ def _read_lines(handle: IO[bytes], index: FileIdentity) -> dict[str, Line] | Non
         parsed = _parse_line(raw)
         if parsed is None or parsed[0] in found:
             return None  # not written here, or a name twice: read whole, which says what
-        name, doc, athlete_name, identity = parsed
+        name, athlete_text, athlete_name, identity = parsed
         key = name_key(athlete_name)
-        found[name] = Line(name, athlete_name, key, doc, None, identity, offset, len(raw), index)
+        found[name] = Line(
+            name, athlete_name, key, athlete_text, None, identity, offset, len(raw), index
+        )
     return found
 
 
@@ -306,15 +308,16 @@ def _body(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     raise _NotLines  # no closing line
 
 
-def _parse_line(raw: bytes) -> tuple[str, dict[str, Any], str, str] | None:
-    """The name, the athlete's document and name, and the file identity of an entry line (None
+def _parse_line(raw: bytes) -> tuple[str, str, str, str] | None:
+    """The name, the athlete's JSON and name, and the file identity of an entry line (None
     when they cannot be read: the whole index is read then, which names the damage)."""
     try:
         text = raw.decode("utf-8")
         name, at = _DECODER.raw_decode(text)
         if not isinstance(name, str) or not text.startswith(_ATHLETE, at):
             return None
-        doc, at = _DECODER.raw_decode(text, at + len(_ATHLETE))
+        doc_at = at + len(_ATHLETE)
+        doc, at = _DECODER.raw_decode(text, doc_at)
         if not isinstance(doc, dict) or not text.startswith(_ID, at):
             return None
         start = at + len(_ID)
@@ -330,8 +333,8 @@ def _parse_line(raw: bytes) -> tuple[str, dict[str, Any], str, str] | None:
     athlete_name = doc.get("name")
     if not isinstance(athlete_name, str):
         return None
-    # Kept as written (compared as text): a fifth of the memory of the numbers.
-    return name, doc, athlete_name, text[start:end]
+    # Kept as written (the identity compared as text): a fraction of the memory decoded.
+    return name, text[doc_at:at], athlete_name, text[start:end]
 
 
 def _identity_text(identity: Sequence[int]) -> str:
