@@ -14,8 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 
 from planner.domain.squad import HEADER
+from planner.domain.summary import Summary
 from planner.services import logs, squad
 from planner.storage import Repository
+from planner.storage.index_lines import Line
 from planner.tui import board as board_module
 from planner.tui.app import HipplanApp
 from planner.tui.screens import home as home_module
@@ -50,10 +52,18 @@ def roster(app: HipplanApp) -> Roster:
 
 
 async def test_the_list_makes_only_the_rows_it_shows(
-    repo: Repository, frozen_clock: datetime
+    repo: Repository, frozen_clock: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = add_squad(repo, 60)
     app = HipplanApp(repo, watch_seconds=None)
+    read: list[str] = []
+    listed_summary = Repository._listed_summary
+
+    def counted(self: Repository, line: Line) -> Summary:
+        read.append(line.athlete_name)
+        return listed_summary(self, line)
+
+    monkeypatch.setattr(Repository, "_listed_summary", counted)
 
     async with app.run_test(size=SIZE) as pilot:
         athletes = app.screen.query_one(AthleteList)
@@ -62,6 +72,7 @@ async def test_the_list_makes_only_the_rows_it_shows(
         await pilot.pause()
         made = roster(app).made
         assert 0 < made < 20, made  # a screenful, not sixty
+        assert sorted(read) == names[:made]  # their summaries read, and only theirs
         athletes.focus()
         await pilot.press("end")  # scrolled to the last athlete: their row is made then
         await pilot.pause()
