@@ -236,3 +236,27 @@ async def test_a_squad_that_fits_shows_no_position(
         await until(pilot, lambda: app.detail is not None)
         await pilot.pause()
         assert not app.screen.query_one("#athletes-panel").border_subtitle
+
+
+async def test_next_athlete_and_the_command_palette_make_no_rows(
+    repo: Repository, frozen_clock: datetime
+) -> None:
+    names = add_squad(repo, 60)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async with app.run_test(size=SIZE) as pilot:
+        athletes = app.screen.query_one(AthleteList)
+        await until(pilot, lambda: athletes.option_count == len(names))
+        await until(pilot, lambda: app.detail is not None)
+        await pilot.pause()
+        made = roster(app).made
+        await pilot.press("c")
+        await until(pilot, lambda: app.athlete_name == names[1])
+        assert roster(app).made == made  # the next athlete's row was on screen already
+        await pilot.press("ctrl+p")
+        await pilot.press(*"switch athlete: athlete 060")
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.athlete_name == names[-1])
+        # The screenful around the last athlete, scrolled to; not the rows in between.
+        assert roster(app).made <= 2 * made < len(names)

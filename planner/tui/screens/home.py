@@ -270,7 +270,7 @@ class HomeScreen(SessionActions):
         return reason
 
     def action_next_athlete(self) -> None:
-        names = [s.name for s in self.board.summaries]
+        names = list(self.board.names)  # not the rows: each would be worked out to be read
         if len(names) < 2:
             more = "add one with n" if not names else "n adds another"
             self.notify(
