@@ -10,7 +10,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions
 from textual.widgets import Label
 
 from planner.domain.squad import HEADER
@@ -23,7 +27,7 @@ from planner.tui.app import HipplanApp
 from planner.tui.screens import home as home_module
 from planner.tui.screens.home import PREPARE_WEEK_AFTER, HomeScreen
 from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
-from planner.tui.widgets.lists import AgendaList, AthleteList, position_words
+from planner.tui.widgets.lists import AgendaList, AthleteList, RowPrompt, position_words
 from planner.tui.widgets.topbar import TopBar
 
 SIZE = (100, 32)  # about twelve athletes of two lines each fit in the list
@@ -260,3 +264,43 @@ async def test_next_athlete_and_the_command_palette_make_no_rows(
         await until(pilot, lambda: app.athlete_name == names[-1])
         # The screenful around the last athlete, scrolled to; not the rows in between.
         assert roster(app).made <= 2 * made < len(names)
+
+
+async def test_rows_are_drawn_once_as_home_shows_and_again_at_a_new_width(
+    repo: Repository, frozen_clock: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = add_squad(repo, 60)
+    drawn: list[tuple[int, int]] = []
+    render_strips = RowPrompt.render_strips
+
+    def counted(
+        self: RowPrompt, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        drawn.append((self.index, width))
+        return render_strips(self, width, height, style, options)
+
+    monkeypatch.setattr(RowPrompt, "render_strips", counted)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async with app.run_test(size=SIZE) as pilot:
+        athletes = app.screen.query_one(AthleteList)
+        await until(pilot, lambda: app.detail is not None)
+        await pilot.pause()
+        shown = len(drawn)
+        assert 0 < shown < 20 and len(set(drawn)) == shown  # each row on screen drawn once
+        wide = drawn[0][1]
+        await pilot.resize_terminal(80, 32)  # narrow: the athletes column slims down
+        await pilot.pause()
+        narrow = {width for _, width in drawn[shown:]}
+        assert narrow and wide not in narrow  # drawn again, at the new width only
+        # Keys and the mouse wheel still scroll the list.
+        athletes.focus()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert athletes.highlighted is not None and athletes.highlighted > 0
+        assert athletes.scroll_y > 0
+        before = athletes.scroll_y
+        athletes.post_message(events.MouseScrollDown(athletes, 1, 1, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert athletes.scroll_y > before
+        assert athletes.scroll_y < 2 * len(names)
