@@ -31,8 +31,8 @@ from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
 NARROW_BELOW = 90  # columns; below it the athletes column slims down
-# Seconds after Home first shows a plan before the week screen is made out of sight: Home's
-# first frames go out first, and a person reads Home for longer than this before pressing w.
+# Seconds after Home's first frame with a plan before the week screen is made out of sight:
+# a person reads Home for longer than this before pressing w.
 PREPARE_WEEK_AFTER = 0.5
 # Seconds Home waits for the selected athlete's detail before drawing its panels without it
 # ("Loading …"). Read within this, Home is laid out and drawn once, with the data, instead of
@@ -152,8 +152,13 @@ class HomeScreen(SessionActions):
             self._show_block(detail)
             if detail.plan is not None and not self._week_prepared:
                 self._week_prepared = True
-                self.set_timer(PREPARE_WEEK_AFTER, self._start_preparing_week, name="prepare-week")
+                self.call_after_refresh(self._time_week_preparation)
         self._refresh_footer()
+
+    def _time_week_preparation(self) -> None:
+        # Counted from the frame that shows the plan, not from its arrival: on a slow machine
+        # drawing it may take a good part of PREPARE_WEEK_AFTER, and the week is made after.
+        self.set_timer(PREPARE_WEEK_AFTER, self._start_preparing_week, name="prepare-week")
 
     def _start_preparing_week(self) -> None:
         # In a task of its own: the preparation waits for the week's widgets, which hand their
