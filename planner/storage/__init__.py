@@ -8,11 +8,13 @@ under its lock, with a schema version and migrations; `memory.MemoryStore` keeps
 
 from planner.storage.errors import StorageError
 from planner.storage.interface import FileStore, PlanMeta, Store, Upkeep
+from planner.storage.listing import Listing
 from planner.storage.repository import Repository, check_file, default_db_path
 from planner.storage.upkeep import copy_database
 
 __all__ = [
     "FileStore",
+    "Listing",
     "PlanMeta",
     "Repository",
     "StorageError",

@@ -92,6 +92,10 @@ class Index:
         one athlete per line (read `entries` then)."""
         return self.storage.lines()
 
+    def listed(self) -> Mapping[str, Line] | None:
+        """As `lines`, with each athlete's name and key but the athlete not decoded yet."""
+        return self.storage.listed()
+
     def check_writable(self) -> None:
         """Refuse before anything is written when the index could not take the summaries."""
         try:

@@ -23,11 +23,11 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from planner.domain.model import Athlete
+from planner.domain.model import Athlete, name_key
 from planner.storage import codec
 from planner.storage.atomic import (
     AtomicJSONStorage,
@@ -44,8 +44,12 @@ SUMMARIES = "summaries"
 _HEAD = re.compile(rb'\{"_meta":\{"1":\{"schema":([0-9]{1,9})\}\},"summaries":\{\n')
 _TAIL = b"}}\n"
 _ATHLETE, _ID = ':{"athlete":', ',"id":'
+_PLAIN_IDENTITY = re.compile(r"\[[0-9]{1,20}(?:,[0-9]{1,20})*\]")
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)
 _HEAD_BYTES = 64  # more than the longest first line
+# Bytes read at a time when listing: a squad's index in a few reads rather than hundreds (each
+# read lets the UI thread in, which a worker listing then waits for).
+_READ_BUFFER = 1 << 16
 
 FileIdentity = tuple[int, int, int, int]  # as AtomicJSONStorage tells one file from the next
 
@@ -55,7 +59,10 @@ class Line:
     """One athlete's line of the index: what a listing needs now, and where the rest is."""
 
     name: str  # the athlete file's
-    athlete: Athlete
+    athlete_name: str  # as the line writes it
+    key: str  # the name's `name_key`: the list's order
+    athlete_text: str  # the athlete's JSON, as the line writes it (smaller than decoded)
+    athlete: Athlete | None  # decoded (None: not yet, for a listing of names)
     identity: str  # of the athlete file the summary was made from, as the line writes it
     offset: int
     length: int
@@ -63,7 +70,16 @@ class Line:
 
     def made_from(self, identity: Sequence[int]) -> bool:
         """True when the summary on this line was made from the file of this identity."""
-        return self.identity == _dump(list(identity))
+        return self.identity == _identity_text(identity)
+
+    def decoded(self) -> Athlete | None:
+        """The line's athlete, decoded and checked; None when it will not decode."""
+        if self.athlete is not None:
+            return self.athlete
+        try:
+            return codec.athlete_from(_DECODER.decode(self.athlete_text))
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def entry(self, path: Path) -> dict[str, Any] | None:
         """The whole entry of this line, if the index at `path` is still the file it was read
@@ -127,8 +143,26 @@ class IndexStorage(AtomicJSONStorage):
         return None if tables is None else version_of(tables)
 
     def lines(self) -> Mapping[str, Line] | None:
-        """Each athlete file's line, by file name; None when the index is not written in lines
-        (then `tables()` reads it whole). An absent index has no lines."""
+        """Each athlete file's line, by file name, its athlete decoded; None when the index is
+        not written in lines (then `tables()` reads it whole) or a line's athlete will not
+        decode. An absent index has no lines."""
+        found = self.listed()
+        if found is None or all(line.athlete is not None for line in found.values()):
+            return found
+        checked = {}
+        for name, line in found.items():
+            athlete = line.decoded()
+            if athlete is None:
+                return None  # read whole, which names the damage
+            checked[name] = replace(line, athlete=athlete)
+        assert self._lines is not None
+        self._lines = (self._lines[0], checked)
+        return checked
+
+    def listed(self) -> Mapping[str, Line] | None:
+        """Each athlete file's line, by file name, with the athlete's name and key but the
+        athlete not decoded yet (`Line.decoded`); None when the index is not written in lines.
+        A list of a thousand athletes shows a screenful: the others are never decoded."""
         opened = open_database(self.path)
         if opened is None:
             self.forget()
@@ -138,7 +172,7 @@ class IndexStorage(AtomicJSONStorage):
         try:
             if self._lines is not None and self._lines[0] == identity:
                 return self._lines[1]
-            with os.fdopen(os.dup(fd), "rb") as handle:
+            with os.fdopen(os.dup(fd), "rb", buffering=_READ_BUFFER) as handle:
                 found = _read_lines(handle, identity)
         except _NotLines:
             return None
@@ -224,8 +258,11 @@ def _read_lines(handle: IO[bytes], index: FileIdentity) -> dict[str, Line] | Non
         parsed = _parse_line(raw)
         if parsed is None or parsed[0] in found:
             return None  # not written here, or a name twice: read whole, which says what
-        name, athlete, identity = parsed
-        found[name] = Line(name, athlete, identity, offset, len(raw), index)
+        name, athlete_text, athlete_name, identity = parsed
+        key = name_key(athlete_name)
+        found[name] = Line(
+            name, athlete_name, key, athlete_text, None, identity, offset, len(raw), index
+        )
     return found
 
 
@@ -271,23 +308,38 @@ def _body(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     raise _NotLines  # no closing line
 
 
-def _parse_line(raw: bytes) -> tuple[str, Athlete, str] | None:
-    """The name, the athlete and the file identity of an entry line (None when they cannot be
-    read: the whole index is read then, which names the damage)."""
+def _parse_line(raw: bytes) -> tuple[str, str, str, str] | None:
+    """The name, the athlete's JSON and name, and the file identity of an entry line (None
+    when they cannot be read: the whole index is read then, which names the damage)."""
     try:
         text = raw.decode("utf-8")
         name, at = _DECODER.raw_decode(text)
         if not isinstance(name, str) or not text.startswith(_ATHLETE, at):
             return None
-        doc, at = _DECODER.raw_decode(text, at + len(_ATHLETE))
+        doc_at = at + len(_ATHLETE)
+        doc, at = _DECODER.raw_decode(text, doc_at)
         if not isinstance(doc, dict) or not text.startswith(_ID, at):
             return None
         start = at + len(_ID)
-        identity, end = _DECODER.raw_decode(text, start)
-        athlete = codec.athlete_from(doc)
-    except (KeyError, TypeError, ValueError):
+        plain = _PLAIN_IDENTITY.match(text, start)  # as `_dump` writes one: no decoding
+        if plain is not None:
+            end = plain.end()
+        else:
+            identity, end = _DECODER.raw_decode(text, start)
+            if not isinstance(identity, list):
+                return None
+    except ValueError:
         return None
-    if not isinstance(identity, list):
+    athlete_name = doc.get("name")
+    if not isinstance(athlete_name, str):
         return None
-    # Kept as written (compared as text): a fifth of the memory of the numbers.
-    return name, athlete, text[start:end]
+    # Kept as written (the identity compared as text): a fraction of the memory decoded.
+    return name, text[doc_at:at], athlete_name, text[start:end]
+
+
+def _identity_text(identity: Sequence[int]) -> str:
+    """A file identity as `_dump` writes it on a line (`[1,2,3,4]`), without the JSON encoder:
+    a listing compares one per athlete."""
+    if all(type(part) is int for part in identity):
+        return "[" + ",".join(map(str, identity)) + "]"
+    return _dump(list(identity))

@@ -31,6 +31,7 @@ from planner.domain.model import (
     Session,
 )
 from planner.domain.summary import Summary
+from planner.storage.listing import Listing
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class Store(Protocol):
     # -- athletes
     def summaries(self) -> list[Summary]:
         """Every athlete's summary (athlete, plan header, week tallies), by name key."""
+        ...
+
+    def listing(self) -> Listing:
+        """Every athlete's name and name key, by name key, as `summaries` lists them; each
+        summary read when first asked for (a list showing a screenful of a squad)."""
         ...
 
     def athletes(self) -> list[Athlete]: ...

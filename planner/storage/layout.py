@@ -106,21 +106,28 @@ def history_files(folder: Path) -> Iterator[Found]:
     return (f for f in _json_files(folder) if is_history(f.name))
 
 
+def athlete_names(folder: Path) -> list[str]:
+    """The names of the athlete files in the folder, sorted, without looking at the files."""
+    return [name for name in _json_names(folder) if not is_history(name)]
+
+
 def _json_files(folder: Path) -> Iterator[Found]:
-    try:
-        names = sorted(os.listdir(folder))  # names only: a thousand entries stay small
-    except FileNotFoundError:
-        return
-    except NotADirectoryError:
-        raise StorageError(f"database folder {folder} is not a folder; left untouched") from None
-    except OSError as exc:
-        raise StorageError(f"cannot read {folder}: {exc.strerror or exc}") from None
     path = Path(folder)
-    for name in names:
-        if name.startswith(".") or not name.endswith(".json"):
-            continue
+    for name in _json_names(folder):
         try:
             st = os.stat(os.path.join(folder, name))
         except FileNotFoundError:
             continue  # removed since the listing
         yield Found(name, path, identity(st))
+
+
+def _json_names(folder: Path) -> list[str]:
+    try:
+        names = sorted(os.listdir(folder))  # names only: a thousand entries stay small
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise StorageError(f"database folder {folder} is not a folder; left untouched") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read {folder}: {exc.strerror or exc}") from None
+    return [n for n in names if not n.startswith(".") and n.endswith(".json")]

@@ -36,6 +36,7 @@ from planner.domain.summary import Summary, summarise
 from planner.storage import codec
 from planner.storage.history import is_old
 from planner.storage.interface import PlanMeta
+from planner.storage.listing import Listing
 from planner.storage.nesting import Nesting
 from planner.storage.revisions import StoredPlan, revise
 
@@ -140,6 +141,9 @@ class MemoryStore:
     @_locked
     def summaries(self) -> list[Summary]:
         return [self._summary(key) for key in sorted(self._records)]
+
+    def listing(self) -> Listing:
+        return Listing.of(self.summaries())
 
     def _summary(self, key: str) -> Summary:
         record = self._records[key]

@@ -52,6 +52,7 @@ from planner.storage.files import (
 from planner.storage.index_lines import SUMMARIES, Line
 from planner.storage.layout import (
     athlete_files,
+    athlete_names,
     file_names,
     folder_of,
     history_files,
@@ -60,6 +61,7 @@ from planner.storage.layout import (
     is_history,
     make_folder,
 )
+from planner.storage.listing import Listing
 from planner.storage.lock import WriteLock
 from planner.storage.migrations import (
     SCHEMA_VERSION,
@@ -359,13 +361,52 @@ class TinyFiles:
                 continue
             line = lines.get(listed.name) if lines is not None else None
             entry = index_entries.get(listed.name) if lines is None else None
-            if line is not None and line.made_from(listed.identity):
+            if line is not None and line.athlete is not None and line.made_from(listed.identity):
                 found.append(Summary.later(line.athlete, load, line))
             elif entry is not None and tuple(entry.get("id", ())) == listed.identity:
                 found.append(self._decode(codec.summary_from, entry, "summary", self.path))
             else:
                 found.append(self._summary_from_file(listed.path))
         return sorted(found, key=lambda s: s.athlete.key)
+
+    def listing(self) -> Listing:
+        """Every athlete's name and name key from the index, by name key; each summary read
+        when first asked for, and then from its line only if the athlete file is still the one
+        the line was made from (else from the file): never stale, and a squad's list costs the
+        names and the rows shown, not a look at every athlete and every file."""
+        lines = self._index.listed()
+        staged = any(f.storage.staged for f in self._touched.values())
+        if staged or lines is None or (lines and not os.path.lexists(self.folder)):
+            return Listing.of(self.summaries())  # as it reads them, or says what is wrong
+        rows: list[tuple[str, str, Line | Summary]] = []
+        for name in athlete_names(self.folder):
+            line = lines.get(name)
+            if line is None:  # a file the index does not list yet (a writer killed between)
+                summary = self._summary_from_file(self.folder / name)
+                rows.append((summary.athlete.key, summary.athlete.name, summary))
+            else:
+                rows.append((line.key, line.athlete_name, line))
+        rows.sort(key=lambda row: row[0])
+        listed = [row[2] for row in rows]
+
+        def load(index: int) -> Summary:
+            found = listed[index]
+            return found if isinstance(found, Summary) else self._listed_summary(found)
+
+        return Listing(tuple(r[1] for r in rows), tuple(r[0] for r in rows), load)
+
+    def _listed_summary(self, line: Line) -> Summary:
+        """A listed athlete's summary: from their line while their file is the one it was made
+        from (or is gone since the listing), else read from the file."""
+        path = self.folder / line.name
+        try:
+            current = identity(os.stat(path))
+        except FileNotFoundError:
+            current = None
+        athlete = line.decoded() if current is None or line.made_from(current) else None
+        if athlete is not None:
+            return Summary.later(athlete, self._summary_of_line, line)
+        return self._summary_from_file(path)
 
     def _summary_of_line(self, line: Line) -> Summary:
         """The rest of a summary listed from its line of the index; read from the athlete file

@@ -98,11 +98,11 @@ def _app_commands(app: HipplanApp) -> Iterator[Command]:
             # A screen without a key of its own (sync: ctrl+s in the export dialog) says no key.
             key = f" ({app.get_key_display(spec.binding('app'))})" if spec.key else ""
             yield Command(spec.command, f"{spec.tooltip}{key}", partial(app.open, spec.name))
-    for summary in app.board.summaries:
-        if summary.name != app.board.selected:
+    for name in app.board.names:  # the names only: a squad's rows are made as they are shown
+        if name != app.board.selected:
             yield Command(
-                f"Switch athlete: {summary.name}",
+                f"Switch athlete: {name}",
                 "Show this athlete on every screen",
-                partial(app.select_athlete, summary.name),
+                partial(app.select_athlete, name),
             )
     yield Command("Toggle light/dark theme", "Switch themes (ctrl+t)", app.action_toggle_theme)

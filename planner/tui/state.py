@@ -40,7 +40,7 @@ from planner.domain.summary import Summary
 from planner.services import settling
 
 if TYPE_CHECKING:
-    from planner.storage import Store
+    from planner.storage import Listing, Store
 
 RECENT_WEEKS = 8
 
@@ -279,11 +279,12 @@ class Board:
 
 
 def load_board(repo: Store, selected: str | None, now: datetime) -> Board:
-    """Every athlete's summary as of `now`, with `selected` chosen (the first if not listed).
+    """Every athlete listed as of `now`, with `selected` chosen (the first if not listed).
 
-    The detail is left to `load_detail`: the list costs one small read per athlete, and each
-    row's figures are worked out when the row is first shown (see `Roster`)."""
-    return listed(Roster(repo.summaries(), now, _reports_of(repo)), selected)
+    The detail is left to `load_detail`: the list costs the athletes' names (`Store.listing`),
+    and each row's summary is read, and its figures worked out, when the row is first shown
+    (see `Roster`)."""
+    return listed(Roster(repo.listing(), now, _reports_of(repo)), selected)
 
 
 def listed(roster: Roster, selected: str | None) -> Board:
@@ -294,17 +295,18 @@ def listed(roster: Roster, selected: str | None) -> Board:
 class Roster(Sequence[AthleteSummary]):
     """Every athlete's row of the list, each made the first time it is asked for.
 
-    Home shows a screenful of a squad of hundreds; the rows scrolled past are never made. The
-    reports behind them come from `ReportCache`, so a reload redoes only what changed.
+    Home shows a screenful of a squad of hundreds; the rows scrolled past are never made, nor
+    their stored summaries read. The reports behind them come from `ReportCache`, so a reload
+    redoes only what changed.
     """
 
-    def __init__(self, stored: Iterable[Summary], now: datetime, reports: ReportCache) -> None:
-        self._stored = tuple(stored)
+    def __init__(self, stored: Listing, now: datetime, reports: ReportCache) -> None:
+        self._stored = stored
         self._now = now
         self._reports = reports
-        self._rows: list[AthleteSummary | None] = [None] * len(self._stored)
-        self.names = tuple(s.athlete.name for s in self._stored)
-        self.keys = tuple(s.athlete.key for s in self._stored)  # stored with each athlete
+        self._rows: list[AthleteSummary | None] = [None] * len(stored)
+        self.names = stored.names
+        self.keys = stored.keys
 
     def at(self, now: datetime) -> Roster:
         """The same athletes as of `now`: rows made afresh when asked for, from the stored
@@ -323,7 +325,7 @@ class Roster(Sequence[AthleteSummary]):
             return [self[i] for i in range(*index.indices(len(self)))]
         row = self._rows[index]
         if row is None:
-            stored = self._stored[index]
+            stored = self._stored.summary(index)
             row = summarise(stored, self._now, self._reports.report(stored, self._now))
             self._rows[index] = row
         return row

@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 
 from planner import clock
-from planner.domain.summary import Summary
-from planner.storage import Repository
+from planner.storage import Listing, Repository
 from planner.tui.board import BoardKeeper, DetailRead
 from planner.tui.state import summarise
 from tests.support.pilot import FROZEN_NOW
@@ -75,11 +74,11 @@ def test_when_only_the_clock_moved_the_list_is_not_read_again(
     keeper = listed_keeper(demo_repo)
     reads: list[int] = []
 
-    def counted() -> list[Summary]:
+    def counted() -> Listing:
         reads.append(1)
-        return list(stored.values())
+        return Listing.of(list(stored.values()))
 
-    monkeypatch.setattr(demo_repo, "summaries", counted)
+    monkeypatch.setattr(demo_repo, "listing", counted)
     later = FROZEN_NOW + timedelta(days=7)  # a week on: the rows' weeks move with it
     clock.freeze(later)
 

@@ -10,18 +10,24 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions
 from textual.widgets import Label
 
 from planner.domain.squad import HEADER
+from planner.domain.summary import Summary
 from planner.services import logs, squad
 from planner.storage import Repository
+from planner.storage.index_lines import Line
 from planner.tui import board as board_module
 from planner.tui.app import HipplanApp
 from planner.tui.screens import home as home_module
 from planner.tui.screens.home import PREPARE_WEEK_AFTER, HomeScreen
 from planner.tui.state import AthleteDetail, Roster, load_board, load_detail
-from planner.tui.widgets.lists import AgendaList, AthleteList, position_words
+from planner.tui.widgets.lists import AgendaList, AthleteList, RowPrompt, position_words
 from planner.tui.widgets.topbar import TopBar
 
 SIZE = (100, 32)  # about twelve athletes of two lines each fit in the list
@@ -50,10 +56,18 @@ def roster(app: HipplanApp) -> Roster:
 
 
 async def test_the_list_makes_only_the_rows_it_shows(
-    repo: Repository, frozen_clock: datetime
+    repo: Repository, frozen_clock: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = add_squad(repo, 60)
     app = HipplanApp(repo, watch_seconds=None)
+    read: list[str] = []
+    listed_summary = Repository._listed_summary
+
+    def counted(self: Repository, line: Line) -> Summary:
+        read.append(line.athlete_name)
+        return listed_summary(self, line)
+
+    monkeypatch.setattr(Repository, "_listed_summary", counted)
 
     async with app.run_test(size=SIZE) as pilot:
         athletes = app.screen.query_one(AthleteList)
@@ -62,6 +76,7 @@ async def test_the_list_makes_only_the_rows_it_shows(
         await pilot.pause()
         made = roster(app).made
         assert 0 < made < 20, made  # a screenful, not sixty
+        assert sorted(read) == names[:made]  # their summaries read, and only theirs
         athletes.focus()
         await pilot.press("end")  # scrolled to the last athlete: their row is made then
         await pilot.pause()
@@ -225,3 +240,67 @@ async def test_a_squad_that_fits_shows_no_position(
         await until(pilot, lambda: app.detail is not None)
         await pilot.pause()
         assert not app.screen.query_one("#athletes-panel").border_subtitle
+
+
+async def test_next_athlete_and_the_command_palette_make_no_rows(
+    repo: Repository, frozen_clock: datetime
+) -> None:
+    names = add_squad(repo, 60)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async with app.run_test(size=SIZE) as pilot:
+        athletes = app.screen.query_one(AthleteList)
+        await until(pilot, lambda: athletes.option_count == len(names))
+        await until(pilot, lambda: app.detail is not None)
+        await pilot.pause()
+        made = roster(app).made
+        await pilot.press("c")
+        await until(pilot, lambda: app.athlete_name == names[1])
+        assert roster(app).made == made  # the next athlete's row was on screen already
+        await pilot.press("ctrl+p")
+        await pilot.press(*"switch athlete: athlete 060")
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.athlete_name == names[-1])
+        # The screenful around the last athlete, scrolled to; not the rows in between.
+        assert roster(app).made <= 2 * made < len(names)
+
+
+async def test_rows_are_drawn_once_as_home_shows_and_again_at_a_new_width(
+    repo: Repository, frozen_clock: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = add_squad(repo, 60)
+    drawn: list[tuple[int, int]] = []
+    render_strips = RowPrompt.render_strips
+
+    def counted(
+        self: RowPrompt, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        drawn.append((self.index, width))
+        return render_strips(self, width, height, style, options)
+
+    monkeypatch.setattr(RowPrompt, "render_strips", counted)
+    app = HipplanApp(repo, watch_seconds=None)
+
+    async with app.run_test(size=SIZE) as pilot:
+        athletes = app.screen.query_one(AthleteList)
+        await until(pilot, lambda: app.detail is not None)
+        await pilot.pause()
+        shown = len(drawn)
+        assert 0 < shown < 20 and len(set(drawn)) == shown  # each row on screen drawn once
+        wide = drawn[0][1]
+        await pilot.resize_terminal(80, 32)  # narrow: the athletes column slims down
+        await pilot.pause()
+        narrow = {width for _, width in drawn[shown:]}
+        assert narrow and wide not in narrow  # drawn again, at the new width only
+        # Keys and the mouse wheel still scroll the list.
+        athletes.focus()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert athletes.highlighted is not None and athletes.highlighted > 0
+        assert athletes.scroll_y > 0
+        before = athletes.scroll_y
+        athletes.post_message(events.MouseScrollDown(athletes, 1, 1, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert athletes.scroll_y > before
+        assert athletes.scroll_y < 2 * len(names)

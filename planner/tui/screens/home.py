@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -30,8 +31,8 @@ from planner.tui.widgets.lists import AgendaList, AthleteList
 from planner.tui.widgets.topbar import TopBar
 
 NARROW_BELOW = 90  # columns; below it the athletes column slims down
-# Seconds after Home first shows a plan before the week screen is made out of sight: Home's
-# first frames go out first, and a person reads Home for longer than this before pressing w.
+# Seconds after Home's first frame with a plan before the week screen is made out of sight:
+# a person reads Home for longer than this before pressing w.
 PREPARE_WEEK_AFTER = 0.5
 # Seconds Home waits for the selected athlete's detail before drawing its panels without it
 # ("Loading …"). Read within this, Home is laid out and drawn once, with the data, instead of
@@ -151,8 +152,18 @@ class HomeScreen(SessionActions):
             self._show_block(detail)
             if detail.plan is not None and not self._week_prepared:
                 self._week_prepared = True
-                self.set_timer(PREPARE_WEEK_AFTER, self._prepare_week, name="prepare-week")
+                self.call_after_refresh(self._time_week_preparation)
         self._refresh_footer()
+
+    def _time_week_preparation(self) -> None:
+        # Counted from the frame that shows the plan, not from its arrival: on a slow machine
+        # drawing it may take a good part of PREPARE_WEEK_AFTER, and the week is made after.
+        self.set_timer(PREPARE_WEEK_AFTER, self._start_preparing_week, name="prepare-week")
+
+    def _start_preparing_week(self) -> None:
+        # In a task of its own: the preparation waits for the week's widgets, which hand their
+        # callbacks to the screen shown, Home, whose messages must go on meanwhile.
+        self.run_worker(self._prepare_week(), name="prepare-week", group="prepare-week")
 
     async def _prepare_week(self) -> None:
         """Once Home has painted an athlete with a plan, mount the week screen out of sight,
@@ -169,15 +180,18 @@ class HomeScreen(SessionActions):
         app._load_screen_css(week)
         _, mounted = app._get_screen(week)
         await mounted
-        # Then what its first showing would do: arrange every widget at this size. A screen
-        # not shown is laid out without being drawn; shown, it is only drawn (unless the
-        # terminal was resized meanwhile).
-        if week.is_attached and not week.is_current:
+        # Then what its first showing would do: arrange every widget at this size. Textual
+        # lays out only the screen shown, and has no public call to lay out another; a screen
+        # laid out out of sight is only drawn when shown (unless the terminal was resized).
+        if _out_of_sight(week):
             week._refresh_layout(app.size)
             # The widgets answer their first size by asking for another layout (the grid fits
-            # its days): settle that here too, or the first showing would do it.
-            await asyncio.sleep(0.05)
-            if week.is_attached and not week.is_current and week._layout_widgets:
+            # its days): once each has taken its size, and the screen their requests, settle
+            # that here too, or the first showing would.
+            await asyncio.gather(*(w.wait_for_refresh() for w in week.query("*") if w.is_running))
+            if _out_of_sight(week) and week.is_running:
+                await week.wait_for_refresh()  # the layouts its widgets asked for are noted
+            if _out_of_sight(week) and week._layout_widgets:
                 week._refresh_layout(app.size)
 
     def _show_loading(self, board: Board) -> None:
@@ -261,7 +275,7 @@ class HomeScreen(SessionActions):
         return reason
 
     def action_next_athlete(self) -> None:
-        names = [s.name for s in self.board.summaries]
+        names = list(self.board.names)  # not the rows: each would be worked out to be read
         if len(names) < 2:
             more = "add one with n" if not names else "n adds another"
             self.notify(
@@ -302,6 +316,11 @@ class HomeScreen(SessionActions):
     @on(AgendaList.Chosen)
     def _session_chosen(self, message: AgendaList.Chosen) -> None:
         self.request(OpenSession(message.session))
+
+
+def _out_of_sight(screen: Screen[object]) -> bool:
+    """Mounted and not the screen shown (a key may have shown it meanwhile)."""
+    return screen.is_attached and not screen.is_current
 
 
 def _keep(current: Session | None, detail: AthleteDetail) -> str | None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from textual import on
+from textual import events, on
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
@@ -85,7 +85,13 @@ class AthleteList(OptionList):
         super().watch_highlighted(highlighted)
         self._show_position()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        # OptionList forgets every row drawn on any resize, but a row depends on the width
+        # alone, and the first resize arrives after the rows were drawn at that very size: kept
+        # then, a squad's screenful is not drawn twice as Home first shows.
+        if self.scrollable_content_region.width == self._drawn_width:
+            event.prevent_default()
+            self.refresh()
         self._show_position()
 
     def _show_position(self) -> None:
@@ -131,13 +137,13 @@ class RowPrompt(Visual):
 
     def __init__(self, summaries: Sequence[AthleteSummary], index: int) -> None:
         self._summaries = summaries
-        self._index = index
+        self.index = index  # the athlete's place in the list
         self._content: Content | None = None
 
     @property
     def content(self) -> Content:
         if self._content is None:
-            self._content = athlete_prompt(self._summaries[self._index])
+            self._content = athlete_prompt(self._summaries[self.index])
         return self._content
 
     def render_strips(

@@ -185,6 +185,23 @@ class StoreContract:
         assert ann.weeks[0].done == 1 and ann.plan is not None and ann.plan.sessions == ()
         assert ben.athlete.name == "Ben" and ben.plan is None
 
+    def test_a_listing_names_whom_summaries_list_and_gives_their_summaries(
+        self, store: Store, opened: Opener
+    ) -> None:
+        store.save_plan(plan_for(store))
+        store.add_athlete(Athlete("ben", 2))
+        store.add_athlete(Athlete("Al", 3))
+        listing = opened().listing()
+        summaries = opened().summaries()
+        assert listing.names == tuple(s.athlete.name for s in summaries) == ("Al", ANN, "ben")
+        assert listing.keys == tuple(s.athlete.key for s in summaries)
+        assert [listing.summary(i) for i in range(len(listing))] == summaries
+
+    def test_a_listing_inside_a_transaction_sees_its_writes(self, store: Store) -> None:
+        with store.transaction():
+            store.add_athlete(Athlete("Ben", 2))
+            assert store.listing().names == (ANN, "Ben")
+
     @pytest.mark.parametrize("write", sorted(WRITES))
     def test_writes_for_an_unknown_athlete_are_refused(
         self, store: Store, opened: Opener, write: str
