@@ -527,3 +527,22 @@ def test_a_daily_runner_loosens_with_longer_cool_downs_and_one_long_session(
     check_budget(plan, catalogue)
     check_gradual(plan)
     check_routine_whole(plan)
+
+
+@pytest.mark.parametrize("pattern", ["once a week", "three a week", "22:30"])
+@pytest.mark.parametrize(("tightness", "sport", "sitting"),
+                         [(1, "triathlon", 0.0), (2, "run", 9.0), (1, "triathlon", 9.0)])  # fmt: skip
+def test_a_supple_athletes_added_loosening_week_steps_down_through_a_taper(
+    tightness: int, sport: Sport, sitting: float, pattern: str,
+    standard: Template, catalogue: Catalogue,
+) -> None:  # fmt: skip
+    """Triathlon or long sitting gives a supple athlete one loosening week of the nearest
+    tighter level; it once fell straight to maintenance (55 -> 31, 76 -> 37 minutes)."""
+    for weeks in (3, 6, 8, 12):
+        case = Case(tightness, sport, sitting, "Europe/London", date(2027, 3, 1), weeks, pattern)
+        plan = case.build(standard, catalogue)
+        weekly = plan.weekly_minutes()
+        assert plan.loosening_weeks == 1 and plan.taper_weeks == 1, (weeks, weekly)
+        assert all(b >= 0.6 * a for a, b in pairwise(weekly)), (weeks, weekly)
+        check_even_taper(plan)
+        check_weekly_shape(plan)
