@@ -179,6 +179,8 @@ def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
     if unit is None or last is None:
         return given
     low, high = _unit_bounds(dose.hold_seconds is not None, last)
+    if dose.reps is not None:  # fewer sets before fewer reps than planned or done (2 x 6 after 8)
+        low = max(low, min(unit, last))
     best: Dose | None = None
     for rounds in range(dose.rounds, 0, -1):
         for value in range(min(unit, high), low - 1, -1):

@@ -232,6 +232,24 @@ def test_an_exercise_new_to_the_future_grows_from_where_the_plan_starts_it(
     assert keep_gradual(later, set()) == keep_gradual(later, set(), {})
 
 
+def test_a_drill_brought_down_to_gradual_keeps_its_reps_and_drops_a_set(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """A re-assessment from 2 to 5 after warm-ups of 8 reps: the fresh 2 x 13 came down to
+    2 x 6 reps (the most time per side gradual change allows), under the drills' 8-15; fewer
+    sets come first, never fewer reps than planned or done."""
+    plan = stored_plan(standard, catalogue)
+    warm_ups = [s for s in plan.sessions if s.kind == "pre-run"][:3]
+    done = {p.exercise_id: replace(p.dose, rounds=1, reps=8) for p in warm_ups[0].exercises}
+    assert any(p.dose.reps and p.dose.reps * p.dose.rounds > 12 for p in warm_ups[0].exercises)
+    eased = keep_gradual(warm_ups, set(), done)
+    for session in eased:
+        for p in session.exercises:
+            assert p.dose.reps is not None and p.dose.reps >= 8, (session.id, p.exercise_id)
+    first = {p.exercise_id: p.dose for p in eased[0].exercises}
+    assert all(d.rounds == 1 and d.reps == 10 for d in first.values()), first
+
+
 def test_changes_stored_before_kinds_are_told_by_their_opening_words() -> None:
     old_hold = PlanChange(3, "loosening week 1 ended with 0 of 90 minutes; now loosening 1-4")
     old_move = PlanChange(3, "moved 20270301-loose from Mon to Tue")
