@@ -131,7 +131,7 @@ def _eased(
 def _gentle_fall(given: Prescription, before: Dose | None) -> Prescription:
     """The prescription, or, when it still changes from `before` by more than gradual change
     allows (a fall, or reps that fall while the time per side rises), the gradual dose nearest
-    to it (fewest rounds on a tie)."""
+    to it, with its own number of rounds where one fits (else fewest rounds on a tie)."""
     if before is None or _is_gradual(before, given.dose, given.timing):
         return given
     dose, timing = given.dose, given.timing
@@ -151,7 +151,11 @@ def _gentle_fall(given: Prescription, before: Dose | None) -> Prescription:
     if not fitting:
         return given
     aim = _side(dose, timing)
-    best = min(fitting, key=lambda c: (abs(_side(c, timing) - aim), c.rounds))
+    # the planned sets where gradual change allows: a set fewer with twice the reps (2 x 6 ->
+    # 1 x 12) drifted on, the reps rising 2 at a time past the exercise's range (1 x 22)
+    best = min(
+        fitting, key=lambda c: (c.rounds != dose.rounds, abs(_side(c, timing) - aim), c.rounds)
+    )
     return replace(given, dose=best)
 
 
@@ -179,6 +183,8 @@ def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
     if unit is None or last is None:
         return given
     low, high = _unit_bounds(dose.hold_seconds is not None, last)
+    if dose.reps is not None:  # fewer sets before fewer reps than planned or done (2 x 6 after 8)
+        low = max(low, min(unit, last))
     best: Dose | None = None
     for rounds in range(dose.rounds, 0, -1):
         for value in range(min(unit, high), low - 1, -1):

@@ -82,6 +82,19 @@ class QuietTime(Conflict):
         self.rule = rule
 
 
+class OverBudget(Conflict):
+    """A move would take a muscle group's static time in a week to the weekly most (a must);
+    `group`, `week` and `seconds` (a side, with the move) say where."""
+
+    field = "to"
+
+    def __init__(self, group: str, week: int, seconds: int, message: str) -> None:
+        super().__init__(message)
+        self.group = group
+        self.week = week
+        self.seconds = seconds
+
+
 class NoRuns(Conflict):
     """A plan is built around runs, and there are none in its weeks."""
 

@@ -8,11 +8,13 @@ still ends 0-15 min before the run, or starts 0-15 min after it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from planner.domain.errors import Conflict, InvalidInput, QuietTime
+from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Catalogue
+from planner.domain.errors import Conflict, InvalidInput, OverBudget, QuietTime
 from planner.domain.inputs import zone
 from planner.domain.model import RUN_KINDS, Plan, Run, Session, SessionKind, as_utc
 from planner.domain.placement import NIGHT_ENDS, NIGHT_STARTS, QUIET_BEFORE_RUN
@@ -42,6 +44,35 @@ def moved_session(plan: Plan, session: Session, new_start: datetime) -> Session:
             "to", f"{start:%a %d %b} is outside the plan ({plan.start:%d %b} to {last:%d %b %Y})"
         )
     return replace(session, start=start, end=end, week=week, pinned=True)
+
+
+def check_weekly_budget(plan: Plan, session: Session, catalogue: Catalogue) -> None:
+    """A session moved into another week may not take any muscle group's static time there,
+    a side, to the weekly most (DOMAIN.md: under 12 minutes, the evidence's plateau); the
+    engine planned each week's stretching within it, so a move inside its week keeps it."""
+    before = plan.session(session.id)
+    if before is not None and before.week == session.week:
+        return
+    used: dict[str, int] = defaultdict(int)
+    for other in (*plan.sessions_in_week(session.week), session):
+        if other.id == session.id and other is not session:
+            continue
+        for given in other.exercises:
+            if given.style == "static":
+                for group in catalogue.get(given.exercise_id).targets:
+                    used[group] += (given.dose.hold_seconds or 0) * given.dose.rounds
+    most = WEEKLY_MOST_MINUTES * 60
+    over = sorted((g for g, seconds in used.items() if seconds >= most), key=lambda g: -used[g])
+    if over:
+        group = over[0]
+        raise OverBudget(
+            group,
+            session.week,
+            used[group],
+            f"moving {session.id} into week {session.week} would give {group}"
+            f" {used[group] / 60:.1f} min of stretching a side that week; a week stays under"
+            f" {WEEKLY_MOST_MINUTES} min per muscle group",
+        )
 
 
 def check_tied_to_run(plan: Plan, session: Session) -> Session:

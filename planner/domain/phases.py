@@ -57,7 +57,10 @@ def phase_lengths(
     row = template.row(athlete.tightness)
     planned = row.loosening_weeks + int(needs_extra_loosening(athlete))
     available = weeks - 1
-    taper_wanted = row.taper_weeks if planned or extra_loosening_weeks else 0
+    # a supple athlete's added loosening week is the nearest tighter level's, and so is the
+    # taper after it: straight from loosening to maintenance would fall by more than 40 %
+    taper_weeks = template.loosening_row(athlete.tightness).taper_weeks
+    taper_wanted = taper_weeks if planned or extra_loosening_weeks else 0
     if planned + taper_wanted <= available:
         loosening = min(planned + extra_loosening_weeks, available)
         return loosening, min(taper_wanted, available - loosening)

@@ -5,9 +5,9 @@ Progression)."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from planner.domain.dosing import STANDALONE_KINDS
 from planner.domain.fitted import CAPPED, Fitted
@@ -90,7 +90,7 @@ def _trim_week_to(fitted: Fitted, week: int, limit: int) -> int:
         first = fitted.index(sessions[0])
         kept = list(sessions)
         # a re-fitted routine may take a minute more than trimmed: trim again, none growing
-        _trim_to(kept, limit, least, hold=attempt > 0, drop=stuck)
+        _trim_to(kept, limit, least, hold=attempt > 0, drop=stuck, day=fitted.window.local_date)
         fitted.drop(_left_out(sessions, kept))
         fitted.fit_from(first, until=week)
     return sum(s.minutes for s in fitted.mobility_in(week))
@@ -128,11 +128,13 @@ def _trim_to(
     *,
     hold: bool = False,
     drop: bool = False,
+    day: Callable[[datetime], date] | None = None,
 ) -> None:
     """Shorten extras, then cool-downs, then warm-ups (longest first, none below its `least`);
     with `drop`, then leave sessions out, latest first, and give minutes freed by a drop back
     to the survivors. With `hold`, no session may grow on the re-fit (a first trim came back
-    over the cap)."""
+    over the cap). Given the local `day` of an instant, a drop takes first a session whose day
+    keeps another, so the week keeps its days of mobility (a must) where it can."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
     for slot in sessions if hold else ():
@@ -153,12 +155,23 @@ def _trim_to(
             excess -= 1
     dropped = False
     while drop and excess > 0 and sessions:
-        latest = max(sessions, key=lambda s: s.start)
+        latest = _to_drop(sessions, day)
         sessions.remove(latest)
         excess -= latest.minutes
         dropped = True
     if dropped:
         _give_back(sessions, -excess, before)
+
+
+def _to_drop(sessions: list[Slot], day: Callable[[datetime], date] | None) -> Slot:
+    """The latest session whose day keeps another session, else the latest."""
+    latest_first = sorted(sessions, key=lambda s: s.start, reverse=True)
+    if day is not None:
+        count = Counter(day(s.start) for s in sessions)
+        shared = next((s for s in latest_first if count[day(s.start)] > 1), None)
+        if shared is not None:
+            return shared
+    return latest_first[0]
 
 
 def _give_back(

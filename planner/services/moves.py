@@ -10,10 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from planner import clock
+from planner import clock, plans_io
 from planner.domain.errors import InvalidInput, NoPlan, UnknownSession
 from planner.domain.model import Plan, PlanChange, as_utc
-from planner.domain.moves import check_free, check_tied_to_run, moved_session
+from planner.domain.moves import (
+    check_free,
+    check_tied_to_run,
+    check_weekly_budget,
+    moved_session,
+)
 from planner.storage import Store
 
 
@@ -45,6 +50,7 @@ def _move(repo: Store, name: str, session_id: str, new_start: datetime, now: dat
     busy = [(b.start, b.end, f"busy: {b.title}") for b in repo.busy(athlete.name)]
     check_free(plan, moved, busy)
     moved = check_tied_to_run(plan, moved)
+    check_weekly_budget(plan, moved, plans_io.load_catalogue())
     reason = (
         f"moved {session.id} from {session.start:%a %d %b %H:%M} to {moved.start:%a %d %b %H:%M}"
     )

@@ -75,3 +75,18 @@ def test_bad_moves_are_refused_in_one_line(planned: Cli, to: str, message: str, 
 def test_unknown_session_is_refused(planned: Cli) -> None:
     result = planned("plan", "move", "Ana", "20270399-x", "--to", "2027-03-23 10:00")
     assert result.code == 1 and "no session '20270399-x'" in result.err
+
+
+def test_a_move_into_another_week_keeps_its_stretching_under_12_minutes(cli: Cli) -> None:
+    """Week 3 of a very tight athlete holds most of the weekly 12 minutes a side for the
+    glutes: week 2's last loosening session may not move into it, and the plan stays."""
+    assert cli("athlete", "add", "Ana", "--tightness", "5", "--tz", "Europe/London").code == 0
+    runs = ("runs", "add", "Ana", "--days", "mon,wed,sat", "--at", "06:30", "--minutes", "45")
+    assert cli(*runs).code == 0
+    assert cli("plan", "build", "Ana", "--start", "2027-03-01", "--weeks", "8").code == 0
+    before = cli("plan", "show", "Ana", "--json").out
+    result = cli("plan", "move", "Ana", "20270314-loose", "--to", "2027-03-18 12:00")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "into week 3 would give glutes" in result.err and "under 12 min" in result.err
+    assert cli("plan", "show", "Ana", "--json").out == before
+    assert cli("plan", "move", "Ana", "20270314-loose", "--to", "2027-03-11 12:00").code == 0

@@ -92,8 +92,8 @@ def test_no_runs_is_refused(standard: Template, catalogue: Catalogue) -> None:
         (2, "run", 0, 8, 0, (0, 0)),
         (1, "run", 0, 8, 0, (0, 0)),
         (5, "triathlon", 10, 8, 0, (4, 2)),  # triathlon and sitting add one week, not two
-        (2, "run", 9, 8, 0, (1, 0)),
-        (1, "triathlon", 0, 8, 0, (1, 0)),
+        (2, "run", 9, 8, 0, (1, 1)),  # the added week tapers as tightness 3 does
+        (1, "triathlon", 0, 8, 0, (1, 1)),
         (3, "run", 8, 8, 0, (1, 1)),  # 8 hours is not more than 8
         (5, "run", 0, 4, 0, (2, 1)),  # short plans shorten loosening and taper together
         (5, "run", 0, 3, 0, (1, 1)),  # never the final maintenance week

@@ -20,7 +20,7 @@ from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.errors import QuietTime
 from planner.domain.inputs import zone
-from planner.domain.model import Athlete, Plan, Run, RunRule, Session, Sport, as_utc
+from planner.domain.model import Athlete, BusyBlock, Plan, Run, RunRule, Session, Sport, as_utc
 from planner.domain.moves import check_quiet
 from planner.domain.placement import ROOM_MINUTES
 from planner.domain.schedule import runs_between
@@ -527,3 +527,51 @@ def test_a_daily_runner_loosens_with_longer_cool_downs_and_one_long_session(
     check_budget(plan, catalogue)
     check_gradual(plan)
     check_routine_whole(plan)
+
+
+@pytest.mark.parametrize("pattern", ["once a week", "three a week", "22:30"])
+@pytest.mark.parametrize(("tightness", "sport", "sitting"),
+                         [(1, "triathlon", 0.0), (2, "run", 9.0), (1, "triathlon", 9.0)])  # fmt: skip
+def test_a_supple_athletes_added_loosening_week_steps_down_through_a_taper(
+    tightness: int, sport: Sport, sitting: float, pattern: str,
+    standard: Template, catalogue: Catalogue,
+) -> None:  # fmt: skip
+    """Triathlon or long sitting gives a supple athlete one loosening week of the nearest
+    tighter level; it once fell straight to maintenance (55 -> 31, 76 -> 37 minutes)."""
+    for weeks in (3, 6, 8, 12):
+        case = Case(tightness, sport, sitting, "Europe/London", date(2027, 3, 1), weeks, pattern)
+        plan = case.build(standard, catalogue)
+        weekly = plan.weekly_minutes()
+        assert plan.loosening_weeks == 1 and plan.taper_weeks == 1, (weeks, weekly)
+        assert all(b >= 0.6 * a for a, b in pairwise(weekly)), (weeks, weekly)
+        check_even_taper(plan)
+        check_weekly_shape(plan)
+
+
+# Runs from a calendar (day of the plan, HH:MM, minutes): a week of more runs than the one
+# before, capped at its minutes, once left out the latest run's warm-up and cool-down together
+# and kept mobility on two days (week 5: 05:00, 05:01 and a 21:45 run; office hours every day).
+IRREGULAR = [(0, "0500", 45), (1, "2230", 50), (3, "2330", 70), (4, "1215", 30), (6, "0800", 150),
+             (9, "0530", 40), (10, "1900", 45), (13, "0700", 120), (15, "2300", 45),
+             (17, "0615", 35), (20, "0900", 90), (22, "1730", 40), (27, "0800", 160),
+             (29, "0500", 30), (30, "0501", 30), (34, "2145", 40)]  # fmt: skip
+
+
+@pytest.mark.parametrize("tightness", [1, 2, 3])
+def test_a_week_trimmed_to_its_cap_keeps_mobility_on_three_days(
+    tightness: int, standard: Template, catalogue: Catalogue
+) -> None:
+    start = date(2027, 3, 1)
+    athlete = Athlete("Ada", tightness, tz="Europe/London")
+    runs = []
+    for day, clock, minutes in IRREGULAR:
+        at = datetime.combine(start + timedelta(days=day), time(int(clock[:2]), int(clock[2:])),
+                              athlete.zone)  # fmt: skip
+        runs.append(Run(f"run-{day}", at, at + timedelta(minutes=minutes)))
+    office = [BusyBlock(datetime.combine(start + timedelta(days=day), time(9), athlete.zone),
+                        datetime.combine(start + timedelta(days=day), time(17), athlete.zone),
+                        "Office") for day in range(2, 42)]  # fmt: skip
+    plan = build_plan(athlete, runs, start, 6, standard, catalogue, busy=office)
+    check_three_days(plan)
+    check_weekly_shape(plan)
+    check_placement(plan)

@@ -4,15 +4,15 @@ moves where they still fit and names the ones it drops."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
 from planner.domain.adapt import adapt
 from planner.domain.catalogue import Catalogue, Template
-from planner.domain.errors import Conflict, InvalidInput
+from planner.domain.errors import Conflict, InvalidInput, OverBudget
 from planner.domain.model import Plan, Session, as_utc
-from planner.domain.moves import check_free, check_tied_to_run, moved_session
+from planner.domain.moves import check_free, check_tied_to_run, check_weekly_budget, moved_session
 from tests.unit.domain.test_adapt import WEEK2_TUESDAY, build, log_week
 
 
@@ -88,3 +88,23 @@ def test_a_rebuild_names_a_move_it_had_to_drop(standard: Template, catalogue: Ca
     assert loose.id in result.dropped_moves
     assert result.plan.session(loose.id) is None
     assert f"no longer fit: {loose.id}" in result.plan.changes[-1].reason
+
+
+def test_a_session_moved_into_another_week_keeps_that_weeks_stretching_under_12_minutes(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Week 3 of a very tight athlete already holds most of the weekly 12 minutes a side for
+    the glutes: week 2's last loosening session moved into it would take them to 13.2."""
+    plan = build(standard, catalogue)
+    loose = [s for s in plan.sessions_in_week(2) if s.kind == "loosening"][-1]
+    tz = loose.start.tzinfo
+    thursday = plan.start + timedelta(weeks=2, days=3)
+    moved = moved_session(plan, loose, datetime.combine(thursday, time(12), tz))
+    check_free(plan, moved)  # the slot itself is free
+    with pytest.raises(OverBudget) as refused:
+        check_weekly_budget(plan, moved, catalogue)
+    assert refused.value.week == 3 and refused.value.seconds >= 12 * 60
+    assert refused.value.field == "to" and refused.value.group in str(refused.value)
+    same_week = moved_session(plan, loose, datetime.combine(thursday - timedelta(weeks=1),
+                                                            time(12), tz))  # fmt: skip
+    check_weekly_budget(plan, same_week, catalogue)  # inside its week: the plan's own totals

@@ -232,6 +232,43 @@ def test_an_exercise_new_to_the_future_grows_from_where_the_plan_starts_it(
     assert keep_gradual(later, set()) == keep_gradual(later, set(), {})
 
 
+def test_a_drill_brought_down_to_gradual_keeps_its_reps_and_drops_a_set(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """A re-assessment from 2 to 5 after warm-ups of 8 reps: the fresh 2 x 13 came down to
+    2 x 6 reps (the most time per side gradual change allows), under the drills' 8-15; fewer
+    sets come first, never fewer reps than planned or done."""
+    plan = stored_plan(standard, catalogue)
+    warm_ups = [s for s in plan.sessions if s.kind == "pre-run"][:3]
+    done = {p.exercise_id: replace(p.dose, rounds=1, reps=8) for p in warm_ups[0].exercises}
+    assert any(p.dose.reps and p.dose.reps * p.dose.rounds > 12 for p in warm_ups[0].exercises)
+    eased = keep_gradual(warm_ups, set(), done)
+    for session in eased:
+        for p in session.exercises:
+            assert p.dose.reps is not None and p.dose.reps >= 8, (session.id, p.exercise_id)
+    first = {p.exercise_id: p.dose for p in eased[0].exercises}
+    assert all(d.rounds == 1 and d.reps == 10 for d in first.values()), first
+
+
+def test_a_rebuild_raising_a_steep_fall_keeps_the_planned_sets(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """After 2 x 10 lying hip rotations, a rebuild's 2 x 7 (reps falling by 3) was raised to
+    1 x 12, and each later 2 x N to 1 x 2N: the reps rose 2 at a time to 1 x 22, far past the
+    exercise's 6-12. Raised doses keep the planned sets where gradual change allows."""
+    plan = stored_plan(standard, catalogue, tightness=4)
+    later = [s for s in plan.sessions if s.kind in ("post-run", "loosening")]
+    first = next(
+        p.dose for s in later for p in s.exercises if p.exercise_id == "supine-hip-rotations"
+    )
+    assert first.rounds == 2 and (first.reps or 0) <= 7  # a fall of 3 or more reps from 2 x 10
+    done = {"supine-hip-rotations": Dose(reps=10, rounds=2, per_side=True)}
+    eased = keep_gradual(later, set(), done, lambda session, others: True)
+    doses = [p.dose for s in eased for p in s.exercises if p.exercise_id == "supine-hip-rotations"]
+    assert len(doses) > 5
+    assert all(d.rounds == 2 and d.reps is not None and 6 <= d.reps <= 12 for d in doses), doses
+
+
 def test_changes_stored_before_kinds_are_told_by_their_opening_words() -> None:
     old_hold = PlanChange(3, "loosening week 1 ended with 0 of 90 minutes; now loosening 1-4")
     old_move = PlanChange(3, "moved 20270301-loose from Mon to Tue")
