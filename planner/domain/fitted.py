@@ -7,6 +7,8 @@ import bisect
 import functools
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from planner.domain.budget import DoseState
 from planner.domain.dosing import ROUTINE_KINDS, Prescriber
@@ -19,6 +21,20 @@ from planner.domain.timing import minutes_for
 # the note of a session trimmed to its week's cap
 CAPPED = "weekly minutes do not rise after loosening"
 _STATIC_KINDS: tuple[SessionKind, ...] = ("post-run", "loosening", "maintenance")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `Fitted.restore` puts back: the sessions (each as it was: trims resize and drop
+    them in place), their exercises and the dosing state before each."""
+
+    slots: list[Slot]
+    fields: list[dict[str, Any]]
+    exercises: list[tuple[Prescription, ...]]
+    before: list[DoseState]
+    next: DoseState
+    lowest: frozenset[int]
+    left_out: Counter[tuple[int, SessionKind, str]]
 
 
 class Fitted:
@@ -160,6 +176,42 @@ class Fitted:
                 for group in exercise.targets:
                     state.used[(week, group)] = state.used.get((week, group), 0) + side
         return state
+
+    def save(self) -> Saved:
+        """The sessions and their fit as they are now, for a trim that may be undone."""
+        return Saved(
+            list(self.slots),
+            [dict(vars(slot)) for slot in self.slots],
+            list(self.exercises),
+            list(self.before),
+            self._next.copy(),
+            frozenset(self.lowest),
+            Counter(self.left_out),
+        )
+
+    def restore(self, saved: Saved) -> None:
+        """Back to `saved`: the same session objects (callers hold them by identity)."""
+        for slot, fields in zip(saved.slots, saved.fields, strict=True):
+            vars(slot).update(fields)
+        self.slots = list(saved.slots)
+        self.exercises, self.before = list(saved.exercises), list(saved.before)
+        self._next = saved.next.copy()
+        self.lowest, self.left_out = set(saved.lowest), Counter(saved.left_out)
+
+    def short_of_floor(self, week: int) -> set[str]:
+        """The floor groups (hip flexors, glutes) whose static time a side in `week` is under
+        the floor of a loosening week (`Budget.floor_minutes`); the week must be fitted."""
+        budget = self.prescriber.template.budget
+        used: Counter[str] = Counter()
+        first, end = self.week_span(week)
+        for items in self.exercises[first:end]:
+            for item in items:
+                exercise = self.prescriber.exercises[item.exercise_id]
+                if exercise.style == "static":
+                    for group in exercise.targets:
+                        used[group] += (item.dose.hold_seconds or 0) * item.dose.rounds
+        floor = budget.floor_minutes * 60
+        return {group for group in budget.floor_groups if used[group] < floor}
 
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""

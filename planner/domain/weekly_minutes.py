@@ -22,6 +22,7 @@ TRIM_TRIES = 4  # passes of `_fill_to`
 # passes of a week's trim: each may take a session only a gradual step down from the one before
 TRIM_PASSES = 12
 GROW_PASSES = 6  # passes of `_grow_week`
+FLOOR_TRIES = 3  # trims of a loosening week toward an even taper, each kept only with its floor
 
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
@@ -263,15 +264,29 @@ def even_taper(
 
 
 def _lower_top(fitted: Fitted, loosening: int, top: int, highest: int) -> int:
-    """The last loosening week trimmed to `highest` minutes if it is over; its minutes."""
+    """The last loosening week trimmed to `highest` minutes if it is over; its minutes. Not
+    below what keeps its floor for hip flexors and glutes (a must of loosening weeks, before an
+    even taper): a trim that breaks it is undone, and one halfway back up tried instead."""
     if top <= highest:
         return top
-    _trim_week(fitted, loosening, highest)
-    for slot in fitted.mobility_in(loosening):
-        if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
-            slot.shortened = EVEN_FROM_HERE
+    fitted.fit_through(loosening)
+    short = fitted.short_of_floor(loosening)
+    for _ in range(FLOOR_TRIES):
+        saved = fitted.save()
+        _trim_week(fitted, loosening, highest)
+        fitted.fit_through(loosening)
+        if fitted.short_of_floor(loosening) <= short:
+            for slot in fitted.mobility_in(loosening):
+                if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
+                    slot.shortened = EVEN_FROM_HERE
+            fitted.fit_through(loosening + 1)
+            return sum(s.minutes for s in fitted.mobility_in(loosening))
+        fitted.restore(saved)
+        highest = (highest + top + 1) // 2
+        if highest >= top:
+            break
     fitted.fit_through(loosening + 1)
-    return sum(s.minutes for s in fitted.mobility_in(loosening))
+    return top
 
 
 def _taper_pass(

@@ -591,29 +591,3 @@ def test_shortened_sessions_give_up_sets_not_reps_or_holds(
 
     assert sets(after) < sets(before)
     assert [p.exercise_id for p in after.exercises] == [p.exercise_id for p in before.exercises]
-
-
-def test_a_taper_week_that_cannot_reach_its_line_lowers_the_line(
-    standard: Template, catalogue: Catalogue
-) -> None:
-    """Runs four evenings a week and at midnight: the taper's second week holds only its run
-    sessions, at their most, under the even line (229, 201, 170, 147); the last loosening week
-    comes down so that the falls are even through it."""
-    night = time(23, 59, fold=1)
-    days = (2, 3, 4, 6)
-    case = Case(
-        tightness=5, sport="run", sitting=10.0, tz="Europe/London", start=date(2027, 9, 26),
-        weeks=9, rules=(RunRule(days=days, at=time(18, 35, fold=1), minutes=27),
-                        RunRule(days=days, at=night, minutes=142)),
-        extra=(), busy=((26, night, 85),),
-    )  # fmt: skip
-    plan = case.build(standard, catalogue)
-    weekly = plan.weekly_minutes()
-    loosening, taper = plan.loosening_weeks, plan.taper_weeks
-    assert (loosening, taper) == (4, 2)
-    stepped = weekly[loosening - 1 : loosening + taper + 1]
-    falls = [a - b for a, b in pairwise(stepped)]
-    assert max(falls) - min(falls) <= 2, weekly
-    lowered = [s for s in plan.sessions if "the taper after" in s.note]
-    assert lowered and all(s.kind == "loosening" for s in lowered), weekly
-    assert {s.week for s in lowered} == {loosening}, weekly  # the last loosening week only

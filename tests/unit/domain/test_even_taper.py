@@ -1,0 +1,86 @@
+"""The taper falls evenly from the last loosening week, which comes down for it only as far as
+its floor for hip flexors and glutes allows (docs/coaching.md, Progression)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+
+from planner.domain.builder import build_plan
+from planner.domain.catalogue import Catalogue, Template
+from planner.domain.inputs import zone
+from planner.domain.model import Athlete, BusyBlock, Plan, Run, RunRule
+from tests.unit.domain.test_builder import Case
+
+LONDON = zone("Europe/London")
+# (day from the start, local start, minutes): an irregular month of runs, 05:00 to 23:30
+IRREGULAR_RUNS = (
+    (0, time(5), 45), (1, time(22, 30), 50), (3, time(23, 30), 70), (4, time(12, 15), 30),
+    (6, time(8), 150), (9, time(5, 30), 40), (10, time(19), 45), (13, time(7), 120),
+    (15, time(23), 45), (17, time(6, 15), 35), (20, time(9), 90), (22, time(17, 30), 40),
+    (27, time(8), 160), (29, time(5), 30), (30, time(5, 1), 30), (34, time(21, 45), 40),
+)  # fmt: skip
+
+
+def test_a_taper_week_that_cannot_reach_its_line_lowers_the_line(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Runs four evenings a week and at midnight: the taper's second week holds only its run
+    sessions, at their most, under the even line (229, 201, 170, 147); the last loosening week
+    comes down so that the falls are even through it."""
+    night = time(23, 59, fold=1)
+    days = (2, 3, 4, 6)
+    case = Case(
+        tightness=5, sport="run", sitting=10.0, tz="Europe/London", start=date(2027, 9, 26),
+        weeks=9, rules=(RunRule(days=days, at=time(18, 35, fold=1), minutes=27),
+                        RunRule(days=days, at=night, minutes=142)),
+        extra=(), busy=((26, night, 85),),
+    )  # fmt: skip
+    plan = case.build(standard, catalogue)
+    weekly = plan.weekly_minutes()
+    loosening, taper = plan.loosening_weeks, plan.taper_weeks
+    assert (loosening, taper) == (4, 2)
+    stepped = weekly[loosening - 1 : loosening + taper + 1]
+    falls = [a - b for a, b in pairwise(stepped)]
+    assert max(falls) - min(falls) <= 2, weekly
+    lowered = [s for s in plan.sessions if "the taper after" in s.note]
+    assert lowered and all(s.kind == "loosening" for s in lowered), weekly
+    assert {s.week for s in lowered} == {loosening}, weekly  # the last loosening week only
+
+
+def _static_minutes(plan: Plan, catalogue: Catalogue, week: int) -> dict[str, float]:
+    used: dict[str, int] = defaultdict(int)
+    for session in plan.sessions_in_week(week):
+        for item in session.exercises:
+            if item.style == "static":
+                for group in catalogue.get(item.exercise_id).targets:
+                    used[group] += (item.dose.hold_seconds or 0) * item.dose.rounds
+    return {group: seconds / 60 for group, seconds in used.items()}
+
+
+def test_the_loosening_week_keeps_its_floor_when_the_taper_cannot_fall_evenly(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    """Irregular runs and office hours every weekday: one loosening week, a taper week that
+    holds at most 61 minutes and maintenance at 37. An even fall would take the loosening week
+    to 85 minutes and its hip flexors to 4 minutes a side, under the floor of a loosening week:
+    it keeps its floor, and the taper falls as evenly as that leaves it."""
+    start = date(2027, 3, 1)
+    runs = []
+    for n, (day, at, minutes) in enumerate(IRREGULAR_RUNS):
+        begins = datetime.combine(start + timedelta(days=day), at, tzinfo=LONDON)
+        runs.append(Run(f"run{n}", begins, begins + timedelta(minutes=minutes), "ics"))
+    office = [
+        BusyBlock(datetime.combine(day, time(9), tzinfo=LONDON),
+                  datetime.combine(day, time(17), tzinfo=LONDON), "Office")
+        for day in (start + timedelta(days=2 + n) for n in range(40))
+    ]  # fmt: skip
+    athlete = Athlete("Ida", 3, tz="Europe/London")
+    plan = build_plan(athlete, runs, start, 6, standard, catalogue, busy=office)
+    assert (plan.loosening_weeks, plan.taper_weeks) == (1, 1)
+    used = _static_minutes(plan, catalogue, 1)
+    floor = standard.budget.floor_minutes
+    assert all(used.get(group, 0) >= floor for group in standard.budget.floor_groups), used
+    weekly = plan.weekly_minutes()
+    assert all(b <= a and b >= 0.6 * a for a, b in pairwise(weekly)), weekly
