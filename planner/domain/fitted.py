@@ -202,16 +202,10 @@ class Fitted:
         """The floor groups (hip flexors, glutes) whose static time a side in `week` is under
         the floor of a loosening week (`Budget.floor_minutes`); the week must be fitted."""
         budget = self.prescriber.template.budget
-        used: Counter[str] = Counter()
         first, end = self.week_span(week)
-        for items in self.exercises[first:end]:
-            for item in items:
-                exercise = self.prescriber.exercises[item.exercise_id]
-                if exercise.style == "static":
-                    for group in exercise.targets:
-                        used[group] += (item.dose.hold_seconds or 0) * item.dose.rounds
+        used = self.state_after(end - 1).used if end > first else {}
         floor = budget.floor_minutes * 60
-        return {group for group in budget.floor_groups if used[group] < floor}
+        return {group for group in budget.floor_groups if used.get((week, group), 0) < floor}
 
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""

@@ -62,15 +62,15 @@ def check_weekly_budget(plan: Plan, session: Session, catalogue: Catalogue) -> N
                 for group in catalogue.get(given.exercise_id).targets:
                     used[group] += (given.dose.hold_seconds or 0) * given.dose.rounds
     most = WEEKLY_MOST_MINUTES * 60
-    over = sorted((g for g, seconds in used.items() if seconds >= most), key=lambda g: -used[g])
+    over = [g for g, seconds in used.items() if seconds >= most]
     if over:
-        group = over[0]
+        fullest = max(over, key=used.__getitem__)
         raise OverBudget(
-            group,
+            fullest,
             session.week,
-            used[group],
-            f"moving {session.id} into week {session.week} would give {group}"
-            f" {used[group] / 60:.1f} min of stretching a side that week; a week stays under"
+            used[fullest],
+            f"moving {session.id} into week {session.week} would give {fullest}"
+            f" {used[fullest] / 60:.1f} min of stretching a side that week; a week stays under"
             f" {WEEKLY_MOST_MINUTES} min per muscle group",
         )
 

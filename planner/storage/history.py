@@ -4,9 +4,10 @@ years as after one.
 An athlete file holds the current block: its plan and the logs of sessions from the month it
 starts on (and logs of ids without a date), and the watch's activities (and outcomes of runs
 done) from that month's first local midnight on. Blocks that ended, the logs of months before
-the current block's first and the activities and runs done before it go to `<name>.history.json` beside it, which a log or a watch
-import of recent activities never reads or rewrites: only commands that want history (every
-block, every log, an activity dated before the boundary) open it.
+the current block's first and the activities and runs done before it go to
+`<name>.history.json` beside it, which a log or a watch import of recent activities never reads
+or rewrites: only commands that want history (every block, every log, an activity dated before
+the boundary) open it.
 
 The rule is applied to an athlete file's tables when a transaction ends (`place`), so anything
 that changes where the boundary is (a new block, an older file still holding its history) moves
