@@ -3,15 +3,15 @@ its floor for hip flexors and glutes allows (docs/coaching.md, Progression)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.inputs import zone
-from planner.domain.model import Athlete, BusyBlock, Plan, Run, RunRule
+from planner.domain.model import Athlete, BusyBlock, Run, RunRule
 from tests.unit.domain.test_builder import Case
+from tests.unit.domain.test_coaching_rules import floor_in_loosening
 
 LONDON = zone("Europe/London")
 # (day from the start, local start, minutes): an irregular month of runs, 05:00 to 23:30
@@ -49,16 +49,6 @@ def test_a_taper_week_that_cannot_reach_its_line_lowers_the_line(
     assert {s.week for s in lowered} == {loosening}, weekly  # the last loosening week only
 
 
-def _static_minutes(plan: Plan, catalogue: Catalogue, week: int) -> dict[str, float]:
-    used: dict[str, int] = defaultdict(int)
-    for session in plan.sessions_in_week(week):
-        for item in session.exercises:
-            if item.style == "static":
-                for group in catalogue.get(item.exercise_id).targets:
-                    used[group] += (item.dose.hold_seconds or 0) * item.dose.rounds
-    return {group: seconds / 60 for group, seconds in used.items()}
-
-
 def test_the_loosening_week_keeps_its_floor_when_the_taper_cannot_fall_evenly(
     standard: Template, catalogue: Catalogue
 ) -> None:
@@ -79,8 +69,8 @@ def test_the_loosening_week_keeps_its_floor_when_the_taper_cannot_fall_evenly(
     athlete = Athlete("Ida", 3, tz="Europe/London")
     plan = build_plan(athlete, runs, start, 6, standard, catalogue, busy=office)
     assert (plan.loosening_weeks, plan.taper_weeks) == (1, 1)
-    used = _static_minutes(plan, catalogue, 1)
-    floor = standard.budget.floor_minutes
-    assert all(used.get(group, 0) >= floor for group in standard.budget.floor_groups), used
+    used = floor_in_loosening(plan, catalogue)
+    floor = standard.budget.floor_minutes * 60
+    assert all(used[(1, group)] >= floor for group in standard.budget.floor_groups), used
     weekly = plan.weekly_minutes()
     assert all(b <= a and b >= 0.6 * a for a, b in pairwise(weekly)), weekly
