@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import groupby
 
 from planner.domain import caution, moves, rebuilt
 from planner.domain.adherence import (
@@ -32,6 +33,7 @@ from planner.domain.model import (
     ChangeKind,
     HeldWeek,
     LogEntry,
+    Phase,
     Plan,
     PlanChange,
     Run,
@@ -115,6 +117,7 @@ def merge(stored: Plan, fresh: Plan, logs: Iterable[LogEntry], now: datetime) ->
         tz=fresh.tz,
         loosening_weeks=fresh.loosening_weeks,
         taper_weeks=fresh.taper_weeks,
+        earlier=fresh.earlier,
         held=fresh.held,
         runs=runs,
         sessions=sessions,
@@ -299,19 +302,19 @@ def _work(hold: Hold) -> str:
     )
 
 
+_PHASE_SPANS = {"loosening": "loosening weeks", "taper": "taper", "maintenance": "maintenance"}
+
+
 def describe_phases(plan: Plan) -> str:
-    """'loosening weeks 1-4, taper 5-6, maintenance 7-8'."""
+    """'loosening weeks 1-4, taper 5-6, maintenance 7-8' (phases a re-assessment restarted
+    come again: 'maintenance 1-2, loosening weeks 3-5, ...')."""
     spans = []
-    first = 1
-    for phase, length in (
-        ("loosening weeks", plan.loosening_weeks),
-        ("taper", plan.taper_weeks),
-        ("maintenance", plan.weeks - plan.loosening_weeks - plan.taper_weeks),
-    ):
-        if length > 0:
-            last = first + length - 1
-            spans.append(f"{phase} {first}" if last == first else f"{phase} {first}-{last}")
-            first = last + 1
+    weeks = range(1, plan.weeks + 1)
+    for phase, run in groupby(weeks, key=plan.phase):
+        first, *rest = run
+        last = rest[-1] if rest else first
+        name = _PHASE_SPANS[phase]
+        spans.append(f"{name} {first}" if last == first else f"{name} {first}-{last}")
     return ", ".join(spans)
 
 
@@ -323,8 +326,8 @@ def _what_changed(stored: Plan, result: Merge) -> str:
     return f"sessions still to come in {span} rebuilt"
 
 
-def _phases(plan: Plan) -> tuple[int, int]:
-    return plan.loosening_weeks, plan.taper_weeks
+def _phases(plan: Plan) -> tuple[tuple[Phase, ...], int, int]:
+    return plan.earlier, plan.loosening_weeks, plan.taper_weeks
 
 
 def _changed_weeks(before: Plan, after: Plan) -> tuple[int, ...]:

@@ -273,7 +273,9 @@ def needs_settling(plan: Plan, logs: Iterable[LogEntry], now: datetime) -> bool:
 
 
 def _holds_of(plan: Plan, states: Sequence[WeekState], works: Sequence[Tally]) -> list[Hold]:
-    phases = [plan.phase(w) for w in range(1, plan.weeks + 1)]
+    # a re-assessment restarted the phases: the loosening weeks before it hold nothing more
+    phases: list[Phase] = ["maintenance"] * len(plan.earlier)
+    phases += [plan.phase(w) for w in range(plan.phases_from, plan.weeks + 1)]
     return holds(phases, states, works)
 
 

@@ -35,6 +35,7 @@ from planner.domain.model import (
     KIND_SHORT,
     Athlete,
     BusyBlock,
+    Phase,
     Plan,
     Prescription,
     Run,
@@ -177,12 +178,15 @@ def build_plan(
     extra_loosening_weeks: int = 0,
     busy: Sequence[BusyBlock] = (),
     holds: Sequence[Hold] = (),
+    earlier: Sequence[Phase] = (),
 ) -> Plan:
     """The athlete's plan of `weeks` weeks from `start` around `runs`.
 
     `extra_loosening_weeks` holds the loosening phase longer (low adherence in a loosening week);
     `holds` are the weeks that held it, in order (`domain.adherence.plan_holds`), so each held
     week's sessions say how much of the work was done; `busy` blocks are kept free like runs.
+    `earlier` are the phases of the weeks before a re-assessment restarted them: those weeks
+    keep them, and the phases count from the week after (`Plan.earlier`).
     Building twice from the same input gives equal plans.
     """
     check_weeks(weeks)
@@ -193,8 +197,13 @@ def build_plan(
             f"athlete {athlete.name!r} has no runs between {start} and"
             f" {window.end - timedelta(days=1)}"
         )
-    loosening, taper = phase_lengths(athlete, template, weeks, extra_loosening_weeks)
-    shapes = week_shapes(athlete, template, weeks, loosening, taper)
+    earlier = tuple(earlier[: weeks - 1])  # the final week is always the new phases'
+    before = len(earlier)
+    loosening, taper = phase_lengths(
+        athlete, template, weeks - before, extra_loosening_weeks, earlier=earlier
+    )
+    shapes = week_shapes(athlete, template, weeks, loosening, taper, earlier)
+    last_loosening = before + loosening  # the plan week the new loosening phase ends
     calendar = Calendar(
         [*_run_blocks(runs), *_busy_blocks(busy), *window.bounds()], quiet_blocks(runs)
     )
@@ -206,11 +215,10 @@ def build_plan(
         slots += place_strength(plan_runs, shapes, window, calendar, at, template)
     set_rooms(slots, calendar)
     emphasis = emphasis_level(athlete.sport, athlete.sitting_hours, SITTING_HOURS_LIMIT)
-    growth = max(loosening + taper + 1, template.progression.growth_weeks)
-    extras = _weeks_for_extras(
-        athlete, template, plan_runs, window, loosening, extra_loosening_weeks
-    )
-    floor_weeks = frozenset(range(1, loosening + 1))
+    growth = max(before + loosening + taper + 1, template.progression.growth_weeks)
+    room = _room_for_every_phase(athlete, template, weeks - before, extra_loosening_weeks)
+    extras = _weeks_for_extras(plan_runs, window, range(before + 1, last_loosening + 1), room)
+    floor_weeks = frozenset(w for w, shape in enumerate(shapes, 1) if shape.phase == "loosening")
     prescriber = Prescriber(
         template, catalogue, emphasis, growth, extras, floor_weeks, relaxed_sets(athlete.tightness)
     )
@@ -219,17 +227,17 @@ def build_plan(
         window.week_of(s.start) or 0 for s in slots if s.kind == "post-run"
     )
     prescriber.doser.ahead = reps_ahead(athlete.tightness)
-    if _room_for_every_phase(athlete, template, weeks, extra_loosening_weeks):
+    if room:
         # a short plan's loosening weeks stay as they were: fuller ones would fall by more
         # than 40 % or unevenly into its short taper (musts before the table's lengths)
         prescriber.share_weeks = floor_weeks
     fitted = Fitted(slots, prescriber, window)
-    reach = taper_reach(slots, window, calendar, range(loosening + 1, loosening + taper + 1),
+    reach = taper_reach(slots, window, calendar, range(last_loosening + 1, last_loosening + taper + 1),
                         _loosening_lengths(athlete, template))  # fmt: skip
-    cap_weekly_minutes(fitted, window, loosening)
-    even_taper(fitted, loosening, taper, reach)
-    limit_falls(fitted, window, loosening)
-    cap_weekly_minutes(fitted, window, loosening)
+    cap_weekly_minutes(fitted, window, last_loosening)
+    even_taper(fitted, last_loosening, taper, reach)
+    limit_falls(fitted, window, last_loosening)
+    cap_weekly_minutes(fitted, window, last_loosening)
     plan = Plan(
         athlete=athlete.name,
         tz=athlete.tz,
@@ -240,28 +248,25 @@ def build_plan(
         taper_weeks=taper,
         runs=tuple(plan_runs),
         sessions=(),
+        earlier=earlier,
     )
     note = emphasis_note(athlete)
-    added = _held_weeks(holds, loosening - phase_lengths(athlete, template, weeks)[0], loosening)
+    planned = phase_lengths(athlete, template, weeks - before, earlier=earlier)[0]
+    added = _held_weeks(holds, loosening - planned, last_loosening)
     why = _Why(athlete, template, plan, extra_loosening_weeks, note, added)
     return replace(plan, sessions=tuple(_sessions(fitted, window, why)))
 
 
 def _weeks_for_extras(
-    athlete: Athlete,
-    template: Template,
-    runs: Sequence[Run],
-    window: Window,
-    loosening: int,
-    extra: int,
+    runs: Sequence[Run], window: Window, loosening: range, room: bool
 ) -> frozenset[int]:
     """The loosening weeks whose cool-downs take loosening stretches on top, up to the table's
     length: weeks of at most three runs (more cool-downs share the weekly budget per muscle
-    group, so theirs stay the routine) in a plan with room for every phase."""
-    if not _room_for_every_phase(athlete, template, window.weeks, extra):
+    group, so theirs stay the routine) in a plan with `room` for every phase."""
+    if not room:
         return frozenset()
     per_week = Counter(window.week_of(as_utc(r.start)) for r in runs)
-    return frozenset(w for w in range(1, loosening + 1) if per_week[w] <= EXTRAS_MOST_RUNS)
+    return frozenset(w for w in loosening if per_week[w] <= EXTRAS_MOST_RUNS)
 
 
 def _loosening_lengths(athlete: Athlete, template: Template) -> dict[SessionKind, int]:

@@ -330,6 +330,15 @@ class PlanChange:
     held: tuple[HeldWeek, ...] = ()
 
 
+def phase_of(since: int, loosening: int, taper: int) -> Phase:
+    """The phase of week `since` counted from the first of `loosening` and `taper` weeks."""
+    if since <= loosening:
+        return "loosening"
+    if since <= loosening + taper:
+        return "taper"
+    return "maintenance"
+
+
 @dataclass(frozen=True)
 class Plan:
     athlete: str
@@ -343,18 +352,25 @@ class Plan:
     sessions: tuple[Session, ...]
     changes: tuple[PlanChange, ...] = ()
     held: int = 0  # loosening weeks the hold rule added (`domain.adherence.plan_holds`)
+    # the phases of the weeks before a re-assessment restarted them, as they were; the
+    # loosening and taper weeks count from the week after these (`phases_from`)
+    earlier: tuple[Phase, ...] = ()
 
     @property
     def end(self) -> date:
         """The day after the plan's last day."""
         return self.start + timedelta(weeks=self.weeks)
 
+    @property
+    def phases_from(self) -> int:
+        """The plan week the loosening and taper weeks count from: 1, or the week a
+        re-assessment restarted the phases."""
+        return len(self.earlier) + 1
+
     def phase(self, week: int) -> Phase:
-        if week <= self.loosening_weeks:
-            return "loosening"
-        if week <= self.loosening_weeks + self.taper_weeks:
-            return "taper"
-        return "maintenance"
+        if week < self.phases_from:
+            return self.earlier[week - 1]
+        return phase_of(week - len(self.earlier), self.loosening_weeks, self.taper_weeks)
 
     def week_start(self, week: int) -> date:
         return self.start + timedelta(weeks=week - 1)

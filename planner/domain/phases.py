@@ -4,6 +4,7 @@ athlete and a template, and what each week asks for."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from planner.domain.catalogue import Template, TightnessRow
@@ -14,6 +15,7 @@ from planner.domain.model import (
     Athlete,
     Phase,
     SessionKind,
+    phase_of,
 )
 
 SITTING_HOURS_LIMIT = 8
@@ -42,25 +44,38 @@ def needs_extra_loosening(athlete: Athlete) -> bool:
 
 
 def phase_lengths(
-    athlete: Athlete, template: Template, weeks: int, extra_loosening_weeks: int = 0
+    athlete: Athlete,
+    template: Template,
+    weeks: int,
+    extra_loosening_weeks: int = 0,
+    *,
+    earlier: Sequence[Phase] = (),
 ) -> tuple[int, int]:
-    """(loosening weeks, taper weeks) for a plan of `weeks` weeks.
+    """(loosening weeks, taper weeks) for a plan of `weeks` weeks (after `earlier` ones).
 
     The final week is always maintenance. A plan shorter than loosening + taper + 1 shortens both
     in proportion (docs/coaching.md, Progression), keeping a loosening week when any fits, so the
     fall from loosening to maintenance still comes in steps. A held loosening phase (extra weeks)
     takes from the taper first: holding is what the athlete needs now.
+
+    Phases a re-assessment restarted after the `earlier` weeks count the loosening weeks the
+    athlete is in the middle of as done. Coming down from loosening or a taper with no loosening
+    left, they taper over the template's longest taper: a re-assessment that finds the athlete
+    less tight neither adds loosening weeks nor drops them straight into maintenance.
     """
     check_weeks(weeks)
     if extra_loosening_weeks < 0:
         raise PlannerError(f"extra loosening weeks must be 0 or more, not {extra_loosening_weeks}")
     row = template.row(athlete.tightness)
-    planned = row.loosening_weeks + int(needs_extra_loosening(athlete))
+    own = row.loosening_weeks + int(needs_extra_loosening(athlete))
+    planned = max(own - loosening_under_way(earlier), 0)
     available = weeks - 1
     # a supple athlete's added loosening week is the nearest tighter level's, and so is the
     # taper after it: straight from loosening to maintenance would fall by more than 40 %
     taper_weeks = template.loosening_row(athlete.tightness).taper_weeks
     taper_wanted = taper_weeks if planned or extra_loosening_weeks else 0
+    if earlier and earlier[-1] != "maintenance" and not planned:
+        taper_wanted = max(r.taper_weeks for r in template.tightness.values())
     if planned + taper_wanted <= available:
         loosening = min(planned + extra_loosening_weeks, available)
         return loosening, min(taper_wanted, available - loosening)
@@ -71,22 +86,51 @@ def phase_lengths(
     return loosening, min(taper_wanted, available - loosening)
 
 
+def loosening_under_way(earlier: Sequence[Phase]) -> int:
+    """The loosening weeks in a row at the end of `earlier`: the ones the athlete is in."""
+    done = 0
+    for phase in reversed(earlier):
+        if phase != "loosening":
+            break
+        done += 1
+    return done
+
+
 def week_shapes(
-    athlete: Athlete, template: Template, weeks: int, loosening: int, taper: int
+    athlete: Athlete,
+    template: Template,
+    weeks: int,
+    loosening: int,
+    taper: int,
+    earlier: Sequence[Phase] = (),
 ) -> list[WeekShape]:
-    """One shape per week: loosening, then a taper falling evenly, then maintenance."""
+    """One shape per week: loosening, then a taper falling evenly, then maintenance. The weeks
+    before restarted phases keep the phases they had (`earlier`), with this athlete's rows."""
     own = template.row(athlete.tightness)
     loose = template.loosening_row(athlete.tightness)
+    ahead = range(1, weeks - len(earlier) + 1)
+    phases = [*earlier, *(phase_of(since, loosening, taper) for since in ahead)]
     shapes = []
-    for week in range(1, weeks + 1):
-        if week <= loosening:
+    for week, phase in enumerate(phases[:weeks], 1):
+        if phase == "loosening":
             shapes.append(_loosening_shape(week, template, loose))
-        elif week <= loosening + taper:
-            step = (week - loosening) / (taper + 1)
+        elif phase == "taper":
+            step = _taper_step(phases, week)
             shapes.append(_taper_shape(week, template, loose, own, step))
         else:
             shapes.append(_maintenance_shape(week, own))
     return [replace(s, short_minutes=own.maintenance_post_minutes) for s in shapes]
+
+
+def _taper_step(phases: Sequence[Phase], week: int) -> float:
+    """How far (0 < step < 1) taper week `week` is along its run of taper weeks."""
+    first = week
+    while first > 1 and phases[first - 2] == "taper":
+        first -= 1
+    last = week
+    while last < len(phases) and phases[last] == "taper":
+        last += 1
+    return (week - first + 1) / (last - first + 2)
 
 
 def _loosening_shape(week: int, template: Template, row: TightnessRow) -> WeekShape:

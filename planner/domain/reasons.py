@@ -178,12 +178,18 @@ class Why:
                 causes.append("triathlon")
             if self.athlete.sitting_hours > SITTING_HOURS_LIMIT:
                 causes.append(f"{self.athlete.sitting_hours:g} h sitting")
-            line = f"loosening week {week} of {plan.loosening_weeks}: {' + '.join(causes)}"
+            since = week - len(plan.earlier)
+            if since < 1:  # the week under way when a re-assessment restarted the phases
+                again = f"the phases start again in week {plan.phases_from}"
+                return f"loosening until {again}: {' + '.join(causes)}"
+            line = f"loosening week {since} of {plan.loosening_weeks}: {' + '.join(causes)}"
             if self.held:
                 line += f" (held {self.held} more week{'s' if self.held > 1 else ''})"
             return line
         if phase == "taper":
-            step = week - plan.loosening_weeks
+            step = week - len(plan.earlier) - plan.loosening_weeks
+            if step < 1:
+                return f"taper until the phases start again in week {plan.phases_from}"
             return f"taper week {step} of {plan.taper_weeks}: falling evenly to maintenance"
         return f"maintenance: keeps the range (tightness {self.athlete.tightness})"
 

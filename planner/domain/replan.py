@@ -43,6 +43,7 @@ from planner.domain.model import (
     BusyBlock,
     ChangeKind,
     LogEntry,
+    Phase,
     Plan,
     PlanChange,
     Run,
@@ -50,15 +51,17 @@ from planner.domain.model import (
     as_utc,
 )
 from planner.domain.outcomes import physio_warning
+from planner.domain.phases import needs_extra_loosening
 from planner.domain.schedule import Intervals
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-# (athlete, weeks, the loosening weeks held) -> the plan their runs and template give, not stored
-Build = Callable[[Athlete, int, Sequence[Hold]], Plan]
+# (athlete, weeks, the loosening weeks held, the phases before a restart) -> the plan their
+# runs and template give, not stored
+Build = Callable[[Athlete, int, Sequence[Hold], Sequence[Phase]], Plan]
 # the same, with a block of time kept free (the part of a week already past)
-BuildAround = Callable[[Athlete, int, Sequence[Hold], BusyBlock], Plan]
+BuildAround = Callable[[Athlete, int, Sequence[Hold], Sequence[Phase], BusyBlock], Plan]
 
 
 NEW_MODEL_REASON = (
@@ -110,7 +113,7 @@ def rebuilt(inputs: Inputs, plan: Plan, holds: Sequence[Hold], weeks: int | None
     """The fresh plan for `plan`'s block with a loosening week added for each of `holds` (whose
     figures each held session's why gives), capped at the doses reached while a physio warning
     stands; not merged."""
-    fresh = inputs.build(inputs.athlete, weeks or plan.weeks, holds)
+    fresh = inputs.build(inputs.athlete, weeks or plan.weeks, holds, plan.earlier)
     fresh = replace(fresh, held=len(holds))
     if physio_warning(inputs.checkins) is None:
         return fresh
@@ -118,24 +121,60 @@ def rebuilt(inputs: Inputs, plan: Plan, holds: Sequence[Hold], weeks: int | None
 
 
 def replan(
-    inputs: Inputs, why: str, *, weeks: int | None = None, kind: ChangeKind = "rebuild"
+    inputs: Inputs,
+    why: str,
+    *,
+    weeks: int | None = None,
+    kind: ChangeKind = "rebuild",
+    restart: bool = False,
 ) -> Replanned:
     """The future rebuilt after a change (`why`), for a block of `weeks` (default: as stored).
 
+    With `restart` (a re-assessment that changes what the athlete's phases are) the phases
+    start again at the first week still untouched (`restarted`): the weeks before keep theirs.
     The reason names the loosening weeks held and, for a plan of the first edition, that its
     future follows the new model. Raises what `build` raises (NoRuns when no run is left).
     """
     stored, logs, now = inputs.stored, inputs.logs, inputs.now
-    low = low_loosening_weeks(stored, logs, now)
-    notes = [adapt.hold_reason(low)] if low else []
+    base = stored if weeks is None else replace(stored, weeks=weeks)
+    notes = []
+    if restart:
+        base = replace(base, earlier=restarted(stored, logs, now))
+        if base.earlier:
+            notes.append(f"the phases start again in week {base.phases_from}")
+    low = low_loosening_weeks(base, logs, now)
+    if low:
+        notes.append(adapt.hold_reason(low))
     if built_with_an_older_model(stored):  # logged history stays, the future is new
         notes.append(NEW_MODEL_REASON)
-    base = stored if weeks is None else replace(stored, weeks=weeks)
-    fresh = rebuilt(inputs, stored, low, weeks)
+    fresh = rebuilt(inputs, base, low, weeks)
     result = adapt.adapt(base, fresh, logs, now, why, kind=kind, held=low, notes=notes)
     if not result.changed:
         return Replanned(stored, None)
     return _keep_days_of_not_run(inputs, Replanned(result.plan, result.plan.changes[-1]), low)
+
+
+def restarts_phases(before: Athlete, after: Athlete) -> bool:
+    """Whether a re-assessment changes what the athlete's phases are: another tightness, or
+    the loosening week long sitting or triathlon adds, gained or lost."""
+    return before.tightness != after.tightness or (
+        needs_extra_loosening(before) != needs_extra_loosening(after)
+    )
+
+
+def restarted(plan: Plan, logs: Sequence[LogEntry], now: datetime) -> tuple[Phase, ...]:
+    """The phases kept when a re-assessment restarts them `now`: those of the weeks before the
+    first week with nothing done or started yet. The week under way keeps its phase, so a week
+    never mixes what one phase did with what another asks; the new phases start the next week
+    (this week, when nothing of it has happened yet)."""
+    today = now.astimezone(zone(plan.tz)).date()
+    if today < plan.start:
+        return ()
+    week = plan.week_of(today) or plan.weeks
+    frozen = adapt.frozen_ids(plan, logs, now)
+    if any(s.id in frozen for s in plan.sessions_in_week(week)):
+        week += 1
+    return tuple(plan.phase(w) for w in range(1, min(week, plan.weeks)))
 
 
 def _keep_days_of_not_run(inputs: Inputs, result: Replanned, holds: Sequence[Hold]) -> Replanned:
@@ -157,7 +196,7 @@ def _keep_days_of_not_run(inputs: Inputs, result: Replanned, holds: Sequence[Hol
         return result
     first = plan.start + timedelta(weeks=min(weeks) - 1)
     past = BusyBlock(datetime.combine(first, time(0), tzinfo=tz), now, "already past")
-    fresh = inputs.build_around(inputs.athlete, plan.weeks, holds, past)
+    fresh = inputs.build_around(inputs.athlete, plan.weeks, holds, plan.earlier, past)
     topped = keep_mobility_days(plan, fresh, inputs.logs, weeks, now, result.change.cause)
     if topped.change is None:
         return result

@@ -256,6 +256,7 @@ def _keep_mobility_days(
             runs=runs,
             extra_loosening_weeks=plan.held,
             also_busy=[past],
+            earlier=plan.earlier,
         )
     except PlannerError:
         return None  # the plan cannot be built as it stands: it stays as the import left it

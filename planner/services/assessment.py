@@ -64,7 +64,8 @@ def set_athlete(
         repo.save_athlete(new)
         if not why:
             return SetResult(new, None)
-        return SetResult(new, plans.replan(repo, new, why, now))
+        restart = replan_rule.restarts_phases(old, new)
+        return SetResult(new, plans.replan(repo, new, why, now, restart=restart))
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def preview_set(
     if plan is None or not why:
         return SetPreview(new, plan)
     runs = _runs_in_zone(repo, new, plan)
-    result = replan_rule.replan(plans.rebuild_inputs(repo, new, plan, now, runs=runs), why)
+    inputs = plans.rebuild_inputs(repo, new, plan, now, runs=runs)
+    result = replan_rule.replan(inputs, why, restart=replan_rule.restarts_phases(old, new))
     if result.change is None:
         return SetPreview(new, plan)
     return SetPreview(new, plan, result.plan, result.change.reason, result.change)

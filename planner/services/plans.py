@@ -18,6 +18,7 @@ from planner.domain.model import (
     Athlete,
     BusyBlock,
     LogEntry,
+    Phase,
     Plan,
     PlanChange,
     Run,
@@ -52,10 +53,12 @@ def preview_plan(
     extra_loosening_weeks: int = 0,
     holds: Sequence[Hold] = (),
     also_busy: Sequence[BusyBlock] = (),
+    earlier: Sequence[Phase] = (),
 ) -> Plan:
     """Build a plan without saving it (the wizard's preview, `plan build` before the write);
     `holds` are the weeks that held loosening (each held session's why gives its figures),
-    `also_busy` is kept free besides the athlete's busy blocks."""
+    `also_busy` is kept free besides the athlete's busy blocks, `earlier` are the phases of
+    the weeks before a re-assessment restarted them."""
     check_weeks(weeks)
     end = start + timedelta(weeks=weeks)
     if runs is None:
@@ -71,6 +74,7 @@ def preview_plan(
         extra_loosening_weeks=extra_loosening_weeks,
         busy=busy,
         holds=holds,
+        earlier=earlier,
     )
     return replace(plan, held=extra_loosening_weeks)
 
@@ -131,7 +135,11 @@ def rebuild_inputs(
         return not_run_ids(repo, athlete.name) if _known(repo, athlete) else frozenset()
 
     def build_around(
-        person: Athlete, weeks: int, holds: Sequence[Hold], past: BusyBlock | None = None
+        person: Athlete,
+        weeks: int,
+        holds: Sequence[Hold],
+        earlier: Sequence[Phase],
+        past: BusyBlock | None = None,
     ) -> Plan:
         end = plan.start + timedelta(weeks=weeks)
         every = runs if runs is not None else runs_for(repo, athlete.name, plan.start, end)
@@ -145,10 +153,11 @@ def rebuild_inputs(
             extra_loosening_weeks=len(holds),
             holds=holds,
             also_busy=[past] if past is not None else [],
+            earlier=earlier,
         )
 
-    def build(person: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
-        return build_around(person, weeks, holds)
+    def build(person: Athlete, weeks: int, holds: Sequence[Hold], earlier: Sequence[Phase]) -> Plan:
+        return build_around(person, weeks, holds, earlier)
 
     if logs is None:
         logs = repo.current_logs(athlete.name)
@@ -176,17 +185,22 @@ def adapt_to_logs(
     return result.change
 
 
-def replan(repo: Store, athlete: Athlete, why: str, now: datetime) -> PlanChange | None:
+def replan(
+    repo: Store, athlete: Athlete, why: str, now: datetime, *, restart: bool = False
+) -> PlanChange | None:
     """Rebuild the future of the athlete's plan after a change to them or their runs.
 
     Logged and started sessions stay; loosening stays held where the logs call for it; sessions
-    moved by hand stay where they still fit. None when there is no plan or nothing changed.
+    moved by hand stay where they still fit; with `restart` the phases start again at the first
+    week still untouched (`domain.replan.restarted`). None when there is no plan or nothing
+    changed.
     """
     plan = repo.get_plan(athlete.name)
     if plan is None:
         return None
     try:
-        result = replan_rule.replan(rebuild_inputs(repo, athlete, plan, now), why)
+        inputs = rebuild_inputs(repo, athlete, plan, now)
+        result = replan_rule.replan(inputs, why, restart=restart)
     except NoRuns:
         raise Conflict(
             f"that would leave {athlete.name}'s plan without runs; add other runs first"

@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime, time
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, cast, get_args
 from zoneinfo import ZoneInfo
 
 from planner.domain.activity_records import Activity, ActivityRecord, LastImport, RunOutcome
@@ -27,6 +27,7 @@ from planner.domain.model import (
     HeldWeek,
     Instructions,
     LogEntry,
+    Phase,
     Plan,
     PlanChange,
     Prescription,
@@ -377,6 +378,8 @@ def _header_doc(plan: Plan) -> Doc:
         "loosening_weeks": plan.loosening_weeks,
         "taper_weeks": plan.taper_weeks,
         "held": plan.held,
+        # only a plan whose phases a re-assessment restarted: other files stay as they were
+        **({"earlier": list(plan.earlier)} if plan.earlier else {}),
     }
 
 
@@ -390,7 +393,15 @@ def _header_from(doc: Doc) -> dict[str, Any]:
         "loosening_weeks": int(doc["loosening_weeks"]),
         "taper_weeks": int(doc["taper_weeks"]),
         "held": int(doc.get("held", 0)),  # older files: settled again on the next read
+        "earlier": _phases_from(doc.get("earlier", [])),
     }
+
+
+def _phases_from(values: list[Any]) -> tuple[Phase, ...]:
+    phases = get_args(Phase)
+    if not isinstance(values, list) or any(v not in phases for v in values):
+        raise ValueError(f"unknown phases {values!r}"[:80])
+    return tuple(cast(Phase, v) for v in values)
 
 
 def plan_from(doc: Doc) -> tuple[Plan, tuple[Session, ...]]:

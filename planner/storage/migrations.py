@@ -5,9 +5,11 @@ first releases: athletes with a `timezone` field, runs as day-name strings in a 
 and one flat document per log. Version 2 kept every athlete in one file; version 3 is an index
 and one file per athlete (`planner.storage.legacy` moves a single file across); version 4 may
 keep an athlete's ended blocks in a history file beside theirs (`planner.storage.history`);
-version 5 moves the watch's older activities there too. A version 3 or 4 database is read as it
-is, and its files are stamped 5 as they are written (an older hipplan then refuses them rather
-than miss history, or take activities moved out of sight for new ones). Each step
+version 5 moves the watch's older activities there too; version 6 may restart a plan's phases
+at a re-assessment (a plan's `earlier` phases). A version 3 to 5 database is read as it is, and
+its files are stamped 6 as they are written (an older hipplan then refuses them rather than miss
+history, take activities moved out of sight for new ones, or count restarted phases from the
+block's start). Each step
 up to version 2 is a pure function on the decoded tables; the file is backed up before it
 changes.
 """
@@ -24,7 +26,7 @@ from planner.storage.errors import DamagedDatabase, NewerSchema
 
 Tables = dict[str, dict[str, Any]]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SINGLE_FILE_VERSION = 2  # the last schema that kept the whole database in one file
 META_TABLE = "_meta"
 

@@ -17,7 +17,7 @@ from planner.domain.catalogue import Catalogue, Template
 from planner.domain.caution import first_doses, keep_gradual
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import NoRuns
-from planner.domain.model import Athlete, Dose, LogEntry, Plan, PlanChange, RunRule, as_utc
+from planner.domain.model import Athlete, Dose, LogEntry, Phase, Plan, PlanChange, RunRule, as_utc
 from planner.domain.outcomes import PHYSIO_ADVICE, physio_warning
 from planner.domain.schedule import runs_between
 from planner.domain.timing import exercise_seconds
@@ -37,8 +37,10 @@ def inputs(
     now: datetime,
     checkins: list[CheckIn] | None = None,
 ) -> replan.Inputs:
-    def build(athlete: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
-        return fresh(template, catalogue, athlete, weeks, len(holds), holds)
+    def build(
+        athlete: Athlete, weeks: int, holds: Sequence[Hold], earlier: Sequence[Phase]
+    ) -> Plan:
+        return fresh(template, catalogue, athlete, weeks, len(holds), holds, earlier)
 
     return replan.Inputs(person, stored, logs, checkins or [], now, build)
 
@@ -50,10 +52,19 @@ def fresh(
     weeks: int = WEEKS,
     extra: int = 0,
     holds: Sequence[Hold] = (),
+    earlier: Sequence[Phase] = (),
 ) -> Plan:
     runs = runs_between([RULE], [], athlete.zone, START, START + timedelta(weeks=weeks))
     return build_plan(
-        athlete, runs, START, weeks, template, catalogue, extra_loosening_weeks=extra, holds=holds
+        athlete,
+        runs,
+        START,
+        weeks,
+        template,
+        catalogue,
+        extra_loosening_weeks=extra,
+        holds=holds,
+        earlier=earlier,
     )
 
 
@@ -132,7 +143,9 @@ def test_a_plan_that_cannot_be_built_stays_after_a_log(
     stored = stored_plan(standard, catalogue)
     logs = log_week(stored, 1, "skipped")
 
-    def no_runs(athlete: Athlete, weeks: int, holds: Sequence[Hold]) -> Plan:
+    def no_runs(
+        athlete: Athlete, weeks: int, holds: Sequence[Hold], earlier: Sequence[Phase]
+    ) -> Plan:
         raise NoRuns("no runs")
 
     gone = replace(inputs(standard, catalogue, stored, ada(), logs, WEEK2_TUESDAY), build=no_runs)

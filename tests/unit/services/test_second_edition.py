@@ -64,3 +64,18 @@ def test_the_strength_track_comes_and_goes_with_a_reassessment(repo: Store) -> N
     assert plan is not None and not any(
         s.kind == "strength" and s.start > NOW for s in plan.sessions
     )
+
+
+def test_a_new_tightness_restarts_the_phases_after_the_week_under_way(repo: Store) -> None:
+    assessment.set_athlete(repo, NAME, strength=True, now=NOW)
+    kept = repo.get_plan(NAME)
+    assert kept is not None and kept.earlier == ()  # the strength track keeps the phases
+    result = assessment.set_athlete(repo, NAME, tightness=2, now=NOW)
+    plan = repo.get_plan(NAME)
+    assert plan is not None and result.change is not None
+    assert plan.earlier == ("loosening", "loosening")
+    assert "the phases start again in week 3" in result.change.reason
+    # tightness 2 has no loosening weeks of its own: down from loosening through a taper
+    assert [plan.phase(w) for w in range(3, 9)] == ["taper"] * 2 + ["maintenance"] * 4
+    preview = assessment.preview_set(repo, NAME, tightness=5, now=NOW)
+    assert preview.after is not None and preview.after.earlier == plan.earlier

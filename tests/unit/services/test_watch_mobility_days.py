@@ -113,7 +113,9 @@ def test_a_run_not_run_stays_not_run_through_a_later_rebuild(
 
     # the build every rebuild starts from leaves the run out: no session of it, no dose from it
     inputs = plans.rebuild_inputs(repo, athlete, imported, later)
-    assert not any(s.run_id == missed for s in inputs.build(athlete, imported.weeks, ()).sessions)
+    assert not any(
+        s.run_id == missed for s in inputs.build(athlete, imported.weeks, (), ()).sessions
+    )
 
     change = plans.replan(repo, athlete, "runs added", later)
 

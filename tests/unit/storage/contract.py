@@ -276,6 +276,15 @@ class StoreContract:
         assert meta.revisions == {s.id: 0 for s in plan.sessions} and meta.cancelled == ()
         assert meta.updated_at is not None and meta.updated_at.tzinfo is not None
 
+    def test_a_plan_keeps_the_phases_a_re_assessment_restarted(
+        self, store: Store, opened: Opener
+    ) -> None:
+        plan = dataclasses.replace(plan_for(store), earlier=("loosening", "taper"))
+        store.save_plan(plan)
+        back = opened().get_plan(ANN)
+        assert back == plan and back is not None
+        assert [back.phase(w) for w in (1, 2)] == ["loosening", "taper"]
+
     def test_a_rebuild_raises_changed_sessions_and_cancels_dropped_ones(self, store: Store) -> None:
         plan = plan_for(store)
         store.save_plan(plan)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
+from datetime import date, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.domain.model import Athlete
+from planner import plans_io
+from planner.domain.builder import build_plan
+from planner.domain.model import Athlete, RunRule
+from planner.domain.schedule import expand_rule
 from planner.storage import Repository, StorageError, check_file
 from tests.archives import unpack
 from tests.conftest import Cli
@@ -100,3 +106,22 @@ def test_db_restore_puts_a_backup_back_and_keeps_what_was_there(cli: Cli, db: Pa
     assert before.name.startswith("hipplan.before-restore") and before.exists()
     assert [a["name"] for a in json.loads(cli("athlete", "list", "--json").out)] == ["Ann"]
     assert cli("db", "check").code == 0
+
+
+def test_a_plans_unknown_phase_is_damage_named_in_one_line(db: Path) -> None:
+    repo = Repository.open(db)
+    repo.add_athlete(Athlete("Ann", 3, tz="UTC"))
+    start = date(2027, 3, 1)
+    runs = expand_rule(RunRule(days=(0, 2, 5), at=time(7), minutes=45), ZoneInfo("UTC"), start,
+                       start + timedelta(weeks=2))  # fmt: skip
+    template, catalogue = plans_io.load_template("standard"), plans_io.load_catalogue()
+    plan = build_plan(Athlete("Ann", 3, tz="UTC"), runs, start, 2, template, catalogue)
+    repo.save_plan(dataclasses.replace(plan, earlier=("maintenance",)))
+    own = repo.file_of("Ann")
+    damaged = own.read_text().replace('"earlier":["maintenance"]', '"earlier":["sprint"]')
+    assert damaged != own.read_text()
+    own.write_text(damaged)
+    with pytest.raises(StorageError) as caught:
+        Repository.open(db).get_plan("Ann")
+    assert "\n" not in str(caught.value)
+    assert own.read_text() == damaged
