@@ -170,28 +170,27 @@ class Why:
         return f"held: {hold.percent:g} % of the loosening work done in week {hold.week}"
 
     def phase(self, week: int) -> str:
-        plan = self.plan
+        plan, tightness = self.plan, self.athlete.tightness
         phase = plan.phase(week)
+        if week < plan.phases_from:  # the week under way when a re-assessment restarted them
+            return f"{phase} until the phases start again in week {plan.phases_from}" + (
+                f" (tightness {tightness})" if phase != "taper" else ""
+            )
         if phase == "loosening":
-            causes = [f"tightness {self.athlete.tightness}"]
+            causes = [f"tightness {tightness}"]
             if self.athlete.sport == "triathlon":
                 causes.append("triathlon")
             if self.athlete.sitting_hours > SITTING_HOURS_LIMIT:
                 causes.append(f"{self.athlete.sitting_hours:g} h sitting")
             since = week - len(plan.earlier)
-            if since < 1:  # the week under way when a re-assessment restarted the phases
-                again = f"the phases start again in week {plan.phases_from}"
-                return f"loosening until {again}: {' + '.join(causes)}"
             line = f"loosening week {since} of {plan.loosening_weeks}: {' + '.join(causes)}"
             if self.held:
                 line += f" (held {self.held} more week{'s' if self.held > 1 else ''})"
             return line
         if phase == "taper":
             step = week - len(plan.earlier) - plan.loosening_weeks
-            if step < 1:
-                return f"taper until the phases start again in week {plan.phases_from}"
             return f"taper week {step} of {plan.taper_weeks}: falling evenly to maintenance"
-        return f"maintenance: keeps the range (tightness {self.athlete.tightness})"
+        return f"maintenance: keeps the range (tightness {tightness})"
 
     def _budget(
         self,
