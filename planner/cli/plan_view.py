@@ -61,6 +61,7 @@ def plan_json(plan: Plan, week: int | None = None) -> dict[str, Any]:
         "template": plan.template,
         "time_zone": plan.tz,
         "phases": [plan.phase(w) for w in range(1, plan.weeks + 1)],
+        "phases_from": plan.phases_from,  # the week a re-assessment restarted them, or 1
         "weekly_minutes": plan.weekly_minutes(),
         "runs": [{"id": r.id, "start": iso(r.start), "end": iso(r.end)} for r in runs],
         "sessions": [session_json(s) for s in sessions],

@@ -263,7 +263,7 @@ def test_athlete_set_rebuilds_only_the_future(cli: Cli, at: Callable[[str], None
     # week 2 is under way: it keeps its phase, the new ones start in week 3, counting the two
     # loosening weeks done against the two tightness 3 with long sitting asks for
     assert after["phases"][:5] == ["loosening"] * 2 + ["taper"] * 2 + ["maintenance"]
-    assert "the phases start again in week 3" in out
+    assert "the phases start again in week 3" in out and after["phases_from"] == 3
     fingerprints = {s["id"]: _fingerprint(s) for s in after["sessions"]}
     for session_id in [*logged, "20270308-pre", "20270308-post"]:
         assert fingerprints[session_id] == before[session_id]
