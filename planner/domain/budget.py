@@ -10,11 +10,11 @@ among them. In a week of more cool-downs than the 12 minutes can hold the routin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Exercise, Template
+from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Catalogue, Exercise, Template
 from planner.domain.exercise_doses import (
     HOLD_SHORTEST,
     HOLD_SHORTEST_CROWDED,
@@ -23,9 +23,23 @@ from planner.domain.exercise_doses import (
     Progress,
     shorter_hold,
 )
+from planner.domain.model import Session
 from planner.domain.placement import Slot
 
 _NOT_YET = Progress()  # an exercise not done yet (frozen: one serves every lookup)
+
+
+def static_seconds(sessions: Iterable[Session], catalogue: Catalogue) -> dict[tuple[int, str], int]:
+    """The static stretching a side in `sessions`, by plan week and muscle group."""
+    used: dict[tuple[int, str], int] = {}
+    for session in sessions:
+        for given in session.exercises:
+            if given.style == "static":
+                side = (given.dose.hold_seconds or 0) * given.dose.rounds
+                for group in catalogue.get(given.exercise_id).targets:
+                    key = (session.week, group)
+                    used[key] = used.get(key, 0) + side
+    return used
 
 
 class Crowded(NamedTuple):

@@ -26,10 +26,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner.domain.adherence import Hold
+from planner.domain.budget import static_seconds
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.dosing import Prescriber
 from planner.domain.errors import NoRuns
-from planner.domain.fitted import Fitted
+from planner.domain.fitted import Fitted, Spent
 from planner.domain.inputs import MAX_WEEKS, check_weeks
 from planner.domain.model import (
     KIND_SHORT,
@@ -179,6 +180,8 @@ def build_plan(
     busy: Sequence[BusyBlock] = (),
     holds: Sequence[Hold] = (),
     earlier: Sequence[Phase] = (),
+    kept: Sequence[Session] = (),
+    now: datetime | None = None,
 ) -> Plan:
     """The athlete's plan of `weeks` weeks from `start` around `runs`.
 
@@ -186,7 +189,9 @@ def build_plan(
     `holds` are the weeks that held it, in order (`domain.adherence.plan_holds`), so each held
     week's sessions say how much of the work was done; `busy` blocks are kept free like runs.
     `earlier` are the phases of the weeks before a re-assessment restarted them: those weeks
-    keep them, and the phases count from the week after (`Plan.earlier`).
+    keep them, and the phases count from the week after (`Plan.earlier`). `kept` are the
+    sessions a rebuild keeps of the week under way, done or started by `now`: from `now` on
+    that week's budget counts their static time (`fitted.Spent`).
     Building twice from the same input gives equal plans.
     """
     check_weeks(weeks)
@@ -231,7 +236,7 @@ def build_plan(
         # a short plan's loosening weeks stay as they were: fuller ones would fall by more
         # than 40 % or unevenly into its short taper (musts before the table's lengths)
         prescriber.share_weeks = floor_weeks
-    fitted = Fitted(slots, prescriber, window)
+    fitted = Fitted(slots, prescriber, window, _spent(kept, now, window, catalogue))
     reach = taper_reach(slots, window, calendar, range(last_loosening + 1, last_loosening + taper + 1),
                         _loosening_lengths(athlete, template))  # fmt: skip
     cap_weekly_minutes(fitted, window, last_loosening)
@@ -314,6 +319,15 @@ def _runs_in(runs: Iterable[Run], window: Window) -> list[Run]:
 
 def _run_blocks(runs: Iterable[Run]) -> list[Block]:
     return [Block(as_utc(r.start), as_utc(r.end), "another run") for r in runs]
+
+
+def _spent(
+    kept: Sequence[Session], now: datetime | None, window: Window, catalogue: Catalogue
+) -> Spent | None:
+    week = window.week_of(as_utc(now)) if now is not None else None
+    if now is None or week is None:
+        return None
+    return Spent(as_utc(now), week, static_seconds(kept, catalogue))
 
 
 def _busy_blocks(busy: Iterable[BusyBlock]) -> list[Block]:

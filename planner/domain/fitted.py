@@ -6,8 +6,9 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from planner.domain.budget import DoseState
@@ -37,11 +38,34 @@ class Saved:
     left_out: Counter[tuple[int, SessionKind, str]]
 
 
+@dataclass(frozen=True)
+class Spent:
+    """The static time a side, by (week, group), that the sessions a rebuild keeps took before
+    `since` (the sessions done or started in the week under way). From `since` on the week's
+    budget counts theirs in place of what the fresh plan's sessions before it took, so the
+    sessions to come share what is really left of the week."""
+
+    since: datetime
+    week: int
+    used: Mapping[tuple[int, str], int]
+
+    def in_week(self, used: dict[tuple[int, str], int]) -> dict[tuple[int, str], int]:
+        """`used` with the week's figures replaced by the kept sessions'."""
+        others = {key: seconds for key, seconds in used.items() if key[0] != self.week}
+        return others | {key: s for key, s in self.used.items() if key[0] == self.week}
+
+
 class Fitted:
     """The sessions in time order with their exercises, and the dosing state before each, so a
     change in one week re-fits only from there on. Each session takes its real length."""
 
-    def __init__(self, slots: Iterable[Slot], prescriber: Prescriber, window: Window) -> None:
+    def __init__(
+        self,
+        slots: Iterable[Slot],
+        prescriber: Prescriber,
+        window: Window,
+        spent: Spent | None = None,
+    ) -> None:
         self.slots = sorted(slots, key=lambda s: (s.start, s.end, s.kind))
         self.exercises: list[tuple[Prescription, ...]] = []
         self.before: list[DoseState] = []
@@ -49,6 +73,7 @@ class Fitted:
         self.window = window
         self.week_of = functools.cache(window.week_of)
         self._next = DoseState()
+        self.spent = spent
         # warm-ups and cool-downs a week's cap holds at the least their routine can give from
         # the doses before them, by identity: each then lets the next come down further
         self.lowest: set[int] = set()
@@ -78,6 +103,8 @@ class Fitted:
             assert week is not None  # placement keeps every session inside the plan
             if until is not None and week > until:
                 break
+            if self._spent_from(index):
+                state.used = self.spent.in_week(state.used) if self.spent else state.used
             snapshot = state.copy()
             after = self._after(index, week)
             exercises = self.prescriber.fit(
@@ -121,6 +148,12 @@ class Fitted:
             self.before.append(snapshot)
             index += 1
         self._next = state
+
+    def _spent_from(self, index: int) -> bool:
+        """Whether session `index` is the first from the instant kept sessions stand for."""
+        if self.spent is None or self.slots[index].start < self.spent.since:
+            return False
+        return index == 0 or self.slots[index - 1].start < self.spent.since
 
     def _lent(self, index: int, warm_up: Slot) -> bool:
         """Whether the cool-down at `index` lent the warm-up after it a minute."""

@@ -57,11 +57,22 @@ from planner.domain.schedule import Intervals
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-# (athlete, weeks, the loosening weeks held, the phases before a restart) -> the plan their
-# runs and template give, not stored
-Build = Callable[[Athlete, int, Sequence[Hold], Sequence[Phase]], Plan]
-# the same, with a block of time kept free (the part of a week already past)
-BuildAround = Callable[[Athlete, int, Sequence[Hold], Sequence[Phase], BusyBlock], Plan]
+
+@dataclass(frozen=True)
+class Around:
+    """What a fresh build works around besides the athlete's runs: the phases of the weeks
+    before a restart (`Plan.earlier`), time already past (kept free), and the sessions of the
+    week under way done or started by `now`, whose static time counts in its budget."""
+
+    earlier: tuple[Phase, ...] = ()
+    past: BusyBlock | None = None
+    kept: tuple[Session, ...] = ()
+    now: datetime | None = None
+
+
+# (athlete, weeks, the loosening weeks held, what it works around) -> the plan their runs and
+# template give, not stored
+Build = Callable[[Athlete, int, Sequence[Hold], Around], Plan]
 
 
 NEW_MODEL_REASON = (
@@ -100,7 +111,6 @@ class Inputs:
     now: datetime
     build: Build
     not_run: Callable[[], frozenset[str]] = frozenset  # runs the watch shows were not run
-    build_around: BuildAround | None = None  # to top up a week a run not run left short
 
 
 def still_planned(runs: Iterable[Run], not_run: Collection[str]) -> list[Run]:
@@ -109,11 +119,18 @@ def still_planned(runs: Iterable[Run], not_run: Collection[str]) -> list[Run]:
     return [r for r in runs if r.id not in not_run]
 
 
-def rebuilt(inputs: Inputs, plan: Plan, holds: Sequence[Hold], weeks: int | None = None) -> Plan:
+def rebuilt(
+    inputs: Inputs,
+    plan: Plan,
+    holds: Sequence[Hold],
+    weeks: int | None = None,
+    around: Around | None = None,
+) -> Plan:
     """The fresh plan for `plan`'s block with a loosening week added for each of `holds` (whose
     figures each held session's why gives), capped at the doses reached while a physio warning
-    stands; not merged."""
-    fresh = inputs.build(inputs.athlete, weeks or plan.weeks, holds, plan.earlier)
+    stands; not merged. It works `around` the plan's phases before a restart, or as given."""
+    around = around or Around(plan.earlier)
+    fresh = inputs.build(inputs.athlete, weeks or plan.weeks, holds, around)
     fresh = replace(fresh, held=len(holds))
     if physio_warning(inputs.checkins) is None:
         return fresh
@@ -137,9 +154,10 @@ def replan(
     """
     stored, logs, now = inputs.stored, inputs.logs, inputs.now
     base = stored if weeks is None else replace(stored, weeks=weeks)
-    notes = []
+    notes, around = [], None
     if restart:
         base = replace(base, earlier=restarted(stored, logs, now))
+        around = under_way(base, logs, now)
         if base.earlier:
             notes.append(f"the phases start again in week {base.phases_from}")
     low = low_loosening_weeks(base, logs, now)
@@ -147,7 +165,7 @@ def replan(
         notes.append(adapt.hold_reason(low))
     if built_with_an_older_model(stored):  # logged history stays, the future is new
         notes.append(NEW_MODEL_REASON)
-    fresh = rebuilt(inputs, base, low, weeks)
+    fresh = rebuilt(inputs, base, low, weeks, around)
     result = adapt.adapt(base, fresh, logs, now, why, kind=kind, held=low, notes=notes)
     if not result.changed:
         return Replanned(stored, None)
@@ -177,13 +195,25 @@ def restarted(plan: Plan, logs: Sequence[LogEntry], now: datetime) -> tuple[Phas
     return tuple(plan.phase(w) for w in range(1, min(week, plan.weeks)))
 
 
+def under_way(plan: Plan, logs: Sequence[LogEntry], now: datetime) -> Around:
+    """What a restart's fresh build works around: the week under way keeps its phase, and what
+    was done or started in it counts in its budget (the fresh week, at another level, would
+    otherwise share the whole week's among the sessions still to come)."""
+    week = plan.week_of(now.astimezone(zone(plan.tz)).date())
+    if week is None or week >= plan.phases_from:
+        return Around(plan.earlier)
+    frozen = adapt.frozen_ids(plan, logs, now)
+    kept = tuple(s for s in plan.sessions_in_week(week) if s.id in frozen)
+    return Around(plan.earlier, kept=kept, now=now)
+
+
 def _keep_days_of_not_run(inputs: Inputs, result: Replanned, holds: Sequence[Hold]) -> Replanned:
     """A rebuild's future may have put a week's third day of mobility on a day already past (the
     fresh plan knows nothing of the past): the weeks of runs not run that are now short of
     mobility days get sessions on days still to come, as the import gave them, said in the same
     change."""
     plan, now = result.plan, inputs.now
-    if result.change is None or inputs.build_around is None or not (not_run := inputs.not_run()):
+    if result.change is None or not (not_run := inputs.not_run()):
         return result
     tz = zone(plan.tz)
     weeks = {
@@ -196,7 +226,7 @@ def _keep_days_of_not_run(inputs: Inputs, result: Replanned, holds: Sequence[Hol
         return result
     first = plan.start + timedelta(weeks=min(weeks) - 1)
     past = BusyBlock(datetime.combine(first, time(0), tzinfo=tz), now, "already past")
-    fresh = inputs.build_around(inputs.athlete, plan.weeks, holds, plan.earlier, past)
+    fresh = inputs.build(inputs.athlete, plan.weeks, holds, Around(plan.earlier, past))
     topped = keep_mobility_days(plan, fresh, inputs.logs, weeks, now, result.change.cause)
     if topped.change is None:
         return result

@@ -22,7 +22,9 @@ from planner.domain.model import (
     Plan,
     PlanChange,
     Run,
+    Session,
 )
+from planner.domain.replan import Around
 from planner.domain.schedule import runs_between, runs_to_plan
 from planner.services import settling
 from planner.storage import Store
@@ -54,11 +56,14 @@ def preview_plan(
     holds: Sequence[Hold] = (),
     also_busy: Sequence[BusyBlock] = (),
     earlier: Sequence[Phase] = (),
+    kept: Sequence[Session] = (),
+    now: datetime | None = None,
 ) -> Plan:
     """Build a plan without saving it (the wizard's preview, `plan build` before the write);
     `holds` are the weeks that held loosening (each held session's why gives its figures),
     `also_busy` is kept free besides the athlete's busy blocks, `earlier` are the phases of
-    the weeks before a re-assessment restarted them."""
+    the weeks before a re-assessment restarted them, `kept` the sessions a rebuild keeps of the
+    week under way at `now` (`builder.build_plan`)."""
     check_weeks(weeks)
     end = start + timedelta(weeks=weeks)
     if runs is None:
@@ -75,6 +80,8 @@ def preview_plan(
         busy=busy,
         holds=holds,
         earlier=earlier,
+        kept=kept,
+        now=now,
     )
     return replace(plan, held=extra_loosening_weeks)
 
@@ -134,13 +141,7 @@ def rebuild_inputs(
     def not_run() -> frozenset[str]:
         return not_run_ids(repo, athlete.name) if _known(repo, athlete) else frozenset()
 
-    def build_around(
-        person: Athlete,
-        weeks: int,
-        holds: Sequence[Hold],
-        earlier: Sequence[Phase],
-        past: BusyBlock | None = None,
-    ) -> Plan:
+    def build(person: Athlete, weeks: int, holds: Sequence[Hold], around: Around) -> Plan:
         end = plan.start + timedelta(weeks=weeks)
         every = runs if runs is not None else runs_for(repo, athlete.name, plan.start, end)
         return preview_plan(
@@ -152,17 +153,16 @@ def rebuild_inputs(
             runs=replan_rule.still_planned(every, not_run()),
             extra_loosening_weeks=len(holds),
             holds=holds,
-            also_busy=[past] if past is not None else [],
-            earlier=earlier,
+            also_busy=[around.past] if around.past is not None else [],
+            earlier=around.earlier,
+            kept=around.kept,
+            now=around.now,
         )
-
-    def build(person: Athlete, weeks: int, holds: Sequence[Hold], earlier: Sequence[Phase]) -> Plan:
-        return build_around(person, weeks, holds, earlier)
 
     if logs is None:
         logs = repo.current_logs(athlete.name)
     checkins = repo.checkins(athlete.name)
-    return replan_rule.Inputs(athlete, plan, logs, checkins, now, build, not_run, build_around)
+    return replan_rule.Inputs(athlete, plan, logs, checkins, now, build, not_run)
 
 
 def not_run_ids(repo: Store, name: str) -> frozenset[str]:

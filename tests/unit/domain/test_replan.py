@@ -17,7 +17,7 @@ from planner.domain.catalogue import Catalogue, Template
 from planner.domain.caution import first_doses, keep_gradual
 from planner.domain.checkins import CheckIn
 from planner.domain.errors import NoRuns
-from planner.domain.model import Athlete, Dose, LogEntry, Phase, Plan, PlanChange, RunRule, as_utc
+from planner.domain.model import Athlete, Dose, LogEntry, Plan, PlanChange, RunRule, as_utc
 from planner.domain.outcomes import PHYSIO_ADVICE, physio_warning
 from planner.domain.schedule import runs_between
 from planner.domain.timing import exercise_seconds
@@ -36,11 +36,10 @@ def inputs(
     logs: list[LogEntry],
     now: datetime,
     checkins: list[CheckIn] | None = None,
+    rule: RunRule = RULE,
 ) -> replan.Inputs:
-    def build(
-        athlete: Athlete, weeks: int, holds: Sequence[Hold], earlier: Sequence[Phase]
-    ) -> Plan:
-        return fresh(template, catalogue, athlete, weeks, len(holds), holds, earlier)
+    def build(athlete: Athlete, weeks: int, holds: Sequence[Hold], around: replan.Around) -> Plan:
+        return fresh(template, catalogue, athlete, weeks, len(holds), holds, around, rule)
 
     return replan.Inputs(person, stored, logs, checkins or [], now, build)
 
@@ -52,9 +51,11 @@ def fresh(
     weeks: int = WEEKS,
     extra: int = 0,
     holds: Sequence[Hold] = (),
-    earlier: Sequence[Phase] = (),
+    around: replan.Around | None = None,
+    rule: RunRule = RULE,
 ) -> Plan:
-    runs = runs_between([RULE], [], athlete.zone, START, START + timedelta(weeks=weeks))
+    around = around or replan.Around()
+    runs = runs_between([rule], [], athlete.zone, START, START + timedelta(weeks=weeks))
     return build_plan(
         athlete,
         runs,
@@ -64,7 +65,10 @@ def fresh(
         catalogue,
         extra_loosening_weeks=extra,
         holds=holds,
-        earlier=earlier,
+        busy=[around.past] if around.past else [],
+        earlier=around.earlier,
+        kept=around.kept,
+        now=around.now,
     )
 
 
@@ -143,9 +147,7 @@ def test_a_plan_that_cannot_be_built_stays_after_a_log(
     stored = stored_plan(standard, catalogue)
     logs = log_week(stored, 1, "skipped")
 
-    def no_runs(
-        athlete: Athlete, weeks: int, holds: Sequence[Hold], earlier: Sequence[Phase]
-    ) -> Plan:
+    def no_runs(athlete: Athlete, weeks: int, holds: Sequence[Hold], around: replan.Around) -> Plan:
         raise NoRuns("no runs")
 
     gone = replace(inputs(standard, catalogue, stored, ada(), logs, WEEK2_TUESDAY), build=no_runs)

@@ -11,6 +11,7 @@ from fit_tool.profile.profile_type import Sport
 
 from planner.domain.builder import MOBILITY_DAYS_A_WEEK
 from planner.domain.model import Athlete, Plan, RunRule, as_utc
+from planner.domain.replan import Around
 from planner.services import activities, plans
 from planner.storage import Repository
 from tests.unit.domain.test_coaching_rules import check_gradual
@@ -114,7 +115,7 @@ def test_a_run_not_run_stays_not_run_through_a_later_rebuild(
     # the build every rebuild starts from leaves the run out: no session of it, no dose from it
     inputs = plans.rebuild_inputs(repo, athlete, imported, later)
     assert not any(
-        s.run_id == missed for s in inputs.build(athlete, imported.weeks, (), ()).sessions
+        s.run_id == missed for s in inputs.build(athlete, imported.weeks, (), Around()).sessions
     )
 
     change = plans.replan(repo, athlete, "runs added", later)
