@@ -324,8 +324,7 @@ def _run_blocks(runs: Iterable[Run]) -> list[Block]:
 def _spent(
     kept: Sequence[Session], now: datetime | None, window: Window, catalogue: Catalogue
 ) -> Spent | None:
-    week = window.week_of(as_utc(now)) if now is not None else None
-    if now is None or week is None:
+    if now is None or (week := window.week_of(as_utc(now))) is None:
         return None
     return Spent(as_utc(now), week, static_seconds(kept, catalogue))
 

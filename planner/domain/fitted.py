@@ -103,8 +103,8 @@ class Fitted:
             assert week is not None  # placement keeps every session inside the plan
             if until is not None and week > until:
                 break
-            if self._spent_from(index):
-                state.used = self.spent.in_week(state.used) if self.spent else state.used
+            if self.spent is not None and self._spent_from(index, self.spent):
+                state.used = self.spent.in_week(state.used)
             snapshot = state.copy()
             after = self._after(index, week)
             exercises = self.prescriber.fit(
@@ -149,11 +149,11 @@ class Fitted:
             index += 1
         self._next = state
 
-    def _spent_from(self, index: int) -> bool:
-        """Whether session `index` is the first from the instant kept sessions stand for."""
-        if self.spent is None or self.slots[index].start < self.spent.since:
+    def _spent_from(self, index: int, spent: Spent) -> bool:
+        """Whether session `index` is the first from the instant the kept sessions stand for."""
+        if self.slots[index].start < spent.since:
             return False
-        return index == 0 or self.slots[index - 1].start < self.spent.since
+        return index == 0 or self.slots[index - 1].start < spent.since
 
     def _lent(self, index: int, warm_up: Slot) -> bool:
         """Whether the cool-down at `index` lent the warm-up after it a minute."""
