@@ -1,17 +1,32 @@
 """The taper falls evenly from the last loosening week, which comes down for it only as far as
-its floor for hip flexors and glutes allows (docs/coaching.md, Progression)."""
+its floor for hip flexors and glutes allows (docs/coaching.md, Progression); so does a short
+plan's loosening week, for a maintenance week that falls from it by at most 40 %."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
+import pytest
+
 from planner.domain.builder import build_plan
 from planner.domain.catalogue import Catalogue, Template
 from planner.domain.inputs import zone
-from planner.domain.model import Athlete, BusyBlock, Run, RunRule
+from planner.domain.model import Athlete, BusyBlock, Plan, Run, RunRule, Sport
+from planner.domain.schedule import runs_between
+from planner.domain.weekly_minutes import FALL_FROM_HERE
 from tests.unit.domain.test_builder import Case
-from tests.unit.domain.test_coaching_rules import floor_in_loosening
+from tests.unit.domain.test_coaching_rules import (
+    PATTERNS,
+    WARM_UP_IN_LOOSENING,
+    check_budget,
+    check_gradual,
+    check_placement,
+    check_routine_whole,
+    check_three_days,
+    check_weekly_shape,
+    floor_in_loosening,
+)
 
 LONDON = zone("Europe/London")
 # (day from the start, local start, minutes): an irregular month of runs, 05:00 to 23:30
@@ -74,3 +89,59 @@ def test_the_loosening_week_keeps_its_floor_when_the_taper_cannot_fall_evenly(
     assert all(used[(1, group)] >= floor for group in standard.budget.floor_groups), used
     weekly = plan.weekly_minutes()
     assert all(b <= a and b >= 0.6 * a for a, b in pairwise(weekly)), weekly
+
+
+# Two-week plans: one loosening week, then the final maintenance week. The loosening week once
+# stayed whole and fell straight to maintenance (Sunday 02:30 and Tuesday 19:00: 123 -> 46 at
+# tightness 5, 75 -> 40 at 3; three runs a week: 138 -> 62).
+SHORT_PLAN_RUNS: dict[str, tuple[RunRule, ...]] = {
+    **PATTERNS,
+    "Sunday 02:30 and Tuesday 19:00": (
+        RunRule(days=(6,), at=time(2, 30), minutes=45),
+        RunRule(days=(1,), at=time(19), minutes=45),
+    ),
+}
+
+
+def _two_weeks(
+    pattern: str, sport: Sport, tightness: int, standard: Template, catalogue: Catalogue
+) -> Plan:
+    athlete = Athlete("Ada", tightness, sport=sport, tz="Europe/London")
+    start = date(2027, 3, 1)
+    runs = runs_between(
+        SHORT_PLAN_RUNS[pattern], [], athlete.zone, start, start + timedelta(weeks=2)
+    )
+    return build_plan(athlete, runs, start, 2, standard, catalogue)
+
+
+@pytest.mark.parametrize("pattern", sorted(SHORT_PLAN_RUNS))
+@pytest.mark.parametrize("sport", ["run", "triathlon"])
+def test_a_two_week_plan_falls_by_at_most_40_percent_and_keeps_its_floor(
+    pattern: str, sport: Sport, standard: Template, catalogue: Catalogue
+) -> None:
+    """The loosening week comes down to what the maintenance week may fall from, its loosening
+    sessions and cool-downs giving up minutes while hip flexors and glutes keep 5 minutes a
+    side; its warm-ups keep their length, and a tighter athlete still starts with more."""
+    floor = standard.budget.floor_minutes * 60
+    first = {}
+    for tightness in (5, 4, 3, 1):
+        plan = _two_weeks(pattern, sport, tightness, standard, catalogue)
+        weekly = plan.weekly_minutes()
+        first[tightness] = weekly[0]
+        if tightness == 1:
+            continue
+        assert (plan.loosening_weeks, plan.taper_weeks) == (1, 0), weekly
+        assert weekly[1] >= 0.6 * weekly[0], (tightness, weekly)
+        used = floor_in_loosening(plan, catalogue)
+        short = {g: used[(1, g)] for g in standard.budget.floor_groups if used[(1, g)] < floor}
+        assert not short, (tightness, weekly, short)
+        trimmed = [s for s in plan.sessions if FALL_FROM_HERE in s.note]
+        assert all(s.week == 1 and s.kind != "pre-run" for s in trimmed), (tightness, weekly)
+        warm_ups = [s.minutes for s in plan.sessions_in_week(1) if s.kind == "pre-run"]
+        assert min(warm_ups, default=10) >= WARM_UP_IN_LOOSENING[0], (tightness, warm_ups)
+        for check in (check_placement, check_routine_whole, check_three_days, check_gradual,
+                      check_weekly_shape):  # fmt: skip
+            check(plan)
+        check_budget(plan, catalogue)
+    assert first[5] >= first[4] >= first[3] >= first[1], first
+    assert min(first[4], first[5]) > first[3], first
