@@ -222,6 +222,16 @@ class Fitted:
             and floor.isdisjoint(exercise.targets)
         )
 
+    def routine_minutes(self, slot: Slot) -> int:
+        """The session's minutes without its extras: what it must hold (the article's routine,
+        a relaxed start) at the doses it has now. The session must be fitted."""
+        kept = [
+            p
+            for p in self.exercises[self.index(slot)]
+            if self.prescriber.required(self.prescriber.exercises[p.exercise_id], slot.kind)
+        ]
+        return minutes_for(kept) if kept else 0
+
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""
         first, end = self.week_span(week)

@@ -78,10 +78,12 @@ def _trim_week_to(
     order: tuple[tuple[SessionKind, ...], ...] = _TRIM_ORDER,
     *,
     keep_floor: bool = False,
+    keep_routine: bool = False,
 ) -> int:
     """The week trimmed to `limit` minutes, re-fitted through it; its total. Only the kinds of
     `order` are trimmed. With `keep_floor`, no session is left out, and of a kind the session
-    holding the most that its floor does not need gives first (`Fitted.beyond_floor`).
+    holding the most that the floor does not need gives first (`Fitted.beyond_floor`); with
+    `keep_routine` too, a cool-down gives only its extras (its routine keeps its doses).
 
     Each pass shortens sessions no further than their routine can go from the doses before
     them (gradual change): a warm-up of 10 minutes may not come down to 5 in one step, but the
@@ -91,12 +93,13 @@ def _trim_week_to(
     """
     previous: int | None = None
     lowered = False
+    routine = {id(s): fitted.routine_minutes(s) for s in fitted.mobility_in(week)}
     for attempt in range(TRIM_PASSES):
         sessions = fitted.mobility_in(week)
         total = sum(s.minutes for s in sessions)
         if not sessions or total <= limit:
             return total
-        least = _Least(fitted, week)
+        least = _Least(fitted, week, routine if keep_routine else None)
         # at their least, the sessions still run over, and the last pass brought none lower
         trimmed = [s for s in sessions if any(s.kind in kinds for kinds in order)]
         stuck = (
@@ -132,16 +135,20 @@ class _Least:
     doses before it (shorter, `fit` could not hold it and it would go). Worked out for a session
     only when a trim comes to it (most trims take a minute or two off the longest sessions)."""
 
-    def __init__(self, fitted: Fitted, week: int) -> None:
+    def __init__(self, fitted: Fitted, week: int, routine: Mapping[int, int] | None = None) -> None:
         self.fitted = fitted
         self.week = week
         self.known: dict[int, int] = {}  # by identity
+        # with a cool-down's routine minutes (by identity): it gives only its extras
+        self.routine = routine
 
     def __call__(self, slot: Slot) -> int:
         least = self.known.get(id(slot))
         if least is None:
             state = self.fitted.before[self.fitted.index(slot)]
             fewest = self.fitted.prescriber.least_from(slot.kind, self.week, state)
+            if self.routine is not None and slot.kind == "post-run":
+                fewest = max(fewest, self.routine.get(id(slot), 0))
             least = self.known[id(slot)] = max(MIN_SESSION_MINUTES, fewest)
         return least
 
@@ -302,7 +309,10 @@ def _lower_top(
     """The last loosening week trimmed to `highest` minutes if it is over; its minutes. Not
     below what keeps its floor for hip flexors and glutes (a must of loosening weeks, before an
     even taper or a fall of at most 40 %): each kind of `_FLOOR_TRIM_ORDER` in turn gives what
-    it can while the floor holds (`_trim_keeping_floor`). Sessions it shortened say `note`."""
+    it can while the floor holds (`_trim_keeping_floor`), cool-downs their extras; then, only
+    where that brings the week to `highest`, cool-downs fewer sets of their routine. Short of
+    it the fall stays over its limit anyway, and the trim would cost a tighter athlete, whose
+    cool-downs are the longer, their lead (front-loading). Sessions it shortened say `note`."""
     if top <= highest:
         return top
     fitted.fit_through(loosening)
@@ -313,6 +323,15 @@ def _lower_top(
         total = _trim_keeping_floor(fitted, loosening, total, highest, kinds, short)
         if total <= highest:
             break
+    else:
+        saved = fitted.save()
+        thinned = _trim_keeping_floor(
+            fitted, loosening, total, highest, ("post-run",), short, keep_routine=False
+        )
+        if thinned <= highest:
+            total = thinned
+        else:
+            fitted.restore(saved)
     for slot in fitted.mobility_in(loosening):
         if slot.shortened == CAPPED and slot.minutes < had.get(id(slot), 0):
             slot.shortened = note
@@ -327,15 +346,17 @@ def _trim_keeping_floor(
     highest: int,
     kinds: tuple[SessionKind, ...],
     short: set[str],
+    *,
+    keep_routine: bool = True,
 ) -> int:
     """The week's sessions of `kinds` trimmed toward `highest` minutes, as far as the week's
     floor groups stay no shorter of their floor than `short`; the week's minutes. A trim that
     breaks the floor is undone and one halfway back up tried instead, halfway between the
-    furthest kept and the nearest undone."""
+    furthest kept and the nearest undone. With `keep_routine`, cool-downs give only extras."""
     undone, goal = highest - 1, highest
     for _ in range(FLOOR_TRIES):
         saved = fitted.save()
-        _trim_week(fitted, week, goal, (kinds,), keep_floor=True)
+        _trim_week(fitted, week, goal, (kinds,), keep_floor=True, keep_routine=keep_routine)
         fitted.fit_through(week)
         now = sum(s.minutes for s in fitted.mobility_in(week))
         if now < total and fitted.short_of_floor(week) <= short:
@@ -439,11 +460,12 @@ def _trim_week(
     order: tuple[tuple[SessionKind, ...], ...] = _TRIM_ORDER,
     *,
     keep_floor: bool = False,
+    keep_routine: bool = False,
 ) -> dict[int, int]:
     """The week trimmed to `limit` minutes (extras first, or in `order`); the caller fits the
     weeks after it when it is done. The minutes of its sessions before the trim, by identity."""
     had = {id(s): s.minutes for s in fitted.mobility_in(week)}
-    _trim_week_to(fitted, week, limit, order, keep_floor=keep_floor)
+    _trim_week_to(fitted, week, limit, order, keep_floor=keep_floor, keep_routine=keep_routine)
     _fill_to(fitted, week, limit, had)
     return had
 
