@@ -499,7 +499,7 @@ def limit_falls(fitted: Fitted, window: Window, loosening: int) -> None:
     for any taper falls from it straight to maintenance), is trimmed too, but only as far as its
     minutes for hip flexors and glutes keep their floor (a must of loosening weeks, which wins
     where a week cannot hold both): its loosening sessions give up their other stretches first,
-    then the cool-downs; its warm-ups keep their length (`_lower_top`)."""
+    then the cool-downs their extras; its warm-ups keep their length (`_lower_top`)."""
     totals = _totals(fitted)  # a trim changes only its own week's total (the rest wait)
     for week in range(window.weeks - 1, loosening, -1):
         later = totals.get(week + 1, 0)
@@ -511,7 +511,9 @@ def limit_falls(fitted: Fitted, window: Window, loosening: int) -> None:
         highest = math.floor(later / (1 - MOST_WEEKLY_FALL))
         if not later or top <= highest:
             break
-        top = _lower_top(fitted, loosening, top, highest, FALL_FROM_HERE)
+        lowered = _lower_top(fitted, loosening, top, highest, FALL_FROM_HERE)
+        if lowered >= top:  # the floor holds it where it is
+            break
         # the week after, re-fitted from doses that grew less, may come out a little shorter
-        later = sum(s.minutes for s in fitted.mobility_in(loosening + 1))
+        top, later = lowered, sum(s.minutes for s in fitted.mobility_in(loosening + 1))
     fitted.fit_through()
