@@ -134,7 +134,7 @@ class Prescriber(WeeklyBudget):
         listed = [e for e in self._listed(slot.kind, week, state) if e.from_week <= week]
         picks: dict[str, Pick] = {}
         for exercise in listed:  # the routine first: all of it, or no session
-            if self._required(exercise, slot.kind):
+            if self.required(exercise, slot.kind):
                 pick = self._pick(exercise, slot.kind, week, state)
                 if pick is None:
                     return None
@@ -354,7 +354,7 @@ class Prescriber(WeeklyBudget):
         as low as gradual change allows from its last appearance, as `fit` shrinks it. A week
         trimmed to its cap asks no session for less (else it would go)."""
         required = [
-            e for e in self.lists.get(kind, []) if e.from_week <= week and self._required(e, kind)
+            e for e in self.lists.get(kind, []) if e.from_week <= week and self.required(e, kind)
         ]
         # what it depends on: maintenance weeks come back to the same doses again and again
         key = (
@@ -423,7 +423,7 @@ class Prescriber(WeeklyBudget):
                         break
         return total <= most
 
-    def _required(self, exercise: Exercise, kind: SessionKind) -> bool:
+    def required(self, exercise: Exercise, kind: SessionKind) -> bool:
         """The article's routine in run sessions; the relaxed start of a session on its own."""
         if kind in ROUTINE_KINDS:
             return exercise.id in self.routines[kind]

@@ -17,7 +17,7 @@ from planner.domain.model import Prescription, SessionKind
 from planner.domain.phases import MIN_SESSION_MINUTES
 from planner.domain.placement import Slot, Window
 from planner.domain.run_sessions import give_room_back, lend_minute, take_room_back
-from planner.domain.timing import minutes_for
+from planner.domain.timing import exercise_seconds, minutes_for
 
 # the note of a session trimmed to its week's cap
 CAPPED = "weekly minutes do not rise after loosening"
@@ -239,6 +239,31 @@ class Fitted:
         used = self.state_after(end - 1).used if end > first else {}
         floor = budget.floor_minutes * 60
         return {group for group in budget.floor_groups if used.get((week, group), 0) < floor}
+
+    def beyond_floor(self, slot: Slot) -> int:
+        """Seconds of the session's exercises that it need not hold (the article's routine, a
+        relaxed start) and that stretch no floor group (hip flexors, glutes): what a loosening
+        week can give up first while keeping its floor. The session must be fitted."""
+        floor = set(self.prescriber.template.budget.floor_groups)
+        exercises = (
+            (self.prescriber.exercises[p.exercise_id], p) for p in self.exercises[self.index(slot)]
+        )
+        return sum(
+            exercise_seconds(p)
+            for exercise, p in exercises
+            if not self.prescriber.required(exercise, slot.kind)
+            and floor.isdisjoint(exercise.targets)
+        )
+
+    def routine_minutes(self, slot: Slot) -> int:
+        """The session's minutes without its extras: what it must hold (the article's routine,
+        a relaxed start) at the doses it has now. The session must be fitted."""
+        kept = [
+            p
+            for p in self.exercises[self.index(slot)]
+            if self.prescriber.required(self.prescriber.exercises[p.exercise_id], slot.kind)
+        ]
+        return minutes_for(kept) if kept else 0
 
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""

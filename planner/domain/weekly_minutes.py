@@ -18,11 +18,16 @@ from planner.domain.placement import DAY_CLOSES, Calendar, Slot, Window, whole_m
 MOST_WEEKLY_FALL = 0.4
 # the note of a session of the last loosening week trimmed so that the taper falls evenly
 EVEN_FROM_HERE = "the taper after this week falls evenly, by at most 40 % a week"
+# the note of one trimmed so that a short plan's maintenance week falls from it by at most 40 %
+FALL_FROM_HERE = "the week after this one falls by at most 40 %"
 TRIM_TRIES = 4  # passes of `_fill_to`
 # passes of a week's trim: each may take a session only a gradual step down from the one before
 TRIM_PASSES = 12
 GROW_PASSES = 6  # passes of `_grow_week`
-FLOOR_TRIES = 3  # trims of a loosening week toward an even taper, each kept only with its floor
+# trims of a loosening week toward an even taper or a fall of at most 40 %, each kept only with
+# its floor, halving the distance between the last kept and the last undone (for each kind)
+FLOOR_TRIES = 5
+FALL_TRIES = 2  # trims of the last loosening week toward the week after it, which may move
 
 # The order in which a week over its cap gives up minutes: extra sessions, cool-downs, warm-ups.
 _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
@@ -30,6 +35,11 @@ _TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = (
     ("post-run",),
     ("pre-run",),
 )
+# The order in which the last loosening week gives up minutes for the weeks after it: a shorter
+# loosening session keeps its hip-flexor and glute stretches and loses the others first (dosing
+# reaches the floor before any other extra comes), then cool-downs lose their extras and sets.
+# Warm-ups keep their loosening length (docs/coaching.md: 8 to 10 minutes in loosening).
+_FLOOR_TRIM_ORDER: tuple[tuple[SessionKind, ...], ...] = _TRIM_ORDER[:2]
 
 
 def cap_weekly_minutes(fitted: Fitted, window: Window, loosening_weeks: int) -> None:
@@ -61,8 +71,19 @@ def _left_out(sessions: Iterable[Slot], kept: Iterable[Slot]) -> list[Slot]:
     return [s for s in sessions if id(s) not in still]
 
 
-def _trim_week_to(fitted: Fitted, week: int, limit: int) -> int:
-    """The week trimmed to `limit` minutes, re-fitted through it; its total.
+def _trim_week_to(
+    fitted: Fitted,
+    week: int,
+    limit: int,
+    order: tuple[tuple[SessionKind, ...], ...] = _TRIM_ORDER,
+    *,
+    keep_floor: bool = False,
+    keep_routine: bool = False,
+) -> int:
+    """The week trimmed to `limit` minutes, re-fitted through it; its total. Only the kinds of
+    `order` are trimmed. With `keep_floor`, no session is left out, and of a kind the session
+    holding the most that the floor does not need gives first (`Fitted.beyond_floor`); with
+    `keep_routine` too, a cool-down gives only its extras (its routine keeps its doses).
 
     Each pass shortens sessions no further than their routine can go from the doses before
     them (gradual change): a warm-up of 10 minutes may not come down to 5 in one step, but the
@@ -72,26 +93,32 @@ def _trim_week_to(fitted: Fitted, week: int, limit: int) -> int:
     """
     previous: int | None = None
     lowered = False
+    routine = {id(s): fitted.routine_minutes(s) for s in fitted.mobility_in(week)}
     for attempt in range(TRIM_PASSES):
         sessions = fitted.mobility_in(week)
         total = sum(s.minutes for s in sessions)
         if not sessions or total <= limit:
             return total
-        least = _Least(fitted, week)
+        least = _Least(fitted, week, routine if keep_routine else None)
         # at their least, the sessions still run over, and the last pass brought none lower
+        trimmed = [s for s in sessions if any(s.kind in kinds for kinds in order)]
         stuck = (
-            previous is not None and total >= previous and _spare(sessions, least) < total - limit
+            previous is not None and total >= previous and _spare(trimmed, least) < total - limit
         )
         previous = total
         if stuck and not lowered:
             # whole minutes hide the way down: a warm-up trimmed to its least fills its minute
             # again at the doses before it; held at its least, the next can go further
             lowered, stuck = True, False
-            fitted.lowest.update(id(s) for s in sessions)
+            fitted.lowest.update(id(s) for s in trimmed)
+        if stuck and keep_floor:
+            break
         first = fitted.index(sessions[0])
         kept = list(sessions)
+        beyond = {id(s): fitted.beyond_floor(s) for s in trimmed} if keep_floor else None
         # a re-fitted routine may take a minute more than trimmed: trim again, none growing
-        _trim_to(kept, limit, least, hold=attempt > 0, drop=stuck, day=fitted.window.local_date)
+        _trim_to(kept, limit, least, hold=attempt > 0, drop=stuck, day=fitted.window.local_date,
+                 order=order, beyond=beyond)  # fmt: skip
         fitted.drop(_left_out(sessions, kept))
         fitted.fit_from(first, until=week)
     return sum(s.minutes for s in fitted.mobility_in(week))
@@ -108,16 +135,20 @@ class _Least:
     doses before it (shorter, `fit` could not hold it and it would go). Worked out for a session
     only when a trim comes to it (most trims take a minute or two off the longest sessions)."""
 
-    def __init__(self, fitted: Fitted, week: int) -> None:
+    def __init__(self, fitted: Fitted, week: int, routine: Mapping[int, int] | None = None) -> None:
         self.fitted = fitted
         self.week = week
         self.known: dict[int, int] = {}  # by identity
+        # with a cool-down's routine minutes (by identity): it gives only its extras
+        self.routine = routine
 
     def __call__(self, slot: Slot) -> int:
         least = self.known.get(id(slot))
         if least is None:
             state = self.fitted.before[self.fitted.index(slot)]
             fewest = self.fitted.prescriber.least_from(slot.kind, self.week, state)
+            if self.routine is not None and slot.kind == "post-run":
+                fewest = max(fewest, self.routine.get(id(slot), 0))
             least = self.known[id(slot)] = max(MIN_SESSION_MINUTES, fewest)
         return least
 
@@ -130,25 +161,34 @@ def _trim_to(
     hold: bool = False,
     drop: bool = False,
     day: Callable[[datetime], date] | None = None,
+    order: tuple[tuple[SessionKind, ...], ...] = _TRIM_ORDER,
+    beyond: dict[int, int] | None = None,
 ) -> None:
     """Shorten extras, then cool-downs, then warm-ups (longest first, none below its `least`);
     with `drop`, then leave sessions out, latest first, and give minutes freed by a drop back
     to the survivors. With `hold`, no session may grow on the re-fit (a first trim came back
     over the cap). Given the local `day` of an instant, a drop takes first a session whose day
-    keeps another, so the week keeps its days of mobility (a must) where it can."""
+    keeps another, so the week keeps its days of mobility (a must) where it can. Only the kinds
+    of `order` are shortened, in its order. Given the seconds each session holds `beyond` what
+    the week's floor needs, the one holding the most gives first, each minute taken counted off
+    its seconds, and the longest only among equals."""
     before = {id(s): (s.start, s.end, s.shortened) for s in sessions}
     excess = sum(s.minutes for s in sessions) - cap
     for slot in sessions if hold else ():
         # the weekly budget a trimmed session frees went, on the re-fit, to sessions it had held
         # short, and brought the week back over its cap: now none may grow back
         slot.wish = min(slot.wish, slot.minutes)  # its routine may still take its room
-    for kinds in _TRIM_ORDER:
+    for kinds in order:
         group = [s for s in sessions if s.kind in kinds]
         while excess > 0:
             by_length = sorted(group, key=lambda s: (s.minutes, s.start), reverse=True)
+            if beyond is not None:  # stable: among equals, the longest
+                by_length.sort(key=lambda s: beyond.get(id(s), 0) // 60, reverse=True)
             longest = next((s for s in by_length if s.minutes > least(s)), None)
             if longest is None:
                 break
+            if beyond is not None:
+                beyond[id(longest)] = beyond.get(id(longest), 0) - 60
             longest.resize(longest.minutes - 1)
             longest.wish = longest.minutes
             longest.room = 0  # its routine may no longer run over its length
@@ -263,30 +303,73 @@ def even_taper(
     fitted.fit_through()
 
 
-def _lower_top(fitted: Fitted, loosening: int, top: int, highest: int) -> int:
+def _lower_top(
+    fitted: Fitted, loosening: int, top: int, highest: int, note: str = EVEN_FROM_HERE
+) -> int:
     """The last loosening week trimmed to `highest` minutes if it is over; its minutes. Not
     below what keeps its floor for hip flexors and glutes (a must of loosening weeks, before an
-    even taper): a trim that breaks it is undone, and one halfway back up tried instead."""
+    even taper or a fall of at most 40 %): each kind of `_FLOOR_TRIM_ORDER` in turn gives what
+    it can while the floor holds (`_trim_keeping_floor`), cool-downs their extras; then, only
+    where that brings the week to `highest`, cool-downs fewer sets of their routine. Short of
+    it the fall stays over its limit anyway, and the trim would cost a tighter athlete, whose
+    cool-downs are the longer, their lead (front-loading). Sessions it shortened say `note`."""
     if top <= highest:
         return top
     fitted.fit_through(loosening)
     short = fitted.short_of_floor(loosening)
+    had = {id(s): s.minutes for s in fitted.mobility_in(loosening)}
+    total = top
+    for kinds in _FLOOR_TRIM_ORDER:
+        total = _trim_keeping_floor(fitted, loosening, total, highest, kinds, short)
+        if total <= highest:
+            break
+    else:
+        saved = fitted.save()
+        thinned = _trim_keeping_floor(
+            fitted, loosening, total, highest, ("post-run",), short, keep_routine=False
+        )
+        if thinned <= highest:
+            total = thinned
+        else:
+            fitted.restore(saved)
+    for slot in fitted.mobility_in(loosening):
+        if slot.shortened == CAPPED and slot.minutes < had.get(id(slot), 0):
+            slot.shortened = note
+    fitted.fit_through(loosening + 1)
+    return total
+
+
+def _trim_keeping_floor(
+    fitted: Fitted,
+    week: int,
+    total: int,
+    highest: int,
+    kinds: tuple[SessionKind, ...],
+    short: set[str],
+    *,
+    keep_routine: bool = True,
+) -> int:
+    """The week's sessions of `kinds` trimmed toward `highest` minutes, as far as the week's
+    floor groups stay no shorter of their floor than `short`; the week's minutes. A trim that
+    breaks the floor is undone and one halfway back up tried instead, halfway between the
+    furthest kept and the nearest undone. With `keep_routine`, cool-downs give only extras."""
+    undone, goal = highest - 1, highest
     for _ in range(FLOOR_TRIES):
         saved = fitted.save()
-        _trim_week(fitted, loosening, highest)
-        fitted.fit_through(loosening)
-        if fitted.short_of_floor(loosening) <= short:
-            for slot in fitted.mobility_in(loosening):
-                if slot.shortened == CAPPED and slot.kind in STANDALONE_KINDS:
-                    slot.shortened = EVEN_FROM_HERE
-            fitted.fit_through(loosening + 1)
-            return sum(s.minutes for s in fitted.mobility_in(loosening))
-        fitted.restore(saved)
-        highest = (highest + top + 1) // 2
-        if highest >= top:
+        _trim_week(fitted, week, goal, (kinds,), keep_floor=True, keep_routine=keep_routine)
+        fitted.fit_through(week)
+        now = sum(s.minutes for s in fitted.mobility_in(week))
+        if now < total and fitted.short_of_floor(week) <= short:
+            total = now
+            if now > goal:  # these sessions can give no more
+                return total
+        else:
+            fitted.restore(saved)
+            undone = goal
+        goal = (undone + total + 1) // 2
+        if goal >= total or total <= highest:
             break
-    fitted.fit_through(loosening + 1)
-    return top
+    return total
 
 
 def _taper_pass(
@@ -370,11 +453,19 @@ def _totals(fitted: Fitted) -> dict[int, int]:
     return totals
 
 
-def _trim_week(fitted: Fitted, week: int, limit: int) -> dict[int, int]:
-    """The week trimmed to `limit` minutes (extras first); the caller fits the weeks after it
-    when it is done. The minutes of its sessions before the trim, by identity."""
+def _trim_week(
+    fitted: Fitted,
+    week: int,
+    limit: int,
+    order: tuple[tuple[SessionKind, ...], ...] = _TRIM_ORDER,
+    *,
+    keep_floor: bool = False,
+    keep_routine: bool = False,
+) -> dict[int, int]:
+    """The week trimmed to `limit` minutes (extras first, or in `order`); the caller fits the
+    weeks after it when it is done. The minutes of its sessions before the trim, by identity."""
     had = {id(s): s.minutes for s in fitted.mobility_in(week)}
-    _trim_week_to(fitted, week, limit)
+    _trim_week_to(fitted, week, limit, order, keep_floor=keep_floor, keep_routine=keep_routine)
     _fill_to(fitted, week, limit, had)
     return had
 
@@ -404,12 +495,25 @@ def _fill_to(fitted: Fitted, week: int, limit: int, had: dict[int, int]) -> None
 def limit_falls(fitted: Fitted, window: Window, loosening: int) -> None:
     """No week falls by more than 40 % from the one before (docs/coaching.md): from the end back, a
     taper week far above the next is trimmed, so a short plan steps down instead of dropping.
-    Loosening weeks are not trimmed: their minutes for hip flexors and glutes are a must (a plan
-    too short for any taper falls from its loosening week straight to maintenance)."""
+    Then the last loosening week, if it is still far above the week after it (a plan too short
+    for any taper falls from it straight to maintenance), is trimmed too, but only as far as its
+    minutes for hip flexors and glutes keep their floor (a must of loosening weeks, which wins
+    where a week cannot hold both): its loosening sessions give up their other stretches first,
+    then the cool-downs their extras; its warm-ups keep their length (`_lower_top`)."""
     totals = _totals(fitted)  # a trim changes only its own week's total (the rest wait)
     for week in range(window.weeks - 1, loosening, -1):
         later = totals.get(week + 1, 0)
         if later:
             _trim_week(fitted, week, math.floor(later / (1 - MOST_WEEKLY_FALL)))
             totals[week] = sum(s.minutes for s in fitted.mobility_in(week))
+    top, later = totals.get(loosening, 0), totals.get(loosening + 1, 0)
+    for _ in range(FALL_TRIES if loosening else 0):
+        highest = math.floor(later / (1 - MOST_WEEKLY_FALL))
+        if not later or top <= highest:
+            break
+        lowered = _lower_top(fitted, loosening, top, highest, FALL_FROM_HERE)
+        if lowered >= top:  # the floor holds it where it is
+            break
+        # the week after, re-fitted from doses that grew less, may come out a little shorter
+        top, later = lowered, sum(s.minutes for s in fitted.mobility_in(loosening + 1))
     fitted.fit_through()

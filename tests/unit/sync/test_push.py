@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,11 @@ def test_a_rebuild_updates_and_deletes(
     assert set(after) == set(rebuilt)
     assert "20270310-pre" not in after and "20270310-post" not in after
     raised = {sid for sid in after if sid in before and after[sid] > before[sid]}
-    assert raised and all(rebuilt[sid]["week"] == 2 for sid in raised)  # only week 2 changed
+    # only sessions still to come changed: week 2 round the skip, and the rest of week 1, whose
+    # loosening comes down with it (no week falls by more than 40 %)
+    now = datetime.fromisoformat("2027-03-02T12:00:00+00:00")
+    assert any(rebuilt[sid]["week"] == 2 for sid in raised), raised
+    assert all(datetime.fromisoformat(rebuilt[sid]["start"]) > now for sid in raised), raised
     kept = len(before) - len(dropped)
     assert _counts(done) == (len(added), len(raised), len(dropped), kept - len(raised), 0, 0)
     assert _counts(run_sync(cli)) == (0, 0, 0, len(rebuilt), 0, 0)
