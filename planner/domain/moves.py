@@ -139,14 +139,20 @@ def ease_after_move(
     steep = [b for b in caution.breaks(result) if b not in had]
     if steep:
         exercise, earlier, later = steep[0]
+        name = _exercise_name(result, later, exercise)
         raise NotGradual(
             exercise,
             earlier,
             later,
-            f"moving {moved_id} there would leave {exercise} in {later} too far from its dose in"
-            f" {earlier} with no room to ease it ({GRADUAL_WORDS})",
+            f"moving {moved_id} there would leave the {name.lower()} of {later} too far from"
+            f" its dose in {earlier}, with no room to ease it ({GRADUAL_WORDS})",
         )
     return result, eased
+
+
+def _exercise_name(sessions: Sequence[Session], session_id: str, exercise_id: str) -> str:
+    session = next(s for s in sessions if s.id == session_id)
+    return next(p.name for p in session.exercises if p.exercise_id == exercise_id)
 
 
 def _told_eased(session: Session) -> Session:
