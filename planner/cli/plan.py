@@ -176,15 +176,21 @@ def plan_move(args: argparse.Namespace) -> int:
     day, at = args.to
     with open_repo(args) as repo:
         athlete = repo.get_athlete(args.name)
-        plan = moves.move_session(
-            repo, athlete.name, args.session, resolve_local(day, at, athlete.zone)
-        )
-    moved = plan.session(args.session)
-    assert moved is not None  # move_session refuses unknown ids
+        done = moves.move(repo, athlete.name, args.session, resolve_local(day, at, athlete.zone))
+    moved = done.plan.session(args.session)
+    assert moved is not None  # move refuses unknown ids
     if args.json:
-        print_json({"moved": plan_view.session_json(moved)})
+        print_json(
+            {
+                "moved": plan_view.session_json(moved),
+                "eased": list(done.eased),
+                "plan_changes": changes_json(done.change),
+            }
+        )
     else:
         print(f"moved {moved.id} to {moved.start:%a %Y-%m-%d %H:%M %Z} ({moved.minutes} min)")
+        if done.eased and done.change is not None:
+            print(done.change.effect)
     return 0
 
 

@@ -173,6 +173,20 @@ def first_doses(sessions: Sequence[Session]) -> dict[str, Dose]:
     return first
 
 
+def breaks(sessions: Sequence[Session]) -> list[tuple[str, str, str]]:
+    """Each step of `sessions` (in time order) between two appearances of an exercise that
+    changes by more than gradual change allows, as (exercise, earlier session, later session)."""
+    last: dict[str, tuple[str, Dose]] = {}
+    found: list[tuple[str, str, str]] = []
+    for session in sessions:
+        for given in session.exercises:
+            before = last.get(given.exercise_id)
+            if before is not None and not _is_gradual(before[1], given.dose, given.timing):
+                found.append((given.exercise_id, before[0], session.id))
+            last[given.exercise_id] = (session.id, given.dose)
+    return found
+
+
 def _gradual_after(given: Prescription, before: Dose | None) -> Prescription:
     """The prescription, or the largest lower dose within gradual change from `before`."""
     if before is None or _is_gradual(before, given.dose, given.timing):

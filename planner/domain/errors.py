@@ -95,6 +95,20 @@ class OverBudget(Conflict):
         self.seconds = seconds
 
 
+class NotGradual(Conflict):
+    """A move after which an exercise's dose would change from one appearance to the next by
+    more than gradual change allows (a must) and cannot be eased where it stands; `exercise`,
+    `earlier` and `later` (session ids) say where."""
+
+    field = "to"
+
+    def __init__(self, exercise: str, earlier: str, later: str, message: str) -> None:
+        super().__init__(message)
+        self.exercise = exercise
+        self.earlier = earlier
+        self.later = later
+
+
 class NoRuns(Conflict):
     """A plan is built around runs, and there are none in its weeks."""
 

@@ -4,17 +4,23 @@ A move keeps the session's id, kind, exercises and length; only its slot changes
 is pinned: a later rebuild (a log that holds loosening, a re-assessment) keeps it where it still
 fits. A warm-up or cool-down stays tied to its run (a must of the coaching rules): it may only move where it
 still ends 0-15 min before the run, or starts 0-15 min after it.
+
+A move can change the order in which an exercise appears (a loosening session moved past a
+cool-down), so the doses still to come are then eased to follow each other gradually, as a
+rebuild's are (`ease_after_move`); a move no easing makes gradual is refused (`NotGradual`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from planner.domain import caution
 from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Catalogue
-from planner.domain.errors import Conflict, InvalidInput, OverBudget, QuietTime
+from planner.domain.errors import Conflict, InvalidInput, NotGradual, OverBudget, QuietTime
+from planner.domain.exercise_doses import HOLD_MOST_CHANGE, REPS_MOST_CHANGE
 from planner.domain.inputs import zone
 from planner.domain.model import RUN_KINDS, Plan, Run, Session, SessionKind, as_utc
 from planner.domain.placement import NIGHT_ENDS, NIGHT_STARTS, QUIET_BEFORE_RUN
@@ -26,6 +32,14 @@ RUN_LINK_SLACK = timedelta(minutes=15)
 Obstacle = tuple[datetime, datetime, str]
 # Sessions on their own, mostly static holds: kept out of the two hours before a run and the night
 QUIET_KINDS: tuple[SessionKind, ...] = ("loosening", "maintenance")
+GRADUAL_WORDS = (
+    f"a hold changes by at most {HOLD_MOST_CHANGE} s, reps by at most {REPS_MOST_CHANGE}"
+    " and the time a side by at most half"
+)
+# The line a session's `why` gains when a move eased its doses
+EASED_WHY = (
+    f"doses eased after a session was moved by hand: from one time to the next, {GRADUAL_WORDS}"
+)
 
 
 def moved_session(plan: Plan, session: Session, new_start: datetime) -> Session:
@@ -50,29 +64,112 @@ def check_weekly_budget(plan: Plan, session: Session, catalogue: Catalogue) -> N
     """A session moved into another week may not take any muscle group's static time there,
     a side, to the weekly most (DOMAIN.md: under 12 minutes, the evidence's plateau); the
     engine planned each week's stretching within it, so a move inside its week keeps it."""
-    before = plan.session(session.id)
-    if before is not None and before.week == session.week:
-        return
-    used: dict[str, int] = defaultdict(int)
-    for other in (*plan.sessions_in_week(session.week), session):
-        if other.id == session.id and other is not session:
+    moved = [session if s.id == session.id else s for s in plan.sessions]
+    check_budget_after_move(plan, moved, session, catalogue)
+
+
+def check_budget_after_move(
+    plan: Plan, sessions: Sequence[Session], moved: Session, catalogue: Catalogue
+) -> None:
+    """`check_weekly_budget` on the plan's `sessions` after moving `moved`, its doses eased;
+    a week whose stretching easing raised stays under the weekly most as well."""
+    before = plan.session(moved.id)
+    into = before is None or before.week != moved.week
+    old = {s.id: s.exercises for s in plan.sessions}
+    raised = {s.week for s in sessions if s.id in old and s.exercises != old[s.id]}
+    most = WEEKLY_MOST_MINUTES * 60
+    for week in sorted(raised | ({moved.week} if into else set())):
+        used = _static_seconds((s for s in sessions if s.week == week), catalogue)
+        was = _static_seconds(plan.sessions_in_week(week), catalogue)
+        grown = into and week == moved.week
+        over = [g for g, n in used.items() if n >= most and (grown or n > was.get(g, 0))]
+        if not over:
             continue
-        for given in other.exercises:
+        fullest = max(over, key=used.__getitem__)
+        figure = f"{fullest} {used[fullest] / 60:.1f} min of stretching a side"
+        what = (
+            f"moving {moved.id} into week {week} would give {figure} that week"
+            if grown
+            else f"moving {moved.id} there would give {figure} in week {week}, its doses eased"
+            " to follow each other gradually"
+        )
+        raise OverBudget(
+            fullest,
+            week,
+            used[fullest],
+            f"{what}; a week stays under {WEEKLY_MOST_MINUTES} min per muscle group",
+        )
+
+
+def _static_seconds(sessions: Iterable[Session], catalogue: Catalogue) -> dict[str, int]:
+    """Static seconds a side per muscle group in `sessions`."""
+    used: dict[str, int] = defaultdict(int)
+    for session in sessions:
+        for given in session.exercises:
             if given.style == "static":
                 for group in catalogue.get(given.exercise_id).targets:
                     used[group] += (given.dose.hold_seconds or 0) * given.dose.rounds
-    most = WEEKLY_MOST_MINUTES * 60
-    over = [g for g, seconds in used.items() if seconds >= most]
-    if over:
-        fullest = max(over, key=used.__getitem__)
-        raise OverBudget(
-            fullest,
-            session.week,
-            used[fullest],
-            f"moving {session.id} into week {session.week} would give {fullest}"
-            f" {used[fullest] / 60:.1f} min of stretching a side that week; a week stays under"
-            f" {WEEKLY_MOST_MINUTES} min per muscle group",
+    return used
+
+
+def ease_after_move(
+    plan: Plan,
+    sessions: Sequence[Session],
+    moved_id: str,
+    frozen: Set[str],
+    busy: Sequence[Obstacle] = (),
+) -> tuple[tuple[Session, ...], tuple[str, ...]]:
+    """The plan's `sessions` after a move (in time order), with the doses still to come eased
+    to follow each other gradually, and the ids of the sessions eased.
+
+    A move may put a loosening session's long holds after a cool-down's short ones: as after a
+    rebuild (`adapt.merge`), every session not `frozen` (logged or started) is lowered where a
+    dose would jump up, or made longer where it would fall too steeply and the longer session
+    still fits (no overlap with a run, a session or a `busy` block; the quiet rules). An eased
+    session's minutes stay its content and its `why` says it was eased. NotGradual when a step
+    stays too steep that the plan did not have before the move.
+    """
+    fits = _fits_among(plan.runs, busy)
+    gradual = caution.keep_gradual(sessions, frozen, caution.first_doses(plan.sessions), fits)
+    eased = tuple(
+        new.id for old, new in zip(sessions, gradual, strict=True) if new.exercises != old.exercises
+    )
+    result = tuple(_told_eased(s) if s.id in eased else s for s in gradual)
+    had = set(caution.breaks(sorted(plan.sessions, key=lambda s: (as_utc(s.start), s.id))))
+    steep = [b for b in caution.breaks(result) if b not in had]
+    if steep:
+        exercise, earlier, later = steep[0]
+        name = _exercise_name(result, later, exercise)
+        raise NotGradual(
+            exercise,
+            earlier,
+            later,
+            f"moving {moved_id} there would leave the {name.lower()} of {later} too far from"
+            f" its dose in {earlier}, with no room to ease it ({GRADUAL_WORDS})",
         )
+    return result, eased
+
+
+def _exercise_name(sessions: Sequence[Session], session_id: str, exercise_id: str) -> str:
+    session = next(s for s in sessions if s.id == session_id)
+    return next(p.name for p in session.exercises if p.exercise_id == exercise_id)
+
+
+def _told_eased(session: Session) -> Session:
+    if EASED_WHY in session.why:
+        return session
+    return replace(session, why=(*session.why, EASED_WHY))
+
+
+def _fits_among(runs: Sequence[Run], busy: Sequence[Obstacle]) -> caution.Fits:
+    """Whether a session made longer still overlaps no run, session or busy block, and a
+    loosening or maintenance session keeps the quiet time (a warm-up keeps its end at its run,
+    a cool-down its start)."""
+
+    def fits(session: Session, others: Sequence[Session]) -> bool:
+        return first_clash(session, runs, others, busy) is None and quiet_ok(runs, session)
+
+    return fits
 
 
 def check_tied_to_run(plan: Plan, session: Session) -> Session:

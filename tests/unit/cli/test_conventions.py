@@ -124,7 +124,7 @@ WRITE_KEYS = {
     ("athlete", "remove"): {"removed", "backup"},
     ("plan", "extend"): {"extended", "plan_changes"},
     ("plan", "build"): {"built"},
-    ("plan", "move"): {"moved"},
+    ("plan", "move"): {"moved", "eased", "plan_changes"},
     ("log",): {"logged", "plan_changes"},
     ("export",): {"written", "events", "sessions", "cancelled", "runs"},
     ("db", "backup"): {"backup"},

@@ -90,3 +90,41 @@ def test_a_move_into_another_week_keeps_its_stretching_under_12_minutes(cli: Cli
     assert "into week 3 would give glutes" in result.err and "under 12 min" in result.err
     assert cli("plan", "show", "Ana", "--json").out == before
     assert cli("plan", "move", "Ana", "20270314-loose", "--to", "2027-03-11 12:00").code == 0
+
+
+def _one_long_run(cli: Cli) -> None:
+    """A very tight athlete with one long run on Sundays: loosening Tuesdays, Thursdays and
+    Saturdays."""
+    assert cli("athlete", "add", "Nia", "--tightness", "5", "--tz", "America/New_York").code == 0
+    runs = ("runs", "add", "Nia", "--days", "sun", "--at", "08:00", "--minutes", "150")
+    assert cli(*runs).code == 0
+    assert cli("plan", "build", "Nia", "--start", "2027-03-08", "--weeks", "8").code == 0
+
+
+# Tuesday's loosening moved to Sunday morning: Thursday's loosening then follows Sunday's
+# cool-down, and its doses are eased to follow it gradually
+REORDERING = ("plan", "move", "Nia", "20270316-loose", "--to", "2027-03-21 05:02")
+
+
+def test_a_move_that_reorders_a_week_says_which_doses_it_eased(cli: Cli) -> None:
+    _one_long_run(cli)
+    result = cli(*REORDERING, "--json")
+    assert result.code == 0, result.err
+    done = json.loads(result.out)
+    assert done["moved"]["id"] == "20270316-loose" and "20270318-loose" in done["eased"]
+    (change,) = done["plan_changes"]
+    assert "eased" in change["reason"] and "20270318-loose" in change["reason"]
+    plan = json.loads(cli("plan", "show", "Nia", "--json").out)
+    eased = next(s for s in plan["sessions"] if s["id"] == "20270318-loose")
+    assert any("eased" in line for line in eased["why"])
+    again = json.loads(cli(*REORDERING[:-1], "2027-03-21 05:10", "--json").out)
+    assert again["eased"] == [] and "eased" not in again["plan_changes"][0]["reason"]
+
+
+def test_a_move_that_eases_doses_says_so_in_words(cli: Cli) -> None:
+    _one_long_run(cli)
+    result = cli(*REORDERING)
+    assert result.code == 0, result.err
+    moved, eased = result.out.splitlines()
+    assert moved.startswith("moved 20270316-loose to Sun 2027-03-21 05:02")
+    assert "eased" in eased and "20270318-loose" in eased
