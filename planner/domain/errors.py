@@ -109,6 +109,18 @@ class NotGradual(Conflict):
         self.later = later
 
 
+class TooEarly(Conflict):
+    """A move that would bring one of the hardest stretches into a week before the one it
+    waits for (`exercise`, `week`)."""
+
+    field = "to"
+
+    def __init__(self, exercise: str, week: int, message: str) -> None:
+        super().__init__(message)
+        self.exercise = exercise
+        self.week = week
+
+
 class NoRuns(Conflict):
     """A plan is built around runs, and there are none in its weeks."""
 

@@ -12,14 +12,21 @@ rebuild's are (`ease_after_move`); a move no easing makes gradual is refused (`N
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from planner.domain import caution
+from planner.domain.budget import static_seconds
 from planner.domain.catalogue import WEEKLY_MOST_MINUTES, Catalogue
-from planner.domain.errors import Conflict, InvalidInput, NotGradual, OverBudget, QuietTime
+from planner.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotGradual,
+    OverBudget,
+    QuietTime,
+    TooEarly,
+)
 from planner.domain.exercise_doses import HOLD_MOST_CHANGE, REPS_MOST_CHANGE
 from planner.domain.inputs import zone
 from planner.domain.model import RUN_KINDS, Plan, Run, Session, SessionKind, as_utc
@@ -102,14 +109,22 @@ def check_budget_after_move(
 
 
 def _static_seconds(sessions: Iterable[Session], catalogue: Catalogue) -> dict[str, int]:
-    """Static seconds a side per muscle group in `sessions`."""
-    used: dict[str, int] = defaultdict(int)
-    for session in sessions:
-        for given in session.exercises:
-            if given.style == "static":
-                for group in catalogue.get(given.exercise_id).targets:
-                    used[group] += (given.dose.hold_seconds or 0) * given.dose.rounds
-    return used
+    """Static seconds a side per muscle group in `sessions` (of one week)."""
+    return {group: n for (_, group), n in static_seconds(sessions, catalogue).items()}
+
+
+def check_not_too_early(session: Session, catalogue: Catalogue) -> None:
+    """The hardest stretches (pigeon, couch stretch) wait for the second week, whether the
+    engine placed the session or the athlete moved it (DOMAIN.md)."""
+    for given in session.exercises:
+        exercise = catalogue.get(given.exercise_id)
+        if session.week < exercise.from_week:
+            raise TooEarly(
+                exercise.id,
+                exercise.from_week,
+                f"{exercise.name.lower()} waits for week {exercise.from_week}: moving"
+                f" {session.id} into week {session.week} would bring it forward",
+            )
 
 
 def ease_after_move(

@@ -18,6 +18,7 @@ from planner.domain.model import Plan, PlanChange, Session, as_utc
 from planner.domain.moves import (
     check_budget_after_move,
     check_free,
+    check_not_too_early,
     check_tied_to_run,
     ease_after_move,
     moved_session,
@@ -76,7 +77,9 @@ def _move(repo: Store, name: str, session_id: str, new_start: datetime, now: dat
     )
     frozen = frozen_ids(plan, repo.logs(athlete.name), now)
     sessions, eased = ease_after_move(plan, ordered, session.id, frozen, busy)
-    check_budget_after_move(plan, sessions, moved, plans_io.load_catalogue())
+    catalogue = plans_io.load_catalogue()
+    check_budget_after_move(plan, sessions, moved, catalogue)
+    check_not_too_early(moved, catalogue)
     change = _moved_change(session, moved, [s for s in sessions if s.id in eased], now)
     updated = replace(plan, sessions=sessions, changes=(*plan.changes, change))
     repo.save_plan(updated)

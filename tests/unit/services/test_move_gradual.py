@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.domain.errors import NotGradual, OverBudget
+from planner.domain.errors import NotGradual, OverBudget, TooEarly
 from planner.domain.inputs import parse_days, parse_hhmm
 from planner.domain.model import Athlete, BusyBlock, LogEntry, Plan, RunRule, as_utc
 from planner.domain.moves import EASED_WHY
@@ -108,3 +108,21 @@ def test_easing_that_would_pass_the_weekly_most_is_refused(store: Store) -> None
         moves.move(store, NAME, "20270323-loose", to, now=BEFORE_THE_PLAN)
     assert refused.value.week == 1 and refused.value.seconds >= 12 * 60
     assert store.get_plan(NAME) == before
+
+
+def test_the_hardest_stretches_cannot_be_moved_into_week_one(store: Store) -> None:
+    """Tightness 4: a loosening session of week 2 moved to Monday morning of week 1 fits its
+    runs, quiet hours and weekly budget, but brings couch stretch and pigeon into week 1."""
+    store.add_athlete(Athlete(NAME, 4, tz="America/New_York"))
+    runs.add_runs(store, NAME, RunRule(parse_days("sun"), parse_hhmm("08:00"), 150))
+    before = plans.build_plan(store, NAME, date(2027, 3, 8), 8)
+    monday = datetime(2027, 3, 8, 10, 0, tzinfo=NEW_YORK)
+    with pytest.raises(TooEarly) as refused:
+        moves.move(store, NAME, "20270316-loose", monday, now=BEFORE_THE_PLAN)
+    assert (refused.value.exercise, refused.value.week) == ("couch-stretch", 2)
+    assert str(refused.value) == (
+        "couch stretch waits for week 2: moving 20270316-loose into week 1 would bring it forward"
+    )
+    assert store.get_plan(NAME) == before
+    wednesday = datetime(2027, 3, 17, 19, 0, tzinfo=NEW_YORK)  # its own week: allowed
+    assert moves.move(store, NAME, "20270316-loose", wednesday, now=BEFORE_THE_PLAN).change
