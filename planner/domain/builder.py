@@ -20,8 +20,9 @@ wall-clock arithmetic on aware datetimes is wrong across DST changes.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -45,6 +46,7 @@ from planner.domain.model import (
     as_utc,
 )
 from planner.domain.phases import (
+    LOOSENING_LEVEL,
     MIN_SESSION_MINUTES,
     SITTING_HOURS_LIMIT,
     emphasis_level,
@@ -182,6 +184,7 @@ def build_plan(
     earlier: Sequence[Phase] = (),
     kept: Sequence[Session] = (),
     now: datetime | None = None,
+    week_one_least: int | None = None,
 ) -> Plan:
     """The athlete's plan of `weeks` weeks from `start` around `runs`.
 
@@ -191,7 +194,9 @@ def build_plan(
     `earlier` are the phases of the weeks before a re-assessment restarted them: those weeks
     keep them, and the phases count from the week after (`Plan.earlier`). `kept` are the
     sessions a rebuild keeps of the week under way, done or started by `now`: from `now` on
-    that week's budget counts their static time (`fitted.Spent`).
+    that week's budget counts their static time (`fitted.Spent`). `week_one_least` is the
+    fewest minutes week 1 may be trimmed to (`_lead_over_suppler` works it out when None and
+    a trim needs it).
     Building twice from the same input gives equal plans.
     """
     check_weeks(weeks)
@@ -237,6 +242,15 @@ def build_plan(
         # than 40 % or unevenly into its short taper (musts before the table's lengths)
         prescriber.share_weeks = floor_weeks
     fitted = Fitted(slots, prescriber, window, _spent(kept, now, window, catalogue))
+    if week_one_least is not None:
+        fitted.week_one_lead = lambda: week_one_least
+    elif last_loosening == 1 and not earlier:
+        fitted.week_one_lead = functools.cache(
+            functools.partial(
+                _lead_over_suppler,
+                athlete, runs, start, weeks, template, catalogue, extra_loosening_weeks, busy,
+            )
+        )  # fmt: skip
     reach = taper_reach(slots, window, calendar, range(last_loosening + 1, last_loosening + taper + 1),
                         _loosening_lengths(athlete, template))  # fmt: skip
     cap_weekly_minutes(fitted, window, last_loosening)
@@ -260,6 +274,47 @@ def build_plan(
     added = _held_weeks(holds, loosening - planned, last_loosening)
     why = _Why(athlete, template, plan, extra_loosening_weeks, note, added)
     return replace(plan, sessions=tuple(_sessions(fitted, window, why)))
+
+
+def _lead_over_suppler(
+    athlete: Athlete,
+    runs: Sequence[Run],
+    start: date,
+    weeks: int,
+    template: Template,
+    catalogue: Catalogue,
+    extra: int,
+    busy: Sequence[BusyBlock],
+) -> int:
+    """The fewest minutes a tighter athlete's week 1 may be trimmed to, with the same runs, so
+    it keeps front-loading's lead over every suppler level (a must, before a fall of at most
+    40 %): a plan whose only loosening week is week 1 trims it toward the week after, and each
+    level's floor stops that trim at another height. The suppler levels are built from the
+    most supple up, each with the lead over those below it."""
+    firsts: dict[int, int] = {}
+    for level in range(1, athlete.tightness):
+        built = build_plan(
+            replace(athlete, tightness=level),
+            runs,
+            start,
+            weeks,
+            template,
+            catalogue,
+            extra_loosening_weeks=extra,
+            busy=busy,
+            week_one_least=_lead(level, firsts),
+        )
+        firsts[level] = built.weekly_minutes()[0]
+    return _lead(athlete.tightness, firsts)
+
+
+def _lead(level: int, firsts: Mapping[int, int]) -> int:
+    """Week 1's fewest minutes at `level` over the suppler levels' `firsts`: as many, and one
+    more where the level is 4 or 5 and the other 3 or below (front-loading)."""
+    return max(
+        (m + int(level > LOOSENING_LEVEL >= other) for other, m in firsts.items() if other < level),
+        default=0,
+    )
 
 
 def _weeks_for_extras(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -74,6 +74,10 @@ class Fitted:
         self.week_of = functools.cache(window.week_of)
         self._next = DoseState()
         self.spent = spent
+        # the fewest minutes week 1 may be trimmed to: a suppler athlete's week 1 with the same
+        # runs, one more where front-loading asks for a strict lead (a must); worked out only
+        # when week 1 is trimmed, as it builds the suppler levels' plans
+        self.week_one_lead: Callable[[], int] = lambda: 0
         # warm-ups and cool-downs a week's cap holds at the least their routine can give from
         # the doses before them, by identity: each then lets the next come down further
         self.lowest: set[int] = set()

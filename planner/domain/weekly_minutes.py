@@ -312,21 +312,25 @@ def _lower_top(
     it can while the floor holds (`_trim_keeping_floor`), cool-downs their extras; then, only
     where that brings the week to `highest`, cool-downs fewer sets of their routine. Short of
     it the fall stays over its limit anyway, and the trim would cost a tighter athlete, whose
-    cool-downs are the longer, their lead (front-loading). Sessions it shortened say `note`."""
+    cool-downs are the longer, their lead (front-loading). Sessions it shortened say `note`.
+    Week 1 never comes under `Fitted.week_one_lead`, its lead over a suppler athlete."""
     if top <= highest:
+        return top
+    target = max(highest, fitted.week_one_lead() if loosening == 1 else 0)
+    if top <= target:
         return top
     fitted.fit_through(loosening)
     short = fitted.short_of_floor(loosening)
     had = {id(s): s.minutes for s in fitted.mobility_in(loosening)}
     total = top
     for kinds in _FLOOR_TRIM_ORDER:
-        total = _trim_keeping_floor(fitted, loosening, total, highest, kinds, short)
-        if total <= highest:
+        total = _trim_keeping_floor(fitted, loosening, total, target, kinds, short)
+        if total <= target:
             break
     else:
         saved = fitted.save()
         thinned = _trim_keeping_floor(
-            fitted, loosening, total, highest, ("post-run",), short, keep_routine=False
+            fitted, loosening, total, target, ("post-run",), short, keep_routine=False
         )
         if thinned <= highest:
             total = thinned

@@ -4,6 +4,7 @@ plan's loosening week, for a maintenance week that falls from it by at most 40 %
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -179,3 +180,34 @@ def test_a_loosening_week_its_floor_holds_up_keeps_its_cool_downs_and_the_lead(
             assert not thinned, (tightness, weekly, thinned)
     assert first[5] >= first[4] >= first[3] >= first[1], first
     assert min(first[4], first[5]) > first[3], first
+
+
+# Short plans whose only loosening week is week 1: each level trims it toward the week after and
+# its floor stops the trim at another height, so a suppler level could end above a tighter one.
+LATE_LONDON = Case(
+    tightness=1, sport="run", sitting=4.0, tz="Europe/London", start=date(2027, 10, 31), weeks=3,
+    rules=(RunRule(days=(0, 6), at=time(23, 31), minutes=108),
+           RunRule(days=(0, 6), at=time(23, 34), minutes=192)),
+    extra=((4, time(0, 5), 58),), busy=(),
+)  # fmt: skip
+LATE_CHATHAM = Case(
+    tightness=1, sport="run", sitting=9.0, tz="Pacific/Chatham", start=date(2027, 3, 8), weeks=2,
+    rules=(RunRule(days=(1, 2, 6), at=time(23, 13, fold=1), minutes=80),),
+    extra=((0, time(23, 28, fold=1), 140),),
+    busy=((17, time(0, 28, fold=1), 47), (68, time(0, 35), 97), (13, time(7, 28), 83),
+          (39, time(23, 27, fold=1), 47)),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", [LATE_LONDON, LATE_CHATHAM, replace(LATE_CHATHAM, weeks=3)])
+def test_a_short_plans_trimmed_week_one_keeps_the_tighter_athletes_lead(
+    standard: Template, catalogue: Catalogue, case: Case
+) -> None:
+    # on the code before the lead was kept: 79 at tightness 3 against 78 at 4 (London, 3 weeks),
+    # 86 against 85 (Chatham, 2 weeks), 95 against 95 (Chatham, 3 weeks, before any of it)
+    plans = {t: case.build(standard, catalogue, t) for t in (1, 2, 3, 4, 5)}
+    first = {t: plan.weekly_minutes()[0] for t, plan in plans.items()}
+    assert first[5] >= first[4] > first[3] >= first[2] >= first[1], first
+    for t in (3, 4, 5):  # the floor still comes first
+        used = floor_in_loosening(plans[t], catalogue)
+        assert all(used[(1, g)] >= 5 * 60 for g in ("hip flexors", "glutes")), (t, used)
