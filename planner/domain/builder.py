@@ -381,7 +381,8 @@ def _spent(
 ) -> Spent | None:
     if now is None or (week := window.week_of(as_utc(now))) is None:
         return None
-    return Spent(as_utc(now), week, static_seconds(kept, catalogue))
+    minutes = sum(s.minutes for s in kept if s.kind != "strength")
+    return Spent(as_utc(now), week, static_seconds(kept, catalogue), minutes)
 
 
 def _busy_blocks(busy: Iterable[BusyBlock]) -> list[Block]:

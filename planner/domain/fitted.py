@@ -48,6 +48,7 @@ class Spent:
     since: datetime
     week: int
     used: Mapping[tuple[int, str], int]
+    minutes: int = 0  # the kept sessions' mobility minutes
 
     def in_week(self, used: dict[tuple[int, str], int]) -> dict[tuple[int, str], int]:
         """`used` with the week's figures replaced by the kept sessions'."""
@@ -268,6 +269,15 @@ class Fitted:
             if self.prescriber.required(self.prescriber.exercises[p.exercise_id], slot.kind)
         ]
         return minutes_for(kept) if kept else 0
+
+    def kept_minutes(self, week: int) -> int | None:
+        """The minutes of the week under way at a rebuild as the athlete's week holds them (the
+        sessions kept of its past, then the fresh ones to come); None for any other week."""
+        spent = self.spent
+        if spent is None or week != spent.week:
+            return None
+        to_come = sum(s.minutes for s in self.mobility_in(week) if s.start >= spent.since)
+        return spent.minutes + to_come
 
     def mobility_in(self, week: int) -> list[Slot]:
         """The week's mobility sessions (the strength track is not trimmed with them)."""

@@ -282,15 +282,20 @@ def even_taper(
     if not loosening or not taper:
         return
     totals = _totals(fitted)
-    top, bottom = totals.get(loosening, 0), totals.get(loosening + taper + 1, 0)
+    # the week under way at a restart: the line starts from what it really holds, and it is
+    # not trimmed (its past is kept)
+    kept = fitted.kept_minutes(loosening)
+    top = kept if kept is not None else totals.get(loosening, 0)
+    bottom = totals.get(loosening + taper + 1, 0)
     if not top or not bottom or bottom >= top:
         return
     # even steps whose last falls by at most 40 %: a short plan's loosening week (it shortens
     # loosening and taper together) may be too far above maintenance for that, and comes down
     steepest = math.floor(bottom / (1 - MOST_WEEKLY_FALL)) - bottom
-    top = _lower_top(fitted, loosening, top, bottom + (taper + 1) * steepest)
+    if kept is None:
+        top = _lower_top(fitted, loosening, top, bottom + (taper + 1) * steepest)
     held = _taper_pass(fitted, loosening, taper, top, bottom, reach or {})
-    if held and loosening > 1:
+    if held and loosening > 1 and kept is None:
         # a taper week that could not reach its line (every session at its most, or too short
         # to hold its routine) sets the line: the weeks before it, from the loosening week on,
         # come down to the even line through it, the weeks after it fall evenly from it. Not

@@ -166,3 +166,24 @@ def test_what_restarts_the_phases() -> None:
     assert replan.restarts_phases(runner, Athlete("Ada", 3, sitting_hours=10))
     assert not replan.restarts_phases(runner, Athlete("Ada", 3, strength=True))
     assert not replan.restarts_phases(runner, Athlete("Ada", 3, tz="Asia/Tokyo"))
+
+
+def test_the_taper_after_a_second_re_assessment_falls_from_the_week_under_way(
+    standard: Template, catalogue: Catalogue
+) -> None:
+    # tightness 1 with triathlon found at 5 in week 2, then at 3 with 10 hours' sitting in week
+    # 4: week 4 is under way in loosening, and the taper falls from what it really holds
+    tz = "Europe/London"
+    plan = fresh(standard, catalogue, Athlete("Ada", 1, "triathlon", tz=tz))
+    for now, athlete in (
+        (at(2, 2), Athlete("Ada", 5, "triathlon", tz=tz)),
+        (at(4, 2), Athlete("Ada", 3, "triathlon", 10.0, tz=tz)),
+    ):
+        made = inputs(standard, catalogue, plan, athlete, [], now)
+        plan = replan.replan(made, "re-assessed", restart=True).plan
+    assert phases(plan)[3:] == ["loosening", "taper", "taper", "maintenance", "maintenance"]
+    minutes = plan.weekly_minutes()
+    falls = [a - b for a, b in pairwise(minutes[3:7])]
+    # was 115, 72, 60, 48: falls of 43, 12 and 12 from a line drawn from the fresh week's 90
+    assert max(falls) - min(falls) <= 10 and all(b >= 0.6 * a for a, b in pairwise(minutes[3:]))
+    check_budget(plan, catalogue)
