@@ -156,8 +156,8 @@ def replan(
     base = stored if weeks is None else replace(stored, weeks=weeks)
     notes, around = [], None
     if restart:
-        base = replace(base, earlier=restarted(stored, logs, now))
-        around = under_way(base, logs, now)
+        around = restarted(stored, logs, now)
+        base = replace(base, earlier=around.earlier)
         if base.earlier:
             notes.append(f"the phases start again in week {base.phases_from}")
     low = low_loosening_weeks(base, logs, now)
@@ -180,31 +180,25 @@ def restarts_phases(before: Athlete, after: Athlete) -> bool:
     )
 
 
-def restarted(plan: Plan, logs: Sequence[LogEntry], now: datetime) -> tuple[Phase, ...]:
-    """The phases kept when a re-assessment restarts them `now`: those of the weeks before the
-    first week with nothing done or started yet. The week under way keeps its phase, so a week
-    never mixes what one phase did with what another asks; the new phases start the next week
-    (this week, when nothing of it has happened yet)."""
+def restarted(plan: Plan, logs: Sequence[LogEntry], now: datetime) -> Around:
+    """What a re-assessment restarting the phases `now` keeps. The phases of the weeks before
+    the first week with nothing done or started yet: the week under way keeps its phase, so a
+    week never mixes what one phase did with what another asks, and the new phases start the
+    next week (this week, when nothing of it has happened yet). And of the week under way, the
+    sessions done or started by `now`: their static time counts in its budget (the fresh week,
+    at another level, would otherwise share the whole week's among the sessions to come)."""
     today = now.astimezone(zone(plan.tz)).date()
     if today < plan.start:
-        return ()
-    week = plan.week_of(today) or plan.weeks
-    frozen = adapt.frozen_ids(plan, logs, now)
-    if any(s.id in frozen for s in plan.sessions_in_week(week)):
-        week += 1
-    return tuple(plan.phase(w) for w in range(1, min(week, plan.weeks)))
-
-
-def under_way(plan: Plan, logs: Sequence[LogEntry], now: datetime) -> Around:
-    """What a restart's fresh build works around: the week under way keeps its phase, and what
-    was done or started in it counts in its budget (the fresh week, at another level, would
-    otherwise share the whole week's among the sessions still to come)."""
-    week = plan.week_of(now.astimezone(zone(plan.tz)).date())
-    if week is None or week >= plan.phases_from:
-        return Around(plan.earlier)
+        return Around()
+    under_way = plan.week_of(today)
+    week = under_way or plan.weeks
     frozen = adapt.frozen_ids(plan, logs, now)
     kept = tuple(s for s in plan.sessions_in_week(week) if s.id in frozen)
-    return Around(plan.earlier, kept=kept, now=now)
+    first_new = min(week + 1 if kept else week, plan.weeks)
+    earlier = tuple(plan.phase(w) for w in range(1, first_new))
+    if under_way is None or first_new <= under_way:  # the week under way is the new phases'
+        return Around(earlier)
+    return Around(earlier, kept=kept, now=now)
 
 
 def _keep_days_of_not_run(inputs: Inputs, result: Replanned, holds: Sequence[Hold]) -> Replanned:
